@@ -1,0 +1,39 @@
+#include "catalogreader.h"
+
+#include "connection/databaseconnection.h"
+#include "mysqlcatalog.h"
+#include "postgrescatalog.h"
+#include "sqlitecatalog.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace Stagecraft {
+
+std::unique_ptr<CatalogReader> CatalogReader::create(DatabaseConnection &connection)
+{
+    switch (connection.engine()) {
+    case Engine::PostgreSQL: return std::make_unique<PostgresCatalog>(connection);
+    case Engine::MySQL:
+    case Engine::MariaDB: return std::make_unique<MySqlCatalog>(connection);
+    case Engine::SQLite: return std::make_unique<SqliteCatalog>(connection);
+    }
+    return nullptr;
+}
+
+bool CatalogReader::run(QSqlQuery &query, const QString &sql, const QVariantList &values, const QString &what,
+                        ConnectionError *error) const
+{
+    query.setForwardOnly(true);
+    bool ok = query.prepare(sql);
+    if (ok) {
+        for (const QVariant &value : values)
+            query.addBindValue(value);
+        ok = query.exec();
+    }
+    if (!ok && error)
+        *error = ConnectionError::fromQueryFailure(what, query.lastError());
+    return ok;
+}
+
+} // namespace Stagecraft

@@ -1,0 +1,166 @@
+#include "connectionprofile.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QUrl>
+#include <QUrlQuery>
+
+namespace Stagecraft {
+
+QString engineName(Engine engine)
+{
+    switch (engine) {
+    case Engine::PostgreSQL: return QStringLiteral("PostgreSQL");
+    case Engine::MySQL: return QStringLiteral("MySQL");
+    case Engine::MariaDB: return QStringLiteral("MariaDB");
+    case Engine::SQLite: return QStringLiteral("SQLite");
+    }
+    return {};
+}
+
+int defaultPort(Engine engine)
+{
+    switch (engine) {
+    case Engine::PostgreSQL: return 5432;
+    case Engine::MySQL:
+    case Engine::MariaDB: return 3306;
+    case Engine::SQLite: return 0;
+    }
+    return 0;
+}
+
+static QString schemeFor(Engine engine)
+{
+    switch (engine) {
+    case Engine::PostgreSQL: return QStringLiteral("postgresql");
+    case Engine::MySQL: return QStringLiteral("mysql");
+    case Engine::MariaDB: return QStringLiteral("mariadb");
+    case Engine::SQLite: return QStringLiteral("sqlite");
+    }
+    return {};
+}
+
+static const QStringList &sslModes(Engine engine)
+{
+    static const QStringList pg = {QStringLiteral("disable"), QStringLiteral("allow"), QStringLiteral("prefer"),
+                                   QStringLiteral("require"), QStringLiteral("verify-ca"),
+                                   QStringLiteral("verify-full")};
+    static const QStringList my = {QStringLiteral("disable"), QStringLiteral("require"),
+                                   QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
+    return engine == Engine::PostgreSQL ? pg : my;
+}
+
+bool ConnectionProfile::fromUrl(const QString &text, ConnectionProfile *profile, QString *error)
+{
+    const QString trimmed = text.trimmed();
+    auto fail = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (trimmed.isEmpty())
+        return fail(QStringLiteral("The connection URL is empty."));
+
+    const int schemeEnd = trimmed.indexOf(QLatin1String("://"));
+    const QString scheme = schemeEnd > 0 ? trimmed.left(schemeEnd).toLower() : QString();
+    ConnectionProfile p;
+    if (scheme == QLatin1String("postgresql") || scheme == QLatin1String("postgres"))
+        p.engine = Engine::PostgreSQL;
+    else if (scheme == QLatin1String("mysql"))
+        p.engine = Engine::MySQL;
+    else if (scheme == QLatin1String("mariadb"))
+        p.engine = Engine::MariaDB;
+    else if (scheme == QLatin1String("sqlite"))
+        p.engine = Engine::SQLite;
+    else if (scheme.isEmpty())
+        return fail(QStringLiteral("'%1' is not a connection URL: expected postgresql://, mysql://, mariadb:// "
+                                   "or sqlite:///path/to/file.db").arg(trimmed));
+    else
+        return fail(QStringLiteral("Unknown database scheme '%1://': expected postgresql://, mysql://, "
+                                   "mariadb:// or sqlite://").arg(scheme));
+
+    if (p.engine == Engine::SQLite) {
+        // sqlite:///absolute/path.db or sqlite://relative/path.db
+        QString path = QUrl::fromPercentEncoding(trimmed.mid(schemeEnd + 3).toUtf8());
+        if (path.isEmpty())
+            return fail(QStringLiteral("The SQLite URL names no file: write sqlite:///path/to/file.db"));
+        p.database = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+        *profile = p;
+        return true;
+    }
+
+    const QUrl url(trimmed, QUrl::StrictMode);
+    if (!url.isValid())
+        return fail(QStringLiteral("The connection URL is malformed: %1").arg(url.errorString()));
+    p.host = url.host();
+    p.user = url.userName(QUrl::FullyDecoded);
+    p.password = url.password(QUrl::FullyDecoded);
+    p.port = url.port(0);
+    if (url.port() == 0 || url.port() > 65535)
+        return fail(QStringLiteral("The port in the connection URL must be between 1 and 65535."));
+    p.database = url.path(QUrl::FullyDecoded);
+    if (p.database.startsWith(QLatin1Char('/')))
+        p.database.remove(0, 1);
+    if (p.database.contains(QLatin1Char('/')))
+        return fail(QStringLiteral("The database name '%1' contains '/': the URL's path names one database.")
+                        .arg(p.database));
+
+    const QUrlQuery query(url);
+    for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
+        if (key == QLatin1String("sslmode") || key == QLatin1String("ssl-mode")) {
+            if (!sslModes(p.engine).contains(value.toLower()))
+                return fail(QStringLiteral("Unknown sslmode '%1' for %2: use one of %3.")
+                                .arg(value, engineName(p.engine), sslModes(p.engine).join(QLatin1String(", "))));
+            p.sslMode = value.toLower();
+        } else if (key == QLatin1String("host")) {
+            p.host = value; // a Unix socket folder, as libpq allows
+        } else {
+            return fail(QStringLiteral("Unknown connection option '%1' in the URL (known: sslmode, host).").arg(key));
+        }
+    }
+    if (p.host.isEmpty())
+        return fail(QStringLiteral("The connection URL names no host: write %1://user@host/database")
+                        .arg(schemeFor(p.engine)));
+    if (p.database.isEmpty() && p.engine == Engine::PostgreSQL)
+        p.database = p.user.isEmpty() ? QStringLiteral("postgres") : p.user;
+    *profile = p;
+    return true;
+}
+
+QString ConnectionProfile::toUrl(bool withPassword) const
+{
+    if (engine == Engine::SQLite)
+        return QStringLiteral("sqlite://") + QString::fromUtf8(QUrl::toPercentEncoding(database, "/"));
+    QUrl url;
+    url.setScheme(schemeFor(engine));
+    const bool socketHost = host.startsWith(QLatin1Char('/'));
+    url.setHost(socketHost ? QStringLiteral("localhost") : host);
+    if (!user.isEmpty())
+        url.setUserName(user);
+    if (withPassword && !password.isEmpty())
+        url.setPassword(password);
+    if (port > 0)
+        url.setPort(port);
+    if (!database.isEmpty())
+        url.setPath(QLatin1Char('/') + database);
+    QUrlQuery query;
+    if (socketHost)
+        query.addQueryItem(QStringLiteral("host"), host);
+    if (!sslMode.isEmpty())
+        query.addQueryItem(QStringLiteral("sslmode"), sslMode);
+    url.setQuery(query);
+    return url.toString(QUrl::FullyEncoded);
+}
+
+QString ConnectionProfile::displayName() const
+{
+    if (engine == Engine::SQLite)
+        return QFileInfo(database).fileName();
+    QString name = user.isEmpty() ? QString() : user + QLatin1Char('@');
+    name += host;
+    if (port > 0)
+        name += QLatin1Char(':') + QString::number(port);
+    return name + QLatin1Char('/') + database;
+}
+
+} // namespace Stagecraft

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QString>
+
+namespace Stagecraft {
+
+// The database engines Stagecraft plans for. MySQL and MariaDB share a driver but not their
+// online-DDL rules, so they are told apart as soon as the server's version is known.
+enum class Engine { PostgreSQL, MySQL, MariaDB, SQLite };
+
+[[nodiscard]] QString engineName(Engine engine);
+[[nodiscard]] int defaultPort(Engine engine);
+
+// Everything needed to reach one database: a value type that round-trips through a URL such as
+// postgresql://user@host:5432/db?sslmode=require, mariadb://user@host/db or sqlite:///path/shop.db.
+class ConnectionProfile
+{
+public:
+    Engine engine = Engine::SQLite;
+    QString host;
+    int port = 0; // 0: the engine's default
+    QString database; // the file path for SQLite
+    QString user;
+    QString password;
+    QString sslMode; // PostgreSQL sslmode; MySQL/MariaDB: disable, require, verify-ca or verify-full
+
+    // Parses a URL. On failure returns false and sets *error to a sentence naming the problem.
+    [[nodiscard]] static bool fromUrl(const QString &url, ConnectionProfile *profile, QString *error);
+    // The URL form; the password is left out unless asked for.
+    [[nodiscard]] QString toUrl(bool withPassword = false) const;
+    // user@host:port/database, or the file name for SQLite: what a title bar shows.
+    [[nodiscard]] QString displayName() const;
+    [[nodiscard]] int effectivePort() const { return port > 0 ? port : defaultPort(engine); }
+
+    bool operator==(const ConnectionProfile &) const = default;
+};
+
+} // namespace Stagecraft

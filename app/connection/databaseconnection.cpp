@@ -1,0 +1,194 @@
+#include "databaseconnection.h"
+
+#include <QAtomicInteger>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+
+namespace Stagecraft {
+
+QString ServerInfo::displayName() const
+{
+    return engineName(engine) + QLatin1Char(' ') + version;
+}
+
+static QString nextConnectionName()
+{
+    static QAtomicInteger<quint64> counter;
+    return QStringLiteral("stagecraft-%1").arg(counter.fetchAndAddRelaxed(1));
+}
+
+QString DatabaseConnection::driverName(Engine engine)
+{
+    switch (engine) {
+    case Engine::PostgreSQL: return QStringLiteral("QPSQL");
+    case Engine::MySQL:
+    case Engine::MariaDB: return QStringLiteral("QMYSQL");
+    case Engine::SQLite: return QStringLiteral("QSQLITE");
+    }
+    return {};
+}
+
+DatabaseConnection::DatabaseConnection(ConnectionProfile profile)
+    : m_profile(std::move(profile))
+    , m_name(nextConnectionName())
+{
+    m_server.engine = m_profile.engine;
+}
+
+DatabaseConnection::~DatabaseConnection()
+{
+    close();
+}
+
+void DatabaseConnection::close()
+{
+    if (!QSqlDatabase::contains(m_name))
+        return;
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_name, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_name);
+}
+
+bool DatabaseConnection::isOpen() const
+{
+    return QSqlDatabase::contains(m_name) && QSqlDatabase::database(m_name, false).isOpen();
+}
+
+QSqlDatabase DatabaseConnection::database() const
+{
+    return QSqlDatabase::database(m_name, false);
+}
+
+static QString packageFor(const QString &driver)
+{
+    if (driver == QLatin1String("QPSQL"))
+        return QStringLiteral("libqt6sql6-psql");
+    if (driver == QLatin1String("QMYSQL"))
+        return QStringLiteral("libqt6sql6-mysql");
+    return QStringLiteral("libqt6sql6-sqlite");
+}
+
+bool DatabaseConnection::open(ConnectionError *error)
+{
+    close();
+    const QString driver = driverName(m_profile.engine);
+    if (!QSqlDatabase::isDriverAvailable(driver)) {
+        if (error) {
+            error->kind = ConnectionError::Kind::DriverMissing;
+            error->explanation = QStringLiteral("The Qt SQL driver %1 for %2 is not installed (on Debian: package %3).")
+                                     .arg(driver, engineName(m_profile.engine), packageFor(driver));
+        }
+        return false;
+    }
+    if (m_profile.engine == Engine::SQLite && !QFileInfo(m_profile.database).isFile()) {
+        if (error) {
+            error->kind = ConnectionError::Kind::NoSuchDatabase;
+            error->explanation = QStringLiteral("There is no SQLite database file at %1.").arg(m_profile.database);
+        }
+        return false;
+    }
+
+    QSqlDatabase db = QSqlDatabase::addDatabase(driver, m_name);
+    QStringList options;
+    switch (m_profile.engine) {
+    case Engine::PostgreSQL:
+        db.setHostName(m_profile.host);
+        db.setPort(m_profile.effectivePort());
+        db.setDatabaseName(m_profile.database);
+        db.setUserName(m_profile.user);
+        db.setPassword(m_profile.password);
+        options << QStringLiteral("connect_timeout=10")
+                << QStringLiteral("application_name=Stagecraft");
+        if (!m_profile.sslMode.isEmpty())
+            options << QStringLiteral("sslmode=") + m_profile.sslMode;
+        break;
+    case Engine::MySQL:
+    case Engine::MariaDB:
+        db.setHostName(m_profile.host);
+        db.setPort(m_profile.effectivePort());
+        db.setDatabaseName(m_profile.database);
+        db.setUserName(m_profile.user);
+        db.setPassword(m_profile.password);
+        options << QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=10");
+        if (m_profile.host.startsWith(QLatin1Char('/')))
+            options << QStringLiteral("UNIX_SOCKET=") + m_profile.host;
+        if (m_profile.sslMode == QLatin1String("require"))
+            options << QStringLiteral("SSL_MODE=REQUIRED");
+        else if (m_profile.sslMode == QLatin1String("verify-ca"))
+            options << QStringLiteral("SSL_MODE=VERIFY_CA");
+        else if (m_profile.sslMode == QLatin1String("verify-full"))
+            options << QStringLiteral("SSL_MODE=VERIFY_IDENTITY");
+        else if (m_profile.sslMode == QLatin1String("disable"))
+            options << QStringLiteral("SSL_MODE=DISABLED");
+        break;
+    case Engine::SQLite:
+        db.setDatabaseName(m_profile.database);
+        options << QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000");
+        break;
+    }
+    db.setConnectOptions(options.join(QLatin1Char(';')));
+    if (!db.open()) {
+        if (error)
+            *error = ConnectionError::fromOpenFailure(m_profile, db.lastError());
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_name);
+        return false;
+    }
+    if (!readServerInfo(error)) {
+        close();
+        return false;
+    }
+    return true;
+}
+
+static int versionNumberOf(const QString &version, int scale)
+{
+    static const QRegularExpression re(QStringLiteral("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?"));
+    const auto m = re.match(version);
+    if (!m.hasMatch())
+        return 0;
+    return m.captured(1).toInt() * scale * scale + m.captured(2).toInt() * scale + m.captured(3).toInt();
+}
+
+bool DatabaseConnection::readServerInfo(ConnectionError *error)
+{
+    QSqlQuery q(database());
+    QString sql;
+    switch (m_profile.engine) {
+    case Engine::PostgreSQL: sql = QStringLiteral("SELECT current_setting('server_version'), "
+                                                  "current_setting('server_version_num')::int"); break;
+    case Engine::MySQL:
+    case Engine::MariaDB: sql = QStringLiteral("SELECT VERSION()"); break;
+    case Engine::SQLite: sql = QStringLiteral("SELECT sqlite_version()"); break;
+    }
+    if (!q.exec(sql) || !q.next()) {
+        if (error)
+            *error = ConnectionError::fromQueryFailure(QStringLiteral("reading the server's version"), q.lastError());
+        return false;
+    }
+    m_server.version = q.value(0).toString();
+    switch (m_profile.engine) {
+    case Engine::PostgreSQL:
+        // server_version can carry a distribution suffix ("17.2 (Debian 17.2-1)"); keep the number.
+        m_server.version = m_server.version.section(QLatin1Char(' '), 0, 0);
+        m_server.versionNumber = q.value(1).toInt();
+        break;
+    case Engine::MySQL:
+    case Engine::MariaDB:
+        m_server.engine = m_server.version.contains(QLatin1String("MariaDB"), Qt::CaseInsensitive) ? Engine::MariaDB
+                                                                                                  : Engine::MySQL;
+        m_server.versionNumber = versionNumberOf(m_server.version, 100);
+        break;
+    case Engine::SQLite:
+        m_server.versionNumber = versionNumberOf(m_server.version, 1000);
+        break;
+    }
+    return true;
+}
+
+} // namespace Stagecraft

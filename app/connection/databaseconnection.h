@@ -1,0 +1,54 @@
+#pragma once
+
+#include "connectionerror.h"
+#include "connectionprofile.h"
+
+#include <QSqlDatabase>
+
+namespace Stagecraft {
+
+// What the server is: flavour and version, read once when the connection opens.
+struct ServerInfo
+{
+    Engine engine = Engine::SQLite; // MySQL or MariaDB as the server says, whatever the URL's scheme
+    QString version; // as the server prints it, e.g. "17.2" or "11.8.6-MariaDB"
+    int versionNumber = 0; // major * 10000 + minor * 100 + patch, e.g. 170002, 110806, 3046001 for SQLite 3.46.1
+
+    [[nodiscard]] QString displayName() const; // "PostgreSQL 17.2"
+};
+
+// One open connection to a database, under a Qt SQL connection name of its own, so that each
+// thread (the GUI's catalog worker, the runner) can own one. A QSqlDatabase belongs to the thread
+// that created it: create, use and destroy a DatabaseConnection on one thread.
+class DatabaseConnection
+{
+public:
+    explicit DatabaseConnection(ConnectionProfile profile);
+    ~DatabaseConnection();
+    DatabaseConnection(const DatabaseConnection &) = delete;
+    DatabaseConnection &operator=(const DatabaseConnection &) = delete;
+
+    // Opens the connection and reads the server's version. SQLite files must already exist:
+    // opening never creates a database by accident.
+    [[nodiscard]] bool open(ConnectionError *error);
+    void close();
+    [[nodiscard]] bool isOpen() const;
+
+    [[nodiscard]] QSqlDatabase database() const;
+    [[nodiscard]] const ConnectionProfile &profile() const { return m_profile; }
+    [[nodiscard]] const ServerInfo &server() const { return m_server; }
+    [[nodiscard]] Engine engine() const { return m_server.engine; }
+    [[nodiscard]] QString connectionName() const { return m_name; }
+
+    // The Qt SQL driver an engine needs, and whether it is installed.
+    [[nodiscard]] static QString driverName(Engine engine);
+
+private:
+    [[nodiscard]] bool readServerInfo(ConnectionError *error);
+
+    ConnectionProfile m_profile;
+    ServerInfo m_server;
+    QString m_name;
+};
+
+} // namespace Stagecraft

@@ -1,0 +1,86 @@
+// stagecraft: the desktop application.
+
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QPixmap>
+#include <QScreen>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace Stagecraft;
+
+// Saves what the display shows of the window (the real screen under X11, the widget's own
+// rendering where the platform has no screen to read, such as offscreen).
+static bool saveScreenshot(QWidget &window, const QString &path)
+{
+    QPixmap shot;
+    if (QScreen *screen = window.screen()) {
+        const QRect frame = window.frameGeometry();
+        shot = screen->grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height());
+    }
+    if (shot.isNull() || QGuiApplication::platformName() == QLatin1String("offscreen"))
+        shot = window.grab();
+    return shot.save(path);
+}
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("stagecraft"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Stagecraft"));
+    QApplication::setOrganizationDomain(QStringLiteral("stagecraft.dev"));
+    QApplication::setApplicationVersion(QStringLiteral(STAGECRAFT_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Zero-downtime column migrations, planned and run visually."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("url"),
+                                 QStringLiteral("The database to open: postgresql://user@host:5432/db, "
+                                                "mysql://…, mariadb://…, sqlite:///path.db (default: the demo "
+                                                "database)."),
+                                 QStringLiteral("[url]"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Once the window has loaded, save a screenshot of it to FILE "
+                                                       "and quit (for documentation)."),
+                                        QStringLiteral("FILE"));
+    parser.addOption(screenshot);
+    parser.process(app);
+
+    MainWindow window;
+    window.show();
+    const QStringList args = parser.positionalArguments();
+    if (!args.isEmpty()) {
+        const QString url = args.first();
+        window.openUrl(url);
+    } else {
+        window.openDemo();
+    }
+
+    int exitCode = 0;
+    if (parser.isSet(screenshot)) {
+        const QString path = parser.value(screenshot);
+        QObject::connect(&window, &MainWindow::ready, &app, [&] {
+            // Let the last layout and paint settle before reading the screen.
+            QTimer::singleShot(700, &app, [&] {
+                if (saveScreenshot(window, path)) {
+                    std::fprintf(stderr, "stagecraft: screenshot saved to %s\n", qPrintable(path));
+                } else {
+                    std::fprintf(stderr, "stagecraft: could not save the screenshot to %s\n", qPrintable(path));
+                    exitCode = 1;
+                }
+                app.quit();
+            });
+        });
+        QTimer::singleShot(120000, &app, [&] {
+            std::fprintf(stderr, "stagecraft: the window did not finish loading within 120 s\n");
+            exitCode = 1;
+            app.quit();
+        });
+    }
+    const int code = app.exec();
+    return exitCode != 0 ? exitCode : code;
+}

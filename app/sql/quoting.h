@@ -1,0 +1,18 @@
+#pragma once
+
+#include "connection/connectionprofile.h"
+
+#include <QString>
+
+namespace Stagecraft {
+
+// The only way Stagecraft puts names and values into SQL: by each engine's quoting rules.
+// PostgreSQL and SQLite quote identifiers with "..." (doubling "), MySQL and MariaDB with `...`
+// (doubling `). Literals use '...' with ' doubled; MySQL and MariaDB also double backslashes,
+// since they treat them as escapes unless NO_BACKSLASH_ESCAPES is set.
+[[nodiscard]] QString quoteIdentifier(Engine engine, const QString &name);
+// schema.name, each part quoted; a schema-less engine (SQLite's main, MySQL's current) gives just name.
+[[nodiscard]] QString quoteQualified(Engine engine, const QString &schema, const QString &name);
+[[nodiscard]] QString quoteLiteral(Engine engine, const QString &value);
+
+} // namespace Stagecraft

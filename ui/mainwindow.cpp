@@ -1,0 +1,338 @@
+#include "mainwindow.h"
+
+#include "catalog/catalogworker.h"
+#include "columnsmodel.h"
+#include "demo/demodatabase.h"
+#include "schemamodel.h"
+#include "sqlpreview.h"
+
+#include <QApplication>
+#include <QFutureWatcher>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPointer>
+#include <QProgressBar>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTreeView>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace Stagecraft {
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_schemaModel(new SchemaModel(this))
+    , m_columnsModel(new ColumnsModel(this))
+{
+    qRegisterMetaType<ConnectionProfile>();
+    qRegisterMetaType<ServerInfo>();
+    qRegisterMetaType<ConnectionError>();
+    qRegisterMetaType<TableRef>();
+    qRegisterMetaType<TableDetails>();
+    qRegisterMetaType<QList<TableSummary>>();
+
+    setWindowTitle(tr("Stagecraft"));
+    resize(1280, 800);
+
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("errorBanner"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setMargin(8);
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #f8d7da; color: #58151c; border-radius: 4px; }"));
+    m_banner->hide();
+
+    m_tree = new QTreeView(this);
+    m_tree->setObjectName(QStringLiteral("schemaTree"));
+    m_tree->setModel(m_schemaModel);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setSectionResizeMode(SchemaModel::NameColumn, QHeaderView::Stretch);
+    m_tree->header()->setSectionResizeMode(SchemaModel::RowsColumn, QHeaderView::ResizeToContents);
+    m_tree->header()->setSectionResizeMode(SchemaModel::SizeColumn, QHeaderView::ResizeToContents);
+
+    m_tableTitle = new QLabel(this);
+    QFont titleFont = m_tableTitle->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
+    titleFont.setBold(true);
+    m_tableTitle->setFont(titleFont);
+
+    m_columns = new QTableView(this);
+    m_columns->setObjectName(QStringLiteral("columnsView"));
+    m_columns->setModel(m_columnsModel);
+    m_columns->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_columns->setAlternatingRowColors(true);
+    m_columns->verticalHeader()->hide();
+    m_columns->horizontalHeader()->setStretchLastSection(true);
+
+    m_preview = new SqlPreview(this);
+    m_preview->setObjectName(QStringLiteral("sqlPreview"));
+
+    auto *detailSplitter = new QSplitter(Qt::Vertical, this);
+    detailSplitter->addWidget(m_columns);
+    detailSplitter->addWidget(m_preview);
+    detailSplitter->setStretchFactor(0, 1);
+    detailSplitter->setStretchFactor(1, 1);
+
+    auto *detail = new QWidget(this);
+    auto *detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->addWidget(m_tableTitle);
+    detailLayout->addWidget(detailSplitter, 1);
+
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(m_tree);
+    splitter->addWidget(detail);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    splitter->setSizes({460, 820});
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->addWidget(m_banner);
+    layout->addWidget(splitter, 1);
+    setCentralWidget(central);
+
+    m_statusLabel = new QLabel(tr("Not connected"), this);
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(240);
+    m_progress->hide();
+    statusBar()->addWidget(m_statusLabel, 1);
+    statusBar()->addPermanentWidget(m_progress);
+
+    buildMenus();
+
+    m_worker = new CatalogWorker;
+    m_worker->moveToThread(&m_catalogThread);
+    connect(&m_catalogThread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &CatalogWorker::connected, this, &MainWindow::onConnected);
+    connect(m_worker, &CatalogWorker::tablesLoaded, this, &MainWindow::onTablesLoaded);
+    connect(m_worker, &CatalogWorker::tableLoaded, this, &MainWindow::onTableLoaded);
+    connect(m_worker, &CatalogWorker::failed, this, &MainWindow::onFailed);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::onTableSelected);
+    m_catalogThread.setObjectName(QStringLiteral("catalog"));
+    m_catalogThread.start();
+}
+
+MainWindow::~MainWindow()
+{
+    // The connection belongs to the worker's thread: close it there, then stop the thread.
+    QMetaObject::invokeMethod(m_worker, &CatalogWorker::disconnect, Qt::QueuedConnection);
+    m_catalogThread.quit();
+    m_catalogThread.wait();
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *demo = file->addAction(tr("Open &Demo Database"), this, &MainWindow::openDemo);
+    demo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    QAction *url = file->addAction(tr("Open Connection &URL…"), this, &MainWindow::promptForUrl);
+    url->setShortcut(QKeySequence::Open);
+    QAction *refresh = file->addAction(tr("&Refresh"), this, [this] {
+        if (!m_profile.database.isEmpty())
+            openConnection(m_profile);
+    });
+    refresh->setShortcut(QKeySequence::Refresh);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Stagecraft"), this, &MainWindow::showAbout);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::showBusy(const QString &message, int done, int total)
+{
+    m_statusLabel->setText(message);
+    m_progress->setRange(0, total); // 0..0: a busy indicator
+    m_progress->setValue(done);
+    m_progress->show();
+}
+
+void MainWindow::clearBusy()
+{
+    m_progress->hide();
+}
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    m_lastError = message;
+    m_banner->setText(QStringLiteral("<b>%1</b><br>%2").arg(title.toHtmlEscaped(),
+                                                            message.toHtmlEscaped().replace(QLatin1Char('\n'),
+                                                                                            QLatin1String("<br>"))));
+    m_banner->show();
+    clearBusy();
+    // Window-modal and non-blocking: no nested event loop.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    box->open();
+    if (!m_readySent) {
+        m_readySent = true;
+        Q_EMIT ready();
+    }
+}
+
+void MainWindow::openDemo()
+{
+    const QString path = DemoDatabase::defaultPath();
+    ConnectionProfile profile;
+    profile.engine = Engine::SQLite;
+    profile.database = path;
+    if (DemoDatabase::isCurrent(path)) {
+        openConnection(profile);
+        return;
+    }
+    showBusy(tr("Generating the demo database (first run)…"));
+    QPointer<MainWindow> self(this);
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, profile] {
+        const QString error = watcher->result();
+        watcher->deleteLater();
+        if (!error.isEmpty())
+            showError(tr("The demo database could not be created"), error);
+        else
+            openConnection(profile);
+    });
+    watcher->setFuture(QtConcurrent::run([path, self] {
+        QString error;
+        const bool ok = DemoDatabase::ensure(path, &error, [self](int done, int total) {
+            QMetaObject::invokeMethod(
+                self, [self, done, total] {
+                    if (self)
+                        self->showBusy(tr("Generating the demo database (first run)…"), done, total);
+                },
+                Qt::QueuedConnection);
+        });
+        return ok ? QString() : error;
+    }));
+}
+
+void MainWindow::openUrl(const QString &url)
+{
+    ConnectionProfile profile;
+    QString why;
+    if (!ConnectionProfile::fromUrl(url, &profile, &why)) {
+        showError(tr("Not a valid connection URL"), why);
+        return;
+    }
+    openConnection(profile);
+}
+
+void MainWindow::openConnection(const ConnectionProfile &profile)
+{
+    ++m_generation;
+    m_profile = profile;
+    m_readySent = false;
+    m_lastError.clear();
+    m_banner->hide();
+    m_schemaModel->clear();
+    m_columnsModel->setColumns({});
+    m_preview->clear();
+    m_tableTitle->clear();
+    setWindowTitle(tr("Stagecraft — %1").arg(profile.displayName()));
+    showBusy(tr("Connecting to %1…").arg(profile.displayName()));
+    QMetaObject::invokeMethod(m_worker, "connectTo", Qt::QueuedConnection,
+                              Q_ARG(Stagecraft::ConnectionProfile, profile));
+}
+
+void MainWindow::onConnected(const ServerInfo &server)
+{
+    m_server = server;
+    showBusy(tr("Reading the tables of %1…").arg(m_profile.displayName()));
+    QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTables, Qt::QueuedConnection);
+}
+
+void MainWindow::onTablesLoaded(const QList<TableSummary> &tables)
+{
+    clearBusy();
+    m_schemaModel->setTables(tables);
+    m_tree->expandAll();
+    m_statusLabel->setText(tr("%1 — %2 — %n table(s)", nullptr, int(tables.size()))
+                               .arg(m_server.displayName(), m_profile.displayName()));
+    if (tables.isEmpty()) {
+        m_tableTitle->setText(tr("This database has no tables yet."));
+        if (!m_readySent) {
+            m_readySent = true;
+            Q_EMIT ready();
+        }
+        return;
+    }
+    m_tree->setCurrentIndex(m_schemaModel->indexOf(tables.first().table));
+}
+
+void MainWindow::onTableSelected()
+{
+    const QModelIndex current = m_tree->currentIndex();
+    const QVariant ref = current.siblingAtColumn(0).data(SchemaModel::TableRefRole);
+    if (!ref.isValid())
+        return;
+    const TableRef table = ref.value<TableRef>();
+    m_tableTitle->setText(table.name);
+    showBusy(tr("Reading table %1…").arg(table.name));
+    QMetaObject::invokeMethod(m_worker, "loadTable", Qt::QueuedConnection, Q_ARG(Stagecraft::TableRef, table));
+}
+
+void MainWindow::onTableLoaded(const TableDetails &details)
+{
+    const QVariant current = m_tree->currentIndex().siblingAtColumn(0).data(SchemaModel::TableRefRole);
+    if (!current.isValid() || current.value<TableRef>() != details.table)
+        return; // the user has moved on to another table
+    clearBusy();
+    m_statusLabel->setText(tr("%1 — %2 — %n table(s)", nullptr, m_schemaModel->tableCount())
+                               .arg(m_server.displayName(), m_profile.displayName()));
+    m_tableTitle->setText(details.table.schema == QLatin1String("main")
+                              ? details.table.name
+                              : details.table.schema + QLatin1Char('.') + details.table.name);
+    m_columnsModel->setColumns(details.columns);
+    m_columns->resizeColumnsToContents();
+    m_preview->setSql(details.definitionSql, m_server.engine);
+    if (!m_readySent) {
+        m_readySent = true;
+        Q_EMIT ready();
+    }
+}
+
+void MainWindow::onFailed(const ConnectionError &error)
+{
+    m_statusLabel->setText(tr("Not connected"));
+    showError(error.kind == ConnectionError::Kind::Query || error.kind == ConnectionError::Kind::Lost
+                  ? tr("Reading the catalog failed")
+                  : tr("Could not connect"),
+              error.text());
+}
+
+void MainWindow::promptForUrl()
+{
+    auto *dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Open Connection"));
+    dialog->setLabelText(tr("Connection URL (postgresql://user@host:5432/db, mariadb://user@host/db, "
+                            "sqlite:///path/file.db):"));
+    dialog->setTextValue(m_profile.engine == Engine::SQLite ? QString() : m_profile.toUrl());
+    dialog->resize(620, dialog->sizeHint().height());
+    connect(dialog, &QInputDialog::textValueSelected, this, &MainWindow::openUrl);
+    dialog->open();
+}
+
+void MainWindow::showAbout()
+{
+    auto *box = new QMessageBox(QMessageBox::Information, tr("About Stagecraft"),
+                                tr("<h3>Stagecraft %1</h3><p>Design a new column, see the lock impact of every "
+                                   "step, and run the staged migration without downtime on PostgreSQL, MySQL, "
+                                   "MariaDB and SQLite.</p>")
+                                    .arg(QStringLiteral(STAGECRAFT_VERSION)),
+                                QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+} // namespace Stagecraft
