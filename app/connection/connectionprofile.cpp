@@ -91,7 +91,8 @@ bool ConnectionProfile::fromUrl(const QString &text, ConnectionProfile *profile,
 
     const QUrl url(trimmed, QUrl::StrictMode);
     if (!url.isValid())
-        return fail(QStringLiteral("The connection URL is malformed: %1").arg(url.errorString()));
+        // QUrl appends the whole source to its message; the first clause is the one a user needs.
+        return fail(QStringLiteral("The connection URL is malformed: %1").arg(url.errorString().section(QLatin1Char(';'), 0, 0)));
     p.host = url.host();
     p.user = url.userName(QUrl::FullyDecoded);
     p.password = url.password(QUrl::FullyDecoded);

@@ -109,7 +109,8 @@ bool DatabaseConnection::open(ConnectionError *error)
         break;
     case Engine::MySQL:
     case Engine::MariaDB:
-        db.setHostName(m_profile.host);
+        // A host that is a path is the server's Unix socket; the client library wants "localhost" then.
+        db.setHostName(m_profile.host.startsWith(QLatin1Char('/')) ? QStringLiteral("localhost") : m_profile.host);
         db.setPort(m_profile.effectivePort());
         db.setDatabaseName(m_profile.database);
         db.setUserName(m_profile.user);

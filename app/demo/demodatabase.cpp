@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -74,15 +75,24 @@ bool DemoDatabase::ensure(const QString &path, QString *error, const std::functi
 {
     if (isCurrent(path))
         return true;
+    if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
+        if (error)
+            *error = QStringLiteral("Cannot create the folder %1.").arg(QFileInfo(path).absolutePath());
+        return false;
+    }
+    // Two Stagecraft processes starting at once generate it only once.
+    QLockFile lock(path + QLatin1String(".lock"));
+    if (!lock.lock()) {
+        if (error)
+            *error = QStringLiteral("Cannot lock %1.lock.").arg(path);
+        return false;
+    }
+    if (isCurrent(path))
+        return true;
     const QStringList script = statements();
     if (script.isEmpty()) {
         if (error)
             *error = QStringLiteral("The demo database's definition is missing from this build.");
-        return false;
-    }
-    if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
-        if (error)
-            *error = QStringLiteral("Cannot create the folder %1.").arg(QFileInfo(path).absolutePath());
         return false;
     }
     const QString partial = path + QLatin1String(".partial");

@@ -1,0 +1,99 @@
+#include "mariadbtestserver.h"
+
+#include "connection/databaseconnection.h"
+
+#include <QDir>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <signal.h>
+#include <unistd.h>
+
+namespace Stagecraft::Testing {
+
+MariaDbTestServer::~MariaDbTestServer()
+{
+    stop();
+}
+
+QString MariaDbTestServer::socketPath() const
+{
+    return m_dir ? m_dir->filePath(QStringLiteral("mysqld.sock")) : QString();
+}
+
+bool MariaDbTestServer::start(QString *error)
+{
+    const QString server = findProgram(QStringLiteral("mariadbd"));
+    const QString installDb = findProgram(QStringLiteral("mariadb-install-db"));
+    if (server.isEmpty() || installDb.isEmpty()) {
+        *error = QStringLiteral("MariaDB is not installed (mariadbd or mariadb-install-db not found)");
+        return false;
+    }
+    if (!makeDirectory(error))
+        return false;
+    const QString data = m_dir->filePath(QStringLiteral("data"));
+    // mariadbd refuses to run as root unless told so explicitly.
+    const QStringList asUser = geteuid() == 0 ? QStringList{QStringLiteral("--user=root")} : QStringList{};
+    if (!m_server.run(installDb,
+                      QStringList{QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + data,
+                                  QStringLiteral("--auth-root-authentication-method=normal"),
+                                  QStringLiteral("--skip-test-db"), QStringLiteral("--skip-name-resolve")}
+                          + asUser,
+                      180000, error))
+        return false;
+    const int port = freeLoopbackPort();
+    if (!m_server.start(server,
+                        QStringList{QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + data,
+                                    QStringLiteral("--port=%1").arg(port), QStringLiteral("--bind-address=127.0.0.1"),
+                                    QStringLiteral("--socket=") + socketPath(),
+                                    QStringLiteral("--pid-file=") + m_dir->filePath(QStringLiteral("mysqld.pid")),
+                                    QStringLiteral("--skip-name-resolve"), QStringLiteral("--skip-log-bin"),
+                                    QStringLiteral("--innodb-buffer-pool-size=128M"),
+                                    QStringLiteral("--innodb-flush-log-at-trx-commit=0"),
+                                    QStringLiteral("--innodb-doublewrite=0"), QStringLiteral("--max-connections=100")}
+                            + asUser,
+                        error))
+        return false;
+
+    ConnectionProfile root;
+    root.engine = Engine::MariaDB;
+    root.host = socketPath(); // a Unix socket folder or file: see DatabaseConnection
+    root.user = QStringLiteral("root");
+    if (!waitUntilReady(root, 90000, error))
+        return false;
+    {
+        DatabaseConnection connection(root);
+        ConnectionError e;
+        if (!connection.open(&e)) {
+            *error = e.text();
+            return false;
+        }
+        QSqlQuery q(connection.database());
+        const QStringList setup = {
+            QStringLiteral("CREATE DATABASE stagecraft_test CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"),
+            QStringLiteral("CREATE USER 'stagecraft'@'%' IDENTIFIED BY 'stagecraft'"),
+            QStringLiteral("GRANT ALL PRIVILEGES ON *.* TO 'stagecraft'@'%' WITH GRANT OPTION"),
+        };
+        for (const QString &sql : setup) {
+            if (!q.exec(sql)) {
+                *error = QStringLiteral("setting up the test user failed: %1").arg(q.lastError().text());
+                return false;
+            }
+        }
+    }
+    m_profile = {};
+    m_profile.engine = Engine::MariaDB;
+    m_profile.host = QStringLiteral("127.0.0.1");
+    m_profile.port = port;
+    m_profile.database = QStringLiteral("stagecraft_test");
+    m_profile.user = QStringLiteral("stagecraft");
+    m_profile.password = QStringLiteral("stagecraft");
+    return waitUntilReady(m_profile, 10000, error);
+}
+
+void MariaDbTestServer::stop()
+{
+    m_server.stop(SIGTERM, 30000);
+}
+
+} // namespace Stagecraft::Testing

@@ -1,0 +1,83 @@
+#include "postgrestestserver.h"
+
+#include <QCollator>
+#include <QDir>
+#include <QFileInfo>
+
+#include <signal.h>
+#include <unistd.h>
+
+namespace Stagecraft::Testing {
+
+PostgresTestServer::~PostgresTestServer()
+{
+    stop();
+}
+
+QString PostgresTestServer::binDirectory()
+{
+    const QString fromEnvironment = qEnvironmentVariable("STAGECRAFT_PG_BINDIR");
+    if (!fromEnvironment.isEmpty())
+        return fromEnvironment;
+    QStringList versions = QDir(QStringLiteral("/usr/lib/postgresql")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCollator numeric;
+    numeric.setNumericMode(true);
+    std::sort(versions.begin(), versions.end(), numeric);
+    for (auto it = versions.crbegin(); it != versions.crend(); ++it) {
+        const QString bin = QStringLiteral("/usr/lib/postgresql/%1/bin").arg(*it);
+        if (QFileInfo(bin + QLatin1String("/initdb")).isExecutable())
+            return bin;
+    }
+    const QString initdb = findProgram(QStringLiteral("initdb"));
+    return initdb.isEmpty() ? QString() : QFileInfo(initdb).absolutePath();
+}
+
+bool PostgresTestServer::start(QString *error)
+{
+    const QString bin = binDirectory();
+    if (bin.isEmpty()) {
+        *error = QStringLiteral("PostgreSQL is not installed (no initdb under /usr/lib/postgresql or on PATH)");
+        return false;
+    }
+    if (!makeDirectory(error))
+        return false;
+    m_server.setUser(QStringLiteral("postgres"));
+    const QString data = m_dir->filePath(QStringLiteral("data"));
+    const QString sockets = m_dir->filePath(QStringLiteral("run"));
+    QDir().mkpath(sockets);
+    if (m_server.uid() != 0 && (chown(sockets.toLocal8Bit().constData(), m_server.uid(), m_server.gid()) != 0
+                                || chown(m_dir->path().toLocal8Bit().constData(), m_server.uid(), m_server.gid()) != 0)) {
+        *error = QStringLiteral("cannot hand %1 to the postgres user").arg(m_dir->path());
+        return false;
+    }
+    if (!m_server.run(bin + QLatin1String("/initdb"),
+                      {QStringLiteral("-D"), data, QStringLiteral("-U"), QStringLiteral("postgres"), QStringLiteral("-A"),
+                       QStringLiteral("trust"), QStringLiteral("-E"), QStringLiteral("UTF8"),
+                       QStringLiteral("--no-locale"), QStringLiteral("--no-sync"), QStringLiteral("--no-instructions")},
+                      120000, error))
+        return false;
+    const int port = freeLoopbackPort();
+    if (!m_server.start(bin + QLatin1String("/postgres"),
+                        {QStringLiteral("-D"), data, QStringLiteral("-p"), QString::number(port), QStringLiteral("-k"),
+                         sockets, QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-c"),
+                         QStringLiteral("fsync=off"), QStringLiteral("-c"), QStringLiteral("full_page_writes=off"),
+                         QStringLiteral("-c"), QStringLiteral("synchronous_commit=off"), QStringLiteral("-c"),
+                         QStringLiteral("max_connections=60"), QStringLiteral("-c"),
+                         QStringLiteral("shared_buffers=64MB")},
+                        error))
+        return false;
+    m_profile = {};
+    m_profile.engine = Engine::PostgreSQL;
+    m_profile.host = QStringLiteral("127.0.0.1");
+    m_profile.port = port;
+    m_profile.database = QStringLiteral("postgres");
+    m_profile.user = QStringLiteral("postgres");
+    return waitUntilReady(m_profile, 60000, error);
+}
+
+void PostgresTestServer::stop()
+{
+    m_server.stop(SIGINT, 20000); // SIGINT: PostgreSQL's fast shutdown
+}
+
+} // namespace Stagecraft::Testing

@@ -1,0 +1,147 @@
+#include "serverprocess.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include <arpa/inet.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace Stagecraft::Testing {
+
+ServerProcess::~ServerProcess()
+{
+    if (isRunning())
+        stop(SIGTERM, 10000);
+}
+
+void ServerProcess::setUser(const QString &name)
+{
+    if (geteuid() != 0)
+        return;
+    if (const passwd *pw = getpwnam(name.toLocal8Bit().constData())) {
+        m_uid = pw->pw_uid;
+        m_gid = pw->pw_gid;
+    } else if (const passwd *nobody = getpwnam("nobody")) {
+        m_uid = nobody->pw_uid;
+        m_gid = nobody->pw_gid;
+    }
+}
+
+void ServerProcess::prepare(QProcess &process) const
+{
+    const uid_t uid = m_uid;
+    const gid_t gid = m_gid;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.setChildProcessModifier([uid, gid] {
+        // Only async-signal-safe calls here: this runs between fork and exec.
+        if (uid != 0) {
+            if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
+                _exit(127);
+        }
+        // After the credential change, which would clear it.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+    });
+}
+
+bool ServerProcess::run(const QString &program, const QStringList &arguments, int timeoutMs, QString *error)
+{
+    QProcess process;
+    prepare(process);
+    process.start(program, arguments);
+    const bool finished = process.waitForFinished(timeoutMs);
+    const QString output = QString::fromLocal8Bit(process.readAll());
+    if (!finished) {
+        process.kill();
+        process.waitForFinished(5000);
+    }
+    if (finished && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0)
+        return true;
+    if (error)
+        *error = QStringLiteral("%1 %2 failed (%3):\n%4")
+                     .arg(program, arguments.join(QLatin1Char(' ')),
+                          finished ? QStringLiteral("exit code %1").arg(process.exitCode()) : QStringLiteral("timed out"),
+                          output);
+    return false;
+}
+
+bool ServerProcess::start(const QString &program, const QStringList &arguments, QString *error)
+{
+    prepare(m_process);
+    m_process.start(program, arguments);
+    if (!m_process.waitForStarted(10000)) {
+        if (error)
+            *error = QStringLiteral("%1 did not start: %2").arg(program, m_process.errorString());
+        return false;
+    }
+    return true;
+}
+
+void ServerProcess::stop(int signal, int timeoutMs)
+{
+    if (!isRunning())
+        return;
+    ::kill(pid_t(m_process.processId()), signal);
+    if (!m_process.waitForFinished(timeoutMs)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+    static_cast<void>(output()); // keep what it printed for a failure message
+}
+
+bool ServerProcess::isRunning() const
+{
+    return m_process.state() != QProcess::NotRunning;
+}
+
+qint64 ServerProcess::pid() const
+{
+    return m_process.processId();
+}
+
+QString ServerProcess::output()
+{
+    m_output += QString::fromLocal8Bit(m_process.readAll());
+    return m_output;
+}
+
+int freeLoopbackPort()
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return 0;
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = 0;
+    socklen_t length = sizeof address;
+    int port = 0;
+    if (bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0
+        && getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) == 0)
+        port = ntohs(address.sin_port);
+    close(fd);
+    return port;
+}
+
+QString findProgram(const QString &name, const QStringList &folders)
+{
+    for (const QString &folder : folders) {
+        const QFileInfo candidate(QDir(folder).filePath(name));
+        if (candidate.isExecutable())
+            return candidate.absoluteFilePath();
+    }
+    const QString onPath = QStandardPaths::findExecutable(name);
+    if (!onPath.isEmpty())
+        return onPath;
+    // sbin folders are often not on an ordinary user's PATH
+    return QStandardPaths::findExecutable(name, {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/local/sbin")});
+}
+
+} // namespace Stagecraft::Testing

@@ -1,0 +1,55 @@
+#include "testserver.h"
+
+#include "connection/databaseconnection.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QThread>
+
+#include <signal.h>
+
+namespace Stagecraft::Testing {
+
+TestServer::~TestServer() = default;
+
+void TestServer::kill()
+{
+    m_server.stop(SIGKILL, 5000);
+}
+
+bool TestServer::makeDirectory(QString *error)
+{
+    m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QLatin1String("/stagecraft-test-XXXXXX"));
+    if (!m_dir->isValid()) {
+        *error = QStringLiteral("cannot create a temporary folder: %1").arg(m_dir->errorString());
+        return false;
+    }
+    // The server may run as another user (the test runs as root in the build root): let it in.
+    QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup
+                                             | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther);
+    return true;
+}
+
+bool TestServer::waitUntilReady(const ConnectionProfile &profile, int timeoutMs, QString *error)
+{
+    QElapsedTimer timer;
+    timer.start();
+    ConnectionError last;
+    while (timer.elapsed() < timeoutMs) {
+        if (!m_server.isRunning()) {
+            *error = QStringLiteral("the server exited during start-up:\n%1").arg(m_server.output());
+            return false;
+        }
+        DatabaseConnection connection(profile);
+        if (connection.open(&last))
+            return true;
+        QThread::msleep(100);
+    }
+    *error = QStringLiteral("the server did not accept connections within %1 s: %2\n%3")
+                 .arg(timeoutMs / 1000)
+                 .arg(last.text(), m_server.output());
+    return false;
+}
+
+} // namespace Stagecraft::Testing

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "connection/connectionprofile.h"
+#include "serverprocess.h"
+
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace Stagecraft::Testing {
+
+// A throwaway database server for tests: started on a free loopback port in a temporary folder,
+// stopped and removed when the object goes (also when the test failed).
+class TestServer
+{
+public:
+    virtual ~TestServer();
+
+    [[nodiscard]] virtual bool start(QString *error) = 0;
+    // A clean shutdown; the folder is removed with the object.
+    virtual void stop() = 0;
+    // Kills the server at once, as a crash or an OOM kill would.
+    void kill();
+    [[nodiscard]] bool isRunning() const { return m_server.isRunning(); }
+
+    // How a test connects: a superuser (PostgreSQL) or an all-privileges user (MariaDB).
+    [[nodiscard]] ConnectionProfile profile() const { return m_profile; }
+    [[nodiscard]] QString directory() const { return m_dir ? m_dir->path() : QString(); }
+    [[nodiscard]] int port() const { return m_profile.port; }
+    [[nodiscard]] qint64 pid() const { return m_server.pid(); }
+
+protected:
+    [[nodiscard]] bool makeDirectory(QString *error);
+    // Tries to connect until it works or timeoutMs passes.
+    [[nodiscard]] bool waitUntilReady(const ConnectionProfile &profile, int timeoutMs, QString *error);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    ServerProcess m_server;
+    ConnectionProfile m_profile;
+};
+
+} // namespace Stagecraft::Testing
