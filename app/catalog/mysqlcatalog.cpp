@@ -55,8 +55,8 @@ bool MySqlCatalog::describeTable(const TableRef &table, TableDetails *details, C
             c.generated = QStringLiteral("virtual");
         else if (extra.contains(QLatin1String("AUTO_INCREMENT")))
             c.generated = QStringLiteral("auto_increment");
-        else if (!q.value(3).isNull())
-            c.defaultExpression = q.value(3).toString();
+        else if (!q.value(3).isNull() && q.value(3).toString() != QLatin1String("NULL"))
+            c.defaultExpression = q.value(3).toString(); // MariaDB writes an absent default as NULL
         details->columns.append(c);
     }
     // The server's own rendering is the definition a MySQL or MariaDB user knows.
