@@ -1,4 +1,134 @@
+// stagecraft-cli as a user runs it: exit codes and output.
+
+#include "connection/databaseconnection.h"
+#include "testservers.h"
+
+#include <QProcess>
+#include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
-class T : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(T)
+
+using namespace Stagecraft;
+using namespace Stagecraft::Testing;
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void cleanupTestCase() { TestServers::stopAll(); }
+    void exitCodes_data();
+    void exitCodes();
+    void tablesOfDemo();
+    void tablesOfServer_data();
+    void tablesOfServer();
+
+private:
+    struct Result
+    {
+        int code;
+        QString out;
+        QString err;
+    };
+    Result cli(const QStringList &arguments);
+    QTemporaryDir m_dir;
+};
+
+TestCli::Result TestCli::cli(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(STAGECRAFT_CLI), arguments);
+    if (!process.waitForFinished(120000))
+        return {-1, {}, {}};
+    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+void TestCli::exitCodes_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("stderrStart");
+    QTest::newRow("help") << QStringList{"--help"} << 0 << "";
+    QTest::newRow("no command") << QStringList{} << 2 << "stagecraft-cli: no command given";
+    QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << "stagecraft-cli: unknown command 'frobnicate'";
+    QTest::newRow("no connection") << QStringList{"tables"} << 2 << "stagecraft-cli: no connection";
+    QTest::newRow("bad url") << QStringList{"tables", "-c", "oracle://x@y/z"} << 2
+                             << "stagecraft-cli: Unknown database scheme 'oracle://'";
+    QTest::newRow("unreachable") << QStringList{"tables", "-c", "postgresql://u@127.0.0.1:1/d"} << 3
+                                 << "stagecraft-cli: Could not reach PostgreSQL at 127.0.0.1:1";
+    QTest::newRow("missing sqlite file") << QStringList{"tables", "-c", "sqlite:///nonexistent/x.db"} << 3
+                                         << "stagecraft-cli: There is no SQLite database file at /nonexistent/x.db";
+}
+
+void TestCli::exitCodes()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, stderrStart);
+    const Result r = cli(arguments);
+    QTEST(r.code, "code");
+    if (stderrStart.isEmpty())
+        QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+    else
+        QVERIFY2(r.err.startsWith(stderrStart), qPrintable(r.err));
+    if (arguments == QStringList{QStringLiteral("--help")})
+        QVERIFY(r.out.contains(QLatin1String("Exit codes: 0 success, 1 failure, 2 bad input, 3 cannot connect.")));
+}
+
+void TestCli::tablesOfDemo()
+{
+    const QString path = m_dir.filePath(QStringLiteral("demo.sqlite"));
+    const Result demo = cli({QStringLiteral("demo"), QStringLiteral("--path"), path});
+    QCOMPARE(demo.code, 0);
+    QCOMPARE(demo.out, QStringLiteral("sqlite://%1\n").arg(path));
+    const Result tables = cli({QStringLiteral("tables"), QStringLiteral("-c"), demo.out.trimmed()});
+    QCOMPARE(tables.code, 0);
+    const QStringList lines = tables.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 6);
+    QVERIFY(lines.at(0).startsWith(QLatin1String("# SQLite 3.")));
+    QCOMPARE(lines.at(1), QStringLiteral("schema\ttable\trows\tbytes"));
+    QVERIFY(lines.at(2).startsWith(QLatin1String("main\tcustomers\t5000\t")));
+    QVERIFY(lines.at(3).startsWith(QLatin1String("main\torder_items\t400001\t")));
+    QVERIFY(lines.at(4).startsWith(QLatin1String("main\torders\t200000\t")));
+    QVERIFY(lines.at(5).startsWith(QLatin1String("main\tproducts\t500\t")));
+}
+
+void TestCli::tablesOfServer_data()
+{
+    QTest::addColumn<QString>("engine");
+    QTest::addColumn<QString>("line");
+    QTest::newRow("postgresql") << "postgresql" << "public\tcli probe\t2\t";
+    QTest::newRow("mariadb") << "mariadb" << "stagecraft_test\tcli probe\t2\t";
+}
+
+void TestCli::tablesOfServer()
+{
+    QFETCH(QString, engine);
+    QFETCH(QString, line);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(engine, profile);
+    {
+        DatabaseConnection connection(profile);
+        ConnectionError error;
+        QVERIFY(connection.open(&error));
+        QSqlQuery q(connection.database());
+        const bool pg = engine == QLatin1String("postgresql");
+        QVERIFY(q.exec(pg ? QStringLiteral("CREATE TABLE \"cli probe\" (id int PRIMARY KEY)")
+                          : QStringLiteral("CREATE TABLE `cli probe` (id int PRIMARY KEY)")));
+        QVERIFY(q.exec(pg ? QStringLiteral("INSERT INTO \"cli probe\" VALUES (1), (2)")
+                          : QStringLiteral("INSERT INTO `cli probe` VALUES (1), (2)")));
+        QVERIFY(q.exec(pg ? QStringLiteral("ANALYZE \"cli probe\"") : QStringLiteral("ANALYZE TABLE `cli probe`")));
+    }
+    // The password comes from the environment, not the URL.
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("STAGECRAFT_PASSWORD"), profile.password);
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(STAGECRAFT_CLI), {QStringLiteral("tables"), QStringLiteral("-c"), profile.toUrl(false)});
+    QVERIFY(process.waitForFinished(60000));
+    const QString out = QString::fromUtf8(process.readAllStandardOutput());
+    QVERIFY2(process.exitCode() == 0, qPrintable(QString::fromUtf8(process.readAllStandardError())));
+    QVERIFY2(out.contains(QLatin1Char('\n') + line), qPrintable(out));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
 #include "testcli.moc"

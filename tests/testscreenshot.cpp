@@ -1,4 +1,54 @@
+// The screenshot taken under Xvfb by the screenshot-main-window test shows a real window, not a
+// blank or single-coloured frame.
+
+#include <QImage>
+#include <QSet>
 #include <QTest>
-class T : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(T)
+
+class TestScreenshot : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void notBlank();
+};
+
+void TestScreenshot::notBlank()
+{
+    QImage image(QStringLiteral(STAGECRAFT_SCREENSHOT));
+    QVERIFY2(!image.isNull(), "no screenshot at " STAGECRAFT_SCREENSHOT);
+    QVERIFY(image.width() >= 1000 && image.height() >= 700);
+    image = image.convertToFormat(QImage::Format_RGB32);
+
+    QSet<QRgb> colours;
+    qint64 dark = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        const auto *line = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+        for (int x = 0; x < image.width(); ++x) {
+            colours.insert(line[x]);
+            if (qGray(line[x]) < 100)
+                ++dark;
+        }
+    }
+    const double darkShare = double(dark) / (double(image.width()) * image.height());
+    qInfo("%lld distinct colours, %.2f%% dark (text) pixels", qint64(colours.size()), darkShare * 100);
+    // Rendered text (anti-aliased glyphs) and syntax colours give hundreds of colours; an empty
+    // window or a failed font gives a handful.
+    QVERIFY2(colours.size() > 100, "too few colours: the window looks blank");
+    QVERIFY2(darkShare > 0.005 && darkShare < 0.5, "no text, or an all-dark frame");
+
+    // Text in each part of the window: the table tree on the left, the columns and the SQL on the right.
+    const auto textIn = [&image](const QRect &area) {
+        int count = 0;
+        for (int y = area.top(); y <= area.bottom(); ++y)
+            for (int x = area.left(); x <= area.right(); ++x)
+                count += qGray(image.pixel(x, y)) < 100 ? 1 : 0;
+        return count;
+    };
+    const int w = image.width(), h = image.height();
+    QVERIFY2(textIn(QRect(0, h / 10, w / 3, h / 3)) > 200, "the table tree is empty");
+    QVERIFY2(textIn(QRect(w / 2, h / 10, w / 2 - 1, h / 3)) > 200, "the columns table is empty");
+    QVERIFY2(textIn(QRect(w / 2, h / 2, w / 2 - 1, h / 3)) > 200, "the SQL preview is empty");
+}
+
+QTEST_GUILESS_MAIN(TestScreenshot)
 #include "testscreenshot.moc"

@@ -31,13 +31,14 @@ QVariant ColumnsModel::data(const QModelIndex &index, int role) const
     const ColumnInfo &c = m_columns.at(index.row());
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case NameColumn: return c.primaryKey ? c.name + QStringLiteral("  🔑") : c.name;
+        case NameColumn: return c.name;
         case TypeColumn: return c.type;
         case NullableColumn: return c.nullable ? tr("null") : tr("not null");
+        case KeyColumn: return c.primaryKey ? tr("PK") : QString();
         case DefaultColumn:
             return c.generated.isEmpty() ? c.defaultExpression : tr("generated (%1)").arg(c.generated);
         }
-    } else if (role == Qt::ToolTipRole && index.column() == NameColumn && c.primaryKey) {
+    } else if (role == Qt::ToolTipRole && index.column() == KeyColumn && c.primaryKey) {
         return tr("Part of the primary key");
     }
     return {};
@@ -51,6 +52,7 @@ QVariant ColumnsModel::headerData(int section, Qt::Orientation orientation, int 
     case NameColumn: return tr("Column");
     case TypeColumn: return tr("Type");
     case NullableColumn: return tr("Null");
+    case KeyColumn: return tr("Key");
     case DefaultColumn: return tr("Default");
     }
     return {};

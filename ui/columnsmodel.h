@@ -6,12 +6,12 @@
 
 namespace Stagecraft {
 
-// The columns of one table: name, type, nullability, default and key.
+// The columns of one table: name, type, nullability, key and default.
 class ColumnsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { NameColumn, TypeColumn, NullableColumn, DefaultColumn, ColumnCount };
+    enum Column { NameColumn, TypeColumn, NullableColumn, KeyColumn, DefaultColumn, ColumnCount };
 
     explicit ColumnsModel(QObject *parent = nullptr);
 

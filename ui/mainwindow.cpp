@@ -69,6 +69,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_columns->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_columns->setAlternatingRowColors(true);
     m_columns->verticalHeader()->hide();
+    m_columns->verticalHeader()->setDefaultSectionSize(m_columns->fontMetrics().height() + 8);
     m_columns->horizontalHeader()->setStretchLastSection(true);
 
     m_preview = new SqlPreview(this);
@@ -256,8 +257,7 @@ void MainWindow::onTablesLoaded(const QList<TableSummary> &tables)
     clearBusy();
     m_schemaModel->setTables(tables);
     m_tree->expandAll();
-    m_statusLabel->setText(tr("%1 — %2 — %n table(s)", nullptr, int(tables.size()))
-                               .arg(m_server.displayName(), m_profile.displayName()));
+    m_statusLabel->setText(connectedText());
     if (tables.isEmpty()) {
         m_tableTitle->setText(tr("This database has no tables yet."));
         if (!m_readySent) {
@@ -267,6 +267,13 @@ void MainWindow::onTablesLoaded(const QList<TableSummary> &tables)
         return;
     }
     m_tree->setCurrentIndex(m_schemaModel->indexOf(tables.first().table));
+}
+
+QString MainWindow::connectedText() const
+{
+    const int count = m_schemaModel->tableCount();
+    return tr("%1 — %2 — %3").arg(m_server.displayName(), m_profile.displayName(),
+                                  count == 1 ? tr("1 table") : tr("%1 tables").arg(count));
 }
 
 void MainWindow::onTableSelected()
@@ -287,8 +294,7 @@ void MainWindow::onTableLoaded(const TableDetails &details)
     if (!current.isValid() || current.value<TableRef>() != details.table)
         return; // the user has moved on to another table
     clearBusy();
-    m_statusLabel->setText(tr("%1 — %2 — %n table(s)", nullptr, m_schemaModel->tableCount())
-                               .arg(m_server.displayName(), m_profile.displayName()));
+    m_statusLabel->setText(connectedText());
     m_tableTitle->setText(details.table.schema == QLatin1String("main")
                               ? details.table.name
                               : details.table.schema + QLatin1Char('.') + details.table.name);

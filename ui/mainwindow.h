@@ -55,6 +55,7 @@ private:
     void onTableLoaded(const TableDetails &details);
     void onFailed(const ConnectionError &error);
     void onTableSelected();
+    [[nodiscard]] QString connectedText() const;
     void promptForUrl();
     void showAbout();
 
