@@ -188,11 +188,8 @@ void MainWindow::openDemo()
     ConnectionProfile profile;
     profile.engine = Engine::SQLite;
     profile.database = path;
-    if (DemoDatabase::isCurrent(path)) {
-        openConnection(profile);
-        return;
-    }
-    showBusy(tr("Generating the demo database (first run)…"));
+    // Even checking whether the demo is current opens a database: off the GUI thread, like the rest.
+    showBusy(tr("Opening the demo database…"));
     QPointer<MainWindow> self(this);
     auto *watcher = new QFutureWatcher<QString>(this);
     connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, profile] {
