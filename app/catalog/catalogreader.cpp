@@ -36,4 +36,19 @@ bool CatalogReader::run(QSqlQuery &query, const QString &sql, const QVariantList
     return ok;
 }
 
+bool CatalogReader::probeDefault(const QString &, const QString &, DefaultProbe *probe, ConnectionError *)
+{
+    *probe = {};
+    return true;
+}
+
+void CatalogReader::noSuchTable(const QString &quotedName, ConnectionError *error)
+{
+    if (error) {
+        error->kind = ConnectionError::Kind::Query;
+        error->serverMessage.clear();
+        error->explanation = QStringLiteral("Table %1 does not exist (any more).").arg(quotedName);
+    }
+}
+
 } // namespace Stagecraft

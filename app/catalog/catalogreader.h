@@ -13,16 +13,39 @@ namespace Stagecraft {
 
 class DatabaseConnection;
 
+// How a default expression behaves, as the server itself judges it.
+struct DefaultProbe
+{
+    enum class Volatility { Unknown, Immutable, Stable, Volatile };
+    Volatility volatility = Volatility::Unknown;
+    bool rewritesTable = false; // adding a column with this default rewrites the table
+};
+
 // Reads a database's catalog into plain values; one implementation per engine. Runs on the
 // thread that owns the connection; lazy by design: the table list first, a table's details on demand.
+// Every method returns false and fills *error on failure, and changes nothing in the database.
 class CatalogReader
 {
 public:
     virtual ~CatalogReader() = default;
     [[nodiscard]] static std::unique_ptr<CatalogReader> create(DatabaseConnection &connection);
 
+    // Schemas a user can put tables in (not the engine's own).
+    [[nodiscard]] virtual bool listSchemas(QStringList *schemas, ConnectionError *error) = 0;
+    // Tables, partitioned tables, partitions and views, ordered by schema and name: one query.
     [[nodiscard]] virtual bool listTables(QList<TableSummary> *tables, ConnectionError *error) = 0;
     [[nodiscard]] virtual bool describeTable(const TableRef &table, TableDetails *details, ConnectionError *error) = 0;
+    // Built-in types first, then the user's enums, domains and other types.
+    [[nodiscard]] virtual bool listTypes(QList<TypeInfo> *types, ConnectionError *error) = 0;
+    // Sessions other than this one that hold or wait for locks on the table, or keep a transaction
+    // open that would make an ALTER wait.
+    [[nodiscard]] virtual bool blockingSessions(const TableRef &table, QList<BlockingSession> *sessions,
+                                                ConnectionError *error) = 0;
+    // Asks the server how a default expression for a column of the given type behaves, inside a
+    // transaction that is rolled back. An expression the server rejects fails with its message.
+    // Engines without the notion (MySQL, MariaDB, SQLite) answer Unknown.
+    [[nodiscard]] virtual bool probeDefault(const QString &type, const QString &expression, DefaultProbe *probe,
+                                            ConnectionError *error);
 
 protected:
     explicit CatalogReader(DatabaseConnection &connection)
@@ -32,6 +55,8 @@ protected:
     // Prepares and runs sql with its bound values; on failure fills *error saying it was `what`.
     [[nodiscard]] bool run(QSqlQuery &query, const QString &sql, const QVariantList &values, const QString &what,
                            ConnectionError *error) const;
+    // Fills *error for a table that does not exist.
+    static void noSuchTable(const QString &quotedName, ConnectionError *error);
 
     DatabaseConnection &m_connection;
 };

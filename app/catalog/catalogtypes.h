@@ -1,8 +1,10 @@
 #pragma once
 
 #include <QList>
+#include <QMap>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 namespace Stagecraft {
 
@@ -15,29 +17,118 @@ struct TableRef
     bool operator==(const TableRef &) const = default;
 };
 
+enum class RelationKind { Table, PartitionedTable, Partition, View };
+
 struct TableSummary
 {
     TableRef table;
-    qint64 estimatedRows = -1; // -1: unknown (PostgreSQL never analysed)
+    RelationKind kind = RelationKind::Table;
+    TableRef parent; // the partitioned table a partition belongs to
+    qint64 estimatedRows = -1; // -1: unknown (PostgreSQL never analysed; views)
     bool rowCountExact = false; // SQLite counts rows; the servers estimate them
     qint64 totalBytes = -1; // table + indexes + TOAST; -1: unknown
+    bool operator==(const TableSummary &) const = default;
 };
 
 struct ColumnInfo
 {
     QString name;
-    QString type; // as the engine spells it, with length / precision
+    QString type; // as the engine spells it, with length / precision: numeric(10,2), varchar(40)
+    QString baseType; // without parameters or array brackets: numeric, character varying, varchar
+    int length = -1; // character length, -1: none
+    int precision = -1; // numeric precision or fractional-second precision, -1: none
+    int scale = -1; // numeric scale, -1: none
+    bool isArray = false;
     bool nullable = true;
     QString defaultExpression; // empty: no default
     bool primaryKey = false;
-    QString generated; // "identity always", "identity by default", "stored", "virtual" or empty
+    QString generated; // "identity always", "identity by default", "auto_increment", "stored", "virtual", or empty
+    QString generationExpression; // for stored / virtual generated columns
+    QString collation; // when it differs from the database's default
+    QString comment;
+    bool operator==(const ColumnInfo &) const = default;
+};
+
+struct IndexInfo
+{
+    QString name;
+    QStringList columns; // column names, or the expression text for an expression part
+    bool unique = false;
+    bool primary = false;
+    QString method; // btree, hash, gin, gist, brin, FULLTEXT, SPATIAL, ...
+    QString predicate; // the WHERE of a partial index
+    bool valid = true; // PostgreSQL: false for an index a failed CREATE INDEX CONCURRENTLY left behind
+    QString constraintName; // the UNIQUE / PRIMARY KEY constraint the index backs, if any
+    QString definition; // the full CREATE INDEX where the engine can give it
+    bool operator==(const IndexInfo &) const = default;
+};
+
+enum class ConstraintKind { PrimaryKey, Unique, ForeignKey, Check, Exclusion };
+
+struct ConstraintInfo
+{
+    QString name;
+    ConstraintKind kind = ConstraintKind::Check;
+    QStringList columns;
+    QString definition; // as the engine prints it: CHECK ((qty > 0)), FOREIGN KEY (a) REFERENCES p(id)
+    bool validated = true; // false: added NOT VALID and not validated yet
+    TableRef referencedTable; // foreign keys
+    QStringList referencedColumns;
+    QString onDelete; // NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT
+    QString onUpdate;
+    bool operator==(const ConstraintInfo &) const = default;
 };
 
 struct TableDetails
 {
     TableRef table;
+    RelationKind kind = RelationKind::Table;
     QList<ColumnInfo> columns;
+    QList<IndexInfo> indexes;
+    QList<ConstraintInfo> constraints;
+    qint64 estimatedRows = -1;
+    bool rowCountExact = false;
+    qint64 heapBytes = -1; // the table's own data (PostgreSQL: main fork; MySQL: DATA_LENGTH)
+    qint64 indexBytes = -1;
+    qint64 totalBytes = -1;
+    QString rowFormat; // MySQL/MariaDB: Dynamic, Compact, Compressed, Redundant
+    bool hasFulltextIndex = false; // MySQL/MariaDB: rules out INSTANT
+    int instantRowVersions = -1; // MySQL 8.0.29+: INNODB_TABLES.TOTAL_ROW_VERSIONS; -1: not applicable
+    quint32 fileNode = 0; // PostgreSQL relfilenode: changes when the table is rewritten
+    QString comment;
     QString definitionSql; // CREATE TABLE with its constraints and indexes, as the engine would accept it
+
+    [[nodiscard]] const ColumnInfo *column(const QString &name) const;
+    [[nodiscard]] QStringList primaryKey() const;
+};
+
+enum class TypeCategory { BuiltIn, Enum, Domain, Composite, Range, Other };
+
+// A type the designer can offer, with what parameters it takes.
+struct TypeInfo
+{
+    QString schema; // empty for built-in types
+    QString name; // as written in DDL: integer, character varying, varchar, "Mood"
+    TypeCategory category = TypeCategory::BuiltIn;
+    enum class Parameters { None, Length, PrecisionScale, Precision } parameters = Parameters::None;
+    QStringList enumLabels; // for enums
+    QString baseType; // for domains
+    bool operator==(const TypeInfo &) const = default;
+};
+
+// A session that holds or waits for a lock on a table, or keeps a transaction open: the reasons an
+// ALTER would queue (and make every later query queue behind it).
+struct BlockingSession
+{
+    qint64 pid = 0; // PostgreSQL backend pid; MySQL/MariaDB connection id
+    QString user;
+    QString application;
+    QString state; // active, idle in transaction, ...
+    double transactionSeconds = -1; // age of the open transaction; -1: none
+    QString query; // its current or last statement
+    QStringList locks; // lock modes it holds on the table (PostgreSQL), or "metadata lock (table open)"
+    bool waiting = false; // itself waiting for a lock
+    bool operator==(const BlockingSession &) const = default;
 };
 
 } // namespace Stagecraft

@@ -7,22 +7,66 @@
 
 namespace Stagecraft {
 
+namespace {
+
+const QString SystemSchemas = QStringLiteral("('mysql', 'information_schema', 'performance_schema', 'sys')");
+
+// information_schema spells a missing default as SQL NULL (MySQL) or the text NULL (MariaDB);
+// MySQL gives literals unquoted and marks expressions DEFAULT_GENERATED, MariaDB quotes literals.
+QString defaultExpression(const QVariant &value, const QString &extra, const QString &dataType, Engine engine)
+{
+    if (value.isNull() || value.toString() == QLatin1String("NULL"))
+        return {};
+    const QString text = value.toString();
+    if (engine == Engine::MariaDB || extra.contains(QLatin1String("DEFAULT_GENERATED")))
+        return text;
+    static const QStringList numeric = {QStringLiteral("tinyint"), QStringLiteral("smallint"),
+                                        QStringLiteral("mediumint"), QStringLiteral("int"), QStringLiteral("bigint"),
+                                        QStringLiteral("decimal"), QStringLiteral("float"), QStringLiteral("double"),
+                                        QStringLiteral("bit")};
+    return numeric.contains(dataType) ? text : quoteLiteral(engine, text);
+}
+
+QString columnList(Engine engine, const QStringList &columns)
+{
+    QStringList quoted;
+    for (const QString &c : columns)
+        quoted << quoteIdentifier(engine, c);
+    return quoted.join(QLatin1String(", "));
+}
+
+} // namespace
+
+bool MySqlCatalog::listSchemas(QStringList *schemas, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN %1 "
+                               "ORDER BY 1").arg(SystemSchemas),
+             {}, QStringLiteral("listing the databases"), error))
+        return false;
+    schemas->clear();
+    while (q.next())
+        schemas->append(q.value(0).toString());
+    return true;
+}
+
 bool MySqlCatalog::listTables(QList<TableSummary> *tables, ConnectionError *error)
 {
     QSqlQuery q(m_connection.database());
-    // TABLE_ROWS is InnoDB's estimate, as the planner will use it.
-    if (!run(q, QStringLiteral("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, DATA_LENGTH + INDEX_LENGTH "
+    // TABLE_ROWS is InnoDB's estimate, the figure the planner works with.
+    if (!run(q, QStringLiteral("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, TABLE_ROWS, DATA_LENGTH + INDEX_LENGTH "
                                "FROM information_schema.TABLES "
-                               "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' "
-                               "ORDER BY TABLE_NAME"),
+                               "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'VIEW') "
+                               "ORDER BY CAST(TABLE_NAME AS BINARY)"),
              {}, QStringLiteral("listing the tables"), error))
         return false;
     tables->clear();
     while (q.next()) {
         TableSummary t;
         t.table = {q.value(0).toString(), q.value(1).toString()};
-        t.estimatedRows = q.value(2).isNull() ? -1 : q.value(2).toLongLong();
-        t.totalBytes = q.value(3).isNull() ? -1 : q.value(3).toLongLong();
+        t.kind = q.value(2).toString() == QLatin1String("VIEW") ? RelationKind::View : RelationKind::Table;
+        t.estimatedRows = q.value(3).isNull() ? -1 : q.value(3).toLongLong();
+        t.totalBytes = q.value(4).isNull() ? -1 : q.value(4).toLongLong();
         tables->append(t);
     }
     return true;
@@ -34,35 +78,247 @@ bool MySqlCatalog::describeTable(const TableRef &table, TableDetails *details, C
     const QString qualified = quoteQualified(e, table.schema, table.name);
     const QString what = QStringLiteral("reading table %1").arg(qualified);
     QSqlQuery q(m_connection.database());
-    if (!run(q, QStringLiteral("SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE = 'YES', COLUMN_DEFAULT, EXTRA, "
-                               "COLUMN_KEY = 'PRI', GENERATION_EXPRESSION "
-                               "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? "
-                               "ORDER BY ORDINAL_POSITION"),
+    if (!run(q, QStringLiteral("SELECT TABLE_TYPE, TABLE_ROWS, DATA_LENGTH, INDEX_LENGTH, ROW_FORMAT, TABLE_COMMENT "
+                               "FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"),
              {table.schema, table.name}, what, error))
         return false;
+    if (!q.next()) {
+        noSuchTable(qualified, error);
+        return false;
+    }
+    *details = {};
     details->table = table;
-    details->columns.clear();
-    while (q.next()) {
-        ColumnInfo c;
-        c.name = q.value(0).toString();
-        c.type = q.value(1).toString();
-        c.nullable = q.value(2).toBool();
-        const QString extra = q.value(4).toString().toUpper();
-        c.primaryKey = q.value(5).toBool();
-        if (extra.contains(QLatin1String("STORED GENERATED")) || extra.contains(QLatin1String("PERSISTENT")))
-            c.generated = QStringLiteral("stored");
-        else if (extra.contains(QLatin1String("VIRTUAL")))
-            c.generated = QStringLiteral("virtual");
-        else if (extra.contains(QLatin1String("AUTO_INCREMENT")))
-            c.generated = QStringLiteral("auto_increment");
-        else if (!q.value(3).isNull() && q.value(3).toString() != QLatin1String("NULL"))
-            c.defaultExpression = q.value(3).toString(); // MariaDB writes an absent default as NULL
-        details->columns.append(c);
+    details->kind = q.value(0).toString() == QLatin1String("VIEW") ? RelationKind::View : RelationKind::Table;
+    details->estimatedRows = q.value(1).isNull() ? -1 : q.value(1).toLongLong();
+    details->heapBytes = q.value(2).isNull() ? -1 : q.value(2).toLongLong();
+    details->indexBytes = q.value(3).isNull() ? -1 : q.value(3).toLongLong();
+    details->totalBytes = details->heapBytes < 0 ? -1 : details->heapBytes + std::max<qint64>(0, details->indexBytes);
+    details->rowFormat = q.value(4).toString();
+    details->comment = q.value(5).toString();
+    if (!readColumns(table, details, error) || !readIndexes(table, details, error)
+        || !readConstraints(table, details, error))
+        return false;
+
+    // MySQL 8.0.29+ counts instant ADD/DROP COLUMN row versions per table (64 at most).
+    if (e == Engine::MySQL && m_connection.server().versionNumber >= 80029) {
+        QSqlQuery versions(m_connection.database());
+        if (run(versions, QStringLiteral("SELECT TOTAL_ROW_VERSIONS FROM information_schema.INNODB_TABLES "
+                                         "WHERE NAME = CONCAT(?, '/', ?)"),
+                {table.schema, table.name}, what, nullptr)
+            && versions.next())
+            details->instantRowVersions = versions.value(0).toInt();
     }
     // The server's own rendering is the definition a MySQL or MariaDB user knows.
     if (!run(q, QStringLiteral("SHOW CREATE TABLE %1").arg(qualified), {}, what, error))
         return false;
     details->definitionSql = q.next() ? q.value(1).toString() + QLatin1String(";\n") : QString();
+    return true;
+}
+
+bool MySqlCatalog::readColumns(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    const Engine e = m_connection.engine();
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("SELECT c.COLUMN_NAME, c.COLUMN_TYPE, c.DATA_TYPE, c.CHARACTER_MAXIMUM_LENGTH, "
+                               "c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION, c.IS_NULLABLE = 'YES', "
+                               "c.COLUMN_DEFAULT, c.EXTRA, c.COLUMN_KEY = 'PRI', c.GENERATION_EXPRESSION, "
+                               "CASE WHEN c.COLLATION_NAME <> t.TABLE_COLLATION THEN c.COLLATION_NAME END, "
+                               "c.COLUMN_COMMENT "
+                               "FROM information_schema.COLUMNS c JOIN information_schema.TABLES t "
+                               "ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME "
+                               "WHERE c.TABLE_SCHEMA = ? AND c.TABLE_NAME = ? ORDER BY c.ORDINAL_POSITION"),
+             {table.schema, table.name}, QStringLiteral("reading the columns of %1").arg(table.name), error))
+        return false;
+    static const QStringList lengthTypes = {QStringLiteral("char"), QStringLiteral("varchar"),
+                                            QStringLiteral("binary"), QStringLiteral("varbinary")};
+    static const QStringList timeTypes = {QStringLiteral("datetime"), QStringLiteral("timestamp"),
+                                          QStringLiteral("time")};
+    while (q.next()) {
+        ColumnInfo c;
+        c.name = q.value(0).toString();
+        c.type = q.value(1).toString();
+        c.baseType = q.value(2).toString();
+        if (lengthTypes.contains(c.baseType))
+            c.length = q.value(3).toInt();
+        if (c.baseType == QLatin1String("decimal")) {
+            c.precision = q.value(4).toInt();
+            c.scale = q.value(5).toInt();
+        }
+        if (timeTypes.contains(c.baseType) && c.type.contains(QLatin1Char('(')))
+            c.precision = q.value(6).toInt();
+        c.nullable = q.value(7).toBool();
+        const QString extra = q.value(9).toString().toUpper();
+        c.primaryKey = q.value(10).toBool();
+        if (extra.contains(QLatin1String("STORED GENERATED")) || extra.contains(QLatin1String("PERSISTENT"))) {
+            c.generated = QStringLiteral("stored");
+            c.generationExpression = q.value(11).toString();
+        } else if (extra.contains(QLatin1String("VIRTUAL"))) {
+            c.generated = QStringLiteral("virtual");
+            c.generationExpression = q.value(11).toString();
+        } else {
+            if (extra.contains(QLatin1String("AUTO_INCREMENT")))
+                c.generated = QStringLiteral("auto_increment");
+            c.defaultExpression = defaultExpression(q.value(8), extra, c.baseType, e);
+        }
+        c.collation = q.value(12).toString();
+        c.comment = q.value(13).toString();
+        details->columns.append(c);
+    }
+    return true;
+}
+
+bool MySqlCatalog::readIndexes(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("SELECT INDEX_NAME, NON_UNIQUE = 0, COLUMN_NAME, INDEX_TYPE FROM information_schema.STATISTICS "
+                               "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME = 'PRIMARY' DESC, "
+                               "INDEX_NAME, SEQ_IN_INDEX"),
+             {table.schema, table.name}, QStringLiteral("reading the indexes of %1").arg(table.name), error))
+        return false;
+    while (q.next()) {
+        const QString name = q.value(0).toString();
+        if (details->indexes.isEmpty() || details->indexes.last().name != name) {
+            IndexInfo i;
+            i.name = name;
+            i.unique = q.value(1).toBool();
+            i.primary = name == QLatin1String("PRIMARY");
+            i.method = q.value(3).toString();
+            if (i.primary || i.unique)
+                i.constraintName = name;
+            details->indexes.append(i);
+        }
+        details->indexes.last().columns << q.value(2).toString();
+        if (q.value(3).toString() == QLatin1String("FULLTEXT"))
+            details->hasFulltextIndex = true;
+    }
+    return true;
+}
+
+bool MySqlCatalog::readConstraints(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    const Engine e = m_connection.engine();
+    QSqlQuery q(m_connection.database());
+    // Key columns and referenced columns, one row per column; rules and CHECK clauses joined on.
+    if (!run(q, QStringLiteral(
+                    "SELECT tc.CONSTRAINT_NAME, tc.CONSTRAINT_TYPE, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, "
+                    "k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE, cc.CHECK_CLAUSE "
+                    "FROM information_schema.TABLE_CONSTRAINTS tc "
+                    "LEFT JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA "
+                    "AND k.CONSTRAINT_NAME = tc.CONSTRAINT_NAME AND k.TABLE_NAME = tc.TABLE_NAME "
+                    "LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA "
+                    "AND r.CONSTRAINT_NAME = tc.CONSTRAINT_NAME AND r.TABLE_NAME = tc.TABLE_NAME "
+                    "LEFT JOIN information_schema.CHECK_CONSTRAINTS cc ON tc.CONSTRAINT_TYPE = 'CHECK' "
+                    "AND cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME "
+                    "WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ? "
+                    "ORDER BY tc.CONSTRAINT_TYPE <> 'PRIMARY KEY', tc.CONSTRAINT_NAME, k.ORDINAL_POSITION"),
+             {table.schema, table.name}, QStringLiteral("reading the constraints of %1").arg(table.name), error))
+        return false;
+    while (q.next()) {
+        const QString name = q.value(0).toString();
+        const QString type = q.value(1).toString();
+        if (details->constraints.isEmpty() || details->constraints.last().name != name) {
+            ConstraintInfo k;
+            k.name = name;
+            k.kind = type == QLatin1String("PRIMARY KEY") ? ConstraintKind::PrimaryKey
+                     : type == QLatin1String("UNIQUE")    ? ConstraintKind::Unique
+                     : type == QLatin1String("FOREIGN KEY") ? ConstraintKind::ForeignKey
+                                                          : ConstraintKind::Check;
+            if (k.kind == ConstraintKind::ForeignKey) {
+                k.referencedTable = {q.value(3).toString(), q.value(4).toString()};
+                k.onDelete = q.value(6).toString();
+                k.onUpdate = q.value(7).toString();
+            }
+            if (k.kind == ConstraintKind::Check)
+                k.definition = QStringLiteral("CHECK (%1)").arg(q.value(8).toString());
+            details->constraints.append(k);
+        }
+        ConstraintInfo &k = details->constraints.last();
+        if (!q.value(2).isNull())
+            k.columns << q.value(2).toString();
+        if (!q.value(5).isNull())
+            k.referencedColumns << q.value(5).toString();
+    }
+    for (ConstraintInfo &k : details->constraints) {
+        switch (k.kind) {
+        case ConstraintKind::PrimaryKey: k.definition = QStringLiteral("PRIMARY KEY (%1)").arg(columnList(e, k.columns)); break;
+        case ConstraintKind::Unique: k.definition = QStringLiteral("UNIQUE (%1)").arg(columnList(e, k.columns)); break;
+        case ConstraintKind::ForeignKey:
+            k.definition = QStringLiteral("FOREIGN KEY (%1) REFERENCES %2 (%3) ON DELETE %4 ON UPDATE %5")
+                               .arg(columnList(e, k.columns),
+                                    quoteQualified(e, k.referencedTable.schema, k.referencedTable.name),
+                                    columnList(e, k.referencedColumns), k.onDelete, k.onUpdate);
+            break;
+        default: break;
+        }
+    }
+    return true;
+}
+
+bool MySqlCatalog::listTypes(QList<TypeInfo> *types, ConnectionError *)
+{
+    using P = TypeInfo::Parameters;
+    // MySQL and MariaDB have no user-defined types; ENUM and SET take their labels inline.
+    static const QList<QPair<const char *, P>> builtIn = {
+        {"tinyint", P::None},    {"smallint", P::None},    {"mediumint", P::None},    {"int", P::None},
+        {"bigint", P::None},     {"decimal", P::PrecisionScale}, {"float", P::None},  {"double", P::None},
+        {"bit", P::Length},      {"boolean", P::None},     {"char", P::Length},       {"varchar", P::Length},
+        {"binary", P::Length},   {"varbinary", P::Length}, {"tinytext", P::None},     {"text", P::None},
+        {"mediumtext", P::None}, {"longtext", P::None},    {"tinyblob", P::None},     {"blob", P::None},
+        {"mediumblob", P::None}, {"longblob", P::None},    {"date", P::None},         {"time", P::Precision},
+        {"datetime", P::Precision}, {"timestamp", P::Precision}, {"year", P::None},   {"json", P::None},
+        {"enum", P::None},       {"set", P::None},
+    };
+    types->clear();
+    for (const auto &[name, parameters] : builtIn) {
+        TypeInfo t;
+        t.name = QString::fromLatin1(name);
+        t.parameters = parameters;
+        t.category = t.name == QLatin1String("enum") ? TypeCategory::Enum : TypeCategory::BuiltIn;
+        types->append(t);
+    }
+    const ServerInfo &server = m_connection.server();
+    if (server.engine == Engine::MariaDB && server.versionNumber >= 100700)
+        types->append({QString(), QStringLiteral("uuid"), TypeCategory::BuiltIn, P::None, {}, {}});
+    if (server.engine == Engine::MariaDB && server.versionNumber >= 100500)
+        types->append({QString(), QStringLiteral("inet6"), TypeCategory::BuiltIn, P::None, {}, {}});
+    if (server.engine == Engine::MariaDB && server.versionNumber >= 101000)
+        types->append({QString(), QStringLiteral("inet4"), TypeCategory::BuiltIn, P::None, {}, {}});
+    return true;
+}
+
+bool MySqlCatalog::blockingSessions(const TableRef &table, QList<BlockingSession> *sessions, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    const QString what = QStringLiteral("looking for sessions that would block %1").arg(table.name);
+    // Which session holds a table's metadata lock is only visible with performance_schema on; by
+    // default (MariaDB) every open transaction may hold one, since any statement on the table takes
+    // it until commit. So: sessions inside a transaction, and sessions waiting for a metadata lock.
+    // (InnoDB refreshes INNODB_TRX at most every 100 ms: a transaction younger than that may be missed.)
+    if (!run(q, QStringLiteral(
+                    "SELECT p.ID, p.USER, p.HOST, p.COMMAND, TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) / 1e6, "
+                    "COALESCE(p.INFO, t.trx_query), p.STATE LIKE 'Waiting for%lock%' "
+                    "FROM information_schema.PROCESSLIST p "
+                    "LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID "
+                    "WHERE p.ID <> CONNECTION_ID() AND p.COMMAND NOT IN ('Daemon', 'Binlog Dump') "
+                    "AND (t.trx_id IS NOT NULL OR p.STATE LIKE 'Waiting for%metadata lock%') "
+                    "ORDER BY t.trx_started, p.ID"),
+             {}, what, error))
+        return false;
+    sessions->clear();
+    while (q.next()) {
+        BlockingSession s;
+        s.pid = q.value(0).toLongLong();
+        s.user = q.value(1).toString();
+        s.application = q.value(2).toString();
+        s.state = q.value(3).toString() == QLatin1String("Sleep") ? QStringLiteral("idle in transaction")
+                                                                   : q.value(3).toString().toLower();
+        s.transactionSeconds = q.value(4).isNull() ? -1 : q.value(4).toDouble();
+        s.query = q.value(5).toString();
+        s.waiting = q.value(6).toBool();
+        if (s.transactionSeconds >= 0)
+            s.locks << QStringLiteral("metadata lock (open transaction)");
+        sessions->append(s);
+    }
     return true;
 }
 

@@ -2,29 +2,120 @@
 
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
+#include "sql/sqlfragment.h"
 
+#include <QSqlError>
 #include <QSqlQuery>
 
 namespace Stagecraft {
 
+namespace {
+
+const Engine PG = Engine::PostgreSQL;
+// Lists come back joined with the ASCII unit separator, which no identifier contains in practice.
+const QChar Separator(0x1f);
+
+QStringList splitList(const QVariant &value)
+{
+    return value.isNull() ? QStringList() : value.toString().split(Separator);
+}
+
+// The oid of schema.name, bound as two values: the same sub-select in every query.
+const QString Relation = QStringLiteral("(SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                        "WHERE n.nspname = ? AND c.relname = ?)");
+
+// User schemas: not the engine's own.
+const QString UserSchema = QStringLiteral("n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'");
+
+RelationKind kindOf(const QString &relkind, bool isPartition)
+{
+    if (relkind == QLatin1String("p"))
+        return RelationKind::PartitionedTable;
+    if (relkind == QLatin1String("v") || relkind == QLatin1String("m"))
+        return RelationKind::View;
+    return isPartition ? RelationKind::Partition : RelationKind::Table;
+}
+
+QString actionName(const QString &code)
+{
+    switch (code.isEmpty() ? 'a' : code.at(0).toLatin1()) {
+    case 'r': return QStringLiteral("RESTRICT");
+    case 'c': return QStringLiteral("CASCADE");
+    case 'n': return QStringLiteral("SET NULL");
+    case 'd': return QStringLiteral("SET DEFAULT");
+    default: return QStringLiteral("NO ACTION");
+    }
+}
+
+ConstraintKind constraintKind(const QString &contype)
+{
+    switch (contype.isEmpty() ? 'c' : contype.at(0).toLatin1()) {
+    case 'p': return ConstraintKind::PrimaryKey;
+    case 'u': return ConstraintKind::Unique;
+    case 'f': return ConstraintKind::ForeignKey;
+    case 'x': return ConstraintKind::Exclusion;
+    default: return ConstraintKind::Check;
+    }
+}
+
+TypeInfo::Parameters parametersOf(const QString &type)
+{
+    static const QStringList length = {QStringLiteral("character varying"), QStringLiteral("character"),
+                                       QStringLiteral("bit"), QStringLiteral("bit varying")};
+    static const QStringList precision = {QStringLiteral("timestamp without time zone"),
+                                          QStringLiteral("timestamp with time zone"),
+                                          QStringLiteral("time without time zone"),
+                                          QStringLiteral("time with time zone"), QStringLiteral("interval")};
+    if (length.contains(type))
+        return TypeInfo::Parameters::Length;
+    if (precision.contains(type))
+        return TypeInfo::Parameters::Precision;
+    if (type == QLatin1String("numeric"))
+        return TypeInfo::Parameters::PrecisionScale;
+    return TypeInfo::Parameters::None;
+}
+
+} // namespace
+
+bool PostgresCatalog::listSchemas(QStringList *schemas, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("SELECT n.nspname FROM pg_namespace n WHERE %1 ORDER BY 1").arg(UserSchema), {},
+             QStringLiteral("listing the schemas"), error))
+        return false;
+    schemas->clear();
+    while (q.next())
+        schemas->append(q.value(0).toString());
+    return true;
+}
+
 bool PostgresCatalog::listTables(QList<TableSummary> *tables, ConnectionError *error)
 {
     QSqlQuery q(m_connection.database());
-    // reltuples is the planner's estimate: -1 (PG14+) until the table is first analysed.
+    // One query for the whole list, however many tables: reltuples is the planner's estimate
+    // (-1 from PG14 until the table is first analysed); sizes only for relations with storage.
     if (!run(q, QStringLiteral(
-                    "SELECT n.nspname, c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid) "
+                    "SELECT n.nspname, c.relname, c.relkind, c.relispartition, pn.nspname, pc.relname, "
+                    "c.reltuples::bigint, CASE WHEN c.relkind IN ('r', 'm') THEN pg_total_relation_size(c.oid) "
+                    "WHEN c.relkind = 'p' THEN 0 END "
                     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                    "WHERE c.relkind IN ('r', 'p') AND n.nspname <> 'information_schema' "
-                    "AND n.nspname NOT LIKE 'pg\\_%' "
-                    "ORDER BY n.nspname, c.relname"),
+                    "LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid "
+                    "LEFT JOIN pg_class pc ON pc.oid = i.inhparent "
+                    "LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace "
+                    "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND %1 "
+                    "ORDER BY n.nspname, c.relname").arg(UserSchema),
              {}, QStringLiteral("listing the tables"), error))
         return false;
     tables->clear();
     while (q.next()) {
         TableSummary t;
         t.table = {q.value(0).toString(), q.value(1).toString()};
-        t.estimatedRows = q.value(2).toLongLong();
-        t.totalBytes = q.value(3).toLongLong();
+        t.kind = kindOf(q.value(2).toString(), q.value(3).toBool());
+        if (!q.value(5).isNull())
+            t.parent = {q.value(4).toString(), q.value(5).toString()};
+        const bool hasRows = t.kind == RelationKind::Table || t.kind == RelationKind::Partition;
+        t.estimatedRows = hasRows ? std::max<qint64>(-1, q.value(6).toLongLong()) : -1;
+        t.totalBytes = q.value(7).isNull() ? -1 : q.value(7).toLongLong();
         tables->append(t);
     }
     return true;
@@ -32,26 +123,97 @@ bool PostgresCatalog::listTables(QList<TableSummary> *tables, ConnectionError *e
 
 bool PostgresCatalog::describeTable(const TableRef &table, TableDetails *details, ConnectionError *error)
 {
-    const Engine e = Engine::PostgreSQL;
-    static const QString relation = QStringLiteral(
-        "(SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = ? AND c.relname = ?)");
-    const QVariantList key = {table.schema, table.name};
-    const QString what = QStringLiteral("reading table %1").arg(quoteQualified(e, table.schema, table.name));
+    const QString qualified = quoteQualified(PG, table.schema, table.name);
+    const QString what = QStringLiteral("reading table %1").arg(qualified);
     QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("SELECT c.relkind, c.relispartition, c.reltuples::bigint, pg_relation_size(c.oid), "
+                               "pg_indexes_size(c.oid), pg_total_relation_size(c.oid), c.relfilenode, "
+                               "obj_description(c.oid, 'pg_class') "
+                               "FROM pg_class c WHERE c.oid = %1").arg(Relation),
+             {table.schema, table.name}, what, error))
+        return false;
+    if (!q.next()) {
+        noSuchTable(qualified, error);
+        return false;
+    }
+    *details = {};
+    details->table = table;
+    details->kind = kindOf(q.value(0).toString(), q.value(1).toBool());
+    details->estimatedRows = std::max<qint64>(-1, q.value(2).toLongLong());
+    details->heapBytes = q.value(3).toLongLong();
+    details->indexBytes = q.value(4).toLongLong();
+    details->totalBytes = q.value(5).toLongLong();
+    details->fileNode = q.value(6).toUInt();
+    details->comment = q.value(7).toString();
+    if (!readColumns(table, details, error) || !readIndexes(table, details, error)
+        || !readConstraints(table, details, error))
+        return false;
 
+    // The definition, rebuilt from what was read: columns, then constraints, then the indexes no
+    // constraint owns, then comments.
+    QStringList lines;
+    for (const ColumnInfo &c : std::as_const(details->columns)) {
+        QString line = QStringLiteral("    %1 %2").arg(quoteIdentifier(PG, c.name), c.type);
+        if (!c.collation.isEmpty())
+            line += QLatin1String(" COLLATE ") + quoteIdentifier(PG, c.collation);
+        if (c.generated == QLatin1String("identity always"))
+            line += QLatin1String(" GENERATED ALWAYS AS IDENTITY");
+        else if (c.generated == QLatin1String("identity by default"))
+            line += QLatin1String(" GENERATED BY DEFAULT AS IDENTITY");
+        else if (c.generated == QLatin1String("stored") || c.generated == QLatin1String("virtual"))
+            line += QStringLiteral(" GENERATED ALWAYS AS (%1) %2")
+                        .arg(c.generationExpression, c.generated == QLatin1String("stored") ? QLatin1String("STORED")
+                                                                                           : QLatin1String("VIRTUAL"));
+        else if (!c.defaultExpression.isEmpty())
+            line += QLatin1String(" DEFAULT ") + c.defaultExpression;
+        if (!c.nullable)
+            line += QLatin1String(" NOT NULL");
+        lines << line;
+    }
+    for (const ConstraintInfo &k : std::as_const(details->constraints))
+        lines << QStringLiteral("    CONSTRAINT %1 %2").arg(quoteIdentifier(PG, k.name), k.definition);
+    QString sql = QStringLiteral("CREATE TABLE %1 (\n%2\n);\n").arg(qualified, lines.join(QLatin1String(",\n")));
+    for (const IndexInfo &i : std::as_const(details->indexes)) {
+        if (i.constraintName.isEmpty())
+            sql += i.definition + QLatin1String(";\n");
+    }
+    if (!details->comment.isEmpty())
+        sql += QStringLiteral("COMMENT ON TABLE %1 IS %2;\n").arg(qualified, quoteLiteral(PG, details->comment));
+    for (const ColumnInfo &c : std::as_const(details->columns)) {
+        if (!c.comment.isEmpty())
+            sql += QStringLiteral("COMMENT ON COLUMN %1.%2 IS %3;\n")
+                       .arg(qualified, quoteIdentifier(PG, c.name), quoteLiteral(PG, c.comment));
+    }
+    details->definitionSql = sql;
+    return true;
+}
+
+bool PostgresCatalog::readColumns(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    // Type parameters come from the type modifier, read with information_schema's own helpers
+    // (on the element type for arrays); a column without a modifier has none.
     if (!run(q, QStringLiteral(
                     "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
                     "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
                     "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary "
-                    "AND a.attnum = ANY (i.indkey)) "
-                    "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-                    "WHERE a.attrelid = %1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum").arg(relation),
-             key, what, error))
+                    "AND a.attnum = ANY (i.indkey)), "
+                    "format_type(CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE a.atttypid END, NULL), "
+                    "t.typcategory = 'A', "
+                    "CASE WHEN a.atttypmod = -1 THEN NULL ELSE information_schema._pg_char_max_length(e.oid, a.atttypmod) END, "
+                    "CASE WHEN a.atttypmod = -1 THEN NULL ELSE coalesce("
+                    "information_schema._pg_numeric_precision(e.oid, a.atttypmod), "
+                    "information_schema._pg_datetime_precision(e.oid, a.atttypmod)) END, "
+                    "CASE WHEN a.atttypmod = -1 THEN NULL ELSE information_schema._pg_numeric_scale(e.oid, a.atttypmod) END, "
+                    "co.collname, col_description(a.attrelid, a.attnum) "
+                    "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                    "JOIN pg_type e ON e.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END "
+                    "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                    "LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> e.typcollation "
+                    "WHERE a.attrelid = %1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")
+                    .arg(Relation),
+             {table.schema, table.name}, QStringLiteral("reading the columns of %1").arg(table.name), error))
         return false;
-    details->table = table;
-    details->columns.clear();
-    QStringList lines;
     while (q.next()) {
         ColumnInfo c;
         c.name = q.value(0).toString();
@@ -61,66 +223,249 @@ bool PostgresCatalog::describeTable(const TableRef &table, TableDetails *details
         const QString identity = q.value(4).toString();
         const QString generated = q.value(5).toString();
         c.primaryKey = q.value(6).toBool();
-        QString line = QStringLiteral("    %1 %2").arg(quoteIdentifier(e, c.name), c.type);
-        if (identity == QLatin1String("a") || identity == QLatin1String("d")) {
-            c.generated = identity == QLatin1String("a") ? QStringLiteral("identity always")
-                                                         : QStringLiteral("identity by default");
-            line += identity == QLatin1String("a") ? QLatin1String(" GENERATED ALWAYS AS IDENTITY")
-                                                   : QLatin1String(" GENERATED BY DEFAULT AS IDENTITY");
-        } else if (generated == QLatin1String("s") || generated == QLatin1String("v")) {
+        c.baseType = q.value(7).toString();
+        c.isArray = q.value(8).toBool();
+        c.length = q.value(9).isNull() ? -1 : q.value(9).toInt();
+        c.precision = q.value(10).isNull() ? -1 : q.value(10).toInt();
+        c.scale = q.value(11).isNull() ? -1 : q.value(11).toInt();
+        c.collation = q.value(12).toString();
+        c.comment = q.value(13).toString();
+        if (identity == QLatin1String("a"))
+            c.generated = QStringLiteral("identity always");
+        else if (identity == QLatin1String("d"))
+            c.generated = QStringLiteral("identity by default");
+        if (generated == QLatin1String("s") || generated == QLatin1String("v")) {
             c.generated = generated == QLatin1String("s") ? QStringLiteral("stored") : QStringLiteral("virtual");
-            line += QStringLiteral(" GENERATED ALWAYS AS (%1) %2")
-                        .arg(expression, generated == QLatin1String("s") ? QLatin1String("STORED")
-                                                                         : QLatin1String("VIRTUAL"));
-        } else if (!expression.isEmpty()) {
+            c.generationExpression = expression;
+        } else {
             c.defaultExpression = expression;
-            line += QLatin1String(" DEFAULT ") + expression;
         }
-        if (!c.nullable)
-            line += QLatin1String(" NOT NULL");
-        lines << line;
         details->columns.append(c);
     }
-    if (details->columns.isEmpty()) {
-        // Either the table is gone or it has no columns: tell them apart.
-        QSqlQuery exists(m_connection.database());
-        if (!run(exists, QStringLiteral("SELECT %1").arg(relation), key, what, error))
-            return false;
-        if (!exists.next() || exists.value(0).isNull()) {
-            if (error) {
-                error->kind = ConnectionError::Kind::Query;
-                error->explanation = QStringLiteral("Table %1 no longer exists.")
-                                         .arg(quoteQualified(e, table.schema, table.name));
-            }
-            return false;
+    return true;
+}
+
+bool PostgresCatalog::readIndexes(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral(
+                    "SELECT ic.relname, i.indisunique, i.indisprimary, am.amname, pg_get_expr(i.indpred, i.indrelid), "
+                    "i.indisvalid, k.conname, pg_get_indexdef(i.indexrelid), "
+                    "(SELECT string_agg(CASE WHEN i.indkey[n - 1] <> 0 THEN (SELECT a.attname FROM pg_attribute a "
+                    "WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[n - 1]) "
+                    "ELSE pg_get_indexdef(i.indexrelid, n, true) END, E'\\x1f' ORDER BY n) "
+                    "FROM generate_series(1, i.indnkeyatts) n) "
+                    "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam "
+                    "LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid "
+                    "AND k.contype IN ('p', 'u', 'x') "
+                    "WHERE i.indrelid = %1 ORDER BY ic.relname").arg(Relation),
+             {table.schema, table.name}, QStringLiteral("reading the indexes of %1").arg(table.name), error))
+        return false;
+    while (q.next()) {
+        IndexInfo i;
+        i.name = q.value(0).toString();
+        i.unique = q.value(1).toBool();
+        i.primary = q.value(2).toBool();
+        i.method = q.value(3).toString();
+        i.predicate = q.value(4).toString();
+        i.valid = q.value(5).toBool();
+        i.constraintName = q.value(6).toString();
+        i.definition = q.value(7).toString();
+        i.columns = splitList(q.value(8));
+        details->indexes.append(i);
+    }
+    return true;
+}
+
+bool PostgresCatalog::readConstraints(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    static const QString columnsOf = QStringLiteral(
+        "(SELECT string_agg(a.attname, E'\\x1f' ORDER BY k.ord) FROM unnest(%1) WITH ORDINALITY k(attnum, ord) "
+        "JOIN pg_attribute a ON a.attrelid = %2 AND a.attnum = k.attnum)");
+    // Primary key first, then the rest by name: the order a reader expects.
+    if (!run(q, QStringLiteral(
+                    "SELECT con.conname, con.contype, pg_get_constraintdef(con.oid), con.convalidated, %2, "
+                    "fn.nspname, fc.relname, %3, con.confdeltype, con.confupdtype "
+                    "FROM pg_constraint con LEFT JOIN pg_class fc ON fc.oid = con.confrelid "
+                    "LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace "
+                    "WHERE con.conrelid = %1 AND con.contype IN ('p', 'u', 'f', 'c', 'x') "
+                    "ORDER BY con.contype <> 'p', con.conname")
+                    .arg(Relation, columnsOf.arg(QStringLiteral("con.conkey"), QStringLiteral("con.conrelid")),
+                         columnsOf.arg(QStringLiteral("con.confkey"), QStringLiteral("con.confrelid"))),
+             {table.schema, table.name}, QStringLiteral("reading the constraints of %1").arg(table.name), error))
+        return false;
+    while (q.next()) {
+        ConstraintInfo k;
+        k.name = q.value(0).toString();
+        k.kind = constraintKind(q.value(1).toString());
+        k.definition = q.value(2).toString();
+        k.validated = q.value(3).toBool();
+        k.columns = splitList(q.value(4));
+        if (k.kind == ConstraintKind::ForeignKey) {
+            k.referencedTable = {q.value(5).toString(), q.value(6).toString()};
+            k.referencedColumns = splitList(q.value(7));
+            k.onDelete = actionName(q.value(8).toString());
+            k.onUpdate = actionName(q.value(9).toString());
+        }
+        details->constraints.append(k);
+    }
+    return true;
+}
+
+bool PostgresCatalog::listTypes(QList<TypeInfo> *types, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    // The server's own base types, less the internal ones nobody declares a column with.
+    if (!run(q, QStringLiteral(
+                    "SELECT format_type(t.oid, NULL) FROM pg_type t "
+                    "WHERE t.typnamespace = 'pg_catalog'::regnamespace AND t.typtype = 'b' AND t.typisdefined "
+                    "AND t.typcategory NOT IN ('A', 'P', 'X', 'Z') "
+                    "AND t.typname !~ '^(_|pg_|reg)' AND t.typname NOT IN ('oid', 'xid', 'xid8', 'cid', 'tid', "
+                    "'int2vector', 'oidvector', 'aclitem', 'gtsvector', 'refcursor', 'txid_snapshot', 'cstring', "
+                    "'unknown', 'char', 'name', 'jsonpath', 'line', 'lseg', 'box', 'path', 'polygon', 'circle', "
+                    "'point') "
+                    "ORDER BY 1"),
+             {}, QStringLiteral("listing the types"), error))
+        return false;
+    types->clear();
+    while (q.next()) {
+        TypeInfo t;
+        t.name = q.value(0).toString();
+        t.parameters = parametersOf(t.name);
+        types->append(t);
+    }
+    // The user's enums, domains, ranges and composite types (not the row types every table has).
+    if (!run(q, QStringLiteral(
+                    "SELECT n.nspname, t.typname, t.typtype, format_type(t.typbasetype, t.typtypmod), "
+                    "(SELECT string_agg(e.enumlabel, E'\\x1f' ORDER BY e.enumsortorder) FROM pg_enum e "
+                    "WHERE e.enumtypid = t.oid) "
+                    "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                    "WHERE %1 AND t.typtype IN ('e', 'd', 'c', 'r') "
+                    "AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c') "
+                    "ORDER BY n.nspname, t.typname").arg(UserSchema),
+             {}, QStringLiteral("listing the user's types"), error))
+        return false;
+    while (q.next()) {
+        TypeInfo t;
+        t.schema = q.value(0).toString();
+        t.name = q.value(1).toString();
+        const QString kind = q.value(2).toString();
+        t.category = kind == QLatin1String("e")   ? TypeCategory::Enum
+                     : kind == QLatin1String("d") ? TypeCategory::Domain
+                     : kind == QLatin1String("r") ? TypeCategory::Range
+                                                  : TypeCategory::Composite;
+        if (t.category == TypeCategory::Domain)
+            t.baseType = q.value(3).toString();
+        t.enumLabels = splitList(q.value(4));
+        types->append(t);
+    }
+    return true;
+}
+
+bool PostgresCatalog::blockingSessions(const TableRef &table, QList<BlockingSession> *sessions,
+                                       ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    // Sessions with a lock on the table (granted or waited for), and sessions whose transaction has
+    // been open for 5 s or more: CREATE INDEX CONCURRENTLY and VALIDATE wait for those too.
+    if (!run(q, QStringLiteral(
+                    "SELECT a.pid, a.usename, a.application_name, a.state, "
+                    "EXTRACT(epoch FROM now() - a.xact_start)::float8, a.query, "
+                    "(SELECT string_agg(DISTINCT l.mode, ',') FROM pg_locks l WHERE l.pid = a.pid "
+                    "AND l.relation = r.oid AND l.granted), "
+                    "a.wait_event_type = 'Lock' "
+                    "FROM pg_stat_activity a, %1 r(oid) "
+                    "WHERE a.pid <> pg_backend_pid() AND a.backend_type = 'client backend' "
+                    "AND (EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.relation = r.oid) "
+                    "OR now() - a.xact_start >= interval '5 seconds') "
+                    "ORDER BY a.xact_start NULLS LAST, a.pid").arg(Relation),
+             {table.schema, table.name}, QStringLiteral("looking for sessions that would block %1").arg(table.name),
+             error))
+        return false;
+    sessions->clear();
+    while (q.next()) {
+        BlockingSession s;
+        s.pid = q.value(0).toLongLong();
+        s.user = q.value(1).toString();
+        s.application = q.value(2).toString();
+        s.state = q.value(3).toString();
+        s.transactionSeconds = q.value(4).isNull() ? -1 : q.value(4).toDouble();
+        s.query = q.value(5).toString();
+        s.locks = q.value(6).isNull() ? QStringList() : q.value(6).toString().split(QLatin1Char(','));
+        std::sort(s.locks.begin(), s.locks.end());
+        s.waiting = q.value(7).toBool();
+        sessions->append(s);
+    }
+    return true;
+}
+
+bool PostgresCatalog::probeDefault(const QString &type, const QString &expression, DefaultProbe *probe,
+                                   ConnectionError *error)
+{
+    QString why;
+    auto refuse = [error](const QString &message) {
+        if (error) {
+            error->kind = ConnectionError::Kind::Query;
+            error->serverMessage.clear();
+            error->explanation = message;
+        }
+        return false;
+    };
+    if (!SqlFragment::check(PG, type, &why))
+        return refuse(QStringLiteral("The type %1.").arg(why));
+    if (!SqlFragment::check(PG, expression, &why))
+        return refuse(QStringLiteral("The default expression %1.").arg(why));
+
+    // In a transaction that is rolled back: add the column to a temporary table and see whether the
+    // server rewrites it (a new relfilenode: the default is volatile); then try the expression in an
+    // index, which PostgreSQL allows only for immutable expressions. Nothing outlives the transaction.
+    QSqlDatabase db = m_connection.database();
+    if (!db.transaction())
+        return refuse(QStringLiteral("Could not start a transaction to check the default: %1")
+                          .arg(db.lastError().text()));
+    QSqlQuery q(db);
+    const QString what = QStringLiteral("checking the default expression");
+    auto exec = [&](const QString &sql) {
+        if (q.exec(sql))
+            return true;
+        if (error)
+            *error = ConnectionError::fromQueryFailure(what, q.lastError());
+        return false;
+    };
+    auto fileNode = [&]() -> QVariant {
+        if (!q.exec(QStringLiteral("SELECT relfilenode FROM pg_class WHERE oid = 'pg_temp.stagecraft_probe'::regclass"))
+            || !q.next())
+            return {};
+        return q.value(0);
+    };
+    bool ok = exec(QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe (stagecraft_probe_id int) ON COMMIT DROP"))
+        && exec(QStringLiteral("INSERT INTO stagecraft_probe VALUES (1)"));
+    const QVariant before = ok ? fileNode() : QVariant();
+    if (ok && !exec(QStringLiteral("ALTER TABLE stagecraft_probe ADD COLUMN stagecraft_probe_value %1 DEFAULT (%2)")
+                        .arg(type, expression))) {
+        ok = false;
+        if (error)
+            error->explanation = QStringLiteral("The server rejects the default expression for type %1.").arg(type);
+    }
+    if (ok) {
+        const QVariant after = fileNode();
+        probe->rewritesTable = before.isValid() && after.isValid() && before != after;
+        if (probe->rewritesTable) {
+            probe->volatility = DefaultProbe::Volatility::Volatile;
+        } else {
+            ok = exec(QStringLiteral("SAVEPOINT stagecraft_probe_index"));
+            if (ok && q.exec(QStringLiteral("CREATE INDEX ON stagecraft_probe (((%1)::%2))").arg(expression, type)))
+                probe->volatility = DefaultProbe::Volatility::Immutable;
+            else if (q.lastError().text().contains(QLatin1String("IMMUTABLE")))
+                probe->volatility = DefaultProbe::Volatility::Stable;
+            else // e.g. a type with no b-tree operator class: the index test says nothing
+                probe->volatility = DefaultProbe::Volatility::Unknown;
+            ok = ok && exec(QStringLiteral("ROLLBACK TO SAVEPOINT stagecraft_probe_index"));
         }
     }
-
-    // Primary key first, then the rest by name: the order a reader expects.
-    if (!run(q, QStringLiteral("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                               "WHERE conrelid = %1 AND contype IN ('p', 'u', 'f', 'c', 'x') "
-                               "ORDER BY contype <> 'p', conname").arg(relation),
-             key, what, error))
-        return false;
-    while (q.next())
-        lines << QStringLiteral("    CONSTRAINT %1 %2").arg(quoteIdentifier(e, q.value(0).toString()),
-                                                           q.value(1).toString());
-
-    QString sql = QStringLiteral("CREATE TABLE %1 (\n%2\n);\n")
-                      .arg(quoteQualified(e, table.schema, table.name), lines.join(QLatin1String(",\n")));
-
-    // Indexes that no constraint owns (those are part of the CONSTRAINT lines above).
-    if (!run(q, QStringLiteral("SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                               "JOIN pg_class ic ON ic.oid = i.indexrelid "
-                               "WHERE i.indrelid = %1 AND NOT EXISTS "
-                               "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid "
-                               "AND k.conrelid = i.indrelid) ORDER BY ic.relname").arg(relation),
-             key, what, error))
-        return false;
-    while (q.next())
-        sql += q.value(0).toString() + QLatin1String(";\n");
-    details->definitionSql = sql;
-    return true;
+    db.rollback();
+    return ok;
 }
 
 } // namespace Stagecraft

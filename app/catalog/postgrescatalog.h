@@ -12,8 +12,19 @@ public:
         : CatalogReader(connection)
     {
     }
+    [[nodiscard]] bool listSchemas(QStringList *schemas, ConnectionError *error) override;
     [[nodiscard]] bool listTables(QList<TableSummary> *tables, ConnectionError *error) override;
     [[nodiscard]] bool describeTable(const TableRef &table, TableDetails *details, ConnectionError *error) override;
+    [[nodiscard]] bool listTypes(QList<TypeInfo> *types, ConnectionError *error) override;
+    [[nodiscard]] bool blockingSessions(const TableRef &table, QList<BlockingSession> *sessions,
+                                        ConnectionError *error) override;
+    [[nodiscard]] bool probeDefault(const QString &type, const QString &expression, DefaultProbe *probe,
+                                    ConnectionError *error) override;
+
+private:
+    [[nodiscard]] bool readColumns(const TableRef &table, TableDetails *details, ConnectionError *error);
+    [[nodiscard]] bool readIndexes(const TableRef &table, TableDetails *details, ConnectionError *error);
+    [[nodiscard]] bool readConstraints(const TableRef &table, TableDetails *details, ConnectionError *error);
 };
 
 } // namespace Stagecraft

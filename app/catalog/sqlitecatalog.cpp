@@ -3,86 +3,394 @@
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
 
+#include <QRegularExpression>
+#include <QSqlError>
 #include <QSqlQuery>
 
 namespace Stagecraft {
 
+namespace {
+
+const Engine SQ = Engine::SQLite;
+
+// Length, precision and scale from a declared type such as VARCHAR(40) or NUMERIC(10,2).
+void parseDeclaredType(ColumnInfo *c)
+{
+    static const QRegularExpression re(QStringLiteral("^\\s*([^(]*?)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?\\s*$"));
+    const auto m = re.match(c->type);
+    c->baseType = m.hasMatch() ? m.captured(1) : c->type;
+    if (!m.hasMatch() || m.captured(2).isEmpty())
+        return;
+    const QString base = c->baseType.toUpper();
+    if (base.contains(QLatin1String("CHAR")) || base.contains(QLatin1String("TEXT"))
+        || base.contains(QLatin1String("CLOB")) || base.contains(QLatin1String("BINARY"))) {
+        c->length = m.captured(2).toInt();
+    } else {
+        c->precision = m.captured(2).toInt();
+        if (!m.captured(3).isEmpty())
+            c->scale = m.captured(3).toInt();
+    }
+}
+
+// Skips a quoted run ('...', "...", `...`, [...]) at sql[i]; returns the index after it.
+qsizetype skipQuoted(const QString &sql, qsizetype i)
+{
+    const QChar open = sql.at(i);
+    const QChar close = open == QLatin1Char('[') ? QLatin1Char(']') : open;
+    for (qsizetype j = i + 1; j < sql.size(); ++j) {
+        if (sql.at(j) == close) {
+            if (close != QLatin1Char(']') && j + 1 < sql.size() && sql.at(j + 1) == close) {
+                ++j;
+                continue;
+            }
+            return j + 1;
+        }
+    }
+    return sql.size();
+}
+
+bool isQuote(QChar c)
+{
+    return c == QLatin1Char('\'') || c == QLatin1Char('"') || c == QLatin1Char('`') || c == QLatin1Char('[');
+}
+
+QString unquote(QString name)
+{
+    if (name.size() >= 2 && isQuote(name.at(0))) {
+        const QChar q = name.at(0);
+        name = name.mid(1, name.size() - 2);
+        if (q != QLatin1Char('['))
+            name.replace(QString(2, q), QString(q));
+    }
+    return name;
+}
+
+// SQLite keeps CHECK constraints only in the CREATE TABLE text: find them there, with their names.
+QList<ConstraintInfo> checkConstraints(const QString &sql)
+{
+    QList<ConstraintInfo> checks;
+    QStringList words; // the last words seen, to find "CONSTRAINT name" before CHECK
+    int depth = 0;
+    for (qsizetype i = 0; i < sql.size();) {
+        const QChar c = sql.at(i);
+        if (isQuote(c)) {
+            const qsizetype end = skipQuoted(sql, i);
+            words << sql.mid(i, end - i);
+            i = end;
+            continue;
+        }
+        if (c == QLatin1Char('(')) {
+            ++depth;
+        } else if (c == QLatin1Char(')')) {
+            --depth;
+        } else if (c == QLatin1Char(',')) {
+            words.clear();
+        } else if (c.isLetter() || c == QLatin1Char('_')) {
+            qsizetype end = i;
+            while (end < sql.size() && (sql.at(end).isLetterOrNumber() || sql.at(end) == QLatin1Char('_')))
+                ++end;
+            const QString word = sql.mid(i, end - i);
+            if (depth == 1 && word.compare(QLatin1String("CHECK"), Qt::CaseInsensitive) == 0) {
+                qsizetype open = end;
+                while (open < sql.size() && sql.at(open).isSpace())
+                    ++open;
+                int inner = 0;
+                qsizetype close = open;
+                for (; close < sql.size(); ++close) {
+                    if (isQuote(sql.at(close))) {
+                        close = skipQuoted(sql, close) - 1;
+                    } else if (sql.at(close) == QLatin1Char('(')) {
+                        ++inner;
+                    } else if (sql.at(close) == QLatin1Char(')') && --inner == 0) {
+                        break;
+                    }
+                }
+                ConstraintInfo k;
+                k.kind = ConstraintKind::Check;
+                k.definition = QStringLiteral("CHECK ") + sql.mid(open, close - open + 1);
+                if (words.size() >= 2 && words.at(words.size() - 2).compare(QLatin1String("CONSTRAINT"),
+                                                                             Qt::CaseInsensitive) == 0)
+                    k.name = unquote(words.last());
+                checks << k;
+                i = close + 1;
+                words.clear();
+                continue;
+            }
+            words << word;
+            i = end;
+            continue;
+        }
+        ++i;
+    }
+    return checks;
+}
+
+} // namespace
+
+bool SqliteCatalog::listSchemas(QStringList *schemas, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("SELECT name FROM pragma_database_list WHERE name <> 'temp' ORDER BY seq"), {},
+             QStringLiteral("listing the databases"), error))
+        return false;
+    schemas->clear();
+    while (q.next())
+        schemas->append(q.value(0).toString());
+    return true;
+}
+
 bool SqliteCatalog::listTables(QList<TableSummary> *tables, ConnectionError *error)
 {
     QSqlQuery q(m_connection.database());
-    if (!run(q, QStringLiteral("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-                               "ESCAPE '\\' ORDER BY name"),
+    if (!run(q, QStringLiteral("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') "
+                               "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"),
              {}, QStringLiteral("listing the tables"), error))
         return false;
-    QStringList names;
-    while (q.next())
-        names << q.value(0).toString();
-    tables->clear();
-    // SQLite keeps no row estimate worth the name; counting is exact and, on a local file, fast.
-    for (const QString &name : std::as_const(names)) {
+    QList<TableSummary> found;
+    while (q.next()) {
         TableSummary t;
-        t.table = {QStringLiteral("main"), name};
-        t.rowCountExact = true;
-        const QString quoted = quoteIdentifier(Engine::SQLite, name);
+        t.table = {QStringLiteral("main"), q.value(0).toString()};
+        t.kind = q.value(1).toString() == QLatin1String("view") ? RelationKind::View : RelationKind::Table;
+        found.append(t);
+    }
+    // Sizes of all tables at once from dbstat, an optional SQLite module: without it they stay unknown.
+    QHash<QString, qint64> sizes;
+    if (q.exec(QStringLiteral("SELECT s.tbl_name, sum(d.pgsize) FROM dbstat d JOIN sqlite_schema s ON s.name = d.name "
+                              "GROUP BY s.tbl_name"))) {
+        while (q.next())
+            sizes.insert(q.value(0).toString(), q.value(1).toLongLong());
+    }
+    // SQLite keeps no row estimate worth the name; counting is exact and, on a local file, fast.
+    for (TableSummary &t : found) {
+        if (t.kind == RelationKind::View)
+            continue;
+        const QString quoted = quoteIdentifier(SQ, t.table.name);
         if (!run(q, QStringLiteral("SELECT count(*) FROM %1").arg(quoted), {},
                  QStringLiteral("counting the rows of %1").arg(quoted), error))
             return false;
         if (q.next())
             t.estimatedRows = q.value(0).toLongLong();
-        // dbstat is an optional SQLite module; without it the size stays unknown.
-        QSqlQuery size(m_connection.database());
-        if (size.prepare(QStringLiteral("SELECT sum(pgsize) FROM dbstat WHERE name = ? OR name IN "
-                                        "(SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?)"))) {
-            size.addBindValue(name);
-            size.addBindValue(name);
-            if (size.exec() && size.next() && !size.value(0).isNull())
-                t.totalBytes = size.value(0).toLongLong();
-        }
-        tables->append(t);
+        t.rowCountExact = true;
+        t.totalBytes = sizes.value(t.table.name, -1);
     }
+    *tables = found;
     return true;
 }
 
 bool SqliteCatalog::describeTable(const TableRef &table, TableDetails *details, ConnectionError *error)
 {
-    const QString quoted = quoteIdentifier(Engine::SQLite, table.name);
+    const QString quoted = quoteIdentifier(SQ, table.name);
     const QString what = QStringLiteral("reading table %1").arg(quoted);
     QSqlQuery q(m_connection.database());
-    // table_xinfo also lists generated columns (hidden 2 = virtual, 3 = stored).
-    if (!run(q, QStringLiteral("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?)"),
+    if (!run(q, QStringLiteral("SELECT type, sql FROM sqlite_schema WHERE name = ? AND type IN ('table', 'view')"),
              {table.name}, what, error))
         return false;
+    if (!q.next()) {
+        noSuchTable(quoted, error);
+        return false;
+    }
+    *details = {};
     details->table = table;
-    details->columns.clear();
-    while (q.next()) {
-        ColumnInfo c;
-        c.name = q.value(0).toString();
-        c.type = q.value(1).toString();
-        c.nullable = !q.value(2).toBool();
-        c.defaultExpression = q.value(3).toString();
-        c.primaryKey = q.value(4).toInt() > 0;
-        const int hidden = q.value(5).toInt();
-        if (hidden == 1)
-            continue; // hidden columns of virtual tables
-        if (hidden == 2 || hidden == 3)
-            c.generated = hidden == 3 ? QStringLiteral("stored") : QStringLiteral("virtual");
-        details->columns.append(c);
+    details->kind = q.value(0).toString() == QLatin1String("view") ? RelationKind::View : RelationKind::Table;
+    const QString createSql = q.value(1).toString();
+    if (!readColumns(table, details, error) || !readIndexes(table, details, error)
+        || !readConstraints(table, details, error))
+        return false;
+    details->constraints.append(checkConstraints(createSql));
+
+    if (details->kind == RelationKind::Table) {
+        if (!run(q, QStringLiteral("SELECT count(*) FROM %1").arg(quoted), {}, what, error) || !q.next())
+            return false;
+        details->estimatedRows = q.value(0).toLongLong();
+        details->rowCountExact = true;
+        // dbstat is optional: without it the sizes stay unknown, which is no error.
+        if (run(q, QStringLiteral("SELECT sum(CASE WHEN d.name = ? THEN d.pgsize END), "
+                                  "sum(CASE WHEN d.name <> ? THEN d.pgsize END) FROM dbstat d "
+                                  "JOIN sqlite_schema s ON s.name = d.name WHERE s.tbl_name = ?"),
+                {table.name, table.name, table.name}, what, nullptr)
+            && q.next()) {
+            details->heapBytes = q.value(0).toLongLong();
+            details->indexBytes = q.value(1).toLongLong();
+            details->totalBytes = details->heapBytes + details->indexBytes;
+        }
     }
     if (!run(q, QStringLiteral("SELECT sql FROM sqlite_schema WHERE tbl_name = ? AND sql IS NOT NULL "
-                               "ORDER BY type <> 'table', name"),
+                               "ORDER BY type NOT IN ('table', 'view'), name"),
              {table.name}, what, error))
         return false;
     QString sql;
     while (q.next())
         sql += q.value(0).toString() + QLatin1String(";\n");
-    if (sql.isEmpty()) {
-        if (error) {
-            error->kind = ConnectionError::Kind::Query;
-            error->explanation = QStringLiteral("Table %1 no longer exists.").arg(quoted);
-        }
-        return false;
-    }
     details->definitionSql = sql;
+    return true;
+}
+
+bool SqliteCatalog::readColumns(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    // table_xinfo also lists generated columns (hidden 2 = virtual, 3 = stored).
+    if (!run(q, QStringLiteral("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?)"),
+             {table.name}, QStringLiteral("reading the columns of %1").arg(table.name), error))
+        return false;
+    int keyColumns = 0;
+    while (q.next()) {
+        const int hidden = q.value(5).toInt();
+        if (hidden == 1)
+            continue; // hidden columns of virtual tables
+        ColumnInfo c;
+        c.name = q.value(0).toString();
+        c.type = q.value(1).toString();
+        parseDeclaredType(&c);
+        c.nullable = !q.value(2).toBool();
+        c.defaultExpression = q.value(3).toString();
+        c.primaryKey = q.value(4).toInt() > 0;
+        keyColumns += c.primaryKey ? 1 : 0;
+        if (hidden == 2 || hidden == 3)
+            c.generated = hidden == 3 ? QStringLiteral("stored") : QStringLiteral("virtual");
+        details->columns.append(c);
+    }
+    // An INTEGER PRIMARY KEY is the rowid: never NULL, whatever table_info says.
+    if (keyColumns == 1) {
+        for (ColumnInfo &c : details->columns) {
+            if (c.primaryKey && c.type.compare(QLatin1String("INTEGER"), Qt::CaseInsensitive) == 0)
+                c.nullable = false;
+        }
+    }
+    return true;
+}
+
+bool SqliteCatalog::readIndexes(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("SELECT l.name, l.\"unique\", l.origin, s.sql, "
+                               "(SELECT group_concat(coalesce(i.name, '<expression>'), char(31)) FROM "
+                               "(SELECT name FROM pragma_index_info(l.name) ORDER BY seqno) i) "
+                               "FROM pragma_index_list(?) l LEFT JOIN sqlite_schema s ON s.name = l.name "
+                               "ORDER BY l.origin <> 'pk', l.name"),
+             {table.name}, QStringLiteral("reading the indexes of %1").arg(table.name), error))
+        return false;
+    static const QRegularExpression where(QStringLiteral("\\bWHERE\\b\\s*(.*)$"),
+                                          QRegularExpression::CaseInsensitiveOption
+                                              | QRegularExpression::DotMatchesEverythingOption);
+    while (q.next()) {
+        IndexInfo i;
+        i.name = q.value(0).toString();
+        i.unique = q.value(1).toBool();
+        const QString origin = q.value(2).toString();
+        i.primary = origin == QLatin1String("pk");
+        i.method = QStringLiteral("btree");
+        i.definition = q.value(3).toString();
+        i.columns = q.value(4).toString().split(QChar(0x1f));
+        if (origin != QLatin1String("c"))
+            i.constraintName = i.name; // made by a PRIMARY KEY or UNIQUE clause
+        const auto m = where.match(i.definition);
+        if (m.hasMatch())
+            i.predicate = m.captured(1).trimmed();
+        details->indexes.append(i);
+    }
+    return true;
+}
+
+bool SqliteCatalog::readConstraints(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    QStringList key;
+    for (const ColumnInfo &c : std::as_const(details->columns)) {
+        if (c.primaryKey)
+            key << c.name;
+    }
+    if (!key.isEmpty()) {
+        ConstraintInfo pk;
+        pk.kind = ConstraintKind::PrimaryKey;
+        pk.columns = key;
+        QStringList quoted;
+        for (const QString &c : std::as_const(key))
+            quoted << quoteIdentifier(SQ, c);
+        pk.definition = QStringLiteral("PRIMARY KEY (%1)").arg(quoted.join(QLatin1String(", ")));
+        details->constraints.append(pk);
+    }
+    for (const IndexInfo &i : std::as_const(details->indexes)) {
+        if (i.unique && !i.primary && !i.constraintName.isEmpty()) {
+            ConstraintInfo u;
+            u.kind = ConstraintKind::Unique;
+            u.columns = i.columns;
+            QStringList quoted;
+            for (const QString &c : i.columns)
+                quoted << quoteIdentifier(SQ, c);
+            u.definition = QStringLiteral("UNIQUE (%1)").arg(quoted.join(QLatin1String(", ")));
+            details->constraints.append(u);
+        }
+    }
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("SELECT id, \"table\", \"from\", \"to\", on_update, on_delete "
+                               "FROM pragma_foreign_key_list(?) ORDER BY id, seq"),
+             {table.name}, QStringLiteral("reading the foreign keys of %1").arg(table.name), error))
+        return false;
+    int lastId = -1;
+    while (q.next()) {
+        if (q.value(0).toInt() != lastId) {
+            lastId = q.value(0).toInt();
+            ConstraintInfo f;
+            f.kind = ConstraintKind::ForeignKey;
+            f.referencedTable = {QStringLiteral("main"), q.value(1).toString()};
+            f.onUpdate = q.value(4).toString();
+            f.onDelete = q.value(5).toString();
+            details->constraints.append(f);
+        }
+        ConstraintInfo &f = details->constraints.last();
+        f.columns << q.value(2).toString();
+        f.referencedColumns << q.value(3).toString();
+    }
+    for (ConstraintInfo &f : details->constraints) {
+        if (f.kind != ConstraintKind::ForeignKey)
+            continue;
+        QStringList from, to;
+        for (const QString &c : std::as_const(f.columns))
+            from << quoteIdentifier(SQ, c);
+        for (const QString &c : std::as_const(f.referencedColumns))
+            to << quoteIdentifier(SQ, c);
+        f.definition = QStringLiteral("FOREIGN KEY (%1) REFERENCES %2 (%3) ON DELETE %4 ON UPDATE %5")
+                           .arg(from.join(QLatin1String(", ")), quoteIdentifier(SQ, f.referencedTable.name),
+                                to.join(QLatin1String(", ")), f.onDelete, f.onUpdate);
+    }
+    return true;
+}
+
+bool SqliteCatalog::listTypes(QList<TypeInfo> *types, ConnectionError *)
+{
+    using P = TypeInfo::Parameters;
+    // SQLite stores by affinity; these are the declared names it and its users understand.
+    static const QList<QPair<const char *, P>> declared = {
+        {"INTEGER", P::None}, {"REAL", P::None},        {"TEXT", P::None},       {"BLOB", P::None},
+        {"NUMERIC", P::None}, {"DECIMAL", P::PrecisionScale}, {"VARCHAR", P::Length}, {"BOOLEAN", P::None},
+        {"DATE", P::None},    {"DATETIME", P::None},    {"TIMESTAMP", P::None},
+    };
+    types->clear();
+    for (const auto &[name, parameters] : declared)
+        types->append({QString(), QString::fromLatin1(name), TypeCategory::BuiltIn, parameters, {}, {}});
+    return true;
+}
+
+bool SqliteCatalog::blockingSessions(const TableRef &, QList<BlockingSession> *sessions, ConnectionError *error)
+{
+    // SQLite has one writer per file and no sessions to name: the only thing that would block a
+    // schema change is another connection holding the write lock. Ask for it without waiting.
+    sessions->clear();
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("PRAGMA busy_timeout"), {}, QStringLiteral("checking the write lock"), error))
+        return false;
+    const int timeout = q.next() ? q.value(0).toInt() : 0;
+    q.finish();
+    static_cast<void>(q.exec(QStringLiteral("PRAGMA busy_timeout = 0")));
+    if (q.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+        static_cast<void>(q.exec(QStringLiteral("ROLLBACK")));
+    } else {
+        BlockingSession s;
+        s.state = QStringLiteral("holds the write lock");
+        s.query = q.lastError().text();
+        s.locks << QStringLiteral("RESERVED");
+        sessions->append(s);
+    }
+    static_cast<void>(q.exec(QStringLiteral("PRAGMA busy_timeout = %1").arg(timeout)));
     return true;
 }
 

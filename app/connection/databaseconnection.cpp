@@ -189,6 +189,41 @@ bool DatabaseConnection::readServerInfo(ConnectionError *error)
         m_server.versionNumber = versionNumberOf(m_server.version, 1000);
         break;
     }
+    return readSettings(error);
+}
+
+bool DatabaseConnection::readSettings(ConnectionError *error)
+{
+    QSqlQuery q(database());
+    QStringList queries;
+    switch (m_server.engine) {
+    case Engine::PostgreSQL:
+        queries << QStringLiteral("SELECT name, setting || coalesce(unit, '') FROM pg_settings WHERE name IN "
+                                  "('lock_timeout', 'statement_timeout', 'idle_in_transaction_session_timeout', "
+                                  "'server_encoding', 'default_transaction_isolation')");
+        break;
+    case Engine::MySQL:
+    case Engine::MariaDB:
+        queries << QStringLiteral("SHOW SESSION VARIABLES WHERE Variable_name IN ('lock_wait_timeout', "
+                                  "'innodb_lock_wait_timeout', 'sql_mode', 'max_statement_time', "
+                                  "'max_execution_time', 'foreign_key_checks', 'performance_schema')");
+        break;
+    case Engine::SQLite:
+        for (const char *pragma : {"journal_mode", "foreign_keys", "busy_timeout"})
+            queries << QStringLiteral("SELECT '%1', * FROM pragma_%1").arg(QLatin1String(pragma));
+        break;
+    }
+    m_server.settings.clear();
+    for (const QString &sql : std::as_const(queries)) {
+        if (!q.exec(sql)) {
+            if (error)
+                *error = ConnectionError::fromQueryFailure(QStringLiteral("reading the server's settings"),
+                                                           q.lastError());
+            return false;
+        }
+        while (q.next())
+            m_server.settings.insert(q.value(0).toString(), q.value(1).toString());
+    }
     return true;
 }
 

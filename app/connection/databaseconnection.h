@@ -3,6 +3,7 @@
 #include "connectionerror.h"
 #include "connectionprofile.h"
 
+#include <QMap>
 #include <QSqlDatabase>
 
 namespace Stagecraft {
@@ -13,6 +14,10 @@ struct ServerInfo
     Engine engine = Engine::SQLite; // MySQL or MariaDB as the server says, whatever the URL's scheme
     QString version; // as the server prints it, e.g. "17.2" or "11.8.6-MariaDB"
     int versionNumber = 0; // major * 10000 + minor * 100 + patch, e.g. 170002, 110806, 3046001 for SQLite 3.46.1
+    // Settings that change how DDL behaves, as this session sees them: PostgreSQL lock_timeout,
+    // statement_timeout, idle_in_transaction_session_timeout; MySQL/MariaDB lock_wait_timeout,
+    // innodb_lock_wait_timeout, sql_mode; SQLite journal_mode, foreign_keys, busy_timeout.
+    QMap<QString, QString> settings;
 
     [[nodiscard]] QString displayName() const; // "PostgreSQL 17.2"
 };
@@ -45,6 +50,7 @@ public:
 
 private:
     [[nodiscard]] bool readServerInfo(ConnectionError *error);
+    [[nodiscard]] bool readSettings(ConnectionError *error);
 
     ConnectionProfile m_profile;
     ServerInfo m_server;

@@ -2,6 +2,7 @@
 
 #include <QCollator>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 
 #include <signal.h>
@@ -56,6 +57,14 @@ bool PostgresTestServer::start(QString *error)
                        QStringLiteral("--no-locale"), QStringLiteral("--no-sync"), QStringLiteral("--no-instructions")},
                       120000, error))
         return false;
+    if (m_requireTls) {
+        QFile hba(data + QLatin1String("/pg_hba.conf"));
+        if (!hba.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            *error = QStringLiteral("cannot write %1").arg(hba.fileName());
+            return false;
+        }
+        hba.write("local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n");
+    }
     const int port = freeLoopbackPort();
     if (!m_server.start(bin + QLatin1String("/postgres"),
                         {QStringLiteral("-D"), data, QStringLiteral("-p"), QString::number(port), QStringLiteral("-k"),
@@ -72,7 +81,10 @@ bool PostgresTestServer::start(QString *error)
     m_profile.port = port;
     m_profile.database = QStringLiteral("postgres");
     m_profile.user = QStringLiteral("postgres");
-    return waitUntilReady(m_profile, 60000, error);
+    ConnectionProfile probe = m_profile;
+    if (m_requireTls)
+        probe.host = sockets; // TCP is refused by design: ask through the Unix socket
+    return waitUntilReady(probe, 60000, error);
 }
 
 void PostgresTestServer::stop()

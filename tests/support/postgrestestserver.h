@@ -12,8 +12,14 @@ public:
     ~PostgresTestServer() override;
     [[nodiscard]] bool start(QString *error) override;
     void stop() override;
+    // Before start(): refuse unencrypted TCP connections, as a server that requires TLS does
+    // (this one has no certificate, so every TCP connection is refused with "no encryption").
+    void setRequireTls(bool require) { m_requireTls = require; }
     // Where initdb and postgres are; empty when PostgreSQL is not installed.
     [[nodiscard]] static QString binDirectory();
+
+private:
+    bool m_requireTls = false;
 };
 
 } // namespace Stagecraft::Testing

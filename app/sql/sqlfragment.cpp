@@ -1,0 +1,94 @@
+#include "sqlfragment.h"
+
+namespace Stagecraft {
+
+// Skips a quoted run starting at text[i] (the opening quote); returns the index after the closing
+// quote, or -1 if it never closes. A doubled quote stands for itself; MySQL also escapes with \.
+static qsizetype skipQuoted(const QString &text, qsizetype i, QChar quote, bool backslashEscapes)
+{
+    for (qsizetype j = i + 1; j < text.size(); ++j) {
+        const QChar c = text.at(j);
+        if (backslashEscapes && c == QLatin1Char('\\')) {
+            ++j;
+            continue;
+        }
+        if (c == quote) {
+            if (j + 1 < text.size() && text.at(j + 1) == quote) {
+                ++j;
+                continue;
+            }
+            return j + 1;
+        }
+    }
+    return -1;
+}
+
+// A PostgreSQL dollar quote $tag$ ... $tag$ starting at text[i]; returns the index after it, i if
+// text[i] does not open one, or -1 if it never closes.
+static qsizetype skipDollarQuoted(const QString &text, qsizetype i)
+{
+    qsizetype j = i + 1;
+    while (j < text.size() && (text.at(j).isLetterOrNumber() || text.at(j) == QLatin1Char('_')))
+        ++j;
+    if (j >= text.size() || text.at(j) != QLatin1Char('$'))
+        return i; // a parameter like $1, or a $ inside a name
+    if (j > i + 1 && text.at(i + 1).isDigit())
+        return i;
+    const QString tag = text.mid(i, j - i + 1);
+    const qsizetype end = text.indexOf(tag, j + 1);
+    return end < 0 ? -1 : end + tag.size();
+}
+
+bool SqlFragment::check(Engine engine, const QString &text, QString *why)
+{
+    auto fail = [why](const QString &reason) {
+        if (why)
+            *why = reason;
+        return false;
+    };
+    if (text.trimmed().isEmpty())
+        return fail(QStringLiteral("is empty"));
+    const bool mysql = engine == Engine::MySQL || engine == Engine::MariaDB;
+    int depth = 0;
+    for (qsizetype i = 0; i < text.size();) {
+        const QChar c = text.at(i);
+        if (c == QLatin1Char('\'') || c == QLatin1Char('"') || (mysql && c == QLatin1Char('`'))) {
+            const bool escapes = mysql && c != QLatin1Char('`');
+            const qsizetype next = skipQuoted(text, i, c, escapes);
+            if (next < 0)
+                return fail(QStringLiteral("has an unclosed %1").arg(c == QLatin1Char('\'') ? QStringLiteral("string")
+                                                                                             : QStringLiteral("quoted name")));
+            i = next;
+            continue;
+        }
+        if (c == QLatin1Char('$') && engine == Engine::PostgreSQL) {
+            const qsizetype next = skipDollarQuoted(text, i);
+            if (next < 0)
+                return fail(QStringLiteral("has an unclosed $-quoted string"));
+            if (next > i) {
+                i = next;
+                continue;
+            }
+        }
+        if (c == QLatin1Char(';'))
+            return fail(QStringLiteral("contains ';': write one expression, not statements"));
+        if ((c == QLatin1Char('-') && text.mid(i, 2) == QLatin1String("--"))
+            || (c == QLatin1Char('/') && text.mid(i, 2) == QLatin1String("/*"))
+            || (mysql && c == QLatin1Char('#')))
+            return fail(QStringLiteral("contains a comment"));
+        if (c == QLatin1Char('(')) {
+            ++depth;
+        } else if (c == QLatin1Char(')')) {
+            if (--depth < 0)
+                return fail(QStringLiteral("closes a parenthesis it never opened"));
+        } else if (c.unicode() < 0x20 && c != QLatin1Char('\n') && c != QLatin1Char('\t') && c != QLatin1Char('\r')) {
+            return fail(QStringLiteral("contains a control character"));
+        }
+        ++i;
+    }
+    if (depth != 0)
+        return fail(QStringLiteral("leaves %1 parenthesis(es) open").arg(depth));
+    return true;
+}
+
+} // namespace Stagecraft
