@@ -4,6 +4,8 @@
 #include "testservers.h"
 
 #include <QProcess>
+#include <QStandardPaths>
+#include <QThread>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,6 +23,8 @@ private Q_SLOTS:
     void tablesOfDemo();
     void tablesOfServer_data();
     void tablesOfServer();
+    void passwordPrompt_data();
+    void passwordPrompt();
 
 private:
     struct Result
@@ -128,6 +132,42 @@ void TestCli::tablesOfServer()
     const QString out = QString::fromUtf8(process.readAllStandardOutput());
     QVERIFY2(process.exitCode() == 0, qPrintable(QString::fromUtf8(process.readAllStandardError())));
     QVERIFY2(out.contains(QLatin1Char('\n') + line), qPrintable(out));
+}
+
+void TestCli::passwordPrompt_data()
+{
+    QTest::addColumn<QString>("flag");
+    QTest::newRow("asked for with -W") << "-W";
+    QTest::newRow("offered on a terminal") << "";
+}
+
+void TestCli::passwordPrompt()
+{
+    QFETCH(QString, flag);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("mariadb"), profile);
+    const QString script = QStandardPaths::findExecutable(QStringLiteral("script"));
+    if (script.isEmpty())
+        QSKIP("util-linux's script is needed for a terminal");
+    // A real terminal (script runs the CLI on a pseudo-terminal), the URL without its password.
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("STAGECRAFT_PASSWORD"));
+    process.setProcessEnvironment(env);
+    process.start(script, {QStringLiteral("-qec"),
+                           QStringLiteral("%1 tables %2 -c '%3'").arg(QStringLiteral(STAGECRAFT_CLI), flag,
+                                                                      profile.toUrl(false)),
+                           QStringLiteral("/dev/null")});
+    QVERIFY(process.waitForStarted());
+    QThread::msleep(500); // let the prompt appear before typing, as a person would
+    process.write(profile.password.toUtf8() + "\n");
+    QVERIFY(process.waitForFinished(60000));
+    const QString out = QString::fromUtf8(process.readAll());
+    QVERIFY2(process.exitCode() == 0, qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("Password for stagecraft@127.0.0.1:%1/stagecraft_test: ").arg(profile.port)),
+             qPrintable(out));
+    QVERIFY2(!out.contains(profile.password + QLatin1Char('\n')), "the password was echoed");
+    QVERIFY2(out.contains(QLatin1String("schema\ttable\trows\tbytes")), qPrintable(out));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -10,6 +10,7 @@ class TestConnectionProfile : public QObject
 private Q_SLOTS:
     void parse_data();
     void parse();
+    void certificates();
     void roundTrip_data();
     void roundTrip();
     void rejects_data();
@@ -53,6 +54,18 @@ void TestConnectionProfile::parse_data()
                                        << "/tmp/my shop.db" << "" << "" << "";
 }
 
+void TestConnectionProfile::certificates()
+{
+    ConnectionProfile p;
+    QString error;
+    QVERIFY(ConnectionProfile::fromUrl(QStringLiteral("mysql://u@h/d?sslmode=verify-full&sslrootcert=/a%20b/ca.pem"
+                                                      "&sslcert=/c.pem&sslkey=/k.pem"),
+                                       &p, &error));
+    QCOMPARE(p.sslRootCert, QStringLiteral("/a b/ca.pem"));
+    QCOMPARE(p.sslCert, QStringLiteral("/c.pem"));
+    QCOMPARE(p.sslKey, QStringLiteral("/k.pem"));
+}
+
 void TestConnectionProfile::parse()
 {
     QFETCH(QString, url);
@@ -80,6 +93,11 @@ void TestConnectionProfile::roundTrip_data()
     QTest::newRow("mysql") << "mysql://root@127.0.0.1:3307/inventory" << "mysql://root@127.0.0.1:3307/inventory";
     QTest::newRow("mariadb") << "mariadb://app@m/orders?sslmode=verify-ca" << "mariadb://app@m/orders?sslmode=verify-ca";
     QTest::newRow("sqlite") << "sqlite:///tmp/my%20shop.db" << "sqlite:///tmp/my%20shop.db";
+    QTest::newRow("certificates")
+        << "postgresql://u@h/d?sslmode=verify-full&sslrootcert=/etc/ssl/ca%20root.pem&sslcert=/home/u/c.pem&sslkey=/home/u/k.pem"
+        << "postgresql://u@h/d?sslmode=verify-full&sslrootcert=/etc/ssl/ca%20root.pem&sslcert=/home/u/c.pem&sslkey=/home/u/k.pem";
+    QTest::newRow("mariadb ca") << "mariadb://u@h/d?sslmode=verify-ca&sslrootcert=/ca.pem"
+                                << "mariadb://u@h/d?sslmode=verify-ca&sslrootcert=/ca.pem";
 }
 
 void TestConnectionProfile::roundTrip()
@@ -119,7 +137,7 @@ void TestConnectionProfile::rejects_data()
                                          << "Unknown sslmode 'prefer' for MySQL: use one of disable, require, "
                                             "verify-ca, verify-full.";
     QTest::newRow("unknown option") << "postgresql://u@h/d?timeout=5"
-                                    << "Unknown connection option 'timeout' in the URL (known: sslmode, host).";
+                                    << "Unknown connection option 'timeout' in the URL (known: sslmode, sslrootcert, sslcert, sslkey, host).";
     QTest::newRow("slash in database") << "postgresql://u@h/a/b"
                                        << "The database name 'a/b' contains '/': the URL's path names one database.";
     QTest::newRow("sqlite without file") << "sqlite://" << "The SQLite URL names no file: write "

@@ -9,6 +9,11 @@
 #include <QLocale>
 #include <QTextStream>
 
+#include <cstdio>
+#include <memory>
+#include <termios.h>
+#include <unistd.h>
+
 using namespace Stagecraft;
 
 namespace {
@@ -34,7 +39,29 @@ QString connectionUrl(const QCommandLineParser &parser)
     return qEnvironmentVariable("STAGECRAFT_CONNECTION");
 }
 
-int listTables(const QString &url)
+// Reads a password from the terminal without echoing it.
+QString promptPassword(const ConnectionProfile &profile)
+{
+    err() << "Password for " << profile.displayName() << ": " << Qt::flush;
+    termios saved{};
+    const bool terminal = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (terminal) {
+        termios silent = saved;
+        silent.c_lflag &= ~tcflag_t(ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &silent);
+    }
+    char buffer[1024];
+    const bool read = std::fgets(buffer, sizeof buffer, stdin) != nullptr;
+    if (terminal)
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    err() << "\n";
+    return read ? QString::fromLocal8Bit(buffer).chopped(QByteArrayView(buffer).endsWith('\n') ? 1 : 0) : QString();
+}
+
+// Parses the URL and opens the connection. The password comes from the URL, then
+// STAGECRAFT_PASSWORD, then a prompt (with --password-prompt, or on a terminal when the server
+// refuses an empty one). Returns an exit code: Ok, BadInput or CannotConnect.
+int openConnection(const QString &url, bool prompt, std::unique_ptr<DatabaseConnection> *connection)
 {
     ConnectionProfile profile;
     QString why;
@@ -48,12 +75,33 @@ int listTables(const QString &url)
     }
     if (profile.password.isEmpty() && qEnvironmentVariableIsSet("STAGECRAFT_PASSWORD"))
         profile.password = qEnvironmentVariable("STAGECRAFT_PASSWORD");
-    DatabaseConnection connection(profile);
+    if (prompt && profile.engine != Engine::SQLite)
+        profile.password = promptPassword(profile);
+    auto candidate = std::make_unique<DatabaseConnection>(profile);
     ConnectionError error;
-    if (!connection.open(&error)) {
+    bool open = candidate->open(&error);
+    if (!open && error.kind == ConnectionError::Kind::WrongPassword && profile.password.isEmpty() && !prompt
+        && isatty(STDIN_FILENO)) {
+        profile.password = promptPassword(profile);
+        candidate = std::make_unique<DatabaseConnection>(profile);
+        open = candidate->open(&error);
+    }
+    if (!open) {
         err() << "stagecraft-cli: " << error.text() << "\n";
         return CannotConnect;
     }
+    *connection = std::move(candidate);
+    return Ok;
+}
+
+int listTables(const QString &url, bool prompt)
+{
+    std::unique_ptr<DatabaseConnection> opened;
+    if (const int code = openConnection(url, prompt, &opened); code != Ok)
+        return code;
+    DatabaseConnection &connection = *opened;
+    const ConnectionProfile &profile = connection.profile();
+    ConnectionError error;
     QList<TableSummary> tables;
     if (!CatalogReader::create(connection)->listTables(&tables, &error)) {
         err() << "stagecraft-cli: " << error.text() << "\n";
@@ -102,8 +150,9 @@ int main(int argc, char *argv[])
         "  tables   list the tables of a database with their row counts and sizes\n"
         "  demo     generate the demo SQLite database (if needed) and print its URL\n\n"
         "Connection URLs: postgresql://user@host:5432/db?sslmode=require, mysql://user@host/db,\n"
-        "mariadb://user@host/db, sqlite:///path/to/file.db. A password may be given in the URL or in\n"
-        "the STAGECRAFT_PASSWORD environment variable.\n\n"
+        "mariadb://user@host/db, sqlite:///path/to/file.db; TLS options: ?sslmode=require|verify-ca|\n"
+        "verify-full&sslrootcert=FILE&sslcert=FILE&sslkey=FILE. The password comes from the URL, the\n"
+        "STAGECRAFT_PASSWORD environment variable, or a prompt (-W, or on a terminal when the server asks).\n\n"
         "Exit codes: 0 success, 1 failure, 2 bad input, 3 cannot connect."));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -111,6 +160,9 @@ int main(int argc, char *argv[])
     parser.addOption({{QStringLiteral("c"), QStringLiteral("connection")},
                       QStringLiteral("The database to connect to (default: $STAGECRAFT_CONNECTION)."),
                       QStringLiteral("URL")});
+    parser.addOption({{QStringLiteral("W"), QStringLiteral("password-prompt")},
+                      QStringLiteral("Ask for the password (without echo) instead of reading it from the URL or "
+                                     "$STAGECRAFT_PASSWORD.")});
     parser.addOption({QStringLiteral("path"), QStringLiteral("demo: where to write the demo database."),
                       QStringLiteral("FILE")});
     if (!parser.parse(QCoreApplication::arguments())) {
@@ -125,7 +177,7 @@ int main(int argc, char *argv[])
     const QStringList args = parser.positionalArguments();
     const QString command = args.value(0);
     if (command == QLatin1String("tables"))
-        return listTables(connectionUrl(parser));
+        return listTables(connectionUrl(parser), parser.isSet(QStringLiteral("password-prompt")));
     if (command == QLatin1String("demo"))
         return makeDemo(parser.value(QStringLiteral("path")));
     err() << "stagecraft-cli: " << (command.isEmpty() ? QStringLiteral("no command given")

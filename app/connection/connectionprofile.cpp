@@ -115,8 +115,15 @@ bool ConnectionProfile::fromUrl(const QString &text, ConnectionProfile *profile,
             p.sslMode = value.toLower();
         } else if (key == QLatin1String("host")) {
             p.host = value; // a Unix socket folder, as libpq allows
+        } else if (key == QLatin1String("sslrootcert")) {
+            p.sslRootCert = value;
+        } else if (key == QLatin1String("sslcert")) {
+            p.sslCert = value;
+        } else if (key == QLatin1String("sslkey")) {
+            p.sslKey = value;
         } else {
-            return fail(QStringLiteral("Unknown connection option '%1' in the URL (known: sslmode, host).").arg(key));
+            return fail(QStringLiteral("Unknown connection option '%1' in the URL (known: sslmode, sslrootcert, "
+                                       "sslcert, sslkey, host).").arg(key));
         }
     }
     if (p.host.isEmpty())
@@ -149,6 +156,11 @@ QString ConnectionProfile::toUrl(bool withPassword) const
         query.addQueryItem(QStringLiteral("host"), host);
     if (!sslMode.isEmpty())
         query.addQueryItem(QStringLiteral("sslmode"), sslMode);
+    for (const auto &[key, value] : {std::pair{"sslrootcert", &sslRootCert}, std::pair{"sslcert", &sslCert},
+                                     std::pair{"sslkey", &sslKey}}) {
+        if (!value->isEmpty())
+            query.addQueryItem(QLatin1String(key), QString::fromUtf8(QUrl::toPercentEncoding(*value, "/")));
+    }
     url.setQuery(query);
     return url.toString(QUrl::FullyEncoded);
 }

@@ -23,6 +23,9 @@ public:
     QString user;
     QString password;
     QString sslMode; // PostgreSQL sslmode; MySQL/MariaDB: disable, require, verify-ca or verify-full
+    QString sslRootCert; // CA certificate file to verify the server with
+    QString sslCert; // client certificate file
+    QString sslKey; // client key file
 
     // Parses a URL. On failure returns false and sets *error to a sentence naming the problem.
     [[nodiscard]] static bool fromUrl(const QString &url, ConnectionProfile *profile, QString *error);

@@ -106,6 +106,11 @@ bool DatabaseConnection::open(ConnectionError *error)
                 << QStringLiteral("application_name=Stagecraft");
         if (!m_profile.sslMode.isEmpty())
             options << QStringLiteral("sslmode=") + m_profile.sslMode;
+        for (const auto &[key, value] : {std::pair{"sslrootcert", &m_profile.sslRootCert},
+                                         std::pair{"sslcert", &m_profile.sslCert}, std::pair{"sslkey", &m_profile.sslKey}}) {
+            if (!value->isEmpty())
+                options << QLatin1String(key) + QLatin1Char('=') + *value;
+        }
         break;
     case Engine::MySQL:
     case Engine::MariaDB:
@@ -126,6 +131,11 @@ bool DatabaseConnection::open(ConnectionError *error)
             options << QStringLiteral("SSL_MODE=VERIFY_IDENTITY");
         else if (m_profile.sslMode == QLatin1String("disable"))
             options << QStringLiteral("SSL_MODE=DISABLED");
+        for (const auto &[key, value] : {std::pair{"SSL_CA", &m_profile.sslRootCert},
+                                         std::pair{"SSL_CERT", &m_profile.sslCert}, std::pair{"SSL_KEY", &m_profile.sslKey}}) {
+            if (!value->isEmpty())
+                options << QLatin1String(key) + QLatin1Char('=') + *value;
+        }
         break;
     case Engine::SQLite:
         db.setDatabaseName(m_profile.database);

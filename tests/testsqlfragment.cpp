@@ -1,0 +1,63 @@
+#include "sql/sqlfragment.h"
+
+#include <QTest>
+
+using namespace Stagecraft;
+
+class TestSqlFragment : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void check_data();
+    void check();
+};
+
+void TestSqlFragment::check_data()
+{
+    QTest::addColumn<int>("engine");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("problem"); // empty: accepted
+    const int pg = int(Engine::PostgreSQL), my = int(Engine::MySQL), maria = int(Engine::MariaDB),
+              lite = int(Engine::SQLite);
+    QTest::newRow("constant") << pg << "0" << "";
+    QTest::newRow("function") << pg << "gen_random_uuid()" << "";
+    QTest::newRow("nested") << pg << "coalesce(lower(trim(' x ')), 'y')" << "";
+    QTest::newRow("semicolon in string") << pg << "'a;b'" << "";
+    QTest::newRow("quote in string") << pg << "'it''s; fine'" << "";
+    QTest::newRow("dash in string") << pg << "'--not a comment'" << "";
+    QTest::newRow("semicolon in quoted name") << pg << "\"we;ird\"()" << "";
+    QTest::newRow("dollar quote") << pg << "$$a;b)$$" << "";
+    QTest::newRow("tagged dollar quote") << pg << "$tag$x $$ ; $tag$" << "";
+    QTest::newRow("parameter is no quote") << pg << "$1 + 1" << "";
+    QTest::newRow("type with parameters") << pg << "numeric(10,2)" << "";
+    QTest::newRow("multi-line") << pg << "CASE\n  WHEN true THEN 1\n  ELSE 2\nEND" << "";
+    QTest::newRow("statement") << pg << "0; DROP TABLE t" << "contains ';': write one expression, not statements";
+    QTest::newRow("closes our parenthesis") << pg << "0) , (1" << "closes a parenthesis it never opened";
+    QTest::newRow("leaves one open") << pg << "lower((x)" << "leaves 1 parenthesis(es) open";
+    QTest::newRow("line comment") << pg << "0 -- hide the rest" << "contains a comment";
+    QTest::newRow("block comment") << pg << "0 /* x */" << "contains a comment";
+    QTest::newRow("unclosed string") << pg << "'abc" << "has an unclosed string";
+    QTest::newRow("unclosed name") << pg << "\"abc" << "has an unclosed quoted name";
+    QTest::newRow("unclosed dollar") << pg << "$q$abc" << "has an unclosed $-quoted string";
+    QTest::newRow("control character") << pg << QStringLiteral("0") + QChar(0x07) << "contains a control character";
+    QTest::newRow("empty") << pg << "  " << "is empty";
+    QTest::newRow("mysql backslash escape") << my << "'it\\'s; fine'" << "";
+    QTest::newRow("mysql backtick") << maria << "`a;b`" << "";
+    QTest::newRow("mysql hash comment") << maria << "0 # x" << "contains a comment";
+    QTest::newRow("pg backslash is literal") << pg << "'a\\'; DROP TABLE t; --'" << "contains ';': write one expression, not statements";
+    QTest::newRow("sqlite expression") << lite << "(strftime('%s','now'))" << "";
+}
+
+void TestSqlFragment::check()
+{
+    QFETCH(int, engine);
+    QFETCH(QString, text);
+    QFETCH(QString, problem);
+    QString why;
+    const bool ok = SqlFragment::check(Engine(engine), text, &why);
+    QCOMPARE(ok, problem.isEmpty());
+    QCOMPARE(why, problem);
+}
+
+QTEST_GUILESS_MAIN(TestSqlFragment)
+#include "testsqlfragment.moc"
