@@ -38,6 +38,7 @@ private Q_SLOTS:
     void settings();
     void blockingSessions_data();
     void blockingSessions();
+    void metadataLocksWithPerformanceSchema();
     void probeDefault_data();
     void probeDefault();
     void probeRefusesStatements();
@@ -641,6 +642,49 @@ void TestCatalog::blockingSessions()
     QThread::msleep(150);
     QVERIFY(reader->blockingSessions(table, &sessions, &error));
     QVERIFY(sessions.isEmpty());
+}
+
+void TestCatalog::metadataLocksWithPerformanceSchema()
+{
+    // A server of its own with performance_schema's metadata-lock instrument on, as MySQL 8 has by
+    // default: the session holding the table's metadata lock is named exactly, and a session with an
+    // open transaction on another table is not.
+    MariaDbTestServer server;
+    server.setExtraArguments({QStringLiteral("--performance-schema=ON"),
+                              QStringLiteral("--performance-schema-instrument=wait/lock/metadata/sql/mdl=ON")});
+    QString why;
+    if (!server.start(&why)) {
+        if (TestServers::serversRequired())
+            QFAIL(qPrintable(why));
+        QSKIP(qPrintable(why));
+    }
+    DatabaseConnection connection(server.profile());
+    ConnectionError error;
+    QVERIFY2(connection.open(&error), qPrintable(error.text()));
+    QCOMPARE(connection.server().settings.value(QStringLiteral("performance_schema")), QStringLiteral("ON"));
+    QSqlQuery q(connection.database());
+    QVERIFY(q.exec(QStringLiteral("CREATE TABLE watched (id int PRIMARY KEY)")));
+    QVERIFY(q.exec(QStringLiteral("CREATE TABLE elsewhere (id int PRIMARY KEY)")));
+
+    DatabaseConnection holder(server.profile()), bystander(server.profile());
+    QVERIFY(holder.open(&error) && bystander.open(&error));
+    QVERIFY(holder.database().transaction());
+    QVERIFY(QSqlQuery(holder.database()).exec(QStringLiteral("SELECT * FROM watched")));
+    QVERIFY(bystander.database().transaction());
+    QVERIFY(QSqlQuery(bystander.database()).exec(QStringLiteral("SELECT * FROM elsewhere")));
+    QThread::msleep(150);
+
+    QList<BlockingSession> sessions;
+    auto reader = CatalogReader::create(connection);
+    QVERIFY2(reader->blockingSessions({QStringLiteral("stagecraft_test"), QStringLiteral("watched")}, &sessions, &error),
+             qPrintable(error.text()));
+    QCOMPARE(sessions.size(), 1);
+    QSqlQuery id(holder.database());
+    QVERIFY(id.exec(QStringLiteral("SELECT CONNECTION_ID()")) && id.next());
+    QCOMPARE(sessions.first().pid, id.value(0).toLongLong());
+    QCOMPARE(sessions.first().locks, QStringList{QStringLiteral("metadata lock SHARED_READ")});
+    QCOMPARE(sessions.first().state, QStringLiteral("idle in transaction"));
+    QVERIFY(holder.database().rollback() && bystander.database().rollback());
 }
 
 void TestCatalog::probeDefault_data()

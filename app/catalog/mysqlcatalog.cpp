@@ -290,10 +290,56 @@ bool MySqlCatalog::blockingSessions(const TableRef &table, QList<BlockingSession
 {
     QSqlQuery q(m_connection.database());
     const QString what = QStringLiteral("looking for sessions that would block %1").arg(table.name);
-    // Which session holds a table's metadata lock is only visible with performance_schema on; by
-    // default (MariaDB) every open transaction may hold one, since any statement on the table takes
-    // it until commit. So: sessions inside a transaction, and sessions waiting for a metadata lock.
-    // (InnoDB refreshes INNODB_TRX at most every 100 ms: a transaction younger than that may be missed.)
+    sessions->clear();
+
+    // With performance_schema's metadata-lock instrument on (MySQL 8's default), the sessions that
+    // hold or wait for this table's metadata lock can be named exactly.
+    bool precise = false;
+    if (m_connection.server().settings.value(QStringLiteral("performance_schema")) == QLatin1String("ON")
+        && run(q, QStringLiteral("SELECT ENABLED = 'YES' FROM performance_schema.setup_instruments "
+                                 "WHERE NAME = 'wait/lock/metadata/sql/mdl'"),
+               {}, what, nullptr)
+        && q.next())
+        precise = q.value(0).toBool();
+    if (precise) {
+        if (!run(q, QStringLiteral(
+                        "SELECT t.PROCESSLIST_ID, t.PROCESSLIST_USER, t.PROCESSLIST_HOST, t.PROCESSLIST_COMMAND, "
+                        "TIMESTAMPDIFF(MICROSECOND, x.trx_started, NOW(6)) / 1e6, "
+                        "COALESCE(t.PROCESSLIST_INFO, x.trx_query), m.LOCK_TYPE, m.LOCK_STATUS "
+                        "FROM performance_schema.metadata_locks m "
+                        "JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID "
+                        "LEFT JOIN information_schema.INNODB_TRX x ON x.trx_mysql_thread_id = t.PROCESSLIST_ID "
+                        "WHERE m.OBJECT_TYPE = 'TABLE' AND m.OBJECT_SCHEMA = ? AND m.OBJECT_NAME = ? "
+                        "AND t.PROCESSLIST_ID <> CONNECTION_ID() "
+                        "ORDER BY x.trx_started IS NULL, x.trx_started, t.PROCESSLIST_ID, m.LOCK_TYPE"),
+                 {table.schema, table.name}, what, error))
+            return false;
+        while (q.next()) {
+            const qint64 id = q.value(0).toLongLong();
+            if (sessions->isEmpty() || sessions->last().pid != id) {
+                BlockingSession s;
+                s.pid = id;
+                s.user = q.value(1).toString();
+                s.application = q.value(2).toString();
+                s.state = q.value(3).toString() == QLatin1String("Sleep") ? QStringLiteral("idle in transaction")
+                                                                           : q.value(3).toString().toLower();
+                s.transactionSeconds = q.value(4).isNull() ? -1 : q.value(4).toDouble();
+                s.query = q.value(5).toString();
+                sessions->append(s);
+            }
+            BlockingSession &s = sessions->last();
+            const bool pending = q.value(7).toString() == QLatin1String("PENDING");
+            s.locks << QStringLiteral("metadata lock %1%2").arg(q.value(6).toString(),
+                                                               pending ? QStringLiteral(" (waiting)") : QString());
+            s.waiting = s.waiting || pending;
+        }
+        return true;
+    }
+
+    // By default (MariaDB) which session holds a table's metadata lock cannot be seen; every open
+    // transaction may hold one, since any statement on the table takes it until commit. So: sessions
+    // inside a transaction, and sessions waiting for a metadata lock. (InnoDB refreshes INNODB_TRX at
+    // most every 100 ms: a transaction younger than that may be missed.)
     if (!run(q, QStringLiteral(
                     "SELECT p.ID, p.USER, p.HOST, p.COMMAND, TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) / 1e6, "
                     "COALESCE(p.INFO, t.trx_query), p.STATE LIKE 'Waiting for%lock%' "
@@ -304,7 +350,6 @@ bool MySqlCatalog::blockingSessions(const TableRef &table, QList<BlockingSession
                     "ORDER BY t.trx_started, p.ID"),
              {}, what, error))
         return false;
-    sessions->clear();
     while (q.next()) {
         BlockingSession s;
         s.pid = q.value(0).toLongLong();

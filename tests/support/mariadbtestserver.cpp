@@ -51,7 +51,7 @@ bool MariaDbTestServer::start(QString *error)
                                     QStringLiteral("--innodb-buffer-pool-size=128M"),
                                     QStringLiteral("--innodb-flush-log-at-trx-commit=0"),
                                     QStringLiteral("--innodb-doublewrite=0"), QStringLiteral("--max-connections=100")}
-                            + asUser,
+                            + asUser + m_extraArguments,
                         error))
         return false;
 

@@ -13,8 +13,13 @@ public:
     ~MariaDbTestServer() override;
     [[nodiscard]] bool start(QString *error) override;
     void stop() override;
+    // Before start(): more mariadbd options, e.g. to turn performance_schema on.
+    void setExtraArguments(const QStringList &arguments) { m_extraArguments = arguments; }
     // The Unix socket root connects through (for set-up as the server's superuser).
     [[nodiscard]] QString socketPath() const;
+
+private:
+    QStringList m_extraArguments;
 };
 
 } // namespace Stagecraft::Testing
