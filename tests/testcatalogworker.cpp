@@ -1,0 +1,113 @@
+// CatalogWorker on its own thread: it opens its own connection there and answers by signals.
+
+#include "catalog/catalogworker.h"
+#include "testservers.h"
+
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QTest>
+#include <QThread>
+
+using namespace Stagecraft;
+using namespace Stagecraft::Testing;
+
+class TestCatalogWorker : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase() { TestServers::stopAll(); }
+    void browse_data();
+    void browse();
+    void failure();
+};
+
+void TestCatalogWorker::initTestCase()
+{
+    qRegisterMetaType<ConnectionProfile>();
+    qRegisterMetaType<ServerInfo>();
+    qRegisterMetaType<ConnectionError>();
+    qRegisterMetaType<TableRef>();
+    qRegisterMetaType<TableDetails>();
+    qRegisterMetaType<QList<TableSummary>>();
+}
+
+void TestCatalogWorker::browse_data()
+{
+    QTest::addColumn<QString>("engine");
+    QTest::newRow("postgresql") << "postgresql";
+    QTest::newRow("mariadb") << "mariadb";
+    QTest::newRow("sqlite") << "sqlite";
+}
+
+void TestCatalogWorker::browse()
+{
+    QFETCH(QString, engine);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(engine, profile);
+    {
+        DatabaseConnection setup(profile);
+        ConnectionError error;
+        QVERIFY(setup.open(&error));
+        QVERIFY(QSqlQuery(setup.database()).exec(QStringLiteral("CREATE TABLE worker_probe (id int PRIMARY KEY)")));
+    }
+
+    QThread thread;
+    auto *worker = new CatalogWorker;
+    worker->moveToThread(&thread);
+    connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
+    thread.start();
+
+    QThread *answeredFrom = nullptr;
+    connect(worker, &CatalogWorker::connected, worker, [&answeredFrom] { answeredFrom = QThread::currentThread(); },
+            Qt::DirectConnection);
+    QSignalSpy connected(worker, &CatalogWorker::connected);
+    QSignalSpy tables(worker, &CatalogWorker::tablesLoaded);
+    QSignalSpy table(worker, &CatalogWorker::tableLoaded);
+    QSignalSpy failed(worker, &CatalogWorker::failed);
+
+    QMetaObject::invokeMethod(worker, "connectTo", Qt::QueuedConnection, Q_ARG(Stagecraft::ConnectionProfile, profile));
+    QVERIFY(connected.wait(30000));
+    QCOMPARE(answeredFrom, &thread); // the database work happened on the worker's thread
+    QCOMPARE(int(connected.first().first().value<ServerInfo>().engine) == int(Engine::SQLite),
+             engine == QLatin1String("sqlite"));
+
+    QMetaObject::invokeMethod(worker, &CatalogWorker::loadTables, Qt::QueuedConnection);
+    QVERIFY(tables.wait(30000));
+    const auto list = tables.first().first().value<QList<TableSummary>>();
+    const auto found = std::find_if(list.cbegin(), list.cend(),
+                                    [](const TableSummary &t) { return t.table.name == QLatin1String("worker_probe"); });
+    QVERIFY(found != list.cend());
+
+    QMetaObject::invokeMethod(worker, "loadTable", Qt::QueuedConnection, Q_ARG(Stagecraft::TableRef, found->table));
+    QVERIFY(table.wait(30000));
+    QCOMPARE(table.first().first().value<TableDetails>().columns.size(), 1);
+    QCOMPARE(failed.count(), 0);
+
+    QMetaObject::invokeMethod(worker, &CatalogWorker::disconnect, Qt::QueuedConnection);
+    thread.quit();
+    QVERIFY(thread.wait(10000));
+}
+
+void TestCatalogWorker::failure()
+{
+    QThread thread;
+    auto *worker = new CatalogWorker;
+    worker->moveToThread(&thread);
+    connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
+    thread.start();
+    QSignalSpy failed(worker, &CatalogWorker::failed);
+    ConnectionProfile profile;
+    profile.engine = Engine::PostgreSQL;
+    profile.host = QStringLiteral("127.0.0.1");
+    profile.port = freeLoopbackPort();
+    profile.database = QStringLiteral("nope");
+    QMetaObject::invokeMethod(worker, "connectTo", Qt::QueuedConnection, Q_ARG(Stagecraft::ConnectionProfile, profile));
+    QVERIFY(failed.wait(30000));
+    QCOMPARE(int(failed.first().first().value<ConnectionError>().kind), int(ConnectionError::Kind::Refused));
+    thread.quit();
+    QVERIFY(thread.wait(10000));
+}
+
+QTEST_GUILESS_MAIN(TestCatalogWorker)
+#include "testcatalogworker.moc"
