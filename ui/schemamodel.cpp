@@ -1,5 +1,6 @@
 #include "schemamodel.h"
 
+#include <QFont>
 #include <QLocale>
 
 namespace Stagecraft {
@@ -72,6 +73,8 @@ int SchemaModel::columnCount(const QModelIndex &) const
 
 static QString rowsText(const TableSummary &t)
 {
+    if (t.kind == RelationKind::View)
+        return {};
     if (t.estimatedRows < 0)
         return QStringLiteral("?");
     const QString n = QLocale().toString(t.estimatedRows);
@@ -101,7 +104,24 @@ QVariant SchemaModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::TextAlignmentRole:
         return index.column() == NameColumn ? QVariant() : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    case Qt::FontRole:
+        if (t.kind == RelationKind::View) {
+            QFont italic;
+            italic.setItalic(true);
+            return italic;
+        }
+        return {};
     case Qt::ToolTipRole:
+        if (index.column() == NameColumn) {
+            switch (t.kind) {
+            case RelationKind::View: return tr("View");
+            case RelationKind::PartitionedTable: return tr("Partitioned table");
+            case RelationKind::Partition: return tr("Partition of %1.%2").arg(t.parent.schema, t.parent.name);
+            case RelationKind::Table: return tr("Table");
+            }
+        }
+        if (index.column() == RowsColumn && t.kind == RelationKind::View)
+            return {};
         if (index.column() == RowsColumn && t.estimatedRows < 0)
             return tr("No row estimate yet: the table has not been analysed.");
         if (index.column() == RowsColumn)

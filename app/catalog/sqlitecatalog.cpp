@@ -153,12 +153,18 @@ bool SqliteCatalog::listTables(QList<TableSummary> *tables, ConnectionError *err
         t.kind = q.value(1).toString() == QLatin1String("view") ? RelationKind::View : RelationKind::Table;
         found.append(t);
     }
-    // Sizes of all tables at once from dbstat, an optional SQLite module: without it they stay unknown.
-    QHash<QString, qint64> sizes;
-    if (q.exec(QStringLiteral("SELECT s.tbl_name, sum(d.pgsize) FROM dbstat d JOIN sqlite_schema s ON s.name = d.name "
-                              "GROUP BY s.tbl_name"))) {
+    // Sizes of all tables from one pass over dbstat (an optional SQLite module: without it they stay
+    // unknown), one row per b-tree, added up per table here: joining dbstat in SQL rescans it per row.
+    QHash<QString, QString> owner; // b-tree (table or index) -> table
+    if (run(q, QStringLiteral("SELECT name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')"), {},
+            QStringLiteral("listing the tables"), error)) {
         while (q.next())
-            sizes.insert(q.value(0).toString(), q.value(1).toLongLong());
+            owner.insert(q.value(0).toString(), q.value(1).toString());
+    }
+    QHash<QString, qint64> sizes;
+    if (q.exec(QStringLiteral("SELECT name, pgsize FROM dbstat WHERE aggregate = TRUE"))) {
+        while (q.next())
+            sizes[owner.value(q.value(0).toString())] += q.value(1).toLongLong();
     }
     // SQLite keeps no row estimate worth the name; counting is exact and, on a local file, fast.
     for (TableSummary &t : found) {
@@ -204,14 +210,23 @@ bool SqliteCatalog::describeTable(const TableRef &table, TableDetails *details, 
         details->estimatedRows = q.value(0).toLongLong();
         details->rowCountExact = true;
         // dbstat is optional: without it the sizes stay unknown, which is no error.
-        if (run(q, QStringLiteral("SELECT sum(CASE WHEN d.name = ? THEN d.pgsize END), "
-                                  "sum(CASE WHEN d.name <> ? THEN d.pgsize END) FROM dbstat d "
-                                  "JOIN sqlite_schema s ON s.name = d.name WHERE s.tbl_name = ?"),
-                {table.name, table.name, table.name}, what, nullptr)
-            && q.next()) {
-            details->heapBytes = q.value(0).toLongLong();
-            details->indexBytes = q.value(1).toLongLong();
-            details->totalBytes = details->heapBytes + details->indexBytes;
+        QStringList indexes;
+        for (const IndexInfo &i : std::as_const(details->indexes))
+            indexes << i.name;
+        QSqlQuery size(m_connection.database());
+        if (size.prepare(QStringLiteral("SELECT pgsize FROM dbstat WHERE name = ? AND aggregate = TRUE"))) {
+            details->heapBytes = 0;
+            details->indexBytes = 0;
+            for (const QString &btree : QStringList{table.name} + indexes) {
+                size.addBindValue(btree);
+                if (!size.exec() || !size.next()) {
+                    details->heapBytes = details->indexBytes = -1;
+                    break;
+                }
+                (btree == table.name ? details->heapBytes : details->indexBytes) += size.value(0).toLongLong();
+            }
+            if (details->heapBytes >= 0)
+                details->totalBytes = details->heapBytes + details->indexBytes;
         }
     }
     if (!run(q, QStringLiteral("SELECT sql FROM sqlite_schema WHERE tbl_name = ? AND sql IS NOT NULL "
