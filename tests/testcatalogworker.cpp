@@ -24,12 +24,7 @@ private Q_SLOTS:
 
 void TestCatalogWorker::initTestCase()
 {
-    qRegisterMetaType<ConnectionProfile>();
-    qRegisterMetaType<ServerInfo>();
-    qRegisterMetaType<ConnectionError>();
-    qRegisterMetaType<TableRef>();
-    qRegisterMetaType<TableDetails>();
-    qRegisterMetaType<QList<TableSummary>>();
+    registerCatalogTypes();
 }
 
 void TestCatalogWorker::browse_data()
@@ -45,12 +40,9 @@ void TestCatalogWorker::browse()
     QFETCH(QString, engine);
     ConnectionProfile profile;
     STAGECRAFT_REQUIRE_PROFILE(engine, profile);
-    {
-        DatabaseConnection setup(profile);
-        ConnectionError error;
-        QVERIFY(setup.open(&error));
-        QVERIFY(QSqlQuery(setup.database()).exec(QStringLiteral("CREATE TABLE worker_probe (id int PRIMARY KEY)")));
-    }
+    QString why;
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE worker_probe (id int PRIMARY KEY)")}, &why),
+             qPrintable(why));
 
     QThread thread;
     auto *worker = new CatalogWorker;

@@ -1,6 +1,7 @@
 // stagecraft-cli as a user runs it: exit codes and output.
 
 #include "connection/databaseconnection.h"
+#include "sql/quoting.h"
 #include "testservers.h"
 
 #include <QProcess>
@@ -110,18 +111,16 @@ void TestCli::tablesOfServer()
     QFETCH(QString, line);
     ConnectionProfile profile;
     STAGECRAFT_REQUIRE_PROFILE(engine, profile);
-    {
-        DatabaseConnection connection(profile);
-        ConnectionError error;
-        QVERIFY(connection.open(&error));
-        QSqlQuery q(connection.database());
-        const bool pg = engine == QLatin1String("postgresql");
-        QVERIFY(q.exec(pg ? QStringLiteral("CREATE TABLE \"cli probe\" (id int PRIMARY KEY)")
-                          : QStringLiteral("CREATE TABLE `cli probe` (id int PRIMARY KEY)")));
-        QVERIFY(q.exec(pg ? QStringLiteral("INSERT INTO \"cli probe\" VALUES (1), (2)")
-                          : QStringLiteral("INSERT INTO `cli probe` VALUES (1), (2)")));
-        QVERIFY(q.exec(pg ? QStringLiteral("ANALYZE \"cli probe\"") : QStringLiteral("ANALYZE TABLE `cli probe`")));
-    }
+    const QString table = quoteIdentifier(profile.engine, QStringLiteral("cli probe"));
+    QString why;
+    QVERIFY2(TestServers::execute(profile,
+                                  {QStringLiteral("CREATE TABLE %1 (id int PRIMARY KEY)").arg(table),
+                                   QStringLiteral("INSERT INTO %1 VALUES (1), (2)").arg(table),
+                                   (engine == QLatin1String("postgresql") ? QStringLiteral("ANALYZE %1")
+                                                                          : QStringLiteral("ANALYZE TABLE %1"))
+                                       .arg(table)},
+                                  &why),
+             qPrintable(why));
     // The password comes from the environment, not the URL.
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

@@ -5,6 +5,7 @@
 #include "demo/demodatabase.h"
 #include "mainwindow.h"
 #include "schemamodel.h"
+#include "sql/quoting.h"
 #include "sqlpreview.h"
 #include "testservers.h"
 
@@ -111,15 +112,12 @@ void TestMainWindow::browsesServer()
     QFETCH(QString, schema);
     ConnectionProfile profile;
     STAGECRAFT_REQUIRE_PROFILE(engine, profile);
-    {
-        DatabaseConnection connection(profile);
-        ConnectionError error;
-        QVERIFY(connection.open(&error));
-        QSqlQuery q(connection.database());
-        const QString name = engine == QLatin1String("postgresql") ? QStringLiteral("\"Widgets\"")
-                                                                   : QStringLiteral("`Widgets`");
-        QVERIFY(q.exec(QStringLiteral("CREATE TABLE %1 (id int PRIMARY KEY, label varchar(40) NOT NULL)").arg(name)));
-    }
+    QString why;
+    QVERIFY2(TestServers::execute(profile,
+                                  {QStringLiteral("CREATE TABLE %1 (id int PRIMARY KEY, label varchar(40) NOT NULL)")
+                                       .arg(quoteIdentifier(profile.engine, QStringLiteral("Widgets")))},
+                                  &why),
+             qPrintable(why));
     MainWindow window;
     window.show();
     QSignalSpy ready(&window, &MainWindow::ready);

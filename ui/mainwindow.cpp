@@ -29,12 +29,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_schemaModel(new SchemaModel(this))
     , m_columnsModel(new ColumnsModel(this))
 {
-    qRegisterMetaType<ConnectionProfile>();
-    qRegisterMetaType<ServerInfo>();
-    qRegisterMetaType<ConnectionError>();
-    qRegisterMetaType<TableRef>();
-    qRegisterMetaType<TableDetails>();
-    qRegisterMetaType<QList<TableSummary>>();
+    registerCatalogTypes();
 
     setWindowTitle(tr("Stagecraft"));
     resize(1280, 800);

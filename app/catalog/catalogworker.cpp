@@ -4,6 +4,16 @@
 
 namespace Stagecraft {
 
+void registerCatalogTypes()
+{
+    qRegisterMetaType<ConnectionProfile>();
+    qRegisterMetaType<ServerInfo>();
+    qRegisterMetaType<ConnectionError>();
+    qRegisterMetaType<TableRef>();
+    qRegisterMetaType<TableDetails>();
+    qRegisterMetaType<QList<TableSummary>>();
+}
+
 CatalogWorker::CatalogWorker(QObject *parent)
     : QObject(parent)
 {

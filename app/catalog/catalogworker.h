@@ -13,6 +13,9 @@ namespace Stagecraft {
 
 class CatalogReader;
 
+// Registers the catalog's value types for queued signals; call once before using a CatalogWorker.
+void registerCatalogTypes();
+
 // Browses a database's catalog off the GUI thread. Move it to a QThread and call its slots by
 // queued invocation; it opens its own connection there and answers by signals, so the caller
 // never waits on the database. Requests are served in order.

@@ -27,6 +27,13 @@ QString defaultExpression(const QVariant &value, const QString &extra, const QSt
     return numeric.contains(dataType) ? text : quoteLiteral(engine, text);
 }
 
+// PROCESSLIST's COMMAND, as PostgreSQL users know it: a sleeping connection inside a transaction is
+// "idle in transaction".
+QString sessionState(const QString &command)
+{
+    return command == QLatin1String("Sleep") ? QStringLiteral("idle in transaction") : command.toLower();
+}
+
 QString columnList(Engine engine, const QStringList &columns)
 {
     QStringList quoted;
@@ -321,8 +328,7 @@ bool MySqlCatalog::blockingSessions(const TableRef &table, QList<BlockingSession
                 s.pid = id;
                 s.user = q.value(1).toString();
                 s.application = q.value(2).toString();
-                s.state = q.value(3).toString() == QLatin1String("Sleep") ? QStringLiteral("idle in transaction")
-                                                                           : q.value(3).toString().toLower();
+                s.state = sessionState(q.value(3).toString());
                 s.transactionSeconds = q.value(4).isNull() ? -1 : q.value(4).toDouble();
                 s.query = q.value(5).toString();
                 sessions->append(s);
@@ -355,8 +361,7 @@ bool MySqlCatalog::blockingSessions(const TableRef &table, QList<BlockingSession
         s.pid = q.value(0).toLongLong();
         s.user = q.value(1).toString();
         s.application = q.value(2).toString();
-        s.state = q.value(3).toString() == QLatin1String("Sleep") ? QStringLiteral("idle in transaction")
-                                                                   : q.value(3).toString().toLower();
+        s.state = sessionState(q.value(3).toString());
         s.transactionSeconds = q.value(4).isNull() ? -1 : q.value(4).toDouble();
         s.query = q.value(5).toString();
         s.waiting = q.value(6).toBool();

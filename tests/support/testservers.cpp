@@ -1,6 +1,10 @@
 #include "testservers.h"
 
+#include "connection/databaseconnection.h"
+
 #include <QFile>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 
 #include <memory>
@@ -93,6 +97,24 @@ bool TestServers::profileFor(const QString &engine, ConnectionProfile *profile, 
         return false;
     }
     *profile = server->profile();
+    return true;
+}
+
+bool TestServers::execute(const ConnectionProfile &profile, const QStringList &statements, QString *error)
+{
+    DatabaseConnection connection(profile);
+    ConnectionError e;
+    if (!connection.open(&e)) {
+        *error = e.text();
+        return false;
+    }
+    QSqlQuery q(connection.database());
+    for (const QString &sql : statements) {
+        if (!q.exec(sql)) {
+            *error = sql + QLatin1String(": ") + q.lastError().text();
+            return false;
+        }
+    }
     return true;
 }
 

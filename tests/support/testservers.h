@@ -19,6 +19,8 @@ public:
     [[nodiscard]] static bool profileFor(const QString &engine, ConnectionProfile *profile, QString *error);
     // With CI=true a missing server is a failure, elsewhere a skip.
     [[nodiscard]] static bool serversRequired();
+    // Runs set-up statements on a connection of their own; false with *error naming the statement.
+    [[nodiscard]] static bool execute(const ConnectionProfile &profile, const QStringList &statements, QString *error);
     // Stops the servers now (cleanupTestCase); they would otherwise stop at exit.
     static void stopAll();
 };
