@@ -59,20 +59,20 @@ void TestCatalogWorker::browse()
     QSignalSpy failed(worker, &CatalogWorker::failed);
 
     QMetaObject::invokeMethod(worker, "connectTo", Qt::QueuedConnection, Q_ARG(Stagecraft::ConnectionProfile, profile));
-    QVERIFY(connected.wait(30000));
+    QVERIFY2(connected.wait(30000), failed.isEmpty() ? "no answer" : qPrintable(failed.first().first().value<ConnectionError>().text()));
     QCOMPARE(answeredFrom, &thread); // the database work happened on the worker's thread
     QCOMPARE(int(connected.first().first().value<ServerInfo>().engine) == int(Engine::SQLite),
              engine == QLatin1String("sqlite"));
 
     QMetaObject::invokeMethod(worker, &CatalogWorker::loadTables, Qt::QueuedConnection);
-    QVERIFY(tables.wait(30000));
+    QVERIFY2(tables.wait(30000), failed.isEmpty() ? "no answer" : qPrintable(failed.first().first().value<ConnectionError>().text()));
     const auto list = tables.first().first().value<QList<TableSummary>>();
     const auto found = std::find_if(list.cbegin(), list.cend(),
                                     [](const TableSummary &t) { return t.table.name == QLatin1String("worker_probe"); });
     QVERIFY(found != list.cend());
 
     QMetaObject::invokeMethod(worker, "loadTable", Qt::QueuedConnection, Q_ARG(Stagecraft::TableRef, found->table));
-    QVERIFY(table.wait(30000));
+    QVERIFY2(table.wait(30000), failed.isEmpty() ? "no answer" : qPrintable(failed.first().first().value<ConnectionError>().text()));
     QCOMPARE(table.first().first().value<TableDetails>().columns.size(), 1);
     QCOMPARE(failed.count(), 0);
 

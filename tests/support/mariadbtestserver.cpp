@@ -1,6 +1,7 @@
 #include "mariadbtestserver.h"
 
 #include "connection/databaseconnection.h"
+#include "testservers.h"
 
 #include <QDir>
 #include <QSqlError>
@@ -32,63 +33,69 @@ bool MariaDbTestServer::start(QString *error)
     if (!makeDirectory(error))
         return false;
     const QString data = m_dir->filePath(QStringLiteral("data"));
+    // A tmpdir of its own: a starting server deletes the #sql* temporary tables it finds in its
+    // tmpdir, which in a shared /tmp belong to the other servers running in parallel.
+    const QString tmp = m_dir->filePath(QStringLiteral("tmp"));
+    QDir().mkpath(tmp);
     // mariadbd refuses to run as root unless told so explicitly.
     const QStringList asUser = geteuid() == 0 ? QStringList{QStringLiteral("--user=root")} : QStringList{};
     if (!m_server.run(installDb,
                       QStringList{QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + data,
+                                  QStringLiteral("--tmpdir=") + tmp,
                                   QStringLiteral("--auth-root-authentication-method=normal"),
                                   QStringLiteral("--skip-test-db"), QStringLiteral("--skip-name-resolve")}
                           + asUser,
                       180000, error))
         return false;
-    const int port = freeLoopbackPort();
-    if (!m_server.start(server,
-                        QStringList{QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + data,
-                                    QStringLiteral("--port=%1").arg(port), QStringLiteral("--bind-address=127.0.0.1"),
-                                    QStringLiteral("--socket=") + socketPath(),
-                                    QStringLiteral("--pid-file=") + m_dir->filePath(QStringLiteral("mysqld.pid")),
-                                    QStringLiteral("--skip-name-resolve"), QStringLiteral("--skip-log-bin"),
-                                    QStringLiteral("--innodb-buffer-pool-size=128M"),
-                                    QStringLiteral("--innodb-flush-log-at-trx-commit=0"),
-                                    QStringLiteral("--innodb-doublewrite=0"), QStringLiteral("--max-connections=100")}
-                            + asUser + m_extraArguments,
-                        error))
-        return false;
-
-    ConnectionProfile root;
-    root.engine = Engine::MariaDB;
-    root.host = socketPath(); // a Unix socket folder or file: see DatabaseConnection
-    root.user = QStringLiteral("root");
-    if (!waitUntilReady(root, 90000, error))
-        return false;
-    {
-        DatabaseConnection connection(root);
-        ConnectionError e;
-        if (!connection.open(&e)) {
-            *error = e.text();
+    // A port found free may be taken before the server binds it: then start again on another.
+    for (int attempt = 1;; ++attempt) {
+        const int port = freeLoopbackPort();
+        if (!m_server.start(server,
+                            QStringList{QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + data,
+                                        QStringLiteral("--tmpdir=") + tmp, QStringLiteral("--port=%1").arg(port),
+                                        QStringLiteral("--bind-address=127.0.0.1"),
+                                        QStringLiteral("--socket=") + socketPath(),
+                                        QStringLiteral("--pid-file=") + m_dir->filePath(QStringLiteral("mysqld.pid")),
+                                        QStringLiteral("--skip-name-resolve"), QStringLiteral("--skip-log-bin"),
+                                        QStringLiteral("--innodb-buffer-pool-size=128M"),
+                                        QStringLiteral("--innodb-flush-log-at-trx-commit=0"),
+                                        QStringLiteral("--innodb-doublewrite=0"),
+                                        QStringLiteral("--max-connections=100")}
+                                + asUser + m_extraArguments,
+                            error))
             return false;
+        ConnectionProfile root;
+        root.engine = Engine::MariaDB;
+        root.host = socketPath(); // a Unix socket folder or file: see DatabaseConnection
+        root.user = QStringLiteral("root");
+        bool retry = false;
+        if (!waitUntilReady(root, data, 90000, error, &retry)) {
+            stop();
+            if (!retry || attempt == 5)
+                return false;
+            continue;
         }
-        QSqlQuery q(connection.database());
         const QStringList setup = {
-            QStringLiteral("CREATE DATABASE stagecraft_test CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"),
-            QStringLiteral("CREATE USER 'stagecraft'@'%' IDENTIFIED BY 'stagecraft'"),
+            QStringLiteral("CREATE DATABASE IF NOT EXISTS stagecraft_test CHARACTER SET utf8mb4 "
+                           "COLLATE utf8mb4_unicode_ci"),
+            QStringLiteral("CREATE USER IF NOT EXISTS 'stagecraft'@'%' IDENTIFIED BY 'stagecraft'"),
             QStringLiteral("GRANT ALL PRIVILEGES ON *.* TO 'stagecraft'@'%' WITH GRANT OPTION"),
         };
-        for (const QString &sql : setup) {
-            if (!q.exec(sql)) {
-                *error = QStringLiteral("setting up the test user failed: %1").arg(q.lastError().text());
-                return false;
-            }
-        }
+        if (!TestServers::execute(root, setup, error))
+            return false;
+        m_profile = {};
+        m_profile.engine = Engine::MariaDB;
+        m_profile.host = QStringLiteral("127.0.0.1");
+        m_profile.port = port;
+        m_profile.database = QStringLiteral("stagecraft_test");
+        m_profile.user = QStringLiteral("stagecraft");
+        m_profile.password = QStringLiteral("stagecraft");
+        if (waitUntilReady(m_profile, data, 10000, error, &retry))
+            return true;
+        stop();
+        if (!retry || attempt == 5)
+            return false;
     }
-    m_profile = {};
-    m_profile.engine = Engine::MariaDB;
-    m_profile.host = QStringLiteral("127.0.0.1");
-    m_profile.port = port;
-    m_profile.database = QStringLiteral("stagecraft_test");
-    m_profile.user = QStringLiteral("stagecraft");
-    m_profile.password = QStringLiteral("stagecraft");
-    return waitUntilReady(m_profile, 10000, error);
 }
 
 void MariaDbTestServer::stop()

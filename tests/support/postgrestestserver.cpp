@@ -65,26 +65,35 @@ bool PostgresTestServer::start(QString *error)
         }
         hba.write("local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n");
     }
-    const int port = freeLoopbackPort();
-    if (!m_server.start(bin + QLatin1String("/postgres"),
-                        {QStringLiteral("-D"), data, QStringLiteral("-p"), QString::number(port), QStringLiteral("-k"),
-                         sockets, QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-c"),
-                         QStringLiteral("fsync=off"), QStringLiteral("-c"), QStringLiteral("full_page_writes=off"),
-                         QStringLiteral("-c"), QStringLiteral("synchronous_commit=off"), QStringLiteral("-c"),
-                         QStringLiteral("max_connections=60"), QStringLiteral("-c"),
-                         QStringLiteral("shared_buffers=64MB")},
-                        error))
-        return false;
-    m_profile = {};
-    m_profile.engine = Engine::PostgreSQL;
-    m_profile.host = QStringLiteral("127.0.0.1");
-    m_profile.port = port;
-    m_profile.database = QStringLiteral("postgres");
-    m_profile.user = QStringLiteral("postgres");
-    ConnectionProfile probe = m_profile;
-    if (m_requireTls)
-        probe.host = sockets; // TCP is refused by design: ask through the Unix socket
-    return waitUntilReady(probe, 60000, error);
+    // A port found free may be taken before the server binds it: then start again on another.
+    for (int attempt = 1;; ++attempt) {
+        const int port = freeLoopbackPort();
+        if (!m_server.start(bin + QLatin1String("/postgres"),
+                            {QStringLiteral("-D"), data, QStringLiteral("-p"), QString::number(port),
+                             QStringLiteral("-k"), sockets, QStringLiteral("-h"), QStringLiteral("127.0.0.1"),
+                             QStringLiteral("-c"), QStringLiteral("fsync=off"), QStringLiteral("-c"),
+                             QStringLiteral("full_page_writes=off"), QStringLiteral("-c"),
+                             QStringLiteral("synchronous_commit=off"), QStringLiteral("-c"),
+                             QStringLiteral("max_connections=60"), QStringLiteral("-c"),
+                             QStringLiteral("shared_buffers=64MB")},
+                            error))
+            return false;
+        m_profile = {};
+        m_profile.engine = Engine::PostgreSQL;
+        m_profile.host = QStringLiteral("127.0.0.1");
+        m_profile.port = port;
+        m_profile.database = QStringLiteral("postgres");
+        m_profile.user = QStringLiteral("postgres");
+        ConnectionProfile probe = m_profile;
+        if (m_requireTls)
+            probe.host = sockets; // TCP is refused by design: ask through the Unix socket
+        bool retry = false;
+        if (waitUntilReady(probe, data, 60000, error, &retry))
+            return true;
+        stop();
+        if (!retry || attempt == 5)
+            return false;
+    }
 }
 
 void PostgresTestServer::stop()

@@ -42,6 +42,8 @@ void ServerProcess::prepare(QProcess &process) const
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.setChildProcessModifier([uid, gid] {
         // Only async-signal-safe calls here: this runs between fork and exec.
+        // A process group of its own: a kill takes the server's children (backends) with it.
+        setpgid(0, 0);
         if (uid != 0) {
             if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
                 _exit(127);
@@ -88,7 +90,10 @@ void ServerProcess::stop(int signal, int timeoutMs)
 {
     if (!isRunning())
         return;
-    ::kill(pid_t(m_process.processId()), signal);
+    // SIGKILL is a crash: every process of the server dies at once, as when the machine goes down.
+    // Other signals go to the server's main process, which shuts its children down itself.
+    const pid_t pid = pid_t(m_process.processId());
+    ::kill(signal == SIGKILL ? -pid : pid, signal);
     if (!m_process.waitForFinished(timeoutMs)) {
         m_process.kill();
         m_process.waitForFinished(5000);

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QSqlQuery>
 #include <QThread>
 
 #include <signal.h>
@@ -31,19 +32,35 @@ bool TestServer::makeDirectory(QString *error)
     return true;
 }
 
-bool TestServer::waitUntilReady(const ConnectionProfile &profile, int timeoutMs, QString *error)
+bool TestServer::waitUntilReady(const ConnectionProfile &profile, const QString &dataDirectory, int timeoutMs,
+                                QString *error, bool *retry)
 {
+    *retry = false;
     QElapsedTimer timer;
     timer.start();
     ConnectionError last;
     while (timer.elapsed() < timeoutMs) {
         if (!m_server.isRunning()) {
-            *error = QStringLiteral("the server exited during start-up:\n%1").arg(m_server.output());
+            const QString output = m_server.output();
+            *retry = output.contains(QLatin1String("already in use")) || output.contains(QLatin1String("Address in use"));
+            *error = QStringLiteral("the server exited during start-up:\n%1").arg(output);
             return false;
         }
         DatabaseConnection connection(profile);
-        if (connection.open(&last))
-            return true;
+        if (connection.open(&last)) {
+            QSqlQuery q(connection.database());
+            const QString sql = profile.engine == Engine::PostgreSQL ? QStringLiteral("SHOW data_directory")
+                                                                     : QStringLiteral("SELECT @@datadir");
+            if (!q.exec(sql) || !q.next()) {
+                *error = QStringLiteral("cannot ask the server for its data directory");
+                return false;
+            }
+            if (QDir(q.value(0).toString()).canonicalPath() == QDir(dataDirectory).canonicalPath())
+                return true;
+            *retry = true;
+            *error = QStringLiteral("port %1 was taken by another server (%2)").arg(profile.port).arg(q.value(0).toString());
+            return false;
+        }
         QThread::msleep(100);
     }
     *error = QStringLiteral("the server did not accept connections within %1 s: %2\n%3")

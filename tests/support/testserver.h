@@ -31,8 +31,11 @@ public:
 
 protected:
     [[nodiscard]] bool makeDirectory(QString *error);
-    // Tries to connect until it works or timeoutMs passes.
-    [[nodiscard]] bool waitUntilReady(const ConnectionProfile &profile, int timeoutMs, QString *error);
+    // Tries to connect until it works or timeoutMs passes, then checks that the server that answered
+    // is this one (its data directory): a port found free can be taken by another test's server
+    // before ours binds it. *retry is set when another server answered or ours could not bind.
+    [[nodiscard]] bool waitUntilReady(const ConnectionProfile &profile, const QString &dataDirectory, int timeoutMs,
+                                      QString *error, bool *retry);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     ServerProcess m_server;
