@@ -1,0 +1,54 @@
+#pragma once
+
+#include "catalog/catalogtypes.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace Stagecraft {
+
+// One problem with a column spec, naming the field it is about ("name", "type", "default", ...).
+struct SpecProblem
+{
+    QString field;
+    QString message;
+    bool operator==(const SpecProblem &) const = default;
+};
+
+// The new column a user wants: what the designer edits and `stagecraft-cli plan --spec` reads.
+struct ColumnSpec
+{
+    enum class DefaultKind { None, Literal, Expression };
+
+    TableRef table;
+    QString name;
+    QString type; // as written in DDL, with its parameters: numeric(10,2), varchar(40), uuid, text[]
+    bool nullable = true;
+    DefaultKind defaultKind = DefaultKind::None;
+    QString defaultValue; // the literal's text (quoted by Stagecraft), or the expression
+    QString backfill; // expression for existing rows, when it should differ from the default
+    QString check; // CHECK expression, may name the new column and the table's others
+    bool unique = false;
+    bool index = false;
+    TableRef referencedTable; // foreign key, when referencedColumn is set
+    QString referencedColumn;
+    QString onDelete; // NO ACTION (empty), RESTRICT, CASCADE, SET NULL, SET DEFAULT
+    QString onUpdate;
+    QString comment;
+    QString after; // MySQL/MariaDB: place the column after this one
+
+    [[nodiscard]] bool hasForeignKey() const { return !referencedColumn.isEmpty(); }
+
+    // Reads the JSON form:
+    // {"table": "schema.table", "column": {"name", "type", "nullable", "default": {"literal": ...} |
+    //  {"expression": ...} | null, "backfill", "check", "unique", "index",
+    //  "references": {"table", "column", "on_delete", "on_update"}, "comment", "after"}}
+    // Every problem found is appended to *problems; returns true when there were none.
+    [[nodiscard]] static bool fromJson(const QByteArray &json, ColumnSpec *spec, QList<SpecProblem> *problems);
+    [[nodiscard]] QByteArray toJson() const;
+};
+
+// "schema.table" or "table" (the default schema) into a TableRef; quoted parts ("a.b"."c") allowed.
+[[nodiscard]] TableRef parseTableName(const QString &text, const QString &defaultSchema);
+
+} // namespace Stagecraft

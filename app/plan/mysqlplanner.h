@@ -1,0 +1,34 @@
+#pragma once
+
+#include "planner.h"
+
+namespace Stagecraft {
+
+// The MySQL and MariaDB rules (lock-impact.md, rules 13-16): an explicit ALGORITHM on every ALTER so
+// the server errors instead of silently copying the table; INSTANT when this version, position,
+// row format and row-version count allow it; otherwise INPLACE (MariaDB: NOCOPY) with LOCK=NONE.
+class MySqlPlanner
+{
+public:
+    explicit MySqlPlanner(const PlannerInput &input);
+    [[nodiscard]] Plan plan();
+
+private:
+    [[nodiscard]] bool instantAddAllowed(QString *why) const;
+    [[nodiscard]] QString columnDefinition(bool withNotNull, bool withDefault) const;
+    [[nodiscard]] QString literal() const;
+    [[nodiscard]] PlanStep alter(Stage stage, const QString &title, const QString &clause, const QString &algorithm,
+                                 bool lockNone) const;
+    void backfill(const QString &expression);
+    void naive();
+
+    const PlannerInput &m_in;
+    const ColumnSpec &m_spec;
+    Plan m_plan;
+    Engine m_engine;
+    QString m_table;
+    QString m_tableLabel;
+    QString m_column;
+};
+
+} // namespace Stagecraft

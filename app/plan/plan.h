@@ -1,0 +1,76 @@
+#pragma once
+
+#include "catalog/catalogtypes.h"
+#include "columnspec.h"
+#include "connection/connectionprofile.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace Stagecraft {
+
+enum class Stage { Expand, Backfill, Enforce, Index, Contract, Verify };
+[[nodiscard]] QString stageName(Stage stage);
+
+// A lock a step takes: PostgreSQL modes as pg_locks writes them (AccessExclusiveLock), MySQL and
+// MariaDB metadata locks and algorithms in words, SQLite's file locks.
+struct LockClaim
+{
+    QString relation; // schema.table as the user names it
+    QString mode;
+    bool operator==(const LockClaim &) const = default;
+};
+
+// One step of a staged migration, with everything a DBA needs to judge it.
+struct PlanStep
+{
+    Stage stage = Stage::Expand;
+    QString title;
+    QStringList sql; // run in order, on one connection
+    bool transactional = true; // false: must run outside a transaction block (CREATE INDEX CONCURRENTLY)
+    QList<LockClaim> locks;
+    bool blocksReads = false;
+    bool blocksWrites = false;
+    bool rewritesTable = false;
+    bool scansTable = false;
+    double estimatedSeconds = 0; // the whole step
+    double lockHeldSeconds = 0; // how long its blocking lock is held; 0 when it blocks nothing
+    QStringList rollbackSql; // undoes this step; empty when nothing needs undoing
+    // A query answering one row, true when the step's effect is already in place: the runner asks it
+    // first, so a retry after a failure (or a resume) never repeats a step. Empty: always run.
+    QString appliedSql;
+    // A query answering one number that must be 0 before the step may run (orphans before a foreign
+    // key added without checking, duplicates before a unique index). Empty: no guard.
+    QString guardSql;
+    QString guardMessage; // what a non-zero guard means, for the user
+    QString rule; // the planner rule that chose it, e.g. pg.add-column.fast-default
+    QString why; // one line a DBA understands
+
+    // For a backfill step: what the runner fills existing rows with, batch by batch by key.
+    QString backfillExpression;
+    QStringList keyColumns;
+};
+
+// The staged migration for one new column, and the naive single statement beside it.
+struct Plan
+{
+    Engine engine = Engine::SQLite;
+    QString serverVersion; // as connected
+    int targetVersion = 0; // the version planned for (versionNumber form)
+    QString targetVersionText;
+    TableRef table;
+    qint64 estimatedRows = -1;
+    qint64 totalBytes = -1;
+    ColumnSpec spec;
+    QList<PlanStep> steps;
+    int pointOfNoReturn = -1; // index of the first step that cannot be rolled back; -1: every step can
+    QStringList warnings;
+    PlanStep naive; // what a developer would write by hand, with its own lock impact
+
+    [[nodiscard]] double totalSeconds() const;
+    [[nodiscard]] double secondsWritesBlocked() const;
+    [[nodiscard]] double secondsReadsBlocked() const;
+};
+
+} // namespace Stagecraft

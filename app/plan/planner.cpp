@@ -1,0 +1,43 @@
+#include "planner.h"
+
+#include "mysqlplanner.h"
+#include "postgresplanner.h"
+#include "sqliteplanner.h"
+
+namespace Stagecraft {
+
+Plan Planner::plan(const PlannerInput &input)
+{
+    PlannerInput in = input;
+    if (in.targetVersion == 0)
+        in.targetVersion = in.server.versionNumber;
+    switch (in.server.engine) {
+    case Engine::PostgreSQL: return PostgresPlanner(in).plan();
+    case Engine::MySQL:
+    case Engine::MariaDB: return MySqlPlanner(in).plan();
+    case Engine::SQLite: return SqlitePlanner(in).plan();
+    }
+    return {};
+}
+
+QString generatedName(Engine engine, const QString &table, const QString &column, const QString &suffix)
+{
+    const QString tail = QLatin1Char('_') + column + QLatin1Char('_') + suffix;
+    QString name = table + tail;
+    if (engine == Engine::PostgreSQL) {
+        // PostgreSQL cuts names at 63 bytes; cut the table part first, on a character boundary.
+        QString head = table;
+        while (!head.isEmpty() && (head + tail).toUtf8().size() > 63)
+            head.chop(1);
+        name = head + tail;
+        while (name.toUtf8().size() > 63)
+            name.chop(1);
+    } else if (engine == Engine::MySQL || engine == Engine::MariaDB) {
+        if (name.size() > 64)
+            name = table.left(std::max<qsizetype>(0, 64 - tail.size())) + tail;
+        name.truncate(64);
+    }
+    return name;
+}
+
+} // namespace Stagecraft

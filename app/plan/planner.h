@@ -1,0 +1,33 @@
+#pragma once
+
+#include "catalog/catalogreader.h"
+#include "connection/databaseconnection.h"
+#include "plan.h"
+
+namespace Stagecraft {
+
+// Everything a plan is made from: the spec, what the catalog says about the table (and the
+// referenced one), the server, and the version to plan for.
+struct PlannerInput
+{
+    ColumnSpec spec;
+    TableDetails table;
+    TableDetails referencedTable; // for a foreign key
+    ServerInfo server;
+    int targetVersion = 0; // 0: the server's own
+    DefaultProbe defaultProbe; // PostgreSQL: how the server judges the default expression
+};
+
+// Chooses the safest staged migration for the engine and version. Pure: no database access, so
+// plans are reproducible and compared exactly in tests. The spec must have been validated.
+class Planner
+{
+public:
+    [[nodiscard]] static Plan plan(const PlannerInput &input);
+};
+
+// Identifier names Stagecraft gives to what it creates: table_column_suffix, shortened to what the
+// engine allows (PostgreSQL 63 bytes, MySQL/MariaDB 64 characters).
+[[nodiscard]] QString generatedName(Engine engine, const QString &table, const QString &column, const QString &suffix);
+
+} // namespace Stagecraft

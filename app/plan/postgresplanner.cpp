@@ -1,0 +1,463 @@
+#include "postgresplanner.h"
+
+#include "costmodel.h"
+#include "sql/quoting.h"
+
+namespace Stagecraft {
+
+namespace {
+
+const Engine PG = Engine::PostgreSQL;
+
+bool blocksReads(const QString &mode)
+{
+    return mode == QLatin1String("AccessExclusiveLock");
+}
+
+bool blocksWrites(const QString &mode)
+{
+    return mode == QLatin1String("AccessExclusiveLock") || mode == QLatin1String("ExclusiveLock")
+        || mode == QLatin1String("ShareRowExclusiveLock") || mode == QLatin1String("ShareLock");
+}
+
+QString versionText(int version)
+{
+    return QStringLiteral("%1.%2").arg(version / 10000).arg(version % 100);
+}
+
+} // namespace
+
+PostgresPlanner::PostgresPlanner(const PlannerInput &input)
+    : m_in(input)
+    , m_spec(input.spec)
+    , m_table(quoteQualified(PG, input.spec.table.schema, input.spec.table.name))
+    , m_tableLabel(input.spec.table.schema + QLatin1Char('.') + input.spec.table.name)
+    , m_column(quoteIdentifier(PG, input.spec.name))
+{
+}
+
+QString PostgresPlanner::name(const QString &suffix) const
+{
+    return generatedName(PG, m_spec.table.name, m_spec.name, suffix);
+}
+
+QString PostgresPlanner::defaultSql() const
+{
+    if (m_spec.defaultKind == ColumnSpec::DefaultKind::Literal)
+        return quoteLiteral(PG, m_spec.defaultValue);
+    return m_spec.defaultValue;
+}
+
+QString PostgresPlanner::constraintExists(const QString &constraint) const
+{
+    return QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %1::regclass AND conname = %2)")
+        .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, constraint));
+}
+
+PlanStep PostgresPlanner::ddl(Stage stage, const QString &title, const QStringList &sql, const QString &lockMode) const
+{
+    PlanStep step;
+    step.stage = stage;
+    step.title = title;
+    step.sql = sql;
+    step.locks = {{m_tableLabel, lockMode}};
+    step.blocksReads = blocksReads(lockMode);
+    step.blocksWrites = blocksWrites(lockMode);
+    step.estimatedSeconds = CostModel::CatalogOnlySeconds;
+    step.lockHeldSeconds = step.blocksWrites ? CostModel::CatalogOnlySeconds : 0;
+    return step;
+}
+
+Plan PostgresPlanner::plan()
+{
+    m_plan.engine = PG;
+    m_plan.serverVersion = m_in.server.version;
+    m_plan.targetVersion = m_in.targetVersion;
+    m_plan.targetVersionText = versionText(m_in.targetVersion);
+    m_plan.table = m_spec.table;
+    m_plan.estimatedRows = m_in.table.estimatedRows;
+    m_plan.totalBytes = m_in.table.totalBytes;
+    m_plan.spec = m_spec;
+
+    const bool hasDefault = m_spec.defaultKind != ColumnSpec::DefaultKind::None;
+    if (m_spec.defaultKind == ColumnSpec::DefaultKind::Expression) {
+        m_volatileDefault = m_in.defaultProbe.volatility == DefaultProbe::Volatility::Volatile
+            || m_in.defaultProbe.rewritesTable || m_in.defaultProbe.volatility == DefaultProbe::Volatility::Unknown;
+        if (m_in.defaultProbe.volatility == DefaultProbe::Volatility::Unknown)
+            m_plan.warnings << QStringLiteral("The server could not say whether the default expression is volatile: "
+                                              "it is treated as volatile (added without rewriting, then backfilled).");
+    }
+    // PostgreSQL 11+ keeps a non-volatile default in the catalog: existing rows get it without a rewrite.
+    m_inlineDefault = hasDefault && !m_volatileDefault && m_in.targetVersion >= 110000 && m_spec.backfill.isEmpty();
+    m_inlineNotNull = !m_spec.nullable && m_inlineDefault;
+    if (m_in.table.estimatedRows < 0)
+        m_plan.warnings << QStringLiteral("The table has never been analysed: durations assume it is small. "
+                                          "Run ANALYZE for real estimates.");
+    if (m_spec.unique && m_inlineDefault && m_in.table.estimatedRows > 1)
+        m_plan.warnings << QStringLiteral("Every existing row gets the same default: the unique index will fail "
+                                          "unless the table has at most one row.");
+
+    addColumn();
+    backfill();
+    enforceCheck();
+    enforceForeignKey();
+    enforceNotNull();
+    buildIndexes();
+    verify();
+    for (int i = 0; i < m_plan.steps.size(); ++i) {
+        if (m_plan.steps.at(i).stage == Stage::Contract) {
+            m_plan.pointOfNoReturn = i;
+            break;
+        }
+    }
+    naive();
+    return m_plan;
+}
+
+void PostgresPlanner::addColumn()
+{
+    QString sql = QStringLiteral("ALTER TABLE %1 ADD COLUMN IF NOT EXISTS %2 %3").arg(m_table, m_column, m_spec.type);
+    const bool hasDefault = m_spec.defaultKind != ColumnSpec::DefaultKind::None;
+    if (m_inlineDefault)
+        sql += QLatin1String(" DEFAULT ") + defaultSql();
+    if (m_inlineNotNull)
+        sql += QLatin1String(" NOT NULL");
+    if (hasDefault && !m_inlineDefault) // new rows get it; existing rows are backfilled
+        sql += QStringLiteral(", ALTER COLUMN %1 SET DEFAULT %2").arg(m_column, defaultSql());
+    QStringList statements{sql};
+    if (!m_spec.comment.isEmpty())
+        statements << QStringLiteral("COMMENT ON COLUMN %1.%2 IS %3").arg(m_table, m_column, quoteLiteral(PG, m_spec.comment));
+
+    PlanStep step = ddl(Stage::Expand, QStringLiteral("Add column %1").arg(m_spec.name), statements,
+                        QStringLiteral("AccessExclusiveLock"));
+    step.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP COLUMN IF EXISTS %2").arg(m_table, m_column)};
+    step.appliedSql = QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = %1::regclass "
+                                     "AND attname = %2 AND NOT attisdropped)")
+                          .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, m_spec.name));
+    if (m_inlineNotNull) {
+        step.rule = QStringLiteral("pg.add-column.not-null-fast-default");
+        step.why = QStringLiteral("PostgreSQL 11+ keeps the non-volatile default in the catalog, so NOT NULL holds "
+                                  "at once: no rewrite, no scan, the exclusive lock lasts milliseconds.");
+    } else if (m_inlineDefault) {
+        step.rule = QStringLiteral("pg.add-column.fast-default");
+        step.why = QStringLiteral("PostgreSQL 11+ keeps the non-volatile default in the catalog: existing rows get it "
+                                  "without a rewrite; the exclusive lock lasts milliseconds.");
+    } else if (m_volatileDefault) {
+        step.rule = QStringLiteral("pg.add-column.volatile-default");
+        step.why = QStringLiteral("A volatile default would rewrite the whole table under an exclusive lock: the column "
+                                  "is added empty, new rows get the default, existing rows are backfilled in batches.");
+    } else if (hasDefault) {
+        step.rule = QStringLiteral("pg.add-column.default-then-backfill");
+        step.why = m_spec.backfill.isEmpty()
+            ? QStringLiteral("Before PostgreSQL 11 a default rewrites the table: the column is added empty, new rows "
+                             "get the default, existing rows are backfilled in batches.")
+            : QStringLiteral("Existing rows get the backfill value, not the default: the column is added empty with "
+                             "the default for new rows, then existing rows are backfilled in batches.");
+    } else {
+        step.rule = QStringLiteral("pg.add-column");
+        step.why = QStringLiteral("A nullable column without a default only changes the catalog: the exclusive lock "
+                                  "lasts milliseconds.");
+    }
+    m_plan.steps << step;
+}
+
+void PostgresPlanner::backfill()
+{
+    const bool hasDefault = m_spec.defaultKind != ColumnSpec::DefaultKind::None;
+    if (m_spec.backfill.isEmpty() && (!hasDefault || m_inlineDefault))
+        return; // existing rows already hold their value (the default, or NULL)
+    if (m_in.table.estimatedRows == 0)
+        m_plan.warnings << QStringLiteral("The table looks empty, but rows may arrive before the column exists: the "
+                                          "backfill step stays and finishes at once if there is nothing to fill.");
+    const QString expression = m_spec.backfill.isEmpty() ? defaultSql() : m_spec.backfill;
+    PlanStep step;
+    step.stage = Stage::Backfill;
+    step.title = QStringLiteral("Fill %1 in existing rows").arg(m_spec.name);
+    step.backfillExpression = expression;
+    step.keyColumns = m_in.table.primaryKey();
+    step.estimatedSeconds = CostModel::backfill(m_in.table.estimatedRows);
+    step.locks = {{m_tableLabel, QStringLiteral("AccessShareLock")}, {m_tableLabel, QStringLiteral("RowExclusiveLock")}};
+    if (!step.keyColumns.isEmpty()) {
+        QStringList quoted, placeholders, upto;
+        for (const QString &k : std::as_const(step.keyColumns)) {
+            quoted << quoteIdentifier(PG, k);
+            placeholders << QLatin1Char(':') + k;
+        }
+        const QString key = quoted.size() == 1 ? quoted.first() : QLatin1Char('(') + quoted.join(QLatin1String(", ")) + QLatin1Char(')');
+        const QString from = placeholders.size() == 1 ? QStringLiteral(":from") : QStringLiteral("(:from)");
+        const QString to = placeholders.size() == 1 ? QStringLiteral(":to") : QStringLiteral("(:to)");
+        step.sql = {QStringLiteral("SELECT %1 FROM %2 WHERE %3 > %4 ORDER BY %1 LIMIT 1 OFFSET :batch_size - 1")
+                        .arg(quoted.join(QLatin1String(", ")), m_table, key, from),
+                    QStringLiteral("UPDATE %1 SET %2 = %3 WHERE %4 > %5 AND %4 <= %6 AND %2 IS NULL")
+                        .arg(m_table, m_column, expression, key, from, to)};
+        step.rule = QStringLiteral("pg.backfill.keyset");
+        step.why = QStringLiteral("Existing rows are filled by primary key in short transactions of a few thousand rows, "
+                                  "each holding only row locks: reads and writes go on.");
+    } else {
+        step.sql = {QStringLiteral("UPDATE %1 SET %2 = %3 WHERE ctid = ANY (ARRAY(SELECT ctid FROM %1 WHERE %2 IS NULL "
+                                   "LIMIT :batch_size))")
+                        .arg(m_table, m_column, expression)};
+        step.rule = QStringLiteral("pg.backfill.ctid");
+        step.why = QStringLiteral("The table has no primary key: rows are filled in batches by physical address, each "
+                                  "in a short transaction holding only row locks.");
+        m_plan.warnings << QStringLiteral("The table has no primary key: the backfill batches by physical row address "
+                                          "(ctid) and selects rows still NULL, so a backfill expression that yields "
+                                          "NULL would never finish.");
+    }
+    m_plan.steps << step;
+}
+
+void PostgresPlanner::enforceCheck()
+{
+    if (m_spec.check.isEmpty())
+        return;
+    const QString constraint = name(QStringLiteral("check"));
+    const QString quoted = quoteIdentifier(PG, constraint);
+    PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add CHECK %1 without checking existing rows").arg(constraint),
+                       {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 CHECK (%3) NOT VALID").arg(m_table, quoted, m_spec.check)},
+                       QStringLiteral("AccessExclusiveLock"));
+    add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
+    add.appliedSql = constraintExists(constraint);
+    add.rule = QStringLiteral("pg.check.not-valid");
+    add.why = QStringLiteral("NOT VALID checks new and updated rows at once but skips the scan of existing rows, so "
+                             "the exclusive lock lasts milliseconds.");
+    m_plan.steps << add;
+
+    PlanStep validate = ddl(Stage::Enforce, QStringLiteral("Validate CHECK %1 on existing rows").arg(constraint),
+                            {QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(m_table, quoted)},
+                            QStringLiteral("ShareUpdateExclusiveLock"));
+    validate.scansTable = true;
+    validate.estimatedSeconds = CostModel::scan(m_in.table.heapBytes);
+    validate.appliedSql = constraintExists(constraint).replace(QLatin1String(" AND conname"), QLatin1String(" AND convalidated AND conname"));
+    validate.rule = QStringLiteral("pg.check.validate");
+    validate.why = QStringLiteral("VALIDATE scans the table under SHARE UPDATE EXCLUSIVE: reads and writes go on.");
+    m_plan.steps << validate;
+}
+
+void PostgresPlanner::enforceForeignKey()
+{
+    if (!m_spec.hasForeignKey())
+        return;
+    const QString constraint = name(QStringLiteral("fkey"));
+    const QString quoted = quoteIdentifier(PG, constraint);
+    const QString referenced = quoteQualified(PG, m_spec.referencedTable.schema, m_spec.referencedTable.name);
+    const QString referencedLabel = m_spec.referencedTable.schema + QLatin1Char('.') + m_spec.referencedTable.name;
+    QString definition = QStringLiteral("FOREIGN KEY (%1) REFERENCES %2 (%3)")
+                             .arg(m_column, referenced, quoteIdentifier(PG, m_spec.referencedColumn));
+    if (!m_spec.onDelete.isEmpty())
+        definition += QLatin1String(" ON DELETE ") + m_spec.onDelete;
+    if (!m_spec.onUpdate.isEmpty())
+        definition += QLatin1String(" ON UPDATE ") + m_spec.onUpdate;
+
+    PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add foreign key %1 without checking existing rows").arg(constraint),
+                       {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3 NOT VALID").arg(m_table, quoted, definition)},
+                       QStringLiteral("ShareRowExclusiveLock"));
+    add.locks = {{m_tableLabel, QStringLiteral("AccessShareLock")}, {m_tableLabel, QStringLiteral("ShareRowExclusiveLock")},
+                 {referencedLabel, QStringLiteral("AccessShareLock")}, {referencedLabel, QStringLiteral("ShareRowExclusiveLock")}};
+    add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
+    add.appliedSql = constraintExists(constraint);
+    add.rule = QStringLiteral("pg.foreign-key.not-valid");
+    add.why = QStringLiteral("NOT VALID skips checking existing rows: writes on both tables pause for milliseconds, "
+                             "reads go on.");
+    m_plan.steps << add;
+
+    PlanStep validate = ddl(Stage::Enforce, QStringLiteral("Validate foreign key %1 on existing rows").arg(constraint),
+                            {QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(m_table, quoted)},
+                            QStringLiteral("ShareUpdateExclusiveLock"));
+    validate.locks = {{m_tableLabel, QStringLiteral("ShareUpdateExclusiveLock")}, {referencedLabel, QStringLiteral("RowShareLock")}};
+    validate.scansTable = true;
+    validate.estimatedSeconds = 2 * CostModel::scan(m_in.table.heapBytes);
+    validate.appliedSql = constraintExists(constraint).replace(QLatin1String(" AND conname"), QLatin1String(" AND convalidated AND conname"));
+    validate.rule = QStringLiteral("pg.foreign-key.validate");
+    validate.why = QStringLiteral("VALIDATE checks every row against the referenced table under SHARE UPDATE EXCLUSIVE "
+                                  "and ROW SHARE: writes on both tables go on.");
+    m_plan.steps << validate;
+}
+
+void PostgresPlanner::enforceNotNull()
+{
+    if (m_spec.nullable || m_inlineNotNull)
+        return;
+    const int v = m_in.targetVersion;
+    const QString constraint = name(QStringLiteral("not_null"));
+    const QString quoted = quoteIdentifier(PG, constraint);
+    const QString notNullApplied = QStringLiteral("SELECT attnotnull FROM pg_attribute WHERE attrelid = %1::regclass "
+                                                  "AND attname = %2")
+                                       .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, m_spec.name));
+    if (v >= 180000) {
+        PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add NOT NULL on %1 without checking existing rows").arg(m_spec.name),
+                           {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 NOT NULL %3 NOT VALID").arg(m_table, quoted, m_column)},
+                           QStringLiteral("AccessExclusiveLock"));
+        add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
+        add.appliedSql = constraintExists(constraint);
+        add.rule = QStringLiteral("pg18.not-null.not-valid");
+        add.why = QStringLiteral("PostgreSQL 18 adds NOT NULL as NOT VALID: new rows are checked at once, existing rows "
+                                 "later; the exclusive lock lasts milliseconds.");
+        PlanStep validate = ddl(Stage::Enforce, QStringLiteral("Validate NOT NULL on %1").arg(m_spec.name),
+                                {QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(m_table, quoted)},
+                                QStringLiteral("ShareUpdateExclusiveLock"));
+        validate.scansTable = true;
+        validate.estimatedSeconds = CostModel::scan(m_in.table.heapBytes);
+        validate.appliedSql = notNullApplied;
+        validate.rule = QStringLiteral("pg18.not-null.validate");
+        validate.why = QStringLiteral("VALIDATE scans under SHARE UPDATE EXCLUSIVE: reads and writes go on.");
+        m_plan.steps << add << validate;
+        return;
+    }
+    PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add CHECK (%1 IS NOT NULL) without checking existing rows").arg(m_spec.name),
+                       {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 CHECK (%3 IS NOT NULL) NOT VALID").arg(m_table, quoted, m_column)},
+                       QStringLiteral("AccessExclusiveLock"));
+    add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
+    add.appliedSql = constraintExists(constraint);
+    add.rule = QStringLiteral("pg.not-null.check-not-valid");
+    add.why = QStringLiteral("SET NOT NULL alone would scan the whole table under an exclusive lock; a CHECK added NOT "
+                             "VALID takes that lock for milliseconds.");
+    PlanStep validate = ddl(Stage::Enforce, QStringLiteral("Validate CHECK (%1 IS NOT NULL)").arg(m_spec.name),
+                            {QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(m_table, quoted)},
+                            QStringLiteral("ShareUpdateExclusiveLock"));
+    validate.scansTable = true;
+    validate.estimatedSeconds = CostModel::scan(m_in.table.heapBytes);
+    validate.appliedSql = notNullApplied + QStringLiteral(" OR EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %1::regclass "
+                                                          "AND conname = %2 AND convalidated)")
+                                               .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, constraint));
+    validate.rule = QStringLiteral("pg.not-null.validate");
+    validate.why = QStringLiteral("VALIDATE scans under SHARE UPDATE EXCLUSIVE: reads and writes go on.");
+    m_plan.steps << add << validate;
+    if (v < 120000) {
+        m_plan.warnings << QStringLiteral("PostgreSQL 11 cannot use a CHECK to skip SET NOT NULL's scan: the column "
+                                          "stays nullable in the catalog and the validated CHECK enforces NOT NULL.");
+        return;
+    }
+    PlanStep setNotNull = ddl(Stage::Enforce, QStringLiteral("Set NOT NULL on %1 (no scan)").arg(m_spec.name),
+                              {QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 SET NOT NULL").arg(m_table, m_column)},
+                              QStringLiteral("AccessExclusiveLock"));
+    setNotNull.rollbackSql = {QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 DROP NOT NULL").arg(m_table, m_column)};
+    setNotNull.appliedSql = notNullApplied;
+    setNotNull.rule = QStringLiteral("pg.not-null.set-using-check");
+    setNotNull.why = QStringLiteral("PostgreSQL 12+ sees the validated CHECK and skips the scan: the exclusive lock "
+                                    "lasts milliseconds.");
+    PlanStep drop = ddl(Stage::Contract, QStringLiteral("Drop the helper CHECK %1").arg(constraint),
+                        {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)},
+                        QStringLiteral("AccessExclusiveLock"));
+    drop.appliedSql = QStringLiteral("SELECT NOT (%1)").arg(constraintExists(constraint));
+    drop.rule = QStringLiteral("pg.not-null.drop-helper");
+    drop.why = QStringLiteral("NOT NULL now holds in the catalog; the helper CHECK would only cost time on every write.");
+    m_plan.steps << setNotNull << drop;
+}
+
+void PostgresPlanner::buildIndexes()
+{
+    // A foreign key gets an index on its column too (deletes on the referenced table look it up).
+    if (!m_spec.unique && !m_spec.index && !m_spec.hasForeignKey())
+        return;
+    const QString index = name(m_spec.unique ? QStringLiteral("key") : QStringLiteral("idx"));
+    const QString qualifiedIndex = quoteQualified(PG, m_spec.table.schema, index);
+    PlanStep build = ddl(Stage::Index, QStringLiteral("Build %1index %2 concurrently").arg(m_spec.unique ? QStringLiteral("unique ") : QString(), index),
+                         {QStringLiteral("DROP INDEX CONCURRENTLY IF EXISTS %1").arg(qualifiedIndex),
+                          QStringLiteral("CREATE %1INDEX CONCURRENTLY %2 ON %3 (%4)")
+                              .arg(m_spec.unique ? QStringLiteral("UNIQUE ") : QString(), quoteIdentifier(PG, index), m_table, m_column)},
+                         QStringLiteral("ShareUpdateExclusiveLock"));
+    build.transactional = false;
+    build.scansTable = true;
+    build.estimatedSeconds = 2 * CostModel::scan(m_in.table.heapBytes) + CostModel::indexBuild(m_in.table.heapBytes);
+    build.rollbackSql = {QStringLiteral("DROP INDEX CONCURRENTLY IF EXISTS %1").arg(qualifiedIndex)};
+    build.appliedSql = QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                                      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %1 AND c.relname = %2 "
+                                      "AND i.indisvalid)")
+                           .arg(quoteLiteral(PG, m_spec.table.schema), quoteLiteral(PG, index));
+    build.rule = QStringLiteral("pg.index.concurrently");
+    build.why = QStringLiteral("CREATE INDEX CONCURRENTLY scans twice under SHARE UPDATE EXCLUSIVE: reads and writes go "
+                               "on. It runs outside a transaction; an invalid index left by a failure is dropped first.");
+    m_plan.steps << build;
+    if (!m_spec.unique)
+        return;
+    PlanStep attach = ddl(Stage::Index, QStringLiteral("Attach %1 as a UNIQUE constraint").arg(index),
+                          {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 UNIQUE USING INDEX %2").arg(m_table, quoteIdentifier(PG, index))},
+                          QStringLiteral("AccessExclusiveLock"));
+    attach.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoteIdentifier(PG, index))};
+    attach.appliedSql = constraintExists(index);
+    attach.rule = QStringLiteral("pg.unique.using-index");
+    attach.why = QStringLiteral("USING INDEX adopts the index already built: no scan, the exclusive lock lasts "
+                                "milliseconds.");
+    m_plan.steps << attach;
+}
+
+void PostgresPlanner::verify()
+{
+    PlanStep step = ddl(Stage::Verify, QStringLiteral("Refresh statistics on %1").arg(m_spec.table.name),
+                        {QStringLiteral("ANALYZE %1").arg(m_table)}, QStringLiteral("ShareUpdateExclusiveLock"));
+    step.estimatedSeconds = std::min(1.0, CostModel::scan(m_in.table.heapBytes));
+    step.rule = QStringLiteral("pg.verify.analyze");
+    step.why = QStringLiteral("The planner needs statistics for the new column; ANALYZE reads a sample and blocks "
+                              "neither reads nor writes.");
+    m_plan.steps << step;
+}
+
+void PostgresPlanner::naive()
+{
+    PlanStep &n = m_plan.naive;
+    n.stage = Stage::Expand;
+    n.title = QStringLiteral("One ALTER TABLE, as written by hand");
+    QString sql = QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(m_table, m_column, m_spec.type);
+    const bool hasDefault = m_spec.defaultKind != ColumnSpec::DefaultKind::None;
+    if (hasDefault)
+        sql += QLatin1String(" DEFAULT ") + defaultSql();
+    if (!m_spec.nullable)
+        sql += QLatin1String(" NOT NULL");
+    if (!m_spec.check.isEmpty())
+        sql += QStringLiteral(" CHECK (%1)").arg(m_spec.check);
+    if (m_spec.unique)
+        sql += QLatin1String(" UNIQUE");
+    if (m_spec.hasForeignKey()) {
+        sql += QStringLiteral(" REFERENCES %1 (%2)")
+                   .arg(quoteQualified(PG, m_spec.referencedTable.schema, m_spec.referencedTable.name),
+                        quoteIdentifier(PG, m_spec.referencedColumn));
+        if (!m_spec.onDelete.isEmpty())
+            sql += QLatin1String(" ON DELETE ") + m_spec.onDelete;
+    }
+    n.sql = {sql};
+    n.locks = {{m_tableLabel, QStringLiteral("AccessExclusiveLock")}};
+    n.blocksReads = n.blocksWrites = true;
+    const qint64 heap = m_in.table.heapBytes;
+    const bool fast = hasDefault && !m_volatileDefault && m_in.targetVersion >= 110000;
+    double held = CostModel::CatalogOnlySeconds;
+    QStringList reasons;
+    if (hasDefault && !fast) {
+        n.rewritesTable = true;
+        held += CostModel::rewrite(m_in.table.totalBytes);
+        reasons << QStringLiteral("the default rewrites the table");
+    }
+    if (!m_spec.check.isEmpty() || m_spec.hasForeignKey()) {
+        n.scansTable = true;
+        held += CostModel::scan(heap);
+        reasons << QStringLiteral("constraints are checked by a scan");
+    }
+    if (m_spec.unique) {
+        held += CostModel::indexBuild(heap);
+        reasons << QStringLiteral("the unique index is built");
+    }
+    if (m_spec.hasForeignKey()) {
+        n.locks << LockClaim{m_spec.referencedTable.schema + QLatin1Char('.') + m_spec.referencedTable.name,
+                             QStringLiteral("ShareRowExclusiveLock")};
+    }
+    if (!m_spec.backfill.isEmpty()) {
+        n.sql << QStringLiteral("UPDATE %1 SET %2 = %3").arg(m_table, m_column, m_spec.backfill);
+        held += CostModel::rewrite(m_in.table.totalBytes);
+        reasons << QStringLiteral("one UPDATE locks every row until it commits");
+    }
+    if (m_spec.index && !m_spec.unique) {
+        n.sql << QStringLiteral("CREATE INDEX %1 ON %2 (%3)").arg(quoteIdentifier(PG, name(QStringLiteral("idx"))), m_table, m_column);
+        n.locks << LockClaim{m_tableLabel, QStringLiteral("ShareLock")};
+        held += CostModel::indexBuild(heap);
+        reasons << QStringLiteral("CREATE INDEX blocks writes while it builds");
+    }
+    if (!m_spec.nullable && !hasDefault && m_spec.backfill.isEmpty())
+        reasons << QStringLiteral("NOT NULL without a default fails on any non-empty table");
+    n.estimatedSeconds = held;
+    n.lockHeldSeconds = held;
+    n.rule = QStringLiteral("naive");
+    n.why = reasons.isEmpty() ? QStringLiteral("An exclusive lock for milliseconds; staging changes little here.")
+                              : QStringLiteral("Holds ACCESS EXCLUSIVE while ") + reasons.join(QLatin1String(", ")) + QLatin1Char('.');
+}
+
+} // namespace Stagecraft

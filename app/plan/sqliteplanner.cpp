@@ -1,0 +1,238 @@
+#include "sqliteplanner.h"
+
+#include "costmodel.h"
+#include "sql/quoting.h"
+
+namespace Stagecraft {
+
+namespace {
+const Engine SQ = Engine::SQLite;
+const QString WriteLock = QStringLiteral("database write lock (RESERVED, EXCLUSIVE at commit)");
+} // namespace
+
+SqlitePlanner::SqlitePlanner(const PlannerInput &input)
+    : m_in(input)
+    , m_spec(input.spec)
+    , m_table(quoteIdentifier(SQ, input.spec.table.name))
+    , m_column(quoteIdentifier(SQ, input.spec.name))
+{
+}
+
+QString SqlitePlanner::columnDefinition(bool withConstraints) const
+{
+    QString definition = m_column + QLatin1Char(' ') + m_spec.type;
+    if (!withConstraints)
+        return definition;
+    if (!m_spec.nullable)
+        definition += QLatin1String(" NOT NULL");
+    if (m_spec.defaultKind == ColumnSpec::DefaultKind::Literal)
+        definition += QLatin1String(" DEFAULT ") + quoteLiteral(SQ, m_spec.defaultValue);
+    if (!m_spec.check.isEmpty())
+        definition += QStringLiteral(" CHECK (%1)").arg(m_spec.check);
+    if (m_spec.hasForeignKey()) {
+        definition += QStringLiteral(" REFERENCES %1 (%2)")
+                          .arg(quoteIdentifier(SQ, m_spec.referencedTable.name), quoteIdentifier(SQ, m_spec.referencedColumn));
+        if (!m_spec.onDelete.isEmpty())
+            definition += QLatin1String(" ON DELETE ") + m_spec.onDelete;
+        if (!m_spec.onUpdate.isEmpty())
+            definition += QLatin1String(" ON UPDATE ") + m_spec.onUpdate;
+    }
+    return definition;
+}
+
+PlanStep SqlitePlanner::step(Stage stage, const QString &title, const QStringList &sql) const
+{
+    PlanStep s;
+    s.stage = stage;
+    s.title = title;
+    s.sql = sql;
+    s.locks = {{QStringLiteral("main.") + m_spec.table.name, WriteLock}};
+    s.blocksWrites = true; // one writer per file
+    // In WAL mode readers go on; in rollback-journal mode they wait for the commit.
+    s.blocksReads = m_in.server.settings.value(QStringLiteral("journal_mode")) != QLatin1String("wal");
+    s.estimatedSeconds = CostModel::CatalogOnlySeconds;
+    s.lockHeldSeconds = CostModel::CatalogOnlySeconds;
+    return s;
+}
+
+Plan SqlitePlanner::plan()
+{
+    m_plan.engine = SQ;
+    m_plan.serverVersion = m_in.server.version;
+    m_plan.targetVersion = m_in.targetVersion;
+    m_plan.targetVersionText = m_in.server.version;
+    m_plan.table = m_spec.table;
+    m_plan.estimatedRows = m_in.table.estimatedRows;
+    m_plan.totalBytes = m_in.table.totalBytes;
+    m_plan.spec = m_spec;
+
+    const bool literalDefault = m_spec.defaultKind == ColumnSpec::DefaultKind::Literal;
+    const bool expressionDefault = m_spec.defaultKind == ColumnSpec::DefaultKind::Expression;
+    // What ALTER TABLE ADD COLUMN refuses (sqlite.org/lang_altertable.html).
+    QString refusal;
+    if (!m_spec.nullable && !(literalDefault && m_spec.backfill.isEmpty()))
+        refusal = QStringLiteral("NOT NULL needs a non-NULL constant default when the column is added");
+    else if (m_spec.hasForeignKey() && literalDefault)
+        refusal = QStringLiteral("a REFERENCES column must default to NULL when foreign keys are on");
+
+    if (!refusal.isEmpty()) {
+        rebuild();
+        m_plan.warnings << QStringLiteral("SQLite cannot add this column in place (%1): the table is rebuilt, holding "
+                                          "the write lock for the whole copy.").arg(refusal);
+    } else {
+        // UNIQUE and expression defaults cannot be part of ADD COLUMN: they follow as an index and a trigger.
+        const bool inlineDefault = literalDefault && m_spec.backfill.isEmpty();
+        QString definition = m_column + QLatin1Char(' ') + m_spec.type;
+        if (!m_spec.nullable)
+            definition += QLatin1String(" NOT NULL");
+        if (inlineDefault)
+            definition += QLatin1String(" DEFAULT ") + quoteLiteral(SQ, m_spec.defaultValue);
+        if (!m_spec.check.isEmpty())
+            definition += QStringLiteral(" CHECK (%1)").arg(m_spec.check);
+        if (m_spec.hasForeignKey())
+            definition = columnDefinition(true).remove(QLatin1String(" NOT NULL"));
+        PlanStep add = step(Stage::Expand, QStringLiteral("Add column %1").arg(m_spec.name),
+                            {QStringLiteral("ALTER TABLE %1 ADD COLUMN %2").arg(m_table, definition)});
+        add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP COLUMN %2").arg(m_table, m_column)};
+        add.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM pragma_table_info(%1) WHERE name = %2")
+                             .arg(quoteLiteral(SQ, m_spec.table.name), quoteLiteral(SQ, m_spec.name));
+        add.rule = QStringLiteral("sqlite.add-column");
+        add.why = QStringLiteral("ADD COLUMN only rewrites the schema text; the write lock lasts milliseconds.");
+        if (!m_spec.check.isEmpty()) {
+            add.scansTable = true;
+            add.estimatedSeconds = add.lockHeldSeconds = CostModel::scan(m_in.table.heapBytes);
+            add.why = QStringLiteral("ADD COLUMN with a CHECK reads every row (SQLite 3.37+) under the write lock.");
+        }
+        m_plan.steps << add;
+        if (expressionDefault || (literalDefault && !inlineDefault)) {
+            const QString value = expressionDefault ? m_spec.defaultValue : quoteLiteral(SQ, m_spec.defaultValue);
+            const QString trigger = generatedName(SQ, m_spec.table.name, m_spec.name, QStringLiteral("default"));
+            PlanStep t = step(Stage::Expand, QStringLiteral("Default new rows of %1 with a trigger").arg(m_spec.name),
+                              {QStringLiteral("CREATE TRIGGER IF NOT EXISTS %1 AFTER INSERT ON %2 FOR EACH ROW WHEN NEW.%3 IS "
+                                              "NULL BEGIN UPDATE %2 SET %3 = (%4) WHERE rowid = NEW.rowid; END")
+                                   .arg(quoteIdentifier(SQ, trigger), m_table, m_column, value)});
+            t.rollbackSql = {QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoteIdentifier(SQ, trigger))};
+            t.rule = QStringLiteral("sqlite.default.trigger");
+            t.why = QStringLiteral("SQLite cannot add a column with this default: a trigger gives new rows the value, "
+                                   "the backfill gives it to existing rows.");
+            m_plan.steps << t;
+        }
+        if (!m_spec.backfill.isEmpty())
+            backfill(m_spec.backfill);
+        else if (expressionDefault)
+            backfill(m_spec.defaultValue);
+    }
+    indexes();
+    naive(refusal);
+    return m_plan;
+}
+
+void SqlitePlanner::rebuild()
+{
+    // The 12 steps of sqlite.org/lang_altertable.html#otheralter, in one write transaction.
+    const QString createSql = m_in.table.definitionSql.section(QLatin1String(";\n"), 0, 0);
+    const QString temporary = quoteIdentifier(SQ, QStringLiteral("stagecraft_new_") + m_spec.table.name);
+    const qsizetype open = createSql.indexOf(QLatin1Char('('));
+    const qsizetype close = createSql.lastIndexOf(QLatin1Char(')'));
+    QString create = QStringLiteral("CREATE TABLE %1 ").arg(temporary) + createSql.mid(open, close - open)
+        + QLatin1String(", ") + columnDefinition(true) + createSql.mid(close);
+    QStringList columns;
+    for (const ColumnInfo &c : m_in.table.columns) {
+        if (c.generated != QLatin1String("stored") && c.generated != QLatin1String("virtual"))
+            columns << quoteIdentifier(SQ, c.name);
+    }
+    QString value = m_spec.backfill;
+    if (value.isEmpty() && m_spec.defaultKind == ColumnSpec::DefaultKind::Literal)
+        value = quoteLiteral(SQ, m_spec.defaultValue);
+    else if (value.isEmpty() && m_spec.defaultKind == ColumnSpec::DefaultKind::Expression)
+        value = m_spec.defaultValue;
+    if (value.isEmpty())
+        value = QStringLiteral("NULL");
+    QStringList sql = {QStringLiteral("PRAGMA foreign_keys = OFF"), QStringLiteral("BEGIN IMMEDIATE"),
+                       QStringLiteral("DROP TABLE IF EXISTS %1").arg(temporary), create,
+                       QStringLiteral("INSERT INTO %1 (%2, %3) SELECT %2, %4 FROM %5")
+                           .arg(temporary, columns.join(QLatin1String(", ")), m_column, value, m_table),
+                       QStringLiteral("DROP TABLE %1").arg(m_table),
+                       QStringLiteral("ALTER TABLE %1 RENAME TO %2").arg(temporary, m_table)};
+    for (const IndexInfo &i : m_in.table.indexes) {
+        if (!i.definition.isEmpty())
+            sql << i.definition;
+    }
+    sql << QStringLiteral("PRAGMA foreign_key_check(%1)").arg(m_table) << QStringLiteral("COMMIT")
+        << QStringLiteral("PRAGMA foreign_keys = ON");
+    PlanStep s = step(Stage::Expand, QStringLiteral("Rebuild %1 with the new column").arg(m_spec.table.name), sql);
+    s.transactional = false; // it runs its own: PRAGMA foreign_keys only works outside a transaction
+    s.rewritesTable = true;
+    s.estimatedSeconds = s.lockHeldSeconds = CostModel::rewrite(m_in.table.totalBytes);
+    s.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM pragma_table_info(%1) WHERE name = %2")
+                       .arg(quoteLiteral(SQ, m_spec.table.name), quoteLiteral(SQ, m_spec.name));
+    s.rule = QStringLiteral("sqlite.rebuild");
+    s.why = QStringLiteral("ALTER TABLE cannot add this column: the table is copied into a new one with it, renamed and "
+                           "its indexes recreated, in one transaction; writers wait for the copy.");
+    if (m_in.server.settings.value(QStringLiteral("journal_mode")) != QLatin1String("wal"))
+        m_plan.warnings << QStringLiteral("The database is not in WAL mode: readers also wait while the table is rebuilt.");
+    m_plan.steps << s;
+}
+
+void SqlitePlanner::backfill(const QString &expression)
+{
+    PlanStep s = step(Stage::Backfill, QStringLiteral("Fill %1 in existing rows").arg(m_spec.name),
+                      {QStringLiteral("SELECT rowid FROM %1 WHERE rowid > :from ORDER BY rowid LIMIT 1 OFFSET :batch_size - 1")
+                           .arg(m_table),
+                       QStringLiteral("UPDATE %1 SET %2 = %3 WHERE rowid > :from AND rowid <= :to AND %2 IS NULL")
+                           .arg(m_table, m_column, expression)});
+    s.backfillExpression = expression;
+    s.keyColumns = {QStringLiteral("rowid")};
+    s.estimatedSeconds = CostModel::backfill(m_in.table.estimatedRows);
+    s.lockHeldSeconds = s.estimatedSeconds; // SQLite has one writer: other writers wait between batches too
+    s.rule = QStringLiteral("sqlite.backfill.rowid");
+    s.why = QStringLiteral("Existing rows are filled by rowid in short transactions; other writers get the lock "
+                           "between batches.");
+    m_plan.steps << s;
+}
+
+void SqlitePlanner::indexes()
+{
+    if (!m_spec.unique && !m_spec.index && !m_spec.hasForeignKey())
+        return;
+    const QString index = generatedName(SQ, m_spec.table.name, m_spec.name,
+                                        m_spec.unique ? QStringLiteral("key") : QStringLiteral("idx"));
+    PlanStep s = step(Stage::Index, QStringLiteral("Build %1index %2").arg(m_spec.unique ? QStringLiteral("unique ") : QString(), index),
+                      {QStringLiteral("CREATE %1INDEX IF NOT EXISTS %2 ON %3 (%4)")
+                           .arg(m_spec.unique ? QStringLiteral("UNIQUE ") : QString(), quoteIdentifier(SQ, index), m_table, m_column)});
+    s.scansTable = true;
+    s.estimatedSeconds = s.lockHeldSeconds = CostModel::scan(m_in.table.heapBytes) + CostModel::indexBuild(m_in.table.heapBytes);
+    s.rollbackSql = {QStringLiteral("DROP INDEX IF EXISTS %1").arg(quoteIdentifier(SQ, index))};
+    s.rule = m_spec.unique ? QStringLiteral("sqlite.unique.index") : QStringLiteral("sqlite.index");
+    s.why = m_spec.unique ? QStringLiteral("ADD COLUMN cannot say UNIQUE: a unique index gives the same guarantee.")
+                          : QStringLiteral("The index is built under the write lock; readers go on in WAL mode.");
+    m_plan.steps << s;
+}
+
+void SqlitePlanner::naive(const QString &refusal)
+{
+    PlanStep &n = m_plan.naive;
+    n.stage = Stage::Expand;
+    n.title = QStringLiteral("One ALTER TABLE, as written by hand");
+    QString definition = columnDefinition(true);
+    if (m_spec.defaultKind == ColumnSpec::DefaultKind::Expression)
+        definition += QStringLiteral(" DEFAULT (%1)").arg(m_spec.defaultValue);
+    if (m_spec.unique)
+        definition += QLatin1String(" UNIQUE");
+    n.sql = {QStringLiteral("ALTER TABLE %1 ADD COLUMN %2").arg(m_table, definition)};
+    n.locks = {{QStringLiteral("main.") + m_spec.table.name, WriteLock}};
+    n.blocksWrites = true;
+    n.estimatedSeconds = n.lockHeldSeconds = CostModel::CatalogOnlySeconds;
+    n.rule = QStringLiteral("naive");
+    QStringList refused;
+    if (!refusal.isEmpty())
+        refused << refusal;
+    if (m_spec.unique)
+        refused << QStringLiteral("it cannot add a UNIQUE column");
+    if (m_spec.defaultKind == ColumnSpec::DefaultKind::Expression)
+        refused << QStringLiteral("it cannot add a column with an expression default");
+    n.why = refused.isEmpty() ? QStringLiteral("SQLite accepts this ALTER; the plan adds only batching and indexes.")
+                              : QStringLiteral("SQLite refuses this ALTER: ") + refused.join(QLatin1String("; ")) + QLatin1Char('.');
+}
+
+} // namespace Stagecraft
