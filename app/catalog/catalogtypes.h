@@ -96,6 +96,7 @@ struct TableDetails
     int instantRowVersions = -1; // MySQL 8.0.29+: INNODB_TABLES.TOTAL_ROW_VERSIONS; -1: not applicable
     quint32 fileNode = 0; // PostgreSQL relfilenode: changes when the table is rewritten
     QString comment;
+    QStringList triggers; // SQLite: each CREATE TRIGGER on the table (a rebuild must recreate them)
     QString definitionSql; // CREATE TABLE with its constraints and indexes, as the engine would accept it
 
     [[nodiscard]] const ColumnInfo *column(const QString &name) const;

@@ -229,6 +229,11 @@ bool SqliteCatalog::describeTable(const TableRef &table, TableDetails *details, 
                 details->totalBytes = details->heapBytes + details->indexBytes;
         }
     }
+    if (!run(q, QStringLiteral("SELECT sql FROM sqlite_schema WHERE tbl_name = ? AND type = 'trigger' ORDER BY name"),
+             {table.name}, what, error))
+        return false;
+    while (q.next())
+        details->triggers << q.value(0).toString();
     if (!run(q, QStringLiteral("SELECT sql FROM sqlite_schema WHERE tbl_name = ? AND sql IS NOT NULL "
                                "ORDER BY type NOT IN ('table', 'view'), name"),
              {table.name}, what, error))

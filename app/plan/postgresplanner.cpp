@@ -104,6 +104,9 @@ Plan PostgresPlanner::plan()
     enforceNotNull();
     buildIndexes();
     verify();
+    // Stages in order (expand, backfill, enforce, index, contract, verify), steps in order within each.
+    std::stable_sort(m_plan.steps.begin(), m_plan.steps.end(),
+                     [](const PlanStep &a, const PlanStep &b) { return int(a.stage) < int(b.stage); });
     for (int i = 0; i < m_plan.steps.size(); ++i) {
         if (m_plan.steps.at(i).stage == Stage::Contract) {
             m_plan.pointOfNoReturn = i;

@@ -116,6 +116,8 @@ Plan SqlitePlanner::plan()
             t.why = QStringLiteral("SQLite cannot add a column with this default: a trigger gives new rows the value, "
                                    "the backfill gives it to existing rows.");
             m_plan.steps << t;
+            m_plan.warnings << QStringLiteral("The trigger also replaces a NULL inserted on purpose, which a real "
+                                              "DEFAULT would keep.");
         }
         if (!m_spec.backfill.isEmpty())
             backfill(m_spec.backfill);
@@ -154,12 +156,16 @@ void SqlitePlanner::rebuild()
                            .arg(temporary, columns.join(QLatin1String(", ")), m_column, value, m_table),
                        QStringLiteral("DROP TABLE %1").arg(m_table),
                        QStringLiteral("ALTER TABLE %1 RENAME TO %2").arg(temporary, m_table)};
+    // DROP TABLE took the indexes and triggers with it: recreate them from their own SQL.
     for (const IndexInfo &i : m_in.table.indexes) {
         if (!i.definition.isEmpty())
             sql << i.definition;
     }
+    sql << m_in.table.triggers;
+    // Leave foreign key enforcement as this connection had it.
+    const QString foreignKeys = m_in.server.settings.value(QStringLiteral("foreign_keys"), QStringLiteral("0"));
     sql << QStringLiteral("PRAGMA foreign_key_check(%1)").arg(m_table) << QStringLiteral("COMMIT")
-        << QStringLiteral("PRAGMA foreign_keys = ON");
+        << QStringLiteral("PRAGMA foreign_keys = %1").arg(foreignKeys == QLatin1String("1") ? QStringLiteral("ON") : QStringLiteral("OFF"));
     PlanStep s = step(Stage::Expand, QStringLiteral("Rebuild %1 with the new column").arg(m_spec.table.name), sql);
     s.transactional = false; // it runs its own: PRAGMA foreign_keys only works outside a transaction
     s.rewritesTable = true;

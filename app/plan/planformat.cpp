@@ -1,0 +1,173 @@
+#include "planformat.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cmath>
+
+namespace Stagecraft {
+
+namespace {
+
+double rounded(double seconds)
+{
+    return std::round(seconds * 1000.0) / 1000.0;
+}
+
+QJsonArray strings(const QStringList &list)
+{
+    return QJsonArray::fromStringList(list);
+}
+
+QJsonObject stepJson(const PlanStep &s)
+{
+    QJsonArray locks;
+    for (const LockClaim &l : s.locks)
+        locks << QJsonObject{{QStringLiteral("relation"), l.relation}, {QStringLiteral("mode"), l.mode}};
+    QJsonObject o{{QStringLiteral("stage"), stageName(s.stage)},
+                  {QStringLiteral("title"), s.title},
+                  {QStringLiteral("sql"), strings(s.sql)},
+                  {QStringLiteral("transactional"), s.transactional},
+                  {QStringLiteral("locks"), locks},
+                  {QStringLiteral("blocks_reads"), s.blocksReads},
+                  {QStringLiteral("blocks_writes"), s.blocksWrites},
+                  {QStringLiteral("rewrites_table"), s.rewritesTable},
+                  {QStringLiteral("scans_table"), s.scansTable},
+                  {QStringLiteral("estimated_seconds"), rounded(s.estimatedSeconds)},
+                  {QStringLiteral("lock_held_seconds"), rounded(s.lockHeldSeconds)},
+                  {QStringLiteral("rollback_sql"), strings(s.rollbackSql)},
+                  {QStringLiteral("rule"), s.rule},
+                  {QStringLiteral("why"), s.why}};
+    if (!s.appliedSql.isEmpty())
+        o.insert(QStringLiteral("applied_sql"), s.appliedSql);
+    if (!s.guardSql.isEmpty())
+        o.insert(QStringLiteral("guard"), QJsonObject{{QStringLiteral("sql"), s.guardSql}, {QStringLiteral("means"), s.guardMessage}});
+    if (!s.backfillExpression.isEmpty())
+        o.insert(QStringLiteral("backfill"), QJsonObject{{QStringLiteral("expression"), s.backfillExpression},
+                                                         {QStringLiteral("key_columns"), strings(s.keyColumns)}});
+    return o;
+}
+
+QString blocking(const PlanStep &s)
+{
+    if (s.blocksReads && s.blocksWrites)
+        return QStringLiteral("blocks reads and writes");
+    if (s.blocksWrites)
+        return QStringLiteral("blocks writes");
+    if (s.blocksReads)
+        return QStringLiteral("blocks reads");
+    return QStringLiteral("blocks nothing");
+}
+
+} // namespace
+
+QString PlanFormat::impact(const PlanStep &s)
+{
+    QStringList modes;
+    for (const LockClaim &l : s.locks)
+        modes << QStringLiteral("%1 on %2").arg(l.mode, l.relation);
+    QString text = modes.join(QLatin1String(", "));
+    text += QLatin1String("; ") + blocking(s);
+    if (s.blocksReads || s.blocksWrites)
+        text += QStringLiteral(" for ~%1 s").arg(rounded(s.lockHeldSeconds));
+    if (s.rewritesTable)
+        text += QLatin1String("; rewrites the table");
+    if (s.scansTable)
+        text += QLatin1String("; scans the table");
+    text += QStringLiteral("; ~%1 s in all").arg(rounded(s.estimatedSeconds));
+    return text;
+}
+
+QByteArray PlanFormat::toJson(const Plan &plan)
+{
+    QJsonArray steps;
+    for (const PlanStep &s : plan.steps)
+        steps << stepJson(s);
+    const QJsonObject root{
+        {QStringLiteral("engine"), engineName(plan.engine)},
+        {QStringLiteral("server_version"), plan.serverVersion},
+        {QStringLiteral("target_version"), plan.targetVersionText},
+        {QStringLiteral("table"), QJsonObject{{QStringLiteral("name"), plan.table.schema + QLatin1Char('.') + plan.table.name},
+                                              {QStringLiteral("estimated_rows"), double(plan.estimatedRows)},
+                                              {QStringLiteral("total_bytes"), double(plan.totalBytes)}}},
+        {QStringLiteral("column"), plan.spec.name},
+        {QStringLiteral("steps"), steps},
+        {QStringLiteral("point_of_no_return"), plan.pointOfNoReturn < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(plan.pointOfNoReturn)},
+        {QStringLiteral("totals"), QJsonObject{{QStringLiteral("estimated_seconds"), rounded(plan.totalSeconds())},
+                                               {QStringLiteral("seconds_writes_blocked"), rounded(plan.secondsWritesBlocked())},
+                                               {QStringLiteral("seconds_reads_blocked"), rounded(plan.secondsReadsBlocked())}}},
+        {QStringLiteral("warnings"), strings(plan.warnings)},
+        {QStringLiteral("naive"), stepJson(plan.naive)},
+    };
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+QString PlanFormat::toSql(const Plan &plan)
+{
+    QString out = QStringLiteral("-- Stagecraft plan: add column %1 to %2.%3 (%4 %5)\n")
+                      .arg(plan.spec.name, plan.table.schema, plan.table.name, engineName(plan.engine), plan.targetVersionText);
+    out += QStringLiteral("-- Writes blocked ~%1 s in all, reads ~%2 s; the naive statement: %3\n")
+               .arg(rounded(plan.secondsWritesBlocked()))
+               .arg(rounded(plan.secondsReadsBlocked()))
+               .arg(impact(plan.naive));
+    for (const QString &w : plan.warnings)
+        out += QLatin1String("-- WARNING: ") + w + QLatin1Char('\n');
+    for (int i = 0; i < plan.steps.size(); ++i) {
+        const PlanStep &s = plan.steps.at(i);
+        out += QStringLiteral("\n-- Step %1 [%2] %3\n").arg(i + 1).arg(stageName(s.stage), s.title);
+        if (i == plan.pointOfNoReturn)
+            out += QLatin1String("-- POINT OF NO RETURN: the steps before this one can be rolled back.\n");
+        out += QLatin1String("-- ") + impact(s) + QLatin1Char('\n');
+        out += QLatin1String("-- ") + s.why + QLatin1Char('\n');
+        if (!s.transactional)
+            out += QLatin1String("-- Runs outside a transaction block.\n");
+        if (!s.backfillExpression.isEmpty())
+            out += QLatin1String("-- Batched by the runner: :from/:to are key bounds, :batch_size rows at a time.\n");
+        for (const QString &statement : s.sql)
+            out += statement + QLatin1String(";\n");
+    }
+    return out;
+}
+
+QString PlanFormat::toMarkdown(const Plan &plan)
+{
+    QString out = QStringLiteral("# Add column `%1` to `%2.%3`\n\n").arg(plan.spec.name, plan.table.schema, plan.table.name);
+    out += QStringLiteral("%1 %2 (planned for %3); about %4 rows, %5 bytes.\n\n")
+               .arg(engineName(plan.engine), plan.serverVersion, plan.targetVersionText)
+               .arg(plan.estimatedRows)
+               .arg(plan.totalBytes);
+    out += QStringLiteral("Writes blocked ~%1 s in all, reads ~%2 s; the whole plan takes ~%3 s.\n\n")
+               .arg(rounded(plan.secondsWritesBlocked()))
+               .arg(rounded(plan.secondsReadsBlocked()))
+               .arg(rounded(plan.totalSeconds()));
+    for (const QString &w : plan.warnings)
+        out += QLatin1String("> **Warning:** ") + w + QLatin1String("\n\n");
+    out += QLatin1String("| # | stage | step | locks | blocks | rewrite | scan | ~s | lock ~s |\n|---|---|---|---|---|---|---|---:|---:|\n");
+    for (int i = 0; i < plan.steps.size(); ++i) {
+        const PlanStep &s = plan.steps.at(i);
+        QStringList modes;
+        for (const LockClaim &l : s.locks)
+            modes << l.mode;
+        out += QStringLiteral("| %1%2 | %3 | %4 | %5 | %6 | %7 | %8 | %9 | %10 |\n")
+                   .arg(i + 1)
+                   .arg(i == plan.pointOfNoReturn ? QStringLiteral(" (point of no return)") : QString(), stageName(s.stage), s.title,
+                        modes.join(QLatin1String(", ")), blocking(s), s.rewritesTable ? QStringLiteral("yes") : QStringLiteral("no"),
+                        s.scansTable ? QStringLiteral("yes") : QStringLiteral("no"))
+                   .arg(rounded(s.estimatedSeconds))
+                   .arg(rounded(s.lockHeldSeconds));
+    }
+    for (int i = 0; i < plan.steps.size(); ++i) {
+        const PlanStep &s = plan.steps.at(i);
+        out += QStringLiteral("\n## %1. %2\n\n%3 (rule `%4`)\n\n```sql\n%5;\n```\n")
+                   .arg(i + 1)
+                   .arg(s.title, s.why, s.rule, s.sql.join(QLatin1String(";\n")));
+        if (!s.rollbackSql.isEmpty())
+            out += QStringLiteral("\nRollback:\n\n```sql\n%1;\n```\n").arg(s.rollbackSql.join(QLatin1String(";\n")));
+    }
+    out += QStringLiteral("\n## The naive statement, for comparison\n\n%1\n\n```sql\n%2;\n```\n\n%3\n")
+               .arg(impact(plan.naive), plan.naive.sql.join(QLatin1String(";\n")), plan.naive.why);
+    return out;
+}
+
+} // namespace Stagecraft

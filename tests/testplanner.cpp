@@ -1,0 +1,179 @@
+// Planner rules per engine and version, compared exactly with golden plans in tests/golden/plans.
+// To refresh them after an intended change: scripts/update-golden (then review the diff).
+
+#include "plan/planformat.h"
+#include "plan/planner.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTest>
+
+using namespace Stagecraft;
+
+class TestPlanner : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void golden_data();
+    void golden();
+    void targetVersionChangesThePlan();
+    void generatedNamesFit_data();
+    void generatedNamesFit();
+};
+
+// A table of about a million rows: 120 MB of heap, 40 MB of indexes.
+static TableDetails ordersTable(Engine engine, bool withPrimaryKey = true)
+{
+    TableDetails t;
+    t.table = {engine == Engine::SQLite ? QStringLiteral("main") : engine == Engine::PostgreSQL ? QStringLiteral("public") : QStringLiteral("shop"),
+               QStringLiteral("orders")};
+    t.estimatedRows = 1000000;
+    t.heapBytes = 120000000;
+    t.indexBytes = 40000000;
+    t.totalBytes = 160000000;
+    t.columns = {{QStringLiteral("id"), QStringLiteral("bigint")}, {QStringLiteral("customer_id"), QStringLiteral("bigint")},
+                 {QStringLiteral("total_cents"), QStringLiteral("integer")}};
+    if (withPrimaryKey) {
+        t.columns[0].primaryKey = true;
+        t.columns[0].nullable = false;
+        t.constraints = {{QStringLiteral("orders_pkey"), ConstraintKind::PrimaryKey, {QStringLiteral("id")}}};
+    }
+    t.rowFormat = engine == Engine::MySQL || engine == Engine::MariaDB ? QStringLiteral("Dynamic") : QString();
+    if (engine == Engine::SQLite)
+        t.definitionSql = QStringLiteral("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, total_cents INTEGER);\n"
+                                         "CREATE INDEX orders_customer_id_idx ON orders (customer_id);\n");
+    if (engine == Engine::SQLite)
+        t.triggers = {QStringLiteral("CREATE TRIGGER orders_audit AFTER UPDATE ON orders BEGIN SELECT 1; END")};
+    if (engine == Engine::SQLite)
+        t.indexes = {{QStringLiteral("orders_customer_id_idx"), {QStringLiteral("customer_id")}, false, false, QStringLiteral("btree"),
+                      {}, true, {}, QStringLiteral("CREATE INDEX orders_customer_id_idx ON orders (customer_id)")}};
+    return t;
+}
+
+void TestPlanner::golden_data()
+{
+    QTest::addColumn<int>("engine");
+    QTest::addColumn<int>("version");
+    QTest::addColumn<QString>("spec"); // the JSON column object
+    QTest::addColumn<int>("volatility"); // the server's verdict on an expression default (PostgreSQL)
+    QTest::addColumn<QString>("tableVariant"); // "", "no-key", "compressed", "fulltext", "wal"
+    const int pg = int(Engine::PostgreSQL), maria = int(Engine::MariaDB), my = int(Engine::MySQL), lite = int(Engine::SQLite);
+    const int imm = int(DefaultProbe::Volatility::Immutable), vol = int(DefaultProbe::Volatility::Volatile),
+              stab = int(DefaultProbe::Volatility::Stable);
+    QTest::newRow("pg17-nullable") << pg << 170002 << R"j({"name": "note", "type": "text"})j" << imm << "";
+    QTest::newRow("pg17-literal-not-null") << pg << 170002 << R"j({"name": "status", "type": "varchar(20)", "nullable": false, "default": {"literal": "new"}})j" << imm << "";
+    QTest::newRow("pg10-literal-default") << pg << 100023 << R"j({"name": "status", "type": "varchar(20)", "default": {"literal": "new"}})j" << imm << "";
+    QTest::newRow("pg17-now-default") << pg << 170002 << R"j({"name": "seen_at", "type": "timestamptz", "default": {"expression": "now()"}})j" << stab << "";
+    QTest::newRow("pg17-uuid-not-null-unique") << pg << 170002 << R"j({"name": "public_id", "type": "uuid", "nullable": false, "default": {"expression": "gen_random_uuid()"}, "unique": true})j" << vol << "";
+    QTest::newRow("pg11-not-null-backfill") << pg << 110022 << R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "";
+    QTest::newRow("pg12-not-null-backfill") << pg << 120022 << R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "";
+    QTest::newRow("pg18-not-null-backfill") << pg << 180001 << R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "";
+    QTest::newRow("pg17-check-index-comment") << pg << 170002 << R"j({"name": "priority", "type": "smallint", "default": {"literal": "0"}, "check": "priority BETWEEN 0 AND 9", "index": true, "comment": "0 = normal"})j" << imm << "";
+    QTest::newRow("pg17-foreign-key") << pg << 170002 << R"j({"name": "coupon_id", "type": "bigint", "references": {"table": "public.coupons", "column": "id", "on_delete": "set null"}})j" << imm << "";
+    QTest::newRow("pg17-backfill-no-key") << pg << 170002 << R"j({"name": "total_eur", "type": "numeric(12,2)", "backfill": "total_cents / 100.0"})j" << imm << "no-key";
+    QTest::newRow("mariadb11.8-literal-not-null") << maria << 110806 << R"j({"name": "status", "type": "varchar(20)", "nullable": false, "default": {"literal": "new"}, "after": "id"})j" << imm << "";
+    QTest::newRow("mariadb11.8-uuid-default") << maria << 110806 << R"j({"name": "public_id", "type": "char(36)", "nullable": false, "default": {"expression": "uuid()"}, "unique": true})j" << imm << "";
+    QTest::newRow("mariadb11.8-check-foreign-key") << maria << 110806 << R"j({"name": "coupon_id", "type": "bigint", "check": "coupon_id > 0", "references": {"table": "shop.coupons", "column": "id", "on_delete": "cascade"}})j" << imm << "";
+    QTest::newRow("mariadb10.3-after") << maria << 100339 << R"j({"name": "note", "type": "text", "after": "id", "check": "length(note) < 500"})j" << imm << "";
+    QTest::newRow("mariadb11.8-compressed") << maria << 110806 << R"j({"name": "note", "type": "text"})j" << imm << "compressed";
+    QTest::newRow("mysql8.0.11-nullable") << my << 80011 << R"j({"name": "note", "type": "text"})j" << imm << "";
+    QTest::newRow("mysql8.0.28-after") << my << 80028 << R"j({"name": "note", "type": "text", "after": "id"})j" << imm << "";
+    QTest::newRow("mysql8.4-fulltext-backfill") << my << 80400 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100"})j" << imm << "fulltext";
+    QTest::newRow("mysql8.4-no-key-backfill") << my << 80400 << R"j({"name": "total_eur", "type": "decimal(12,2)", "backfill": "total_cents / 100"})j" << imm << "no-key";
+    QTest::newRow("sqlite-nullable-unique") << lite << 3046001 << R"j({"name": "code", "type": "TEXT", "unique": true})j" << imm << "wal";
+    QTest::newRow("sqlite-expression-default") << lite << 3046001 << R"j({"name": "seen_at", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j" << imm << "wal";
+    QTest::newRow("sqlite-not-null-backfill-rebuild") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0", "check": "total_eur >= 0"})j" << imm << "";
+}
+
+void TestPlanner::golden()
+{
+    QFETCH(int, engine);
+    QFETCH(int, version);
+    QFETCH(QString, spec);
+    QFETCH(int, volatility);
+    QFETCH(QString, tableVariant);
+
+    PlannerInput input;
+    input.table = ordersTable(Engine(engine), tableVariant != QLatin1String("no-key"));
+    if (tableVariant == QLatin1String("compressed"))
+        input.table.rowFormat = QStringLiteral("Compressed");
+    if (tableVariant == QLatin1String("fulltext"))
+        input.table.hasFulltextIndex = true;
+    input.server.engine = Engine(engine);
+    input.server.versionNumber = version;
+    input.server.version = engine == int(Engine::SQLite) ? QStringLiteral("3.46.1") : QStringLiteral("as tested");
+    if (tableVariant == QLatin1String("wal"))
+        input.server.settings.insert(QStringLiteral("journal_mode"), QStringLiteral("wal"));
+    input.defaultProbe.volatility = DefaultProbe::Volatility(volatility);
+    input.defaultProbe.rewritesTable = volatility == int(DefaultProbe::Volatility::Volatile);
+    QList<SpecProblem> problems;
+    const QByteArray json = QStringLiteral(R"j({"table": "%1.orders", "column": %2})j").arg(input.table.table.schema, spec).toUtf8();
+    QVERIFY2(ColumnSpec::fromJson(json, &input.spec, &problems), qPrintable(problems.isEmpty() ? QString() : problems.first().message));
+
+    const Plan plan = Planner::plan(input);
+    const QString actual = QString::fromUtf8(PlanFormat::toJson(plan)) + QLatin1String("\n-- sql --\n") + PlanFormat::toSql(plan);
+    const QString path = QStringLiteral(STAGECRAFT_GOLDEN_DIR "/plans/%1.txt").arg(QString::fromLatin1(QTest::currentDataTag()));
+    if (qEnvironmentVariableIsSet("STAGECRAFT_UPDATE_GOLDEN")) {
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        out.write(actual.toUtf8());
+        QSKIP("golden file written");
+    }
+    QFile in(path);
+    QVERIFY2(in.open(QIODevice::ReadOnly), qPrintable(QStringLiteral("no golden file %1: run scripts/update-golden").arg(path)));
+    const QStringList expected = QString::fromUtf8(in.readAll()).split(QLatin1Char('\n'));
+    const QStringList lines = actual.split(QLatin1Char('\n'));
+    for (int i = 0; i < std::min(lines.size(), expected.size()); ++i)
+        QCOMPARE(lines.at(i), expected.at(i));
+    QCOMPARE(lines.size(), expected.size());
+}
+
+void TestPlanner::targetVersionChangesThePlan()
+{
+    // The same column on PostgreSQL 11, 12 and 18: three ways to enforce NOT NULL.
+    QStringList rules;
+    for (int version : {110022, 120022, 180001}) {
+        PlannerInput input;
+        input.table = ordersTable(Engine::PostgreSQL);
+        input.server.engine = Engine::PostgreSQL;
+        input.server.versionNumber = 170002;
+        input.targetVersion = version;
+        QList<SpecProblem> problems;
+        QVERIFY(ColumnSpec::fromJson(R"j({"table": "public.orders", "column": {"name": "x", "type": "int", "nullable": false, "backfill": "1"}})j",
+                                     &input.spec, &problems));
+        const Plan plan = Planner::plan(input);
+        QCOMPARE(plan.targetVersion, version);
+        QStringList steps;
+        for (const PlanStep &s : plan.steps)
+            steps << s.rule;
+        rules << steps.join(QLatin1Char(' '));
+    }
+    QCOMPARE(rules.at(0), QStringLiteral("pg.add-column pg.backfill.keyset pg.not-null.check-not-valid pg.not-null.validate pg.verify.analyze"));
+    QCOMPARE(rules.at(1), QStringLiteral("pg.add-column pg.backfill.keyset pg.not-null.check-not-valid pg.not-null.validate "
+                                         "pg.not-null.set-using-check pg.not-null.drop-helper pg.verify.analyze"));
+    QCOMPARE(rules.at(2), QStringLiteral("pg.add-column pg.backfill.keyset pg18.not-null.not-valid pg18.not-null.validate pg.verify.analyze"));
+}
+
+void TestPlanner::generatedNamesFit_data()
+{
+    QTest::addColumn<int>("engine");
+    QTest::addColumn<QString>("table");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("short") << int(Engine::PostgreSQL) << "orders" << "orders_status_check";
+    QTest::newRow("pg 63 bytes") << int(Engine::PostgreSQL) << QString(70, QLatin1Char('t'))
+                                 << QString(50, QLatin1Char('t')) + QStringLiteral("_status_check");
+    QTest::newRow("pg multibyte") << int(Engine::PostgreSQL) << QString(40, QChar(0x00e9))
+                                  << QString(25, QChar(0x00e9)) + QStringLiteral("_status_check");
+    QTest::newRow("mysql 64 chars") << int(Engine::MariaDB) << QString(70, QLatin1Char('t'))
+                                    << QString(51, QLatin1Char('t')) + QStringLiteral("_status_check");
+}
+
+void TestPlanner::generatedNamesFit()
+{
+    QFETCH(int, engine);
+    QFETCH(QString, table);
+    QTEST(generatedName(Engine(engine), table, QStringLiteral("status"), QStringLiteral("check")), "expected");
+}
+
+QTEST_GUILESS_MAIN(TestPlanner)
+#include "testplanner.moc"
