@@ -133,6 +133,8 @@ void PostgresPlanner::addColumn()
 
     PlanStep step = ddl(Stage::Expand, QStringLiteral("Add column %1").arg(m_spec.name), statements,
                         QStringLiteral("AccessExclusiveLock"));
+    if (!m_spec.comment.isEmpty()) // COMMENT takes its own lock, weaker than the ALTER's (seen in pg_locks)
+        step.locks << LockClaim{m_tableLabel, QStringLiteral("ShareUpdateExclusiveLock")};
     step.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP COLUMN IF EXISTS %2").arg(m_table, m_column)};
     step.appliedSql = QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = %1::regclass "
                                      "AND attname = %2 AND NOT attisdropped)")
@@ -267,7 +269,9 @@ void PostgresPlanner::enforceForeignKey()
     PlanStep validate = ddl(Stage::Enforce, QStringLiteral("Validate foreign key %1 on existing rows").arg(constraint),
                             {QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(m_table, quoted)},
                             QStringLiteral("ShareUpdateExclusiveLock"));
-    validate.locks = {{m_tableLabel, QStringLiteral("ShareUpdateExclusiveLock")}, {referencedLabel, QStringLiteral("RowShareLock")}};
+    // The validating query also reads both tables (AccessShareLock), as pg_locks shows.
+    validate.locks = {{m_tableLabel, QStringLiteral("AccessShareLock")}, {m_tableLabel, QStringLiteral("ShareUpdateExclusiveLock")},
+                      {referencedLabel, QStringLiteral("AccessShareLock")}, {referencedLabel, QStringLiteral("RowShareLock")}};
     validate.scansTable = true;
     validate.estimatedSeconds = 2 * CostModel::scan(m_in.table.heapBytes);
     validate.appliedSql = constraintExists(constraint).replace(QLatin1String(" AND conname"), QLatin1String(" AND convalidated AND conname"));
