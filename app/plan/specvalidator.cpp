@@ -1,0 +1,310 @@
+#include "specvalidator.h"
+
+#include "catalog/catalogreader.h"
+#include "connection/databaseconnection.h"
+#include "sql/quoting.h"
+#include "sql/sqlfragment.h"
+
+#include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace Stagecraft {
+
+namespace {
+
+// The first line of a server message, without libpq's "ERROR:" or the driver's suffix.
+QString firstLine(const QString &message)
+{
+    return message.trimmed().section(QLatin1Char('\n'), 0, 0).remove(QRegularExpression(QStringLiteral("^ERROR:\\s*")))
+        .remove(QRegularExpression(QStringLiteral("\\s*Q(PSQL|MYSQL|SQLITE)[^:]*:.*$")));
+}
+
+QString serverText(const QSqlError &error)
+{
+    return firstLine(error.databaseText().trimmed().isEmpty() ? error.text() : error.databaseText());
+}
+
+// int, integer, int4 ... to one spelling, so a foreign key's types can be compared.
+QString canonicalType(QString type)
+{
+    type = type.toLower().section(QLatin1Char('('), 0, 0).trimmed();
+    static const QHash<QString, QString> aliases = {
+        {QStringLiteral("int4"), QStringLiteral("integer")}, {QStringLiteral("int"), QStringLiteral("integer")},
+        {QStringLiteral("int8"), QStringLiteral("bigint")}, {QStringLiteral("int2"), QStringLiteral("smallint")},
+        {QStringLiteral("serial"), QStringLiteral("integer")}, {QStringLiteral("bigserial"), QStringLiteral("bigint")},
+        {QStringLiteral("varchar"), QStringLiteral("character varying")}, {QStringLiteral("bool"), QStringLiteral("boolean")},
+        {QStringLiteral("decimal"), QStringLiteral("numeric")}, {QStringLiteral("timestamptz"), QStringLiteral("timestamp with time zone")},
+        {QStringLiteral("float8"), QStringLiteral("double precision")}, {QStringLiteral("double"), QStringLiteral("double precision")},
+    };
+    return aliases.value(type, type);
+}
+
+} // namespace
+
+SpecValidator::SpecValidator(DatabaseConnection &connection)
+    : m_connection(connection)
+{
+}
+
+bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems)
+{
+    const auto before = problems->size();
+    const Engine e = m_connection.engine();
+    input->spec = spec;
+    input->server = m_connection.server();
+    if (input->targetVersion == 0)
+        input->targetVersion = input->server.versionNumber;
+    if (e == Engine::SQLite && input->spec.table.schema.isEmpty())
+        input->spec.table.schema = QStringLiteral("main");
+    if (e != Engine::PostgreSQL && e != Engine::SQLite && input->spec.table.schema.isEmpty())
+        input->spec.table.schema = m_connection.profile().database;
+    if (e == Engine::PostgreSQL && input->spec.table.schema.isEmpty())
+        input->spec.table.schema = QStringLiteral("public");
+    if (input->spec.hasForeignKey() && input->spec.referencedTable.schema.isEmpty())
+        input->spec.referencedTable.schema = input->spec.table.schema;
+
+    auto reader = CatalogReader::create(m_connection);
+    ConnectionError error;
+    if (!reader->describeTable(input->spec.table, &input->table, &error)) {
+        problems->append({QStringLiteral("table"), error.kind == ConnectionError::Kind::Lost ? error.text()
+                                                                                            : error.explanation});
+        return false;
+    }
+    if (input->table.kind == RelationKind::View)
+        problems->append({QStringLiteral("table"), QStringLiteral("%1 is a view: columns are added to tables").arg(spec.table.name)});
+
+    checkName(input->spec, input->table, problems);
+    // Fields whose text must not reach the server (or, for the type, makes every server check moot).
+    QSet<QString> unsafe;
+    if (spec.type.trimmed().isEmpty()) {
+        problems->append({QStringLiteral("type"), QStringLiteral("is missing")});
+        unsafe << QStringLiteral("type");
+    } else {
+        QString why;
+        if (!SqlFragment::check(e, spec.type, &why)) {
+            problems->append({QStringLiteral("type"), why});
+            unsafe << QStringLiteral("type");
+        } else {
+            checkTypeParameters(spec, problems);
+        }
+    }
+    for (const auto &[field, text] : {std::pair{QStringLiteral("default"), spec.defaultKind == ColumnSpec::DefaultKind::Expression ? spec.defaultValue : QString()},
+                                      std::pair{QStringLiteral("backfill"), spec.backfill},
+                                      std::pair{QStringLiteral("check"), spec.check}}) {
+        QString why;
+        if (!text.isEmpty() && !SqlFragment::check(e, text, &why)) {
+            problems->append({field, why});
+            unsafe << field;
+        }
+    }
+    if (!spec.after.isEmpty()) {
+        if (e != Engine::MySQL && e != Engine::MariaDB)
+            problems->append({QStringLiteral("after"), QStringLiteral("only MySQL and MariaDB place a column; %1 adds it last").arg(engineName(e))});
+        else if (!input->table.column(spec.after))
+            problems->append({QStringLiteral("after"), QStringLiteral("%1 has no column %2").arg(spec.table.name, spec.after)});
+    }
+    const bool rowsLikely = input->table.estimatedRows != 0;
+    if (!spec.nullable && spec.defaultKind == ColumnSpec::DefaultKind::None && spec.backfill.isEmpty() && rowsLikely)
+        problems->append({QStringLiteral("nullable"), QStringLiteral("existing rows need a value for a NOT NULL column: give "
+                                                                     "a default or a backfill expression")});
+    if (spec.unique && spec.defaultKind == ColumnSpec::DefaultKind::Literal && spec.backfill.isEmpty()
+        && input->table.estimatedRows > 1)
+        problems->append({QStringLiteral("unique"), QStringLiteral("every existing row would get the same default, which "
+                                                                   "cannot be unique: give a backfill expression")});
+    if (spec.hasForeignKey() && !spec.nullable && spec.onDelete == QLatin1String("SET NULL"))
+        problems->append({QStringLiteral("references"), QStringLiteral("ON DELETE SET NULL needs a nullable column")});
+    if (spec.hasForeignKey())
+        checkForeignKey(input->spec, input, problems);
+    // The server's word on types, literals and expressions, for every field whose text is safe to send.
+    if (!unsafe.contains(QStringLiteral("type")))
+        checkOnServer(input->spec, unsafe, input, problems);
+    return problems->size() == before;
+}
+
+void SpecValidator::checkName(const ColumnSpec &spec, const TableDetails &table, QList<SpecProblem> *problems) const
+{
+    const Engine e = m_connection.engine();
+    const QString &name = spec.name;
+    if (name.isEmpty()) {
+        problems->append({QStringLiteral("name"), QStringLiteral("is missing")});
+        return;
+    }
+    for (const QChar c : name) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f) {
+            problems->append({QStringLiteral("name"), QStringLiteral("contains a control character")});
+            return;
+        }
+    }
+    if (e == Engine::PostgreSQL && name.toUtf8().size() > 63)
+        problems->append({QStringLiteral("name"), QStringLiteral("is %1 bytes long; PostgreSQL allows 63").arg(name.toUtf8().size())});
+    if ((e == Engine::MySQL || e == Engine::MariaDB) && name.size() > 64)
+        problems->append({QStringLiteral("name"), QStringLiteral("is %1 characters long; %2 allows 64").arg(name.size()).arg(engineName(e))});
+    if ((e == Engine::MySQL || e == Engine::MariaDB) && name.endsWith(QLatin1Char(' ')))
+        problems->append({QStringLiteral("name"), QStringLiteral("ends with a space, which %1 does not allow").arg(engineName(e))});
+    // PostgreSQL compares quoted names exactly; MySQL, MariaDB and SQLite ignore case in column names.
+    const Qt::CaseSensitivity cs = e == Engine::PostgreSQL ? Qt::CaseSensitive : Qt::CaseInsensitive;
+    for (const ColumnInfo &c : table.columns) {
+        if (c.name.compare(name, cs) == 0) {
+            problems->append({QStringLiteral("name"), QStringLiteral("%1 already has a column %2").arg(spec.table.name, c.name)});
+            break;
+        }
+    }
+}
+
+void SpecValidator::checkTypeParameters(const ColumnSpec &spec, QList<SpecProblem> *problems) const
+{
+    static const QRegularExpression re(QStringLiteral("^\\s*([A-Za-z ]+?)\\s*\\(\\s*(-?\\d+)\\s*(?:,\\s*(-?\\d+)\\s*)?\\)"));
+    const auto m = re.match(spec.type);
+    if (!m.hasMatch())
+        return;
+    const QString base = canonicalType(m.captured(1));
+    const int first = m.captured(2).toInt();
+    const bool hasSecond = !m.captured(3).isEmpty();
+    const int second = m.captured(3).toInt();
+    const Engine e = m_connection.engine();
+    auto range = [&](int value, int low, int high, const QString &what) {
+        if (value < low || value > high)
+            problems->append({QStringLiteral("type"), QStringLiteral("%1 %2 is out of range: %3 allows %4 to %5")
+                                                          .arg(what).arg(value).arg(engineName(e)).arg(low).arg(high)});
+    };
+    const bool pg = e == Engine::PostgreSQL, my = e == Engine::MySQL || e == Engine::MariaDB;
+    if (base == QLatin1String("character varying") || base == QLatin1String("character") || base == QLatin1String("char")) {
+        if (pg)
+            range(first, 1, 10485760, QStringLiteral("length"));
+        else if (my)
+            range(first, base == QLatin1String("character varying") ? 0 : 0, base == QLatin1String("character varying") ? 65535 : 255,
+                  QStringLiteral("length"));
+    } else if (base == QLatin1String("numeric")) {
+        if (pg)
+            range(first, 1, 1000, QStringLiteral("precision"));
+        else if (my)
+            range(first, 1, 65, QStringLiteral("precision"));
+        if (hasSecond && (pg || my)) {
+            range(second, 0, my ? 30 : 1000, QStringLiteral("scale"));
+            if (second > first)
+                problems->append({QStringLiteral("type"), QStringLiteral("scale %1 is larger than precision %2").arg(second).arg(first)});
+        }
+    } else if (base.startsWith(QLatin1String("timestamp")) || base.startsWith(QLatin1String("time"))
+               || base == QLatin1String("datetime")) {
+        if (pg || my)
+            range(first, 0, 6, QStringLiteral("fractional-second precision"));
+    }
+}
+
+QString SpecValidator::tryRolledBack(const QStringList &statements)
+{
+    QSqlDatabase db = m_connection.database();
+    const Engine e = m_connection.engine();
+    // MySQL and MariaDB commit DDL implicitly, except on temporary tables: the checks use only those.
+    const bool transactional = e != Engine::MySQL && e != Engine::MariaDB;
+    if (transactional && !db.transaction())
+        return serverText(db.lastError());
+    QString failure;
+    QSqlQuery q(db);
+    for (const QString &sql : statements) {
+        if (!q.exec(sql)) {
+            failure = serverText(q.lastError());
+            break;
+        }
+    }
+    q.finish();
+    if (transactional)
+        db.rollback();
+    else
+        static_cast<void>(q.exec(QStringLiteral("DROP TEMPORARY TABLE IF EXISTS stagecraft_probe")));
+    return failure;
+}
+
+void SpecValidator::checkOnServer(const ColumnSpec &spec, const QSet<QString> &unsafe, PlannerInput *input,
+                                  QList<SpecProblem> *problems)
+{
+    const Engine e = m_connection.engine();
+    const QString table = quoteQualified(e, spec.table.schema, spec.table.name);
+    const QString column = quoteIdentifier(e, spec.name);
+    const bool literal = spec.defaultKind == ColumnSpec::DefaultKind::Literal;
+    const bool expression = spec.defaultKind == ColumnSpec::DefaultKind::Expression && !unsafe.contains(QStringLiteral("default"));
+    const bool backfill = !spec.backfill.isEmpty() && !unsafe.contains(QStringLiteral("backfill"));
+    const bool check = !spec.check.isEmpty() && !unsafe.contains(QStringLiteral("check"));
+    QString failure;
+    if (e == Engine::PostgreSQL) {
+        if (!(failure = tryRolledBack({QStringLiteral("SELECT NULL::%1").arg(spec.type)})).isEmpty()) {
+            problems->append({QStringLiteral("type"), failure});
+            return;
+        }
+        if (literal && !(failure = tryRolledBack({QStringLiteral("SELECT %1::%2").arg(quoteLiteral(e, spec.defaultValue), spec.type)})).isEmpty())
+            problems->append({QStringLiteral("default"), QStringLiteral("%1 does not fit %2: %3").arg(quoteLiteral(e, spec.defaultValue), spec.type, failure)});
+        if (expression) {
+            ConnectionError error;
+            if (!CatalogReader::create(m_connection)->probeDefault(spec.type, spec.defaultValue, &input->defaultProbe, &error))
+                problems->append({QStringLiteral("default"), error.serverMessage.isEmpty() ? error.explanation
+                                                                                           : firstLine(error.serverMessage)});
+        }
+        if (backfill
+            && !(failure = tryRolledBack({QStringLiteral("SELECT (%1)::%2 FROM %3 LIMIT 0").arg(spec.backfill, spec.type, table)})).isEmpty())
+            problems->append({QStringLiteral("backfill"), failure});
+        if (check
+            && !(failure = tryRolledBack({QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe (LIKE %1) ON COMMIT DROP").arg(table),
+                                          QStringLiteral("ALTER TABLE stagecraft_probe ADD COLUMN %1 %2").arg(column, spec.type),
+                                          QStringLiteral("ALTER TABLE stagecraft_probe ADD CHECK (%1)").arg(spec.check)})).isEmpty())
+            problems->append({QStringLiteral("check"), failure});
+    } else if (e == Engine::MySQL || e == Engine::MariaDB) {
+        QString definition = column + QLatin1Char(' ') + spec.type;
+        if (literal)
+            definition += QLatin1String(" DEFAULT ") + quoteLiteral(e, spec.defaultValue);
+        if (!(failure = tryRolledBack({QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe (%1)").arg(definition)})).isEmpty())
+            problems->append({literal ? QStringLiteral("default") : QStringLiteral("type"), failure});
+        if (expression
+            && !(failure = tryRolledBack({QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe (%1 %2 DEFAULT (%3))")
+                                              .arg(column, spec.type, spec.defaultValue)})).isEmpty())
+            problems->append({QStringLiteral("default"), failure});
+        if (backfill
+            && !(failure = tryRolledBack({QStringLiteral("SELECT (%1) FROM %2 LIMIT 0").arg(spec.backfill, table)})).isEmpty())
+            problems->append({QStringLiteral("backfill"), failure});
+        if (check
+            && !(failure = tryRolledBack({QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe LIKE %1").arg(table),
+                                          QStringLiteral("ALTER TABLE stagecraft_probe ADD COLUMN %1 %2, ADD CHECK (%3)")
+                                              .arg(column, spec.type, spec.check)})).isEmpty())
+            problems->append({QStringLiteral("check"), failure});
+    } else {
+        // SQLite accepts any type name; expressions are checked against the table's columns.
+        const QString withColumn = QStringLiteral("(SELECT *, NULL AS %1 FROM %2)").arg(column, table);
+        if (expression && !(failure = tryRolledBack({QStringLiteral("SELECT (%1)").arg(spec.defaultValue)})).isEmpty())
+            problems->append({QStringLiteral("default"), failure});
+        if (backfill
+            && !(failure = tryRolledBack({QStringLiteral("SELECT (%1) FROM %2 LIMIT 0").arg(spec.backfill, table)})).isEmpty())
+            problems->append({QStringLiteral("backfill"), failure});
+        if (check
+            && !(failure = tryRolledBack({QStringLiteral("SELECT (%1) FROM %2 LIMIT 0").arg(spec.check, withColumn)})).isEmpty())
+            problems->append({QStringLiteral("check"), failure});
+    }
+}
+
+void SpecValidator::checkForeignKey(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems)
+{
+    ConnectionError error;
+    if (!CatalogReader::create(m_connection)->describeTable(spec.referencedTable, &input->referencedTable, &error)) {
+        problems->append({QStringLiteral("references"), QStringLiteral("no table %1.%2").arg(spec.referencedTable.schema, spec.referencedTable.name)});
+        return;
+    }
+    const ColumnInfo *target = input->referencedTable.column(spec.referencedColumn);
+    if (!target) {
+        problems->append({QStringLiteral("references"), QStringLiteral("%1 has no column %2").arg(spec.referencedTable.name, spec.referencedColumn)});
+        return;
+    }
+    const bool keyed = std::any_of(input->referencedTable.constraints.cbegin(), input->referencedTable.constraints.cend(),
+                                   [&](const ConstraintInfo &k) {
+                                       return (k.kind == ConstraintKind::PrimaryKey || k.kind == ConstraintKind::Unique)
+                                           && k.columns == QStringList{spec.referencedColumn};
+                                   });
+    if (!keyed)
+        problems->append({QStringLiteral("references"), QStringLiteral("%1.%2 has no primary key or unique constraint of its own, "
+                                                                       "so it cannot be referenced").arg(spec.referencedTable.name, spec.referencedColumn)});
+    const QString theirs = canonicalType(target->baseType.isEmpty() ? target->type : target->baseType);
+    const QString ours = canonicalType(spec.type);
+    if (!theirs.isEmpty() && theirs != ours)
+        problems->append({QStringLiteral("references"), QStringLiteral("%1.%2 is %3, the new column is %4: the types must match")
+                                                            .arg(spec.referencedTable.name, spec.referencedColumn, target->type, spec.type)});
+}
+
+} // namespace Stagecraft

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "columnspec.h"
+#include "planner.h"
+
+#include <QSet>
+
+namespace Stagecraft {
+
+class DatabaseConnection;
+
+// Checks a column spec against the live database before any plan is offered, and gathers what the
+// planner needs. Every problem is reported at once, each naming its field. Expressions, literals
+// and types are checked by the server itself, in a transaction that is rolled back (or on a
+// temporary table): validation never changes the database.
+class SpecValidator
+{
+public:
+    explicit SpecValidator(DatabaseConnection &connection);
+
+    // True when the spec has no problems; *input is then ready for Planner::plan.
+    [[nodiscard]] bool validate(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems);
+
+private:
+    void checkName(const ColumnSpec &spec, const TableDetails &table, QList<SpecProblem> *problems) const;
+    void checkTypeParameters(const ColumnSpec &spec, QList<SpecProblem> *problems) const;
+    // Runs statements in a transaction that is always rolled back; the first error's text, or empty.
+    [[nodiscard]] QString tryRolledBack(const QStringList &statements);
+    void checkOnServer(const ColumnSpec &spec, const QSet<QString> &unsafe, PlannerInput *input,
+                       QList<SpecProblem> *problems);
+    void checkForeignKey(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems);
+
+    DatabaseConnection &m_connection;
+};
+
+} // namespace Stagecraft
