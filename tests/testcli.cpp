@@ -4,6 +4,10 @@
 #include "sql/quoting.h"
 #include "testservers.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QThread>
@@ -24,6 +28,8 @@ private Q_SLOTS:
     void tablesOfDemo();
     void tablesOfServer_data();
     void tablesOfServer();
+    void plan();
+    void planRejectsBadSpec();
     void passwordPrompt_data();
     void passwordPrompt();
 
@@ -76,7 +82,8 @@ void TestCli::exitCodes()
     else
         QVERIFY2(r.err.startsWith(stderrStart), qPrintable(r.err));
     if (arguments == QStringList{QStringLiteral("--help")})
-        QVERIFY(r.out.contains(QLatin1String("Exit codes: 0 success, 1 failure, 2 bad input, 3 cannot connect.")));
+        QVERIFY(r.out.contains(QLatin1String("Exit codes: 0 success, 1 failure, 2 bad input (for plan: an invalid spec, every "
+                                             "problem on\nstderr naming its field), 3 cannot connect.")));
 }
 
 void TestCli::tablesOfDemo()
@@ -131,6 +138,90 @@ void TestCli::tablesOfServer()
     const QString out = QString::fromUtf8(process.readAllStandardOutput());
     QVERIFY2(process.exitCode() == 0, qPrintable(QString::fromUtf8(process.readAllStandardError())));
     QVERIFY2(out.contains(QLatin1Char('\n') + line), qPrintable(out));
+}
+
+static QString writeSpec(QTemporaryDir &dir, const QString &name, const QByteArray &json)
+{
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (file.open(QIODevice::WriteOnly))
+        file.write(json);
+    return path;
+}
+
+void TestCli::plan()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE plan_orders (id bigint PRIMARY KEY, total_cents int)"),
+                                            QStringLiteral("INSERT INTO plan_orders SELECT g, g FROM generate_series(1, 500) g"),
+                                            QStringLiteral("ANALYZE plan_orders")},
+                                  &why),
+             qPrintable(why));
+    const QString spec = writeSpec(m_dir, QStringLiteral("plan.json"),
+                                   R"j({"table": "public.plan_orders", "column": {"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"}})j");
+    const QString url = profile.toUrl(true);
+    const Result json = cli({QStringLiteral("plan"), QStringLiteral("-c"), url, QStringLiteral("--spec"), spec});
+    QVERIFY2(json.code == 0, qPrintable(json.err));
+    const QJsonObject plan = QJsonDocument::fromJson(json.out.toUtf8()).object();
+    for (const char *key : {"engine", "server_version", "target_version", "table", "steps", "point_of_no_return", "totals",
+                            "warnings", "naive"})
+        QVERIFY2(plan.contains(QLatin1String(key)), key);
+    QCOMPARE(plan.value(QStringLiteral("engine")).toString(), QStringLiteral("PostgreSQL"));
+    QCOMPARE(plan.value(QStringLiteral("table")).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("public.plan_orders"));
+    QCOMPARE(plan.value(QStringLiteral("table")).toObject().value(QStringLiteral("estimated_rows")).toInt(), 500);
+    const QJsonArray steps = plan.value(QStringLiteral("steps")).toArray();
+    QStringList rules;
+    for (const QJsonValue &step : steps) {
+        for (const char *key : {"stage", "title", "sql", "transactional", "locks", "blocks_reads", "blocks_writes", "rewrites_table",
+                                "scans_table", "estimated_seconds", "lock_held_seconds", "rollback_sql", "rule", "why"})
+            QVERIFY2(step.toObject().contains(QLatin1String(key)), key);
+        rules << step.toObject().value(QStringLiteral("rule")).toString();
+    }
+    QCOMPARE(rules.join(QLatin1Char(' ')), QStringLiteral("pg.add-column pg.backfill.keyset pg.not-null.check-not-valid "
+                                                          "pg.not-null.validate pg.not-null.set-using-check "
+                                                          "pg.not-null.drop-helper pg.verify.analyze"));
+
+    // The same column planned for PostgreSQL 18, then as SQL and Markdown.
+    const Result v18 = cli({QStringLiteral("plan"), QStringLiteral("-c"), url, QStringLiteral("--spec"), spec,
+                            QStringLiteral("--target-version"), QStringLiteral("18")});
+    QCOMPARE(v18.code, 0);
+    QVERIFY(v18.out.contains(QLatin1String("\"target_version\": \"18.0\"")));
+    QVERIFY(v18.out.contains(QLatin1String("pg18.not-null.not-valid")));
+    const Result sql = cli({QStringLiteral("plan"), QStringLiteral("-c"), url, QStringLiteral("--spec"), spec,
+                            QStringLiteral("--format"), QStringLiteral("sql")});
+    QCOMPARE(sql.code, 0);
+    QVERIFY(sql.out.contains(QLatin1String("-- Step 1 [expand] Add column total_eur")));
+    QVERIFY(sql.out.contains(QLatin1String("ALTER TABLE \"public\".\"plan_orders\" VALIDATE CONSTRAINT \"plan_orders_total_eur_not_null\";")));
+    const Result md = cli({QStringLiteral("plan"), QStringLiteral("-c"), url, QStringLiteral("--spec"), spec,
+                           QStringLiteral("--format"), QStringLiteral("markdown")});
+    QCOMPARE(md.code, 0);
+    QVERIFY(md.out.startsWith(QLatin1String("# Add column `total_eur` to `public.plan_orders`")));
+    QVERIFY(md.out.contains(QLatin1String("## The naive statement, for comparison")));
+}
+
+void TestCli::planRejectsBadSpec()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE IF NOT EXISTS bad_spec (id int PRIMARY KEY)")}, &why), qPrintable(why));
+    const QString spec = writeSpec(m_dir, QStringLiteral("bad.json"),
+                                   R"j({"table": "bad_spec", "column": {"name": "id", "type": "numeric(2000)", "check": "1; DROP TABLE bad_spec", "colour": "red"}})j");
+    const Result r = cli({QStringLiteral("plan"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec});
+    QCOMPARE(r.code, 2);
+    QCOMPARE(r.out, QString());
+    const QStringList lines = r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines, (QStringList{
+                        QStringLiteral("stagecraft-cli: colour: is not a column field (known: name, type, nullable, default, backfill, check, unique, index, references, comment, after)"),
+                        QStringLiteral("stagecraft-cli: name: bad_spec already has a column id"),
+                        QStringLiteral("stagecraft-cli: type: precision 2000 is out of range: PostgreSQL allows 1 to 1000"),
+                        QStringLiteral("stagecraft-cli: check: contains ';': write one expression, not statements")}));
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("SELECT count(*) FROM bad_spec")}, &why), qPrintable(why));
+    const Result missing = cli({QStringLiteral("plan"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"),
+                                QStringLiteral("/nonexistent.json")});
+    QCOMPARE(missing.code, 2);
 }
 
 void TestCli::passwordPrompt_data()

@@ -86,7 +86,10 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
             problems->append({QStringLiteral("type"), why});
             unsafe << QStringLiteral("type");
         } else {
+            const auto known = problems->size();
             checkTypeParameters(spec, problems);
+            if (problems->size() > known)
+                unsafe << QStringLiteral("type"); // the server would only say the same again
         }
     }
     for (const auto &[field, text] : {std::pair{QStringLiteral("default"), spec.defaultKind == ColumnSpec::DefaultKind::Expression ? spec.defaultValue : QString()},
