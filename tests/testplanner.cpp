@@ -76,6 +76,8 @@ void TestPlanner::golden_data()
     QTest::newRow("mariadb11.8-check-foreign-key") << maria << 110806 << R"j({"name": "coupon_id", "type": "bigint", "check": "coupon_id > 0", "references": {"table": "shop.coupons", "column": "id", "on_delete": "cascade"}})j" << imm << "";
     QTest::newRow("mariadb10.3-after") << maria << 100339 << R"j({"name": "note", "type": "text", "after": "id", "check": "length(note) < 500"})j" << imm << "";
     QTest::newRow("mariadb11.8-compressed") << maria << 110806 << R"j({"name": "note", "type": "text"})j" << imm << "compressed";
+    QTest::newRow("mariadb11.8-fulltext-online-copy") << maria << 110806 << R"j({"name": "note", "type": "varchar(10)"})j" << imm << "fulltext";
+    QTest::newRow("mariadb10.6-fulltext-shared") << maria << 100621 << R"j({"name": "note", "type": "varchar(10)"})j" << imm << "fulltext";
     QTest::newRow("mysql8.0.11-nullable") << my << 80011 << R"j({"name": "note", "type": "text"})j" << imm << "";
     QTest::newRow("mysql8.0.28-after") << my << 80028 << R"j({"name": "note", "type": "text", "after": "id"})j" << imm << "";
     QTest::newRow("mysql8.4-fulltext-backfill") << my << 80400 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100"})j" << imm << "fulltext";

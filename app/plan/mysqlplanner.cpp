@@ -15,6 +15,14 @@ MySqlPlanner::MySqlPlanner(const PlannerInput &input)
 {
 }
 
+// information_schema queries answering whether a step is already in place.
+static QString constraintApplied(Engine e, const TableRef &t, const QString &name)
+{
+    return QStringLiteral("SELECT COUNT(*) > 0 FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = %1 "
+                          "AND TABLE_NAME = %2 AND CONSTRAINT_NAME = %3")
+        .arg(quoteLiteral(e, t.schema), quoteLiteral(e, t.name), quoteLiteral(e, name));
+}
+
 QString MySqlPlanner::literal() const
 {
     return quoteLiteral(m_engine, m_spec.defaultValue);
@@ -114,6 +122,26 @@ Plan MySqlPlanner::plan()
         add.rule = maria ? QStringLiteral("mariadb.add-column.instant") : QStringLiteral("mysql.add-column.instant");
         add.why = QStringLiteral("ALGORITHM=INSTANT changes only the data dictionary: no rebuild, the metadata lock is "
                                  "exclusive for milliseconds.");
+    } else if (m_in.table.hasFulltextIndex) {
+        // A FULLTEXT index rules out INSTANT and a lock-free in-place rebuild (the server says "Fulltext
+        // index creation requires a lock"); MariaDB 11.2+ can copy the table online instead.
+        const bool onlineCopy = maria && v >= 110200;
+        add.sql = {QStringLiteral("ALTER TABLE %1 %2, ALGORITHM=%3")
+                       .arg(m_table, clause, onlineCopy ? QStringLiteral("COPY, LOCK=NONE") : QStringLiteral("INPLACE, LOCK=SHARED"))};
+        add.rewritesTable = true;
+        add.estimatedSeconds = CostModel::rewrite(m_in.table.totalBytes);
+        add.blocksReads = false;
+        add.blocksWrites = true;
+        add.lockHeldSeconds = onlineCopy ? CostModel::CatalogOnlySeconds : add.estimatedSeconds;
+        add.locks = {{m_tableLabel, onlineCopy ? QStringLiteral("metadata lock: shared upgradable; exclusive briefly at start and end")
+                                               : QStringLiteral("metadata lock: shared no-write for the whole rebuild")}};
+        add.rule = onlineCopy ? QStringLiteral("mariadb.add-column.fulltext-online-copy") : QStringLiteral("mysql.add-column.fulltext-shared");
+        add.why = onlineCopy ? QStringLiteral("The table has a FULLTEXT index, so it cannot change instantly or in place without a "
+                                              "lock: MariaDB 11.2+ copies it online (LOCK=NONE); reads and writes go on.")
+                             : QStringLiteral("The table has a FULLTEXT index: the rebuild needs LOCK=SHARED, so writes wait for it.");
+        if (!onlineCopy)
+            m_plan.warnings << QStringLiteral("The FULLTEXT index forces a rebuild that blocks writes for about %1 s.")
+                                   .arg(add.estimatedSeconds, 0, 'f', 1);
     } else {
         add.rewritesTable = true;
         add.estimatedSeconds = CostModel::rewrite(m_in.table.totalBytes);
@@ -163,6 +191,10 @@ Plan MySqlPlanner::plan()
         notNull.locks = {{m_tableLabel, QStringLiteral("metadata lock: shared upgradable; exclusive briefly at start and end")}};
         notNull.guardSql = QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2 IS NULL").arg(m_table, m_column);
         notNull.guardMessage = QStringLiteral("rows still hold NULL in %1").arg(m_spec.name);
+        notNull.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %1 "
+                                            "AND TABLE_NAME = %2 AND COLUMN_NAME = %3 AND IS_NULLABLE = 'NO'")
+                                 .arg(quoteLiteral(m_engine, m_spec.table.schema), quoteLiteral(m_engine, m_spec.table.name),
+                                      quoteLiteral(m_engine, m_spec.name));
         notNull.rule = QStringLiteral("mysql.not-null.inplace");
         notNull.why = QStringLiteral("NULL to NOT NULL rebuilds the table in place with LOCK=NONE (strict mode fails "
                                      "the statement on any NULL): reads and writes go on.");
@@ -186,6 +218,7 @@ Plan MySqlPlanner::plan()
         check.locks = {{m_tableLabel, online ? QStringLiteral("metadata lock: shared upgradable; exclusive briefly at start and end")
                                              : QStringLiteral("metadata lock: shared no-write for the whole copy")}};
         check.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT %2").arg(m_table, quoteIdentifier(m_engine, constraint))};
+        check.appliedSql = constraintApplied(m_engine, m_spec.table, constraint);
         check.rule = online ? QStringLiteral("mariadb.check.copy-online") : QStringLiteral("mysql.check.copy");
         check.why = online ? QStringLiteral("MariaDB 11.2+ copies the table online (LOCK=NONE) to add a CHECK.")
                            : QStringLiteral("A CHECK constraint can only be added by copying the table; writes wait for the copy.");
@@ -211,6 +244,10 @@ Plan MySqlPlanner::plan()
                                             "HAVING COUNT(*) > 1) duplicates").arg(m_column, m_table);
             build.guardMessage = QStringLiteral("values of %1 occur more than once").arg(m_spec.name);
         }
+        build.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = %1 "
+                                          "AND TABLE_NAME = %2 AND INDEX_NAME = %3")
+                               .arg(quoteLiteral(m_engine, m_spec.table.schema), quoteLiteral(m_engine, m_spec.table.name),
+                                    quoteLiteral(m_engine, index));
         build.rule = maria ? QStringLiteral("mariadb.index.nocopy") : QStringLiteral("mysql.index.inplace");
         build.why = QStringLiteral("The index is built in place with LOCK=NONE: reads and writes go on.");
         m_plan.steps << build;
@@ -238,6 +275,7 @@ Plan MySqlPlanner::plan()
                                      "AND p.%3 IS NULL").arg(m_table, referenced, referencedColumn, m_column);
         fk.guardMessage = QStringLiteral("rows of %1 reference missing rows of %2").arg(m_spec.table.name, m_spec.referencedTable.name);
         fk.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP FOREIGN KEY %2").arg(m_table, quoteIdentifier(m_engine, constraint))};
+        fk.appliedSql = constraintApplied(m_engine, m_spec.table, constraint);
         fk.rule = QStringLiteral("mysql.foreign-key.checks-off");
         fk.why = QStringLiteral("With foreign_key_checks off the key is added in place without a copy; orphans are "
                                 "checked first, so nothing unverified gets in.");
