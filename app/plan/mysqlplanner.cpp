@@ -308,16 +308,7 @@ void MySqlPlanner::backfill(const QString &expression)
     step.estimatedSeconds = CostModel::backfill(m_in.table.estimatedRows);
     step.locks = {{m_tableLabel, QStringLiteral("row locks (InnoDB), metadata lock: shared write")}};
     if (!step.keyColumns.isEmpty()) {
-        QStringList quoted;
-        for (const QString &k : std::as_const(step.keyColumns))
-            quoted << quoteIdentifier(m_engine, k);
-        const QString key = quoted.size() == 1 ? quoted.first() : QLatin1Char('(') + quoted.join(QLatin1String(", ")) + QLatin1Char(')');
-        const QString from = quoted.size() == 1 ? QStringLiteral(":from") : QStringLiteral("(:from)");
-        const QString to = quoted.size() == 1 ? QStringLiteral(":to") : QStringLiteral("(:to)");
-        step.sql = {QStringLiteral("SELECT %1 FROM %2 WHERE %3 > %4 ORDER BY %1 LIMIT 1 OFFSET :batch_size_minus_one")
-                        .arg(quoted.join(QLatin1String(", ")), m_table, key, from),
-                    QStringLiteral("UPDATE %1 SET %2 = %3 WHERE %4 > %5 AND %4 <= %6 AND %2 IS NULL")
-                        .arg(m_table, m_column, expression, key, from, to)};
+        step.sql = keysetBatchSql(m_engine, m_table, m_spec.name, expression, step.keyColumns);
         step.rule = QStringLiteral("mysql.backfill.keyset");
         step.why = QStringLiteral("Existing rows are filled by primary key in short transactions of a few thousand rows: "
                                   "reads and writes go on.");

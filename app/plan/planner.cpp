@@ -4,6 +4,8 @@
 #include "postgresplanner.h"
 #include "sqliteplanner.h"
 
+#include "sql/quoting.h"
+
 namespace Stagecraft {
 
 Plan Planner::plan(const PlannerInput &input)
@@ -18,6 +20,24 @@ Plan Planner::plan(const PlannerInput &input)
     case Engine::SQLite: return SqlitePlanner(in).plan();
     }
     return {};
+}
+
+QStringList keysetBatchSql(Engine engine, const QString &table, const QString &column, const QString &expression,
+                           const QStringList &keyColumns)
+{
+    QStringList quoted;
+    for (const QString &k : keyColumns)
+        quoted << quoteIdentifier(engine, k);
+    const bool single = quoted.size() == 1;
+    const QString key = single ? quoted.first() : QLatin1Char('(') + quoted.join(QLatin1String(", ")) + QLatin1Char(')');
+    const QString from = single ? QStringLiteral(":from") : QStringLiteral("(:from)");
+    const QString to = single ? QStringLiteral(":to") : QStringLiteral("(:to)");
+    const bool mysql = engine == Engine::MySQL || engine == Engine::MariaDB;
+    return {QStringLiteral("SELECT %1 FROM %2 WHERE %3 > %4 ORDER BY %1 LIMIT 1 OFFSET %5")
+                .arg(quoted.join(QLatin1String(", ")), table, key, from,
+                     mysql ? QStringLiteral(":batch_size_minus_one") : QStringLiteral(":batch_size - 1")),
+            QStringLiteral("UPDATE %1 SET %2 = %3 WHERE %4 > %5 AND %4 <= %6 AND %2 IS NULL")
+                .arg(table, quoteIdentifier(engine, column), expression, key, from, to)};
 }
 
 QString generatedName(Engine engine, const QString &table, const QString &column, const QString &suffix)

@@ -26,6 +26,12 @@ public:
     [[nodiscard]] static Plan plan(const PlannerInput &input);
 };
 
+// The two statements of one keyset backfill batch: find the batch's last key after :from, then fill
+// the rows from :from (exclusive) to :to (inclusive) still NULL. The runner binds :from, :to and the
+// batch size (:batch_size, or :batch_size_minus_one where LIMIT takes no expression).
+[[nodiscard]] QStringList keysetBatchSql(Engine engine, const QString &table, const QString &column, const QString &expression,
+                                         const QStringList &keyColumns);
+
 // Identifier names Stagecraft gives to what it creates: table_column_suffix, shortened to what the
 // engine allows (PostgreSQL 63 bytes, MySQL/MariaDB 64 characters).
 [[nodiscard]] QString generatedName(Engine engine, const QString &table, const QString &column, const QString &suffix);

@@ -183,18 +183,7 @@ void PostgresPlanner::backfill()
     step.estimatedSeconds = CostModel::backfill(m_in.table.estimatedRows);
     step.locks = {{m_tableLabel, QStringLiteral("AccessShareLock")}, {m_tableLabel, QStringLiteral("RowExclusiveLock")}};
     if (!step.keyColumns.isEmpty()) {
-        QStringList quoted, placeholders, upto;
-        for (const QString &k : std::as_const(step.keyColumns)) {
-            quoted << quoteIdentifier(PG, k);
-            placeholders << QLatin1Char(':') + k;
-        }
-        const QString key = quoted.size() == 1 ? quoted.first() : QLatin1Char('(') + quoted.join(QLatin1String(", ")) + QLatin1Char(')');
-        const QString from = placeholders.size() == 1 ? QStringLiteral(":from") : QStringLiteral("(:from)");
-        const QString to = placeholders.size() == 1 ? QStringLiteral(":to") : QStringLiteral("(:to)");
-        step.sql = {QStringLiteral("SELECT %1 FROM %2 WHERE %3 > %4 ORDER BY %1 LIMIT 1 OFFSET :batch_size - 1")
-                        .arg(quoted.join(QLatin1String(", ")), m_table, key, from),
-                    QStringLiteral("UPDATE %1 SET %2 = %3 WHERE %4 > %5 AND %4 <= %6 AND %2 IS NULL")
-                        .arg(m_table, m_column, expression, key, from, to)};
+        step.sql = keysetBatchSql(PG, m_table, m_spec.name, expression, step.keyColumns);
         step.rule = QStringLiteral("pg.backfill.keyset");
         step.why = QStringLiteral("Existing rows are filled by primary key in short transactions of a few thousand rows, "
                                   "each holding only row locks: reads and writes go on.");
