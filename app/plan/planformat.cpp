@@ -49,6 +49,44 @@ QJsonObject stepJson(const PlanStep &s)
     return o;
 }
 
+QStringList stringList(const QJsonValue &value)
+{
+    QStringList list;
+    for (const QJsonValue &v : value.toArray())
+        list << v.toString();
+    return list;
+}
+
+PlanStep stepFromJson(const QJsonObject &o)
+{
+    PlanStep s;
+    static const QStringList stages = {QStringLiteral("expand"), QStringLiteral("backfill"), QStringLiteral("enforce"),
+                                       QStringLiteral("index"), QStringLiteral("contract"), QStringLiteral("verify")};
+    s.stage = Stage(std::max<qsizetype>(0, stages.indexOf(o.value(QStringLiteral("stage")).toString())));
+    s.title = o.value(QStringLiteral("title")).toString();
+    s.sql = stringList(o.value(QStringLiteral("sql")));
+    s.transactional = o.value(QStringLiteral("transactional")).toBool(true);
+    for (const QJsonValue &l : o.value(QStringLiteral("locks")).toArray())
+        s.locks << LockClaim{l.toObject().value(QStringLiteral("relation")).toString(), l.toObject().value(QStringLiteral("mode")).toString()};
+    s.blocksReads = o.value(QStringLiteral("blocks_reads")).toBool();
+    s.blocksWrites = o.value(QStringLiteral("blocks_writes")).toBool();
+    s.rewritesTable = o.value(QStringLiteral("rewrites_table")).toBool();
+    s.scansTable = o.value(QStringLiteral("scans_table")).toBool();
+    s.estimatedSeconds = o.value(QStringLiteral("estimated_seconds")).toDouble();
+    s.lockHeldSeconds = o.value(QStringLiteral("lock_held_seconds")).toDouble();
+    s.rollbackSql = stringList(o.value(QStringLiteral("rollback_sql")));
+    s.rule = o.value(QStringLiteral("rule")).toString();
+    s.why = o.value(QStringLiteral("why")).toString();
+    s.appliedSql = o.value(QStringLiteral("applied_sql")).toString();
+    const QJsonObject guard = o.value(QStringLiteral("guard")).toObject();
+    s.guardSql = guard.value(QStringLiteral("sql")).toString();
+    s.guardMessage = guard.value(QStringLiteral("means")).toString();
+    const QJsonObject backfill = o.value(QStringLiteral("backfill")).toObject();
+    s.backfillExpression = backfill.value(QStringLiteral("expression")).toString();
+    s.keyColumns = stringList(backfill.value(QStringLiteral("key_columns")));
+    return s;
+}
+
 QString blocking(const PlanStep &s)
 {
     if (s.blocksReads && s.blocksWrites)
@@ -101,6 +139,34 @@ QByteArray PlanFormat::toJson(const Plan &plan)
         {QStringLiteral("naive"), stepJson(plan.naive)},
     };
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+bool PlanFormat::fromJson(const QByteArray &json, Plan *plan)
+{
+    const QJsonObject root = QJsonDocument::fromJson(json).object();
+    if (!root.contains(QStringLiteral("steps")))
+        return false;
+    Plan p;
+    const QString engine = root.value(QStringLiteral("engine")).toString();
+    for (Engine e : {Engine::PostgreSQL, Engine::MySQL, Engine::MariaDB, Engine::SQLite}) {
+        if (engineName(e) == engine)
+            p.engine = e;
+    }
+    p.serverVersion = root.value(QStringLiteral("server_version")).toString();
+    p.targetVersionText = root.value(QStringLiteral("target_version")).toString();
+    const QJsonObject table = root.value(QStringLiteral("table")).toObject();
+    p.table = parseTableName(table.value(QStringLiteral("name")).toString(), QString());
+    p.estimatedRows = qint64(table.value(QStringLiteral("estimated_rows")).toDouble());
+    p.totalBytes = qint64(table.value(QStringLiteral("total_bytes")).toDouble());
+    p.spec.table = p.table;
+    p.spec.name = root.value(QStringLiteral("column")).toString();
+    for (const QJsonValue &s : root.value(QStringLiteral("steps")).toArray())
+        p.steps << stepFromJson(s.toObject());
+    p.pointOfNoReturn = root.value(QStringLiteral("point_of_no_return")).isNull() ? -1 : root.value(QStringLiteral("point_of_no_return")).toInt();
+    p.warnings = stringList(root.value(QStringLiteral("warnings")));
+    p.naive = stepFromJson(root.value(QStringLiteral("naive")).toObject());
+    *plan = p;
+    return true;
 }
 
 QString PlanFormat::toSql(const Plan &plan)

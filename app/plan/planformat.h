@@ -12,6 +12,8 @@ class PlanFormat
 {
 public:
     [[nodiscard]] static QByteArray toJson(const Plan &plan);
+    // Reads what toJson wrote (the journal keeps the plan being run this way); false if malformed.
+    [[nodiscard]] static bool fromJson(const QByteArray &json, Plan *plan);
     [[nodiscard]] static QString toSql(const Plan &plan);
     [[nodiscard]] static QString toMarkdown(const Plan &plan);
     // "AccessExclusiveLock on public.orders; blocks reads and writes for ~0.01 s; rewrites the table"

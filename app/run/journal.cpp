@@ -1,0 +1,185 @@
+#include "journal.h"
+
+#include "connection/databaseconnection.h"
+#include "plan/planformat.h"
+#include "sql/quoting.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace Stagecraft {
+
+Journal::Journal(DatabaseConnection &connection)
+    : m_connection(connection)
+{
+}
+
+QString Journal::runsTable() const
+{
+    const Engine e = m_connection.engine();
+    return e == Engine::PostgreSQL ? QStringLiteral("stagecraft.runs") : quoteIdentifier(e, QStringLiteral("stagecraft_runs"));
+}
+
+QString Journal::stepsTable() const
+{
+    const Engine e = m_connection.engine();
+    return e == Engine::PostgreSQL ? QStringLiteral("stagecraft.steps") : quoteIdentifier(e, QStringLiteral("stagecraft_steps"));
+}
+
+QString Journal::stateName(StepState state)
+{
+    switch (state) {
+    case StepState::Pending: return QStringLiteral("pending");
+    case StepState::Running: return QStringLiteral("running");
+    case StepState::Done: return QStringLiteral("done");
+    case StepState::Skipped: return QStringLiteral("skipped");
+    case StepState::Failed: return QStringLiteral("failed");
+    }
+    return {};
+}
+
+static Journal::StepState stateFrom(const QString &name)
+{
+    for (auto s : {Journal::StepState::Pending, Journal::StepState::Running, Journal::StepState::Done, Journal::StepState::Skipped,
+                   Journal::StepState::Failed}) {
+        if (Journal::stateName(s) == name)
+            return s;
+    }
+    return Journal::StepState::Pending;
+}
+
+static QString now()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+bool Journal::exec(const QString &sql, const QVariantList &values, const QString &what, ConnectionError *error, QSqlQuery *result)
+{
+    QSqlQuery local(m_connection.database());
+    QSqlQuery &q = result ? *result : local;
+    bool ok = values.isEmpty() ? q.exec(sql) : q.prepare(sql);
+    if (ok && !values.isEmpty()) {
+        for (const QVariant &v : values)
+            q.addBindValue(v);
+        ok = q.exec();
+    }
+    if (!ok && error)
+        *error = ConnectionError::fromQueryFailure(what, q.lastError());
+    return ok;
+}
+
+bool Journal::exists()
+{
+    QSqlQuery q(m_connection.database());
+    return q.exec(QStringLiteral("SELECT 1 FROM %1 WHERE 1 = 0").arg(stepsTable()));
+}
+
+bool Journal::ensure(ConnectionError *error)
+{
+    const Engine e = m_connection.engine();
+    const QString what = QStringLiteral("creating Stagecraft's journal");
+    if (e == Engine::PostgreSQL && !exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS stagecraft"), {}, what, error))
+        return false;
+    const QString text = e == Engine::MySQL || e == Engine::MariaDB ? QStringLiteral("longtext") : QStringLiteral("text");
+    return exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (run_id varchar(40) NOT NULL PRIMARY KEY, table_name varchar(300) NOT NULL, "
+                               "column_name varchar(300) NOT NULL, state varchar(16) NOT NULL, plan %2 NOT NULL, "
+                               "started_at varchar(40) NOT NULL, updated_at varchar(40) NOT NULL)").arg(runsTable(), text),
+                {}, what, error)
+        && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (run_id varchar(40) NOT NULL, step integer NOT NULL, "
+                               "state varchar(16) NOT NULL, rows_done bigint NOT NULL DEFAULT 0, last_key %2, "
+                               "attempts integer NOT NULL DEFAULT 0, error %2, updated_at varchar(40) NOT NULL, "
+                               "PRIMARY KEY (run_id, step))").arg(stepsTable(), text),
+                {}, what, error);
+}
+
+bool Journal::startRun(const QString &runId, const Plan &plan, ConnectionError *error)
+{
+    const QString what = QStringLiteral("recording the run in the journal");
+    QSqlDatabase db = m_connection.database();
+    if (!db.transaction())
+        return false;
+    bool ok = exec(QStringLiteral("INSERT INTO %1 (run_id, table_name, column_name, state, plan, started_at, updated_at) "
+                                  "VALUES (?, ?, ?, 'running', ?, ?, ?)").arg(runsTable()),
+                   {runId, plan.table.schema + QLatin1Char('.') + plan.table.name, plan.spec.name,
+                    QString::fromUtf8(PlanFormat::toJson(plan)), now(), now()},
+                   what, error);
+    for (int i = 0; ok && i < plan.steps.size(); ++i)
+        ok = exec(QStringLiteral("INSERT INTO %1 (run_id, step, state, updated_at) VALUES (?, ?, 'pending', ?)").arg(stepsTable()),
+                  {runId, i, now()}, what, error);
+    if (ok)
+        return db.commit();
+    db.rollback();
+    return false;
+}
+
+bool Journal::setRunState(const QString &runId, const QString &state, ConnectionError *error)
+{
+    return exec(QStringLiteral("UPDATE %1 SET state = ?, updated_at = ? WHERE run_id = ?").arg(runsTable()), {state, now(), runId},
+                QStringLiteral("updating the journal"), error);
+}
+
+bool Journal::setStep(const QString &runId, int step, StepState state, const QString &message, ConnectionError *error)
+{
+    const QString attempts = state == StepState::Running ? QStringLiteral(", attempts = attempts + 1") : QString();
+    return exec(QStringLiteral("UPDATE %1 SET state = ?, error = ?, updated_at = ?%2 WHERE run_id = ? AND step = ?").arg(stepsTable(), attempts),
+                {stateName(state), message.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(message), now(), runId, step},
+                QStringLiteral("updating the journal"), error);
+}
+
+bool Journal::recordBatch(const QString &runId, int step, qint64 rowsDone, const QStringList &lastKey, ConnectionError *error)
+{
+    const QString key = QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(lastKey)).toJson(QJsonDocument::Compact));
+    return exec(QStringLiteral("UPDATE %1 SET rows_done = ?, last_key = ?, updated_at = ? WHERE run_id = ? AND step = ?").arg(stepsTable()),
+                {rowsDone, key, now(), runId, step}, QStringLiteral("recording the batch in the journal"), error);
+}
+
+bool Journal::unfinished(QList<RunRecord> *runs, ConnectionError *error)
+{
+    runs->clear();
+    QSqlQuery q(m_connection.database());
+    if (!exec(QStringLiteral("SELECT run_id, table_name, column_name, state, plan FROM %1 WHERE state <> 'done' "
+                             "ORDER BY started_at DESC").arg(runsTable()),
+              {}, QStringLiteral("reading the journal"), error, &q))
+        return false;
+    while (q.next()) {
+        RunRecord r;
+        r.runId = q.value(0).toString();
+        r.table = q.value(1).toString();
+        r.column = q.value(2).toString();
+        r.state = q.value(3).toString();
+        if (!PlanFormat::fromJson(q.value(4).toString().toUtf8(), &r.plan))
+            continue;
+        runs->append(r);
+    }
+    for (RunRecord &r : *runs) {
+        QSqlQuery s(m_connection.database());
+        if (!exec(QStringLiteral("SELECT step, state, rows_done, last_key, attempts, error FROM %1 WHERE run_id = ? ORDER BY step").arg(stepsTable()),
+                  {r.runId}, QStringLiteral("reading the journal"), error, &s))
+            return false;
+        while (s.next()) {
+            StepRecord step;
+            step.state = stateFrom(s.value(1).toString());
+            step.rowsDone = s.value(2).toLongLong();
+            for (const QJsonValue &v : QJsonDocument::fromJson(s.value(3).toString().toUtf8()).array())
+                step.lastKey << v.toString();
+            step.attempts = s.value(4).toInt();
+            step.error = s.value(5).toString();
+            r.steps.append(step);
+        }
+    }
+    return true;
+}
+
+QString Journal::activeRunOn(const TableRef &table, const QString &column, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    if (!exec(QStringLiteral("SELECT run_id FROM %1 WHERE state = 'running' AND table_name = ? AND column_name = ?").arg(runsTable()),
+              {table.schema + QLatin1Char('.') + table.name, column}, QStringLiteral("reading the journal"), error, &q))
+        return {};
+    return q.next() ? q.value(0).toString() : QString();
+}
+
+} // namespace Stagecraft

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "connection/connectionerror.h"
+#include "plan/plan.h"
+
+#include <QSqlDatabase>
+
+namespace Stagecraft {
+
+class DatabaseConnection;
+
+// The record of runs, kept in the target database itself so that it commits with the work it
+// describes: each backfill batch writes its last key in the same transaction as its UPDATE.
+// Where it lives: PostgreSQL schema "stagecraft" (tables runs and steps); MySQL, MariaDB and SQLite
+// the tables stagecraft_runs and stagecraft_steps next to the user's.
+//   runs:  run_id, table_name, column_name, state (running, done, failed, cancelled), plan (JSON), started_at, updated_at
+//   steps: run_id, step, state (pending, running, done, skipped, failed), rows_done, last_key (JSON array), attempts, error
+class Journal
+{
+public:
+    enum class StepState { Pending, Running, Done, Skipped, Failed };
+    struct StepRecord
+    {
+        StepState state = StepState::Pending;
+        qint64 rowsDone = 0;
+        QStringList lastKey;
+        int attempts = 0;
+        QString error;
+    };
+    struct RunRecord
+    {
+        QString runId;
+        QString table;
+        QString column;
+        QString state;
+        Plan plan;
+        QList<StepRecord> steps;
+    };
+
+    explicit Journal(DatabaseConnection &connection);
+
+    // Creates the journal tables if needed (the first change a run makes, after confirmation).
+    [[nodiscard]] bool ensure(ConnectionError *error);
+    // Whether the journal exists at all (resume looks before creating anything).
+    [[nodiscard]] bool exists();
+    [[nodiscard]] bool startRun(const QString &runId, const Plan &plan, ConnectionError *error);
+    [[nodiscard]] bool setRunState(const QString &runId, const QString &state, ConnectionError *error);
+    [[nodiscard]] bool setStep(const QString &runId, int step, StepState state, const QString &message, ConnectionError *error);
+    // Within the caller's open transaction: the batch's progress commits with the batch.
+    [[nodiscard]] bool recordBatch(const QString &runId, int step, qint64 rowsDone, const QStringList &lastKey, ConnectionError *error);
+    // The unfinished runs (running, failed, cancelled) on this database, newest first.
+    [[nodiscard]] bool unfinished(QList<RunRecord> *runs, ConnectionError *error);
+    // A run that is running on this table now, if any (a second runner must not start).
+    [[nodiscard]] QString activeRunOn(const TableRef &table, const QString &column, ConnectionError *error);
+
+    [[nodiscard]] QString runsTable() const;
+    [[nodiscard]] QString stepsTable() const;
+    [[nodiscard]] static QString stateName(StepState state);
+
+private:
+    [[nodiscard]] bool exec(const QString &sql, const QVariantList &values, const QString &what, ConnectionError *error,
+                            QSqlQuery *result = nullptr);
+
+    DatabaseConnection &m_connection;
+};
+
+} // namespace Stagecraft

@@ -1,0 +1,462 @@
+#include "runner.h"
+
+#include "catalog/catalogreader.h"
+#include "connection/databaseconnection.h"
+#include "journal.h"
+#include "sql/quoting.h"
+
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QUuid>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
+
+namespace Stagecraft {
+
+// A key value as it was journaled (text), bound with its type: SQLite compares an integer key with a
+// text value by type, not by number.
+static QVariant keyValue(const QString &text)
+{
+    bool isInteger = false;
+    const qlonglong number = text.toLongLong(&isInteger);
+    return isInteger ? QVariant(number) : QVariant(text);
+}
+
+Runner::Runner(ConnectionProfile profile, RunOptions options, QObject *parent)
+    : QObject(parent)
+    , m_profile(std::move(profile))
+    , m_options(options)
+{
+}
+
+Runner::~Runner()
+{
+    m_journal.reset();
+    m_connection.reset();
+}
+
+void Runner::pause()
+{
+    m_paused = true;
+}
+
+void Runner::resume()
+{
+    m_paused = false;
+}
+
+void Runner::cancel()
+{
+    m_cancelled = true;
+    m_paused = false;
+    // A statement may be running for minutes (a VALIDATE, an index build): ask the server to cancel
+    // it, from a connection of its own so the caller's thread never waits on the database.
+    const qint64 id = m_backendId;
+    if (id <= 0 || m_profile.engine == Engine::SQLite)
+        return;
+    const ConnectionProfile profile = m_profile;
+    static_cast<void>(QtConcurrent::run([profile, id] {
+        DatabaseConnection killer(profile);
+        ConnectionError error;
+        if (!killer.open(&error))
+            return;
+        QSqlQuery q(killer.database());
+        if (killer.engine() == Engine::PostgreSQL) {
+            q.prepare(QStringLiteral("SELECT pg_cancel_backend(?)"));
+            q.addBindValue(id);
+            static_cast<void>(q.exec());
+        } else {
+            static_cast<void>(q.exec(QStringLiteral("KILL QUERY %1").arg(id)));
+        }
+    }));
+}
+
+QStringList Runner::rollbackSql(const Plan &plan, const QList<int> &appliedSteps)
+{
+    QStringList sql;
+    for (auto it = appliedSteps.crbegin(); it != appliedSteps.crend(); ++it) {
+        if (plan.pointOfNoReturn >= 0 && *it >= plan.pointOfNoReturn)
+            continue;
+        sql << plan.steps.at(*it).rollbackSql;
+    }
+    return sql;
+}
+
+bool Runner::connect(QString *error)
+{
+    m_connection = std::make_unique<DatabaseConnection>(m_profile);
+    ConnectionError e;
+    if (!m_connection->open(&e)) {
+        *error = e.text();
+        return false;
+    }
+    // Every statement of this session waits for a lock at most this long, then fails and is retried.
+    QSqlQuery q(m_connection->database());
+    const int ms = m_options.lockTimeoutMs;
+    bool ok = true;
+    switch (m_connection->engine()) {
+    case Engine::PostgreSQL: ok = q.exec(QStringLiteral("SET lock_timeout = %1").arg(ms)); break;
+    case Engine::MySQL:
+    case Engine::MariaDB:
+        ok = q.exec(QStringLiteral("SET SESSION lock_wait_timeout = %1").arg(std::max(1, (ms + 999) / 1000)))
+            && q.exec(QStringLiteral("SET SESSION innodb_lock_wait_timeout = %1").arg(std::max(1, (ms + 999) / 1000)));
+        break;
+    case Engine::SQLite: ok = q.exec(QStringLiteral("PRAGMA busy_timeout = %1").arg(ms)); break;
+    }
+    if (!ok) {
+        *error = q.lastError().text();
+        return false;
+    }
+    m_backendId = backendId();
+    m_journal = std::make_unique<Journal>(*m_connection);
+    return true;
+}
+
+qint64 Runner::backendId()
+{
+    QSqlQuery q(m_connection->database());
+    const Engine e = m_connection->engine();
+    if (e == Engine::SQLite)
+        return 0;
+    if (q.exec(e == Engine::PostgreSQL ? QStringLiteral("SELECT pg_backend_pid()") : QStringLiteral("SELECT CONNECTION_ID()")) && q.next())
+        return q.value(0).toLongLong();
+    return 0;
+}
+
+bool Runner::isLockTimeout(const QString &code, const QString &text) const
+{
+    switch (m_connection->engine()) {
+    case Engine::PostgreSQL: return code == QLatin1String("55P03") || code == QLatin1String("40P01");
+    case Engine::MySQL:
+    case Engine::MariaDB: return code == QLatin1String("1205") || code == QLatin1String("1213");
+    case Engine::SQLite: return text.contains(QLatin1String("database is locked")) || code == QLatin1String("5");
+    }
+    return false;
+}
+
+bool Runner::waitWhilePaused()
+{
+    while (m_paused && !m_cancelled)
+        QThread::msleep(50);
+    return !m_cancelled;
+}
+
+void Runner::run(const Plan &plan)
+{
+    QString error;
+    m_cancelled = false;
+    m_applied.clear();
+    if (!connect(&error)) {
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Could not connect: ") + error);
+        return;
+    }
+    ConnectionError e;
+    if (!m_journal->ensure(&e)) {
+        Q_EMIT runFinished(RunOutcome::Failed, e.text());
+        return;
+    }
+    const QString active = m_journal->activeRunOn(plan.table, plan.spec.name, &e);
+    if (!active.isEmpty()) {
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Run %1 is already adding %2 to %3.%4; resume it or wait for it.")
+                                                   .arg(active, plan.spec.name, plan.table.schema, plan.table.name));
+        return;
+    }
+    m_runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    if (!m_journal->startRun(m_runId, plan, &e)) {
+        Q_EMIT runFinished(RunOutcome::Failed, e.text());
+        return;
+    }
+    Q_EMIT runStarted(m_runId, int(plan.steps.size()));
+    execute(plan, 0, {}, 0);
+}
+
+void Runner::resumeRun(const QString &runId)
+{
+    QString error;
+    m_cancelled = false;
+    m_applied.clear();
+    if (!connect(&error)) {
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Could not connect: ") + error);
+        return;
+    }
+    QList<Journal::RunRecord> runs;
+    ConnectionError e;
+    if (!m_journal->exists() || !m_journal->unfinished(&runs, &e)) {
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("There is no journal of Stagecraft runs in this database."));
+        return;
+    }
+    const auto found = std::find_if(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) { return r.runId == runId; });
+    if (found == runs.cend()) {
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("No unfinished run %1 in the journal.").arg(runId));
+        return;
+    }
+    m_runId = runId;
+    int first = 0;
+    while (first < found->steps.size()
+           && (found->steps.at(first).state == Journal::StepState::Done || found->steps.at(first).state == Journal::StepState::Skipped)) {
+        if (found->steps.at(first).state == Journal::StepState::Done)
+            m_applied << first;
+        ++first;
+    }
+    if (!m_journal->setRunState(runId, QStringLiteral("running"), &e)) {
+        Q_EMIT runFinished(RunOutcome::Failed, e.text());
+        return;
+    }
+    Q_EMIT runStarted(m_runId, int(found->plan.steps.size()));
+    const Journal::StepRecord resumeFrom = first < found->steps.size() ? found->steps.at(first) : Journal::StepRecord{};
+    execute(found->plan, first, resumeFrom.lastKey, resumeFrom.rowsDone);
+}
+
+void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeKey, qint64 resumeRows)
+{
+    ConnectionError e;
+    for (int i = firstStep; i < plan.steps.size(); ++i) {
+        if (!waitWhilePaused()) {
+            finish(plan, RunOutcome::Cancelled, QStringLiteral("Cancelled before step %1.").arg(i + 1), -1);
+            return;
+        }
+        QString error;
+        QElapsedTimer timer;
+        timer.start();
+        Q_EMIT stepStarted(i, plan.steps.at(i).title);
+        static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Running, {}, &e));
+        const StepResult result = runStep(plan, i, i == firstStep ? resumeKey : QStringList(), i == firstStep ? resumeRows : 0, &error);
+        switch (result) {
+        case StepResult::Done:
+            m_applied << i;
+            static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Done, {}, &e));
+            Q_EMIT stepFinished(i, timer.elapsed() / 1000.0);
+            break;
+        case StepResult::Skipped:
+            static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Skipped, error, &e));
+            Q_EMIT stepSkipped(i, error);
+            break;
+        case StepResult::Cancelled:
+            static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Pending, QStringLiteral("cancelled"), &e));
+            finish(plan, RunOutcome::Cancelled, QStringLiteral("Cancelled during step %1 (%2); its work so far is kept and a resume "
+                                                               "continues it.").arg(i + 1).arg(plan.steps.at(i).title), -1);
+            return;
+        case StepResult::Failed:
+            static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Failed, error, &e));
+            Q_EMIT stepFailed(i, error);
+            finish(plan, RunOutcome::Failed, QStringLiteral("Step %1 (%2) failed: %3").arg(i + 1).arg(plan.steps.at(i).title, error), i);
+            return;
+        }
+    }
+    finish(plan, RunOutcome::Done, QStringLiteral("All %1 steps done.").arg(plan.steps.size()), -1);
+}
+
+void Runner::finish(const Plan &plan, RunOutcome outcome, const QString &reason, int)
+{
+    ConnectionError e;
+    const QString state = outcome == RunOutcome::Done ? QStringLiteral("done")
+                          : outcome == RunOutcome::Cancelled ? QStringLiteral("cancelled") : QStringLiteral("failed");
+    if (m_journal)
+        static_cast<void>(m_journal->setRunState(m_runId, state, &e));
+    QString summary = reason;
+    if (outcome != RunOutcome::Done) {
+        QStringList applied;
+        for (int i : std::as_const(m_applied))
+            applied << QStringLiteral("%1 (%2)").arg(i + 1).arg(plan.steps.at(i).title);
+        summary += QStringLiteral("\nApplied steps: %1.").arg(applied.isEmpty() ? QStringLiteral("none") : applied.join(QLatin1String(", ")));
+        const QStringList rollback = rollbackSql(plan, m_applied);
+        if (!rollback.isEmpty())
+            summary += QStringLiteral("\nTo undo them: %1;").arg(rollback.join(QLatin1String("; ")));
+        summary += QStringLiteral("\nRun id %1: `stagecraft-cli resume` continues it.").arg(m_runId);
+    }
+    Q_EMIT runFinished(outcome, summary);
+}
+
+Runner::StepResult Runner::runStep(const Plan &plan, int index, const QStringList &resumeKey, qint64 resumeRows, QString *error)
+{
+    const PlanStep &step = plan.steps.at(index);
+    QSqlQuery q(m_connection->database());
+    if (!step.appliedSql.isEmpty() && q.exec(step.appliedSql) && q.next() && q.value(0).toBool()) {
+        *error = QStringLiteral("already in place");
+        return StepResult::Skipped;
+    }
+    if (!step.guardSql.isEmpty()) {
+        if (!q.exec(step.guardSql) || !q.next()) {
+            *error = q.lastError().text();
+            return StepResult::Failed;
+        }
+        if (q.value(0).toLongLong() > 0) {
+            *error = QStringLiteral("%1 %2: fix the data first").arg(q.value(0).toLongLong()).arg(step.guardMessage);
+            return StepResult::Failed;
+        }
+    }
+    if (!step.backfillExpression.isEmpty())
+        return runBackfill(plan, index, resumeKey, resumeRows, error);
+    // Pre-flight: who would make this DDL queue.
+    QList<BlockingSession> sessions;
+    ConnectionError e;
+    if (CatalogReader::create(*m_connection)->blockingSessions(plan.table, &sessions, &e) && !sessions.isEmpty())
+        Q_EMIT blockersFound(index, sessions);
+    return runStatements(step, index, error);
+}
+
+Runner::StepResult Runner::runStatements(const PlanStep &step, int index, QString *error)
+{
+    QSqlDatabase db = m_connection->database();
+    for (int attempt = 0;; ++attempt) {
+        if (m_cancelled)
+            return StepResult::Cancelled;
+        QSqlQuery q(db);
+        bool ok = !step.transactional || db.transaction();
+        QSqlError failure = db.lastError();
+        for (const QString &sql : step.sql) {
+            if (!ok)
+                break;
+            ok = q.exec(sql);
+            if (!ok)
+                failure = q.lastError();
+        }
+        if (ok && step.transactional) {
+            ok = db.commit();
+            if (!ok)
+                failure = db.lastError();
+        }
+        if (ok)
+            return StepResult::Done;
+        if (step.transactional)
+            db.rollback();
+        else if (m_connection->engine() == Engine::SQLite)
+            static_cast<void>(QSqlQuery(db).exec(QStringLiteral("ROLLBACK"))); // the rebuild's own transaction
+        if (m_cancelled)
+            return StepResult::Cancelled;
+        if (!isLockTimeout(failure.nativeErrorCode(), failure.text()) || attempt >= m_options.maxRetries) {
+            *error = failure.text();
+            return StepResult::Failed;
+        }
+        // Backoff with jitter, so retries from several runners do not line up.
+        const double wait = std::min(30.0, m_options.retryBaseMs / 1000.0 * std::pow(2.0, attempt))
+            * (0.5 + QRandomGenerator::global()->generateDouble());
+        Q_EMIT retrying(index, attempt + 1, failure.text().section(QLatin1Char('\n'), 0, 0), wait);
+        QElapsedTimer slept;
+        slept.start();
+        while (slept.elapsed() < wait * 1000 && !m_cancelled)
+            QThread::msleep(20);
+    }
+}
+
+Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList lastKey, qint64 rowsDone, QString *error)
+{
+    const PlanStep &step = plan.steps.at(index);
+    const Engine e = m_connection->engine();
+    QSqlDatabase db = m_connection->database();
+    const QString table = e == Engine::SQLite ? quoteIdentifier(e, plan.table.name) : quoteQualified(e, plan.table.schema, plan.table.name);
+    const QString column = quoteIdentifier(e, plan.spec.name);
+    QStringList keys;
+    for (const QString &k : step.keyColumns)
+        keys << (k == QLatin1String("rowid") ? k : quoteIdentifier(e, k));
+    const QString keyList = keys.join(QLatin1String(", "));
+    const QString key = keys.size() == 1 ? keys.first() : QLatin1Char('(') + keyList + QLatin1Char(')');
+    const QString marks = keys.size() == 1 ? QStringLiteral("?") : QLatin1Char('(') + QStringList(keys.size(), QStringLiteral("?")).join(QLatin1String(", ")) + QLatin1Char(')');
+
+    int batch = m_options.firstBatch;
+    QElapsedTimer total;
+    total.start();
+    const qint64 rowsAtStart = rowsDone;
+    for (;;) {
+        if (!waitWhilePaused())
+            return StepResult::Cancelled;
+        QElapsedTimer timer;
+        timer.start();
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return StepResult::Failed;
+        }
+        QSqlQuery q(db);
+        bool last = false;
+        int affected = 0;
+        QStringList upper;
+        bool ok = true;
+        if (keys.isEmpty()) {
+            // No key: the plan's own statement, bounded by LIMIT, until nothing is left.
+            QString sql = step.sql.value(0);
+            sql.replace(QLatin1String(":batch_size"), QString::number(batch));
+            ok = q.exec(sql);
+            affected = ok ? q.numRowsAffected() : 0;
+            last = ok && affected == 0;
+        } else {
+            // The batch's upper key: the batch-th key after the last one done.
+            ok = q.prepare(QStringLiteral("SELECT %1 FROM %2%3 ORDER BY %1 LIMIT 1 OFFSET %4")
+                               .arg(keyList, table, lastKey.isEmpty() ? QString() : QStringLiteral(" WHERE %1 > %2").arg(key, marks))
+                               .arg(batch - 1));
+            for (const QString &v : std::as_const(lastKey))
+                q.addBindValue(keyValue(v));
+            ok = ok && q.exec();
+            if (ok && q.next()) {
+                for (int k = 0; k < keys.size(); ++k)
+                    upper << q.value(k).toString();
+            } else {
+                last = true;
+            }
+            q.finish();
+            if (ok) {
+                QStringList conditions;
+                if (!lastKey.isEmpty())
+                    conditions << QStringLiteral("%1 > %2").arg(key, marks);
+                if (!last)
+                    conditions << QStringLiteral("%1 <= %2").arg(key, marks);
+                conditions << QStringLiteral("%1 IS NULL").arg(column);
+                ok = q.prepare(QStringLiteral("UPDATE %1 SET %2 = %3 WHERE %4").arg(table, column, step.backfillExpression,
+                                                                                    conditions.join(QLatin1String(" AND "))));
+                for (const QString &v : std::as_const(lastKey))
+                    q.addBindValue(keyValue(v));
+                for (const QString &v : std::as_const(upper))
+                    q.addBindValue(keyValue(v));
+                ok = ok && q.exec();
+                affected = ok ? q.numRowsAffected() : 0;
+            }
+        }
+        ConnectionError je;
+        const QSqlError failure = q.lastError();
+        // The batch's progress commits with the batch: after a crash, it is either done and recorded or neither.
+        if (ok)
+            ok = m_journal->recordBatch(m_runId, index, rowsDone + std::max(0, affected), last ? lastKey : upper, &je);
+        if (ok)
+            ok = db.commit();
+        if (!ok) {
+            db.rollback();
+            if (m_cancelled)
+                return StepResult::Cancelled;
+            if (isLockTimeout(failure.nativeErrorCode(), failure.text())) {
+                Q_EMIT retrying(index, 1, failure.text().section(QLatin1Char('\n'), 0, 0), m_options.retryBaseMs / 1000.0);
+                QThread::msleep(m_options.retryBaseMs);
+                batch = std::max(m_options.minBatch, batch / 2);
+                continue;
+            }
+            *error = failure.text().isEmpty() ? je.text() : failure.text();
+            return StepResult::Failed;
+        }
+        rowsDone += std::max(0, affected);
+        if (!last)
+            lastKey = upper;
+        // Steer the batch size toward the target batch time, at most halving or doubling at once.
+        const double elapsed = std::max<qint64>(1, timer.elapsed());
+        const double factor = std::clamp(m_options.batchTargetMs / elapsed, 0.5, 2.0);
+        batch = std::clamp(int(batch * factor), m_options.minBatch, m_options.maxBatch);
+        BackfillProgress p;
+        p.step = index;
+        p.rowsDone = rowsDone;
+        p.rowsTotal = plan.estimatedRows;
+        const double seconds = std::max(0.001, total.elapsed() / 1000.0);
+        p.rowsPerSecond = (rowsDone - rowsAtStart) / seconds;
+        p.etaSeconds = p.rowsTotal > rowsDone && p.rowsPerSecond > 0 ? (p.rowsTotal - rowsDone) / p.rowsPerSecond : 0;
+        p.batchSize = batch;
+        Q_EMIT backfillProgressed(p);
+        if (last)
+            return StepResult::Done;
+        if (m_cancelled)
+            return StepResult::Cancelled;
+        if (m_options.pauseBetweenBatchesMs > 0)
+            QThread::msleep(m_options.pauseBetweenBatchesMs);
+    }
+}
+
+} // namespace Stagecraft

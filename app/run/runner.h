@@ -1,0 +1,107 @@
+#pragma once
+
+#include "catalog/catalogtypes.h"
+#include "connection/connectionprofile.h"
+#include "plan/plan.h"
+
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+namespace Stagecraft {
+
+class DatabaseConnection;
+class Journal;
+
+struct RunOptions
+{
+    int lockTimeoutMs = 2000; // no DDL waits in the lock queue longer than this
+    int maxRetries = 8; // per step, after a lock timeout
+    int retryBaseMs = 500; // backoff: base * 2^attempt, with jitter, at most 30 s
+    int batchTargetMs = 200; // the backfill steers its batch size to this batch time
+    int minBatch = 100;
+    int maxBatch = 50000;
+    int firstBatch = 1000;
+    int pauseBetweenBatchesMs = 0; // throttle
+};
+
+struct BackfillProgress
+{
+    int step = 0;
+    qint64 rowsDone = 0;
+    qint64 rowsTotal = -1; // the plan's estimate
+    double rowsPerSecond = 0;
+    double etaSeconds = -1;
+    int batchSize = 0;
+};
+
+enum class RunOutcome { Done, Cancelled, Failed };
+
+// Runs a plan: each step after an "already applied?" check, a guard and a pre-flight for blocking
+// sessions, under a short lock timeout with retries; backfills in keyset batches whose progress
+// commits with them in the journal, so a run killed at any point resumes with no row skipped or
+// done twice. Lives on a worker thread (or runs in a command-line tool's own thread) with a
+// connection of its own; pause(), resume() and cancel() may be called from any thread and take
+// effect within one batch; a cancel also cancels the statement in flight on the server.
+class Runner : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Runner(ConnectionProfile profile, RunOptions options = {}, QObject *parent = nullptr);
+    ~Runner() override;
+
+    void pause();
+    void resume();
+    void cancel();
+    [[nodiscard]] bool isPaused() const { return m_paused; }
+
+    // What undoes the applied steps before the point of no return, last step first.
+    [[nodiscard]] static QStringList rollbackSql(const Plan &plan, const QList<int> &appliedSteps);
+
+public Q_SLOTS:
+    // A new run of the plan. Creates the journal if needed; refuses while another run is active on
+    // the same table and column.
+    void run(const Stagecraft::Plan &plan);
+    // Continues a journaled run from where it stopped.
+    void resumeRun(const QString &runId);
+
+Q_SIGNALS:
+    void runStarted(const QString &runId, int steps);
+    void stepStarted(int step, const QString &title);
+    void stepSkipped(int step, const QString &reason);
+    void stepFinished(int step, double seconds);
+    void stepFailed(int step, const QString &error);
+    void retrying(int step, int attempt, const QString &reason, double waitSeconds);
+    void blockersFound(int step, const QList<Stagecraft::BlockingSession> &sessions);
+    void backfillProgressed(const Stagecraft::BackfillProgress &progress);
+    void runFinished(Stagecraft::RunOutcome outcome, const QString &summary);
+
+private:
+    enum class StepResult { Done, Skipped, Cancelled, Failed };
+    void execute(const Plan &plan, int firstStep, const QStringList &resumeKey, qint64 resumeRows);
+    [[nodiscard]] StepResult runStep(const Plan &plan, int index, const QStringList &resumeKey, qint64 resumeRows, QString *error);
+    [[nodiscard]] StepResult runStatements(const PlanStep &step, int index, QString *error);
+    [[nodiscard]] StepResult runBackfill(const Plan &plan, int index, QStringList lastKey, qint64 rowsDone, QString *error);
+    [[nodiscard]] bool isLockTimeout(const QString &nativeCode, const QString &text) const;
+    [[nodiscard]] bool waitWhilePaused();
+    [[nodiscard]] bool connect(QString *error);
+    void finish(const Plan &plan, RunOutcome outcome, const QString &reason, int failedStep);
+    [[nodiscard]] qint64 backendId();
+
+    ConnectionProfile m_profile;
+    RunOptions m_options;
+    std::unique_ptr<DatabaseConnection> m_connection;
+    std::unique_ptr<Journal> m_journal;
+    QString m_runId;
+    QList<int> m_applied;
+    std::atomic<bool> m_paused{false};
+    std::atomic<bool> m_cancelled{false};
+    std::atomic<qint64> m_backendId{0}; // the server session running our statements, for a server-side cancel
+};
+
+} // namespace Stagecraft
+
+Q_DECLARE_METATYPE(Stagecraft::Plan)
+Q_DECLARE_METATYPE(Stagecraft::BackfillProgress)
+Q_DECLARE_METATYPE(Stagecraft::RunOutcome)
