@@ -289,6 +289,7 @@ Runner::StepResult Runner::runStep(const Plan &plan, int index, const QStringLis
             return StepResult::Failed;
         }
     }
+    q.finish(); // an open read cursor would keep SQLite from dropping or altering the table
     if (!step.backfillExpression.isEmpty())
         return runBackfill(plan, index, resumeKey, resumeRows, error);
     // Pre-flight: who would make this DDL queue.

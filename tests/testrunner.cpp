@@ -1,0 +1,274 @@
+// The runner on real servers: whole runs, a session holding a conflicting lock, cancel and resume.
+
+#include "catalog/catalogreader.h"
+#include "connection/databaseconnection.h"
+#include "plan/specvalidator.h"
+#include "run/journal.h"
+#include "run/runner.h"
+#include "sql/quoting.h"
+#include "testservers.h"
+
+#include <QElapsedTimer>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTest>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <atomic>
+
+using namespace Stagecraft;
+using namespace Stagecraft::Testing;
+
+class TestRunner : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void cleanupTestCase() { TestServers::stopAll(); }
+    void fullRun_data();
+    void fullRun();
+    void lockHolder();
+    void cancelAndResume();
+};
+
+namespace {
+
+const int Rows = 3000;
+
+bool makeTable(const ConnectionProfile &profile, const QString &name, QString *why)
+{
+    const Engine e = profile.engine;
+    const QString t = quoteIdentifier(e, name);
+    QString fill;
+    if (e == Engine::PostgreSQL)
+        fill = QStringLiteral("INSERT INTO %1 SELECT g, g * 7 FROM generate_series(1, %2) g");
+    else if (e == Engine::MariaDB)
+        fill = QStringLiteral("INSERT INTO %1 SELECT seq, seq * 7 FROM seq_1_to_%2");
+    else
+        fill = QStringLiteral("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < %2) INSERT INTO %1 SELECT i, i * 7 FROM g");
+    return TestServers::execute(profile, {QStringLiteral("CREATE TABLE %1 (id bigint PRIMARY KEY, total_cents int NOT NULL)").arg(t),
+                                          fill.arg(t).arg(Rows)},
+                                why);
+}
+
+bool planFor(DatabaseConnection &connection, const QString &table, const QString &column, Plan *plan, QString *why)
+{
+    const Engine e = connection.engine();
+    const QString schema = e == Engine::PostgreSQL ? QStringLiteral("public") : e == Engine::MariaDB ? connection.profile().database : QStringLiteral("main");
+    ColumnSpec spec;
+    QList<SpecProblem> problems;
+    PlannerInput input;
+    if (!ColumnSpec::fromJson(QStringLiteral(R"j({"table": "%1.%2", "column": %3})j").arg(schema, table, column).toUtf8(), &spec, &problems)
+        || !SpecValidator(connection).validate(spec, &input, &problems)) {
+        *why = problems.isEmpty() ? QStringLiteral("?") : problems.first().field + QLatin1String(": ") + problems.first().message;
+        return false;
+    }
+    *plan = Planner::plan(input);
+    return true;
+}
+
+qlonglong scalar(QSqlDatabase db, const QString &sql)
+{
+    QSqlQuery q(db);
+    return q.exec(sql) && q.next() ? q.value(0).toLongLong() : -1;
+}
+
+} // namespace
+
+void TestRunner::fullRun_data()
+{
+    QTest::addColumn<QString>("engine");
+    QTest::addColumn<QString>("column");
+    QTest::addColumn<QString>("check"); // must answer 0
+    QTest::newRow("postgresql/not-null-backfill")
+        << "postgresql" << R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0", "index": true})j"
+        << "SELECT count(*) FROM %1 WHERE total_eur IS NULL OR total_eur <> round(total_cents / 100.0, 2)";
+    QTest::newRow("postgresql/volatile-unique")
+        << "postgresql" << R"j({"name": "public_id", "type": "uuid", "nullable": false, "default": {"expression": "gen_random_uuid()"}, "unique": true})j"
+        << "SELECT count(*) - count(DISTINCT public_id) FROM %1";
+    QTest::newRow("mariadb/expression-not-null")
+        << "mariadb" << R"j({"name": "public_id", "type": "char(36)", "nullable": false, "default": {"expression": "uuid()"}, "unique": true})j"
+        << "SELECT count(*) - count(DISTINCT public_id) FROM %1";
+    QTest::newRow("mariadb/backfill")
+        << "mariadb" << R"j({"name": "total_eur", "type": "decimal(12,2)", "backfill": "total_cents / 100"})j"
+        << "SELECT count(*) FROM %1 WHERE total_eur IS NULL OR total_eur <> round(total_cents / 100, 2)";
+    QTest::newRow("sqlite/rebuild")
+        << "sqlite" << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0"})j"
+        << "SELECT count(*) FROM %1 WHERE total_eur <> total_cents / 100.0";
+    QTest::newRow("sqlite/expression-default")
+        << "sqlite" << R"j({"name": "seen", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}, "index": true})j"
+        << "SELECT count(*) FROM %1 WHERE seen IS NULL";
+}
+
+void TestRunner::fullRun()
+{
+    QFETCH(QString, engine);
+    QFETCH(QString, column);
+    QFETCH(QString, check);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(engine, profile);
+    const QString table = QStringLiteral("run_") + QString::fromLatin1(QTest::currentDataTag()).section(QLatin1Char('/'), 1).replace(QLatin1Char('-'), QLatin1Char('_'));
+    QString why;
+    QVERIFY2(makeTable(profile, table, &why), qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    Plan plan;
+    QVERIFY2(planFor(connection, table, column, &plan, &why), qPrintable(why));
+
+    for (int round = 0; round < 2; ++round) {
+        // The second round runs the same plan again: every step is found in place or has nothing to do.
+        Runner runner(profile);
+        RunOutcome outcome = RunOutcome::Failed;
+        QString summary;
+        int done = 0, skipped = 0;
+        qint64 backfilled = 0;
+        connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+        connect(&runner, &Runner::stepFinished, this, [&] { ++done; });
+        connect(&runner, &Runner::stepSkipped, this, [&] { ++skipped; });
+        connect(&runner, &Runner::backfillProgressed, this, [&](const BackfillProgress &p) { backfilled = p.rowsDone; });
+        runner.run(plan);
+        QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
+        QCOMPARE(done + skipped, plan.steps.size());
+        const bool hasBackfill = std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return !s.backfillExpression.isEmpty(); });
+        if (round == 0 && hasBackfill)
+            QCOMPARE(backfilled, Rows);
+        if (round == 1)
+            QCOMPARE(backfilled, 0);
+    }
+    QCOMPARE(scalar(connection.database(), check.arg(quoteIdentifier(connection.engine(), table))), 0);
+    Journal journal(connection);
+    QList<Journal::RunRecord> unfinished;
+    QVERIFY(journal.unfinished(&unfinished, &error));
+    QVERIFY(std::none_of(unfinished.cbegin(), unfinished.cend(), [&](const Journal::RunRecord &r) { return r.column == plan.spec.name && r.table.endsWith(table); }));
+}
+
+void TestRunner::lockHolder()
+{
+    // Another session keeps a transaction open on the table. Adding the column needs ACCESS
+    // EXCLUSIVE: each attempt waits at most the lock timeout, gives up, backs off and retries,
+    // so readers arriving meanwhile wait at most that long behind it; once the session commits,
+    // the step succeeds.
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(makeTable(profile, QStringLiteral("held"), &why), qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    Plan plan;
+    QVERIFY2(planFor(connection, QStringLiteral("held"), R"j({"name": "note", "type": "text"})j", &plan, &why), qPrintable(why));
+
+    std::atomic<bool> holding{false}, release{false};
+    auto holder = QtConcurrent::run([&] {
+        DatabaseConnection c(profile);
+        ConnectionError e;
+        if (!c.open(&e))
+            return;
+        QSqlQuery q(c.database());
+        q.exec(QStringLiteral("BEGIN"));
+        q.exec(QStringLiteral("SELECT count(*) FROM held"));
+        holding = true;
+        while (!release)
+            QThread::msleep(20);
+        q.exec(QStringLiteral("COMMIT"));
+    });
+    QTRY_VERIFY(holding);
+    // A reader keeps querying the table while the runner retries; its worst wait is measured.
+    std::atomic<bool> stopReading{false};
+    std::atomic<qint64> worstReadMs{0};
+    auto reader = QtConcurrent::run([&] {
+        DatabaseConnection c(profile);
+        ConnectionError e;
+        if (!c.open(&e))
+            return;
+        QSqlQuery q(c.database());
+        while (!stopReading) {
+            QElapsedTimer t;
+            t.start();
+            q.exec(QStringLiteral("SELECT count(*) FROM held"));
+            worstReadMs = std::max<qint64>(worstReadMs, t.elapsed());
+            QThread::msleep(10);
+        }
+    });
+
+    RunOptions options;
+    options.lockTimeoutMs = 300;
+    options.retryBaseMs = 100;
+    Runner runner(profile, options);
+    int retries = 0;
+    RunOutcome outcome = RunOutcome::Failed;
+    QString summary;
+    connect(&runner, &Runner::retrying, this, [&](int, int, const QString &reason, double) {
+        ++retries;
+        QVERIFY2(reason.contains(QLatin1String("lock timeout")), qPrintable(reason));
+        if (retries == 3)
+            release = true;
+    });
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    QList<BlockingSession> blockers;
+    connect(&runner, &Runner::blockersFound, this, [&](int, const QList<BlockingSession> &s) { blockers = s; });
+    runner.run(plan);
+    stopReading = true;
+    holder.waitForFinished();
+    reader.waitForFinished();
+    QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
+    QVERIFY(retries >= 3);
+    QVERIFY(!blockers.isEmpty()); // the pre-flight named the session holding the lock
+    QCOMPARE(blockers.first().locks, QStringList{QStringLiteral("AccessShareLock")});
+    qInfo("worst read while the ALTER retried: %lld ms (lock timeout 300 ms)", qint64(worstReadMs));
+    QVERIFY2(worstReadMs < 300 + 250, qPrintable(QString::number(worstReadMs)));
+}
+
+void TestRunner::cancelAndResume()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(makeTable(profile, QStringLiteral("cancelled"), &why), qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    Plan plan;
+    QVERIFY2(planFor(connection, QStringLiteral("cancelled"),
+                     R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j", &plan, &why),
+             qPrintable(why));
+    RunOptions slow;
+    slow.firstBatch = slow.minBatch = slow.maxBatch = 100;
+    slow.pauseBetweenBatchesMs = 30;
+    Runner runner(profile, slow);
+    QString runId, summary;
+    RunOutcome outcome = RunOutcome::Done;
+    qint64 rowsAtCancel = 0;
+    connect(&runner, &Runner::runStarted, this, [&](const QString &id) { runId = id; });
+    connect(&runner, &Runner::backfillProgressed, this, [&](const BackfillProgress &p) {
+        rowsAtCancel = p.rowsDone;
+        if (p.rowsDone >= 500)
+            runner.cancel(); // takes effect after this batch
+    });
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    runner.run(plan);
+    QCOMPARE(outcome, RunOutcome::Cancelled);
+    QVERIFY2(summary.contains(QLatin1String("Applied steps: 1 (Add column total_eur).")), qPrintable(summary));
+    QVERIFY2(summary.contains(QLatin1String("To undo them: ALTER TABLE \"public\".\"cancelled\" DROP COLUMN IF EXISTS \"total_eur\";")), qPrintable(summary));
+    QCOMPARE(rowsAtCancel, 500);
+    // The table is consistent: exactly the batches done are filled, the rest untouched.
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM cancelled WHERE total_eur IS NOT NULL")), 500);
+
+    Runner again(profile);
+    qint64 resumedRows = -1;
+    connect(&again, &Runner::backfillProgressed, this, [&](const BackfillProgress &p) { resumedRows = p.rowsDone; });
+    connect(&again, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    again.resumeRun(runId);
+    QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
+    QCOMPARE(resumedRows, Rows); // counted on from the journal: 500 before, 2500 now
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM cancelled WHERE total_eur IS NULL "
+                                                          "OR total_eur <> round(total_cents / 100.0, 2)")),
+             0);
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM pg_attribute WHERE attrelid = 'cancelled'::regclass "
+                                                          "AND attname = 'total_eur' AND attnotnull")),
+             1);
+}
+
+QTEST_GUILESS_MAIN(TestRunner)
+#include "testrunner.moc"
