@@ -2,6 +2,8 @@
 
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
+
+#include <QSqlError>
 #include "testservers.h"
 
 #include <QFile>
@@ -11,6 +13,8 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QThread>
+
+#include <csignal>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -30,6 +34,9 @@ private Q_SLOTS:
     void tablesOfServer();
     void plan();
     void planRejectsBadSpec();
+    void runNeedsConfirmation();
+    void runInterruptedThenResumed_data();
+    void runInterruptedThenResumed();
     void passwordPrompt_data();
     void passwordPrompt();
 
@@ -83,7 +90,8 @@ void TestCli::exitCodes()
         QVERIFY2(r.err.startsWith(stderrStart), qPrintable(r.err));
     if (arguments == QStringList{QStringLiteral("--help")})
         QVERIFY(r.out.contains(QLatin1String("Exit codes: 0 success, 1 failure, 2 bad input (for plan: an invalid spec, every "
-                                             "problem on\nstderr naming its field), 3 cannot connect.")));
+                                             "problem on\nstderr naming its field), 3 cannot connect, 4 a run cancelled or failed "
+                                             "with the table consistent.")));
 }
 
 void TestCli::tablesOfDemo()
@@ -222,6 +230,110 @@ void TestCli::planRejectsBadSpec()
     const Result missing = cli({QStringLiteral("plan"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"),
                                 QStringLiteral("/nonexistent.json")});
     QCOMPARE(missing.code, 2);
+}
+
+static bool prepareRunTable(const ConnectionProfile &profile, const QString &table, int rows, QString *why)
+{
+    return TestServers::execute(profile, {QStringLiteral("CREATE TABLE %1 (id bigint PRIMARY KEY, total_cents int NOT NULL)").arg(table),
+                                          QStringLiteral("INSERT INTO %1 SELECT g, g * 7 FROM generate_series(1, %2) g").arg(table).arg(rows),
+                                          QStringLiteral("ANALYZE %1").arg(table)},
+                                why);
+}
+
+static QString tableChecksum(const ConnectionProfile &profile, const QString &table)
+{
+    DatabaseConnection c(profile);
+    ConnectionError e;
+    if (!c.open(&e))
+        return e.text();
+    QSqlQuery q(c.database());
+    if (!q.exec(QStringLiteral("SELECT md5(string_agg(id || ':' || total_cents || ':' || coalesce(total_eur::text, 'NULL'), ',' ORDER BY id)) "
+                               "|| (SELECT attnotnull::text FROM pg_attribute WHERE attrelid = '%1'::regclass AND attname = 'total_eur') FROM %1")
+                    .arg(table))
+        || !q.next())
+        return q.lastError().text();
+    return q.value(0).toString();
+}
+
+void TestCli::runNeedsConfirmation()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(prepareRunTable(profile, QStringLiteral("unconfirmed"), 100, &why), qPrintable(why));
+    const QString spec = writeSpec(m_dir, QStringLiteral("unconfirmed.json"),
+                                   R"j({"table": "public.unconfirmed", "column": {"name": "total_eur", "type": "numeric(12,2)", "backfill": "total_cents / 100.0"}})j");
+    const QString before = tableChecksum(profile, QStringLiteral("unconfirmed"));
+    const Result r = cli({QStringLiteral("run"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.startsWith(QStringLiteral("stagecraft-cli: refusing to change PostgreSQL 17.")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QLatin1String("table public.unconfirmed: add column total_eur in ")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QLatin1String("without --yes")), qPrintable(r.err));
+    QCOMPARE(tableChecksum(profile, QStringLiteral("unconfirmed")), before); // not even the journal was created
+    QVERIFY(!TestServers::execute(profile, {QStringLiteral("SELECT 1 FROM stagecraft.runs WHERE false")}, &why)
+            || TestServers::execute(profile, {QStringLiteral("SELECT 1/0 FROM stagecraft.runs r JOIN stagecraft.steps s USING (run_id) "
+                                                             "WHERE r.table_name = 'public.unconfirmed'")}, &why));
+}
+
+void TestCli::runInterruptedThenResumed_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::addColumn<int>("expectedExit");
+    QTest::newRow("ctrl-c") << int(SIGINT) << 4;
+    QTest::newRow("kill -9") << int(SIGKILL) << -1;
+}
+
+void TestCli::runInterruptedThenResumed()
+{
+    // The runner is stopped in the middle of the backfill, then `resume` finishes the work. The table
+    // must equal the one a clean, uninterrupted run produced: no row skipped, none done twice.
+    QFETCH(int, signal);
+    QFETCH(int, expectedExit);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    const QString suffix = signal == SIGINT ? QStringLiteral("int") : QStringLiteral("kill");
+    const QString clean = QStringLiteral("clean_") + suffix, interrupted = QStringLiteral("interrupted_") + suffix;
+    QString why;
+    QVERIFY2(prepareRunTable(profile, clean, 3000, &why) && prepareRunTable(profile, interrupted, 3000, &why), qPrintable(why));
+    const QString column = QStringLiteral(R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j");
+    const QString url = profile.toUrl(true);
+    const QStringList slow = {QStringLiteral("--max-batch"), QStringLiteral("100"), QStringLiteral("--throttle"), QStringLiteral("20ms"),
+                              QStringLiteral("--progress"), QStringLiteral("json"), QStringLiteral("--yes")};
+
+    const Result reference = cli(QStringList{QStringLiteral("run"), QStringLiteral("-c"), url, QStringLiteral("--spec"),
+                                             writeSpec(m_dir, clean + QLatin1String(".json"),
+                                                       QStringLiteral(R"j({"table": "public.%1", "column": %2})j").arg(clean, column).toUtf8())}
+                                 + slow);
+    QVERIFY2(reference.code == 0, qPrintable(reference.err + reference.out));
+
+    QProcess process;
+    process.start(QStringLiteral(STAGECRAFT_CLI),
+                  QStringList{QStringLiteral("run"), QStringLiteral("-c"), url, QStringLiteral("--spec"),
+                              writeSpec(m_dir, interrupted + QLatin1String(".json"),
+                                        QStringLiteral(R"j({"table": "public.%1", "column": %2})j").arg(interrupted, column).toUtf8())}
+                      + slow);
+    QVERIFY(process.waitForStarted());
+    // Wait until a third of the rows are filled, then stop it.
+    QByteArray output;
+    QTRY_VERIFY_WITH_TIMEOUT((output += process.readAllStandardOutput()).contains("\"rows_done\":1000"), 30000);
+    ::kill(pid_t(process.processId()), signal);
+    QVERIFY(process.waitForFinished(30000));
+    output += process.readAllStandardOutput();
+    if (expectedExit >= 0) {
+        QCOMPARE(process.exitCode(), expectedExit);
+        QVERIFY2(output.contains("\"outcome\":\"cancelled\""), output.constData());
+    } else {
+        QCOMPARE(process.exitStatus(), QProcess::CrashExit);
+    }
+    QVERIFY(tableChecksum(profile, interrupted) != tableChecksum(profile, clean));
+
+    const Result resumed = cli({QStringLiteral("resume"), QStringLiteral("-c"), url, QStringLiteral("--yes"), QStringLiteral("--progress"),
+                                QStringLiteral("json")});
+    QVERIFY2(resumed.code == 0, qPrintable(resumed.err + resumed.out));
+    QVERIFY2(resumed.out.contains(QLatin1String("\"step\":1,\"title\":\"Add column total_eur\"")) == false
+                 || resumed.out.contains(QLatin1String("step_skipped")),
+             "the column is not added twice");
+    QCOMPARE(tableChecksum(profile, interrupted), tableChecksum(profile, clean));
 }
 
 void TestCli::passwordPrompt_data()

@@ -5,6 +5,12 @@
 #include "demo/demodatabase.h"
 #include "plan/planformat.h"
 #include "plan/specvalidator.h"
+#include "run/journal.h"
+#include "run/runner.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <csignal>
 
 #include <QFile>
 #include <QRegularExpression>
@@ -23,7 +29,7 @@ using namespace Stagecraft;
 
 namespace {
 
-enum ExitCode { Ok = 0, Failure = 1, BadInput = 2, CannotConnect = 3 };
+enum ExitCode { Ok = 0, Failure = 1, BadInput = 2, CannotConnect = 3, RunStopped = 4 };
 
 QTextStream &out()
 {
@@ -138,16 +144,12 @@ int parseVersion(Engine engine, const QString &text, bool *ok)
     return major * 10000 + minor * 100 + patch;
 }
 
-int plan(const QCommandLineParser &parser)
+// Reads the spec, connects, validates and plans; shared by plan and run. Returns an exit code.
+int makePlan(const QCommandLineParser &parser, std::unique_ptr<DatabaseConnection> *connection, Plan *result)
 {
     const QString specPath = parser.value(QStringLiteral("spec"));
-    const QString format = parser.value(QStringLiteral("format"));
     if (specPath.isEmpty()) {
-        err() << "stagecraft-cli: plan needs --spec FILE (the column, as JSON: see --help)\n";
-        return BadInput;
-    }
-    if (format != QLatin1String("json") && format != QLatin1String("sql") && format != QLatin1String("markdown")) {
-        err() << "stagecraft-cli: --format must be json, sql or markdown\n";
+        err() << "stagecraft-cli: needs --spec FILE (the column, as JSON: see --help)\n";
         return BadInput;
     }
     QFile file(specPath);
@@ -158,27 +160,40 @@ int plan(const QCommandLineParser &parser)
     QList<SpecProblem> problems;
     ColumnSpec spec;
     const bool parsed = ColumnSpec::fromJson(file.readAll(), &spec, &problems);
-    std::unique_ptr<DatabaseConnection> connection;
-    if (const int code = openConnection(connectionUrl(parser), parser.isSet(QStringLiteral("password-prompt")), &connection);
+    if (const int code = openConnection(connectionUrl(parser), parser.isSet(QStringLiteral("password-prompt")), connection);
         code != Ok)
         return code;
     PlannerInput input;
     if (parser.isSet(QStringLiteral("target-version"))) {
         bool ok = false;
-        input.targetVersion = parseVersion(connection->engine(), parser.value(QStringLiteral("target-version")), &ok);
+        input.targetVersion = parseVersion((*connection)->engine(), parser.value(QStringLiteral("target-version")), &ok);
         if (!ok)
             problems.append({QStringLiteral("target-version"), QStringLiteral("'%1' is not a version such as 17, 12.4 or 8.0.29")
                                                                    .arg(parser.value(QStringLiteral("target-version")))});
     }
     // Every problem at once: the server-side checks run on whatever parts of the spec could be read.
     if (parsed || !spec.table.name.isEmpty())
-        static_cast<void>(SpecValidator(*connection).validate(spec, &input, &problems));
+        static_cast<void>(SpecValidator(**connection).validate(spec, &input, &problems));
     if (!problems.isEmpty()) {
         for (const SpecProblem &p : std::as_const(problems))
             err() << "stagecraft-cli: " << p.field << ": " << p.message << "\n";
         return BadInput;
     }
-    const Plan result = Planner::plan(input);
+    *result = Planner::plan(input);
+    return Ok;
+}
+
+int plan(const QCommandLineParser &parser)
+{
+    const QString format = parser.value(QStringLiteral("format"));
+    if (format != QLatin1String("json") && format != QLatin1String("sql") && format != QLatin1String("markdown")) {
+        err() << "stagecraft-cli: --format must be json, sql or markdown\n";
+        return BadInput;
+    }
+    std::unique_ptr<DatabaseConnection> connection;
+    Plan result;
+    if (const int code = makePlan(parser, &connection, &result); code != Ok)
+        return code;
     if (format == QLatin1String("json"))
         out() << QString::fromUtf8(PlanFormat::toJson(result));
     else if (format == QLatin1String("sql"))
@@ -186,6 +201,192 @@ int plan(const QCommandLineParser &parser)
     else
         out() << PlanFormat::toMarkdown(result);
     return Ok;
+}
+
+Runner *activeRunner = nullptr;
+
+void onInterrupt(int)
+{
+    if (activeRunner)
+        activeRunner->stopAfterBatch();
+}
+
+// "2s", "500ms", "1.5s" or a bare number of milliseconds.
+int parseMilliseconds(const QString &text, bool *ok)
+{
+    static const QRegularExpression re(QStringLiteral("^(\\d+(?:\\.\\d+)?)\\s*(ms|s)?$"));
+    const auto m = re.match(text.trimmed());
+    *ok = m.hasMatch();
+    return *ok ? int(m.captured(1).toDouble() * (m.captured(2) == QLatin1String("s") ? 1000 : 1)) : 0;
+}
+
+// Nothing runs without an explicit confirmation naming the server, the database and the table.
+bool confirmed(const QCommandLineParser &parser, const DatabaseConnection &connection, const Plan &plan)
+{
+    const QString what = QStringLiteral("%1 at %2, table %3.%4: add column %5 in %6 steps; writes blocked about %7 s in all")
+                             .arg(connection.server().displayName(), connection.profile().displayName(), plan.table.schema,
+                                  plan.table.name, plan.spec.name)
+                             .arg(plan.steps.size())
+                             .arg(plan.secondsWritesBlocked(), 0, 'f', 2);
+    if (parser.isSet(QStringLiteral("yes"))) {
+        err() << "stagecraft-cli: running on " << what << "\n";
+        return true;
+    }
+    if (!isatty(STDIN_FILENO)) {
+        err() << "stagecraft-cli: refusing to change " << what << " without --yes\n";
+        return false;
+    }
+    err() << "About to change " << what << ".\nType the table name (" << plan.table.name << ") to go on: " << Qt::flush;
+    char buffer[512];
+    const QString answer = std::fgets(buffer, sizeof buffer, stdin) ? QString::fromLocal8Bit(buffer).trimmed() : QString();
+    if (answer != plan.table.name) {
+        err() << "stagecraft-cli: not confirmed; nothing was changed\n";
+        return false;
+    }
+    return true;
+}
+
+int execute(const QCommandLineParser &parser, DatabaseConnection &connection, const Plan &plan, const QString &resumeId)
+{
+    RunOptions options;
+    bool ok = true;
+    if (parser.isSet(QStringLiteral("lock-timeout")))
+        options.lockTimeoutMs = parseMilliseconds(parser.value(QStringLiteral("lock-timeout")), &ok);
+    if (ok && parser.isSet(QStringLiteral("batch-time")))
+        options.batchTargetMs = parseMilliseconds(parser.value(QStringLiteral("batch-time")), &ok);
+    if (ok && parser.isSet(QStringLiteral("throttle")))
+        options.pauseBetweenBatchesMs = parseMilliseconds(parser.value(QStringLiteral("throttle")), &ok);
+    if (ok && parser.isSet(QStringLiteral("max-batch"))) {
+        options.maxBatch = parser.value(QStringLiteral("max-batch")).toInt(&ok);
+        options.firstBatch = std::min(options.firstBatch, options.maxBatch);
+        options.minBatch = std::min(options.minBatch, options.maxBatch);
+    }
+    if (!ok || options.lockTimeoutMs <= 0 || options.batchTargetMs <= 0 || options.maxBatch <= 0) {
+        err() << "stagecraft-cli: --lock-timeout, --batch-time and --throttle take 200ms or 2s; --max-batch a positive number\n";
+        return BadInput;
+    }
+    const bool json = parser.value(QStringLiteral("progress")) == QLatin1String("json");
+    const bool bar = !json && isatty(STDOUT_FILENO);
+    auto event = [json](const QJsonObject &o, const QString &text) {
+        if (json)
+            out() << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) << "\n" << Qt::flush;
+        else
+            out() << text << "\n" << Qt::flush;
+    };
+    const QString source = plan.spec.name;
+    connection.close(); // the runner opens its own
+    Runner runner(connection.profile(), options);
+    activeRunner = &runner;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    RunOutcome outcome = RunOutcome::Failed;
+    QObject::connect(&runner, &Runner::runStarted, [&](const QString &id, int steps) {
+        event({{QStringLiteral("event"), QStringLiteral("run_started")}, {QStringLiteral("run_id"), id}, {QStringLiteral("steps"), steps}},
+              QStringLiteral("run %1: %2 steps").arg(id).arg(steps));
+    });
+    QObject::connect(&runner, &Runner::stepStarted, [&](int step, const QString &title) {
+        event({{QStringLiteral("event"), QStringLiteral("step_started")}, {QStringLiteral("step"), step + 1}, {QStringLiteral("title"), title}},
+              QStringLiteral("step %1: %2").arg(step + 1).arg(title));
+    });
+    QObject::connect(&runner, &Runner::stepSkipped, [&](int step, const QString &why) {
+        event({{QStringLiteral("event"), QStringLiteral("step_skipped")}, {QStringLiteral("step"), step + 1}, {QStringLiteral("reason"), why}},
+              QStringLiteral("step %1 skipped: %2").arg(step + 1).arg(why));
+    });
+    QObject::connect(&runner, &Runner::stepFinished, [&](int step, double seconds) {
+        if (bar)
+            out() << "\n";
+        event({{QStringLiteral("event"), QStringLiteral("step_finished")}, {QStringLiteral("step"), step + 1}, {QStringLiteral("seconds"), seconds}},
+              QStringLiteral("step %1 done in %2 s").arg(step + 1).arg(seconds, 0, 'f', 2));
+    });
+    QObject::connect(&runner, &Runner::stepFailed, [&](int step, const QString &error) {
+        event({{QStringLiteral("event"), QStringLiteral("step_failed")}, {QStringLiteral("step"), step + 1}, {QStringLiteral("error"), error}},
+              QStringLiteral("step %1 failed: %2").arg(step + 1).arg(error));
+    });
+    QObject::connect(&runner, &Runner::retrying, [&](int step, int attempt, const QString &reason, double wait) {
+        event({{QStringLiteral("event"), QStringLiteral("retry")}, {QStringLiteral("step"), step + 1}, {QStringLiteral("attempt"), attempt},
+               {QStringLiteral("reason"), reason}, {QStringLiteral("wait_seconds"), wait}},
+              QStringLiteral("step %1: %2; retry %3 in %4 s").arg(step + 1).arg(reason).arg(attempt).arg(wait, 0, 'f', 1));
+    });
+    QObject::connect(&runner, &Runner::blockersFound, [&](int step, const QList<BlockingSession> &sessions) {
+        for (const BlockingSession &s : sessions)
+            event({{QStringLiteral("event"), QStringLiteral("blocker")}, {QStringLiteral("step"), step + 1}, {QStringLiteral("pid"), s.pid},
+                   {QStringLiteral("state"), s.state}, {QStringLiteral("transaction_seconds"), s.transactionSeconds},
+                   {QStringLiteral("locks"), s.locks.join(QLatin1Char(','))}, {QStringLiteral("query"), s.query}},
+                  QStringLiteral("step %1: session %2 (%3, transaction open %4 s, holds %5) may delay it: %6")
+                      .arg(step + 1).arg(s.pid).arg(s.state).arg(s.transactionSeconds, 0, 'f', 1)
+                      .arg(s.locks.join(QLatin1String(", ")), s.query.left(80)));
+    });
+    QObject::connect(&runner, &Runner::backfillProgressed, [&](const BackfillProgress &p) {
+        const QString eta = p.etaSeconds >= 0 ? QStringLiteral("%1 s").arg(p.etaSeconds, 0, 'f', 0) : QStringLiteral("?");
+        if (bar) {
+            const int width = 30;
+            const int filled = p.rowsTotal > 0 ? int(width * std::min<double>(1.0, double(p.rowsDone) / p.rowsTotal)) : 0;
+            out() << "\r  [" << QString(filled, QLatin1Char('#')) << QString(width - filled, QLatin1Char('.')) << "] " << p.rowsDone
+                  << "/" << p.rowsTotal << " rows, " << qint64(p.rowsPerSecond) << " rows/s, ETA " << eta << ", batch " << p.batchSize
+                  << "   " << Qt::flush;
+            return;
+        }
+        event({{QStringLiteral("event"), QStringLiteral("progress")}, {QStringLiteral("step"), p.step + 1},
+               {QStringLiteral("rows_done"), double(p.rowsDone)}, {QStringLiteral("rows_total"), double(p.rowsTotal)},
+               {QStringLiteral("rows_per_second"), p.rowsPerSecond}, {QStringLiteral("eta_seconds"), p.etaSeconds},
+               {QStringLiteral("batch_size"), p.batchSize}},
+              QStringLiteral("step %1: %2/%3 rows, %4 rows/s, ETA %5").arg(p.step + 1).arg(p.rowsDone).arg(p.rowsTotal)
+                  .arg(qint64(p.rowsPerSecond)).arg(eta));
+    });
+    QObject::connect(&runner, &Runner::runFinished, [&](RunOutcome o, const QString &summary) {
+        outcome = o;
+        const QString name = o == RunOutcome::Done ? QStringLiteral("done") : o == RunOutcome::Cancelled ? QStringLiteral("cancelled")
+                                                                                                          : QStringLiteral("failed");
+        event({{QStringLiteral("event"), QStringLiteral("run_finished")}, {QStringLiteral("outcome"), name}, {QStringLiteral("summary"), summary}},
+              QStringLiteral("run %1: %2").arg(name, summary));
+    });
+    if (resumeId.isEmpty())
+        runner.run(plan);
+    else
+        runner.resumeRun(resumeId);
+    activeRunner = nullptr;
+    Q_UNUSED(source)
+    return outcome == RunOutcome::Done ? Ok : RunStopped;
+}
+
+int run(const QCommandLineParser &parser)
+{
+    std::unique_ptr<DatabaseConnection> connection;
+    Plan result;
+    if (const int code = makePlan(parser, &connection, &result); code != Ok)
+        return code;
+    if (!confirmed(parser, *connection, result))
+        return BadInput;
+    return execute(parser, *connection, result, QString());
+}
+
+int resume(const QCommandLineParser &parser)
+{
+    std::unique_ptr<DatabaseConnection> connection;
+    if (const int code = openConnection(connectionUrl(parser), parser.isSet(QStringLiteral("password-prompt")), &connection);
+        code != Ok)
+        return code;
+    Journal journal(*connection);
+    QList<Journal::RunRecord> runs;
+    ConnectionError error;
+    if (!journal.exists()) {
+        out() << "No Stagecraft run was ever started on this database: nothing to resume.\n";
+        return Ok;
+    }
+    if (!journal.unfinished(&runs, &error)) {
+        err() << "stagecraft-cli: " << error.text() << "\n";
+        return Failure;
+    }
+    const QString wanted = parser.value(QStringLiteral("run"));
+    const auto found = std::find_if(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) { return wanted.isEmpty() || r.runId == wanted; });
+    if (found == runs.cend()) {
+        out() << (wanted.isEmpty() ? QStringLiteral("No unfinished run: nothing to resume.\n")
+                                   : QStringLiteral("No unfinished run %1.\n").arg(wanted));
+        return wanted.isEmpty() ? Ok : BadInput;
+    }
+    if (!confirmed(parser, *connection, found->plan))
+        return BadInput;
+    return execute(parser, *connection, found->plan, found->runId);
 }
 
 int makeDemo(const QString &path)
@@ -227,6 +428,12 @@ int main(int argc, char *argv[])
         "           engine, server_version, target_version, table, steps[] (stage, title, sql[], transactional,\n"
         "           locks[], blocks_reads, blocks_writes, rewrites_table, scans_table, estimated_seconds,\n"
         "           lock_held_seconds, rollback_sql[], rule, why), point_of_no_return, totals, warnings, naive.\n"
+        "  run      plan the column, then run the plan: stagecraft-cli run -c URL --spec FILE --yes\n"
+        "           [--lock-timeout 2s] [--batch-time 200ms] [--throttle 0ms] [--max-batch N]\n"
+        "           [--progress text|json]. Without --yes it asks you, on a terminal, to type the table\n"
+        "           name. Ctrl-C stops after the current batch; `resume` continues. The journal lives in\n"
+        "           the database (PostgreSQL schema stagecraft; elsewhere tables stagecraft_runs/_steps).\n"
+        "  resume   continue the newest unfinished run (or --run ID): stagecraft-cli resume -c URL [--yes]\n"
         "  tables   list the tables of a database with their row counts and sizes\n"
         "  demo     generate the demo SQLite database (if needed) and print its URL\n\n"
         "Connection URLs: postgresql://user@host:5432/db?sslmode=require, mysql://user@host/db,\n"
@@ -234,10 +441,10 @@ int main(int argc, char *argv[])
         "verify-full&sslrootcert=FILE&sslcert=FILE&sslkey=FILE. The password comes from the URL, the\n"
         "STAGECRAFT_PASSWORD environment variable, or a prompt (-W, or on a terminal when the server asks).\n\n"
         "Exit codes: 0 success, 1 failure, 2 bad input (for plan: an invalid spec, every problem on\n"
-        "stderr naming its field), 3 cannot connect."));
+        "stderr naming its field), 3 cannot connect, 4 a run cancelled or failed with the table consistent."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("plan, tables or demo"));
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("plan, run, resume, tables or demo"));
     parser.addOption({{QStringLiteral("c"), QStringLiteral("connection")},
                       QStringLiteral("The database to connect to (default: $STAGECRAFT_CONNECTION)."),
                       QStringLiteral("URL")});
@@ -249,6 +456,14 @@ int main(int argc, char *argv[])
                       QStringLiteral("V")});
     parser.addOption({QStringLiteral("format"), QStringLiteral("plan: json (default), sql or markdown."), QStringLiteral("FORMAT"),
                       QStringLiteral("json")});
+    parser.addOption({QStringLiteral("yes"), QStringLiteral("run/resume: confirm changing the database without asking.")});
+    parser.addOption({QStringLiteral("lock-timeout"), QStringLiteral("run: longest wait for a lock per attempt (default 2s)."), QStringLiteral("TIME")});
+    parser.addOption({QStringLiteral("batch-time"), QStringLiteral("run: target time of one backfill batch (default 200ms)."), QStringLiteral("TIME")});
+    parser.addOption({QStringLiteral("throttle"), QStringLiteral("run: pause between backfill batches (default 0ms)."), QStringLiteral("TIME")});
+    parser.addOption({QStringLiteral("max-batch"), QStringLiteral("run: largest backfill batch in rows (default 50000)."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("progress"), QStringLiteral("run: text (default) or json, one object per event."), QStringLiteral("FORMAT"),
+                      QStringLiteral("text")});
+    parser.addOption({QStringLiteral("run"), QStringLiteral("resume: the run to continue (default: the newest unfinished)."), QStringLiteral("ID")});
     parser.addOption({QStringLiteral("path"), QStringLiteral("demo: where to write the demo database."),
                       QStringLiteral("FILE")});
     if (!parser.parse(QCoreApplication::arguments())) {
@@ -266,6 +481,10 @@ int main(int argc, char *argv[])
         return listTables(connectionUrl(parser), parser.isSet(QStringLiteral("password-prompt")));
     if (command == QLatin1String("plan"))
         return plan(parser);
+    if (command == QLatin1String("run"))
+        return run(parser);
+    if (command == QLatin1String("resume"))
+        return resume(parser);
     if (command == QLatin1String("demo"))
         return makeDemo(parser.value(QStringLiteral("path")));
     err() << "stagecraft-cli: " << (command.isEmpty() ? QStringLiteral("no command given")

@@ -54,6 +54,8 @@ public:
     void pause();
     void resume();
     void cancel();
+    // Only raises the cancel flag: safe in a signal handler (Ctrl-C); the run stops after the batch.
+    void stopAfterBatch() noexcept { m_cancelled = true; }
     [[nodiscard]] bool isPaused() const { return m_paused; }
 
     // What undoes the applied steps before the point of no return, last step first.
