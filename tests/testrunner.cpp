@@ -29,6 +29,7 @@ private Q_SLOTS:
     void fullRun();
     void lockHolder();
     void cancelAndResume();
+    void concurrentWriter();
 };
 
 namespace {
@@ -268,6 +269,63 @@ void TestRunner::cancelAndResume()
     QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM pg_attribute WHERE attrelid = 'cancelled'::regclass "
                                                           "AND attname = 'total_eur' AND attnotnull")),
              1);
+}
+
+void TestRunner::concurrentWriter()
+{
+    // An application keeps inserting and updating rows while the column is added with a volatile
+    // default, backfilled and made NOT NULL: no write fails, every row ends with a value.
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(makeTable(profile, QStringLiteral("busy"), &why), qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    Plan plan;
+    QVERIFY2(planFor(connection, QStringLiteral("busy"),
+                     R"j({"name": "public_id", "type": "uuid", "nullable": false, "default": {"expression": "gen_random_uuid()"}, "unique": true})j",
+                     &plan, &why),
+             qPrintable(why));
+    std::atomic<bool> stop{false};
+    std::atomic<int> inserted{0}, updated{0}, failures{0};
+    QString lastFailure;
+    auto writer = QtConcurrent::run([&] {
+        DatabaseConnection c(profile);
+        ConnectionError e;
+        if (!c.open(&e)) {
+            ++failures;
+            return;
+        }
+        QSqlQuery q(c.database());
+        for (int i = 0; !stop; ++i) {
+            if (q.exec(QStringLiteral("INSERT INTO busy (id, total_cents) VALUES (%1, 1)").arg(100000 + i)))
+                ++inserted;
+            else
+                ++failures, lastFailure = q.lastError().text();
+            if (q.exec(QStringLiteral("UPDATE busy SET total_cents = total_cents + 1 WHERE id = %1").arg(1 + i % Rows)))
+                ++updated;
+            else
+                ++failures, lastFailure = q.lastError().text();
+        }
+    });
+    RunOptions options;
+    options.maxBatch = 200;
+    options.pauseBetweenBatchesMs = 5;
+    Runner runner(profile, options);
+    RunOutcome outcome = RunOutcome::Failed;
+    QString summary;
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    runner.run(plan);
+    stop = true;
+    writer.waitForFinished();
+    QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
+    qInfo("writer during the run: %d inserts, %d updates, %d failures", int(inserted), int(updated), int(failures));
+    QVERIFY2(failures == 0, qPrintable(lastFailure));
+    QVERIFY(inserted > 0 && updated > 0);
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM busy")), Rows + qlonglong(inserted));
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM busy WHERE public_id IS NULL")), 0);
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) - count(DISTINCT public_id) FROM busy")), 0);
 }
 
 QTEST_GUILESS_MAIN(TestRunner)

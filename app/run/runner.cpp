@@ -297,7 +297,16 @@ Runner::StepResult Runner::runStep(const Plan &plan, int index, const QStringLis
     ConnectionError e;
     if (CatalogReader::create(*m_connection)->blockingSessions(plan.table, &sessions, &e) && !sessions.isEmpty())
         Q_EMIT blockersFound(index, sessions);
-    return runStatements(step, index, error);
+    const StepResult result = runStatements(step, index, error);
+    // Verify the effect, not just the absence of an error: a validated constraint, a valid index.
+    if (result == StepResult::Done && !step.appliedSql.isEmpty()) {
+        QSqlQuery check(m_connection->database());
+        if (!check.exec(step.appliedSql) || !check.next() || !check.value(0).toBool()) {
+            *error = QStringLiteral("the step ran, but its effect is not in place (checked with: %1)").arg(step.appliedSql);
+            return StepResult::Failed;
+        }
+    }
+    return result;
 }
 
 Runner::StepResult Runner::runStatements(const PlanStep &step, int index, QString *error)
