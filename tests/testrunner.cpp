@@ -9,6 +9,7 @@
 #include "testservers.h"
 
 #include <QElapsedTimer>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
@@ -16,6 +17,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
+#include <optional>
 
 using namespace Stagecraft;
 using namespace Stagecraft::Testing;
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void lockHolder();
     void cancelAndResume();
     void concurrentWriter();
+    void serverRestartedMidRun();
 };
 
 namespace {
@@ -326,6 +329,70 @@ void TestRunner::concurrentWriter()
     QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM busy")), Rows + qlonglong(inserted));
     QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM busy WHERE public_id IS NULL")), 0);
     QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) - count(DISTINCT public_id) FROM busy")), 0);
+}
+
+void TestRunner::serverRestartedMidRun()
+{
+    // A server of its own, restarted while the runner (on its own thread, as in the GUI) is in the
+    // middle of the backfill: the run fails cleanly, and a resume after the restart completes it.
+    qRegisterMetaType<Plan>();
+    qRegisterMetaType<BackfillProgress>();
+    qRegisterMetaType<RunOutcome>();
+    PostgresTestServer server;
+    QString why;
+    if (!server.start(&why)) {
+        if (TestServers::serversRequired())
+            QFAIL(qPrintable(why));
+        QSKIP(qPrintable(why));
+    }
+    const ConnectionProfile profile = server.profile();
+    QVERIFY2(makeTable(profile, QStringLiteral("restarted"), &why), qPrintable(why));
+    Plan plan;
+    {
+        DatabaseConnection connection(profile);
+        ConnectionError error;
+        QVERIFY(connection.open(&error));
+        QVERIFY2(planFor(connection, QStringLiteral("restarted"),
+                         R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j",
+                         &plan, &why),
+                 qPrintable(why));
+    }
+    RunOptions slow;
+    slow.firstBatch = slow.minBatch = slow.maxBatch = 100;
+    slow.pauseBetweenBatchesMs = 20;
+    QThread thread;
+    auto *runner = new Runner(profile, slow);
+    runner->moveToThread(&thread);
+    connect(&thread, &QThread::finished, runner, &QObject::deleteLater);
+    thread.start();
+    const auto stopThread = qScopeGuard([&thread] {
+        thread.quit();
+        thread.wait();
+    });
+    QString runId, summary;
+    qint64 rows = 0;
+    std::optional<RunOutcome> outcome;
+    connect(runner, &Runner::runStarted, this, [&](const QString &id) { runId = id; });
+    connect(runner, &Runner::backfillProgressed, this, [&](const BackfillProgress &p) { rows = p.rowsDone; });
+    connect(runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    QMetaObject::invokeMethod(runner, "run", Qt::QueuedConnection, Q_ARG(Stagecraft::Plan, plan));
+    QTRY_VERIFY_WITH_TIMEOUT(rows >= 500, 30000);
+    QVERIFY2(server.restart(&why), qPrintable(why));
+    QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 30000);
+    QCOMPARE(*outcome, RunOutcome::Failed);
+    QVERIFY2(summary.contains(QLatin1String("Applied steps: 1 (Add column total_eur).")), qPrintable(summary));
+
+    Runner again(profile);
+    RunOutcome finalOutcome = RunOutcome::Failed;
+    connect(&again, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { finalOutcome = o; summary = s; });
+    again.resumeRun(runId);
+    QVERIFY2(finalOutcome == RunOutcome::Done, qPrintable(summary));
+    DatabaseConnection check(profile);
+    ConnectionError error;
+    QVERIFY(check.open(&error));
+    QCOMPARE(scalar(check.database(), QStringLiteral("SELECT count(*) FROM restarted WHERE total_eur IS NULL "
+                                                     "OR total_eur <> round(total_cents / 100.0, 2)")),
+             0);
 }
 
 QTEST_GUILESS_MAIN(TestRunner)

@@ -65,25 +65,13 @@ bool PostgresTestServer::start(QString *error)
         }
         hba.write("local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n");
     }
+    m_bin = bin;
+    m_data = data;
+    m_sockets = sockets;
     // A port found free may be taken before the server binds it: then start again on another.
     for (int attempt = 1;; ++attempt) {
-        const int port = freeLoopbackPort();
-        if (!m_server.start(bin + QLatin1String("/postgres"),
-                            {QStringLiteral("-D"), data, QStringLiteral("-p"), QString::number(port),
-                             QStringLiteral("-k"), sockets, QStringLiteral("-h"), QStringLiteral("127.0.0.1"),
-                             QStringLiteral("-c"), QStringLiteral("fsync=off"), QStringLiteral("-c"),
-                             QStringLiteral("full_page_writes=off"), QStringLiteral("-c"),
-                             QStringLiteral("synchronous_commit=off"), QStringLiteral("-c"),
-                             QStringLiteral("max_connections=60"), QStringLiteral("-c"),
-                             QStringLiteral("shared_buffers=64MB")},
-                            error))
+        if (!launch(freeLoopbackPort(), error))
             return false;
-        m_profile = {};
-        m_profile.engine = Engine::PostgreSQL;
-        m_profile.host = QStringLiteral("127.0.0.1");
-        m_profile.port = port;
-        m_profile.database = QStringLiteral("postgres");
-        m_profile.user = QStringLiteral("postgres");
         ConnectionProfile probe = m_profile;
         if (m_requireTls)
             probe.host = sockets; // TCP is refused by design: ask through the Unix socket
@@ -94,6 +82,33 @@ bool PostgresTestServer::start(QString *error)
         if (!retry || attempt == 5)
             return false;
     }
+}
+
+bool PostgresTestServer::launch(int port, QString *error)
+{
+    if (!m_server.start(m_bin + QLatin1String("/postgres"),
+                        {QStringLiteral("-D"), m_data, QStringLiteral("-p"), QString::number(port), QStringLiteral("-k"), m_sockets,
+                         QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-c"), QStringLiteral("fsync=off"),
+                         QStringLiteral("-c"), QStringLiteral("full_page_writes=off"), QStringLiteral("-c"),
+                         QStringLiteral("synchronous_commit=off"), QStringLiteral("-c"), QStringLiteral("max_connections=60"),
+                         QStringLiteral("-c"), QStringLiteral("shared_buffers=64MB")},
+                        error))
+        return false;
+    m_profile = {};
+    m_profile.engine = Engine::PostgreSQL;
+    m_profile.host = QStringLiteral("127.0.0.1");
+    m_profile.port = port;
+    m_profile.database = QStringLiteral("postgres");
+    m_profile.user = QStringLiteral("postgres");
+    return true;
+}
+
+bool PostgresTestServer::restart(QString *error)
+{
+    const int port = m_profile.port;
+    stop();
+    bool retry = false;
+    return launch(port, error) && waitUntilReady(m_profile, m_data, 60000, error, &retry);
 }
 
 void PostgresTestServer::stop()

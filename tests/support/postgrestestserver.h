@@ -17,9 +17,15 @@ public:
     void setRequireTls(bool require) { m_requireTls = require; }
     // Where initdb and postgres are; empty when PostgreSQL is not installed.
     [[nodiscard]] static QString binDirectory();
+    // Stops the server (fast shutdown: sessions are cut) and starts it again on the same data and port.
+    [[nodiscard]] bool restart(QString *error);
 
 private:
+    [[nodiscard]] bool launch(int port, QString *error);
     bool m_requireTls = false;
+    QString m_bin;
+    QString m_data;
+    QString m_sockets;
 };
 
 } // namespace Stagecraft::Testing
