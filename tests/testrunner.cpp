@@ -26,6 +26,12 @@ class TestRunner : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase()
+    {
+        qRegisterMetaType<Plan>();
+        qRegisterMetaType<BackfillProgress>();
+        qRegisterMetaType<RunOutcome>();
+    }
     void cleanupTestCase() { TestServers::stopAll(); }
     void fullRun_data();
     void fullRun();
@@ -33,6 +39,9 @@ private Q_SLOTS:
     void cancelAndResume();
     void concurrentWriter();
     void serverRestartedMidRun();
+    void blockerPolicy_data();
+    void blockerPolicy();
+    void cancelLongStatement();
 };
 
 namespace {
@@ -335,9 +344,6 @@ void TestRunner::serverRestartedMidRun()
 {
     // A server of its own, restarted while the runner (on its own thread, as in the GUI) is in the
     // middle of the backfill: the run fails cleanly, and a resume after the restart completes it.
-    qRegisterMetaType<Plan>();
-    qRegisterMetaType<BackfillProgress>();
-    qRegisterMetaType<RunOutcome>();
     PostgresTestServer server;
     QString why;
     if (!server.start(&why)) {
@@ -393,6 +399,106 @@ void TestRunner::serverRestartedMidRun()
     QCOMPARE(scalar(check.database(), QStringLiteral("SELECT count(*) FROM restarted WHERE total_eur IS NULL "
                                                      "OR total_eur <> round(total_cents / 100.0, 2)")),
              0);
+}
+
+void TestRunner::blockerPolicy_data()
+{
+    QTest::addColumn<int>("policy");
+    QTest::addColumn<int>("outcome");
+    QTest::newRow("stop") << int(BlockerPolicy::Stop) << int(RunOutcome::Failed);
+    QTest::newRow("wait") << int(BlockerPolicy::Wait) << int(RunOutcome::Done);
+}
+
+void TestRunner::blockerPolicy()
+{
+    // A session sits idle in a transaction on the table. "stop" refuses to start the step at all;
+    // "wait" holds back until the session commits, then runs the step.
+    QFETCH(int, policy);
+    QFETCH(int, outcome);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    const QString table = QStringLiteral("blocked_") + QString::fromLatin1(QTest::currentDataTag());
+    QString why;
+    QVERIFY2(makeTable(profile, table, &why), qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    Plan plan;
+    QVERIFY2(planFor(connection, table, R"j({"name": "note", "type": "text"})j", &plan, &why), qPrintable(why));
+    std::atomic<bool> holding{false}, release{false};
+    auto holder = QtConcurrent::run([&] {
+        DatabaseConnection c(profile);
+        ConnectionError e;
+        if (!c.open(&e))
+            return;
+        QSqlQuery q(c.database());
+        q.exec(QStringLiteral("BEGIN"));
+        q.exec(QStringLiteral("SELECT count(*) FROM %1").arg(table));
+        holding = true;
+        while (!release)
+            QThread::msleep(20);
+        q.exec(QStringLiteral("COMMIT"));
+    });
+    QTRY_VERIFY(holding);
+    RunOptions options;
+    options.onBlockers = BlockerPolicy(policy);
+    Runner runner(profile, options);
+    int reports = 0;
+    RunOutcome result = RunOutcome::Cancelled;
+    QString summary;
+    connect(&runner, &Runner::blockersFound, this, [&] {
+        if (++reports == 2)
+            release = true; // "wait" sees the session twice, then it goes away
+    });
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { result = o; summary = s; });
+    runner.run(plan);
+    release = true;
+    holder.waitForFinished();
+    QVERIFY2(int(result) == outcome, qPrintable(summary));
+    const bool added = scalar(connection.database(), QStringLiteral("SELECT count(*) FROM pg_attribute WHERE attrelid = '%1'::regclass "
+                                                                    "AND attname = 'note'").arg(table)) == 1;
+    QCOMPARE(added, result == RunOutcome::Done);
+    if (result == RunOutcome::Failed)
+        QVERIFY2(summary.contains(QLatin1String("and the run was set to stop then")), qPrintable(summary));
+}
+
+void TestRunner::cancelLongStatement()
+{
+    // A step whose statement runs for a minute: cancel() asks the server to cancel it from another
+    // connection, and the run stops within a second, the step rolled back.
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    Plan plan;
+    plan.engine = Engine::PostgreSQL;
+    plan.table = {QStringLiteral("public"), QStringLiteral("long_statement")};
+    plan.spec.name = QStringLiteral("x");
+    PlanStep slow;
+    slow.title = QStringLiteral("A minute of work");
+    slow.sql = {QStringLiteral("SELECT pg_sleep(60)")};
+    plan.steps = {slow};
+    QThread thread;
+    auto *runner = new Runner(profile);
+    runner->moveToThread(&thread);
+    connect(&thread, &QThread::finished, runner, &QObject::deleteLater);
+    thread.start();
+    const auto stopThread = qScopeGuard([&thread] {
+        thread.quit();
+        thread.wait();
+    });
+    std::optional<RunOutcome> outcome;
+    bool started = false;
+    connect(runner, &Runner::stepStarted, this, [&] { started = true; });
+    connect(runner, &Runner::runFinished, this, [&](RunOutcome o) { outcome = o; });
+    QMetaObject::invokeMethod(runner, "run", Qt::QueuedConnection, Q_ARG(Stagecraft::Plan, plan));
+    QTRY_VERIFY(started);
+    QThread::msleep(300);
+    QElapsedTimer timer;
+    timer.start();
+    runner->cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 10000);
+    QCOMPARE(*outcome, RunOutcome::Cancelled);
+    qInfo("cancelled a running statement in %lld ms", timer.elapsed());
+    QVERIFY(timer.elapsed() < 2000);
 }
 
 QTEST_GUILESS_MAIN(TestRunner)

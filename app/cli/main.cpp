@@ -261,8 +261,16 @@ int execute(const QCommandLineParser &parser, DatabaseConnection &connection, co
         options.firstBatch = std::min(options.firstBatch, options.maxBatch);
         options.minBatch = std::min(options.minBatch, options.maxBatch);
     }
+    const QString policy = parser.value(QStringLiteral("on-blockers"));
+    if (policy == QLatin1String("wait"))
+        options.onBlockers = BlockerPolicy::Wait;
+    else if (policy == QLatin1String("stop"))
+        options.onBlockers = BlockerPolicy::Stop;
+    else if (policy != QLatin1String("proceed"))
+        ok = false;
     if (!ok || options.lockTimeoutMs <= 0 || options.batchTargetMs <= 0 || options.maxBatch <= 0) {
-        err() << "stagecraft-cli: --lock-timeout, --batch-time and --throttle take 200ms or 2s; --max-batch a positive number\n";
+        err() << "stagecraft-cli: --lock-timeout, --batch-time and --throttle take 200ms or 2s; --max-batch a positive number; "
+                 "--on-blockers proceed, wait or stop\n";
         return BadInput;
     }
     const bool json = parser.value(QStringLiteral("progress")) == QLatin1String("json");
@@ -430,7 +438,7 @@ int main(int argc, char *argv[])
         "           lock_held_seconds, rollback_sql[], rule, why), point_of_no_return, totals, warnings, naive.\n"
         "  run      plan the column, then run the plan: stagecraft-cli run -c URL --spec FILE --yes\n"
         "           [--lock-timeout 2s] [--batch-time 200ms] [--throttle 0ms] [--max-batch N]\n"
-        "           [--progress text|json]. Without --yes it asks you, on a terminal, to type the table\n"
+        "           [--on-blockers proceed|wait|stop] [--progress text|json]. Without --yes it asks you, on a terminal, to type the table\n"
         "           name. Ctrl-C stops after the current batch; `resume` continues. The journal lives in\n"
         "           the database (PostgreSQL schema stagecraft; elsewhere tables stagecraft_runs/_steps).\n"
         "  resume   continue the newest unfinished run (or --run ID): stagecraft-cli resume -c URL [--yes]\n"
@@ -463,6 +471,10 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("max-batch"), QStringLiteral("run: largest backfill batch in rows (default 50000)."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("progress"), QStringLiteral("run: text (default) or json, one object per event."), QStringLiteral("FORMAT"),
                       QStringLiteral("text")});
+    parser.addOption({QStringLiteral("on-blockers"),
+                      QStringLiteral("run: when sessions would block a step: proceed (default; the lock timeout protects "
+                                     "traffic), wait for them (up to 5 minutes) or stop."),
+                      QStringLiteral("WHAT"), QStringLiteral("proceed")});
     parser.addOption({QStringLiteral("run"), QStringLiteral("resume: the run to continue (default: the newest unfinished)."), QStringLiteral("ID")});
     parser.addOption({QStringLiteral("path"), QStringLiteral("demo: where to write the demo database."),
                       QStringLiteral("FILE")});

@@ -292,11 +292,33 @@ Runner::StepResult Runner::runStep(const Plan &plan, int index, const QStringLis
     q.finish(); // an open read cursor would keep SQLite from dropping or altering the table
     if (!step.backfillExpression.isEmpty())
         return runBackfill(plan, index, resumeKey, resumeRows, error);
-    // Pre-flight: who would make this DDL queue.
+    // Pre-flight: who would make this DDL queue; then proceed, wait for them, or stop, as chosen.
+    auto reader = CatalogReader::create(*m_connection);
     QList<BlockingSession> sessions;
     ConnectionError e;
-    if (CatalogReader::create(*m_connection)->blockingSessions(plan.table, &sessions, &e) && !sessions.isEmpty())
+    QElapsedTimer waited;
+    waited.start();
+    while (reader->blockingSessions(plan.table, &sessions, &e) && !sessions.isEmpty()) {
         Q_EMIT blockersFound(index, sessions);
+        if (m_options.onBlockers == BlockerPolicy::Proceed)
+            break;
+        QStringList pids;
+        for (const BlockingSession &s : std::as_const(sessions))
+            pids << QString::number(s.pid);
+        if (m_options.onBlockers == BlockerPolicy::Stop) {
+            *error = QStringLiteral("sessions %1 hold or wait for locks on the table, and the run was set to stop then")
+                         .arg(pids.join(QLatin1String(", ")));
+            return StepResult::Failed;
+        }
+        if (waited.elapsed() > m_options.blockerWaitSeconds * 1000) {
+            *error = QStringLiteral("sessions %1 still block the table after %2 s").arg(pids.join(QLatin1String(", "))).arg(m_options.blockerWaitSeconds);
+            return StepResult::Failed;
+        }
+        for (int i = 0; i < 50 && !m_cancelled; ++i)
+            QThread::msleep(20);
+        if (m_cancelled)
+            return StepResult::Cancelled;
+    }
     const StepResult result = runStatements(step, index, error);
     // Verify the effect, not just the absence of an error: a validated constraint, a valid index.
     if (result == StepResult::Done && !step.appliedSql.isEmpty()) {

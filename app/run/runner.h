@@ -14,8 +14,13 @@ namespace Stagecraft {
 class DatabaseConnection;
 class Journal;
 
+// What to do when the pre-flight finds sessions that would make a step wait.
+enum class BlockerPolicy { Proceed, Wait, Stop };
+
 struct RunOptions
 {
+    BlockerPolicy onBlockers = BlockerPolicy::Proceed; // proceed: the lock timeout and retries protect traffic
+    int blockerWaitSeconds = 300; // with Wait: give up after this long
     int lockTimeoutMs = 2000; // no DDL waits in the lock queue longer than this
     int maxRetries = 8; // per step, after a lock timeout
     int retryBaseMs = 500; // backoff: base * 2^attempt, with jitter, at most 30 s
