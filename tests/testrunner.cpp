@@ -42,6 +42,7 @@ private Q_SLOTS:
     void blockerPolicy_data();
     void blockerPolicy();
     void cancelLongStatement();
+    void invalidIndexIsRebuilt();
 };
 
 namespace {
@@ -59,7 +60,9 @@ bool makeTable(const ConnectionProfile &profile, const QString &name, QString *w
         fill = QStringLiteral("INSERT INTO %1 SELECT seq, seq * 7 FROM seq_1_to_%2");
     else
         fill = QStringLiteral("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < %2) INSERT INTO %1 SELECT i, i * 7 FROM g");
-    return TestServers::execute(profile, {QStringLiteral("CREATE TABLE %1 (id bigint PRIMARY KEY, total_cents int NOT NULL)").arg(t),
+    const QString coupons = e == Engine::SQLite ? QStringLiteral("CREATE TABLE IF NOT EXISTS coupons (id INTEGER PRIMARY KEY)")
+                                                : QStringLiteral("CREATE TABLE IF NOT EXISTS coupons (id bigint PRIMARY KEY)");
+    return TestServers::execute(profile, {coupons, QStringLiteral("CREATE TABLE %1 (id bigint PRIMARY KEY, total_cents int NOT NULL)").arg(t),
                                           fill.arg(t).arg(Rows)},
                                 why);
 }
@@ -105,6 +108,30 @@ void TestRunner::fullRun_data()
     QTest::newRow("mariadb/backfill")
         << "mariadb" << R"j({"name": "total_eur", "type": "decimal(12,2)", "backfill": "total_cents / 100"})j"
         << "SELECT count(*) FROM %1 WHERE total_eur IS NULL OR total_eur <> round(total_cents / 100, 2)";
+    QTest::newRow("postgresql/nullable") << "postgresql" << R"j({"name": "note", "type": "text"})j"
+                                         << "SELECT count(*) FROM %1 WHERE note IS NOT NULL";
+    QTest::newRow("postgresql/literal-not-null")
+        << "postgresql" << R"j({"name": "status", "type": "varchar(20)", "nullable": false, "default": {"literal": "new"}})j"
+        << "SELECT count(*) FROM %1 WHERE status <> 'new'";
+    QTest::newRow("postgresql/stable-default") << "postgresql" << R"j({"name": "seen", "type": "timestamptz", "default": {"expression": "now()"}})j"
+                                               << "SELECT count(*) FROM %1 WHERE seen IS NULL";
+    QTest::newRow("postgresql/check-index-comment")
+        << "postgresql" << R"j({"name": "priority", "type": "smallint", "default": {"literal": "0"}, "check": "priority BETWEEN 0 AND 9", "index": true, "comment": "0 = normal"})j"
+        << "SELECT count(*) FROM %1 WHERE priority <> 0";
+    QTest::newRow("postgresql/foreign-key")
+        << "postgresql" << R"j({"name": "coupon_id", "type": "bigint", "references": {"table": "coupons", "column": "id", "on_delete": "set null"}})j"
+        << "SELECT count(*) FROM %1 WHERE coupon_id IS NOT NULL";
+    QTest::newRow("mariadb/literal-after")
+        << "mariadb" << R"j({"name": "status", "type": "varchar(20)", "nullable": false, "default": {"literal": "new"}, "after": "id"})j"
+        << "SELECT count(*) FROM %1 WHERE status <> 'new'";
+    QTest::newRow("mariadb/check-index-comment")
+        << "mariadb" << R"j({"name": "priority", "type": "smallint", "default": {"literal": "0"}, "check": "priority BETWEEN 0 AND 9", "index": true, "comment": "0 = normal"})j"
+        << "SELECT count(*) FROM %1 WHERE priority <> 0";
+    QTest::newRow("mariadb/foreign-key")
+        << "mariadb" << R"j({"name": "coupon_id", "type": "bigint", "references": {"table": "coupons", "column": "id", "on_delete": "set null"}})j"
+        << "SELECT count(*) FROM %1 WHERE coupon_id IS NOT NULL";
+    QTest::newRow("sqlite/unique") << "sqlite" << R"j({"name": "code", "type": "TEXT", "unique": true})j"
+                                   << "SELECT count(*) FROM %1 WHERE code IS NOT NULL";
     QTest::newRow("sqlite/rebuild")
         << "sqlite" << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0"})j"
         << "SELECT count(*) FROM %1 WHERE total_eur <> total_cents / 100.0";
@@ -499,6 +526,45 @@ void TestRunner::cancelLongStatement()
     QCOMPARE(*outcome, RunOutcome::Cancelled);
     qInfo("cancelled a running statement in %lld ms", timer.elapsed());
     QVERIFY(timer.elapsed() < 2000);
+}
+
+void TestRunner::invalidIndexIsRebuilt()
+{
+    // An earlier attempt left an INVALID index under the name the plan uses (a CREATE UNIQUE INDEX
+    // CONCURRENTLY that failed on duplicates). The run must not take it for done: it drops it and
+    // builds a valid one.
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(makeTable(profile, QStringLiteral("leftover"), &why), qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    QSqlQuery q(connection.database());
+    Plan plan;
+    QVERIFY2(planFor(connection, QStringLiteral("leftover"), R"j({"name": "code", "type": "integer", "backfill": "id", "unique": true})j", &plan, &why),
+             qPrintable(why));
+    // As an interrupted earlier attempt would leave it: the column added, its unique index INVALID.
+    QVERIFY(q.exec(QStringLiteral("ALTER TABLE leftover ADD COLUMN code integer")));
+    QVERIFY(q.exec(QStringLiteral("UPDATE leftover SET code = 7 WHERE id <= 2")));
+    QVERIFY(!q.exec(QStringLiteral("CREATE UNIQUE INDEX CONCURRENTLY leftover_code_key ON leftover (code)")));
+    QVERIFY(q.exec(QStringLiteral("UPDATE leftover SET code = NULL")));
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM pg_index WHERE indexrelid = 'leftover_code_key'::regclass "
+                                                          "AND NOT indisvalid")),
+             1);
+    Runner runner(profile);
+    RunOutcome outcome = RunOutcome::Failed;
+    QString summary;
+    QStringList skipped;
+    connect(&runner, &Runner::stepSkipped, this, [&](int step) { skipped << plan.steps.at(step).rule; });
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    runner.run(plan);
+    QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
+    QCOMPARE(skipped, QStringList{QStringLiteral("pg.add-column")}); // the column was there; the invalid index was not taken for done
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM pg_index WHERE indexrelid = 'leftover_code_key'::regclass "
+                                                          "AND indisvalid AND indisunique")),
+             1);
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM leftover WHERE code IS DISTINCT FROM id")), 0);
 }
 
 QTEST_GUILESS_MAIN(TestRunner)
