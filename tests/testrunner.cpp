@@ -83,6 +83,40 @@ bool planFor(DatabaseConnection &connection, const QString &table, const QString
     return true;
 }
 
+// Another session holding a transaction open on a table (its AccessShareLock), from a thread of its
+// own, until release(): an application that forgot to commit.
+class HeldTransaction
+{
+public:
+    HeldTransaction(const ConnectionProfile &profile, const QString &table)
+    {
+        m_done = QtConcurrent::run([this, profile, table] {
+            DatabaseConnection c(profile);
+            ConnectionError e;
+            if (!c.open(&e))
+                return;
+            QSqlQuery q(c.database());
+            q.exec(QStringLiteral("BEGIN"));
+            q.exec(QStringLiteral("SELECT count(*) FROM %1").arg(table));
+            m_holding = true;
+            while (!m_release)
+                QThread::msleep(20);
+            q.exec(QStringLiteral("COMMIT"));
+        });
+    }
+    ~HeldTransaction()
+    {
+        release();
+        m_done.waitForFinished();
+    }
+    [[nodiscard]] bool holding() const { return m_holding; }
+    void release() { m_release = true; }
+
+private:
+    std::atomic<bool> m_holding{false}, m_release{false};
+    QFuture<void> m_done;
+};
+
 qlonglong scalar(QSqlDatabase db, const QString &sql)
 {
     QSqlQuery q(db);
@@ -199,21 +233,8 @@ void TestRunner::lockHolder()
     Plan plan;
     QVERIFY2(planFor(connection, QStringLiteral("held"), R"j({"name": "note", "type": "text"})j", &plan, &why), qPrintable(why));
 
-    std::atomic<bool> holding{false}, release{false};
-    auto holder = QtConcurrent::run([&] {
-        DatabaseConnection c(profile);
-        ConnectionError e;
-        if (!c.open(&e))
-            return;
-        QSqlQuery q(c.database());
-        q.exec(QStringLiteral("BEGIN"));
-        q.exec(QStringLiteral("SELECT count(*) FROM held"));
-        holding = true;
-        while (!release)
-            QThread::msleep(20);
-        q.exec(QStringLiteral("COMMIT"));
-    });
-    QTRY_VERIFY(holding);
+    HeldTransaction holder(profile, QStringLiteral("held"));
+    QTRY_VERIFY(holder.holding());
     // A reader keeps querying the table while the runner retries; its worst wait is measured.
     std::atomic<bool> stopReading{false};
     std::atomic<qint64> worstReadMs{0};
@@ -243,14 +264,13 @@ void TestRunner::lockHolder()
         ++retries;
         QVERIFY2(reason.contains(QLatin1String("lock timeout")), qPrintable(reason));
         if (retries == 3)
-            release = true;
+            holder.release();
     });
     connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
     QList<BlockingSession> blockers;
     connect(&runner, &Runner::blockersFound, this, [&](int, const QList<BlockingSession> &s) { blockers = s; });
     runner.run(plan);
     stopReading = true;
-    holder.waitForFinished();
     reader.waitForFinished();
     QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
     QVERIFY(retries >= 3);
@@ -452,21 +472,8 @@ void TestRunner::blockerPolicy()
     QVERIFY(connection.open(&error));
     Plan plan;
     QVERIFY2(planFor(connection, table, R"j({"name": "note", "type": "text"})j", &plan, &why), qPrintable(why));
-    std::atomic<bool> holding{false}, release{false};
-    auto holder = QtConcurrent::run([&] {
-        DatabaseConnection c(profile);
-        ConnectionError e;
-        if (!c.open(&e))
-            return;
-        QSqlQuery q(c.database());
-        q.exec(QStringLiteral("BEGIN"));
-        q.exec(QStringLiteral("SELECT count(*) FROM %1").arg(table));
-        holding = true;
-        while (!release)
-            QThread::msleep(20);
-        q.exec(QStringLiteral("COMMIT"));
-    });
-    QTRY_VERIFY(holding);
+    HeldTransaction holder(profile, table);
+    QTRY_VERIFY(holder.holding());
     RunOptions options;
     options.onBlockers = BlockerPolicy(policy);
     Runner runner(profile, options);
@@ -475,12 +482,11 @@ void TestRunner::blockerPolicy()
     QString summary;
     connect(&runner, &Runner::blockersFound, this, [&] {
         if (++reports == 2)
-            release = true; // "wait" sees the session twice, then it goes away
+            holder.release(); // "wait" sees the session twice, then it goes away
     });
     connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { result = o; summary = s; });
     runner.run(plan);
-    release = true;
-    holder.waitForFinished();
+    holder.release();
     QVERIFY2(int(result) == outcome, qPrintable(summary));
     const bool added = scalar(connection.database(), QStringLiteral("SELECT count(*) FROM pg_attribute WHERE attrelid = '%1'::regclass "
                                                                     "AND attname = 'note'").arg(table)) == 1;

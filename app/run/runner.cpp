@@ -145,15 +145,21 @@ bool Runner::waitWhilePaused()
     return !m_cancelled;
 }
 
-void Runner::run(const Plan &plan)
+bool Runner::begin()
 {
     QString error;
     m_cancelled = false;
     m_applied.clear();
-    if (!connect(&error)) {
-        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Could not connect: ") + error);
+    if (connect(&error))
+        return true;
+    Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Could not connect: ") + error);
+    return false;
+}
+
+void Runner::run(const Plan &plan)
+{
+    if (!begin())
         return;
-    }
     ConnectionError e;
     if (!m_journal->ensure(&e)) {
         Q_EMIT runFinished(RunOutcome::Failed, e.text());
@@ -176,13 +182,8 @@ void Runner::run(const Plan &plan)
 
 void Runner::resumeRun(const QString &runId)
 {
-    QString error;
-    m_cancelled = false;
-    m_applied.clear();
-    if (!connect(&error)) {
-        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Could not connect: ") + error);
+    if (!begin())
         return;
-    }
     QList<Journal::RunRecord> runs;
     ConnectionError e;
     if (!m_journal->exists() || !m_journal->unfinished(&runs, &e)) {

@@ -93,6 +93,8 @@ private:
     [[nodiscard]] bool isLockTimeout(const QString &nativeCode, const QString &text) const;
     [[nodiscard]] bool waitWhilePaused();
     [[nodiscard]] bool connect(QString *error);
+    // Resets the run state and connects; on failure reports runFinished(Failed).
+    [[nodiscard]] bool begin();
     void finish(const Plan &plan, RunOutcome outcome, const QString &reason, int failedStep);
     [[nodiscard]] qint64 backendId();
 
