@@ -1,13 +1,18 @@
 #include "mainwindow.h"
 
 #include "catalog/catalogworker.h"
+#include "plan/planworker.h"
+#include "planview.h"
 #include "columnsmodel.h"
 #include "demo/demodatabase.h"
 #include "schemamodel.h"
 #include "sqlpreview.h"
 
 #include <QApplication>
+#include <QFile>
+#include <QFileDialog>
 #include <QFutureWatcher>
+#include <QTabWidget>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
@@ -89,10 +94,15 @@ MainWindow::MainWindow(QWidget *parent)
     splitter->setStretchFactor(1, 3);
     splitter->setSizes({460, 820});
 
+    m_planView = new PlanView(this);
+    m_planView->setObjectName(QStringLiteral("planView"));
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(splitter, tr("Schema"));
+    m_tabs->addTab(m_planView, tr("Plan"));
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->addWidget(m_banner);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
     m_statusLabel = new QLabel(tr("Not connected"), this);
@@ -114,6 +124,32 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::onTableSelected);
     m_catalogThread.setObjectName(QStringLiteral("catalog"));
     m_catalogThread.start();
+
+    qRegisterMetaType<ColumnSpec>();
+    qRegisterMetaType<Plan>();
+    qRegisterMetaType<QList<SpecProblem>>();
+    m_planWorker = new PlanWorker;
+    m_planWorker->moveToThread(&m_planThread);
+    connect(&m_planThread, &QThread::finished, m_planWorker, &QObject::deleteLater);
+    connect(m_planWorker, &PlanWorker::planned, this, [this](const Plan &plan) {
+        clearBusy();
+        m_planView->setPlan(plan, m_server.versionNumber);
+        m_tabs->setCurrentWidget(m_planView);
+        m_statusLabel->setText(tr("Planned %1 steps; writes blocked about %2 s in all")
+                                   .arg(plan.steps.size())
+                                   .arg(plan.secondsWritesBlocked(), 0, 'f', 2));
+        Q_EMIT planShown();
+    });
+    connect(m_planWorker, &PlanWorker::rejected, this, [this](const QList<SpecProblem> &problems) {
+        clearBusy();
+        m_planView->showProblems(problems);
+        m_tabs->setCurrentWidget(m_planView);
+        Q_EMIT planShown();
+    });
+    connect(m_planWorker, &PlanWorker::failed, this, &MainWindow::onFailed);
+    connect(m_planView, &PlanView::targetVersionChosen, this, [this](int version) { planColumn(m_spec, version); });
+    m_planThread.setObjectName(QStringLiteral("planner"));
+    m_planThread.start();
 }
 
 MainWindow::~MainWindow()
@@ -122,6 +158,8 @@ MainWindow::~MainWindow()
     QMetaObject::invokeMethod(m_worker, &CatalogWorker::disconnect, Qt::QueuedConnection);
     m_catalogThread.quit();
     m_catalogThread.wait();
+    m_planThread.quit();
+    m_planThread.wait();
 }
 
 void MainWindow::buildMenus()
@@ -136,6 +174,8 @@ void MainWindow::buildMenus()
             openConnection(m_profile);
     });
     refresh->setShortcut(QKeySequence::Refresh);
+    QAction *plan = file->addAction(tr("&Plan Column from Spec File…"), this, &MainWindow::promptForSpecFile);
+    plan->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
@@ -318,6 +358,45 @@ void MainWindow::promptForUrl()
     dialog->setTextValue(m_profile.engine == Engine::SQLite ? QString() : m_profile.toUrl());
     dialog->resize(620, dialog->sizeHint().height());
     connect(dialog, &QInputDialog::textValueSelected, this, &MainWindow::openUrl);
+    dialog->open();
+}
+
+void MainWindow::planColumn(const ColumnSpec &spec, int targetVersion)
+{
+    if (m_profile.database.isEmpty()) {
+        showError(tr("No database is open"), tr("Open a database first, then plan a column on one of its tables."));
+        return;
+    }
+    m_spec = spec;
+    showBusy(tr("Checking and planning column %1…").arg(spec.name));
+    QMetaObject::invokeMethod(m_planWorker, "plan", Qt::QueuedConnection, Q_ARG(Stagecraft::ConnectionProfile, m_profile),
+                              Q_ARG(Stagecraft::ColumnSpec, spec), Q_ARG(int, targetVersion));
+}
+
+void MainWindow::planSpecFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        showError(tr("Cannot read the spec"), tr("%1: %2").arg(path, file.errorString()));
+        return;
+    }
+    ColumnSpec spec;
+    QList<SpecProblem> problems;
+    if (!ColumnSpec::fromJson(file.readAll(), &spec, &problems) && spec.table.name.isEmpty()) {
+        m_planView->showProblems(problems);
+        m_tabs->setCurrentWidget(m_planView);
+        Q_EMIT planShown();
+        return;
+    }
+    planColumn(spec);
+}
+
+void MainWindow::promptForSpecFile()
+{
+    auto *dialog = new QFileDialog(this, tr("Plan a Column"), QString(), tr("Column specs (*.json)"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::planSpecFile);
     dialog->open();
 }
 

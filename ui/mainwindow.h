@@ -4,6 +4,8 @@
 #include "connection/connectionerror.h"
 #include "connection/connectionprofile.h"
 #include "connection/databaseconnection.h"
+#include "plan/columnspec.h"
+#include "plan/plan.h"
 
 #include <QMainWindow>
 #include <QThread>
@@ -11,12 +13,15 @@
 class QLabel;
 class QProgressBar;
 class QTableView;
+class QTabWidget;
 class QTreeView;
 
 namespace Stagecraft {
 
 class CatalogWorker;
 class ColumnsModel;
+class PlanView;
+class PlanWorker;
 class SchemaModel;
 class SqlPreview;
 
@@ -34,6 +39,12 @@ public:
     void openConnection(const ConnectionProfile &profile);
     // Opens a connection given as a URL; a bad URL is reported like a failed connection.
     void openUrl(const QString &url);
+    // Plans a column on the open connection and shows the plan review (validation and planning
+    // run on a worker thread). targetVersion 0: the connected server's.
+    void planColumn(const ColumnSpec &spec, int targetVersion = 0);
+    // Reads a spec file (the JSON of `stagecraft-cli plan --spec`) and plans it.
+    void planSpecFile(const QString &path);
+    [[nodiscard]] PlanView *planView() const { return m_planView; }
 
     [[nodiscard]] SchemaModel *schemaModel() const { return m_schemaModel; }
     [[nodiscard]] ColumnsModel *columnsModel() const { return m_columnsModel; }
@@ -44,6 +55,8 @@ Q_SIGNALS:
     // The window has shown what it was asked to open: the tables and the first table's details,
     // or an error. Screenshots and tests wait for it.
     void ready();
+    // A plan (or the spec's problems) is on screen.
+    void planShown();
 
 private:
     void buildMenus();
@@ -57,9 +70,15 @@ private:
     void onTableSelected();
     [[nodiscard]] QString connectedText() const;
     void promptForUrl();
+    void promptForSpecFile();
     void showAbout();
 
     QThread m_catalogThread;
+    QThread m_planThread;
+    PlanWorker *m_planWorker = nullptr; // lives on m_planThread
+    PlanView *m_planView = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    ColumnSpec m_spec; // the column last planned, for re-planning on another version
     CatalogWorker *m_worker = nullptr; // lives on m_catalogThread
     ConnectionProfile m_profile;
     ServerInfo m_server;

@@ -48,6 +48,11 @@ int main(int argc, char *argv[])
                                                        "and quit (for documentation)."),
                                         QStringLiteral("FILE"));
     parser.addOption(screenshot);
+    const QCommandLineOption planSpec(QStringLiteral("plan-spec"),
+                                      QStringLiteral("Once the database is open, plan the column in FILE (JSON, as for "
+                                                     "stagecraft-cli plan --spec) and show the plan review."),
+                                      QStringLiteral("FILE"));
+    parser.addOption(planSpec);
     parser.process(app);
 
     MainWindow window;
@@ -60,10 +65,20 @@ int main(int argc, char *argv[])
         window.openDemo();
     }
 
+    if (parser.isSet(planSpec)) {
+        const QString spec = parser.value(planSpec);
+        QObject::connect(&window, &MainWindow::ready, &window, [&window, spec] {
+            if (window.lastError().isEmpty())
+                window.planSpecFile(spec);
+        }, Qt::SingleShotConnection);
+    }
+
     int exitCode = 0;
     if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
-        QObject::connect(&window, &MainWindow::ready, &app, [&] {
+        // With a spec the picture is of the plan review, once the plan is on screen.
+        const bool ofPlan = parser.isSet(planSpec);
+        auto shoot = [&] {
             // Let the last layout and paint settle before reading the screen.
             QTimer::singleShot(700, &app, [&] {
                 if (saveScreenshot(window, path)) {
@@ -74,7 +89,11 @@ int main(int argc, char *argv[])
                 }
                 app.quit();
             });
-        });
+        };
+        if (ofPlan)
+            QObject::connect(&window, &MainWindow::planShown, &app, shoot);
+        else
+            QObject::connect(&window, &MainWindow::ready, &app, shoot);
         QTimer::singleShot(120000, &app, [&] {
             std::fprintf(stderr, "stagecraft: the window did not finish loading within 120 s\n");
             exitCode = 1;

@@ -17,6 +17,7 @@ struct CostModel
     static constexpr double RewriteBytesPerSecond = 50e6; // copy the table and rebuild its indexes
     static constexpr double IndexBuildBytesPerSecond = 80e6; // read + sort + write one b-tree
     static constexpr double BackfillRowsPerSecond = 20000; // batched keyset UPDATE, small batches
+    static constexpr double BatchSeconds = 0.2; // the runner's target batch time: the longest a writer waits on SQLite
 
     static double seconds(double bytes, double perSecond) { return std::max(CatalogOnlySeconds, bytes / perSecond); }
     static double scan(qint64 heapBytes) { return seconds(std::max<qint64>(0, heapBytes), ScanBytesPerSecond); }

@@ -5,6 +5,7 @@
 #include "connection/connectionprofile.h"
 
 #include <QList>
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 
@@ -74,3 +75,5 @@ struct Plan
 };
 
 } // namespace Stagecraft
+
+Q_DECLARE_METATYPE(Stagecraft::Plan)

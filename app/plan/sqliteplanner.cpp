@@ -190,7 +190,9 @@ void SqlitePlanner::backfill(const QString &expression)
     s.backfillExpression = expression;
     s.keyColumns = {QStringLiteral("rowid")};
     s.estimatedSeconds = CostModel::backfill(m_in.table.estimatedRows);
-    s.lockHeldSeconds = s.estimatedSeconds; // SQLite has one writer: other writers wait between batches too
+    // One writer per file: each batch holds the write lock for about one batch time, and other
+    // writers take their turn between batches.
+    s.lockHeldSeconds = std::min(s.estimatedSeconds, CostModel::BatchSeconds);
     s.rule = QStringLiteral("sqlite.backfill.rowid");
     s.why = QStringLiteral("Existing rows are filled by rowid in short transactions; other writers get the lock "
                            "between batches.");
@@ -229,6 +231,14 @@ void SqlitePlanner::naive(const QString &refusal)
     n.locks = {{QStringLiteral("main.") + m_spec.table.name, WriteLock}};
     n.blocksWrites = true;
     n.estimatedSeconds = n.lockHeldSeconds = CostModel::CatalogOnlySeconds;
+    // Filling existing rows by hand is one UPDATE holding the write lock until it commits.
+    const QString value = !m_spec.backfill.isEmpty() ? m_spec.backfill
+        : m_spec.defaultKind == ColumnSpec::DefaultKind::Expression ? m_spec.defaultValue : QString();
+    if (!value.isEmpty()) {
+        n.sql << QStringLiteral("UPDATE %1 SET %2 = %3").arg(m_table, m_column, value);
+        n.estimatedSeconds += CostModel::rewrite(m_in.table.totalBytes);
+        n.lockHeldSeconds = n.estimatedSeconds;
+    }
     n.rule = QStringLiteral("naive");
     QStringList refused;
     if (!refusal.isEmpty())

@@ -111,6 +111,5 @@ private:
 
 } // namespace Stagecraft
 
-Q_DECLARE_METATYPE(Stagecraft::Plan)
 Q_DECLARE_METATYPE(Stagecraft::BackfillProgress)
 Q_DECLARE_METATYPE(Stagecraft::RunOutcome)

@@ -1,0 +1,31 @@
+#include "planworker.h"
+
+#include "connection/databaseconnection.h"
+#include "specvalidator.h"
+
+namespace Stagecraft {
+
+PlanWorker::PlanWorker(QObject *parent)
+    : QObject(parent)
+{
+}
+
+void PlanWorker::plan(const ConnectionProfile &profile, const ColumnSpec &spec, int targetVersion)
+{
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    if (!connection.open(&error)) {
+        Q_EMIT failed(error);
+        return;
+    }
+    PlannerInput input;
+    input.targetVersion = targetVersion;
+    QList<SpecProblem> problems;
+    if (!SpecValidator(connection).validate(spec, &input, &problems)) {
+        Q_EMIT rejected(problems);
+        return;
+    }
+    Q_EMIT planned(Planner::plan(input));
+}
+
+} // namespace Stagecraft

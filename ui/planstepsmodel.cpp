@@ -1,0 +1,176 @@
+#include "planstepsmodel.h"
+
+#include <QFont>
+#include <QLocale>
+
+namespace Stagecraft {
+
+Severity severityOf(const PlanStep &step)
+{
+    if (step.blocksReads && step.blocksWrites)
+        return Severity::BlocksReadsAndWrites;
+    if (step.blocksWrites)
+        return Severity::BlocksWrites;
+    return Severity::None;
+}
+
+QColor severityColor(Severity severity)
+{
+    switch (severity) {
+    case Severity::BlocksReadsAndWrites: return QColor(0xd6, 0x3b, 0x3b); // red
+    case Severity::BlocksWrites: return QColor(0xe8, 0x9a, 0x23); // amber
+    case Severity::None: return QColor(0x3c, 0xa5, 0x5c); // green
+    }
+    return {};
+}
+
+QString severityText(Severity severity)
+{
+    switch (severity) {
+    case Severity::BlocksReadsAndWrites: return PlanStepsModel::tr("blocks reads and writes");
+    case Severity::BlocksWrites: return PlanStepsModel::tr("blocks writes");
+    case Severity::None: return PlanStepsModel::tr("blocks nothing");
+    }
+    return {};
+}
+
+static QString seconds(double s)
+{
+    if (s < 0.1)
+        return PlanStepsModel::tr("%1 ms").arg(qRound(s * 1000));
+    if (s < 120)
+        return PlanStepsModel::tr("%1 s").arg(QLocale().toString(s, 'f', 1));
+    return PlanStepsModel::tr("%1 min").arg(QLocale().toString(s / 60, 'f', 1));
+}
+
+PlanStepsModel::PlanStepsModel(QObject *parent)
+    : QAbstractItemModel(parent)
+{
+}
+
+void PlanStepsModel::setPlan(const Plan &plan)
+{
+    beginResetModel();
+    m_plan = plan;
+    m_groups.clear();
+    for (int i = 0; i < m_plan.steps.size(); ++i) {
+        const Stage stage = m_plan.steps.at(i).stage;
+        if (m_groups.isEmpty() || m_groups.last().stage != stage)
+            m_groups.append({stage, {}});
+        m_groups.last().steps.append(i);
+    }
+    endResetModel();
+}
+
+QModelIndex PlanStepsModel::indexOfStep(int step) const
+{
+    for (int g = 0; g < m_groups.size(); ++g) {
+        const int row = int(m_groups.at(g).steps.indexOf(step));
+        if (row >= 0)
+            return createIndex(row, 0, quintptr(g + 1));
+    }
+    return {};
+}
+
+QModelIndex PlanStepsModel::index(int row, int column, const QModelIndex &parent) const
+{
+    if (!hasIndex(row, column, parent))
+        return {};
+    return createIndex(row, column, parent.isValid() ? quintptr(parent.row() + 1) : quintptr(0));
+}
+
+QModelIndex PlanStepsModel::parent(const QModelIndex &child) const
+{
+    if (!child.isValid() || child.internalId() == 0)
+        return {};
+    return createIndex(int(child.internalId() - 1), 0, quintptr(0));
+}
+
+int PlanStepsModel::rowCount(const QModelIndex &parent) const
+{
+    if (!parent.isValid())
+        return int(m_groups.size());
+    if (parent.internalId() == 0 && parent.column() == 0)
+        return int(m_groups.at(parent.row()).steps.size());
+    return 0;
+}
+
+int PlanStepsModel::columnCount(const QModelIndex &) const
+{
+    return ColumnCount;
+}
+
+QVariant PlanStepsModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    if (index.internalId() == 0) {
+        const Group &g = m_groups.at(index.row());
+        if (role == Qt::DisplayRole && index.column() == StepColumn)
+            return stageName(g.stage);
+        if (role == Qt::FontRole) {
+            QFont bold;
+            bold.setBold(true);
+            return bold;
+        }
+        return {};
+    }
+    const int stepIndex = m_groups.at(int(index.internalId() - 1)).steps.at(index.row());
+    const PlanStep &s = m_plan.steps.at(stepIndex);
+    const Severity severity = severityOf(s);
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case StepColumn:
+            return QStringLiteral("%1. %2%3").arg(stepIndex + 1).arg(s.title,
+                                                                     stepIndex == m_plan.pointOfNoReturn ? tr("  (point of no return)") : QString());
+        case LocksColumn: {
+            QStringList modes;
+            for (const LockClaim &l : s.locks) {
+                if (!modes.contains(l.mode))
+                    modes << l.mode;
+            }
+            return modes.join(QLatin1String(", "));
+        }
+        case BlocksColumn: return severityText(severity);
+        case WorkColumn: {
+            QStringList work;
+            if (s.rewritesTable)
+                work << tr("rewrites");
+            if (s.scansTable)
+                work << tr("scans");
+            if (!s.backfillExpression.isEmpty())
+                work << tr("batches");
+            return work.join(QLatin1String(", "));
+        }
+        case SecondsColumn: return seconds(s.estimatedSeconds);
+        case LockSecondsColumn: return s.lockHeldSeconds > 0 ? seconds(s.lockHeldSeconds) : QString();
+        }
+        return {};
+    case Qt::DecorationRole:
+        return index.column() == BlocksColumn ? QVariant(severityColor(severity)) : QVariant();
+    case Qt::ToolTipRole: return s.why;
+    case Qt::TextAlignmentRole:
+        return index.column() >= SecondsColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    case StepIndexRole: return stepIndex;
+    case SeverityRole: return int(severity);
+    }
+    return {};
+}
+
+QVariant PlanStepsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case StepColumn: return tr("Step");
+    case LocksColumn: return tr("Lock");
+    case BlocksColumn: return tr("Blocks");
+    case WorkColumn: return tr("Work");
+    case SecondsColumn: return tr("About");
+    case LockSecondsColumn: return tr("Lock held");
+    }
+    return {};
+}
+
+} // namespace Stagecraft

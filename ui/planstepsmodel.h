@@ -1,0 +1,49 @@
+#pragma once
+
+#include "plan/plan.h"
+
+#include <QAbstractItemModel>
+#include <QColor>
+
+namespace Stagecraft {
+
+// How much a step gets in the way of the application: the colour of its badge and timeline bar.
+enum class Severity { None, BlocksWrites, BlocksReadsAndWrites };
+[[nodiscard]] Severity severityOf(const PlanStep &step);
+[[nodiscard]] QColor severityColor(Severity severity);
+[[nodiscard]] QString severityText(Severity severity);
+
+// A plan's steps grouped by stage: stage rows, and under each its steps with their lock, what
+// they block, rewrite and scan markers, and estimated durations.
+class PlanStepsModel : public QAbstractItemModel
+{
+    Q_OBJECT
+public:
+    enum Column { StepColumn, LocksColumn, BlocksColumn, WorkColumn, SecondsColumn, LockSecondsColumn, ColumnCount };
+    enum Role { StepIndexRole = Qt::UserRole + 1, SeverityRole };
+
+    explicit PlanStepsModel(QObject *parent = nullptr);
+
+    void setPlan(const Plan &plan);
+    [[nodiscard]] const Plan &plan() const { return m_plan; }
+    // The index of step i of the plan (column 0).
+    [[nodiscard]] QModelIndex indexOfStep(int step) const;
+
+    [[nodiscard]] QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    [[nodiscard]] QModelIndex parent(const QModelIndex &child) const override;
+    [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
+    [[nodiscard]] int columnCount(const QModelIndex &parent = {}) const override;
+    [[nodiscard]] QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    struct Group
+    {
+        Stage stage;
+        QList<int> steps;
+    };
+    Plan m_plan;
+    QList<Group> m_groups; // internalId: 0 for a stage row, 1 + group for a step row
+};
+
+} // namespace Stagecraft

@@ -1,0 +1,160 @@
+#include "planview.h"
+
+#include "locktimeline.h"
+#include "plan/planformat.h"
+#include "planstepsmodel.h"
+#include "sqlpreview.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QSplitter>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace Stagecraft {
+
+PlanView::PlanView(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new PlanStepsModel(this))
+{
+    m_title = new QLabel(this);
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
+    m_title->setFont(titleFont);
+    m_versions = new QComboBox(this);
+    m_versions->setObjectName(QStringLiteral("versionSwitcher"));
+    m_versions->setToolTip(tr("Plan the same column for another server version"));
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_title, 1);
+    header->addWidget(new QLabel(tr("Plan for:"), this));
+    header->addWidget(m_versions);
+
+    m_warnings = new QLabel(this);
+    m_warnings->setWordWrap(true);
+    m_warnings->setMargin(6);
+    m_warnings->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; border-radius: 4px; }"));
+    m_problems = new QLabel(this);
+    m_problems->setObjectName(QStringLiteral("specProblems"));
+    m_problems->setWordWrap(true);
+    m_problems->setMargin(6);
+    m_problems->setStyleSheet(QStringLiteral("QLabel { background: #f8d7da; color: #58151c; border-radius: 4px; }"));
+    m_problems->hide();
+    m_warnings->hide();
+
+    m_timeline = new LockTimeline(this);
+    m_steps = new QTreeView(this);
+    m_steps->setObjectName(QStringLiteral("planSteps"));
+    m_steps->setModel(m_model);
+    m_steps->setUniformRowHeights(true);
+    m_steps->header()->setStretchLastSection(false);
+    m_steps->header()->setSectionResizeMode(PlanStepsModel::StepColumn, QHeaderView::Stretch);
+    for (int c = PlanStepsModel::LocksColumn; c < PlanStepsModel::ColumnCount; ++c)
+        m_steps->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_sql = new SqlPreview(this);
+    m_sql->setObjectName(QStringLiteral("planSql"));
+    m_why = new QLabel(this);
+    m_why->setWordWrap(true);
+
+    auto *detail = new QWidget(this);
+    auto *detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->addWidget(m_why);
+    detailLayout->addWidget(m_sql, 1);
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_steps);
+    splitter->addWidget(detail);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(header);
+    layout->addWidget(m_problems);
+    layout->addWidget(m_warnings);
+    layout->addWidget(m_timeline);
+    layout->addWidget(splitter, 1);
+
+    connect(m_steps->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        const QVariant step = current.siblingAtColumn(0).data(PlanStepsModel::StepIndexRole);
+        showStep(step.isValid() ? step.toInt() : -1);
+    });
+    connect(m_timeline, &LockTimeline::stepClicked, this,
+            [this](int step) { m_steps->setCurrentIndex(m_model->indexOfStep(step)); });
+    connect(m_versions, &QComboBox::activated, this, [this](int i) { Q_EMIT targetVersionChosen(m_versions->itemData(i).toInt()); });
+}
+
+QList<QPair<QString, int>> PlanView::comparableVersions(Engine engine)
+{
+    switch (engine) {
+    case Engine::PostgreSQL:
+        return {{QStringLiteral("PostgreSQL 11"), 110000}, {QStringLiteral("PostgreSQL 12"), 120000}, {QStringLiteral("PostgreSQL 13"), 130000},
+                {QStringLiteral("PostgreSQL 14"), 140000}, {QStringLiteral("PostgreSQL 15"), 150000}, {QStringLiteral("PostgreSQL 16"), 160000},
+                {QStringLiteral("PostgreSQL 17"), 170000}, {QStringLiteral("PostgreSQL 18"), 180000}};
+    case Engine::MySQL:
+        return {{QStringLiteral("MySQL 8.0.11"), 80011}, {QStringLiteral("MySQL 8.0.12"), 80012}, {QStringLiteral("MySQL 8.0.28"), 80028},
+                {QStringLiteral("MySQL 8.0.29"), 80029}, {QStringLiteral("MySQL 8.4"), 80400}};
+    case Engine::MariaDB:
+        return {{QStringLiteral("MariaDB 10.3"), 100302}, {QStringLiteral("MariaDB 10.4"), 100400}, {QStringLiteral("MariaDB 10.6"), 100600},
+                {QStringLiteral("MariaDB 11.2"), 110200}, {QStringLiteral("MariaDB 11.8"), 110800}};
+    case Engine::SQLite: return {};
+    }
+    return {};
+}
+
+void PlanView::setPlan(const Plan &plan, int connectedVersion)
+{
+    m_problems->hide();
+    m_model->setPlan(plan);
+    m_steps->expandAll();
+    m_timeline->setPlan(plan);
+    m_title->setText(tr("Add %1 to %2.%3").arg(plan.spec.name, plan.table.schema, plan.table.name));
+    {
+        const QSignalBlocker blocker(m_versions);
+        m_versions->clear();
+        m_versions->addItem(tr("the connected server (%1)").arg(plan.serverVersion), 0);
+        for (const auto &[label, version] : comparableVersions(plan.engine))
+            m_versions->addItem(label, version);
+        const int current = plan.targetVersion == connectedVersion ? 0 : m_versions->findData(plan.targetVersion);
+        m_versions->setCurrentIndex(std::max(0, current));
+        m_versions->setEnabled(m_versions->count() > 1);
+    }
+    m_warnings->setText(plan.warnings.join(QLatin1Char('\n')));
+    m_warnings->setVisible(!plan.warnings.isEmpty());
+    showStep(-1);
+}
+
+void PlanView::showProblems(const QList<SpecProblem> &problems)
+{
+    QStringList lines;
+    for (const SpecProblem &p : problems)
+        lines << QStringLiteral("%1: %2").arg(p.field, p.message);
+    m_problems->setText(tr("The column cannot be planned:\n") + lines.join(QLatin1Char('\n')));
+    m_problems->show();
+    m_model->setPlan({});
+    m_timeline->setPlan({});
+    m_sql->clear();
+    m_why->clear();
+}
+
+void PlanView::showStep(int step)
+{
+    const Plan &plan = m_model->plan();
+    m_timeline->setSelectedStep(step);
+    if (step < 0 || step >= plan.steps.size()) {
+        m_why->setText(tr("The whole plan; select a step to see it alone."));
+        m_sql->setSql(PlanFormat::toSql(plan), plan.engine);
+        return;
+    }
+    const PlanStep &s = plan.steps.at(step);
+    m_why->setText(QStringLiteral("<b>%1</b> — %2<br><i>%3</i>")
+                       .arg(s.rule.toHtmlEscaped(), PlanFormat::impact(s).toHtmlEscaped(), s.why.toHtmlEscaped()));
+    QString sql = s.sql.join(QLatin1String(";\n")) + QLatin1String(";\n");
+    if (!s.rollbackSql.isEmpty())
+        sql += QLatin1String("\n-- Rollback:\n") + s.rollbackSql.join(QLatin1String(";\n")) + QLatin1String(";\n");
+    m_sql->setSql(sql, plan.engine);
+}
+
+} // namespace Stagecraft

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "plan/columnspec.h"
+#include "plan/plan.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QTreeView;
+
+namespace Stagecraft {
+
+class LockTimeline;
+class PlanStepsModel;
+class SqlPreview;
+
+// Plan review: the steps grouped by stage with their lock badges, the lock timeline with the naive
+// statement beside it, the SQL of the selected step (or the whole plan), warnings, and a switcher
+// that re-plans for another server version.
+class PlanView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit PlanView(QWidget *parent = nullptr);
+
+    void setPlan(const Plan &plan, int connectedVersion);
+    void showProblems(const QList<SpecProblem> &problems);
+    [[nodiscard]] PlanStepsModel *model() const { return m_model; }
+    [[nodiscard]] LockTimeline *timeline() const { return m_timeline; }
+    [[nodiscard]] SqlPreview *sqlPreview() const { return m_sql; }
+    [[nodiscard]] QComboBox *versionSwitcher() const { return m_versions; }
+    // Versions worth comparing for an engine, as (label, version number).
+    [[nodiscard]] static QList<QPair<QString, int>> comparableVersions(Engine engine);
+
+Q_SIGNALS:
+    // The user picked another server version to plan for (0: the connected server's).
+    void targetVersionChosen(int version);
+
+private:
+    void showStep(int step);
+
+    QLabel *m_title = nullptr;
+    QComboBox *m_versions = nullptr;
+    QLabel *m_warnings = nullptr;
+    QLabel *m_problems = nullptr;
+    LockTimeline *m_timeline = nullptr;
+    QTreeView *m_steps = nullptr;
+    PlanStepsModel *m_model = nullptr;
+    SqlPreview *m_sql = nullptr;
+    QLabel *m_why = nullptr;
+};
+
+} // namespace Stagecraft
