@@ -1,6 +1,9 @@
 // The main window offscreen, as a user meets it: the demo database, a real server, bad input.
 
 #include "columnsmodel.h"
+#include "locktimeline.h"
+#include "planstepsmodel.h"
+#include "planview.h"
 #include "connection/databaseconnection.h"
 #include "demo/demodatabase.h"
 #include "mainwindow.h"
@@ -10,10 +13,13 @@
 #include "testservers.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QTemporaryDir>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
+#include <QFile>
 #include <QTreeView>
 
 using namespace Stagecraft;
@@ -27,6 +33,9 @@ private Q_SLOTS:
     void opensDemo();
     void browsesServer_data();
     void browsesServer();
+    void planReviewOnDemo();
+    void planReviewSwitchesVersion();
+    void planReviewShowsProblems();
     void badInput_data();
     void badInput();
 };
@@ -131,6 +140,115 @@ void TestMainWindow::browsesServer()
     QTEST(window.sqlPreview()->currentDefinitionName(), "definitionName");
     QFETCH(QString, sqlStart);
     QVERIFY2(window.sqlPreview()->toPlainText().startsWith(sqlStart), qPrintable(window.sqlPreview()->toPlainText()));
+}
+
+static QStringList stepRules(const PlanStepsModel *model)
+{
+    QStringList rules;
+    for (const PlanStep &s : model->plan().steps)
+        rules << s.rule;
+    return rules;
+}
+
+void TestMainWindow::planReviewOnDemo()
+{
+    MainWindow window;
+    QAbstractItemModelTester tester(window.planView()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openDemo();
+    QVERIFY(ready.wait(120000));
+    QSignalSpy shown(&window, &MainWindow::planShown);
+    window.planSpecFile(QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json"));
+    QVERIFY(shown.wait(60000));
+    const PlanStepsModel *model = window.planView()->model();
+    QCOMPARE(childNames(model, {}), (QStringList{QStringLiteral("expand"), QStringLiteral("backfill"), QStringLiteral("index")}));
+    QCOMPARE(childNames(model, model->index(1, 0)), QStringList{QStringLiteral("2. Fill total_eur in existing rows")});
+    QCOMPARE(model->index(0, PlanStepsModel::BlocksColumn, model->index(1, 0)).data().toString(), QStringLiteral("blocks writes"));
+    QCOMPARE(model->index(0, PlanStepsModel::WorkColumn, model->index(1, 0)).data().toString(), QStringLiteral("batches"));
+    QCOMPARE(model->index(0, PlanStepsModel::BlocksColumn, model->index(1, 0)).data(Qt::DecorationRole).value<QColor>(),
+             severityColor(Severity::BlocksWrites));
+    // The whole plan's SQL first, then the selected step's with its rollback.
+    QVERIFY(window.planView()->sqlPreview()->toPlainText().startsWith(QLatin1String("-- Stagecraft plan: add column total_eur to main.orders")));
+    auto *steps = window.planView()->findChild<QTreeView *>(QStringLiteral("planSteps"));
+    QVERIFY(steps);
+    steps->setCurrentIndex(model->indexOfStep(0));
+    QCOMPARE(window.planView()->sqlPreview()->toPlainText(),
+             QStringLiteral("ALTER TABLE \"orders\" ADD COLUMN \"total_eur\" NUMERIC(12,2) CHECK (total_eur >= 0);\n\n-- Rollback:\n"
+                            "ALTER TABLE \"orders\" DROP COLUMN \"total_eur\";\n"));
+    // SQLite has no other version to plan for.
+    QVERIFY(!window.planView()->versionSwitcher()->isEnabled());
+    // The timeline picture draws something in each lane.
+    const QImage picture = LockTimeline::render(model->plan(), QSize(800, 170), window.palette());
+    QCOMPARE(picture.size(), QSize(800, 170));
+    // Mostly green (the backfill lets others write between batches), amber where a step holds the lock.
+    int green = 0, amber = 0;
+    for (int y = 0; y < picture.height() / 2; ++y)
+        green += picture.pixelColor(400, y) == severityColor(Severity::None) ? 1 : 0;
+    for (int y = 0; y < picture.height(); ++y)
+        for (int x = 0; x < picture.width(); ++x)
+            amber += picture.pixelColor(x, y) == severityColor(Severity::BlocksWrites) ? 1 : 0;
+    QVERIFY2(green >= 20 && amber >= 100, qPrintable(QStringLiteral("%1 green, %2 amber").arg(green).arg(amber)));
+}
+
+void TestMainWindow::planReviewSwitchesVersion()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE review (id bigint PRIMARY KEY, total_cents int)"),
+                                            QStringLiteral("INSERT INTO review SELECT g, g FROM generate_series(1, 100) g")},
+                                  &why),
+             qPrintable(why));
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openConnection(profile);
+    QVERIFY(ready.wait(60000));
+    ColumnSpec spec;
+    QList<SpecProblem> problems;
+    QVERIFY(ColumnSpec::fromJson(R"j({"table": "public.review", "column": {"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"}})j",
+                                 &spec, &problems));
+    QSignalSpy shown(&window, &MainWindow::planShown);
+    window.planColumn(spec);
+    QVERIFY(shown.wait(60000));
+    const PlanStepsModel *model = window.planView()->model();
+    QVERIFY(stepRules(model).contains(QStringLiteral("pg.not-null.set-using-check")));
+    QComboBox *versions = window.planView()->versionSwitcher();
+    QCOMPARE(versions->count(), 9); // the connected server, then PostgreSQL 11 to 18
+    QVERIFY(versions->isEnabled());
+    // Choosing PostgreSQL 18 re-plans: NOT NULL NOT VALID instead of the helper CHECK.
+    versions->setCurrentIndex(versions->findData(180000));
+    Q_EMIT versions->activated(versions->currentIndex());
+    QVERIFY(shown.wait(60000));
+    QVERIFY(stepRules(model).contains(QStringLiteral("pg18.not-null.not-valid")));
+    QCOMPARE(versions->currentData().toInt(), 180000);
+    versions->setCurrentIndex(versions->findData(110000));
+    Q_EMIT versions->activated(versions->currentIndex());
+    QVERIFY(shown.wait(60000));
+    QVERIFY(model->plan().warnings.join(QLatin1Char(' ')).contains(QLatin1String("PostgreSQL 11 cannot use a CHECK")));
+}
+
+void TestMainWindow::planReviewShowsProblems()
+{
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openDemo();
+    QVERIFY(ready.wait(120000));
+    QTemporaryDir dir;
+    QFile file(dir.filePath(QStringLiteral("bad.json")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"j({"table": "orders", "column": {"name": "status", "type": "TEXT", "after": "id"}})j");
+    file.close();
+    QSignalSpy shown(&window, &MainWindow::planShown);
+    window.planSpecFile(file.fileName());
+    QVERIFY(shown.wait(60000));
+    auto *problems = window.planView()->findChild<QLabel *>(QStringLiteral("specProblems"));
+    QVERIFY(problems && problems->isVisible());
+    QCOMPARE(problems->text(), QStringLiteral("The column cannot be planned:\nname: orders already has a column status\n"
+                                              "after: only MySQL and MariaDB place a column; SQLite adds it last"));
+    QCOMPARE(window.planView()->model()->rowCount(), 0);
 }
 
 void TestMainWindow::badInput_data()
