@@ -1,5 +1,6 @@
 // The main window offscreen, as a user meets it: the demo database, a real server, bad input.
 
+#include "columndesigner.h"
 #include "columnsmodel.h"
 #include "locktimeline.h"
 #include "planstepsmodel.h"
@@ -13,7 +14,10 @@
 #include "testservers.h"
 
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QLineEdit>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QLabel>
 #include <QSignalSpy>
@@ -36,6 +40,8 @@ private Q_SLOTS:
     void planReviewOnDemo();
     void planReviewSwitchesVersion();
     void planReviewShowsProblems();
+    void designerOnDemo();
+    void designerOnServer();
     void badInput_data();
     void badInput();
 };
@@ -249,6 +255,115 @@ void TestMainWindow::planReviewShowsProblems()
     QCOMPARE(problems->text(), QStringLiteral("The column cannot be planned:\nname: orders already has a column status\n"
                                               "after: only MySQL and MariaDB place a column; SQLite adds it last"));
     QCOMPARE(window.planView()->model()->rowCount(), 0);
+}
+
+// Types like a person into a designer field.
+static void typeInto(ColumnDesigner *designer, const char *field, const QString &text)
+{
+    auto *edit = designer->findChild<QLineEdit *>(QLatin1String(field));
+    QVERIFY(edit);
+    edit->selectAll();
+    QTest::keyClicks(edit, text);
+}
+
+void TestMainWindow::designerOnDemo()
+{
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openDemo();
+    QVERIFY(ready.wait(120000));
+    auto *tree = window.findChild<QTreeView *>(QStringLiteral("schemaTree"));
+    QSignalSpy reset(window.columnsModel(), &QAbstractItemModel::modelReset);
+    tree->setCurrentIndex(window.schemaModel()->index(2, 0, window.schemaModel()->index(0, 0))); // orders
+    QVERIFY(reset.wait(30000));
+    window.addColumn();
+    ColumnDesigner *designer = window.designer();
+    QVERIFY(designer->hasTable());
+    QSignalSpy shown(&window, &MainWindow::planShown);
+
+    // A name already taken: the message appears beside the name, nothing is planned.
+    typeInto(designer, "nameEdit", QStringLiteral("status"));
+    designer->findChild<QComboBox *>(QStringLiteral("typeCombo"))->setCurrentText(QStringLiteral("INTEGER"));
+    QVERIFY(shown.wait(30000));
+    QTRY_COMPARE(designer->problemFor(QStringLiteral("name")), QStringLiteral("orders already has a column status"));
+    QCOMPARE(window.planView()->model()->rowCount(), 0);
+
+    // A good column: the problems go, the plan appears.
+    typeInto(designer, "nameEdit", QStringLiteral("priority"));
+    designer->findChild<QComboBox *>(QStringLiteral("defaultKindCombo"))->setCurrentIndex(1);
+    typeInto(designer, "defaultEdit", QStringLiteral("0"));
+    typeInto(designer, "checkEdit", QStringLiteral("priority BETWEEN 0 AND 9"));
+    designer->findChild<QCheckBox *>(QStringLiteral("indexCheck"))->setChecked(true);
+    QTRY_VERIFY_WITH_TIMEOUT(window.planView()->model()->rowCount() == 2, 30000); // expand, index
+    QCOMPARE(designer->problemFor(QStringLiteral("name")), QString());
+    const ColumnSpec spec = designer->spec();
+    QCOMPARE(spec.table, (TableRef{QStringLiteral("main"), QStringLiteral("orders")}));
+    QCOMPARE(spec.type, QStringLiteral("INTEGER"));
+    QCOMPARE(spec.check, QStringLiteral("priority BETWEEN 0 AND 9"));
+    QVERIFY(spec.index);
+    // SQLite places columns last: no position field.
+    QVERIFY(!designer->findChild<QComboBox *>(QStringLiteral("afterCombo"))->isVisible());
+}
+
+void TestMainWindow::designerOnServer()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE accounts (id bigint PRIMARY KEY)"),
+                                            QStringLiteral("CREATE TABLE payments (id bigint PRIMARY KEY, cents int)"),
+                                            QStringLiteral("INSERT INTO payments SELECT g, g FROM generate_series(1, 50) g")},
+                                  &why),
+             qPrintable(why));
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openConnection(profile);
+    QVERIFY(ready.wait(60000));
+    auto *tree = window.findChild<QTreeView *>(QStringLiteral("schemaTree"));
+    const QModelIndex publicSchema = window.schemaModel()->index(0, 0);
+    QSignalSpy reset(window.columnsModel(), &QAbstractItemModel::modelReset);
+    for (int row = 0; row < window.schemaModel()->rowCount(publicSchema); ++row) {
+        if (window.schemaModel()->index(row, 0, publicSchema).data().toString() == QLatin1String("payments"))
+            tree->setCurrentIndex(window.schemaModel()->index(row, 0, publicSchema));
+    }
+    QTRY_COMPARE(window.columnsModel()->rowCount(), 2);
+    window.addColumn();
+    ColumnDesigner *designer = window.designer();
+    // The type picker offers the server's types, with the parameters each takes.
+    auto *types = designer->findChild<QComboBox *>(QStringLiteral("typeCombo"));
+    QVERIFY(types->findText(QStringLiteral("numeric")) >= 0);
+    QVERIFY(types->findText(QStringLiteral("uuid")) >= 0);
+    types->setCurrentText(QStringLiteral("numeric"));
+    QVERIFY(designer->findChild<QSpinBox *>(QStringLiteral("precisionSpin"))->isVisibleTo(designer));
+    QVERIFY(designer->findChild<QSpinBox *>(QStringLiteral("scaleSpin"))->isVisibleTo(designer));
+    QVERIFY(!designer->findChild<QSpinBox *>(QStringLiteral("lengthSpin"))->isVisibleTo(designer));
+    QCOMPARE(designer->spec().type, QStringLiteral("numeric(12,2)"));
+
+    // A volatile default: the badge says what the server decided, the plan backfills.
+    types->setCurrentText(QStringLiteral("uuid"));
+    typeInto(designer, "nameEdit", QStringLiteral("public_id"));
+    designer->findChild<QComboBox *>(QStringLiteral("defaultKindCombo"))->setCurrentIndex(2);
+    typeInto(designer, "defaultEdit", QStringLiteral("gen_random_uuid()"));
+    auto *badge = designer->findChild<QLabel *>(QStringLiteral("volatilityBadge"));
+    QTRY_VERIFY_WITH_TIMEOUT(badge->text().startsWith(QLatin1String("volatile:")), 30000);
+    QVERIFY(stepRules(window.planView()->model()).contains(QStringLiteral("pg.backfill.keyset")));
+
+    // A foreign key: pick the table, its columns arrive, the plan adds the key NOT VALID.
+    types->setCurrentText(QStringLiteral("bigint"));
+    typeInto(designer, "nameEdit", QStringLiteral("account_id"));
+    designer->findChild<QComboBox *>(QStringLiteral("defaultKindCombo"))->setCurrentIndex(0);
+    auto *referenced = designer->findChild<QComboBox *>(QStringLiteral("referencedTableCombo"));
+    referenced->setCurrentIndex(referenced->findText(QStringLiteral("public.accounts")));
+    auto *column = designer->findChild<QComboBox *>(QStringLiteral("referencedColumnCombo"));
+    QTRY_COMPARE(column->count(), 1);
+    QCOMPARE(column->currentText(), QStringLiteral("id"));
+    QTRY_VERIFY_WITH_TIMEOUT(stepRules(window.planView()->model()).contains(QStringLiteral("pg.foreign-key.not-valid")), 30000);
+    // A default expression the server rejects: the message is the server's, beside the default.
+    designer->findChild<QComboBox *>(QStringLiteral("defaultKindCombo"))->setCurrentIndex(2);
+    typeInto(designer, "defaultEdit", QStringLiteral("no_such_function()"));
+    QTRY_VERIFY_WITH_TIMEOUT(designer->problemFor(QStringLiteral("default")).contains(QLatin1String("no_such_function() does not exist")), 30000);
 }
 
 void TestMainWindow::badInput_data()

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "catalog/catalogworker.h"
+#include "columndesigner.h"
 #include "plan/planworker.h"
 #include "planview.h"
 #include "columnsmodel.h"
@@ -96,9 +97,16 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_planView = new PlanView(this);
     m_planView->setObjectName(QStringLiteral("planView"));
+    m_designer = new ColumnDesigner(this);
+    m_designer->setObjectName(QStringLiteral("columnDesigner"));
+    auto *planSplitter = new QSplitter(Qt::Horizontal, this);
+    planSplitter->addWidget(m_designer);
+    planSplitter->addWidget(m_planView);
+    planSplitter->setStretchFactor(0, 2);
+    planSplitter->setStretchFactor(1, 5);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(splitter, tr("Schema"));
-    m_tabs->addTab(m_planView, tr("Plan"));
+    m_tabs->addTab(planSplitter, tr("Plan"));
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->addWidget(m_banner);
@@ -121,6 +129,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_worker, &CatalogWorker::tablesLoaded, this, &MainWindow::onTablesLoaded);
     connect(m_worker, &CatalogWorker::tableLoaded, this, &MainWindow::onTableLoaded);
     connect(m_worker, &CatalogWorker::failed, this, &MainWindow::onFailed);
+    connect(m_worker, &CatalogWorker::typesLoaded, this, [this](const QList<TypeInfo> &types) { m_types = types; });
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::onTableSelected);
     m_catalogThread.setObjectName(QStringLiteral("catalog"));
     m_catalogThread.start();
@@ -134,7 +143,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_planWorker, &PlanWorker::planned, this, [this](const Plan &plan) {
         clearBusy();
         m_planView->setPlan(plan, m_server.versionNumber);
-        m_tabs->setCurrentWidget(m_planView);
+        m_designer->showPlan(plan);
+        m_tabs->setCurrentIndex(1);
         m_statusLabel->setText(tr("Planned %1 steps; writes blocked about %2 s in all")
                                    .arg(plan.steps.size())
                                    .arg(plan.secondsWritesBlocked(), 0, 'f', 2));
@@ -143,8 +153,14 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_planWorker, &PlanWorker::rejected, this, [this](const QList<SpecProblem> &problems) {
         clearBusy();
         m_planView->showProblems(problems);
-        m_tabs->setCurrentWidget(m_planView);
+        m_designer->showProblems(problems);
+        m_tabs->setCurrentIndex(1);
         Q_EMIT planShown();
+    });
+    connect(m_designer, &ColumnDesigner::specEdited, this, [this](const ColumnSpec &spec) { planColumn(spec); });
+    connect(m_designer, &ColumnDesigner::referencedTableChosen, this, [this](const TableRef &table) {
+        m_pendingReference = table;
+        QMetaObject::invokeMethod(m_worker, "loadTable", Qt::QueuedConnection, Q_ARG(Stagecraft::TableRef, table));
     });
     connect(m_planWorker, &PlanWorker::failed, this, &MainWindow::onFailed);
     connect(m_planView, &PlanView::targetVersionChosen, this, [this](int version) { planColumn(m_spec, version); });
@@ -174,6 +190,9 @@ void MainWindow::buildMenus()
             openConnection(m_profile);
     });
     refresh->setShortcut(QKeySequence::Refresh);
+    m_addColumn = file->addAction(tr("&Add Column…"), this, &MainWindow::addColumn);
+    m_addColumn->setShortcut(QKeySequence::New);
+    m_addColumn->setEnabled(false);
     QAction *plan = file->addAction(tr("&Plan Column from Spec File…"), this, &MainWindow::promptForSpecFile);
     plan->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     file->addSeparator();
@@ -269,6 +288,10 @@ void MainWindow::openConnection(const ConnectionProfile &profile)
     m_banner->hide();
     m_schemaModel->clear();
     m_columnsModel->setColumns({});
+    m_details = {};
+    m_tables.clear();
+    m_types.clear();
+    m_addColumn->setEnabled(false);
     m_preview->clear();
     m_tableTitle->clear();
     setWindowTitle(tr("Stagecraft — %1").arg(profile.displayName()));
@@ -282,11 +305,13 @@ void MainWindow::onConnected(const ServerInfo &server)
     m_server = server;
     showBusy(tr("Reading the tables of %1…").arg(m_profile.displayName()));
     QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTables, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTypes, Qt::QueuedConnection);
 }
 
 void MainWindow::onTablesLoaded(const QList<TableSummary> &tables)
 {
     clearBusy();
+    m_tables = tables;
     m_schemaModel->setTables(tables);
     m_tree->expandAll();
     m_statusLabel->setText(connectedText());
@@ -322,6 +347,15 @@ void MainWindow::onTableSelected()
 
 void MainWindow::onTableLoaded(const TableDetails &details)
 {
+    if (!m_pendingReference.name.isEmpty() && details.table == m_pendingReference) {
+        // The designer's foreign key picker asked for this table's columns.
+        QStringList columns;
+        for (const ColumnInfo &c : details.columns)
+            columns << c.name;
+        m_designer->setReferencedColumns(details.table, columns);
+        m_pendingReference = {};
+        return;
+    }
     const QVariant current = m_tree->currentIndex().siblingAtColumn(0).data(SchemaModel::TableRefRole);
     if (!current.isValid() || current.value<TableRef>() != details.table)
         return; // the user has moved on to another table
@@ -332,6 +366,8 @@ void MainWindow::onTableLoaded(const TableDetails &details)
                               : details.table.schema + QLatin1Char('.') + details.table.name);
     m_columnsModel->setColumns(details.columns);
     m_columns->resizeColumnsToContents();
+    m_details = details;
+    m_addColumn->setEnabled(details.kind != RelationKind::View);
     m_preview->setSql(details.definitionSql, m_server.engine);
     if (!m_readySent) {
         m_readySent = true;
@@ -361,6 +397,15 @@ void MainWindow::promptForUrl()
     dialog->open();
 }
 
+void MainWindow::addColumn()
+{
+    if (m_details.table.name.isEmpty())
+        return;
+    m_designer->setContext(m_server.engine, m_details, m_types, m_tables);
+    m_tabs->setCurrentIndex(1);
+    m_designer->setFocus();
+}
+
 void MainWindow::planColumn(const ColumnSpec &spec, int targetVersion)
 {
     if (m_profile.database.isEmpty()) {
@@ -384,7 +429,7 @@ void MainWindow::planSpecFile(const QString &path)
     QList<SpecProblem> problems;
     if (!ColumnSpec::fromJson(file.readAll(), &spec, &problems) && spec.table.name.isEmpty()) {
         m_planView->showProblems(problems);
-        m_tabs->setCurrentWidget(m_planView);
+        m_tabs->setCurrentIndex(1);
         Q_EMIT planShown();
         return;
     }

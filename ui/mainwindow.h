@@ -19,6 +19,7 @@ class QTreeView;
 namespace Stagecraft {
 
 class CatalogWorker;
+class ColumnDesigner;
 class ColumnsModel;
 class PlanView;
 class PlanWorker;
@@ -45,6 +46,9 @@ public:
     // Reads a spec file (the JSON of `stagecraft-cli plan --spec`) and plans it.
     void planSpecFile(const QString &path);
     [[nodiscard]] PlanView *planView() const { return m_planView; }
+    [[nodiscard]] ColumnDesigner *designer() const { return m_designer; }
+    // Opens the column designer for the selected table (File > Add Column…).
+    void addColumn();
 
     [[nodiscard]] SchemaModel *schemaModel() const { return m_schemaModel; }
     [[nodiscard]] ColumnsModel *columnsModel() const { return m_columnsModel; }
@@ -79,6 +83,12 @@ private:
     PlanView *m_planView = nullptr;
     QTabWidget *m_tabs = nullptr;
     ColumnSpec m_spec; // the column last planned, for re-planning on another version
+    ColumnDesigner *m_designer = nullptr;
+    QAction *m_addColumn = nullptr;
+    TableDetails m_details; // the selected table, as last loaded
+    QList<TableSummary> m_tables;
+    QList<TypeInfo> m_types;
+    TableRef m_pendingReference; // a table whose columns the designer's key picker waits for
     CatalogWorker *m_worker = nullptr; // lives on m_catalogThread
     ConnectionProfile m_profile;
     ServerInfo m_server;

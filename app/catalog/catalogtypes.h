@@ -137,3 +137,4 @@ struct BlockingSession
 Q_DECLARE_METATYPE(Stagecraft::TableRef)
 Q_DECLARE_METATYPE(Stagecraft::TableSummary)
 Q_DECLARE_METATYPE(Stagecraft::TableDetails)
+Q_DECLARE_METATYPE(Stagecraft::TypeInfo)

@@ -12,6 +12,7 @@ void registerCatalogTypes()
     qRegisterMetaType<TableRef>();
     qRegisterMetaType<TableDetails>();
     qRegisterMetaType<QList<TableSummary>>();
+    qRegisterMetaType<QList<TypeInfo>>();
 }
 
 CatalogWorker::CatalogWorker(QObject *parent)
@@ -55,6 +56,18 @@ void CatalogWorker::loadTable(const TableRef &table)
     ConnectionError error;
     if (m_reader->describeTable(table, &details, &error))
         Q_EMIT tableLoaded(details);
+    else
+        Q_EMIT failed(error);
+}
+
+void CatalogWorker::loadTypes()
+{
+    if (!m_reader)
+        return;
+    QList<TypeInfo> types;
+    ConnectionError error;
+    if (m_reader->listTypes(&types, &error))
+        Q_EMIT typesLoaded(types);
     else
         Q_EMIT failed(error);
 }

@@ -31,6 +31,8 @@ public Q_SLOTS:
     void connectTo(const Stagecraft::ConnectionProfile &profile);
     void loadTables();
     void loadTable(const Stagecraft::TableRef &table);
+    // The types the server offers, for the designer's type picker.
+    void loadTypes();
     // Closes the connection on the worker's thread; call before stopping the thread.
     void disconnect();
 
@@ -38,6 +40,7 @@ Q_SIGNALS:
     void connected(const Stagecraft::ServerInfo &server);
     void tablesLoaded(const QList<Stagecraft::TableSummary> &tables);
     void tableLoaded(const Stagecraft::TableDetails &details);
+    void typesLoaded(const QList<Stagecraft::TypeInfo> &types);
     void failed(const Stagecraft::ConnectionError &error);
 
 private:

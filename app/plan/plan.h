@@ -68,6 +68,9 @@ struct Plan
     int pointOfNoReturn = -1; // index of the first step that cannot be rolled back; -1: every step can
     QStringList warnings;
     PlanStep naive; // what a developer would write by hand, with its own lock impact
+    // The server's verdict on an expression default (PostgreSQL): "immutable", "stable" or "volatile";
+    // empty where unknown. For the designer's badge; not part of the plan's JSON.
+    QString defaultVolatility;
 
     [[nodiscard]] double totalSeconds() const;
     [[nodiscard]] double secondsWritesBlocked() const;

@@ -81,6 +81,12 @@ Plan PostgresPlanner::plan()
 
     const bool hasDefault = m_spec.defaultKind != ColumnSpec::DefaultKind::None;
     if (m_spec.defaultKind == ColumnSpec::DefaultKind::Expression) {
+        switch (m_in.defaultProbe.volatility) {
+        case DefaultProbe::Volatility::Immutable: m_plan.defaultVolatility = QStringLiteral("immutable"); break;
+        case DefaultProbe::Volatility::Stable: m_plan.defaultVolatility = QStringLiteral("stable"); break;
+        case DefaultProbe::Volatility::Volatile: m_plan.defaultVolatility = QStringLiteral("volatile"); break;
+        case DefaultProbe::Volatility::Unknown: break;
+        }
         m_volatileDefault = m_in.defaultProbe.volatility == DefaultProbe::Volatility::Volatile
             || m_in.defaultProbe.rewritesTable || m_in.defaultProbe.volatility == DefaultProbe::Volatility::Unknown;
         if (m_in.defaultProbe.volatility == DefaultProbe::Volatility::Unknown)

@@ -1,0 +1,229 @@
+#include "columndesigner.h"
+
+#include "sql/quoting.h"
+#include "ui_columndesigner.h"
+
+#include <QLocale>
+
+namespace Stagecraft {
+
+namespace {
+
+QString typeLabel(Engine engine, const TypeInfo &t)
+{
+    return t.schema.isEmpty() ? t.name : quoteQualified(engine, t.schema, t.name);
+}
+
+} // namespace
+
+ColumnDesigner::ColumnDesigner(QWidget *parent)
+    : QWidget(parent)
+    , m_ui(std::make_unique<Ui::ColumnDesigner>())
+{
+    m_ui->setupUi(this);
+    for (QLabel *error : {m_ui->nameError, m_ui->typeError, m_ui->nullableError, m_ui->defaultError, m_ui->backfillError,
+                          m_ui->checkError, m_ui->uniqueError, m_ui->referencesError, m_ui->afterError, m_ui->otherErrors}) {
+        error->setWordWrap(true);
+        error->setStyleSheet(QStringLiteral("QLabel { color: #c62828; }"));
+        error->hide();
+    }
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(400);
+    connect(&m_debounce, &QTimer::timeout, this, [this] {
+        if (hasTable())
+            Q_EMIT specEdited(spec());
+    });
+    for (QLineEdit *edit : {m_ui->nameEdit, m_ui->defaultEdit, m_ui->backfillEdit, m_ui->checkEdit, m_ui->commentEdit})
+        connect(edit, &QLineEdit::textEdited, this, &ColumnDesigner::edited);
+    for (QCheckBox *box : {m_ui->nullableCheck, m_ui->uniqueCheck, m_ui->indexCheck})
+        connect(box, &QCheckBox::toggled, this, &ColumnDesigner::edited);
+    for (QSpinBox *spin : {m_ui->lengthSpin, m_ui->precisionSpin, m_ui->scaleSpin})
+        connect(spin, &QSpinBox::valueChanged, this, &ColumnDesigner::edited);
+    for (QComboBox *combo : {m_ui->defaultKindCombo, m_ui->onDeleteCombo, m_ui->afterCombo, m_ui->referencedColumnCombo})
+        connect(combo, &QComboBox::currentIndexChanged, this, &ColumnDesigner::edited);
+    connect(m_ui->referencedColumnCombo, &QComboBox::editTextChanged, this, &ColumnDesigner::edited);
+    connect(m_ui->typeCombo, &QComboBox::currentTextChanged, this, [this] {
+        updateTypeParameters();
+        edited();
+    });
+    connect(m_ui->defaultKindCombo, &QComboBox::currentIndexChanged, this,
+            [this](int kind) { m_ui->defaultEdit->setEnabled(kind != 0); });
+    connect(m_ui->referencedTableCombo, &QComboBox::currentIndexChanged, this, [this](int i) {
+        m_ui->referencedColumnCombo->clear();
+        m_ui->referencedColumnCombo->setEnabled(i > 0);
+        m_ui->onDeleteCombo->setEnabled(i > 0);
+        if (i > 0)
+            Q_EMIT referencedTableChosen(m_ui->referencedTableCombo->itemData(i).value<TableRef>());
+        edited();
+    });
+    m_ui->defaultEdit->setEnabled(false);
+    m_ui->referencedColumnCombo->setEnabled(false);
+    m_ui->onDeleteCombo->setEnabled(false);
+    updateTypeParameters();
+}
+
+ColumnDesigner::~ColumnDesigner() = default;
+
+void ColumnDesigner::setContext(Engine engine, const TableDetails &table, const QList<TypeInfo> &types,
+                                const QList<TableSummary> &tables)
+{
+    m_engine = engine;
+    m_table = table.table;
+    m_types = types;
+    m_tables = tables;
+    m_ui->tableLabel->setText(tr("New column in <b>%1.%2</b> (%3 rows, %4)")
+                                  .arg(table.table.schema.toHtmlEscaped(), table.table.name.toHtmlEscaped())
+                                  .arg(table.estimatedRows < 0 ? tr("unknown number of") : QLocale().toString(table.estimatedRows))
+                                  .arg(engineName(engine)));
+    const QString typed = m_ui->typeCombo->currentText();
+    m_ui->typeCombo->clear();
+    for (const TypeInfo &t : types)
+        m_ui->typeCombo->addItem(typeLabel(engine, t));
+    m_ui->typeCombo->setCurrentText(typed.isEmpty() ? QString() : typed);
+    m_ui->referencedTableCombo->clear();
+    m_ui->referencedTableCombo->addItem(tr("(no foreign key)"));
+    for (const TableSummary &t : tables) {
+        if (t.kind == RelationKind::Table || t.kind == RelationKind::PartitionedTable)
+            m_ui->referencedTableCombo->addItem(t.table.schema + QLatin1Char('.') + t.table.name, QVariant::fromValue(t.table));
+    }
+    m_ui->afterCombo->clear();
+    m_ui->afterCombo->addItem(tr("(last)"));
+    for (const ColumnInfo &c : table.columns)
+        m_ui->afterCombo->addItem(c.name);
+    const bool positions = engine == Engine::MySQL || engine == Engine::MariaDB;
+    m_ui->afterCombo->setVisible(positions);
+    m_ui->afterLabel->setVisible(positions);
+    updateTypeParameters();
+    edited();
+}
+
+void ColumnDesigner::setReferencedColumns(const TableRef &table, const QStringList &columns)
+{
+    if (m_ui->referencedTableCombo->currentData().value<TableRef>() != table)
+        return;
+    m_ui->referencedColumnCombo->clear();
+    m_ui->referencedColumnCombo->addItems(columns);
+}
+
+const TypeInfo *ColumnDesigner::currentType() const
+{
+    const QString text = m_ui->typeCombo->currentText().trimmed();
+    for (const TypeInfo &t : m_types) {
+        if (typeLabel(m_engine, t).compare(text, Qt::CaseInsensitive) == 0)
+            return &t;
+    }
+    return nullptr;
+}
+
+void ColumnDesigner::updateTypeParameters()
+{
+    const TypeInfo *t = currentType();
+    const auto parameters = t ? t->parameters : TypeInfo::Parameters::None;
+    m_ui->lengthSpin->setVisible(parameters == TypeInfo::Parameters::Length);
+    m_ui->precisionSpin->setVisible(parameters == TypeInfo::Parameters::PrecisionScale || parameters == TypeInfo::Parameters::Precision);
+    m_ui->scaleSpin->setVisible(parameters == TypeInfo::Parameters::PrecisionScale);
+    if (parameters == TypeInfo::Parameters::Precision && m_ui->precisionSpin->value() > 6)
+        m_ui->precisionSpin->setValue(6);
+}
+
+ColumnSpec ColumnDesigner::spec() const
+{
+    ColumnSpec s;
+    s.table = m_table;
+    s.name = m_ui->nameEdit->text().trimmed();
+    s.type = m_ui->typeCombo->currentText().trimmed();
+    if (const TypeInfo *t = currentType()) {
+        switch (t->parameters) {
+        case TypeInfo::Parameters::Length: s.type += QStringLiteral("(%1)").arg(m_ui->lengthSpin->value()); break;
+        case TypeInfo::Parameters::Precision: s.type += QStringLiteral("(%1)").arg(m_ui->precisionSpin->value()); break;
+        case TypeInfo::Parameters::PrecisionScale:
+            s.type += QStringLiteral("(%1,%2)").arg(m_ui->precisionSpin->value()).arg(m_ui->scaleSpin->value());
+            break;
+        case TypeInfo::Parameters::None: break;
+        }
+    }
+    s.nullable = m_ui->nullableCheck->isChecked();
+    s.defaultKind = ColumnSpec::DefaultKind(m_ui->defaultKindCombo->currentIndex());
+    if (s.defaultKind != ColumnSpec::DefaultKind::None)
+        s.defaultValue = m_ui->defaultEdit->text();
+    s.backfill = m_ui->backfillEdit->text().trimmed();
+    s.check = m_ui->checkEdit->text().trimmed();
+    s.unique = m_ui->uniqueCheck->isChecked();
+    s.index = m_ui->indexCheck->isChecked();
+    if (m_ui->referencedTableCombo->currentIndex() > 0) {
+        s.referencedTable = m_ui->referencedTableCombo->currentData().value<TableRef>();
+        s.referencedColumn = m_ui->referencedColumnCombo->currentText().trimmed();
+        s.onDelete = m_ui->onDeleteCombo->currentIndex() == 0 ? QString() : m_ui->onDeleteCombo->currentText();
+    }
+    s.comment = m_ui->commentEdit->text().trimmed();
+    if (m_ui->afterCombo->isVisible() && m_ui->afterCombo->currentIndex() > 0)
+        s.after = m_ui->afterCombo->currentText();
+    return s;
+}
+
+void ColumnDesigner::edited()
+{
+    m_debounce.start();
+}
+
+void ColumnDesigner::clearProblems()
+{
+    for (QLabel *error : {m_ui->nameError, m_ui->typeError, m_ui->nullableError, m_ui->defaultError, m_ui->backfillError,
+                          m_ui->checkError, m_ui->uniqueError, m_ui->referencesError, m_ui->afterError, m_ui->otherErrors}) {
+        error->clear();
+        error->hide();
+    }
+}
+
+void ColumnDesigner::showProblems(const QList<SpecProblem> &problems)
+{
+    clearProblems();
+    const QHash<QString, QLabel *> beside = {
+        {QStringLiteral("name"), m_ui->nameError},         {QStringLiteral("type"), m_ui->typeError},
+        {QStringLiteral("nullable"), m_ui->nullableError}, {QStringLiteral("default"), m_ui->defaultError},
+        {QStringLiteral("backfill"), m_ui->backfillError}, {QStringLiteral("check"), m_ui->checkError},
+        {QStringLiteral("unique"), m_ui->uniqueError},     {QStringLiteral("references"), m_ui->referencesError},
+        {QStringLiteral("after"), m_ui->afterError},
+    };
+    for (const SpecProblem &p : problems) {
+        QLabel *label = beside.value(p.field, m_ui->otherErrors);
+        const QString text = label == m_ui->otherErrors ? p.field + QLatin1String(": ") + p.message : p.message;
+        label->setText(label->text().isEmpty() ? text : label->text() + QLatin1Char('\n') + text);
+        label->show();
+    }
+    m_ui->volatilityBadge->clear();
+}
+
+QString ColumnDesigner::problemFor(const QString &field) const
+{
+    const QHash<QString, QLabel *> beside = {
+        {QStringLiteral("name"), m_ui->nameError},         {QStringLiteral("type"), m_ui->typeError},
+        {QStringLiteral("nullable"), m_ui->nullableError}, {QStringLiteral("default"), m_ui->defaultError},
+        {QStringLiteral("backfill"), m_ui->backfillError}, {QStringLiteral("check"), m_ui->checkError},
+        {QStringLiteral("unique"), m_ui->uniqueError},     {QStringLiteral("references"), m_ui->referencesError},
+        {QStringLiteral("after"), m_ui->afterError},
+    };
+    QLabel *label = beside.value(field, m_ui->otherErrors);
+    return label->isVisibleTo(this) ? label->text() : QString();
+}
+
+void ColumnDesigner::showPlan(const Plan &plan)
+{
+    clearProblems();
+    QString badge;
+    QString colour;
+    if (plan.defaultVolatility == QLatin1String("volatile")) {
+        badge = tr("volatile: as a plain default it would rewrite the table; the plan adds the column empty and backfills");
+        colour = QStringLiteral("#b26a00");
+    } else if (plan.defaultVolatility == QLatin1String("stable")) {
+        badge = tr("stable: existing rows all get the value computed when the column is added; no rewrite");
+        colour = QStringLiteral("#1565c0");
+    } else if (plan.defaultVolatility == QLatin1String("immutable")) {
+        badge = tr("immutable: kept in the catalog; no rewrite");
+        colour = QStringLiteral("#2e7d32");
+    }
+    m_ui->volatilityBadge->setText(badge);
+    m_ui->volatilityBadge->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(colour));
+}
+
+} // namespace Stagecraft

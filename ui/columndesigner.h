@@ -1,0 +1,58 @@
+#pragma once
+
+#include "catalog/catalogtypes.h"
+#include "connection/connectionprofile.h"
+#include "plan/columnspec.h"
+#include "plan/plan.h"
+
+#include <QTimer>
+#include <QWidget>
+
+#include <memory>
+
+namespace Ui {
+class ColumnDesigner;
+}
+
+namespace Stagecraft {
+
+// The column designer (columndesigner.ui): it maps its fields to a ColumnSpec and back, nothing
+// more. Every edit, after a short pause, is sent out as specEdited(); validation and planning
+// happen in the engine, and their answers come back through showProblems() / showPlan(), each
+// problem shown beside its field.
+class ColumnDesigner : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ColumnDesigner(QWidget *parent = nullptr);
+    ~ColumnDesigner() override;
+
+    // The table the column goes into, the types the server offers, the tables a key can reference.
+    void setContext(Engine engine, const TableDetails &table, const QList<TypeInfo> &types, const QList<TableSummary> &tables);
+    void setReferencedColumns(const TableRef &table, const QStringList &columns);
+    [[nodiscard]] ColumnSpec spec() const;
+    [[nodiscard]] bool hasTable() const { return !m_table.name.isEmpty(); }
+    void showProblems(const QList<SpecProblem> &problems);
+    void showPlan(const Plan &plan);
+    // The message beside a field ("name", "type", ...), empty when none.
+    [[nodiscard]] QString problemFor(const QString &field) const;
+
+Q_SIGNALS:
+    void specEdited(const Stagecraft::ColumnSpec &spec);
+    void referencedTableChosen(const Stagecraft::TableRef &table);
+
+private:
+    void edited();
+    void updateTypeParameters();
+    void clearProblems();
+    [[nodiscard]] const TypeInfo *currentType() const;
+
+    std::unique_ptr<Ui::ColumnDesigner> m_ui;
+    QTimer m_debounce;
+    Engine m_engine = Engine::SQLite;
+    TableRef m_table;
+    QList<TypeInfo> m_types;
+    QList<TableSummary> m_tables;
+};
+
+} // namespace Stagecraft
