@@ -182,6 +182,10 @@ void TestMainWindow::planReviewOnDemo()
     QCOMPARE(window.planView()->sqlPreview()->toPlainText(),
              QStringLiteral("ALTER TABLE \"orders\" ADD COLUMN \"total_eur\" NUMERIC(12,2) CHECK (total_eur >= 0);\n\n-- Rollback:\n"
                             "ALTER TABLE \"orders\" DROP COLUMN \"total_eur\";\n"));
+    // The spec is in the designer too, exactly as written, ready to edit.
+    QTRY_COMPARE(window.designer()->spec().type, QStringLiteral("NUMERIC(12,2)"));
+    QCOMPARE(window.designer()->spec().backfill, QStringLiteral("total_cents / 100.0"));
+    QCOMPARE(window.designer()->spec().comment, QStringLiteral("the order's total in euros"));
     // SQLite has no other version to plan for.
     QVERIFY(!window.planView()->versionSwitcher()->isEnabled());
     // The timeline picture draws something in each lane.

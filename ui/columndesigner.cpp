@@ -4,6 +4,7 @@
 #include "ui_columndesigner.h"
 
 #include <QLocale>
+#include <QRegularExpression>
 
 namespace Stagecraft {
 
@@ -159,6 +160,47 @@ ColumnSpec ColumnDesigner::spec() const
     if (m_ui->afterCombo->isVisible() && m_ui->afterCombo->currentIndex() > 0)
         s.after = m_ui->afterCombo->currentText();
     return s;
+}
+
+void ColumnDesigner::setSpec(const ColumnSpec &spec)
+{
+    m_ui->nameEdit->setText(spec.name);
+    // "numeric(12,2)": the known type in the picker, its parameters in the spin boxes.
+    static const QRegularExpression parameters(QStringLiteral("^(.*?)\\s*\\((\\d+)(?:\\s*,\\s*(\\d+))?\\)$"));
+    const auto m = parameters.match(spec.type.trimmed());
+    m_ui->typeCombo->setCurrentText(m.hasMatch() ? m.captured(1) : spec.type);
+    if (m.hasMatch() && currentType() && currentType()->parameters != TypeInfo::Parameters::None) {
+        if (currentType()->parameters == TypeInfo::Parameters::Length) {
+            m_ui->lengthSpin->setValue(m.captured(2).toInt());
+        } else {
+            m_ui->precisionSpin->setValue(m.captured(2).toInt());
+            m_ui->scaleSpin->setValue(m.captured(3).toInt());
+        }
+    } else if (m.hasMatch()) {
+        // Parameters the picker does not model for this type: keep the type exactly as written.
+        m_ui->typeCombo->setCurrentText(spec.type);
+    }
+    m_ui->nullableCheck->setChecked(spec.nullable);
+    m_ui->defaultKindCombo->setCurrentIndex(int(spec.defaultKind));
+    m_ui->defaultEdit->setText(spec.defaultValue);
+    m_ui->backfillEdit->setText(spec.backfill);
+    m_ui->checkEdit->setText(spec.check);
+    m_ui->uniqueCheck->setChecked(spec.unique);
+    m_ui->indexCheck->setChecked(spec.index);
+    m_ui->commentEdit->setText(spec.comment);
+    const int after = m_ui->afterCombo->findText(spec.after);
+    m_ui->afterCombo->setCurrentIndex(spec.after.isEmpty() || after < 0 ? 0 : after);
+    if (spec.hasForeignKey()) {
+        for (int i = 1; i < m_ui->referencedTableCombo->count(); ++i) {
+            const TableRef t = m_ui->referencedTableCombo->itemData(i).value<TableRef>();
+            if (t.name == spec.referencedTable.name && (spec.referencedTable.schema.isEmpty() || t.schema == spec.referencedTable.schema))
+                m_ui->referencedTableCombo->setCurrentIndex(i);
+        }
+        m_ui->referencedColumnCombo->setEditText(spec.referencedColumn);
+        const int action = m_ui->onDeleteCombo->findText(spec.onDelete);
+        m_ui->onDeleteCombo->setCurrentIndex(std::max(0, action));
+    }
+    edited();
 }
 
 void ColumnDesigner::edited()

@@ -31,6 +31,8 @@ public:
     void setContext(Engine engine, const TableDetails &table, const QList<TypeInfo> &types, const QList<TableSummary> &tables);
     void setReferencedColumns(const TableRef &table, const QStringList &columns);
     [[nodiscard]] ColumnSpec spec() const;
+    // Shows a spec in the fields (call after setContext for its table).
+    void setSpec(const ColumnSpec &spec);
     [[nodiscard]] bool hasTable() const { return !m_table.name.isEmpty(); }
     void showProblems(const QList<SpecProblem> &problems);
     void showPlan(const Plan &plan);

@@ -368,6 +368,13 @@ void MainWindow::onTableLoaded(const TableDetails &details)
     m_columns->resizeColumnsToContents();
     m_details = details;
     m_addColumn->setEnabled(details.kind != RelationKind::View);
+    if (!m_pendingSpec.table.name.isEmpty() && m_pendingSpec.table == details.table) {
+        const ColumnSpec spec = m_pendingSpec;
+        m_pendingSpec = {};
+        addColumn();
+        m_designer->setSpec(spec);
+        planColumn(spec);
+    }
     m_preview->setSql(details.definitionSql, m_server.engine);
     if (!m_readySent) {
         m_readySent = true;
@@ -433,7 +440,24 @@ void MainWindow::planSpecFile(const QString &path)
         Q_EMIT planShown();
         return;
     }
-    planColumn(spec);
+    // Show the spec in the designer on its table, so it can be edited; the plan follows from there.
+    TableRef table = spec.table;
+    if (table.schema.isEmpty())
+        table.schema = m_server.engine == Engine::PostgreSQL ? QStringLiteral("public")
+                       : m_server.engine == Engine::SQLite   ? QStringLiteral("main")
+                                                             : m_profile.database;
+    const QModelIndex index = m_schemaModel->indexOf(table);
+    if (!index.isValid()) {
+        planColumn(spec); // the validator says which table is missing
+        return;
+    }
+    spec.table = table;
+    m_pendingSpec = spec;
+    if (m_details.table == table) {
+        onTableLoaded(m_details);
+        return;
+    }
+    m_tree->setCurrentIndex(index);
 }
 
 void MainWindow::promptForSpecFile()

@@ -89,6 +89,7 @@ private:
     QList<TableSummary> m_tables;
     QList<TypeInfo> m_types;
     TableRef m_pendingReference; // a table whose columns the designer's key picker waits for
+    ColumnSpec m_pendingSpec; // a spec file's column, shown in the designer once its table is loaded
     CatalogWorker *m_worker = nullptr; // lives on m_catalogThread
     ConnectionProfile m_profile;
     ServerInfo m_server;

@@ -28,6 +28,7 @@ PlanView::PlanView(QWidget *parent)
     m_versions = new QComboBox(this);
     m_versions->setObjectName(QStringLiteral("versionSwitcher"));
     m_versions->setToolTip(tr("Plan the same column for another server version"));
+    m_versions->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     auto *header = new QHBoxLayout;
     header->addWidget(m_title, 1);
     header->addWidget(new QLabel(tr("Plan for:"), this));
