@@ -2,11 +2,15 @@
 
 #include "columndesigner.h"
 #include "columnsmodel.h"
+#include "confirmrundialog.h"
+#include "run/runner.h"
+#include "runpanel.h"
 #include "locktimeline.h"
 #include "planstepsmodel.h"
 #include "planview.h"
 #include "connection/databaseconnection.h"
 #include "demo/demodatabase.h"
+#include "plan/specvalidator.h"
 #include "mainwindow.h"
 #include "schemamodel.h"
 #include "sql/quoting.h"
@@ -17,11 +21,14 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QLabel>
 #include <QTest>
 #include <QFile>
 #include <QTreeView>
@@ -42,6 +49,8 @@ private Q_SLOTS:
     void planReviewShowsProblems();
     void designerOnDemo();
     void designerOnServer();
+    void runFromPlanReview();
+    void resumeOfferedOnConnect();
     void badInput_data();
     void badInput();
 };
@@ -368,6 +377,118 @@ void TestMainWindow::designerOnServer()
     designer->findChild<QComboBox *>(QStringLiteral("defaultKindCombo"))->setCurrentIndex(2);
     typeInto(designer, "defaultEdit", QStringLiteral("no_such_function()"));
     QTRY_VERIFY_WITH_TIMEOUT(designer->problemFor(QStringLiteral("default")).contains(QLatin1String("no_such_function() does not exist")), 30000);
+}
+
+// A copy of the demo database: these tests change it.
+static QString demoCopy(QTemporaryDir &dir)
+{
+    const QString path = dir.filePath(QStringLiteral("shop.sqlite"));
+    QString error;
+    if (!DemoDatabase::ensure(DemoDatabase::defaultPath(), &error) || !QFile::copy(DemoDatabase::defaultPath(), path))
+        return {};
+    return path;
+}
+
+static qlonglong sqliteScalar(const QString &path, const QString &sql)
+{
+    ConnectionProfile profile;
+    profile.engine = Engine::SQLite;
+    profile.database = path;
+    DatabaseConnection c(profile);
+    ConnectionError e;
+    if (!c.open(&e))
+        return -1;
+    QSqlQuery q(c.database());
+    return q.exec(sql) && q.next() ? q.value(0).toLongLong() : -1;
+}
+
+static void confirmWith(MainWindow &window, const QString &table)
+{
+    ConfirmRunDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<ConfirmRunDialog *>(QStringLiteral("confirmRun"))));
+    QVERIFY(!dialog->runButton()->isEnabled()); // nothing runs without typing the table's name
+    QTest::keyClicks(dialog->confirmationEdit(), table.left(3));
+    QVERIFY(!dialog->runButton()->isEnabled());
+    QTest::keyClicks(dialog->confirmationEdit(), table.mid(3));
+    QVERIFY(dialog->runButton()->isEnabled());
+    dialog->runButton()->click();
+}
+
+void TestMainWindow::runFromPlanReview()
+{
+    QTemporaryDir dir;
+    const QString path = demoCopy(dir);
+    QVERIFY(!path.isEmpty());
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openUrl(QStringLiteral("sqlite://") + path);
+    QVERIFY(ready.wait(60000));
+    QSignalSpy shown(&window, &MainWindow::planShown);
+    window.planSpecFile(QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json"));
+    QVERIFY(shown.wait(60000));
+    QTRY_VERIFY(window.planView()->runButton()->isEnabled());
+    QSignalSpy ended(&window, &MainWindow::runEnded);
+    window.planView()->runButton()->click();
+    confirmWith(window, QStringLiteral("orders"));
+    QVERIFY(ended.wait(120000));
+    QVERIFY2(window.runPanel()->summary().startsWith(QLatin1String("<b>Done</b>")), qPrintable(window.runPanel()->summary()));
+    auto *overall = window.runPanel()->findChild<QProgressBar *>(QStringLiteral("overallProgress"));
+    QCOMPARE(overall->value(), overall->maximum());
+    QCOMPARE(overall->maximum(), 3);
+    QCOMPARE(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM orders WHERE total_eur IS NULL OR total_eur <> total_cents / 100.0")), 0);
+    QVERIFY(!window.planView()->runButton()->isEnabled());
+    QVERIFY(window.grab().save(QStringLiteral(STAGECRAFT_BINARY_DIR "/screenshots/run-panel.png")));
+}
+
+void TestMainWindow::resumeOfferedOnConnect()
+{
+    QTemporaryDir dir;
+    const QString path = demoCopy(dir);
+    QVERIFY(!path.isEmpty());
+    ConnectionProfile profile;
+    profile.engine = Engine::SQLite;
+    profile.database = path;
+    // A run cancelled in the middle of its backfill leaves an unfinished run in the journal.
+    {
+        DatabaseConnection c(profile);
+        ConnectionError e;
+        QVERIFY(c.open(&e));
+        QFile specFile(QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json"));
+        QVERIFY(specFile.open(QIODevice::ReadOnly));
+        ColumnSpec spec;
+        QList<SpecProblem> problems;
+        QVERIFY(ColumnSpec::fromJson(specFile.readAll(), &spec, &problems));
+        PlannerInput input;
+        QVERIFY(SpecValidator(c).validate(spec, &input, &problems));
+        const Plan plan = Planner::plan(input);
+        RunOptions small;
+        small.firstBatch = small.minBatch = small.maxBatch = 1000;
+        Runner runner(profile, small);
+        connect(&runner, &Runner::backfillProgressed, &runner, [&runner](const BackfillProgress &p) {
+            if (p.rowsDone >= 5000)
+                runner.stopAfterBatch();
+        });
+        runner.run(plan);
+    }
+    QCOMPARE(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM orders WHERE total_eur IS NOT NULL")), 5000);
+
+    MainWindow window;
+    window.show();
+    QSignalSpy checked(&window, &MainWindow::journalChecked);
+    window.openUrl(QStringLiteral("sqlite://") + path);
+    QVERIFY(checked.wait(60000));
+    QVERIFY(!window.resumableRun().isEmpty());
+    auto *bar = window.findChild<QLabel *>(QStringLiteral("resumeBar"));
+    QVERIFY(bar->isVisible());
+    QVERIFY(bar->text().contains(QLatin1String("adding <b>total_eur</b> to <b>main.orders</b>")));
+    QSignalSpy ended(&window, &MainWindow::runEnded);
+    window.resumeInterruptedRun();
+    confirmWith(window, QStringLiteral("orders"));
+    QVERIFY(ended.wait(120000));
+    QVERIFY2(window.runPanel()->summary().startsWith(QLatin1String("<b>Done</b>")), qPrintable(window.runPanel()->summary()));
+    QVERIFY(!bar->isVisible());
+    QCOMPARE(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM orders WHERE total_eur IS NULL OR total_eur <> total_cents / 100.0")), 0);
 }
 
 void TestMainWindow::badInput_data()

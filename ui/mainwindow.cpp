@@ -2,6 +2,10 @@
 
 #include "catalog/catalogworker.h"
 #include "columndesigner.h"
+#include "confirmrundialog.h"
+#include "run/journal.h"
+#include "planstepsmodel.h"
+#include "runpanel.h"
 #include "plan/planworker.h"
 #include "planview.h"
 #include "columnsmodel.h"
@@ -21,6 +25,7 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
@@ -107,9 +112,21 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(splitter, tr("Schema"));
     m_tabs->addTab(planSplitter, tr("Plan"));
+    m_runPanel = new RunPanel(this);
+    m_runPanel->setObjectName(QStringLiteral("runPanel"));
+    m_tabs->addTab(m_runPanel, tr("Run"));
+    m_resumeBar = new QLabel(this);
+    m_resumeBar->setObjectName(QStringLiteral("resumeBar"));
+    m_resumeBar->setWordWrap(true);
+    m_resumeBar->setMargin(8);
+    m_resumeBar->setStyleSheet(QStringLiteral("QLabel { background: #cfe2ff; color: #052c65; border-radius: 4px; }"));
+    m_resumeBar->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    m_resumeBar->hide();
+    connect(m_resumeBar, &QLabel::linkActivated, this, &MainWindow::resumeInterruptedRun);
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->addWidget(m_banner);
+    layout->addWidget(m_resumeBar);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
@@ -164,6 +181,11 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_planWorker, &PlanWorker::failed, this, &MainWindow::onFailed);
     connect(m_planView, &PlanView::targetVersionChosen, this, [this](int version) { planColumn(m_spec, version); });
+    connect(m_planView, &PlanView::runRequested, this, &MainWindow::requestRun);
+    qRegisterMetaType<BackfillProgress>();
+    qRegisterMetaType<RunOutcome>();
+    m_runThread.setObjectName(QStringLiteral("runner"));
+    m_runThread.start();
     m_planThread.setObjectName(QStringLiteral("planner"));
     m_planThread.start();
 }
@@ -176,6 +198,8 @@ MainWindow::~MainWindow()
     m_catalogThread.wait();
     m_planThread.quit();
     m_planThread.wait();
+    m_runThread.quit();
+    m_runThread.wait();
 }
 
 void MainWindow::buildMenus()
@@ -306,6 +330,46 @@ void MainWindow::onConnected(const ServerInfo &server)
     showBusy(tr("Reading the tables of %1…").arg(m_profile.displayName()));
     QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTables, Qt::QueuedConnection);
     QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTypes, Qt::QueuedConnection);
+    checkJournal();
+}
+
+void MainWindow::checkJournal()
+{
+    // Off the GUI thread, on a connection of its own: is there an interrupted run to offer?
+    m_resumable = {};
+    m_resumeBar->hide();
+    QPointer<MainWindow> self(this);
+    const ConnectionProfile profile = m_profile;
+    const quint64 generation = m_generation;
+    auto *watcher = new QFutureWatcher<Resumable>(this);
+    connect(watcher, &QFutureWatcher<Resumable>::finished, this, [this, watcher, generation] {
+        const Resumable found = watcher->result();
+        watcher->deleteLater();
+        if (generation != m_generation)
+            return;
+        m_resumable = found;
+        if (!found.runId.isEmpty()) {
+            m_resumeBar->setText(tr("An interrupted run was found: adding <b>%1</b> to <b>%2.%3</b>. <a href=\"resume\">Resume it</a>")
+                                     .arg(found.plan.spec.name.toHtmlEscaped(), found.plan.table.schema.toHtmlEscaped(),
+                                          found.plan.table.name.toHtmlEscaped()));
+            m_resumeBar->show();
+        }
+        Q_EMIT journalChecked();
+    });
+    watcher->setFuture(QtConcurrent::run([profile] {
+        DatabaseConnection connection(profile);
+        ConnectionError error;
+        Resumable found;
+        if (!connection.open(&error))
+            return found;
+        Journal journal(connection);
+        QList<Journal::RunRecord> runs;
+        if (journal.exists() && journal.unfinished(&runs, &error) && !runs.isEmpty()) {
+            found.runId = runs.first().runId;
+            found.plan = runs.first().plan;
+        }
+        return found;
+    }));
 }
 
 void MainWindow::onTablesLoaded(const QList<TableSummary> &tables)
@@ -411,6 +475,62 @@ void MainWindow::addColumn()
     m_designer->setContext(m_server.engine, m_details, m_types, m_tables);
     m_tabs->setCurrentIndex(1);
     m_designer->setFocus();
+}
+
+void MainWindow::requestRun()
+{
+    const Plan plan = m_planView->model()->plan();
+    if (plan.steps.isEmpty())
+        return;
+    const QString impact = tr("%1 steps; writes blocked about %2 s in all, reads about %3 s%4.")
+                               .arg(plan.steps.size())
+                               .arg(plan.secondsWritesBlocked(), 0, 'f', 2)
+                               .arg(plan.secondsReadsBlocked(), 0, 'f', 2)
+                               .arg(std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return s.rewritesTable; })
+                                        ? tr("; the table is rewritten") : QString());
+    auto *dialog = new ConfirmRunDialog(m_server.displayName() + QLatin1String(" at ") + m_profile.displayName(), m_profile.database,
+                                        plan.table.name, impact, this);
+    dialog->setObjectName(QStringLiteral("confirmRun"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, plan] { startRun(plan, QString()); });
+    dialog->open();
+}
+
+void MainWindow::resumeInterruptedRun()
+{
+    if (m_resumable.runId.isEmpty())
+        return;
+    const Resumable resumable = m_resumable;
+    auto *dialog = new ConfirmRunDialog(m_server.displayName() + QLatin1String(" at ") + m_profile.displayName(), m_profile.database,
+                                        resumable.plan.table.name,
+                                        tr("Resumes run %1 from where it stopped.").arg(resumable.runId), this);
+    dialog->setObjectName(QStringLiteral("confirmRun"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, resumable] {
+        m_resumeBar->hide();
+        m_resumable = {};
+        startRun(resumable.plan, resumable.runId);
+    });
+    dialog->open();
+}
+
+void MainWindow::startRun(const Plan &plan, const QString &resumeId)
+{
+    auto *runner = new Runner(m_profile);
+    runner->moveToThread(&m_runThread);
+    m_runPanel->follow(runner, plan);
+    connect(runner, &Runner::runFinished, this, [this, runner] {
+        runner->deleteLater();
+        m_planView->runButton()->setEnabled(false); // the plan on screen is spent; edit or re-plan for another
+        if (!m_details.table.name.isEmpty()) // show the table as it is now
+            QMetaObject::invokeMethod(m_worker, "loadTable", Qt::QueuedConnection, Q_ARG(Stagecraft::TableRef, m_details.table));
+        Q_EMIT runEnded();
+    });
+    m_tabs->setCurrentWidget(m_runPanel);
+    if (resumeId.isEmpty())
+        QMetaObject::invokeMethod(runner, "run", Qt::QueuedConnection, Q_ARG(Stagecraft::Plan, plan));
+    else
+        QMetaObject::invokeMethod(runner, "resumeRun", Qt::QueuedConnection, Q_ARG(QString, resumeId));
 }
 
 void MainWindow::planColumn(const ColumnSpec &spec, int targetVersion)

@@ -23,6 +23,7 @@ class ColumnDesigner;
 class ColumnsModel;
 class PlanView;
 class PlanWorker;
+class RunPanel;
 class SchemaModel;
 class SqlPreview;
 
@@ -49,6 +50,12 @@ public:
     [[nodiscard]] ColumnDesigner *designer() const { return m_designer; }
     // Opens the column designer for the selected table (File > Add Column…).
     void addColumn();
+    // Asks for confirmation (the table's name), then runs the plan on screen.
+    void requestRun();
+    [[nodiscard]] RunPanel *runPanel() const { return m_runPanel; }
+    // An interrupted run found in the journal on connect, offered for resume ("" if none).
+    [[nodiscard]] QString resumableRun() const { return m_resumable.runId; }
+    void resumeInterruptedRun();
 
     [[nodiscard]] SchemaModel *schemaModel() const { return m_schemaModel; }
     [[nodiscard]] ColumnsModel *columnsModel() const { return m_columnsModel; }
@@ -61,6 +68,10 @@ Q_SIGNALS:
     void ready();
     // A plan (or the spec's problems) is on screen.
     void planShown();
+    // A run (started from the window) ended.
+    void runEnded();
+    // The journal was checked after connecting (resumableRun() tells whether a run can be resumed).
+    void journalChecked();
 
 private:
     void buildMenus();
@@ -90,6 +101,16 @@ private:
     QList<TypeInfo> m_types;
     TableRef m_pendingReference; // a table whose columns the designer's key picker waits for
     ColumnSpec m_pendingSpec; // a spec file's column, shown in the designer once its table is loaded
+    RunPanel *m_runPanel = nullptr;
+    QThread m_runThread;
+    QLabel *m_resumeBar = nullptr;
+    struct Resumable
+    {
+        QString runId;
+        Plan plan;
+    } m_resumable;
+    void startRun(const Plan &plan, const QString &resumeId);
+    void checkJournal();
     CatalogWorker *m_worker = nullptr; // lives on m_catalogThread
     ConnectionProfile m_profile;
     ServerInfo m_server;

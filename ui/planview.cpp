@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPushButton>
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QTreeView>
@@ -33,6 +34,11 @@ PlanView::PlanView(QWidget *parent)
     header->addWidget(m_title, 1);
     header->addWidget(new QLabel(tr("Plan for:"), this));
     header->addWidget(m_versions);
+    m_run = new QPushButton(tr("&Run…"), this);
+    m_run->setObjectName(QStringLiteral("runButton"));
+    m_run->setEnabled(false);
+    header->addWidget(m_run);
+    connect(m_run, &QPushButton::clicked, this, &PlanView::runRequested);
 
     m_warnings = new QLabel(this);
     m_warnings->setWordWrap(true);
@@ -122,6 +128,8 @@ void PlanView::setPlan(const Plan &plan, int connectedVersion)
         m_versions->setCurrentIndex(std::max(0, current));
         m_versions->setEnabled(m_versions->count() > 1);
     }
+    // A plan for the connected server can run; one for another version is for comparison.
+    m_run->setEnabled(!plan.steps.isEmpty() && plan.targetVersion == connectedVersion);
     m_warnings->setText(plan.warnings.join(QLatin1Char('\n')));
     m_warnings->setVisible(!plan.warnings.isEmpty());
     showStep(-1);
@@ -134,6 +142,7 @@ void PlanView::showProblems(const QList<SpecProblem> &problems)
         lines << QStringLiteral("%1: %2").arg(p.field, p.message);
     m_problems->setText(tr("The column cannot be planned:\n") + lines.join(QLatin1Char('\n')));
     m_problems->show();
+    m_run->setEnabled(false);
     m_model->setPlan({});
     m_timeline->setPlan({});
     m_sql->clear();

@@ -7,6 +7,7 @@
 
 class QComboBox;
 class QLabel;
+class QPushButton;
 class QTreeView;
 
 namespace Stagecraft {
@@ -30,18 +31,22 @@ public:
     [[nodiscard]] LockTimeline *timeline() const { return m_timeline; }
     [[nodiscard]] SqlPreview *sqlPreview() const { return m_sql; }
     [[nodiscard]] QComboBox *versionSwitcher() const { return m_versions; }
+    [[nodiscard]] QPushButton *runButton() const { return m_run; }
     // Versions worth comparing for an engine, as (label, version number).
     [[nodiscard]] static QList<QPair<QString, int>> comparableVersions(Engine engine);
 
 Q_SIGNALS:
     // The user picked another server version to plan for (0: the connected server's).
     void targetVersionChosen(int version);
+    // The user asked to run the plan on screen (the window confirms first).
+    void runRequested();
 
 private:
     void showStep(int step);
 
     QLabel *m_title = nullptr;
     QComboBox *m_versions = nullptr;
+    QPushButton *m_run = nullptr;
     QLabel *m_warnings = nullptr;
     QLabel *m_problems = nullptr;
     LockTimeline *m_timeline = nullptr;

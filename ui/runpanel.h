@@ -1,0 +1,50 @@
+#pragma once
+
+#include "plan/plan.h"
+#include "run/runner.h"
+
+#include <QElapsedTimer>
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+
+namespace Stagecraft {
+
+// The run screen: overall and per-step progress, rows per second, ETA, lock-timeout retries and a
+// log, with pause / resume / cancel, fed by a Runner's signals; a summary when it ends.
+class RunPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RunPanel(QWidget *parent = nullptr);
+
+    // Follows a runner (which lives on another thread) through one run of the plan.
+    void follow(Runner *runner, const Plan &plan);
+    [[nodiscard]] QString summary() const;
+    [[nodiscard]] int stepsDone() const { return m_stepsDone; }
+
+Q_SIGNALS:
+    void finished(Stagecraft::RunOutcome outcome);
+
+private:
+    void log(const QString &line);
+
+    Runner *m_runner = nullptr;
+    Plan m_plan;
+    int m_stepsDone = 0;
+    QElapsedTimer m_clock;
+    QLabel *m_title = nullptr;
+    QProgressBar *m_overall = nullptr;
+    QLabel *m_stepLabel = nullptr;
+    QProgressBar *m_step = nullptr;
+    QLabel *m_rate = nullptr;
+    QPlainTextEdit *m_log = nullptr;
+    QPushButton *m_pause = nullptr;
+    QPushButton *m_cancel = nullptr;
+    QLabel *m_summary = nullptr;
+};
+
+} // namespace Stagecraft
