@@ -22,6 +22,7 @@
 #include <QComboBox>
 #include <QLineEdit>
 #include <QProgressBar>
+#include <QTabWidget>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -438,6 +439,8 @@ void TestMainWindow::runFromPlanReview()
     QCOMPARE(overall->maximum(), 3);
     QCOMPARE(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM orders WHERE total_eur IS NULL OR total_eur <> total_cents / 100.0")), 0);
     QVERIFY(!window.planView()->runButton()->isEnabled());
+    QTest::qWait(600); // a late answer from the planner must not take the user away from the run
+    QCOMPARE(window.findChild<QTabWidget *>()->currentWidget(), window.runPanel());
     QVERIFY(window.grab().save(QStringLiteral(STAGECRAFT_BINARY_DIR "/screenshots/run-panel.png")));
 }
 

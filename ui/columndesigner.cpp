@@ -91,9 +91,9 @@ void ColumnDesigner::setContext(Engine engine, const TableDetails &table, const 
     m_ui->afterCombo->addItem(tr("(last)"));
     for (const ColumnInfo &c : table.columns)
         m_ui->afterCombo->addItem(c.name);
-    const bool positions = engine == Engine::MySQL || engine == Engine::MariaDB;
-    m_ui->afterCombo->setVisible(positions);
-    m_ui->afterLabel->setVisible(positions);
+    m_showPosition = engine == Engine::MySQL || engine == Engine::MariaDB;
+    m_ui->afterCombo->setVisible(m_showPosition);
+    m_ui->afterLabel->setVisible(m_showPosition);
     updateTypeParameters();
     edited();
 }
@@ -157,7 +157,7 @@ ColumnSpec ColumnDesigner::spec() const
         s.onDelete = m_ui->onDeleteCombo->currentIndex() == 0 ? QString() : m_ui->onDeleteCombo->currentText();
     }
     s.comment = m_ui->commentEdit->text().trimmed();
-    if (m_ui->afterCombo->isVisible() && m_ui->afterCombo->currentIndex() > 0)
+    if (m_showPosition && m_ui->afterCombo->currentIndex() > 0)
         s.after = m_ui->afterCombo->currentText();
     return s;
 }
@@ -188,6 +188,12 @@ void ColumnDesigner::setSpec(const ColumnSpec &spec)
     m_ui->uniqueCheck->setChecked(spec.unique);
     m_ui->indexCheck->setChecked(spec.index);
     m_ui->commentEdit->setText(spec.comment);
+    if (!spec.after.isEmpty() && !m_showPosition) {
+        // Not an engine that places columns: show the field anyway, so its problem can be seen and fixed.
+        m_showPosition = true;
+        m_ui->afterCombo->setVisible(true);
+        m_ui->afterLabel->setVisible(true);
+    }
     const int after = m_ui->afterCombo->findText(spec.after);
     m_ui->afterCombo->setCurrentIndex(spec.after.isEmpty() || after < 0 ? 0 : after);
     if (spec.hasForeignKey()) {

@@ -55,6 +55,7 @@ private:
     TableRef m_table;
     QList<TypeInfo> m_types;
     QList<TableSummary> m_tables;
+    bool m_showPosition = false; // MySQL/MariaDB, or a spec that asked for a position (shown with its error)
 };
 
 } // namespace Stagecraft

@@ -161,7 +161,8 @@ MainWindow::MainWindow(QWidget *parent)
         clearBusy();
         m_planView->setPlan(plan, m_server.versionNumber);
         m_designer->showPlan(plan);
-        m_tabs->setCurrentIndex(1);
+        if (m_tabs->currentWidget() != m_runPanel) // never pull the user away from a run
+            m_tabs->setCurrentIndex(1);
         m_statusLabel->setText(tr("Planned %1 steps; writes blocked about %2 s in all")
                                    .arg(plan.steps.size())
                                    .arg(plan.secondsWritesBlocked(), 0, 'f', 2));
@@ -171,7 +172,8 @@ MainWindow::MainWindow(QWidget *parent)
         clearBusy();
         m_planView->showProblems(problems);
         m_designer->showProblems(problems);
-        m_tabs->setCurrentIndex(1);
+        if (m_tabs->currentWidget() != m_runPanel)
+            m_tabs->setCurrentIndex(1);
         Q_EMIT planShown();
     });
     connect(m_designer, &ColumnDesigner::specEdited, this, [this](const ColumnSpec &spec) { planColumn(spec); });
@@ -436,8 +438,7 @@ void MainWindow::onTableLoaded(const TableDetails &details)
         const ColumnSpec spec = m_pendingSpec;
         m_pendingSpec = {};
         addColumn();
-        m_designer->setSpec(spec);
-        planColumn(spec);
+        m_designer->setSpec(spec); // the designer asks for the plan, as for any edit
     }
     m_preview->setSql(details.definitionSql, m_server.engine);
     if (!m_readySent) {
