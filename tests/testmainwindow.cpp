@@ -429,6 +429,11 @@ void TestMainWindow::runFromPlanReview()
     window.planSpecFile(QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json"));
     QVERIFY(shown.wait(60000));
     QTRY_VERIFY(window.planView()->runButton()->isEnabled());
+    // Before running, the existing rows are checked: every order gets a non-negative total.
+    QSignalSpy checked(&window, &MainWindow::dataChecked);
+    window.planView()->checkDataButton()->click();
+    QVERIFY(checked.wait(60000));
+    QCOMPARE(window.planView()->findingsText(), QStringLiteral("Existing data:\n✓ no rows failing the CHECK"));
     QSignalSpy ended(&window, &MainWindow::runEnded);
     window.planView()->runButton()->click();
     confirmWith(window, QStringLiteral("orders"));

@@ -184,6 +184,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_planWorker, &PlanWorker::failed, this, &MainWindow::onFailed);
     connect(m_planView, &PlanView::targetVersionChosen, this, [this](int version) { planColumn(m_spec, version); });
     connect(m_planView, &PlanView::runRequested, this, &MainWindow::requestRun);
+    connect(m_planView, &PlanView::dataCheckRequested, this, &MainWindow::checkData);
     qRegisterMetaType<BackfillProgress>();
     qRegisterMetaType<RunOutcome>();
     m_runThread.setObjectName(QStringLiteral("runner"));
@@ -476,6 +477,40 @@ void MainWindow::addColumn()
     m_designer->setContext(m_server.engine, m_details, m_types, m_tables);
     m_tabs->setCurrentIndex(1);
     m_designer->setFocus();
+}
+
+void MainWindow::checkData()
+{
+    const Plan plan = m_planView->model()->plan();
+    if (plan.steps.isEmpty())
+        return;
+    ColumnSpec spec = m_spec;
+    spec.table = plan.table;
+    if (spec.hasForeignKey() && spec.referencedTable.schema.isEmpty())
+        spec.referencedTable.schema = plan.table.schema;
+    const QStringList keys = m_details.table == plan.table ? m_details.primaryKey() : QStringList();
+    const ConnectionProfile profile = m_profile;
+    showBusy(tr("Checking the existing rows of %1…").arg(plan.table.name));
+    using Result = std::pair<QList<DataFinding>, QString>;
+    auto *watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher] {
+        const Result result = watcher->result();
+        watcher->deleteLater();
+        clearBusy();
+        if (!result.second.isEmpty())
+            showError(tr("The data could not be checked"), result.second);
+        else
+            m_planView->showFindings(result.first);
+        Q_EMIT dataChecked();
+    });
+    watcher->setFuture(QtConcurrent::run([profile, spec, keys] {
+        DatabaseConnection connection(profile);
+        ConnectionError error;
+        QList<DataFinding> findings;
+        if (!connection.open(&error) || !DataChecks::run(connection, spec, keys, &findings, &error))
+            return Result{{}, error.text()};
+        return Result{findings, QString()};
+    }));
 }
 
 void MainWindow::requestRun()

@@ -56,6 +56,8 @@ public:
     // An interrupted run found in the journal on connect, offered for resume ("" if none).
     [[nodiscard]] QString resumableRun() const { return m_resumable.runId; }
     void resumeInterruptedRun();
+    // Checks the existing rows against the planned column's constraints (on a worker).
+    void checkData();
 
     [[nodiscard]] SchemaModel *schemaModel() const { return m_schemaModel; }
     [[nodiscard]] ColumnsModel *columnsModel() const { return m_columnsModel; }
@@ -72,6 +74,7 @@ Q_SIGNALS:
     void runEnded();
     // The journal was checked after connecting (resumableRun() tells whether a run can be resumed).
     void journalChecked();
+    void dataChecked();
 
 private:
     void buildMenus();

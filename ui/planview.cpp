@@ -34,6 +34,12 @@ PlanView::PlanView(QWidget *parent)
     header->addWidget(m_title, 1);
     header->addWidget(new QLabel(tr("Plan for:"), this));
     header->addWidget(m_versions);
+    m_checkData = new QPushButton(tr("Check the &Data"), this);
+    m_checkData->setObjectName(QStringLiteral("checkDataButton"));
+    m_checkData->setToolTip(tr("Count the existing rows that would break the new column's constraints (reads the table)"));
+    m_checkData->setEnabled(false);
+    header->addWidget(m_checkData);
+    connect(m_checkData, &QPushButton::clicked, this, &PlanView::dataCheckRequested);
     m_run = new QPushButton(tr("&Run…"), this);
     m_run->setObjectName(QStringLiteral("runButton"));
     m_run->setEnabled(false);
@@ -51,6 +57,12 @@ PlanView::PlanView(QWidget *parent)
     m_problems->setStyleSheet(QStringLiteral("QLabel { background: #f8d7da; color: #58151c; border-radius: 4px; }"));
     m_problems->hide();
     m_warnings->hide();
+    m_findings = new QLabel(this);
+    m_findings->setObjectName(QStringLiteral("dataFindings"));
+    m_findings->setWordWrap(true);
+    m_findings->setMargin(6);
+    m_findings->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_findings->hide();
 
     m_timeline = new LockTimeline(this);
     m_steps = new QTreeView(this);
@@ -81,6 +93,7 @@ PlanView::PlanView(QWidget *parent)
     layout->addLayout(header);
     layout->addWidget(m_problems);
     layout->addWidget(m_warnings);
+    layout->addWidget(m_findings);
     layout->addWidget(m_timeline);
     layout->addWidget(splitter, 1);
 
@@ -130,9 +143,33 @@ void PlanView::setPlan(const Plan &plan, int connectedVersion)
     }
     // A plan for the connected server can run; one for another version is for comparison.
     m_run->setEnabled(!plan.steps.isEmpty() && plan.targetVersion == connectedVersion);
+    m_checkData->setEnabled(!plan.steps.isEmpty());
+    m_findings->hide();
     m_warnings->setText(plan.warnings.join(QLatin1Char('\n')));
     m_warnings->setVisible(!plan.warnings.isEmpty());
     showStep(-1);
+}
+
+void PlanView::showFindings(const QList<DataFinding> &findings)
+{
+    QStringList lines;
+    bool clean = true;
+    for (const DataFinding &f : findings) {
+        clean = clean && f.count == 0;
+        lines << (f.count == 0 ? tr("✓ no %1").arg(f.title)
+                               : tr("✗ %1 %2: %3").arg(f.count).arg(f.title, f.samples.join(QLatin1String("; "))));
+    }
+    if (findings.isEmpty())
+        lines << tr("✓ the existing rows keep NULL in the new column, which every constraint accepts");
+    m_findings->setText(tr("Existing data:\n") + lines.join(QLatin1Char('\n')));
+    m_findings->setStyleSheet(clean ? QStringLiteral("QLabel { background: #d1e7dd; color: #0a3622; border-radius: 4px; }")
+                                    : QStringLiteral("QLabel { background: #f8d7da; color: #58151c; border-radius: 4px; }"));
+    m_findings->show();
+}
+
+QString PlanView::findingsText() const
+{
+    return m_findings->isVisibleTo(this) ? m_findings->text() : QString();
 }
 
 void PlanView::showProblems(const QList<SpecProblem> &problems)
@@ -143,6 +180,8 @@ void PlanView::showProblems(const QList<SpecProblem> &problems)
     m_problems->setText(tr("The column cannot be planned:\n") + lines.join(QLatin1Char('\n')));
     m_problems->show();
     m_run->setEnabled(false);
+    m_checkData->setEnabled(false);
+    m_findings->hide();
     m_model->setPlan({});
     m_timeline->setPlan({});
     m_sql->clear();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "plan/columnspec.h"
+#include "plan/datachecks.h"
 #include "plan/plan.h"
 
 #include <QWidget>
@@ -32,6 +33,9 @@ public:
     [[nodiscard]] SqlPreview *sqlPreview() const { return m_sql; }
     [[nodiscard]] QComboBox *versionSwitcher() const { return m_versions; }
     [[nodiscard]] QPushButton *runButton() const { return m_run; }
+    [[nodiscard]] QPushButton *checkDataButton() const { return m_checkData; }
+    void showFindings(const QList<DataFinding> &findings);
+    [[nodiscard]] QString findingsText() const;
     // Versions worth comparing for an engine, as (label, version number).
     [[nodiscard]] static QList<QPair<QString, int>> comparableVersions(Engine engine);
 
@@ -40,6 +44,8 @@ Q_SIGNALS:
     void targetVersionChosen(int version);
     // The user asked to run the plan on screen (the window confirms first).
     void runRequested();
+    // The user asked to check the existing rows against the new column's constraints.
+    void dataCheckRequested();
 
 private:
     void showStep(int step);
@@ -47,6 +53,8 @@ private:
     QLabel *m_title = nullptr;
     QComboBox *m_versions = nullptr;
     QPushButton *m_run = nullptr;
+    QPushButton *m_checkData = nullptr;
+    QLabel *m_findings = nullptr;
     QLabel *m_warnings = nullptr;
     QLabel *m_problems = nullptr;
     LockTimeline *m_timeline = nullptr;
