@@ -97,7 +97,14 @@ void TestMainWindow::opensDemo()
     for (int row = 0; row < 4; ++row)
         QCOMPARE(model->index(row, SchemaModel::RowsColumn, main).data().toString(), expectedRows.at(row));
     auto *tree = window.findChild<QTreeView *>(QStringLiteral("schemaTree"));
-    QVERIFY(tree && tree->isExpanded(main));
+    QVERIFY(tree && tree->isExpanded(tree->model()->index(0, 0)));
+    // Filter as you type: only matching tables stay, their schema with them.
+    auto *filter = window.findChild<QLineEdit *>(QStringLiteral("tableFilter"));
+    QTest::keyClicks(filter, QStringLiteral("ORD"));
+    QCOMPARE(childNames(tree->model(), tree->model()->index(0, 0)),
+             (QStringList{QStringLiteral("order_items"), QStringLiteral("orders")}));
+    filter->clear();
+    QCOMPARE(tree->model()->rowCount(tree->model()->index(0, 0)), 4);
 
     // The first table is shown at once: its columns and its definition, highlighted as plain SQL.
     QCOMPARE(columnNames(window.columnsModel()),
@@ -110,7 +117,7 @@ void TestMainWindow::opensDemo()
 
     // Selecting another table loads it off the GUI thread.
     QSignalSpy reset(window.columnsModel(), &QAbstractItemModel::modelReset);
-    tree->setCurrentIndex(model->index(2, 0, main));
+    QVERIFY(window.selectTable({QStringLiteral("main"), QStringLiteral("orders")}));
     QVERIFY(reset.wait(30000));
     QCOMPARE(columnNames(window.columnsModel()),
              (QStringList{QStringLiteral("id"), QStringLiteral("customer_id"), QStringLiteral("status"),
@@ -289,7 +296,7 @@ void TestMainWindow::designerOnDemo()
     QVERIFY(ready.wait(120000));
     auto *tree = window.findChild<QTreeView *>(QStringLiteral("schemaTree"));
     QSignalSpy reset(window.columnsModel(), &QAbstractItemModel::modelReset);
-    tree->setCurrentIndex(window.schemaModel()->index(2, 0, window.schemaModel()->index(0, 0))); // orders
+    QVERIFY(window.selectTable({QStringLiteral("main"), QStringLiteral("orders")}));
     QVERIFY(reset.wait(30000));
     window.addColumn();
     ColumnDesigner *designer = window.designer();
@@ -335,13 +342,7 @@ void TestMainWindow::designerOnServer()
     QSignalSpy ready(&window, &MainWindow::ready);
     window.openConnection(profile);
     QVERIFY(ready.wait(60000));
-    auto *tree = window.findChild<QTreeView *>(QStringLiteral("schemaTree"));
-    const QModelIndex publicSchema = window.schemaModel()->index(0, 0);
-    QSignalSpy reset(window.columnsModel(), &QAbstractItemModel::modelReset);
-    for (int row = 0; row < window.schemaModel()->rowCount(publicSchema); ++row) {
-        if (window.schemaModel()->index(row, 0, publicSchema).data().toString() == QLatin1String("payments"))
-            tree->setCurrentIndex(window.schemaModel()->index(row, 0, publicSchema));
-    }
+    QVERIFY(window.selectTable({QStringLiteral("public"), QStringLiteral("payments")}));
     QTRY_COMPARE(window.columnsModel()->rowCount(), 2);
     window.addColumn();
     ColumnDesigner *designer = window.designer();

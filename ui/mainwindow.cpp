@@ -21,6 +21,8 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPointer>
@@ -53,9 +55,22 @@ MainWindow::MainWindow(QWidget *parent)
     m_banner->setStyleSheet(QStringLiteral("QLabel { background: #f8d7da; color: #58151c; border-radius: 4px; }"));
     m_banner->hide();
 
+    // Filter as you type: a table stays when its name matches, its schema with it.
+    m_treeProxy = new QSortFilterProxyModel(this);
+    m_treeProxy->setSourceModel(m_schemaModel);
+    m_treeProxy->setRecursiveFilteringEnabled(true);
+    m_treeProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName(QStringLiteral("tableFilter"));
+    m_filter->setPlaceholderText(tr("Filter tables…"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_treeProxy->setFilterFixedString(text);
+        m_tree->expandAll();
+    });
     m_tree = new QTreeView(this);
     m_tree->setObjectName(QStringLiteral("schemaTree"));
-    m_tree->setModel(m_schemaModel);
+    m_tree->setModel(m_treeProxy);
     m_tree->setUniformRowHeights(true);
     m_tree->setAlternatingRowColors(true);
     m_tree->header()->setStretchLastSection(false);
@@ -93,8 +108,13 @@ MainWindow::MainWindow(QWidget *parent)
     detailLayout->addWidget(m_tableTitle);
     detailLayout->addWidget(detailSplitter, 1);
 
+    auto *browser = new QWidget(this);
+    auto *browserLayout = new QVBoxLayout(browser);
+    browserLayout->setContentsMargins(0, 0, 0, 0);
+    browserLayout->addWidget(m_filter);
+    browserLayout->addWidget(m_tree, 1);
     auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_tree);
+    splitter->addWidget(browser);
     splitter->addWidget(detail);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
@@ -390,7 +410,21 @@ void MainWindow::onTablesLoaded(const QList<TableSummary> &tables)
         }
         return;
     }
-    m_tree->setCurrentIndex(m_schemaModel->indexOf(tables.first().table));
+    selectTable(tables.first().table);
+}
+
+bool MainWindow::selectTable(const TableRef &table)
+{
+    const QModelIndex source = m_schemaModel->indexOf(table);
+    if (!source.isValid())
+        return false;
+    QModelIndex shown = m_treeProxy->mapFromSource(source);
+    if (!shown.isValid()) {
+        m_filter->clear();
+        shown = m_treeProxy->mapFromSource(source);
+    }
+    m_tree->setCurrentIndex(shown);
+    return true;
 }
 
 QString MainWindow::connectedText() const
@@ -602,8 +636,7 @@ void MainWindow::planSpecFile(const QString &path)
         table.schema = m_server.engine == Engine::PostgreSQL ? QStringLiteral("public")
                        : m_server.engine == Engine::SQLite   ? QStringLiteral("main")
                                                              : m_profile.database;
-    const QModelIndex index = m_schemaModel->indexOf(table);
-    if (!index.isValid()) {
+    if (!m_schemaModel->indexOf(table).isValid()) {
         planColumn(spec); // the validator says which table is missing
         return;
     }
@@ -613,7 +646,7 @@ void MainWindow::planSpecFile(const QString &path)
         onTableLoaded(m_details);
         return;
     }
-    m_tree->setCurrentIndex(index);
+    selectTable(table);
 }
 
 void MainWindow::promptForSpecFile()

@@ -11,7 +11,9 @@
 #include <QThread>
 
 class QLabel;
+class QLineEdit;
 class QProgressBar;
+class QSortFilterProxyModel;
 class QTableView;
 class QTabWidget;
 class QTreeView;
@@ -48,6 +50,8 @@ public:
     void planSpecFile(const QString &path);
     [[nodiscard]] PlanView *planView() const { return m_planView; }
     [[nodiscard]] ColumnDesigner *designer() const { return m_designer; }
+    // Selects a table in the tree (clearing a filter that hides it); its details load off the GUI thread.
+    bool selectTable(const TableRef &table);
     // Opens the column designer for the selected table (File > Add Column…).
     void addColumn();
     // Asks for confirmation (the table's name), then runs the plan on screen.
@@ -120,6 +124,8 @@ private:
     SchemaModel *m_schemaModel = nullptr;
     ColumnsModel *m_columnsModel = nullptr;
     QTreeView *m_tree = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QSortFilterProxyModel *m_treeProxy = nullptr;
     QTableView *m_columns = nullptr;
     SqlPreview *m_preview = nullptr;
     QLabel *m_banner = nullptr;
