@@ -5,6 +5,7 @@
 #include "confirmrundialog.h"
 #include "run/runner.h"
 #include "runpanel.h"
+#include "settingsdialog.h"
 #include "locktimeline.h"
 #include "planstepsmodel.h"
 #include "planview.h"
@@ -23,6 +24,8 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QTabWidget>
+#include <QScopeGuard>
+#include <QSettings>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -52,6 +55,7 @@ private Q_SLOTS:
     void designerOnServer();
     void runFromPlanReview();
     void resumeOfferedOnConnect();
+    void preferences();
     void badInput_data();
     void badInput();
 };
@@ -498,6 +502,35 @@ void TestMainWindow::resumeOfferedOnConnect()
     QVERIFY2(window.runPanel()->summary().startsWith(QLatin1String("<b>Done</b>")), qPrintable(window.runPanel()->summary()));
     QVERIFY(!bar->isVisible());
     QCOMPARE(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM orders WHERE total_eur IS NULL OR total_eur <> total_cents / 100.0")), 0);
+}
+
+void TestMainWindow::preferences()
+{
+    const auto restore = qScopeGuard([] {
+        QSettings().remove(QStringLiteral("run"));
+        QSettings().remove(QStringLiteral("appearance"));
+        SettingsDialog::applyTheme(SettingsDialog::Theme::System);
+    });
+    MainWindow window;
+    window.show();
+    window.showSettings();
+    SettingsDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<SettingsDialog *>(QStringLiteral("settingsDialog"))));
+    QCOMPARE(dialog->lockTimeout()->value(), 2000); // the defaults first
+    QCOMPARE(dialog->batchTime()->value(), 200);
+    dialog->lockTimeout()->setValue(750);
+    dialog->batchTime()->setValue(300);
+    dialog->themeChoice()->setCurrentIndex(int(SettingsDialog::Theme::Dark));
+    dialog->accept();
+    QTRY_VERIFY(!window.findChild<SettingsDialog *>(QStringLiteral("settingsDialog")));
+    QCOMPARE(SettingsDialog::runOptions().lockTimeoutMs, 750);
+    QCOMPARE(SettingsDialog::runOptions().batchTargetMs, 300);
+    QCOMPARE(SettingsDialog::theme(), SettingsDialog::Theme::Dark);
+    // The dark palette reaches the window, and the SQL highlighting follows it.
+    QVERIFY(window.palette().color(QPalette::Base).lightness() < 128);
+    QTRY_VERIFY2(window.sqlPreview()->themeName().contains(QLatin1String("Dark")), qPrintable(window.sqlPreview()->themeName()));
+    SettingsDialog::applyTheme(SettingsDialog::Theme::Light);
+    QTRY_VERIFY2(!window.sqlPreview()->themeName().contains(QLatin1String("Dark")), qPrintable(window.sqlPreview()->themeName()));
 }
 
 void TestMainWindow::badInput_data()

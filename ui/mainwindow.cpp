@@ -6,6 +6,10 @@
 #include "run/journal.h"
 #include "planstepsmodel.h"
 #include "runpanel.h"
+#include "settingsdialog.h"
+
+#include <QCloseEvent>
+#include <QSettings>
 #include "plan/planworker.h"
 #include "planview.h"
 #include "columnsmodel.h"
@@ -158,6 +162,10 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_progress);
 
     buildMenus();
+    // Where the window was, as the user left it.
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
 
     m_worker = new CatalogWorker;
     m_worker->moveToThread(&m_catalogThread);
@@ -245,6 +253,11 @@ void MainWindow::buildMenus()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Settings"));
+    QAction *preferences = edit->addAction(tr("&Preferences…"), this, &MainWindow::showSettings);
+    preferences->setShortcuts({QKeySequence(QKeySequence::Preferences), QKeySequence(Qt::CTRL | Qt::Key_Comma)});
+    preferences->setMenuRole(QAction::PreferencesRole);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Stagecraft"), this, &MainWindow::showAbout);
@@ -586,7 +599,7 @@ void MainWindow::resumeInterruptedRun()
 
 void MainWindow::startRun(const Plan &plan, const QString &resumeId)
 {
-    auto *runner = new Runner(m_profile);
+    auto *runner = new Runner(m_profile, SettingsDialog::runOptions());
     runner->moveToThread(&m_runThread);
     m_runPanel->follow(runner, plan);
     connect(runner, &Runner::runFinished, this, [this, runner] {
@@ -656,6 +669,22 @@ void MainWindow::promptForSpecFile()
     dialog->setFileMode(QFileDialog::ExistingFile);
     connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::planSpecFile);
     dialog->open();
+}
+
+void MainWindow::showSettings()
+{
+    auto *dialog = new SettingsDialog(this);
+    dialog->setObjectName(QStringLiteral("settingsDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::showAbout()

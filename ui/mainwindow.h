@@ -60,6 +60,8 @@ public:
     // An interrupted run found in the journal on connect, offered for resume ("" if none).
     [[nodiscard]] QString resumableRun() const { return m_resumable.runId; }
     void resumeInterruptedRun();
+    // Settings > Preferences… (non-modal to the event loop: opened, not exec'd).
+    void showSettings();
     // Checks the existing rows against the planned column's constraints (on a worker).
     void checkData();
 
@@ -79,6 +81,9 @@ Q_SIGNALS:
     // The journal was checked after connecting (resumableRun() tells whether a run can be resumed).
     void journalChecked();
     void dataChecked();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     void buildMenus();

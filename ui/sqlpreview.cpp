@@ -41,6 +41,11 @@ QString SqlPreview::currentDefinitionName() const
     return m_highlighter->definition().name();
 }
 
+QString SqlPreview::themeName() const
+{
+    return m_highlighter->theme().name();
+}
+
 void SqlPreview::setSql(const QString &sql, Engine engine)
 {
     const QString name = definitionName(engine);

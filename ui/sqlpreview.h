@@ -26,6 +26,7 @@ public:
     // The KSyntaxHighlighting definition used for an engine: "SQL (PostgreSQL)", "SQL (MySQL)" or "SQL".
     [[nodiscard]] static QString definitionName(Engine engine);
     [[nodiscard]] QString currentDefinitionName() const;
+    [[nodiscard]] QString themeName() const;
 
 protected:
     void changeEvent(QEvent *event) override;

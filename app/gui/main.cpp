@@ -1,6 +1,7 @@
 // stagecraft: the desktop application.
 
 #include "mainwindow.h"
+#include "settingsdialog.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -55,6 +56,7 @@ int main(int argc, char *argv[])
     parser.addOption(planSpec);
     parser.process(app);
 
+    SettingsDialog::applyTheme(SettingsDialog::theme());
     MainWindow window;
     window.show();
     const QStringList args = parser.positionalArguments();

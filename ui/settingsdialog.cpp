@@ -1,0 +1,106 @@
+#include "settingsdialog.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStyle>
+#include <QStyleFactory>
+
+namespace Stagecraft {
+
+SettingsDialog::SettingsDialog(QWidget *parent)
+    : QDialog(parent)
+{
+    setWindowTitle(tr("Preferences"));
+    const RunOptions options = runOptions();
+    m_lockTimeout = new QSpinBox(this);
+    m_lockTimeout->setObjectName(QStringLiteral("lockTimeout"));
+    m_lockTimeout->setRange(100, 60000);
+    m_lockTimeout->setSingleStep(100);
+    m_lockTimeout->setSuffix(tr(" ms"));
+    m_lockTimeout->setValue(options.lockTimeoutMs);
+    m_lockTimeout->setToolTip(tr("The longest a schema change waits for its lock before it gives up and retries; "
+                                 "queries arriving meanwhile wait at most this long behind it."));
+    m_batchTime = new QSpinBox(this);
+    m_batchTime->setObjectName(QStringLiteral("batchTime"));
+    m_batchTime->setRange(10, 10000);
+    m_batchTime->setSingleStep(50);
+    m_batchTime->setSuffix(tr(" ms"));
+    m_batchTime->setValue(options.batchTargetMs);
+    m_batchTime->setToolTip(tr("The backfill steers its batch size so each batch takes about this long."));
+    m_theme = new QComboBox(this);
+    m_theme->setObjectName(QStringLiteral("theme"));
+    m_theme->addItems({tr("As the system"), tr("Light"), tr("Dark")});
+    m_theme->setCurrentIndex(int(theme()));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *form = new QFormLayout(this);
+    form->addRow(tr("&Lock timeout:"), m_lockTimeout);
+    form->addRow(tr("Target &batch time:"), m_batchTime);
+    form->addRow(tr("&Theme:"), m_theme);
+    form->addRow(buttons);
+}
+
+void SettingsDialog::accept()
+{
+    save();
+    QDialog::accept();
+}
+
+RunOptions SettingsDialog::runOptions()
+{
+    QSettings settings;
+    RunOptions options;
+    options.lockTimeoutMs = settings.value(QStringLiteral("run/lockTimeoutMs"), options.lockTimeoutMs).toInt();
+    options.batchTargetMs = settings.value(QStringLiteral("run/batchTargetMs"), options.batchTargetMs).toInt();
+    return options;
+}
+
+SettingsDialog::Theme SettingsDialog::theme()
+{
+    return Theme(std::clamp(QSettings().value(QStringLiteral("appearance/theme"), 0).toInt(), 0, 2));
+}
+
+void SettingsDialog::save()
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("run/lockTimeoutMs"), m_lockTimeout->value());
+    settings.setValue(QStringLiteral("run/batchTargetMs"), m_batchTime->value());
+    settings.setValue(QStringLiteral("appearance/theme"), m_theme->currentIndex());
+    applyTheme(Theme(m_theme->currentIndex()));
+}
+
+void SettingsDialog::applyTheme(Theme theme)
+{
+    static const QPalette systemPalette = QApplication::palette();
+    if (theme == Theme::System) {
+        QApplication::setPalette(systemPalette);
+        return;
+    }
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette p = QApplication::style()->standardPalette();
+    if (theme == Theme::Dark) {
+        p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x30));
+        p.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Base, QColor(0x1f, 0x21, 0x24));
+        p.setColor(QPalette::AlternateBase, QColor(0x2b, 0x2d, 0x30));
+        p.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3b));
+        p.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::ToolTipBase, QColor(0x35, 0x37, 0x3b));
+        p.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xb3));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
+        p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
+        p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+    }
+    QApplication::setPalette(p);
+}
+
+} // namespace Stagecraft

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "run/runner.h"
+
+#include <QDialog>
+
+class QComboBox;
+class QSpinBox;
+
+namespace Stagecraft {
+
+// Preferences: the runner's lock timeout and target batch time, and the colour theme. Stored with
+// QSettings; runs started from the window use them.
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    enum class Theme { System, Light, Dark };
+
+    explicit SettingsDialog(QWidget *parent = nullptr);
+
+    // What is stored (defaults where nothing is).
+    [[nodiscard]] static RunOptions runOptions();
+    [[nodiscard]] static Theme theme();
+    // Applies a theme to the whole application (Fusion with a light or dark palette, or the system's).
+    static void applyTheme(Theme theme);
+
+    [[nodiscard]] QSpinBox *lockTimeout() const { return m_lockTimeout; }
+    [[nodiscard]] QSpinBox *batchTime() const { return m_batchTime; }
+    [[nodiscard]] QComboBox *themeChoice() const { return m_theme; }
+    // Saves and applies, whichever way the dialog is accepted.
+    void accept() override;
+
+private:
+    void save();
+
+    QSpinBox *m_lockTimeout = nullptr;
+    QSpinBox *m_batchTime = nullptr;
+    QComboBox *m_theme = nullptr;
+};
+
+} // namespace Stagecraft
