@@ -2,6 +2,7 @@
 
 #include "columndesigner.h"
 #include "columnsmodel.h"
+#include "indexesmodel.h"
 #include "confirmrundialog.h"
 #include "run/runner.h"
 #include "runpanel.h"
@@ -129,6 +130,18 @@ void TestMainWindow::opensDemo()
     const QString sql = window.sqlPreview()->toPlainText();
     QVERIFY(sql.startsWith(QLatin1String("CREATE TABLE orders (")));
     QVERIFY(sql.contains(QLatin1String("CREATE INDEX orders_customer_id_idx ON orders (customer_id);")));
+    // Its indexes and constraints, in their own tabs.
+    QAbstractItemModelTester indexesTester(window.indexesModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester constraintsTester(window.constraintsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QStringList indexes;
+    for (int row = 0; row < window.indexesModel()->rowCount(); ++row)
+        indexes << window.indexesModel()->index(row, IndexesModel::NameColumn).data().toString() + QLatin1Char('(')
+                       + window.indexesModel()->index(row, IndexesModel::ColumnsColumn).data().toString() + QLatin1Char(')');
+    QCOMPARE(indexes, (QStringList{QStringLiteral("orders_customer_id_idx(customer_id)"), QStringLiteral("orders_placed_at_idx(placed_at)")}));
+    QStringList constraints;
+    for (int row = 0; row < window.constraintsModel()->rowCount(); ++row)
+        constraints << window.constraintsModel()->index(row, ConstraintsModel::KindColumn).data().toString();
+    QCOMPARE(constraints, (QStringList{QStringLiteral("primary key"), QStringLiteral("foreign key"), QStringLiteral("check")}));
 }
 
 void TestMainWindow::browsesServer_data()

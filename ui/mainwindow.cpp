@@ -13,6 +13,7 @@
 #include "plan/planworker.h"
 #include "planview.h"
 #include "columnsmodel.h"
+#include "indexesmodel.h"
 #include "demo/demodatabase.h"
 #include "schemamodel.h"
 #include "sqlpreview.h"
@@ -45,6 +46,8 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_schemaModel(new SchemaModel(this))
     , m_columnsModel(new ColumnsModel(this))
+    , m_indexesModel(new IndexesModel(this))
+    , m_constraintsModel(new ConstraintsModel(this))
 {
     registerCatalogTypes();
 
@@ -100,8 +103,23 @@ MainWindow::MainWindow(QWidget *parent)
     m_preview = new SqlPreview(this);
     m_preview->setObjectName(QStringLiteral("sqlPreview"));
 
+    // Columns, indexes and constraints of the selected table, one tab each.
+    auto *detailTabs = new QTabWidget(this);
+    detailTabs->setObjectName(QStringLiteral("tableTabs"));
+    detailTabs->addTab(m_columns, tr("Columns"));
+    for (auto [model, name, title] : {std::tuple{static_cast<QAbstractItemModel *>(m_indexesModel), "indexesView", tr("Indexes")},
+                                      std::tuple{static_cast<QAbstractItemModel *>(m_constraintsModel), "constraintsView", tr("Constraints")}}) {
+        auto *view = new QTableView(this);
+        view->setObjectName(QLatin1String(name));
+        view->setModel(model);
+        view->setSelectionBehavior(QAbstractItemView::SelectRows);
+        view->verticalHeader()->hide();
+        view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+        view->horizontalHeader()->setStretchLastSection(true);
+        detailTabs->addTab(view, title);
+    }
     auto *detailSplitter = new QSplitter(Qt::Vertical, this);
-    detailSplitter->addWidget(m_columns);
+    detailSplitter->addWidget(detailTabs);
     detailSplitter->addWidget(m_preview);
     detailSplitter->setStretchFactor(0, 1);
     detailSplitter->setStretchFactor(1, 1);
@@ -348,6 +366,8 @@ void MainWindow::openConnection(const ConnectionProfile &profile)
     m_banner->hide();
     m_schemaModel->clear();
     m_columnsModel->setColumns({});
+    m_indexesModel->setIndexes({});
+    m_constraintsModel->setConstraints({});
     m_details = {};
     m_tables.clear();
     m_types.clear();
@@ -480,6 +500,8 @@ void MainWindow::onTableLoaded(const TableDetails &details)
                               : details.table.schema + QLatin1Char('.') + details.table.name);
     m_columnsModel->setColumns(details.columns);
     m_columns->resizeColumnsToContents();
+    m_indexesModel->setIndexes(details.indexes);
+    m_constraintsModel->setConstraints(details.constraints);
     m_details = details;
     m_addColumn->setEnabled(details.kind != RelationKind::View);
     if (!m_pendingSpec.table.name.isEmpty() && m_pendingSpec.table == details.table) {

@@ -23,6 +23,8 @@ namespace Stagecraft {
 class CatalogWorker;
 class ColumnDesigner;
 class ColumnsModel;
+class ConstraintsModel;
+class IndexesModel;
 class PlanView;
 class PlanWorker;
 class RunPanel;
@@ -67,6 +69,8 @@ public:
 
     [[nodiscard]] SchemaModel *schemaModel() const { return m_schemaModel; }
     [[nodiscard]] ColumnsModel *columnsModel() const { return m_columnsModel; }
+    [[nodiscard]] IndexesModel *indexesModel() const { return m_indexesModel; }
+    [[nodiscard]] ConstraintsModel *constraintsModel() const { return m_constraintsModel; }
     [[nodiscard]] SqlPreview *sqlPreview() const { return m_preview; }
     [[nodiscard]] QString lastError() const { return m_lastError; }
 
@@ -128,6 +132,8 @@ private:
     ServerInfo m_server;
     SchemaModel *m_schemaModel = nullptr;
     ColumnsModel *m_columnsModel = nullptr;
+    IndexesModel *m_indexesModel = nullptr;
+    ConstraintsModel *m_constraintsModel = nullptr;
     QTreeView *m_tree = nullptr;
     QLineEdit *m_filter = nullptr;
     QSortFilterProxyModel *m_treeProxy = nullptr;
