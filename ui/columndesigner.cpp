@@ -223,9 +223,8 @@ void ColumnDesigner::clearProblems()
     }
 }
 
-void ColumnDesigner::showProblems(const QList<SpecProblem> &problems)
+QLabel *ColumnDesigner::errorLabel(const QString &field) const
 {
-    clearProblems();
     const QHash<QString, QLabel *> beside = {
         {QStringLiteral("name"), m_ui->nameError},         {QStringLiteral("type"), m_ui->typeError},
         {QStringLiteral("nullable"), m_ui->nullableError}, {QStringLiteral("default"), m_ui->defaultError},
@@ -233,8 +232,14 @@ void ColumnDesigner::showProblems(const QList<SpecProblem> &problems)
         {QStringLiteral("unique"), m_ui->uniqueError},     {QStringLiteral("references"), m_ui->referencesError},
         {QStringLiteral("after"), m_ui->afterError},
     };
+    return beside.value(field, m_ui->otherErrors); // a field without a place of its own
+}
+
+void ColumnDesigner::showProblems(const QList<SpecProblem> &problems)
+{
+    clearProblems();
     for (const SpecProblem &p : problems) {
-        QLabel *label = beside.value(p.field, m_ui->otherErrors);
+        QLabel *label = errorLabel(p.field);
         const QString text = label == m_ui->otherErrors ? p.field + QLatin1String(": ") + p.message : p.message;
         label->setText(label->text().isEmpty() ? text : label->text() + QLatin1Char('\n') + text);
         label->show();
@@ -244,14 +249,7 @@ void ColumnDesigner::showProblems(const QList<SpecProblem> &problems)
 
 QString ColumnDesigner::problemFor(const QString &field) const
 {
-    const QHash<QString, QLabel *> beside = {
-        {QStringLiteral("name"), m_ui->nameError},         {QStringLiteral("type"), m_ui->typeError},
-        {QStringLiteral("nullable"), m_ui->nullableError}, {QStringLiteral("default"), m_ui->defaultError},
-        {QStringLiteral("backfill"), m_ui->backfillError}, {QStringLiteral("check"), m_ui->checkError},
-        {QStringLiteral("unique"), m_ui->uniqueError},     {QStringLiteral("references"), m_ui->referencesError},
-        {QStringLiteral("after"), m_ui->afterError},
-    };
-    QLabel *label = beside.value(field, m_ui->otherErrors);
+    QLabel *label = errorLabel(field);
     return label->isVisibleTo(this) ? label->text() : QString();
 }
 

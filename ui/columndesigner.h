@@ -10,6 +10,8 @@
 
 #include <memory>
 
+class QLabel;
+
 namespace Ui {
 class ColumnDesigner;
 }
@@ -48,6 +50,7 @@ private:
     void updateTypeParameters();
     void clearProblems();
     [[nodiscard]] const TypeInfo *currentType() const;
+    [[nodiscard]] QLabel *errorLabel(const QString &field) const;
 
     std::unique_ptr<Ui::ColumnDesigner> m_ui;
     QTimer m_debounce;
