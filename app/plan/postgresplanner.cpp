@@ -68,6 +68,21 @@ PlanStep PostgresPlanner::ddl(Stage stage, const QString &title, const QStringLi
     return step;
 }
 
+PlanStep PostgresPlanner::validate(const QString &title, const QString &constraint, const QString &appliedSql,
+                                   const QString &rule, const QString &why) const
+{
+    // VALIDATE CONSTRAINT scans the table under SHARE UPDATE EXCLUSIVE: reads and writes go on.
+    PlanStep step = ddl(Stage::Enforce, title,
+                        {QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(m_table, quoteIdentifier(PG, constraint))},
+                        QStringLiteral("ShareUpdateExclusiveLock"));
+    step.scansTable = true;
+    step.estimatedSeconds = CostModel::scan(m_in.table.heapBytes);
+    step.appliedSql = appliedSql;
+    step.rule = rule;
+    step.why = why;
+    return step;
+}
+
 Plan PostgresPlanner::plan()
 {
     m_plan.engine = PG;
@@ -223,15 +238,10 @@ void PostgresPlanner::enforceCheck()
                              "the exclusive lock lasts milliseconds.");
     m_plan.steps << add;
 
-    PlanStep validate = ddl(Stage::Enforce, QStringLiteral("Validate CHECK %1 on existing rows").arg(constraint),
-                            {QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(m_table, quoted)},
-                            QStringLiteral("ShareUpdateExclusiveLock"));
-    validate.scansTable = true;
-    validate.estimatedSeconds = CostModel::scan(m_in.table.heapBytes);
-    validate.appliedSql = constraintExists(constraint).replace(QLatin1String(" AND conname"), QLatin1String(" AND convalidated AND conname"));
-    validate.rule = QStringLiteral("pg.check.validate");
-    validate.why = QStringLiteral("VALIDATE scans the table under SHARE UPDATE EXCLUSIVE: reads and writes go on.");
-    m_plan.steps << validate;
+    m_plan.steps << validate(QStringLiteral("Validate CHECK %1 on existing rows").arg(constraint), constraint,
+                             constraintExists(constraint).replace(QLatin1String(" AND conname"), QLatin1String(" AND convalidated AND conname")),
+                             QStringLiteral("pg.check.validate"),
+                             QStringLiteral("VALIDATE scans the table under SHARE UPDATE EXCLUSIVE: reads and writes go on."));
 }
 
 void PostgresPlanner::enforceForeignKey()
@@ -261,19 +271,17 @@ void PostgresPlanner::enforceForeignKey()
                              "reads go on.");
     m_plan.steps << add;
 
-    PlanStep validate = ddl(Stage::Enforce, QStringLiteral("Validate foreign key %1 on existing rows").arg(constraint),
-                            {QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(m_table, quoted)},
-                            QStringLiteral("ShareUpdateExclusiveLock"));
-    // The validating query also reads both tables (AccessShareLock), as pg_locks shows.
-    validate.locks = {{m_tableLabel, QStringLiteral("AccessShareLock")}, {m_tableLabel, QStringLiteral("ShareUpdateExclusiveLock")},
-                      {referencedLabel, QStringLiteral("AccessShareLock")}, {referencedLabel, QStringLiteral("RowShareLock")}};
-    validate.scansTable = true;
-    validate.estimatedSeconds = 2 * CostModel::scan(m_in.table.heapBytes);
-    validate.appliedSql = constraintExists(constraint).replace(QLatin1String(" AND conname"), QLatin1String(" AND convalidated AND conname"));
-    validate.rule = QStringLiteral("pg.foreign-key.validate");
-    validate.why = QStringLiteral("VALIDATE checks every row against the referenced table under SHARE UPDATE EXCLUSIVE "
-                                  "and ROW SHARE: writes on both tables go on.");
-    m_plan.steps << validate;
+    PlanStep check = validate(QStringLiteral("Validate foreign key %1 on existing rows").arg(constraint), constraint,
+                              constraintExists(constraint).replace(QLatin1String(" AND conname"), QLatin1String(" AND convalidated AND conname")),
+                              QStringLiteral("pg.foreign-key.validate"),
+                              QStringLiteral("VALIDATE checks every row against the referenced table under SHARE UPDATE "
+                                             "EXCLUSIVE and ROW SHARE: writes on both tables go on."));
+    // The validating query also reads both tables (AccessShareLock), as pg_locks shows, and looks
+    // up the referenced table for each row.
+    check.locks = {{m_tableLabel, QStringLiteral("AccessShareLock")}, {m_tableLabel, QStringLiteral("ShareUpdateExclusiveLock")},
+                   {referencedLabel, QStringLiteral("AccessShareLock")}, {referencedLabel, QStringLiteral("RowShareLock")}};
+    check.estimatedSeconds = 2 * CostModel::scan(m_in.table.heapBytes);
+    m_plan.steps << check;
 }
 
 void PostgresPlanner::enforceNotNull()
@@ -295,15 +303,10 @@ void PostgresPlanner::enforceNotNull()
         add.rule = QStringLiteral("pg18.not-null.not-valid");
         add.why = QStringLiteral("PostgreSQL 18 adds NOT NULL as NOT VALID: new rows are checked at once, existing rows "
                                  "later; the exclusive lock lasts milliseconds.");
-        PlanStep validate = ddl(Stage::Enforce, QStringLiteral("Validate NOT NULL on %1").arg(m_spec.name),
-                                {QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(m_table, quoted)},
-                                QStringLiteral("ShareUpdateExclusiveLock"));
-        validate.scansTable = true;
-        validate.estimatedSeconds = CostModel::scan(m_in.table.heapBytes);
-        validate.appliedSql = notNullApplied;
-        validate.rule = QStringLiteral("pg18.not-null.validate");
-        validate.why = QStringLiteral("VALIDATE scans under SHARE UPDATE EXCLUSIVE: reads and writes go on.");
-        m_plan.steps << add << validate;
+        m_plan.steps << add
+                     << validate(QStringLiteral("Validate NOT NULL on %1").arg(m_spec.name), constraint, notNullApplied,
+                                 QStringLiteral("pg18.not-null.validate"),
+                                 QStringLiteral("VALIDATE scans under SHARE UPDATE EXCLUSIVE: reads and writes go on."));
         return;
     }
     PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add CHECK (%1 IS NOT NULL) without checking existing rows").arg(m_spec.name),
@@ -314,17 +317,13 @@ void PostgresPlanner::enforceNotNull()
     add.rule = QStringLiteral("pg.not-null.check-not-valid");
     add.why = QStringLiteral("SET NOT NULL alone would scan the whole table under an exclusive lock; a CHECK added NOT "
                              "VALID takes that lock for milliseconds.");
-    PlanStep validate = ddl(Stage::Enforce, QStringLiteral("Validate CHECK (%1 IS NOT NULL)").arg(m_spec.name),
-                            {QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(m_table, quoted)},
-                            QStringLiteral("ShareUpdateExclusiveLock"));
-    validate.scansTable = true;
-    validate.estimatedSeconds = CostModel::scan(m_in.table.heapBytes);
-    validate.appliedSql = notNullApplied + QStringLiteral(" OR EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %1::regclass "
-                                                          "AND conname = %2 AND convalidated)")
-                                               .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, constraint));
-    validate.rule = QStringLiteral("pg.not-null.validate");
-    validate.why = QStringLiteral("VALIDATE scans under SHARE UPDATE EXCLUSIVE: reads and writes go on.");
-    m_plan.steps << add << validate;
+    m_plan.steps << add
+                 << validate(QStringLiteral("Validate CHECK (%1 IS NOT NULL)").arg(m_spec.name), constraint,
+                             notNullApplied + QStringLiteral(" OR EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %1::regclass "
+                                                             "AND conname = %2 AND convalidated)")
+                                                  .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, constraint)),
+                             QStringLiteral("pg.not-null.validate"),
+                             QStringLiteral("VALIDATE scans under SHARE UPDATE EXCLUSIVE: reads and writes go on."));
     if (v < 120000) {
         m_plan.warnings << QStringLiteral("PostgreSQL 11 cannot use a CHECK to skip SET NOT NULL's scan: the column "
                                           "stays nullable in the catalog and the validated CHECK enforces NOT NULL.");

@@ -24,6 +24,9 @@ private:
     void naive();
 
     [[nodiscard]] PlanStep ddl(Stage stage, const QString &title, const QStringList &sql, const QString &lockMode) const;
+    // The VALIDATE CONSTRAINT step every NOT VALID constraint is followed by.
+    [[nodiscard]] PlanStep validate(const QString &title, const QString &constraint, const QString &appliedSql,
+                                    const QString &rule, const QString &why) const;
     [[nodiscard]] QString defaultSql() const;
     [[nodiscard]] QString constraintExists(const QString &name) const;
     [[nodiscard]] QString name(const QString &suffix) const;
