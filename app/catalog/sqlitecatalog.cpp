@@ -142,25 +142,28 @@ bool SqliteCatalog::listSchemas(QStringList *schemas, ConnectionError *error)
 bool SqliteCatalog::listTables(QList<TableSummary> *tables, ConnectionError *error)
 {
     QSqlQuery q(m_connection.database());
-    if (!run(q, QStringLiteral("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') "
-                               "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"),
+    // One read of the schema: the tables and views to list, and which table each b-tree (the
+    // table's own or an index's) belongs to, for the sizes below.
+    if (!run(q, QStringLiteral("SELECT name, type, tbl_name FROM sqlite_schema WHERE type IN ('table', 'view', 'index') "
+                               "ORDER BY name"),
              {}, QStringLiteral("listing the tables"), error))
         return false;
     QList<TableSummary> found;
+    QHash<QString, QString> owner; // b-tree (table or index) -> table
     while (q.next()) {
+        const QString name = q.value(0).toString();
+        const QString type = q.value(1).toString();
+        if (type != QLatin1String("view"))
+            owner.insert(name, q.value(2).toString());
+        if (type == QLatin1String("index") || name.startsWith(QLatin1String("sqlite_"), Qt::CaseInsensitive))
+            continue;
         TableSummary t;
-        t.table = {QStringLiteral("main"), q.value(0).toString()};
-        t.kind = q.value(1).toString() == QLatin1String("view") ? RelationKind::View : RelationKind::Table;
+        t.table = {QStringLiteral("main"), name};
+        t.kind = type == QLatin1String("view") ? RelationKind::View : RelationKind::Table;
         found.append(t);
     }
     // Sizes of all tables from one pass over dbstat (an optional SQLite module: without it they stay
     // unknown), one row per b-tree, added up per table here: joining dbstat in SQL rescans it per row.
-    QHash<QString, QString> owner; // b-tree (table or index) -> table
-    if (run(q, QStringLiteral("SELECT name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')"), {},
-            QStringLiteral("listing the tables"), error)) {
-        while (q.next())
-            owner.insert(q.value(0).toString(), q.value(1).toString());
-    }
     QHash<QString, qint64> sizes;
     if (q.exec(QStringLiteral("SELECT name, pgsize FROM dbstat WHERE aggregate = TRUE"))) {
         while (q.next())
