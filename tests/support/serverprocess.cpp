@@ -2,6 +2,7 @@
 
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
 
@@ -93,12 +94,50 @@ void ServerProcess::stop(int signal, int timeoutMs)
     // SIGKILL is a crash: every process of the server dies at once, as when the machine goes down.
     // Other signals go to the server's main process, which shuts its children down itself.
     const pid_t pid = pid_t(m_process.processId());
-    ::kill(signal == SIGKILL ? -pid : pid, signal);
+    if (signal == SIGKILL)
+        killTree(pid);
+    else
+        ::kill(pid, signal);
     if (!m_process.waitForFinished(timeoutMs)) {
         m_process.kill();
         m_process.waitForFinished(5000);
     }
     static_cast<void>(output()); // keep what it printed for a failure message
+}
+
+// The processes whose parent is pid, read from /proc.
+static QList<pid_t> childrenOf(pid_t pid)
+{
+    QList<pid_t> children;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool isPid = false;
+        const pid_t candidate = pid_t(entry.toInt(&isPid));
+        if (!isPid)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(candidate));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so parse after the last ')'.
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 1 && fields.at(1).toInt() == pid)
+            children.append(candidate);
+    }
+    return children;
+}
+
+void ServerProcess::killTree(pid_t pid)
+{
+    // PostgreSQL's backends call setsid(), so they are not in the postmaster's process group, and a
+    // backend outlives a killed postmaster until it notices (and may still answer a query). Stop the
+    // parent first so it forks nothing new, then kill the descendants, then the parent.
+    ::kill(pid, SIGSTOP);
+    const QList<pid_t> children = childrenOf(pid);
+    for (const pid_t child : children)
+        killTree(child);
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
 }
 
 bool ServerProcess::isRunning() const

@@ -38,6 +38,8 @@ public:
 
 private:
     void prepare(QProcess &process) const;
+    // SIGKILL to pid and all its descendants, wherever their process group.
+    static void killTree(pid_t pid);
 
     QProcess m_process;
     QString m_output;
