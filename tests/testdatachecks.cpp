@@ -24,7 +24,7 @@ void TestDataChecks::findings_data()
     QTest::addColumn<QString>("engine");
     QTest::addColumn<QString>("column");
     QTest::addColumn<QStringList>("expected"); // check|count|samples joined by ;
-    for (const QString engine : {QStringLiteral("postgresql"), QStringLiteral("mariadb"), QStringLiteral("sqlite")}) {
+    for (const QString &engine : {QStringLiteral("postgresql"), QStringLiteral("mariadb"), QStringLiteral("sqlite")}) {
         auto row = [&](const char *name, const char *column, const QStringList &expected) {
             QTest::newRow(qPrintable(engine + QLatin1Char('/') + QLatin1String(name))) << engine << QString::fromUtf8(column) << expected;
         };

@@ -311,7 +311,6 @@ void TestMainWindow::designerOnDemo()
     QSignalSpy ready(&window, &MainWindow::ready);
     window.openDemo();
     QVERIFY(ready.wait(120000));
-    auto *tree = window.findChild<QTreeView *>(QStringLiteral("schemaTree"));
     QSignalSpy reset(window.columnsModel(), &QAbstractItemModel::modelReset);
     QVERIFY(window.selectTable({QStringLiteral("main"), QStringLiteral("orders")}));
     QVERIFY(reset.wait(30000));
