@@ -22,6 +22,7 @@ ColumnDesigner::ColumnDesigner(QWidget *parent)
     , m_ui(std::make_unique<Ui::ColumnDesigner>())
 {
     m_ui->setupUi(this);
+    setFocusProxy(m_ui->nameEdit); // focusing the designer (File > Add Column…) puts the cursor in the name
     for (QLabel *error : {m_ui->nameError, m_ui->typeError, m_ui->nullableError, m_ui->defaultError, m_ui->backfillError,
                           m_ui->checkError, m_ui->uniqueError, m_ui->referencesError, m_ui->afterError, m_ui->otherErrors}) {
         error->setWordWrap(true);

@@ -2,7 +2,10 @@
 
 #include "catalog/catalogworker.h"
 #include "columndesigner.h"
+#include "catalog/catalogreader.h"
 #include "confirmrundialog.h"
+#include "connectdialog.h"
+#include "connection/profilestore.h"
 #include "run/journal.h"
 #include "planstepsmodel.h"
 #include "runpanel.h"
@@ -256,8 +259,8 @@ void MainWindow::buildMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *demo = file->addAction(tr("Open &Demo Database"), this, &MainWindow::openDemo);
     demo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
-    QAction *url = file->addAction(tr("Open Connection &URL…"), this, &MainWindow::promptForUrl);
-    url->setShortcut(QKeySequence::Open);
+    QAction *connectTo = file->addAction(tr("&Connect…"), this, [this] { static_cast<void>(showConnectDialog()); });
+    connectTo->setShortcut(QKeySequence::Open);
     QAction *refresh = file->addAction(tr("&Refresh"), this, [this] {
         if (!m_profile.database.isEmpty())
             openConnection(m_profile);
@@ -383,6 +386,8 @@ void MainWindow::openConnection(const ConnectionProfile &profile)
 void MainWindow::onConnected(const ServerInfo &server)
 {
     m_server = server;
+    if (m_profile.database != DemoDatabase::defaultPath())
+        ProfileStore().addRecent(m_profile); // the demo has a button of its own
     showBusy(tr("Reading the tables of %1…").arg(m_profile.displayName()));
     QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTables, Qt::QueuedConnection);
     QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTypes, Qt::QueuedConnection);
@@ -526,17 +531,20 @@ void MainWindow::onFailed(const ConnectionError &error)
               error.text());
 }
 
-void MainWindow::promptForUrl()
+ConnectDialog *MainWindow::showConnectDialog()
 {
-    auto *dialog = new QInputDialog(this);
+    if (m_connectDialog) {
+        m_connectDialog->raise();
+        m_connectDialog->activateWindow();
+        return m_connectDialog;
+    }
+    auto *dialog = new ConnectDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("Open Connection"));
-    dialog->setLabelText(tr("Connection URL (postgresql://user@host:5432/db, mariadb://user@host/db, "
-                            "sqlite:///path/file.db):"));
-    dialog->setTextValue(m_profile.engine == Engine::SQLite ? QString() : m_profile.toUrl());
-    dialog->resize(620, dialog->sizeHint().height());
-    connect(dialog, &QInputDialog::textValueSelected, this, &MainWindow::openUrl);
+    m_connectDialog = dialog;
+    connect(dialog, &ConnectDialog::connectRequested, this, &MainWindow::openConnection);
+    connect(dialog, &ConnectDialog::demoRequested, this, &MainWindow::openDemo);
     dialog->open();
+    return dialog;
 }
 
 void MainWindow::addColumn()
@@ -559,26 +567,32 @@ void MainWindow::checkData()
         spec.referencedTable.schema = plan.table.schema;
     const QStringList keys = m_details.table == plan.table ? m_details.primaryKey() : QStringList();
     const ConnectionProfile profile = m_profile;
-    showBusy(tr("Checking the existing rows of %1…").arg(plan.table.name));
-    using Result = std::pair<QList<DataFinding>, QString>;
+    showBusy(tr("Pre-flight: checking the existing rows of %1 and the sessions using it…").arg(plan.table.name));
+    struct Result
+    {
+        QList<DataFinding> findings;
+        QList<BlockingSession> sessions;
+        QString error;
+    };
     auto *watcher = new QFutureWatcher<Result>(this);
     connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher] {
         const Result result = watcher->result();
         watcher->deleteLater();
         clearBusy();
-        if (!result.second.isEmpty())
-            showError(tr("The data could not be checked"), result.second);
+        if (!result.error.isEmpty())
+            showError(tr("The pre-flight checks failed"), result.error);
         else
-            m_planView->showFindings(result.first);
+            m_planView->showFindings(result.findings, result.sessions);
         Q_EMIT dataChecked();
     });
     watcher->setFuture(QtConcurrent::run([profile, spec, keys] {
         DatabaseConnection connection(profile);
         ConnectionError error;
-        QList<DataFinding> findings;
-        if (!connection.open(&error) || !DataChecks::run(connection, spec, keys, &findings, &error))
-            return Result{{}, error.text()};
-        return Result{findings, QString()};
+        Result result;
+        if (!connection.open(&error) || !DataChecks::run(connection, spec, keys, &result.findings, &error)
+            || !CatalogReader::create(connection)->blockingSessions(spec.table, &result.sessions, &error))
+            result.error = error.text();
+        return result;
     }));
 }
 

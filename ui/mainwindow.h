@@ -8,6 +8,7 @@
 #include "plan/plan.h"
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QThread>
 
 class QLabel;
@@ -22,6 +23,7 @@ namespace Stagecraft {
 
 class CatalogWorker;
 class ColumnDesigner;
+class ConnectDialog;
 class ColumnsModel;
 class ConstraintsModel;
 class IndexesModel;
@@ -43,6 +45,8 @@ public:
     // Opens the demo database, generating it first if needed (off the GUI thread).
     void openDemo();
     void openConnection(const ConnectionProfile &profile);
+    // File > Connect…: saved and recent connections, a form, Test Connection, the demo (opened, not exec'd).
+    ConnectDialog *showConnectDialog();
     // Opens a connection given as a URL; a bad URL is reported like a failed connection.
     void openUrl(const QString &url);
     // Plans a column on the open connection and shows the plan review (validation and planning
@@ -100,7 +104,6 @@ private:
     void onFailed(const ConnectionError &error);
     void onTableSelected();
     [[nodiscard]] QString connectedText() const;
-    void promptForUrl();
     void promptForSpecFile();
     void showAbout();
 
@@ -144,6 +147,7 @@ private:
     QLabel *m_statusLabel = nullptr;
     QProgressBar *m_progress = nullptr;
     QString m_lastError;
+    QPointer<ConnectDialog> m_connectDialog;
     bool m_readySent = false;
     quint64 m_generation = 0; // bumped per connection, so late answers for an old one are ignored
 };

@@ -34,7 +34,7 @@ PlanView::PlanView(QWidget *parent)
     header->addWidget(m_title, 1);
     header->addWidget(new QLabel(tr("Plan for:"), this));
     header->addWidget(m_versions);
-    m_checkData = new QPushButton(tr("Check the &Data"), this);
+    m_checkData = new QPushButton(tr("Pre-flight &Checks"), this);
     m_checkData->setObjectName(QStringLiteral("checkDataButton"));
     m_checkData->setToolTip(tr("Count the existing rows that would break the new column's constraints (reads the table)"));
     m_checkData->setEnabled(false);
@@ -150,7 +150,7 @@ void PlanView::setPlan(const Plan &plan, int connectedVersion)
     showStep(-1);
 }
 
-void PlanView::showFindings(const QList<DataFinding> &findings)
+void PlanView::showFindings(const QList<DataFinding> &findings, const QList<BlockingSession> &sessions)
 {
     QStringList lines;
     bool clean = true;
@@ -161,6 +161,28 @@ void PlanView::showFindings(const QList<DataFinding> &findings)
     }
     if (findings.isEmpty())
         lines << tr("✓ the existing rows keep NULL in the new column, which every constraint accepts");
+    lines << tr("Sessions on the table:");
+    if (sessions.isEmpty())
+        lines << tr("✓ no other session holds a lock on it or keeps a transaction open");
+    for (const BlockingSession &b : sessions) {
+        clean = false;
+        QStringList what;
+        if (!b.state.isEmpty())
+            what << b.state;
+        if (b.transactionSeconds >= 0)
+            what << tr("transaction open for %1 s").arg(qRound(b.transactionSeconds));
+        if (!b.locks.isEmpty())
+            what << tr("holds %1").arg(b.locks.join(QLatin1String(", ")));
+        if (b.waiting)
+            what << tr("waiting for a lock");
+        const QString who = b.application.isEmpty() ? b.user : QStringLiteral("%1, %2").arg(b.user, b.application);
+        lines << tr("✗ session %1 (%2): %3; last statement: %4")
+                     .arg(b.pid)
+                     .arg(who, what.join(QLatin1String("; ")), b.query.simplified().left(120));
+    }
+    if (!sessions.isEmpty())
+        lines << tr("A schema change waits behind these sessions and, while it waits, blocks the queries queued "
+                    "after it: the run's lock timeout keeps that short, but each retry waits again.");
     m_findings->setText(tr("Existing data:\n") + lines.join(QLatin1Char('\n')));
     m_findings->setStyleSheet(clean ? QStringLiteral("QLabel { background: #d1e7dd; color: #0a3622; border-radius: 4px; }")
                                     : QStringLiteral("QLabel { background: #f8d7da; color: #58151c; border-radius: 4px; }"));

@@ -34,7 +34,9 @@ public:
     [[nodiscard]] QComboBox *versionSwitcher() const { return m_versions; }
     [[nodiscard]] QPushButton *runButton() const { return m_run; }
     [[nodiscard]] QPushButton *checkDataButton() const { return m_checkData; }
-    void showFindings(const QList<DataFinding> &findings);
+    // Pre-flight: the existing rows against the column's constraints, and the sessions that would
+    // make the run's schema changes wait.
+    void showFindings(const QList<DataFinding> &findings, const QList<BlockingSession> &sessions);
     [[nodiscard]] QString findingsText() const;
     // Versions worth comparing for an engine, as (label, version number).
     [[nodiscard]] static QList<QPair<QString, int>> comparableVersions(Engine engine);

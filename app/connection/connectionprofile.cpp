@@ -40,7 +40,7 @@ static QString schemeFor(Engine engine)
     return {};
 }
 
-static const QStringList &sslModes(Engine engine)
+const QStringList &sslModes(Engine engine)
 {
     static const QStringList pg = {QStringLiteral("disable"), QStringLiteral("allow"), QStringLiteral("prefer"),
                                    QStringLiteral("require"), QStringLiteral("verify-ca"),

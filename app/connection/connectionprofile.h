@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 namespace Stagecraft {
 
@@ -10,6 +11,8 @@ enum class Engine { PostgreSQL, MySQL, MariaDB, SQLite };
 
 [[nodiscard]] QString engineName(Engine engine);
 [[nodiscard]] int defaultPort(Engine engine);
+// The TLS modes a profile's sslMode may take for the engine (none for SQLite's files).
+[[nodiscard]] const QStringList &sslModes(Engine engine);
 
 // Everything needed to reach one database: a value type that round-trips through a URL such as
 // postgresql://user@host:5432/db?sslmode=require, mariadb://user@host/db or sqlite:///path/shop.db.

@@ -41,8 +41,8 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("url"),
                                  QStringLiteral("The database to open: postgresql://user@host:5432/db, "
-                                                "mysql://…, mariadb://…, sqlite:///path.db (default: the demo "
-                                                "database)."),
+                                                "mysql://…, mariadb://…, sqlite:///path.db. Without one the "
+                                                "Connect dialog opens."),
                                  QStringLiteral("[url]"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Once the window has loaded, save a screenshot of it to FILE "
@@ -54,18 +54,22 @@ int main(int argc, char *argv[])
                                                      "stagecraft-cli plan --spec) and show the plan review."),
                                       QStringLiteral("FILE"));
     parser.addOption(planSpec);
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QStringLiteral("Open the demo database (a SQLite shop created on first use)."));
+    parser.addOption(demo);
     parser.process(app);
 
     SettingsDialog::applyTheme(SettingsDialog::theme());
     MainWindow window;
     window.show();
     const QStringList args = parser.positionalArguments();
-    if (!args.isEmpty()) {
-        const QString url = args.first();
-        window.openUrl(url);
-    } else {
+    const bool connectDialog = args.isEmpty() && !parser.isSet(demo) && !parser.isSet(planSpec);
+    if (!args.isEmpty())
+        window.openUrl(args.first());
+    else if (!connectDialog)
         window.openDemo();
-    }
+    else
+        static_cast<void>(window.showConnectDialog());
 
     if (parser.isSet(planSpec)) {
         const QString spec = parser.value(planSpec);
@@ -94,6 +98,8 @@ int main(int argc, char *argv[])
         };
         if (ofPlan)
             QObject::connect(&window, &MainWindow::planShown, &app, shoot);
+        else if (connectDialog)
+            shoot(); // the window with the Connect dialog over it
         else
             QObject::connect(&window, &MainWindow::ready, &app, shoot);
         QTimer::singleShot(120000, &app, [&] {
