@@ -221,6 +221,8 @@ MainWindow::MainWindow(QWidget *parent)
         clearBusy();
         m_planView->showProblems(problems);
         m_designer->showProblems(problems);
+        m_statusLabel->setText(tr("The column cannot be planned (problems to fix: %1); each is shown beside its field")
+                                   .arg(problems.size()));
         if (m_tabs->currentWidget() != m_runPanel)
             m_tabs->setCurrentIndex(1);
         Q_EMIT planShown();
@@ -579,6 +581,7 @@ void MainWindow::checkData()
         const Result result = watcher->result();
         watcher->deleteLater();
         clearBusy();
+        m_statusLabel->setText(connectedText());
         if (!result.error.isEmpty())
             showError(tr("The pre-flight checks failed"), result.error);
         else

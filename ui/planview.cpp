@@ -65,6 +65,7 @@ PlanView::PlanView(QWidget *parent)
     m_findings->hide();
 
     m_timeline = new LockTimeline(this);
+    m_timeline->hide(); // shown with the first plan
     m_steps = new QTreeView(this);
     m_steps->setObjectName(QStringLiteral("planSteps"));
     m_steps->setModel(m_model);
@@ -130,6 +131,7 @@ void PlanView::setPlan(const Plan &plan, int connectedVersion)
     m_model->setPlan(plan);
     m_steps->expandAll();
     m_timeline->setPlan(plan);
+    m_timeline->setVisible(!plan.steps.isEmpty());
     m_title->setText(tr("Add %1 to %2.%3").arg(plan.spec.name, plan.table.schema, plan.table.name));
     {
         const QSignalBlocker blocker(m_versions);
@@ -206,6 +208,7 @@ void PlanView::showProblems(const QList<SpecProblem> &problems)
     m_findings->hide();
     m_model->setPlan({});
     m_timeline->setPlan({});
+    m_timeline->hide(); // no plan, no picture
     m_sql->clear();
     m_why->clear();
 }
