@@ -5,6 +5,7 @@
 #include "plan/specvalidator.h"
 #include "run/journal.h"
 #include "run/runner.h"
+#include "run/verification.h"
 #include "sql/quoting.h"
 #include "testservers.h"
 
@@ -43,6 +44,7 @@ private Q_SLOTS:
     void blockerPolicy();
     void cancelLongStatement();
     void invalidIndexIsRebuilt();
+    void verificationFindsProblems();
 };
 
 namespace {
@@ -571,6 +573,43 @@ void TestRunner::invalidIndexIsRebuilt()
                                                           "AND indisvalid AND indisunique")),
              1);
     QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM leftover WHERE code IS DISTINCT FROM id")), 0);
+}
+
+// A table that does not hold what the plan promised: each broken promise is named.
+void TestRunner::verificationFindsProblems()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile,
+                                  {QStringLiteral("CREATE TABLE half_done (id int PRIMARY KEY, euros int)"),
+                                   QStringLiteral("INSERT INTO half_done VALUES (1, 5), (2, NULL)"),
+                                   QStringLiteral("ALTER TABLE half_done ADD CONSTRAINT euros_positive CHECK (euros >= 0) NOT VALID")},
+                                  &why),
+             qPrintable(why));
+    Plan plan;
+    plan.table = {QStringLiteral("public"), QStringLiteral("half_done")};
+    plan.spec.table = plan.table;
+    plan.spec.name = QStringLiteral("euros");
+    plan.spec.type = QStringLiteral("integer");
+    plan.spec.nullable = false;
+    plan.spec.check = QStringLiteral("euros >= 0");
+    plan.spec.index = true;
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    QList<VerificationCheck> checks;
+    QVERIFY2(Verification::verify(connection, plan, &checks, &error), qPrintable(error.text()));
+    QCOMPARE(Verification::format(checks),
+             QStringLiteral("✓ column euros exists (integer)\n"
+                            "✗ euros is NOT NULL: the column still accepts NULL\n"
+                            "✗ no NULL in euros: 1 rows hold NULL\n"
+                            "✗ CHECK (euros >= 0) in place and validated: euros_positive is still NOT VALID\n"
+                            "✗ index on euros valid: no such index on the table"));
+    // A column that is not there at all.
+    plan.spec.name = QStringLiteral("missing");
+    QVERIFY(Verification::verify(connection, plan, &checks, &error));
+    QCOMPARE(Verification::format(checks), QStringLiteral("✗ column missing exists: the table has no such column"));
 }
 
 QTEST_GUILESS_MAIN(TestRunner)

@@ -1,4 +1,5 @@
 #include "runner.h"
+#include "verification.h"
 
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
@@ -259,6 +260,18 @@ void Runner::finish(const Plan &plan, RunOutcome outcome, const QString &reason,
     if (m_journal)
         static_cast<void>(m_journal->setRunState(m_runId, state, &e));
     QString summary = reason;
+    if (outcome == RunOutcome::Done && m_connection && m_connection->isOpen()) {
+        // Read the table back: is the column there as designed?
+        QList<VerificationCheck> checks;
+        ConnectionError verifyError;
+        if (Verification::verify(*m_connection, plan, &checks, &verifyError)) {
+            const bool allOk = std::all_of(checks.cbegin(), checks.cend(), [](const VerificationCheck &c) { return c.ok; });
+            summary += (allOk ? QStringLiteral("\nVerified on the table:\n") : QStringLiteral("\nVerification found problems:\n"))
+                       + Verification::format(checks);
+        } else {
+            summary += QStringLiteral("\nThe result could not be verified: %1").arg(verifyError.text());
+        }
+    }
     if (outcome != RunOutcome::Done) {
         QStringList applied;
         for (int i : std::as_const(m_applied))

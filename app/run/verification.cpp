@@ -1,0 +1,105 @@
+#include "verification.h"
+
+#include "catalog/catalogreader.h"
+#include "connection/databaseconnection.h"
+#include "sql/quoting.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace Stagecraft {
+
+using namespace Qt::StringLiterals;
+
+bool Verification::verify(DatabaseConnection &connection, const Plan &plan, QList<VerificationCheck> *checks,
+                          ConnectionError *error)
+{
+    checks->clear();
+    const ColumnSpec &spec = plan.spec;
+    TableDetails details;
+    if (!CatalogReader::create(connection)->describeTable(plan.table, &details, error))
+        return false;
+    const ColumnInfo *column = details.column(spec.name);
+    if (!column) {
+        checks->append({u"column %1 exists"_s.arg(spec.name), false, u"the table has no such column"_s});
+        return true;
+    }
+    checks->append({u"column %1 exists (%2)"_s.arg(spec.name, column->type), true, {}});
+
+    const Engine engine = connection.engine();
+    if (!spec.nullable)
+        checks->append({u"%1 is NOT NULL"_s.arg(spec.name), !column->nullable,
+                        column->nullable ? u"the column still accepts NULL"_s : QString()});
+    if (!spec.nullable || !spec.backfill.isEmpty()) {
+        QSqlQuery q(connection.database());
+        const QString sql = u"SELECT count(*) FROM %1 WHERE %2 IS NULL"_s.arg(
+            quoteQualified(engine, plan.table.schema, plan.table.name), quoteIdentifier(engine, spec.name));
+        if (!q.exec(sql) || !q.next()) {
+            *error = ConnectionError::fromQueryFailure(u"counting NULLs in %1"_s.arg(spec.name), q.lastError());
+            return false;
+        }
+        const qint64 nulls = q.value(0).toLongLong();
+        checks->append({u"no NULL in %1"_s.arg(spec.name), nulls == 0,
+                        nulls == 0 ? QString() : u"%1 rows hold NULL"_s.arg(nulls)});
+    }
+
+    const auto constraintOn = [&details, &spec](ConstraintKind kind) -> const ConstraintInfo * {
+        for (const ConstraintInfo &c : details.constraints) {
+            if (c.kind != kind)
+                continue;
+            // A CHECK names its columns only on some engines: fall back to its text.
+            if (c.columns.contains(spec.name)
+                || (kind == ConstraintKind::Check && c.definition.contains(spec.name, Qt::CaseInsensitive)))
+                return &c;
+        }
+        return nullptr;
+    };
+    const auto indexOn = [&details, &spec](bool unique) -> const IndexInfo * {
+        for (const IndexInfo &i : details.indexes)
+            if (i.columns == QStringList{spec.name} && (!unique || i.unique) && !i.primary)
+                return &i;
+        return nullptr;
+    };
+    const auto constraintCheck = [checks](const QString &what, const ConstraintInfo *c) {
+        if (!c)
+            checks->append({what, false, u"not found on the table"_s});
+        else if (!c->validated)
+            checks->append({what, false, u"%1 is still NOT VALID"_s.arg(c->name)});
+        else
+            checks->append({what, true, {}});
+    };
+    const auto indexCheck = [checks](const QString &what, const IndexInfo *i) {
+        if (!i)
+            checks->append({what, false, u"no such index on the table"_s});
+        else if (!i->valid)
+            checks->append({what, false, u"%1 is INVALID (a failed concurrent build)"_s.arg(i->name)});
+        else
+            checks->append({what, true, {}});
+    };
+    if (!spec.check.isEmpty())
+        constraintCheck(u"CHECK (%1) in place and validated"_s.arg(spec.check), constraintOn(ConstraintKind::Check));
+    if (spec.hasForeignKey())
+        constraintCheck(u"foreign key to %1.%2 in place and validated"_s.arg(spec.referencedTable.name, spec.referencedColumn),
+                        constraintOn(ConstraintKind::ForeignKey));
+    if (spec.unique) {
+        const IndexInfo *unique = indexOn(true);
+        const ConstraintInfo *constraint = constraintOn(ConstraintKind::Unique);
+        if (!unique && constraint) // engines that list the constraint without its index
+            constraintCheck(u"UNIQUE on %1 enforced"_s.arg(spec.name), constraint);
+        else
+            indexCheck(u"UNIQUE on %1 enforced"_s.arg(spec.name), unique);
+    }
+    if (spec.index)
+        indexCheck(u"index on %1 valid"_s.arg(spec.name), indexOn(false));
+    return true;
+}
+
+QString Verification::format(const QList<VerificationCheck> &checks)
+{
+    QStringList lines;
+    for (const VerificationCheck &c : checks)
+        lines << (c.ok ? u"✓ %1"_s.arg(c.what) : u"✗ %1: %2"_s.arg(c.what, c.detail));
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace Stagecraft
