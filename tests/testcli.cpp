@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QThread>
 
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void plan();
     void planRejectsBadSpec();
     void runNeedsConfirmation();
+    void runApprovedPlanOnly();
     void runInterruptedThenResumed_data();
     void runInterruptedThenResumed();
     void passwordPrompt_data();
@@ -273,6 +275,52 @@ void TestCli::runNeedsConfirmation()
     QVERIFY(!TestServers::execute(profile, {QStringLiteral("SELECT 1 FROM stagecraft.runs WHERE false")}, &why)
             || TestServers::execute(profile, {QStringLiteral("SELECT 1/0 FROM stagecraft.runs r JOIN stagecraft.steps s USING (run_id) "
                                                              "WHERE r.table_name = 'public.unconfirmed'")}, &why));
+}
+
+// A DBA approves a plan (its review report); the run refuses any other plan, changes nothing then.
+void TestCli::runApprovedPlanOnly()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(prepareRunTable(profile, QStringLiteral("approved"), 200, &why), qPrintable(why));
+    const QString spec = writeSpec(m_dir, QStringLiteral("approved.json"),
+                                   R"j({"table": "public.approved", "column": {"name": "total_eur", "type": "numeric(12,2)", "backfill": "total_cents / 100.0"}})j");
+    const QString url = profile.toUrl(true);
+    const Result report = cli({"plan", "-c", url, "--spec", spec, "--format", "markdown"});
+    QCOMPARE(report.code, 0);
+    const QString fingerprint = QRegularExpression("sha256:[0-9a-f]{64}").match(report.out).captured();
+    QVERIFY2(!fingerprint.isEmpty(), qPrintable(report.out));
+    QFile approvedFile(m_dir.filePath("approved-report.md"));
+    QVERIFY(approvedFile.open(QIODevice::WriteOnly));
+    approvedFile.write(report.out.toUtf8());
+    approvedFile.close();
+    // The JSON and SQL forms carry the same fingerprint.
+    QVERIFY(cli({"plan", "-c", url, "--spec", spec}).out.contains(fingerprint));
+    QVERIFY(cli({"plan", "-c", url, "--spec", spec, "--format", "sql"}).out.contains("-- Fingerprint: " + fingerprint));
+
+    // Someone changed the spec after the review: refused, nothing changed.
+    const QString changed = writeSpec(m_dir, QStringLiteral("approved-changed.json"),
+                                      R"j({"table": "public.approved", "column": {"name": "total_eur", "type": "numeric(14,2)", "backfill": "total_cents / 100.0"}})j");
+    const QString before = tableChecksum(profile, QStringLiteral("approved"));
+    QVERIFY2(before.contains("total_eur"), qPrintable(before)); // the column is not there yet
+    Result r = cli({"run", "-c", url, "--spec", changed, "--yes", "--approved", approvedFile.fileName()});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.startsWith("stagecraft-cli: the plan differs from the approved one: nothing was changed."), qPrintable(r.err));
+    QVERIFY(r.err.contains("approved: " + fingerprint));
+    QCOMPARE(tableChecksum(profile, QStringLiteral("approved")), before);
+    // A file without a fingerprint is no approval.
+    r = cli({"run", "-c", url, "--spec", spec, "--yes", "--approved", spec});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("holds no plan fingerprint"), qPrintable(r.err));
+    QCOMPARE(tableChecksum(profile, QStringLiteral("approved")), before);
+
+    // The approved plan runs; more rows since the review do not change what it executes.
+    QVERIFY2(TestServers::execute(profile, {"INSERT INTO approved SELECT g, g FROM generate_series(1001, 1100) g"}, &why), qPrintable(why));
+    r = cli({"run", "-c", url, "--spec", spec, "--yes", "--approved", approvedFile.fileName()});
+    QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+    QVERIFY(r.err.contains("the plan matches the approved one (" + fingerprint + ")"));
+    QVERIFY(r.out.contains("Verified on the table:"));
 }
 
 void TestCli::runInterruptedThenResumed_data()

@@ -357,11 +357,42 @@ int execute(const QCommandLineParser &parser, DatabaseConnection &connection, co
     return outcome == RunOutcome::Done ? Ok : RunStopped;
 }
 
+// --approved FILE: the plan about to run must be the one reviewed (its fingerprint in FILE).
+int checkApproved(const QCommandLineParser &parser, const Plan &plan)
+{
+    if (!parser.isSet(QStringLiteral("approved")))
+        return Ok;
+    const QString path = parser.value(QStringLiteral("approved"));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        err() << "stagecraft-cli: --approved: cannot read " << path << ": " << file.errorString() << "\n";
+        return BadInput;
+    }
+    const QString approved = PlanFormat::findFingerprint(file.readAll());
+    if (approved.isEmpty()) {
+        err() << "stagecraft-cli: --approved: " << path
+              << " holds no plan fingerprint (sha256:…); give the plan's JSON, SQL or review report\n";
+        return BadInput;
+    }
+    const QString now = PlanFormat::fingerprint(plan);
+    if (approved != now) {
+        err() << "stagecraft-cli: the plan differs from the approved one: nothing was changed.\n"
+              << "  approved: " << approved << "\n  now:      " << now << "\n"
+              << "The spec, the server's version or the table changed since the review: review the new plan "
+                 "(stagecraft-cli plan --format markdown) and approve it again.\n";
+        return BadInput;
+    }
+    err() << "stagecraft-cli: the plan matches the approved one (" << now << ")\n";
+    return Ok;
+}
+
 int run(const QCommandLineParser &parser)
 {
     std::unique_ptr<DatabaseConnection> connection;
     Plan result;
     if (const int code = makePlan(parser, &connection, &result); code != Ok)
+        return code;
+    if (const int code = checkApproved(parser, result); code != Ok)
         return code;
     if (!confirmed(parser, *connection, result))
         return BadInput;
@@ -438,7 +469,8 @@ int main(int argc, char *argv[])
         "           lock_held_seconds, rollback_sql[], rule, why), point_of_no_return, totals, warnings, naive.\n"
         "  run      plan the column, then run the plan: stagecraft-cli run -c URL --spec FILE --yes\n"
         "           [--lock-timeout 2s] [--batch-time 200ms] [--throttle 0ms] [--max-batch N]\n"
-        "           [--on-blockers proceed|wait|stop] [--progress text|json]. Without --yes it asks you, on a terminal, to type the table\n"
+        "           [--on-blockers proceed|wait|stop] [--progress text|json] [--approved FILE]. Without --yes it\n"
+        "           asks you, on a terminal, to type the table\n"
         "           name. Ctrl-C stops after the current batch; `resume` continues. The journal lives in\n"
         "           the database (PostgreSQL schema stagecraft; elsewhere tables stagecraft_runs/_steps).\n"
         "  resume   continue the newest unfinished run (or --run ID): stagecraft-cli resume -c URL [--yes]\n"
@@ -475,6 +507,10 @@ int main(int argc, char *argv[])
                       QStringLiteral("run: when sessions would block a step: proceed (default; the lock timeout protects "
                                      "traffic), wait for them (up to 5 minutes) or stop."),
                       QStringLiteral("WHAT"), QStringLiteral("proceed")});
+    parser.addOption({QStringLiteral("approved"),
+                      QStringLiteral("run: refuse unless the plan's fingerprint is the one in FILE (the reviewed plan's "
+                                     "JSON, SQL or Markdown report)."),
+                      QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("run"), QStringLiteral("resume: the run to continue (default: the newest unfinished)."), QStringLiteral("ID")});
     parser.addOption({QStringLiteral("path"), QStringLiteral("demo: where to write the demo database."),
                       QStringLiteral("FILE")});

@@ -1,5 +1,8 @@
 #include "planformat.h"
 
+#include <QCryptographicHash>
+#include <QRegularExpression>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -117,6 +120,39 @@ QString PlanFormat::impact(const PlanStep &s)
     return text;
 }
 
+QString PlanFormat::fingerprint(const Plan &plan)
+{
+    // What will be executed, and where: estimates, explanations and warnings are left out, so a
+    // table that grew since the review keeps its fingerprint while any change of SQL does not.
+    QJsonArray steps;
+    for (const PlanStep &s : plan.steps)
+        steps << QJsonObject{{QStringLiteral("stage"), stageName(s.stage)},
+                             {QStringLiteral("sql"), strings(s.sql)},
+                             {QStringLiteral("transactional"), s.transactional},
+                             {QStringLiteral("rollback"), strings(s.rollbackSql)},
+                             {QStringLiteral("applied"), s.appliedSql},
+                             {QStringLiteral("guard"), s.guardSql},
+                             {QStringLiteral("backfill"), s.backfillExpression},
+                             {QStringLiteral("keys"), strings(s.keyColumns)}};
+    const QJsonObject canonical{{QStringLiteral("engine"), engineName(plan.engine)},
+                                {QStringLiteral("target_version"), plan.targetVersionText},
+                                {QStringLiteral("schema"), plan.table.schema},
+                                {QStringLiteral("table"), plan.table.name},
+                                {QStringLiteral("column"), plan.spec.name},
+                                {QStringLiteral("steps"), steps}};
+    // QJsonObject keeps its keys sorted: the compact text is canonical.
+    const QByteArray digest = QCryptographicHash::hash(QJsonDocument(canonical).toJson(QJsonDocument::Compact),
+                                                       QCryptographicHash::Sha256);
+    return QStringLiteral("sha256:") + QString::fromLatin1(digest.toHex());
+}
+
+QString PlanFormat::findFingerprint(const QByteArray &text)
+{
+    static const QRegularExpression pattern(QStringLiteral("sha256:[0-9a-f]{64}"));
+    const QRegularExpressionMatch match = pattern.match(QString::fromUtf8(text));
+    return match.hasMatch() ? match.captured() : QString();
+}
+
 QByteArray PlanFormat::toJson(const Plan &plan)
 {
     QJsonArray steps;
@@ -137,6 +173,7 @@ QByteArray PlanFormat::toJson(const Plan &plan)
                                                {QStringLiteral("seconds_reads_blocked"), rounded(plan.secondsReadsBlocked())}}},
         {QStringLiteral("warnings"), strings(plan.warnings)},
         {QStringLiteral("naive"), stepJson(plan.naive)},
+        {QStringLiteral("fingerprint"), fingerprint(plan)},
     };
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
@@ -177,6 +214,7 @@ QString PlanFormat::toSql(const Plan &plan)
                .arg(rounded(plan.secondsWritesBlocked()))
                .arg(rounded(plan.secondsReadsBlocked()))
                .arg(impact(plan.naive));
+    out += QStringLiteral("-- Fingerprint: %1\n").arg(fingerprint(plan));
     for (const QString &w : plan.warnings)
         out += QLatin1String("-- WARNING: ") + w + QLatin1Char('\n');
     for (int i = 0; i < plan.steps.size(); ++i) {
@@ -207,6 +245,7 @@ QString PlanFormat::toMarkdown(const Plan &plan)
                .arg(rounded(plan.secondsWritesBlocked()))
                .arg(rounded(plan.secondsReadsBlocked()))
                .arg(rounded(plan.totalSeconds()));
+    out += QStringLiteral("Fingerprint: `%1` (`stagecraft-cli run --approved` checks it).\n\n").arg(fingerprint(plan));
     for (const QString &w : plan.warnings)
         out += QLatin1String("> **Warning:** ") + w + QLatin1String("\n\n");
     out += QLatin1String("| # | stage | step | locks | blocks | rewrite | scan | ~s | lock ~s |\n|---|---|---|---|---|---|---|---:|---:|\n");

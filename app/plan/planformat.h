@@ -16,6 +16,11 @@ public:
     [[nodiscard]] static bool fromJson(const QByteArray &json, Plan *plan);
     [[nodiscard]] static QString toSql(const Plan &plan);
     [[nodiscard]] static QString toMarkdown(const Plan &plan);
+    // "sha256:…" over what the plan executes and where (engine, target version, table, column, each
+    // step's SQL, rollback, guards and backfill): the same plan reviewed is the same plan run.
+    [[nodiscard]] static QString fingerprint(const Plan &plan);
+    // The first "sha256:…" in a file (a plan's JSON, its SQL or its review report); empty if none.
+    [[nodiscard]] static QString findFingerprint(const QByteArray &text);
     // "AccessExclusiveLock on public.orders; blocks reads and writes for ~0.01 s; rewrites the table"
     [[nodiscard]] static QString impact(const PlanStep &step);
 };
