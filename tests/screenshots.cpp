@@ -227,5 +227,12 @@ void Screenshots::darkTheme()
     shoot(&window, QStringLiteral("plan-review-dark.png"));
 }
 
+// Before QApplication exists: the tour never reaches the user's keychain.
+static void isolateKeychain()
+{
+    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/stagecraft-screenshot-bus");
+}
+Q_CONSTRUCTOR_FUNCTION(isolateKeychain)
+
 QTEST_MAIN(Screenshots)
 #include "screenshots.moc"

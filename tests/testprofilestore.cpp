@@ -1,6 +1,7 @@
 // Saved and recent connections in QSettings, passwords in the system keychain: never a password
 // in the settings file, a clear message when no keychain service runs.
 
+#include "connection/connectionbook.h"
 #include "connection/passwordstore.h"
 #include "connection/profilestore.h"
 
@@ -133,34 +134,61 @@ void TestProfileStore::keychainRoundTrip()
     if (qEnvironmentVariable("STAGECRAFT_KEYCHAIN_TEST") != "1")
         QSKIP("needs a keychain service: run as the CTest test testprofilestore-keychain");
     PasswordStore store;
-    ConnectionProfile p = profile("postgresql://app@db.example.com/shop");
-    p.password = "pä ss'word";
     QSignalSpy written(&store, &PasswordStore::passwordWritten);
-    store.write(p);
+    store.write("prod", "pä ss'word");
     QTRY_COMPARE_WITH_TIMEOUT(written.size(), 1, 20000);
-    QCOMPARE(written.at(0).at(0).toString(), PasswordStore::keyFor(p));
+    QCOMPARE(written.at(0).at(0).toString(), QString("prod"));
     QCOMPARE(written.at(0).at(1).toString(), QString());
 
     QSignalSpy read(&store, &PasswordStore::passwordRead);
-    store.read(profile("postgresql://app@db.example.com/shop"));
+    store.read("prod");
     QTRY_COMPARE_WITH_TIMEOUT(read.size(), 1, 20000);
     QCOMPARE(read.at(0).at(1).toBool(), true);
     QCOMPARE(read.at(0).at(2).toString(), QString("pä ss'word"));
     QCOMPARE(read.at(0).at(3).toString(), QString());
 
-    // Another connection's entry is not found, and that is no error.
-    store.read(profile("postgresql://app@db.example.com/other"));
+    // Another entry is not found, and that is no error.
+    store.read("other");
     QTRY_COMPARE_WITH_TIMEOUT(read.size(), 2, 20000);
     QCOMPARE(read.at(1).at(1).toBool(), false);
     QCOMPARE(read.at(1).at(3).toString(), QString());
 
     QSignalSpy removed(&store, &PasswordStore::passwordRemoved);
-    store.remove(p);
+    store.remove("prod");
     QTRY_COMPARE_WITH_TIMEOUT(removed.size(), 1, 20000);
     QCOMPARE(removed.at(0).at(1).toString(), QString());
-    store.read(p);
+    store.read("prod");
     QTRY_COMPARE_WITH_TIMEOUT(read.size(), 3, 20000);
     QCOMPARE(read.at(2).at(1).toBool(), false);
+
+    // The book: a password is marked saved only once the keychain has it; a rename moves it; a
+    // deletion removes it.
+    QSettings settings(m_dir.filePath("book.ini"), QSettings::IniFormat);
+    ConnectionBook book(&settings);
+    QSignalSpy saved(&book, &ConnectionBook::saveFinished);
+    ConnectionProfile p = profile("postgresql://app:s3cret@db.example.com/shop");
+    book.save("Shop", p, true);
+    QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 1, 20000);
+    QCOMPARE(saved.at(0).at(1).toBool(), true);
+    QCOMPARE(saved.at(0).at(2).toString(), QString());
+    QVERIFY(book.saved().value(0).passwordSaved);
+    book.save("Shop (renamed)", p, true, "Shop");
+    QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 2, 20000);
+    QCOMPARE(book.saved().size(), 1);
+    QCOMPARE(book.saved().value(0).name, QString("Shop (renamed)"));
+    QSignalSpy bookRead(&book, &ConnectionBook::passwordRead);
+    book.readPassword("Shop (renamed)");
+    QTRY_COMPARE_WITH_TIMEOUT(bookRead.size(), 1, 20000);
+    QCOMPARE(bookRead.at(0).at(0).toString(), QString("Shop (renamed)"));
+    QCOMPARE(bookRead.at(0).at(2).toString(), QString("s3cret"));
+    book.readPassword("Shop"); // the old name's entry went with the rename
+    QTRY_COMPARE_WITH_TIMEOUT(bookRead.size(), 2, 20000);
+    QCOMPARE(bookRead.at(1).at(1).toBool(), false);
+    book.remove("Shop (renamed)");
+    QVERIFY(book.saved().isEmpty());
+    book.readPassword("Shop (renamed)");
+    QTRY_COMPARE_WITH_TIMEOUT(bookRead.size(), 3, 20000);
+    QCOMPARE(bookRead.at(2).at(1).toBool(), false);
 }
 
 void TestProfileStore::noKeychainService_data()
@@ -184,9 +212,8 @@ void TestProfileStore::noKeychainService()
         qunsetenv("DBUS_SESSION_BUS_ADDRESS");
     const auto restore = qScopeGuard([&saved] { qputenv("DBUS_SESSION_BUS_ADDRESS", saved); });
     PasswordStore store;
-    ConnectionProfile p = profile("postgresql://app:pw@db.example.com/shop");
     QSignalSpy written(&store, &PasswordStore::passwordWritten);
-    store.write(p);
+    store.write("shop", "pw");
     QTRY_COMPARE_WITH_TIMEOUT(written.size(), 1, 30000);
     const QString error = written.at(0).at(1).toString();
     qInfo("%s", qPrintable(error));
@@ -194,10 +221,22 @@ void TestProfileStore::noKeychainService()
                  && error.endsWith("enter it each time you connect."),
              qPrintable(error));
     QSignalSpy read(&store, &PasswordStore::passwordRead);
-    store.read(p);
+    store.read("shop");
     QTRY_COMPARE_WITH_TIMEOUT(read.size(), 1, 30000);
     QCOMPARE(read.at(0).at(1).toBool(), false);
     QVERIFY(read.at(0).at(3).toString().contains("password could not be read"));
+
+    // The book saves the connection without its password, and says so.
+    QSettings settings(m_dir.filePath(QString("nobook-%1.ini").arg(busAddress)), QSettings::IniFormat);
+    ConnectionBook book(&settings);
+    QSignalSpy bookSaved(&book, &ConnectionBook::saveFinished);
+    book.save("Shop", profile("postgresql://app:pw@db.example.com/shop"), true);
+    QTRY_COMPARE_WITH_TIMEOUT(bookSaved.size(), 1, 30000);
+    QCOMPARE(bookSaved.at(0).at(1).toBool(), true);
+    QVERIFY2(bookSaved.at(0).at(2).toString().startsWith(QStringLiteral("Saved “Shop” without its password. ")),
+             qPrintable(bookSaved.at(0).at(2).toString()));
+    QCOMPARE(book.saved().size(), 1);
+    QVERIFY(!book.saved().value(0).passwordSaved);
 }
 
 QTEST_GUILESS_MAIN(TestProfileStore)

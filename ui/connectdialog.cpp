@@ -1,5 +1,7 @@
 #include "connectdialog.h"
 
+#include "connection/connectionbook.h"
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -12,6 +14,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QStandardItemModel>
 #include <QVBoxLayout>
@@ -25,19 +28,19 @@ static constexpr int PasswordSavedRole = Qt::UserRole + 3;
 // The engines in the picker's order.
 static const QList<Engine> Engines = {Engine::PostgreSQL, Engine::MySQL, Engine::MariaDB, Engine::SQLite};
 
-ConnectDialog::ConnectDialog(QWidget *parent)
+ConnectDialog::ConnectDialog(ConnectionBook *book, QWidget *parent)
     : QDialog(parent)
-    , m_passwords(new PasswordStore(this))
+    , m_book(book)
 {
     setWindowTitle(tr("Connect to a Database"));
     setObjectName(QStringLiteral("connectDialog"));
     buildForm();
-    connect(m_passwords, &PasswordStore::passwordRead, this, &ConnectDialog::onPasswordRead);
-    connect(m_passwords, &PasswordStore::passwordWritten, this, &ConnectDialog::onPasswordWritten);
+    connect(m_book, &ConnectionBook::passwordRead, this, &ConnectDialog::onPasswordRead);
+    connect(m_book, &ConnectionBook::saveFinished, this, &ConnectDialog::onSaveFinished);
     connect(&m_check, &QFutureWatcher<ConnectionCheck>::finished, this, &ConnectDialog::onTested);
     reloadLists();
     // Start from the most recent connection, else from an empty PostgreSQL form.
-    const QList<ConnectionProfile> recent = m_store.recent();
+    const QList<ConnectionProfile> recent = m_book->recent();
     ConnectionProfile start;
     start.engine = Engine::PostgreSQL;
     setProfile(recent.isEmpty() ? start : recent.first());
@@ -68,6 +71,7 @@ void ConnectDialog::buildForm()
     m_savedView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     connect(m_savedView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &index) { onSavedActivated(index); });
+    connect(m_savedView, &QListView::clicked, this, &ConnectDialog::onSavedActivated); // the current one again
     connect(m_savedView, &QListView::doubleClicked, this, [this](const QModelIndex &) { connectNow(); });
     m_recentModel = new QStandardItemModel(this);
     m_recentView = new QListView(this);
@@ -76,6 +80,7 @@ void ConnectDialog::buildForm()
     m_recentView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     connect(m_recentView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &index) { onRecentActivated(index); });
+    connect(m_recentView, &QListView::clicked, this, &ConnectDialog::onRecentActivated);
     connect(m_recentView, &QListView::doubleClicked, this, [this](const QModelIndex &) { connectNow(); });
     auto *savedLabel = new QLabel(tr("&Saved connections"), this);
     savedLabel->setBuddy(m_savedView);
@@ -211,7 +216,7 @@ void ConnectDialog::buildForm()
         connect(field, &QLineEdit::textEdited, this, &ConnectDialog::onFieldsEdited);
     connect(m_port, &QSpinBox::valueChanged, this, &ConnectDialog::onFieldsEdited);
     connect(m_sslMode, &QComboBox::currentIndexChanged, this, &ConnectDialog::onFieldsEdited);
-    connect(m_password, &QLineEdit::textEdited, this, [this] { m_pendingPasswordKey.clear(); });
+    connect(m_password, &QLineEdit::textEdited, this, &ConnectDialog::cancelPasswordRead);
 }
 
 Engine ConnectDialog::currentEngine() const
@@ -285,9 +290,27 @@ void ConnectDialog::onFieldsEdited()
 {
     if (m_updating)
         return;
+    cancelPasswordRead(); // the form is the user's now: a late keychain answer must not land in it
     const ConnectionProfile p = profile();
     m_url->setText(p.database.isEmpty() ? QString() : p.toUrl());
-    m_deleteButton->setEnabled(!m_store.saved().isEmpty() && m_savedView->currentIndex().isValid());
+}
+
+void ConnectDialog::cancelPasswordRead()
+{
+    if (m_pendingPasswordName.isEmpty())
+        return;
+    m_pendingPasswordName.clear();
+    updateButtons();
+}
+
+void ConnectDialog::updateButtons()
+{
+    const bool waitingForPassword = !m_pendingPasswordName.isEmpty();
+    const bool saving = !m_savingName.isEmpty();
+    m_connectButton->setEnabled(!waitingForPassword);
+    m_testButton->setEnabled(!waitingForPassword && !m_check.isRunning());
+    m_saveButton->setEnabled(!saving);
+    m_deleteButton->setEnabled(!saving && m_savedView->currentIndex().isValid());
 }
 
 void ConnectDialog::onUrlEdited()
@@ -295,9 +318,14 @@ void ConnectDialog::onUrlEdited()
     const QString text = m_url->text().trimmed();
     if (text.isEmpty())
         return;
+    cancelPasswordRead();
     ConnectionProfile p;
     QString error;
     if (!ConnectionProfile::fromUrl(text, &p, &error)) {
+        // Whatever was pasted, a password does not stay on screen.
+        static const QRegularExpression password(QStringLiteral("^((?:[a-z]+://)?[^/@:]*:)[^@/]*@"));
+        QString shown = text;
+        m_url->setText(shown.replace(password, QStringLiteral("\\1@")));
         setStatus(error, false);
         return;
     }
@@ -309,26 +337,28 @@ void ConnectDialog::onUrlEdited()
 
 void ConnectDialog::reloadLists()
 {
-    const QString current = m_savedView->currentIndex().data(NameRole).toString();
+    // Programmatic: filling the lists must not fill the form.
+    const QSignalBlocker savedBlocker(m_savedView->selectionModel());
+    const QSignalBlocker recentBlocker(m_recentView->selectionModel());
     m_savedModel->clear();
-    for (const SavedConnection &c : m_store.saved()) {
+    for (const SavedConnection &c : m_book->saved()) {
         auto *item = new QStandardItem(c.name);
         item->setData(c.profile.toUrl(), ProfileRole);
         item->setData(c.name, NameRole);
         item->setData(c.passwordSaved, PasswordSavedRole);
         item->setToolTip(QStringLiteral("%1 — %2").arg(engineName(c.profile.engine), c.profile.displayName()));
         m_savedModel->appendRow(item);
-        if (c.name == current)
+        if (c.name == m_selectedName)
             m_savedView->setCurrentIndex(item->index());
     }
     m_recentModel->clear();
-    for (const ConnectionProfile &p : m_store.recent()) {
+    for (const ConnectionProfile &p : m_book->recent()) {
         auto *item = new QStandardItem(QStringLiteral("%1 — %2").arg(engineName(p.engine), p.displayName()));
         item->setData(p.toUrl(), ProfileRole);
         item->setToolTip(p.toUrl());
         m_recentModel->appendRow(item);
     }
-    m_deleteButton->setEnabled(m_savedView->currentIndex().isValid());
+    updateButtons();
 }
 
 void ConnectDialog::onSavedActivated(const QModelIndex &index)
@@ -339,19 +369,26 @@ void ConnectDialog::onSavedActivated(const QModelIndex &index)
     QString error;
     if (!ConnectionProfile::fromUrl(index.data(ProfileRole).toString(), &p, &error))
         return;
+    {
+        const QSignalBlocker blocker(m_recentView->selectionModel());
+        m_recentView->setCurrentIndex({}); // one list at a time, so either can be chosen again
+    }
+    const QString name = index.data(NameRole).toString();
     setProfile(p);
-    m_name->setText(index.data(NameRole).toString());
-    m_deleteButton->setEnabled(true);
+    m_name->setText(name);
+    m_selectedName = name;
     const bool passwordSaved = index.data(PasswordSavedRole).toBool();
     m_remember->setChecked(passwordSaved);
     if (passwordSaved) {
-        m_pendingPasswordKey = PasswordStore::keyFor(p);
-        setStatus(tr("Reading the password from the system keychain…"), true);
-        m_passwords->read(p);
+        m_pendingPasswordName = name;
+        m_pendingProfile = p;
+        setStatus(tr("Reading the password of “%1” from the system keychain…").arg(name), true);
+        m_book->readPassword(name);
     } else {
-        m_pendingPasswordKey.clear();
-        setStatus(tr("No password saved for “%1”.").arg(index.data(NameRole).toString()), true);
+        m_pendingPasswordName.clear();
+        setStatus(tr("No password saved for “%1”.").arg(name), true);
     }
+    updateButtons();
 }
 
 void ConnectDialog::onRecentActivated(const QModelIndex &index)
@@ -362,11 +399,17 @@ void ConnectDialog::onRecentActivated(const QModelIndex &index)
     QString error;
     if (!ConnectionProfile::fromUrl(index.data(ProfileRole).toString(), &p, &error))
         return;
+    {
+        const QSignalBlocker blocker(m_savedView->selectionModel());
+        m_savedView->setCurrentIndex({});
+    }
+    cancelPasswordRead();
     setProfile(p);
     m_name->clear();
+    m_selectedName.clear();
     m_remember->setChecked(false);
-    m_pendingPasswordKey.clear();
     setStatus(tr("Recent connection %1.").arg(p.displayName()), true);
+    updateButtons();
 }
 
 bool ConnectDialog::selectSaved(const QString &name)
@@ -374,25 +417,34 @@ bool ConnectDialog::selectSaved(const QString &name)
     for (int row = 0; row < m_savedModel->rowCount(); ++row) {
         const QModelIndex index = m_savedModel->index(row, 0);
         if (index.data(NameRole).toString() == name) {
-            m_savedView->setCurrentIndex(index);
+            {
+                const QSignalBlocker blocker(m_savedView->selectionModel());
+                m_savedView->setCurrentIndex(index);
+            }
+            onSavedActivated(index); // also when it was the current one already
             return true;
         }
     }
     return false;
 }
 
-void ConnectDialog::onPasswordRead(const QString &key, bool found, const QString &password, const QString &error)
+void ConnectDialog::onPasswordRead(const QString &name, bool found, const QString &password, const QString &error)
 {
-    if (key != m_pendingPasswordKey)
+    if (name.isEmpty() || name != m_pendingPasswordName)
         return; // the form moved on meanwhile
-    m_pendingPasswordKey.clear();
+    m_pendingPasswordName.clear();
+    updateButtons();
+    ConnectionProfile now = profile();
+    now.password.clear();
+    if (now != m_pendingProfile)
+        return; // filled from elsewhere since: this password belongs to another server
     if (!error.isEmpty())
         setStatus(error, false);
     else if (found) {
         m_password->setText(password);
         setStatus(tr("Password read from the system keychain."), true);
     } else
-        setStatus(tr("The keychain holds no password for this connection: enter it."), false);
+        setStatus(tr("The keychain holds no password for “%1”: enter it.").arg(name), false);
     Q_EMIT passwordLoaded();
 }
 
@@ -407,17 +459,19 @@ void ConnectDialog::testConnection()
         Q_EMIT tested(false);
         return;
     }
-    m_testButton->setEnabled(false);
-    setStatus(tr("Connecting to %1…").arg(p.displayName()), true);
+    m_testedName = p.displayName();
+    setStatus(tr("Connecting to %1…").arg(m_testedName), true);
     m_check.setFuture(checkConnection(p));
+    updateButtons();
 }
 
 void ConnectDialog::onTested()
 {
-    m_testButton->setEnabled(true);
+    updateButtons();
     const ConnectionCheck check = m_check.result();
     if (check.ok)
-        setStatus(tr("Connected: %1, in %2 ms.").arg(check.server.displayName()).arg(check.elapsedMs), true);
+        setStatus(tr("Connected to %1: %2, in %3 ms.").arg(m_testedName, check.server.displayName()).arg(check.elapsedMs),
+                  true);
     else
         setStatus(check.error.text(), false);
     Q_EMIT tested(check.ok);
@@ -425,73 +479,59 @@ void ConnectDialog::onTested()
 
 void ConnectDialog::saveConnection()
 {
-    SavedConnection c;
-    c.name = m_name->text().trimmed();
-    c.profile = profile();
-    const bool storePassword = m_remember->isChecked() && c.profile.engine != Engine::SQLite
-                               && !c.profile.password.isEmpty();
-    c.passwordSaved = storePassword;
-    QString error;
-    if (!m_store.save(c, &error)) {
-        setStatus(error, false);
+    if (!m_savingName.isEmpty())
+        return;
+    const QString name = m_name->text().trimmed();
+    m_savingName = name.isEmpty() ? QStringLiteral(" ") : name; // an empty name is refused at once, below
+    updateButtons();
+    if (m_remember->isChecked() && !m_password->text().isEmpty())
+        setStatus(tr("Saving the password in the system keychain…"), true);
+    m_book->save(name, profile(), m_remember->isChecked(), m_selectedName);
+}
+
+void ConnectDialog::onSaveFinished(const QString &name, bool ok, const QString &message)
+{
+    if (m_savingName.isEmpty() || name != m_savingName.trimmed())
+        return; // another window's save
+    m_savingName.clear();
+    if (!ok) {
+        updateButtons();
+        setStatus(message, false);
         Q_EMIT saved();
         return;
     }
-    reloadLists();
-    selectSaved(c.name);
-    if (storePassword) {
-        m_saving = c;
-        m_saving.name = c.name;
-        setStatus(tr("Saving the password in the system keychain…"), true);
-        m_passwords->write(c.profile);
-        return;
-    }
-    if (m_remember->isChecked() && c.profile.engine != Engine::SQLite)
-        setStatus(tr("Saved “%1” without a password (the field is empty).").arg(c.name), true);
+    m_selectedName = name;
+    reloadLists(); // keeps the form, and the password typed in it, as it is
+    bool passwordSaved = false;
+    for (const SavedConnection &c : m_book->saved())
+        passwordSaved = passwordSaved || (c.name == name && c.passwordSaved);
+    if (!message.isEmpty())
+        setStatus(message, !message.contains(tr("without its password")));
+    else if (passwordSaved)
+        setStatus(tr("Saved “%1”, with its password in the system keychain.").arg(name), true);
     else
-        setStatus(tr("Saved “%1”; the password is not kept.").arg(c.name), true);
-    m_passwords->remove(c.profile); // a password remembered earlier is forgotten with the box unticked
-    Q_EMIT saved();
-}
-
-void ConnectDialog::onPasswordWritten(const QString &key, const QString &error)
-{
-    if (m_saving.name.isEmpty() || key != PasswordStore::keyFor(m_saving.profile))
-        return;
-    const SavedConnection c = m_saving;
-    m_saving = {};
-    if (error.isEmpty()) {
-        setStatus(tr("Saved “%1”, with its password in the system keychain.").arg(c.name), true);
-    } else {
-        // The connection stays saved, marked as having no password: nothing falls back to plain text.
-        SavedConnection without = c;
-        without.passwordSaved = false;
-        QString ignored;
-        static_cast<void>(m_store.save(without, &ignored));
-        reloadLists();
-        selectSaved(c.name);
-        setStatus(tr("Saved “%1” without its password. %2").arg(c.name, error), false);
-    }
+        setStatus(tr("Saved “%1”; the password is not kept.").arg(name), true);
     Q_EMIT saved();
 }
 
 void ConnectDialog::deleteConnection()
 {
     const QModelIndex index = m_savedView->currentIndex();
-    if (!index.isValid())
+    if (!index.isValid() || !m_savingName.isEmpty())
         return;
     const QString name = index.data(NameRole).toString();
-    ConnectionProfile p;
-    QString error;
-    if (ConnectionProfile::fromUrl(index.data(ProfileRole).toString(), &p, &error) && index.data(PasswordSavedRole).toBool())
-        m_passwords->remove(p);
-    m_store.remove(name);
+    m_book->remove(name);
+    if (m_pendingPasswordName == name)
+        cancelPasswordRead();
+    m_selectedName.clear();
     reloadLists();
     setStatus(tr("Deleted “%1”.").arg(name), true);
 }
 
 void ConnectDialog::connectNow()
 {
+    if (!m_pendingPasswordName.isEmpty())
+        return; // the password is on its way from the keychain
     const ConnectionProfile p = profile();
     if (p.database.isEmpty()) {
         setStatus(p.engine == Engine::SQLite ? tr("Choose the database file first.") : tr("Name the database first."),

@@ -2,8 +2,6 @@
 
 #include "connection/connectioncheck.h"
 #include "connection/connectionprofile.h"
-#include "connection/passwordstore.h"
-#include "connection/profilestore.h"
 
 #include <QDialog>
 #include <QFutureWatcher>
@@ -21,6 +19,8 @@ class QWidget;
 
 namespace Stagecraft {
 
+class ConnectionBook;
+
 // File > Connect…: saved connections and recent ones on the left, the connection's fields on the
 // right (engine with its default port, host, database or file, user, password, TLS), a URL line
 // that fills the form, "Test Connection" (off the GUI thread), save and delete, and the demo
@@ -29,7 +29,8 @@ class ConnectDialog : public QDialog
 {
     Q_OBJECT
 public:
-    explicit ConnectDialog(QWidget *parent = nullptr);
+    // book: the saved and recent connections; it must outlive the dialog (the main window owns it).
+    explicit ConnectDialog(ConnectionBook *book, QWidget *parent = nullptr);
     ~ConnectDialog() override;
 
     // The form as a profile (with the password typed), and the reverse.
@@ -73,19 +74,23 @@ private:
     void onTested();
     void onSavedActivated(const QModelIndex &index);
     void onRecentActivated(const QModelIndex &index);
-    void onPasswordRead(const QString &key, bool found, const QString &password, const QString &error);
-    void onPasswordWritten(const QString &key, const QString &error);
+    void onPasswordRead(const QString &name, bool found, const QString &password, const QString &error);
+    void onSaveFinished(const QString &name, bool ok, const QString &message);
+    void cancelPasswordRead();
+    void updateButtons();
     void connectNow();
     void reloadLists();
     void setStatus(const QString &text, bool good);
     void browseFile(QLineEdit *field, const QString &title, const QString &filter);
     [[nodiscard]] Engine currentEngine() const;
 
-    ProfileStore m_store;
-    PasswordStore *m_passwords = nullptr;
+    ConnectionBook *m_book;
     QFutureWatcher<ConnectionCheck> m_check;
-    QString m_pendingPasswordKey; // the keychain entry whose password the form waits for
-    SavedConnection m_saving; // the connection being saved, until the keychain answers
+    QString m_testedName; // what the running Test Connection tries to reach
+    QString m_selectedName; // the saved connection the form was filled from ("" if none)
+    QString m_pendingPasswordName; // a saved connection whose password the form waits for
+    ConnectionProfile m_pendingProfile; // the form when it asked (a late answer for another is dropped)
+    QString m_savingName; // a save this dialog waits for
     bool m_updating = false; // the form is being filled: edits are not the user's
 
     QStandardItemModel *m_savedModel = nullptr;

@@ -5,7 +5,7 @@
 #include "catalog/catalogreader.h"
 #include "confirmrundialog.h"
 #include "connectdialog.h"
-#include "connection/profilestore.h"
+#include "connection/connectionbook.h"
 #include "run/journal.h"
 #include "planstepsmodel.h"
 #include "runpanel.h"
@@ -53,6 +53,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_constraintsModel(new ConstraintsModel(this))
 {
     registerCatalogTypes();
+    m_book = new ConnectionBook(nullptr, this);
 
     setWindowTitle(tr("Stagecraft"));
     resize(1280, 800);
@@ -389,7 +390,7 @@ void MainWindow::onConnected(const ServerInfo &server)
 {
     m_server = server;
     if (m_profile.database != DemoDatabase::defaultPath())
-        ProfileStore().addRecent(m_profile); // the demo has a button of its own
+        m_book->addRecent(m_profile); // the demo has a button of its own
     showBusy(tr("Reading the tables of %1…").arg(m_profile.displayName()));
     QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTables, Qt::QueuedConnection);
     QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTypes, Qt::QueuedConnection);
@@ -540,7 +541,7 @@ ConnectDialog *MainWindow::showConnectDialog()
         m_connectDialog->activateWindow();
         return m_connectDialog;
     }
-    auto *dialog = new ConnectDialog(this);
+    auto *dialog = new ConnectDialog(m_book, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_connectDialog = dialog;
     connect(dialog, &ConnectDialog::connectRequested, this, &MainWindow::openConnection);

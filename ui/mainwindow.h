@@ -24,6 +24,7 @@ namespace Stagecraft {
 class CatalogWorker;
 class ColumnDesigner;
 class ConnectDialog;
+class ConnectionBook;
 class ColumnsModel;
 class ConstraintsModel;
 class IndexesModel;
@@ -148,6 +149,7 @@ private:
     QProgressBar *m_progress = nullptr;
     QString m_lastError;
     QPointer<ConnectDialog> m_connectDialog;
+    ConnectionBook *m_book = nullptr; // saved connections and keychain passwords: outlives the dialogs
     bool m_readySent = false;
     quint64 m_generation = 0; // bumped per connection, so late answers for an old one are ignored
 };

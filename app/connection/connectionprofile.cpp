@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -73,8 +74,14 @@ bool ConnectionProfile::fromUrl(const QString &text, ConnectionProfile *profile,
     else if (scheme == QLatin1String("sqlite"))
         p.engine = Engine::SQLite;
     else if (scheme.isEmpty())
+    {
+        // Never echo a password: "user:secret@host" shows as "user:***@host".
+        static const QRegularExpression password(QStringLiteral("^([^/@:]*:)[^@/]*@"));
+        QString shown = trimmed;
+        shown.replace(password, QStringLiteral("\\1***@"));
         return fail(QStringLiteral("'%1' is not a connection URL: expected postgresql://, mysql://, mariadb:// "
-                                   "or sqlite:///path/to/file.db").arg(trimmed));
+                                   "or sqlite:///path/to/file.db").arg(shown));
+    }
     else
         return fail(QStringLiteral("Unknown database scheme '%1://': expected postgresql://, mysql://, "
                                    "mariadb:// or sqlite://").arg(scheme));

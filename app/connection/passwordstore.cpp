@@ -13,13 +13,6 @@ PasswordStore::PasswordStore(QObject *parent)
 {
 }
 
-QString PasswordStore::keyFor(const ConnectionProfile &profile)
-{
-    ConnectionProfile withoutPassword = profile;
-    withoutPassword.password.clear();
-    return withoutPassword.toUrl();
-}
-
 // A keychain failure as the user should read it.
 static QString explain(const QKeychain::Job *job, const QString &what)
 {
@@ -41,9 +34,8 @@ static QString explain(const QKeychain::Job *job, const QString &what)
     }
 }
 
-void PasswordStore::read(const ConnectionProfile &profile)
+void PasswordStore::read(const QString &key)
 {
-    const QString key = keyFor(profile);
     auto *job = new QKeychain::ReadPasswordJob(Service, this);
     job->setKey(key);
     job->setInsecureFallback(false);
@@ -55,21 +47,19 @@ void PasswordStore::read(const ConnectionProfile &profile)
     job->start();
 }
 
-void PasswordStore::write(const ConnectionProfile &profile)
+void PasswordStore::write(const QString &key, const QString &password)
 {
-    const QString key = keyFor(profile);
     auto *job = new QKeychain::WritePasswordJob(Service, this);
     job->setKey(key);
     job->setInsecureFallback(false);
-    job->setTextData(profile.password);
+    job->setTextData(password);
     connect(job, &QKeychain::Job::finished, this,
             [this, key](QKeychain::Job *done) { Q_EMIT passwordWritten(key, explain(done, u"saved"_s)); });
     job->start();
 }
 
-void PasswordStore::remove(const ConnectionProfile &profile)
+void PasswordStore::remove(const QString &key)
 {
-    const QString key = keyFor(profile);
     auto *job = new QKeychain::DeletePasswordJob(Service, this);
     job->setKey(key);
     job->setInsecureFallback(false);

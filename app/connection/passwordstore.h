@@ -1,7 +1,5 @@
 #pragma once
 
-#include "connectionprofile.h"
-
 #include <QObject>
 #include <QString>
 
@@ -17,12 +15,10 @@ class PasswordStore : public QObject
 public:
     explicit PasswordStore(QObject *parent = nullptr);
 
-    // The keychain entry for a connection: its URL without the password.
-    [[nodiscard]] static QString keyFor(const ConnectionProfile &profile);
-
-    void read(const ConnectionProfile &profile);
-    void write(const ConnectionProfile &profile); // profile.password is what is stored
-    void remove(const ConnectionProfile &profile);
+    // Entries are named by key (ConnectionBook uses the saved connection's name).
+    void read(const QString &key);
+    void write(const QString &key, const QString &password);
+    void remove(const QString &key);
 
 Q_SIGNALS:
     // error empty: done (a password never stored reads as found == false). Otherwise error is a

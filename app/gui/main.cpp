@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QPixmap>
 #include <QScreen>
 #include <QTimer>
@@ -34,6 +35,10 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("Stagecraft"));
     QApplication::setOrganizationDomain(QStringLiteral("stagecraft.dev"));
     QApplication::setApplicationVersion(QStringLiteral(STAGECRAFT_VERSION));
+    // The application id names the desktop file (Wayland matches windows to it) and the icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral("dev.stagecraft.Stagecraft"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("dev.stagecraft.Stagecraft"),
+                                                 QIcon(QStringLiteral(":/icons/dev.stagecraft.Stagecraft.svg"))));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Zero-downtime column migrations, planned and run visually."));
