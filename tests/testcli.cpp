@@ -209,6 +209,19 @@ void TestCli::plan()
     QCOMPARE(md.code, 0);
     QVERIFY(md.out.startsWith(QLatin1String("# Add column `total_eur` to `public.plan_orders`")));
     QVERIFY(md.out.contains(QLatin1String("## The naive statement, for comparison")));
+
+    // Migration files for a tool: into a folder, never over an existing file.
+    const QString folder = m_dir.filePath("flyway");
+    const Result noFolder = cli({"plan", "-c", url, "--spec", spec, "--format", "flyway"});
+    QCOMPARE(noFolder.code, 2);
+    QVERIFY(noFolder.err.contains("--out DIR"));
+    const Result flyway = cli({"plan", "-c", url, "--spec", spec, "--format", "flyway", "--out", folder});
+    QVERIFY2(flyway.code == 0, qPrintable(flyway.err));
+    const QStringList written = flyway.out.split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(written.size(), int(steps.size()) + 1); // one per step, and the backfill's .conf
+    for (const QString &file : written)
+        QVERIFY2(QFile::exists(file) && file.startsWith(folder + "/V"), qPrintable(file));
+    QVERIFY(std::any_of(written.cbegin(), written.cend(), [](const QString &f) { return f.endsWith(".sql.conf"); }));
 }
 
 void TestCli::planRejectsBadSpec()

@@ -3,6 +3,7 @@
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
 #include "demo/demodatabase.h"
+#include "plan/planexport.h"
 #include "plan/planformat.h"
 #include "plan/specvalidator.h"
 #include "run/journal.h"
@@ -12,6 +13,8 @@
 #include <QJsonObject>
 #include <csignal>
 
+#include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QRegularExpression>
 
@@ -186,14 +189,40 @@ int makePlan(const QCommandLineParser &parser, std::unique_ptr<DatabaseConnectio
 int plan(const QCommandLineParser &parser)
 {
     const QString format = parser.value(QStringLiteral("format"));
-    if (format != QLatin1String("json") && format != QLatin1String("sql") && format != QLatin1String("markdown")) {
-        err() << "stagecraft-cli: --format must be json, sql or markdown\n";
+    PlanExport::Format exportFormat = PlanExport::Format::SqlByStage;
+    const bool toFiles = PlanExport::formatFromName(format, &exportFormat);
+    if (!toFiles && format != QLatin1String("json") && format != QLatin1String("sql") && format != QLatin1String("markdown")) {
+        err() << "stagecraft-cli: --format must be json, sql, markdown, sql-stages, flyway, liquibase or golang-migrate\n";
+        return BadInput;
+    }
+    const QString outDir = parser.value(QStringLiteral("out"));
+    if (toFiles && outDir.isEmpty()) {
+        err() << "stagecraft-cli: --format " << format << " writes several files: give the folder with --out DIR\n";
         return BadInput;
     }
     std::unique_ptr<DatabaseConnection> connection;
     Plan result;
     if (const int code = makePlan(parser, &connection, &result); code != Ok)
         return code;
+    if (toFiles) {
+        if (!QDir().mkpath(outDir)) {
+            err() << "stagecraft-cli: cannot create " << outDir << "\n";
+            return Failure;
+        }
+        for (const ExportFile &f : PlanExport::files(result, exportFormat, QDateTime::currentDateTimeUtc())) {
+            QFile file(QDir(outDir).filePath(f.name));
+            if (file.exists()) {
+                err() << "stagecraft-cli: " << file.fileName() << " exists already: nothing overwritten\n";
+                return Failure;
+            }
+            if (!file.open(QIODevice::WriteOnly) || file.write(f.text.toUtf8()) < 0) {
+                err() << "stagecraft-cli: cannot write " << file.fileName() << ": " << file.errorString() << "\n";
+                return Failure;
+            }
+            out() << file.fileName() << "\n";
+        }
+        return Ok;
+    }
     if (format == QLatin1String("json"))
         out() << QString::fromUtf8(PlanFormat::toJson(result));
     else if (format == QLatin1String("sql"))
@@ -459,7 +488,8 @@ int main(int argc, char *argv[])
         "Stagecraft plans and runs zero-downtime column migrations.\n\n"
         "Commands:\n"
         "  plan     plan adding a column: stagecraft-cli plan -c URL --spec FILE [--target-version V]\n"
-        "           [--format json|sql|markdown]. FILE is JSON: {\"table\": \"schema.table\", \"column\":\n"
+        "           [--format json|sql|markdown] | --format sql-stages|flyway|liquibase|golang-migrate --out DIR.\n"
+        "           FILE is JSON: {\"table\": \"schema.table\", \"column\":\n"
         "           {\"name\", \"type\", \"nullable\", \"default\": {\"literal\": ...} | {\"expression\": ...} | null,\n"
         "           \"backfill\", \"check\", \"unique\", \"index\", \"references\": {\"table\", \"column\",\n"
         "           \"on_delete\", \"on_update\"}, \"comment\", \"after\"}}. Nothing is changed in the database:\n"
@@ -494,8 +524,11 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("spec"), QStringLiteral("plan: the column to add, as a JSON file."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("target-version"), QStringLiteral("plan: plan for this server version instead of the connected one."),
                       QStringLiteral("V")});
-    parser.addOption({QStringLiteral("format"), QStringLiteral("plan: json (default), sql or markdown."), QStringLiteral("FORMAT"),
-                      QStringLiteral("json")});
+    parser.addOption({QStringLiteral("format"),
+                      QStringLiteral("plan: json (default), sql, markdown (a review report), or migration files for a "
+                                     "tool: sql-stages, flyway, liquibase, golang-migrate (with --out)."),
+                      QStringLiteral("FORMAT"), QStringLiteral("json")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("plan: the folder for migration files."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("yes"), QStringLiteral("run/resume: confirm changing the database without asking.")});
     parser.addOption({QStringLiteral("lock-timeout"), QStringLiteral("run: longest wait for a lock per attempt (default 2s)."), QStringLiteral("TIME")});
     parser.addOption({QStringLiteral("batch-time"), QStringLiteral("run: target time of one backfill batch (default 200ms)."), QStringLiteral("TIME")});
