@@ -21,6 +21,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QDir>
+#include <QFile>
+#include <QImage>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -36,6 +39,7 @@
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTest>
+#include <QTemporaryDir>
 #include <QTreeView>
 
 using namespace Stagecraft;
@@ -53,6 +57,7 @@ private Q_SLOTS:
     void wholeFlow_data();
     void wholeFlow();
     void preflightShowsBlockingSession();
+    void exportsFromTheWindow();
     void keyboard();
     void aboutBox();
 };
@@ -409,6 +414,68 @@ void TestWorkflow::preflightShowsBlockingSession()
     QVERIFY2(window.planView()->findingsText().endsWith(
                  QStringLiteral("✓ no other session holds a lock on it or keeps a transaction open")),
              qPrintable(window.planView()->findingsText()));
+}
+
+void TestWorkflow::exportsFromTheWindow()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE exported (id bigint PRIMARY KEY, cents int)"),
+                                            QStringLiteral("INSERT INTO exported SELECT g, g FROM generate_series(1, 100) g")},
+                                  &why),
+             qPrintable(why));
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openConnection(profile);
+    QVERIFY(ready.wait(60000));
+    QString error;
+    QVERIFY(!window.exportPlan(QStringLiteral("pdf"), QStringLiteral("/nonexistent/x.pdf"), &error));
+    QCOMPARE(error, QStringLiteral("There is no plan to export."));
+    ColumnSpec spec;
+    QList<SpecProblem> problems;
+    QVERIFY(ColumnSpec::fromJson(R"j({"table": "public.exported", "column": {"name": "euros", "type": "bigint", "nullable": false, "backfill": "cents * 2", "index": true}})j",
+                                 &spec, &problems));
+    QSignalSpy shown(&window, &MainWindow::planShown);
+    window.planColumn(spec);
+    QVERIFY(shown.wait(60000));
+    QSignalSpy checked(&window, &MainWindow::dataChecked);
+    window.planView()->checkDataButton()->click();
+    QVERIFY(checked.wait(60000));
+
+    QTemporaryDir dir;
+    // The PDF: a real document with the timeline picture in it.
+    const QString pdf = dir.filePath(QStringLiteral("review.pdf"));
+    QVERIFY2(window.exportPlan(QStringLiteral("pdf"), pdf, &error), qPrintable(error));
+    QFile pdfFile(pdf);
+    QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+    const QByteArray bytes = pdfFile.readAll();
+    QVERIFY(bytes.startsWith("%PDF-"));
+    QVERIFY2(bytes.contains("/Subtype /Image"), "no picture in the PDF");
+    QVERIFY(bytes.contains("/Title"));
+    QVERIFY(bytes.size() > 20000);
+    // The Markdown: the picture beside it, the pre-flight findings and the fingerprint in it.
+    const QString md = dir.filePath(QStringLiteral("review.md"));
+    QVERIFY2(window.exportPlan(QStringLiteral("markdown"), md, &error), qPrintable(error));
+    QFile mdFile(md);
+    QVERIFY(mdFile.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(mdFile.readAll());
+    QVERIFY(text.contains(QLatin1String("](review-timeline.png)")));
+    QVERIFY(text.contains(QLatin1String("## Pre-flight")));
+    QVERIFY(text.contains(QStringLiteral("✓ no other session holds a lock on it")));
+    QVERIFY(text.contains(QLatin1String("Fingerprint: `sha256:")));
+    const QImage picture(dir.filePath(QStringLiteral("review-timeline.png")));
+    QCOMPARE(picture.size(), QSize(1000, 200));
+    // Migrations for a tool: into a folder, never over existing files.
+    const QString folder = dir.filePath(QStringLiteral("golang"));
+    QVERIFY(QDir().mkpath(folder));
+    QVERIFY2(window.exportPlan(QStringLiteral("golang-migrate"), folder, &error), qPrintable(error));
+    const QStringList written = QDir(folder).entryList(QDir::Files);
+    QVERIFY(written.size() >= 2 * window.planView()->model()->plan().steps.size());
+    QVERIFY(!window.exportPlan(QStringLiteral("golang-migrate"), folder, &error));
+    QVERIFY2(error.contains(QLatin1String("exists already")), qPrintable(error));
+    QCOMPARE(QDir(folder).entryList(QDir::Files), written);
 }
 
 void TestWorkflow::keyboard()

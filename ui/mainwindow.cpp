@@ -4,6 +4,8 @@
 #include "columndesigner.h"
 #include "catalog/catalogreader.h"
 #include "confirmrundialog.h"
+#include "reportwriter.h"
+#include "plan/planexport.h"
 #include "connectdialog.h"
 #include "connection/connectionbook.h"
 #include "run/journal.h"
@@ -23,6 +25,8 @@
 
 #include <QApplication>
 #include <QFile>
+#include <QDateTime>
+#include <QDir>
 #include <QFileDialog>
 #include <QFutureWatcher>
 #include <QTabWidget>
@@ -211,6 +215,7 @@ MainWindow::MainWindow(QWidget *parent)
         clearBusy();
         m_planView->setPlan(plan, m_server.versionNumber);
         m_designer->showPlan(plan);
+        m_exportMenu->setEnabled(!plan.steps.isEmpty());
         if (m_tabs->currentWidget() != m_runPanel) // never pull the user away from a run
             m_tabs->setCurrentIndex(1);
         m_statusLabel->setText(tr("Planned %1 steps; writes blocked about %2 s in all")
@@ -222,6 +227,7 @@ MainWindow::MainWindow(QWidget *parent)
         clearBusy();
         m_planView->showProblems(problems);
         m_designer->showProblems(problems);
+        m_exportMenu->setEnabled(false);
         m_statusLabel->setText(tr("The column cannot be planned (problems to fix: %1); each is shown beside its field")
                                    .arg(problems.size()));
         if (m_tabs->currentWidget() != m_runPanel)
@@ -274,6 +280,16 @@ void MainWindow::buildMenus()
     m_addColumn->setEnabled(false);
     QAction *plan = file->addAction(tr("&Plan Column from Spec File…"), this, &MainWindow::promptForSpecFile);
     plan->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    m_exportMenu = file->addMenu(tr("&Export Plan"));
+    QAction *pdf = m_exportMenu->addAction(tr("Review Report (&PDF)…"), this, [this] { promptForExport(QStringLiteral("pdf")); });
+    pdf->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_exportMenu->addAction(tr("Review Report (&Markdown)…"), this, [this] { promptForExport(QStringLiteral("markdown")); });
+    m_exportMenu->addSeparator();
+    m_exportMenu->addAction(tr("&SQL by Stage…"), this, [this] { promptForExport(QStringLiteral("sql-stages")); });
+    m_exportMenu->addAction(tr("&Flyway Migrations…"), this, [this] { promptForExport(QStringLiteral("flyway")); });
+    m_exportMenu->addAction(tr("&Liquibase Changelog…"), this, [this] { promptForExport(QStringLiteral("liquibase")); });
+    m_exportMenu->addAction(tr("&golang-migrate Files…"), this, [this] { promptForExport(QStringLiteral("golang-migrate")); });
+    m_exportMenu->setEnabled(false);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
@@ -725,6 +741,68 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     QMainWindow::closeEvent(event);
+}
+
+bool MainWindow::exportPlan(const QString &kind, const QString &path, QString *error)
+{
+    const Plan plan = m_planView->model()->plan();
+    if (plan.steps.isEmpty()) {
+        *error = tr("There is no plan to export.");
+        return false;
+    }
+    // The pre-flight findings, when they were checked for this plan.
+    const QString findings = m_planView->findingsText();
+    if (kind == QLatin1String("pdf"))
+        return ReportWriter::writePdf(plan, findings, path, error);
+    if (kind == QLatin1String("markdown"))
+        return ReportWriter::writeMarkdown(plan, findings, path, error);
+    PlanExport::Format format;
+    if (!PlanExport::formatFromName(kind, &format)) {
+        *error = tr("Unknown export format %1.").arg(kind);
+        return false;
+    }
+    const QDir folder(path);
+    const QList<ExportFile> files = PlanExport::files(plan, format, QDateTime::currentDateTimeUtc());
+    for (const ExportFile &f : files) {
+        if (folder.exists(f.name)) {
+            *error = tr("%1 exists already in %2: nothing was written.").arg(f.name, path);
+            return false;
+        }
+    }
+    for (const ExportFile &f : files) {
+        QFile file(folder.filePath(f.name));
+        if (!file.open(QIODevice::WriteOnly) || file.write(f.text.toUtf8()) < 0) {
+            *error = tr("Cannot write %1: %2").arg(file.fileName(), file.errorString());
+            return false;
+        }
+    }
+    return true;
+}
+
+void MainWindow::promptForExport(const QString &kind)
+{
+    const bool report = kind == QLatin1String("pdf") || kind == QLatin1String("markdown");
+    const Plan plan = m_planView->model()->plan();
+    auto *dialog = new QFileDialog(this, report ? tr("Export the Review Report") : tr("Export Migrations into a Folder"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (report) {
+        dialog->setAcceptMode(QFileDialog::AcceptSave);
+        const QString suffix = kind == QLatin1String("pdf") ? QStringLiteral("pdf") : QStringLiteral("md");
+        dialog->setDefaultSuffix(suffix);
+        dialog->setNameFilter(kind == QLatin1String("pdf") ? tr("PDF (*.pdf)") : tr("Markdown (*.md)"));
+        dialog->selectFile(QStringLiteral("%1-%2-review.%3").arg(plan.table.name, plan.spec.name, suffix));
+    } else {
+        dialog->setFileMode(QFileDialog::Directory);
+        dialog->setOption(QFileDialog::ShowDirsOnly);
+    }
+    connect(dialog, &QFileDialog::fileSelected, this, [this, kind](const QString &path) {
+        QString error;
+        if (exportPlan(kind, path, &error))
+            m_statusLabel->setText(tr("Exported to %1").arg(path));
+        else
+            showError(tr("The plan could not be exported"), error);
+    });
+    dialog->open();
 }
 
 void MainWindow::showAbout()

@@ -12,6 +12,7 @@
 #include <QThread>
 
 class QLabel;
+class QMenu;
 class QLineEdit;
 class QProgressBar;
 class QSortFilterProxyModel;
@@ -71,6 +72,9 @@ public:
     void showSettings();
     // Checks the existing rows against the planned column's constraints (on a worker).
     void checkData();
+    // Writes the plan on screen: kind is "pdf" or "markdown" (path: a file), or "sql-stages",
+    // "flyway", "liquibase", "golang-migrate" (path: a folder). False with *error on failure.
+    bool exportPlan(const QString &kind, const QString &path, QString *error);
 
     [[nodiscard]] SchemaModel *schemaModel() const { return m_schemaModel; }
     [[nodiscard]] ColumnsModel *columnsModel() const { return m_columnsModel; }
@@ -107,6 +111,7 @@ private:
     [[nodiscard]] QString connectedText() const;
     void promptForSpecFile();
     void showAbout();
+    void promptForExport(const QString &kind);
 
     QThread m_catalogThread;
     QThread m_planThread;
@@ -116,6 +121,7 @@ private:
     ColumnSpec m_spec; // the column last planned, for re-planning on another version
     ColumnDesigner *m_designer = nullptr;
     QAction *m_addColumn = nullptr;
+    QMenu *m_exportMenu = nullptr;
     TableDetails m_details; // the selected table, as last loaded
     QList<TableSummary> m_tables;
     QList<TypeInfo> m_types;
