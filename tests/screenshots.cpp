@@ -178,6 +178,10 @@ void Screenshots::planReviewAndRun()
     window.planView()->checkDataButton()->click();
     QVERIFY(checked.wait(60000));
     shoot(&window, QStringLiteral("plan-review.png"));
+    // The review report as a DBA receives it, kept beside the screenshots.
+    QString error;
+    QVERIFY2(window.exportPlan(QStringLiteral("pdf"), Folder + QStringLiteral("/review-report.pdf"), &error), qPrintable(error));
+    QVERIFY2(window.exportPlan(QStringLiteral("markdown"), Folder + QStringLiteral("/review-report.md"), &error), qPrintable(error));
 
     QSignalSpy ended(&window, &MainWindow::runEnded);
     window.planView()->runButton()->click();

@@ -71,7 +71,7 @@ QString ReportWriter::html(const Plan &plan, const QString &findings)
         h += u"<p><b>Warning:</b> %1</p>"_s.arg(esc(w));
     if (!findings.isEmpty())
         h += u"<h2>Pre-flight</h2><pre>%1</pre>"_s.arg(esc(findings));
-    h += u"<h2>Steps</h2><table border=\"1\" cellspacing=\"0\" cellpadding=\"3\"><tr><th>#</th><th>stage</th><th>step</th>"
+    h += u"<h2>Steps</h2><table border=\"1\" cellspacing=\"0\" cellpadding=\"3\" width=\"100%\"><tr><th>#</th><th>stage</th><th>step</th>"
          "<th>lock</th><th>blocks</th><th>work</th><th>~s</th><th>lock ~s</th></tr>"_s;
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &s = plan.steps.at(i);
