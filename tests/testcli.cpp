@@ -210,6 +210,19 @@ void TestCli::plan()
     QVERIFY(md.out.startsWith(QLatin1String("# Add column `total_eur` to `public.plan_orders`")));
     QVERIFY(md.out.contains(QLatin1String("## The naive statement, for comparison")));
 
+    // The review report as PDF, with the timeline picture, written by the command line alone.
+    QCOMPARE(cli({"plan", "-c", url, "--spec", spec, "--format", "pdf"}).code, 2);
+    const QString pdf = m_dir.filePath("review.pdf");
+    const Result report = cli({"plan", "-c", url, "--spec", spec, "--format", "pdf", "--out", pdf});
+    QVERIFY2(report.code == 0, qPrintable(report.err));
+    QFile pdfFile(pdf);
+    QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+    const QByteArray bytes = pdfFile.readAll();
+    QVERIFY(bytes.startsWith("%PDF-") && bytes.contains("/Subtype /Image"));
+    const Result markdown = cli({"plan", "-c", url, "--spec", spec, "--format", "markdown", "--out", m_dir.filePath("review.md")});
+    QVERIFY2(markdown.code == 0, qPrintable(markdown.err));
+    QVERIFY(QFile::exists(m_dir.filePath("review-timeline.png")));
+
     // Migration files for a tool: into a folder, never over an existing file.
     const QString folder = m_dir.filePath("flyway");
     const Result noFolder = cli({"plan", "-c", url, "--spec", spec, "--format", "flyway"});

@@ -1,6 +1,7 @@
 #include "locktimeline.h"
 
 #include "planstepsmodel.h"
+#include "report/timelinepainter.h"
 
 #include <QHelpEvent>
 #include <QLocale>
@@ -12,43 +13,7 @@
 
 namespace Stagecraft {
 
-namespace {
 
-QString secondsText(double s)
-{
-    if (s < 1)
-        return LockTimeline::tr("%1 ms").arg(qRound(s * 1000));
-    if (s < 120)
-        return LockTimeline::tr("%1 s").arg(QLocale().toString(s, 'f', s < 10 ? 1 : 0));
-    return LockTimeline::tr("%1 min").arg(QLocale().toString(s / 60, 'f', 1));
-}
-
-// A round tick step giving about `ticks` ticks over `span` seconds.
-double tickStep(double span, int ticks)
-{
-    const double raw = span / std::max(1, ticks);
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    for (double m : {1.0, 2.0, 5.0, 10.0}) {
-        if (raw <= m * magnitude)
-            return m * magnitude;
-    }
-    return 10 * magnitude;
-}
-
-// One bar: the blocking part (at least a visible tick) in its severity colour, the rest green.
-void drawBar(QPainter &p, const QRectF &bar, const PlanStep &step, double pixelsPerSecond, bool selected, const QPalette &palette)
-{
-    p.fillRect(bar, severityColor(Severity::None));
-    const Severity severity = severityOf(step);
-    if (severity != Severity::None) {
-        const double width = std::clamp(step.lockHeldSeconds * pixelsPerSecond, 3.0, bar.width());
-        p.fillRect(QRectF(bar.left(), bar.top(), width, bar.height()), severityColor(severity));
-    }
-    p.setPen(QPen(selected ? palette.color(QPalette::Highlight) : palette.color(QPalette::Base), selected ? 2.5 : 1));
-    p.drawRect(bar);
-}
-
-} // namespace
 
 LockTimeline::LockTimeline(QWidget *parent)
     : QWidget(parent)
@@ -76,90 +41,15 @@ void LockTimeline::setSelectedStep(int step)
     update();
 }
 
-QList<QRectF> LockTimeline::paint(QPainter &p, const QRectF &rect, const Plan &plan, const QPalette &palette, int selected)
-{
-    QList<QRectF> bars;
-    p.fillRect(rect, palette.color(QPalette::Base));
-    p.setRenderHint(QPainter::Antialiasing, false);
-    const QFontMetricsF fm(p.font());
-    const double labelWidth = std::max(fm.horizontalAdvance(tr("One statement")), fm.horizontalAdvance(tr("Staged plan"))) + 16;
-    const double left = rect.left() + labelWidth, right = rect.right() - 12;
-    const double laneHeight = 26;
-    const double top = rect.top() + fm.height() + 10;
-    const double stagedY = top, naiveY = top + laneHeight + 18;
-    const double axisY = naiveY + laneHeight + 8;
-
-    p.setPen(palette.color(QPalette::Text));
-    QFont bold = p.font();
-    bold.setBold(true);
-    p.setFont(bold);
-    p.drawText(QRectF(rect.left() + 8, rect.top() + 4, rect.width() - 16, fm.height()), Qt::AlignLeft,
-               tr("Writes blocked: ~%1 staged, ~%2 as one statement")
-                   .arg(secondsText(plan.secondsWritesBlocked()), secondsText(plan.naive.blocksWrites ? plan.naive.lockHeldSeconds : 0)));
-    p.setFont(QFont(p.font().family(), p.font().pointSize()));
-    p.drawText(QRectF(rect.left() + 8, stagedY, labelWidth, laneHeight), Qt::AlignVCenter, tr("Staged plan"));
-    p.drawText(QRectF(rect.left() + 8, naiveY, labelWidth, laneHeight), Qt::AlignVCenter, tr("One statement"));
-    if (plan.steps.isEmpty())
-        return bars;
-
-    const double span = std::max({plan.totalSeconds(), plan.naive.estimatedSeconds, 0.05});
-    const double pps = (right - left) / span;
-    // Steps one after another; a bar never narrower than a few pixels, so millisecond steps show.
-    double x = left;
-    for (int i = 0; i < plan.steps.size(); ++i) {
-        const PlanStep &s = plan.steps.at(i);
-        const double width = std::max(6.0, s.estimatedSeconds * pps);
-        const QRectF bar(x, stagedY, std::min(width, std::max(6.0, right - x)), laneHeight);
-        drawBar(p, bar, s, pps, i == selected, palette);
-        bars << bar;
-        if (bar.width() > fm.horizontalAdvance(QString::number(i + 1)) + 4) {
-            p.setPen(Qt::white);
-            p.drawText(bar, Qt::AlignCenter, QString::number(i + 1));
-        }
-        x = bar.right();
-    }
-    if (plan.pointOfNoReturn >= 0 && plan.pointOfNoReturn < bars.size()) {
-        const double px = bars.at(plan.pointOfNoReturn).left();
-        p.setPen(QPen(palette.color(QPalette::Text), 1, Qt::DashLine));
-        p.drawLine(QPointF(px, stagedY - 6), QPointF(px, stagedY + laneHeight + 4));
-        p.drawText(QPointF(px + 3, stagedY - 2), tr("point of no return"));
-    }
-    drawBar(p, QRectF(left, naiveY, std::max(6.0, plan.naive.estimatedSeconds * pps), laneHeight), plan.naive, pps, false, palette);
-
-    // The time axis.
-    p.setPen(palette.color(QPalette::Text));
-    p.drawLine(QPointF(left, axisY), QPointF(right, axisY));
-    const double step = tickStep(span, 6);
-    for (double t = 0; t <= span + 1e-9; t += step) {
-        const double tx = left + t * pps;
-        p.drawLine(QPointF(tx, axisY), QPointF(tx, axisY + 4));
-        p.drawText(QRectF(tx - 40, axisY + 5, 80, fm.height()), Qt::AlignHCenter, secondsText(t));
-    }
-    // Legend.
-    double lx = left;
-    const double ly = axisY + fm.height() + 10;
-    for (Severity s : {Severity::None, Severity::BlocksWrites, Severity::BlocksReadsAndWrites}) {
-        p.fillRect(QRectF(lx, ly + 2, 12, fm.height() - 4), severityColor(s));
-        p.setPen(palette.color(QPalette::Text));
-        const QString text = severityText(s);
-        p.drawText(QPointF(lx + 16, ly + fm.ascent()), text);
-        lx += 16 + fm.horizontalAdvance(text) + 18;
-    }
-    return bars;
-}
-
 QImage LockTimeline::render(const Plan &plan, const QSize &size, const QPalette &palette)
 {
-    QImage image(size, QImage::Format_ARGB32_Premultiplied);
-    QPainter painter(&image);
-    paint(painter, QRectF(QPointF(0, 0), QSizeF(size)), plan, palette, -1);
-    return image;
+    return TimelinePainter::render(plan, size, palette);
 }
 
 void LockTimeline::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
-    m_bars = paint(painter, rect(), m_plan, palette(), m_selected);
+    m_bars = TimelinePainter::paint(painter, rect(), m_plan, palette(), m_selected);
 }
 
 int LockTimeline::stepAt(const QPointF &point) const
@@ -180,8 +70,8 @@ bool LockTimeline::event(QEvent *event)
             const PlanStep &s = m_plan.steps.at(i);
             QToolTip::showText(help->globalPos(), tr("%1. %2\n%3, about %4%5")
                                                       .arg(i + 1)
-                                                      .arg(s.title, severityText(severityOf(s)), secondsText(s.estimatedSeconds),
-                                                           s.lockHeldSeconds > 0 ? tr(" (lock held ~%1)").arg(secondsText(s.lockHeldSeconds)) : QString()),
+                                                      .arg(s.title, severityText(severityOf(s)), durationText(s.estimatedSeconds),
+                                                           s.lockHeldSeconds > 0 ? tr(" (lock held ~%1)").arg(durationText(s.lockHeldSeconds)) : QString()),
                                this);
         } else {
             QToolTip::hideText();

@@ -30,8 +30,6 @@ protected:
     void mousePressEvent(QMouseEvent *event) override;
 
 private:
-    // Draws into rect; returns each step's bar, for hit testing.
-    static QList<QRectF> paint(QPainter &painter, const QRectF &rect, const Plan &plan, const QPalette &palette, int selected);
     [[nodiscard]] int stepAt(const QPointF &point) const;
 
     Plan m_plan;

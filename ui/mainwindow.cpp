@@ -4,7 +4,7 @@
 #include "columndesigner.h"
 #include "catalog/catalogreader.h"
 #include "confirmrundialog.h"
-#include "reportwriter.h"
+#include "report/reportwriter.h"
 #include "plan/planexport.h"
 #include "connectdialog.h"
 #include "connection/connectionbook.h"

@@ -5,34 +5,6 @@
 
 namespace Stagecraft {
 
-Severity severityOf(const PlanStep &step)
-{
-    if (step.blocksReads && step.blocksWrites)
-        return Severity::BlocksReadsAndWrites;
-    if (step.blocksWrites)
-        return Severity::BlocksWrites;
-    return Severity::None;
-}
-
-QColor severityColor(Severity severity)
-{
-    switch (severity) {
-    case Severity::BlocksReadsAndWrites: return QColor(0xd6, 0x3b, 0x3b); // red
-    case Severity::BlocksWrites: return QColor(0xe8, 0x9a, 0x23); // amber
-    case Severity::None: return QColor(0x3c, 0xa5, 0x5c); // green
-    }
-    return {};
-}
-
-QString severityText(Severity severity)
-{
-    switch (severity) {
-    case Severity::BlocksReadsAndWrites: return PlanStepsModel::tr("blocks reads and writes");
-    case Severity::BlocksWrites: return PlanStepsModel::tr("blocks writes");
-    case Severity::None: return PlanStepsModel::tr("blocks nothing");
-    }
-    return {};
-}
 
 static QString seconds(double s)
 {

@@ -1,17 +1,12 @@
 #pragma once
 
 #include "plan/plan.h"
+#include "report/timelinepainter.h"
 
 #include <QAbstractItemModel>
 #include <QColor>
 
 namespace Stagecraft {
-
-// How much a step gets in the way of the application: the colour of its badge and timeline bar.
-enum class Severity { None, BlocksWrites, BlocksReadsAndWrites };
-[[nodiscard]] Severity severityOf(const PlanStep &step);
-[[nodiscard]] QColor severityColor(Severity severity);
-[[nodiscard]] QString severityText(Severity severity);
 
 // A plan's steps grouped by stage: stage rows, and under each its steps with their lock, what
 // they block, rewrite and scan markers, and estimated durations.

@@ -4,6 +4,7 @@
 #include "connection/databaseconnection.h"
 #include "demo/demodatabase.h"
 #include "plan/planexport.h"
+#include "report/reportwriter.h"
 #include "plan/planformat.h"
 #include "plan/specvalidator.h"
 #include "run/journal.h"
@@ -20,6 +21,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QLocale>
 #include <QTextStream>
 
@@ -191,11 +193,17 @@ int plan(const QCommandLineParser &parser)
     const QString format = parser.value(QStringLiteral("format"));
     PlanExport::Format exportFormat = PlanExport::Format::SqlByStage;
     const bool toFiles = PlanExport::formatFromName(format, &exportFormat);
-    if (!toFiles && format != QLatin1String("json") && format != QLatin1String("sql") && format != QLatin1String("markdown")) {
-        err() << "stagecraft-cli: --format must be json, sql, markdown, sql-stages, flyway, liquibase or golang-migrate\n";
+    if (!toFiles && format != QLatin1String("json") && format != QLatin1String("sql") && format != QLatin1String("markdown")
+        && format != QLatin1String("pdf")) {
+        err() << "stagecraft-cli: --format must be json, sql, markdown, pdf, sql-stages, flyway, liquibase or golang-migrate\n";
         return BadInput;
     }
     const QString outDir = parser.value(QStringLiteral("out"));
+    const bool report = format == QLatin1String("pdf") || (format == QLatin1String("markdown") && !outDir.isEmpty());
+    if (format == QLatin1String("pdf") && outDir.isEmpty()) {
+        err() << "stagecraft-cli: --format pdf writes a file: give it with --out FILE\n";
+        return BadInput;
+    }
     if (toFiles && outDir.isEmpty()) {
         err() << "stagecraft-cli: --format " << format << " writes several files: give the folder with --out DIR\n";
         return BadInput;
@@ -204,6 +212,17 @@ int plan(const QCommandLineParser &parser)
     Plan result;
     if (const int code = makePlan(parser, &connection, &result); code != Ok)
         return code;
+    if (report) {
+        QString error;
+        const bool written = format == QLatin1String("pdf") ? ReportWriter::writePdf(result, QString(), outDir, &error)
+                                                            : ReportWriter::writeMarkdown(result, QString(), outDir, &error);
+        if (!written) {
+            err() << "stagecraft-cli: " << error << "\n";
+            return Failure;
+        }
+        out() << outDir << "\n";
+        return Ok;
+    }
     if (toFiles) {
         if (!QDir().mkpath(outDir)) {
             err() << "stagecraft-cli: cannot create " << outDir << "\n";
@@ -476,9 +495,30 @@ int makeDemo(const QString &path)
 
 } // namespace
 
+// A report with the timeline picture (PDF, or Markdown written to a file) paints text: that needs
+// Qt Gui's fonts, so those runs get a QGuiApplication on the offscreen platform, no display needed.
+static bool paintsReport(int argc, char *argv[])
+{
+    QByteArray format;
+    bool out = false;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--format" && i + 1 < argc)
+            format = argv[i + 1];
+        else if (arg.startsWith("--format="))
+            format = arg.mid(9);
+        out = out || arg == "--out" || arg.startsWith("--out=");
+    }
+    return format == "pdf" || (format == "markdown" && out);
+}
+
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    const bool gui = paintsReport(argc, argv);
+    if (gui && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    std::unique_ptr<QCoreApplication> application = gui ? std::make_unique<QGuiApplication>(argc, argv)
+                                                        : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("stagecraft"));
     QCoreApplication::setOrganizationDomain(QStringLiteral("stagecraft.dev"));
     QCoreApplication::setApplicationVersion(QStringLiteral(STAGECRAFT_VERSION));
@@ -488,7 +528,8 @@ int main(int argc, char *argv[])
         "Stagecraft plans and runs zero-downtime column migrations.\n\n"
         "Commands:\n"
         "  plan     plan adding a column: stagecraft-cli plan -c URL --spec FILE [--target-version V]\n"
-        "           [--format json|sql|markdown] | --format sql-stages|flyway|liquibase|golang-migrate --out DIR.\n"
+        "           [--format json|sql|markdown] | --format pdf --out FILE | --format sql-stages|flyway|\n"
+        "           liquibase|golang-migrate --out DIR.\n"
         "           FILE is JSON: {\"table\": \"schema.table\", \"column\":\n"
         "           {\"name\", \"type\", \"nullable\", \"default\": {\"literal\": ...} | {\"expression\": ...} | null,\n"
         "           \"backfill\", \"check\", \"unique\", \"index\", \"references\": {\"table\", \"column\",\n"
@@ -525,10 +566,13 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("target-version"), QStringLiteral("plan: plan for this server version instead of the connected one."),
                       QStringLiteral("V")});
     parser.addOption({QStringLiteral("format"),
-                      QStringLiteral("plan: json (default), sql, markdown (a review report), or migration files for a "
+                      QStringLiteral("plan: json (default), sql, markdown or pdf (a review report), or migration files for a "
                                      "tool: sql-stages, flyway, liquibase, golang-migrate (with --out)."),
                       QStringLiteral("FORMAT"), QStringLiteral("json")});
-    parser.addOption({QStringLiteral("out"), QStringLiteral("plan: the folder for migration files."), QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("out"),
+                      QStringLiteral("plan: the folder for migration files, or the report file for pdf (and markdown, "
+                                     "with its timeline picture beside it)."),
+                      QStringLiteral("PATH")});
     parser.addOption({QStringLiteral("yes"), QStringLiteral("run/resume: confirm changing the database without asking.")});
     parser.addOption({QStringLiteral("lock-timeout"), QStringLiteral("run: longest wait for a lock per attempt (default 2s)."), QStringLiteral("TIME")});
     parser.addOption({QStringLiteral("batch-time"), QStringLiteral("run: target time of one backfill batch (default 200ms)."), QStringLiteral("TIME")});

@@ -1,9 +1,9 @@
 #include "reportwriter.h"
 
-#include "locktimeline.h"
+#include "timelinepainter.h"
 #include "plan/planformat.h"
 
-#include <QApplication>
+#include <QGuiApplication>
 #include <QFile>
 #include <QDir>
 #include <QFileInfo>
@@ -27,7 +27,7 @@ static QImage timelinePicture(const Plan &plan)
     light.setColor(QPalette::WindowText, Qt::black);
     light.setColor(QPalette::Text, Qt::black);
     light.setColor(QPalette::Mid, QColor(0x99, 0x99, 0x99));
-    return LockTimeline::render(plan, QSize(1000, 200), light);
+    return TimelinePainter::render(plan, QSize(1000, 200), light);
 }
 
 bool ReportWriter::writeMarkdown(const Plan &plan, const QString &findings, const QString &path, QString *error)
@@ -107,7 +107,7 @@ bool ReportWriter::writePdf(const Plan &plan, const QString &findings, const QSt
     writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
     writer.setResolution(300);
     QTextDocument document;
-    document.setDefaultFont(QApplication::font());
+    document.setDefaultFont(QGuiApplication::font());
     document.addResource(QTextDocument::ImageResource, QUrl(u"timeline.png"_s), timelinePicture(plan));
     document.setHtml(html(plan, findings));
     document.print(&writer);
