@@ -4,6 +4,7 @@
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
 #include "journal.h"
+#include "runlock.h"
 #include "sql/quoting.h"
 
 #include <QElapsedTimer>
@@ -36,6 +37,7 @@ Runner::Runner(ConnectionProfile profile, RunOptions options, QObject *parent)
 
 Runner::~Runner()
 {
+    m_lock.reset();
     m_journal.reset();
     m_connection.reset();
 }
@@ -157,9 +159,27 @@ bool Runner::begin()
     return false;
 }
 
+bool Runner::lockRun(const TableRef &table, const QString &column)
+{
+    m_lock = std::make_unique<RunLock>(*m_connection);
+    bool taken = false;
+    ConnectionError e;
+    if (!m_lock->tryAcquire(table, column, &taken, &e)) {
+        Q_EMIT runFinished(RunOutcome::Failed, e.text());
+        return false;
+    }
+    if (!taken) {
+        Q_EMIT runFinished(RunOutcome::Failed,
+                           QStringLiteral("Another Stagecraft is adding %1 to %2.%3 right now; this one changed nothing.")
+                               .arg(column, table.schema, table.name));
+        return false;
+    }
+    return true;
+}
+
 void Runner::run(const Plan &plan)
 {
-    if (!begin())
+    if (!begin() || !lockRun(plan.table, plan.spec.name))
         return;
     ConnectionError e;
     if (!m_journal->ensure(&e)) {
@@ -196,6 +216,8 @@ void Runner::resumeRun(const QString &runId)
         Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("No unfinished run %1 in the journal.").arg(runId));
         return;
     }
+    if (!lockRun(found->plan.table, found->plan.spec.name))
+        return;
     m_runId = runId;
     int first = 0;
     while (first < found->steps.size()
@@ -282,6 +304,8 @@ void Runner::finish(const Plan &plan, RunOutcome outcome, const QString &reason,
             summary += QStringLiteral("\nTo undo them: %1;").arg(rollback.join(QLatin1String("; ")));
         summary += QStringLiteral("\nRun id %1: `stagecraft-cli resume` continues it.").arg(m_runId);
     }
+    if (m_lock)
+        m_lock->release();
     Q_EMIT runFinished(outcome, summary);
 }
 

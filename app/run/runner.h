@@ -11,6 +11,8 @@
 
 namespace Stagecraft {
 
+class RunLock;
+
 class DatabaseConnection;
 class Journal;
 
@@ -97,11 +99,14 @@ private:
     [[nodiscard]] bool begin();
     void finish(const Plan &plan, RunOutcome outcome, const QString &reason, int failedStep);
     [[nodiscard]] qint64 backendId();
+    // Takes the run lock; on failure or when another Stagecraft holds it, reports runFinished(Failed).
+    [[nodiscard]] bool lockRun(const TableRef &table, const QString &column);
 
     ConnectionProfile m_profile;
     RunOptions m_options;
     std::unique_ptr<DatabaseConnection> m_connection;
     std::unique_ptr<Journal> m_journal;
+    std::unique_ptr<RunLock> m_lock; // this runner's claim on the table and column, for the run
     QString m_runId;
     QList<int> m_applied;
     std::atomic<bool> m_paused{false};

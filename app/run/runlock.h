@@ -1,0 +1,42 @@
+#pragma once
+
+#include "catalog/catalogtypes.h"
+#include "connection/connectionerror.h"
+
+#include <QString>
+
+#include <memory>
+
+class QLockFile;
+
+namespace Stagecraft {
+
+class DatabaseConnection;
+
+// One Stagecraft at a time per new column: a lock held by the running runner for the whole run,
+// on the server (PostgreSQL session advisory lock, MySQL/MariaDB GET_LOCK) or, for SQLite, in a
+// lock file beside the database. It goes with the session or the process, so a runner killed
+// with kill -9 leaves a run that can be resumed, never a stale lock.
+class RunLock
+{
+public:
+    explicit RunLock(DatabaseConnection &connection);
+    ~RunLock();
+    RunLock(const RunLock &) = delete;
+    RunLock &operator=(const RunLock &) = delete;
+
+    // Never waits. *taken false: another session holds it. False only when the server failed.
+    [[nodiscard]] bool tryAcquire(const TableRef &table, const QString &column, bool *taken, ConnectionError *error);
+    void release();
+
+    // The lock's name for a table and column (a hash, within MySQL's 64 characters).
+    [[nodiscard]] static QString name(const TableRef &table, const QString &column);
+
+private:
+    DatabaseConnection &m_connection;
+    QString m_name;
+    bool m_held = false;
+    std::unique_ptr<QLockFile> m_file;
+};
+
+} // namespace Stagecraft
