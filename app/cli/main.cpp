@@ -309,6 +309,10 @@ int execute(const QCommandLineParser &parser, DatabaseConnection &connection, co
         options.firstBatch = std::min(options.firstBatch, options.maxBatch);
         options.minBatch = std::min(options.minBatch, options.maxBatch);
     }
+    if (ok && parser.isSet(QStringLiteral("retries"))) {
+        options.maxRetries = parser.value(QStringLiteral("retries")).toInt(&ok);
+        ok = ok && options.maxRetries >= 0;
+    }
     const QString policy = parser.value(QStringLiteral("on-blockers"));
     if (policy == QLatin1String("wait"))
         options.onBlockers = BlockerPolicy::Wait;
@@ -318,7 +322,7 @@ int execute(const QCommandLineParser &parser, DatabaseConnection &connection, co
         ok = false;
     if (!ok || options.lockTimeoutMs <= 0 || options.batchTargetMs <= 0 || options.maxBatch <= 0) {
         err() << "stagecraft-cli: --lock-timeout, --batch-time and --throttle take 200ms or 2s; --max-batch a positive number; "
-                 "--on-blockers proceed, wait or stop\n";
+                 "--retries 0 or more; --on-blockers proceed, wait or stop\n";
         return BadInput;
     }
     const bool json = parser.value(QStringLiteral("progress")) == QLatin1String("json");
@@ -539,7 +543,7 @@ int main(int argc, char *argv[])
         "           locks[], blocks_reads, blocks_writes, rewrites_table, scans_table, estimated_seconds,\n"
         "           lock_held_seconds, rollback_sql[], rule, why), point_of_no_return, totals, warnings, naive.\n"
         "  run      plan the column, then run the plan: stagecraft-cli run -c URL --spec FILE --yes\n"
-        "           [--lock-timeout 2s] [--batch-time 200ms] [--throttle 0ms] [--max-batch N]\n"
+        "           [--lock-timeout 2s] [--retries 8] [--batch-time 200ms] [--throttle 0ms] [--max-batch N]\n"
         "           [--on-blockers proceed|wait|stop] [--progress text|json] [--approved FILE]. Without --yes it\n"
         "           asks you, on a terminal, to type the table\n"
         "           name. Ctrl-C stops after the current batch; `resume` continues. The journal lives in\n"
@@ -577,6 +581,8 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("lock-timeout"), QStringLiteral("run: longest wait for a lock per attempt (default 2s)."), QStringLiteral("TIME")});
     parser.addOption({QStringLiteral("batch-time"), QStringLiteral("run: target time of one backfill batch (default 200ms)."), QStringLiteral("TIME")});
     parser.addOption({QStringLiteral("throttle"), QStringLiteral("run: pause between backfill batches (default 0ms)."), QStringLiteral("TIME")});
+    parser.addOption({QStringLiteral("retries"), QStringLiteral("run: attempts after a lock timeout, per step (default 8)."),
+                      QStringLiteral("N")});
     parser.addOption({QStringLiteral("max-batch"), QStringLiteral("run: largest backfill batch in rows (default 50000)."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("progress"), QStringLiteral("run: text (default) or json, one object per event."), QStringLiteral("FORMAT"),
                       QStringLiteral("text")});

@@ -174,6 +174,8 @@ QByteArray PlanFormat::toJson(const Plan &plan)
         {QStringLiteral("warnings"), strings(plan.warnings)},
         {QStringLiteral("naive"), stepJson(plan.naive)},
         {QStringLiteral("fingerprint"), fingerprint(plan)},
+        // The whole column as designed: a resumed run verifies against it.
+        {QStringLiteral("spec"), QJsonDocument::fromJson(plan.spec.toJson()).object()},
     };
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
@@ -197,6 +199,14 @@ bool PlanFormat::fromJson(const QByteArray &json, Plan *plan)
     p.totalBytes = qint64(table.value(QStringLiteral("total_bytes")).toDouble());
     p.spec.table = p.table;
     p.spec.name = root.value(QStringLiteral("column")).toString();
+    if (root.contains(QStringLiteral("spec"))) {
+        ColumnSpec spec;
+        QList<SpecProblem> problems;
+        if (ColumnSpec::fromJson(QJsonDocument(root.value(QStringLiteral("spec")).toObject()).toJson(), &spec, &problems)) {
+            spec.table = p.table;
+            p.spec = spec;
+        }
+    }
     for (const QJsonValue &s : root.value(QStringLiteral("steps")).toArray())
         p.steps << stepFromJson(s.toObject());
     p.pointOfNoReturn = root.value(QStringLiteral("point_of_no_return")).isNull() ? -1 : root.value(QStringLiteral("point_of_no_return")).toInt();

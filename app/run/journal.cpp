@@ -81,6 +81,10 @@ bool Journal::ensure(ConnectionError *error)
 {
     const Engine e = m_connection.engine();
     const QString what = QStringLiteral("creating Stagecraft's journal");
+    // Already there: nothing to create, so a role that may write the journal but not create
+    // schemas (CREATE SCHEMA IF NOT EXISTS checks the privilege first) can run too.
+    if (exists())
+        return true;
     if (e == Engine::PostgreSQL && !exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS stagecraft"), {}, what, error))
         return false;
     const QString text = e == Engine::MySQL || e == Engine::MariaDB ? QStringLiteral("longtext") : QStringLiteral("text");
