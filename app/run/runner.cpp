@@ -105,8 +105,13 @@ bool Runner::connect(QString *error)
     case Engine::PostgreSQL: ok = q.exec(QStringLiteral("SET lock_timeout = %1").arg(ms)); break;
     case Engine::MySQL:
     case Engine::MariaDB:
+        // READ COMMITTED: each backfill batch reads what is committed now. Under REPEATABLE READ an
+        // UPDATE meeting a row the application changed since the snapshot fails with error 1020
+        // ("Record has changed since last read", MariaDB's innodb_snapshot_isolation), and gap
+        // locks would block the application's inserts between batches.
         ok = q.exec(QStringLiteral("SET SESSION lock_wait_timeout = %1").arg(std::max(1, (ms + 999) / 1000)))
-            && q.exec(QStringLiteral("SET SESSION innodb_lock_wait_timeout = %1").arg(std::max(1, (ms + 999) / 1000)));
+            && q.exec(QStringLiteral("SET SESSION innodb_lock_wait_timeout = %1").arg(std::max(1, (ms + 999) / 1000)))
+            && q.exec(QStringLiteral("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
         break;
     case Engine::SQLite: ok = q.exec(QStringLiteral("PRAGMA busy_timeout = %1").arg(ms)); break;
     }
@@ -135,7 +140,9 @@ bool Runner::isLockTimeout(const QString &code, const QString &text) const
     switch (m_connection->engine()) {
     case Engine::PostgreSQL: return code == QLatin1String("55P03") || code == QLatin1String("40P01");
     case Engine::MySQL:
-    case Engine::MariaDB: return code == QLatin1String("1205") || code == QLatin1String("1213");
+    case Engine::MariaDB:
+        // Lock wait timeout, deadlock, and a snapshot conflict: all retried.
+        return code == QLatin1String("1205") || code == QLatin1String("1213") || code == QLatin1String("1020");
     case Engine::SQLite: return text.contains(QLatin1String("database is locked")) || code == QLatin1String("5");
     }
     return false;

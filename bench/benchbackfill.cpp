@@ -1,0 +1,99 @@
+// Backfill throughput: Stagecraft's batched backfill (the runner: keyset batches steered to 200 ms,
+// each committed with its progress in the journal) against the obvious alternative, one UPDATE of
+// the whole table, on PostgreSQL and MariaDB, in the same run on the same server.
+//
+//   benchbackfill [--rows N] [--runs R] [--engines postgresql,mariadb] [--out DIR]
+//
+// Prints a table and writes DIR/backfill.md and DIR/backfill.csv. Target: Stagecraft's rows per
+// second at least 0.7 of the single UPDATE's.
+
+#include "benchsupport.h"
+#include "testservers.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QLocale>
+#include <QSysInfo>
+#include <QThread>
+
+#include <cstdio>
+
+using namespace Stagecraft;
+using namespace Stagecraft::Testing;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Backfill throughput: batched against one UPDATE."));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("rows"), QStringLiteral("Rows in the table (default 1000000)."), QStringLiteral("N"), QStringLiteral("1000000")});
+    parser.addOption({QStringLiteral("runs"), QStringLiteral("Repetitions, the median is reported (default 3)."), QStringLiteral("R"), QStringLiteral("3")});
+    parser.addOption({QStringLiteral("engines"), QStringLiteral("Engines (default postgresql,mariadb)."), QStringLiteral("LIST"),
+                      QStringLiteral("postgresql,mariadb")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Where to write backfill.md and backfill.csv."), QStringLiteral("DIR"),
+                      QStringLiteral("bench-results")});
+    parser.process(app);
+    const qint64 rows = parser.value(QStringLiteral("rows")).toLongLong();
+    const int runs = std::max(1, parser.value(QStringLiteral("runs")).toInt());
+
+    QList<QStringList> table;
+    for (const QString &engine : parser.value(QStringLiteral("engines")).split(QLatin1Char(','))) {
+        ConnectionProfile profile;
+        QString error;
+        if (!TestServers::profileFor(engine, &profile, &error)) {
+            std::fprintf(stderr, "benchbackfill: %s: %s\n", qPrintable(engine), qPrintable(error));
+            return 1;
+        }
+        QList<double> batched, single;
+        for (int run = 0; run < runs; ++run) {
+            const QString a = QStringLiteral("fill_stagecraft_%1").arg(run), b = QStringLiteral("fill_single_%1").arg(run);
+            double singleSeconds = 0;
+            Plan plan;
+            QList<double> steps;
+            const auto measureSingle = [&] {
+                return Bench::makeTable(profile, b, rows, &error)
+                       && Bench::timed(profile, {QStringLiteral("ALTER TABLE %1 ADD COLUMN euros bigint").arg(b)}, &singleSeconds, &error)
+                       && Bench::timed(profile, {QStringLiteral("UPDATE %1 SET euros = cents * 2").arg(b)}, &singleSeconds, &error);
+            };
+            const auto measureBatched = [&] {
+                return Bench::makeTable(profile, a, rows, &error)
+                       && Bench::planColumn(profile, a, QStringLiteral(R"j({"name": "euros", "type": "bigint", "backfill": "cents * 2"})j"), &plan, &error)
+                       && Bench::runPlan(profile, plan, &steps, &error);
+            };
+            // Alternate which goes first, so neither always meets a warmer cache.
+            const bool ok = run % 2 ? measureSingle() && measureBatched() : measureBatched() && measureSingle();
+            if (!ok) {
+                std::fprintf(stderr, "benchbackfill: %s: %s\n", qPrintable(engine), qPrintable(error));
+                return 1;
+            }
+            double backfillSeconds = 0;
+            for (int i = 0; i < plan.steps.size(); ++i)
+                if (!plan.steps.at(i).backfillExpression.isEmpty())
+                    backfillSeconds += steps.at(i);
+            batched << rows / backfillSeconds;
+            single << rows / singleSeconds;
+            std::fprintf(stderr, "  %s run %d: batched %.2f s, single UPDATE %.2f s\n", qPrintable(engine), run + 1, backfillSeconds,
+                         singleSeconds);
+            static_cast<void>(TestServers::execute(profile, {QStringLiteral("DROP TABLE %1").arg(a), QStringLiteral("DROP TABLE %1").arg(b)}, &error));
+        }
+        DatabaseConnection c(profile);
+        ConnectionError e;
+        const QString version = c.open(&e) ? c.server().displayName() : engine;
+        const double ratio = Bench::median(batched) / Bench::median(single);
+        table << QStringList{version, QLocale::c().toString(rows), QString::number(qRound64(Bench::median(batched))),
+                             QString::number(qRound64(Bench::median(single))), QString::number(ratio, 'f', 2),
+                             ratio >= 0.7 ? QStringLiteral("yes") : QStringLiteral("no")};
+    }
+    Bench::writeTable(parser.value(QStringLiteral("out")), QStringLiteral("backfill"),
+                      {QStringLiteral("server"), QStringLiteral("rows"), QStringLiteral("Stagecraft batched (rows/s)"),
+                       QStringLiteral("one UPDATE (rows/s)"), QStringLiteral("ratio"), QStringLiteral("≥ 0.7")},
+                      table,
+                      QStringLiteral("Median of %1 runs on %2 cores, %3. Batched: the runner's backfill step (keyset batches, "
+                                     "each committed with its journal row); one UPDATE: the whole table in one statement.")
+                          .arg(runs)
+                          .arg(QThread::idealThreadCount())
+                          .arg(QSysInfo::prettyProductName()));
+    TestServers::stopAll();
+    return 0;
+}

@@ -1,0 +1,217 @@
+// Live traffic while a column is added: a writer doing single-row updates and inserts at a steady
+// rate on the table, first alone (the idle baseline), then during the naive single statements
+// (ADD COLUMN … NOT NULL DEFAULT <uuid> and a plain CREATE INDEX), then during Stagecraft's staged
+// run of the same column. Reports the writer's p50 / p99 / max latency and errors for each.
+//
+//   benchtraffic [--rows N] [--rate OPS] [--engines postgresql,mariadb] [--out DIR]
+//
+// Writes DIR/traffic.md and DIR/traffic.csv. Targets: no writer error, p99 within 3x of the idle
+// baseline, the longest stall below the runner's lock timeout (2 s).
+
+#include "benchsupport.h"
+#include "run/runner.h"
+#include "sql/quoting.h"
+#include "testservers.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSysInfo>
+#include <QThread>
+
+#include <atomic>
+#include <cstdio>
+#include <functional>
+
+using namespace Stagecraft;
+using namespace Stagecraft::Testing;
+
+namespace {
+
+struct Latencies
+{
+    QList<double> ms;
+    int errors = 0;
+    QString firstError;
+};
+
+// The application: one connection, an update or an insert every 1/rate seconds, each timed.
+class Writer : public QThread
+{
+public:
+    Writer(ConnectionProfile profile, QString table, qint64 rows, qint64 firstNewId, int rate)
+        : m_profile(std::move(profile)), m_table(std::move(table)), m_rows(rows), m_nextId(firstNewId), m_rate(rate)
+    {
+    }
+    void stop() { m_stop = true; }
+    Latencies result() const { return m_result; }
+
+protected:
+    void run() override
+    {
+        DatabaseConnection connection(m_profile);
+        ConnectionError e;
+        if (!connection.open(&e)) {
+            m_result.errors = 1;
+            m_result.firstError = e.text();
+            return;
+        }
+        QSqlQuery q(connection.database());
+        const QString t = quoteIdentifier(m_profile.engine, m_table);
+        QRandomGenerator random(42);
+        qint64 nextId = m_nextId;
+        const qint64 intervalNs = 1000000000LL / m_rate;
+        QElapsedTimer clock;
+        clock.start();
+        qint64 due = 0;
+        for (int i = 0; !m_stop; ++i) {
+            while (clock.nsecsElapsed() < due && !m_stop)
+                QThread::usleep(200);
+            due += intervalNs;
+            const QString sql = i % 2 ? QStringLiteral("INSERT INTO %1 (id, cents) VALUES (%2, 1)").arg(t).arg(nextId++)
+                                      : QStringLiteral("UPDATE %1 SET cents = cents + 1 WHERE id = %2").arg(t).arg(1 + qint64(random.bounded(quint64(m_rows))));
+            QElapsedTimer op;
+            op.start();
+            if (!q.exec(sql)) {
+                ++m_result.errors;
+                if (m_result.firstError.isEmpty())
+                    m_result.firstError = q.lastError().text();
+            }
+            m_result.ms << op.nsecsElapsed() / 1e6;
+        }
+    }
+
+private:
+    ConnectionProfile m_profile;
+    QString m_table;
+    qint64 m_rows;
+    qint64 m_nextId; // ids the inserts use, above any earlier phase's
+    int m_rate;
+    std::atomic<bool> m_stop{false};
+    Latencies m_result;
+};
+
+double percentile(QList<double> v, double p)
+{
+    if (v.isEmpty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return v.at(std::min<qsizetype>(v.size() - 1, qsizetype(p * double(v.size()))));
+}
+
+// Runs `work` while the writer writes (one second of traffic before and after it).
+bool underTraffic(const ConnectionProfile &profile, const QString &table, qint64 rows, int rate,
+                  const std::function<bool(QString *)> &work, Latencies *latencies, double *seconds, QString *error)
+{
+    static qint64 phase = 0;
+    Writer writer(profile, table, rows, rows + 1 + 10000000 * ++phase, rate);
+    writer.start();
+    QThread::msleep(1000);
+    QElapsedTimer timer;
+    timer.start();
+    const bool ok = !work || work(error);
+    *seconds = timer.nsecsElapsed() / 1e9;
+    QThread::msleep(1000);
+    writer.stop();
+    writer.wait();
+    *latencies = writer.result();
+    return ok;
+}
+
+QStringList row(const QString &server, const QString &phase, const Latencies &l, double seconds, double baselineP99)
+{
+    const double p99 = percentile(l.ms, 0.99), max = percentile(l.ms, 1.0);
+    const bool ok = l.errors == 0 && (baselineP99 <= 0 || p99 <= 3 * baselineP99) && max < 2000;
+    return {server, phase, QString::number(seconds, 'f', 1), QString::number(l.ms.size()), QString::number(percentile(l.ms, 0.5), 'f', 1),
+            QString::number(p99, 'f', 1), QString::number(max, 'f', 0), QString::number(l.errors),
+            baselineP99 <= 0 ? QStringLiteral("(baseline)") : ok ? QStringLiteral("yes") : QStringLiteral("no")};
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Writer latency during the naive statements and during Stagecraft's run."));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("rows"), QStringLiteral("Rows in the table (default 1000000)."), QStringLiteral("N"), QStringLiteral("1000000")});
+    parser.addOption({QStringLiteral("rate"), QStringLiteral("Writer operations per second (default 200)."), QStringLiteral("OPS"), QStringLiteral("200")});
+    parser.addOption({QStringLiteral("engines"), QStringLiteral("Engines (default postgresql,mariadb)."), QStringLiteral("LIST"),
+                      QStringLiteral("postgresql,mariadb")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Where to write traffic.md and traffic.csv."), QStringLiteral("DIR"),
+                      QStringLiteral("bench-results")});
+    parser.process(app);
+    const qint64 rows = parser.value(QStringLiteral("rows")).toLongLong();
+    const int rate = std::max(1, parser.value(QStringLiteral("rate")).toInt());
+
+    QList<QStringList> table;
+    for (const QString &engine : parser.value(QStringLiteral("engines")).split(QLatin1Char(','))) {
+        ConnectionProfile profile;
+        QString error;
+        if (!TestServers::profileFor(engine, &profile, &error)) {
+            std::fprintf(stderr, "benchtraffic: %s: %s\n", qPrintable(engine), qPrintable(error));
+            return 1;
+        }
+        const bool pg = profile.engine == Engine::PostgreSQL;
+        const QString uuid = pg ? QStringLiteral("gen_random_uuid()") : QStringLiteral("uuid()");
+        DatabaseConnection c(profile);
+        ConnectionError e;
+        const QString server = c.open(&e) ? c.server().displayName() : engine;
+        Latencies idle, naive, staged;
+        double idleSeconds = 0, naiveSeconds = 0, stagedSeconds = 0;
+        Plan plan;
+        const bool ok =
+            Bench::makeTable(profile, QStringLiteral("traffic_naive"), rows, &error)
+            && Bench::makeTable(profile, QStringLiteral("traffic_staged"), rows, &error)
+            && underTraffic(profile, QStringLiteral("traffic_naive"), rows, rate, {}, &idle, &idleSeconds, &error)
+            && underTraffic(profile, QStringLiteral("traffic_naive"), rows, rate,
+                            [&](QString *why) {
+                                double s = 0;
+                                return Bench::timed(profile,
+                                                    {QStringLiteral("ALTER TABLE traffic_naive ADD COLUMN token uuid NOT NULL DEFAULT %1")
+                                                         .arg(pg ? uuid : QLatin1Char('(') + uuid + QLatin1Char(')')),
+                                                     QStringLiteral("CREATE INDEX traffic_naive_token_idx ON traffic_naive (token)")},
+                                                    &s, why);
+                            },
+                            &naive, &naiveSeconds, &error)
+            && Bench::planColumn(profile, QStringLiteral("traffic_staged"),
+                                 QStringLiteral(R"j({"name": "token", "type": "uuid", "nullable": false, "default": {"expression": "%1"}, "index": true})j")
+                                     .arg(uuid),
+                                 &plan, &error)
+            && underTraffic(profile, QStringLiteral("traffic_staged"), rows, rate,
+                            [&](QString *why) {
+                                QList<double> steps;
+                                return Bench::runPlan(profile, plan, &steps, why);
+                            },
+                            &staged, &stagedSeconds, &error);
+        if (!ok) {
+            std::fprintf(stderr, "benchtraffic: %s: %s\n", qPrintable(engine), qPrintable(error));
+            return 1;
+        }
+        const double baseline = percentile(idle.ms, 0.99);
+        table << row(server, QStringLiteral("idle"), idle, idleSeconds, 0)
+              << row(server, QStringLiteral("naive statements"), naive, naiveSeconds, baseline)
+              << row(server, QStringLiteral("Stagecraft staged run"), staged, stagedSeconds, baseline);
+        for (const Latencies *l : {&naive, &staged})
+            if (!l->firstError.isEmpty())
+                std::fprintf(stderr, "  %s: first writer error: %s\n", qPrintable(server), qPrintable(l->firstError));
+    }
+    Bench::writeTable(parser.value(QStringLiteral("out")), QStringLiteral("traffic"),
+                      {QStringLiteral("server"), QStringLiteral("while"), QStringLiteral("work (s)"), QStringLiteral("writes"),
+                       QStringLiteral("p50 (ms)"), QStringLiteral("p99 (ms)"), QStringLiteral("max (ms)"), QStringLiteral("errors"),
+                       QStringLiteral("targets met")},
+                      table,
+                      QStringLiteral("%1 rows; the writer does %2 single-row updates and inserts per second on its own connection, "
+                                     "from 1 s before the work to 1 s after it. Targets: no error, p99 within 3x of idle, max "
+                                     "below the 2 s lock timeout. %3 cores, %4.")
+                          .arg(rows)
+                          .arg(rate)
+                          .arg(QThread::idealThreadCount())
+                          .arg(QSysInfo::prettyProductName()));
+    TestServers::stopAll();
+    return 0;
+}
