@@ -4,6 +4,7 @@
 #include "connection/databaseconnection.h"
 #include "plan/specvalidator.h"
 #include "run/journal.h"
+#include "run/runlock.h"
 #include "run/runner.h"
 #include "run/verification.h"
 #include "sql/quoting.h"
@@ -46,6 +47,8 @@ private Q_SLOTS:
     void cancelLongStatement();
     void invalidIndexIsRebuilt();
     void verificationFindsProblems();
+    void runLockHolder_data();
+    void runLockHolder();
 };
 
 namespace {
@@ -630,6 +633,86 @@ void TestRunner::verificationFindsProblems()
     plan.spec.name = QStringLiteral("missing");
     QVERIFY(Verification::verify(connection, plan, &checks, &error));
     QCOMPARE(Verification::format(checks), QStringLiteral("✗ column missing exists: the table has no such column"));
+}
+
+
+void TestRunner::runLockHolder_data()
+{
+    QTest::addColumn<QString>("engine");
+    QTest::addColumn<bool>("busy"); // the holder is in a statement when the runner looks
+    QTest::addColumn<bool>("staysAfter"); // the holder keeps its session after the statement
+    for (const char *engine : {"postgresql", "mariadb"}) {
+        QTest::addRow("%s: idle holder, a live runner", engine) << engine << false << true;
+        QTest::addRow("%s: holder in a statement, then gone (a killed runner)", engine) << engine << true << false;
+        QTest::addRow("%s: holder in a statement, then idle (a live runner)", engine) << engine << true << true;
+    }
+}
+
+// The run lock held by another session. A live runner is refused; a runner killed in the middle of
+// a statement keeps its session, and the lock, on the server until that statement ends: the new
+// run waits for the statement, then goes on.
+void TestRunner::runLockHolder()
+{
+    QFETCH(QString, engine);
+    QFETCH(bool, busy);
+    QFETCH(bool, staysAfter);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(engine, profile);
+    static int row = 0;
+    const QString table = QStringLiteral("run_lock_%1").arg(++row);
+    QString why;
+    QVERIFY2(makeTable(profile, table, &why), qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    Plan plan;
+    QVERIFY2(planFor(connection, table, R"j({"name": "note", "type": "text"})j", &plan, &why), qPrintable(why));
+
+    const bool postgres = profile.engine == Engine::PostgreSQL;
+    std::atomic<bool> holding{false}, release{false};
+    auto holder = QtConcurrent::run([&] {
+        DatabaseConnection c(profile);
+        ConnectionError e;
+        if (!c.open(&e))
+            return;
+        QSqlQuery q(c.database());
+        q.prepare(postgres ? QStringLiteral("SELECT pg_advisory_lock(hashtext(?))") : QStringLiteral("SELECT GET_LOCK(?, 5)"));
+        q.addBindValue(RunLock::name(plan.table, plan.spec.name));
+        if (!q.exec())
+            return;
+        holding = true;
+        if (busy)
+            q.exec(postgres ? QStringLiteral("SELECT pg_sleep(1.5)") : QStringLiteral("SELECT SLEEP(1.5)"));
+        while (staysAfter && !release)
+            QThread::msleep(20);
+    });
+    QTRY_VERIFY(holding);
+    if (busy)
+        QThread::msleep(200); // inside its sleep
+
+    Runner runner(profile);
+    RunOutcome outcome = RunOutcome::Failed;
+    QString summary;
+    qint64 waitedFor = 0;
+    connect(&runner, &Runner::waitingForRunLock, this, [&](qint64 session, const QString &, double) { waitedFor = session; });
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    QElapsedTimer timer;
+    timer.start();
+    runner.run(plan);
+    const qint64 took = timer.elapsed();
+    release = true;
+    holder.waitForFinished();
+    QCOMPARE(waitedFor != 0, busy);
+    if (staysAfter) {
+        QCOMPARE(outcome, RunOutcome::Failed);
+        QVERIFY2(summary.contains(QLatin1String("Another Stagecraft is adding note to")), qPrintable(summary));
+        QVERIFY2(took < (busy ? 3000 : 1000), qPrintable(QString::number(took))); // not the whole wait
+        const QString column = postgres ? QStringLiteral("SELECT count(*) FROM information_schema.columns WHERE table_name = '%1' AND column_name = 'note'")
+                                        : QStringLiteral("SELECT count(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '%1' AND column_name = 'note'");
+        QCOMPARE(scalar(connection.database(), column.arg(table)), 0);
+    } else {
+        QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestRunner)

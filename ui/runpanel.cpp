@@ -126,6 +126,11 @@ void RunPanel::follow(Runner *runner, const Plan &plan)
     connect(runner, &Runner::retrying, this, [this](int step, int attempt, const QString &reason, double wait) {
         log(tr("step %1: %2 — retry %3 in %4 s").arg(step + 1).arg(reason).arg(attempt).arg(wait, 0, 'f', 1));
     });
+    connect(runner, &Runner::waitingForRunLock, this, [this](qint64 session, const QString &statement, double seconds) {
+        log(tr("waiting for session %1, which holds the run lock and has been running this for %2 s "
+               "(a Stagecraft stopped mid-statement keeps it until the server finishes): %3")
+                .arg(session).arg(seconds, 0, 'f', 1).arg(statement.left(120)));
+    });
     connect(runner, &Runner::blockersFound, this, [this](int step, const QList<BlockingSession> &sessions) {
         for (const BlockingSession &s : sessions)
             log(tr("step %1: session %2 (%3, holds %4) may delay it: %5")

@@ -367,6 +367,13 @@ int execute(const QCommandLineParser &parser, DatabaseConnection &connection, co
                {QStringLiteral("reason"), reason}, {QStringLiteral("wait_seconds"), wait}},
               QStringLiteral("step %1: %2; retry %3 in %4 s").arg(step + 1).arg(reason).arg(attempt).arg(wait, 0, 'f', 1));
     });
+    QObject::connect(&runner, &Runner::waitingForRunLock, [&](qint64 session, const QString &statement, double seconds) {
+        event({{QStringLiteral("event"), QStringLiteral("waiting_for_run_lock")}, {QStringLiteral("session"), double(session)},
+               {QStringLiteral("statement"), statement}, {QStringLiteral("seconds"), seconds}},
+              QStringLiteral("waiting for session %1, which holds the run lock and has been running this for %2 s "
+                             "(a Stagecraft killed mid-statement keeps it until the server finishes): %3")
+                  .arg(session).arg(seconds, 0, 'f', 1).arg(statement.left(120)));
+    });
     QObject::connect(&runner, &Runner::blockersFound, [&](int step, const QList<BlockingSession> &sessions) {
         for (const BlockingSession &s : sessions)
             event({{QStringLiteral("event"), QStringLiteral("blocker")}, {QStringLiteral("step"), step + 1}, {QStringLiteral("pid"), s.pid},

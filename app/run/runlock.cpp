@@ -64,6 +64,48 @@ bool RunLock::tryAcquire(const TableRef &table, const QString &column, bool *tak
     return true;
 }
 
+bool RunLock::holder(Holder *holder, ConnectionError *error)
+{
+    *holder = {};
+    const Engine engine = m_connection.engine();
+    if (engine == Engine::SQLite)
+        return true;
+    QSqlQuery q(m_connection.database());
+    if (engine == Engine::PostgreSQL) {
+        // A session advisory lock on one bigint key: pg_locks splits it into classid (high) and objid (low).
+        q.prepare(u"SELECT a.pid, a.state, a.query_start::text, a.query, "
+                  u"COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - a.query_start), 0) "
+                  u"FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                  u"WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.database = "
+                  u"(SELECT oid FROM pg_database WHERE datname = current_database()) "
+                  u"AND l.objid::text::bigint = (hashtext(?)::bigint & 4294967295) "
+                  u"AND l.classid::text::bigint = ((hashtext(?)::bigint >> 32) & 4294967295) AND l.pid <> pg_backend_pid()"_s);
+        q.addBindValue(m_name);
+        q.addBindValue(m_name);
+    } else {
+        // MariaDB numbers every statement (QUERY_ID); MySQL has no such column, its TIME and INFO stand in.
+        const bool mariadb = engine == Engine::MariaDB;
+        q.prepare(mariadb ? u"SELECT p.ID, p.COMMAND, p.QUERY_ID, p.INFO, p.TIME_MS / 1000 FROM information_schema.PROCESSLIST p "
+                            u"WHERE p.ID = IS_USED_LOCK(?)"_s
+                          : u"SELECT p.ID, p.COMMAND, CONCAT(UNIX_TIMESTAMP() - p.TIME, ':', COALESCE(p.INFO, '')), p.INFO, p.TIME "
+                            u"FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK(?)"_s);
+        q.addBindValue(m_name);
+    }
+    if (!q.exec()) {
+        *error = ConnectionError::fromQueryFailure(u"looking up who holds the run lock"_s, q.lastError());
+        return false;
+    }
+    if (!q.next())
+        return true;
+    holder->session = q.value(0).toLongLong();
+    const QString state = q.value(1).toString();
+    holder->inStatement = engine == Engine::PostgreSQL ? state == QLatin1String("active") : state != QLatin1String("Sleep");
+    holder->statementId = q.value(2).toString();
+    holder->statement = q.value(3).toString().simplified();
+    holder->seconds = q.value(4).toDouble();
+    return true;
+}
+
 void RunLock::release()
 {
     if (!m_held)

@@ -29,6 +29,20 @@ public:
     [[nodiscard]] bool tryAcquire(const TableRef &table, const QString &column, bool *taken, ConnectionError *error);
     void release();
 
+    // The server session holding the lock another runner has taken (after a tryAcquire that was
+    // refused), and what it is doing. A runner killed in the middle of a statement keeps the lock
+    // until the server has finished that statement and noticed the client is gone; a live runner
+    // goes idle or starts another statement. statementId tells one statement from the next.
+    struct Holder
+    {
+        qint64 session = 0; // 0: nobody holds it now (or SQLite, whose lock is a file)
+        bool inStatement = false;
+        QString statementId;
+        QString statement;
+        double seconds = 0; // in the statement for this long
+    };
+    [[nodiscard]] bool holder(Holder *holder, ConnectionError *error);
+
     // The lock's name for a table and column (a hash, within MySQL's 64 characters).
     [[nodiscard]] static QString name(const TableRef &table, const QString &column);
 

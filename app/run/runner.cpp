@@ -169,19 +169,59 @@ bool Runner::begin()
 bool Runner::lockRun(const TableRef &table, const QString &column)
 {
     m_lock = std::make_unique<RunLock>(*m_connection);
-    bool taken = false;
     ConnectionError e;
-    if (!m_lock->tryAcquire(table, column, &taken, &e)) {
-        Q_EMIT runFinished(RunOutcome::Failed, e.text());
+    const auto refuse = [&](const QString &holder) {
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Another Stagecraft is adding %1 to %2.%3 right now%4; this one changed nothing.")
+                                                   .arg(column, table.schema, table.name, holder));
         return false;
+    };
+    // The holder's statement being waited for: when the holder goes idle or starts another one
+    // while keeping the lock, it is a live runner, and this one is refused.
+    RunLock::Holder waitingFor;
+    QElapsedTimer waited;
+    for (;;) {
+        bool taken = false;
+        if (!m_lock->tryAcquire(table, column, &taken, &e)) {
+            Q_EMIT runFinished(RunOutcome::Failed, e.text());
+            return false;
+        }
+        if (taken)
+            return true;
+        RunLock::Holder holder;
+        if (!m_lock->holder(&holder, &e)) {
+            Q_EMIT runFinished(RunOutcome::Failed, e.text());
+            return false;
+        }
+        const QString who = holder.session ? QStringLiteral(" (session %1)").arg(holder.session) : QString();
+        if (holder.session == 0) {
+            if (m_connection->engine() == Engine::SQLite)
+                return refuse(who);
+            waitingFor = {}; // let go between the two questions: ask again
+        } else if (!holder.inStatement) {
+            return refuse(who);
+        } else if (waitingFor.session != holder.session) {
+            waitingFor = holder;
+            if (!waited.isValid())
+                waited.start();
+            Q_EMIT waitingForRunLock(holder.session, holder.statement, holder.seconds);
+        } else if (waitingFor.statementId != holder.statementId) {
+            return refuse(who);
+        }
+        if (m_cancelled) {
+            Q_EMIT runFinished(RunOutcome::Cancelled, QStringLiteral("Cancelled while waiting for the run lock; nothing was changed."));
+            return false;
+        }
+        if (waited.isValid() && waited.elapsed() > qint64(m_options.runLockWaitSeconds) * 1000) {
+            Q_EMIT runFinished(RunOutcome::Failed,
+                               QStringLiteral("Session %1 still holds the run lock for %2 to %3.%4 after %5 s, running: %6. If it is a "
+                                              "Stagecraft that was killed, the server lets go once that statement ends (or when the "
+                                              "session is terminated); nothing was changed.")
+                                   .arg(holder.session).arg(column, table.schema, table.name).arg(m_options.runLockWaitSeconds)
+                                   .arg(holder.statement.left(200)));
+            return false;
+        }
+        QThread::msleep(100);
     }
-    if (!taken) {
-        Q_EMIT runFinished(RunOutcome::Failed,
-                           QStringLiteral("Another Stagecraft is adding %1 to %2.%3 right now; this one changed nothing.")
-                               .arg(column, table.schema, table.name));
-        return false;
-    }
-    return true;
 }
 
 void Runner::run(const Plan &plan)

@@ -31,6 +31,9 @@ struct RunOptions
     int maxBatch = 50000;
     int firstBatch = 1000;
     int pauseBetweenBatchesMs = 0; // throttle
+    // A killed runner's statement goes on on the server, holding the run lock, until it ends: a
+    // resume waits for it this long at most (another live runner is refused at once).
+    int runLockWaitSeconds = 300;
 };
 
 struct BackfillProgress
@@ -83,6 +86,9 @@ Q_SIGNALS:
     void stepFailed(int step, const QString &error);
     void retrying(int step, int attempt, const QString &reason, double waitSeconds);
     void blockersFound(int step, const QList<Stagecraft::BlockingSession> &sessions);
+    // The run lock is held by a session in the middle of a statement (a killed runner's, most
+    // likely): the run waits for that statement to end.
+    void waitingForRunLock(qint64 session, const QString &statement, double seconds);
     void backfillProgressed(const Stagecraft::BackfillProgress &progress);
     void runFinished(Stagecraft::RunOutcome outcome, const QString &summary);
 
