@@ -47,6 +47,8 @@ private Q_SLOTS:
     void cancelLongStatement();
     void invalidIndexIsRebuilt();
     void verificationFindsProblems();
+    void pauseAndResume();
+    void rowLockedForever();
     void runLockHolder_data();
     void runLockHolder();
 };
@@ -713,6 +715,123 @@ void TestRunner::runLockHolder()
     } else {
         QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
     }
+}
+
+// Paused after a batch, the runner starts no other until resumed: the table does not move.
+void TestRunner::pauseAndResume()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(makeTable(profile, QStringLiteral("paused"), &why), qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    Plan plan;
+    QVERIFY2(planFor(connection, QStringLiteral("paused"), R"j({"name": "euros", "type": "bigint", "backfill": "total_cents / 100"})j", &plan, &why),
+             qPrintable(why));
+    RunOptions options;
+    options.firstBatch = options.minBatch = options.maxBatch = 500;
+    Runner runner(profile, options);
+    QFuture<void> watcher;
+    std::atomic<qlonglong> whilePausedEarly{-1}, whilePausedLate{-1};
+    std::atomic<int> progressWhilePaused{0};
+    RunOutcome outcome = RunOutcome::Failed;
+    QString summary;
+    connect(&runner, &Runner::backfillProgressed, this, [&](const BackfillProgress &p) {
+        if (runner.isPaused())
+            ++progressWhilePaused;
+        if (p.rowsDone != 500)
+            return;
+        runner.pause();
+        // Another thread watches the table while the run is paused, then resumes it.
+        watcher = QtConcurrent::run([&] {
+            DatabaseConnection c(profile);
+            ConnectionError e;
+            if (!c.open(&e))
+                return;
+            QThread::msleep(300);
+            whilePausedEarly = scalar(c.database(), QStringLiteral("SELECT count(*) FROM paused WHERE euros IS NOT NULL"));
+            QThread::msleep(400);
+            whilePausedLate = scalar(c.database(), QStringLiteral("SELECT count(*) FROM paused WHERE euros IS NOT NULL"));
+            runner.resume();
+        });
+    });
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    QElapsedTimer timer;
+    timer.start();
+    runner.run(plan);
+    watcher.waitForFinished();
+    QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
+    QVERIFY(timer.elapsed() >= 700);
+    QCOMPARE(qlonglong(whilePausedEarly), 500);
+    QCOMPARE(qlonglong(whilePausedLate), 500);
+    QCOMPARE(int(progressWhilePaused), 0);
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM paused WHERE euros IS DISTINCT FROM total_cents / 100")), 0);
+}
+
+// A row the backfill needs stays locked by another session: each batch attempt waits at most the
+// lock timeout, is retried with backoff up to the limit, then the run fails with its batches so far
+// kept; once the row is free, a resume finishes it.
+void TestRunner::rowLockedForever()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(makeTable(profile, QStringLiteral("row_locked"), &why), qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    Plan plan;
+    QVERIFY2(planFor(connection, QStringLiteral("row_locked"), R"j({"name": "euros", "type": "bigint", "backfill": "total_cents / 100"})j", &plan, &why),
+             qPrintable(why));
+    RunOptions options;
+    options.firstBatch = options.minBatch = options.maxBatch = 500;
+    options.lockTimeoutMs = 200;
+    options.maxRetries = 2;
+    options.retryBaseMs = 50;
+    Runner runner(profile, options);
+    std::atomic<bool> holding{false}, release{false};
+    QFuture<void> holder;
+    int retries = 0;
+    QString runId, summary;
+    RunOutcome outcome = RunOutcome::Done;
+    connect(&runner, &Runner::runStarted, this, [&](const QString &id) { runId = id; });
+    connect(&runner, &Runner::retrying, this, [&](int, int, const QString &, double) { ++retries; });
+    connect(&runner, &Runner::backfillProgressed, this, [&](const BackfillProgress &p) {
+        if (p.rowsDone != 500)
+            return;
+        // Taken once the column exists (it would otherwise block the ALTER itself): row 2000, in the 4th batch.
+        holder = QtConcurrent::run([&] {
+            DatabaseConnection c(profile);
+            ConnectionError e;
+            if (!c.open(&e))
+                return;
+            QSqlQuery q(c.database());
+            q.exec(QStringLiteral("BEGIN"));
+            q.exec(QStringLiteral("SELECT * FROM row_locked WHERE id = 2000 FOR UPDATE"));
+            holding = true;
+            while (!release)
+                QThread::msleep(20);
+            q.exec(QStringLiteral("ROLLBACK"));
+        });
+        while (!holding)
+            QThread::msleep(10);
+    });
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    runner.run(plan);
+    release = true;
+    holder.waitForFinished();
+    QCOMPARE(outcome, RunOutcome::Failed);
+    QVERIFY2(summary.contains(QLatin1String("a batch still waited for a row lock after 2 retries")), qPrintable(summary));
+    QCOMPARE(retries, 2);
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM row_locked WHERE euros IS NOT NULL")), 1500);
+
+    Runner again(profile);
+    connect(&again, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    again.resumeRun(runId);
+    QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM row_locked WHERE euros IS DISTINCT FROM total_cents / 100")), 0);
 }
 
 QTEST_GUILESS_MAIN(TestRunner)

@@ -449,15 +449,20 @@ Runner::StepResult Runner::runStatements(const PlanStep &step, int index, QStrin
             *error = failure.text();
             return StepResult::Failed;
         }
-        // Backoff with jitter, so retries from several runners do not line up.
-        const double wait = std::min(30.0, m_options.retryBaseMs / 1000.0 * std::pow(2.0, attempt))
-            * (0.5 + QRandomGenerator::global()->generateDouble());
-        Q_EMIT retrying(index, attempt + 1, failure.text().section(QLatin1Char('\n'), 0, 0), wait);
-        QElapsedTimer slept;
-        slept.start();
-        while (slept.elapsed() < wait * 1000 && !m_cancelled)
-            QThread::msleep(20);
+        backOff(index, attempt, failure.text());
     }
+}
+
+void Runner::backOff(int step, int attempt, const QString &reason)
+{
+    // Exponential, with jitter, so retries from several runners do not line up; at most 30 s.
+    const double wait = std::min(30.0, m_options.retryBaseMs / 1000.0 * std::pow(2.0, attempt))
+        * (0.5 + QRandomGenerator::global()->generateDouble());
+    Q_EMIT retrying(step, attempt + 1, reason.section(QLatin1Char('\n'), 0, 0), wait);
+    QElapsedTimer slept;
+    slept.start();
+    while (slept.elapsed() < wait * 1000 && !m_cancelled)
+        QThread::msleep(20);
 }
 
 Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList lastKey, qint64 rowsDone, QString *error)
@@ -478,6 +483,7 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
     QElapsedTimer total;
     total.start();
     const qint64 rowsAtStart = rowsDone;
+    int retries = 0; // of the batch at hand
     for (;;) {
         if (!waitWhilePaused())
             return StepResult::Cancelled;
@@ -542,15 +548,24 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             db.rollback();
             if (m_cancelled)
                 return StepResult::Cancelled;
+            // A batch that met a row lock (or a deadlock) is retried, smaller, after a backoff; one
+            // that keeps meeting it gives up, its work so far kept for a resume.
             if (isLockTimeout(failure.nativeErrorCode(), failure.text())) {
-                Q_EMIT retrying(index, 1, failure.text().section(QLatin1Char('\n'), 0, 0), m_options.retryBaseMs / 1000.0);
-                QThread::msleep(m_options.retryBaseMs);
+                if (retries >= m_options.maxRetries) {
+                    *error = QStringLiteral("a batch still waited for a row lock after %1 retries: %2")
+                                 .arg(retries).arg(failure.text().section(QLatin1Char('\n'), 0, 0));
+                    return StepResult::Failed;
+                }
+                backOff(index, retries++, failure.text());
+                if (m_cancelled)
+                    return StepResult::Cancelled;
                 batch = std::max(m_options.minBatch, batch / 2);
                 continue;
             }
             *error = failure.text().isEmpty() ? je.text() : failure.text();
             return StepResult::Failed;
         }
+        retries = 0;
         rowsDone += std::max(0, affected);
         if (!last)
             lastKey = upper;

@@ -98,6 +98,8 @@ private:
     [[nodiscard]] StepResult runStep(const Plan &plan, int index, const QStringList &resumeKey, qint64 resumeRows, QString *error);
     [[nodiscard]] StepResult runStatements(const PlanStep &step, int index, QString *error);
     [[nodiscard]] StepResult runBackfill(const Plan &plan, int index, QStringList lastKey, qint64 rowsDone, QString *error);
+    // Reports a retry and sleeps before it (cancel cuts the sleep short).
+    void backOff(int step, int attempt, const QString &reason);
     [[nodiscard]] bool isLockTimeout(const QString &nativeCode, const QString &text) const;
     [[nodiscard]] bool waitWhilePaused();
     [[nodiscard]] bool connect(QString *error);
