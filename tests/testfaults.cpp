@@ -179,6 +179,7 @@ void TestFaults::killedAnywhereThenResumed()
     QVERIFY(steps >= 5);
 
     QRandomGenerator random(m_seed);
+    int resumedMidRun = 0, backfillStep = 0;
     for (int target = 1; target <= steps; ++target) {
         const QString table = QStringLiteral("kill_%1").arg(target);
         QVERIFY2(makeTable(profile, table, Rows, &why), qPrintable(why));
@@ -226,7 +227,15 @@ void TestFaults::killedAnywhereThenResumed()
         QCOMPARE(signature(profile, table), reference);
         qInfo("step %d of %d: %s", target, steps,
               !wasKilled ? "finished before the kill" : ended ? "killed after the run ended" : "killed, then resumed");
+        if (wasKilled && !ended)
+            ++resumedMidRun;
+        if (backfillStep == 0 && progress > 0)
+            backfillStep = target;
+        if (target == backfillStep)
+            QVERIFY2(wasKilled && !ended, "the backfill was not killed in the middle");
     }
+    // A test that never caught a run in the middle would prove nothing: most steps were.
+    QVERIFY2(resumedMidRun * 2 > steps, qPrintable(QStringLiteral("%1 of %2 steps killed mid-run").arg(resumedMidRun).arg(steps)));
 }
 
 void TestFaults::secondStagecraftRefused_data()

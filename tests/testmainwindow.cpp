@@ -27,6 +27,7 @@
 #include <QTabWidget>
 #include <QScopeGuard>
 #include <QSettings>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -56,6 +57,7 @@ private Q_SLOTS:
     void designerOnServer();
     void runFromPlanReview();
     void resumeOfferedOnConnect();
+    void pauseThenCloseDuringRun();
     void preferences();
     void badInput_data();
     void badInput();
@@ -466,6 +468,66 @@ void TestMainWindow::runFromPlanReview()
     QVERIFY(window.grab().save(QStringLiteral(STAGECRAFT_BINARY_DIR "/screenshots/run-panel.png")));
 }
 
+// Pause holds the run between batches; closing the window during a run asks first, and a stop ends
+// the run after its batch (kept in the journal for a resume) before the window closes.
+void TestMainWindow::pauseThenCloseDuringRun()
+{
+    const auto restore = qScopeGuard([] { QSettings().remove(QStringLiteral("run")); });
+    QSettings().setValue(QStringLiteral("run/batchTargetMs"), 10); // small batches: a run of many seconds
+    QTemporaryDir dir;
+    const QString path = demoCopy(dir);
+    QVERIFY(!path.isEmpty());
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openUrl(QStringLiteral("sqlite://") + path);
+    QVERIFY(ready.wait(60000));
+    QSignalSpy shown(&window, &MainWindow::planShown);
+    window.planSpecFile(QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json"));
+    QVERIFY(shown.wait(60000));
+    QTRY_VERIFY(window.planView()->runButton()->isEnabled());
+    QSignalSpy ended(&window, &MainWindow::runEnded);
+    window.planView()->runButton()->click();
+    confirmWith(window, QStringLiteral("orders"));
+    const auto filled = [&] { return sqliteScalar(path, QStringLiteral("SELECT count(*) FROM orders WHERE total_eur IS NOT NULL")); };
+    QTRY_VERIFY_WITH_TIMEOUT(filled() > 0, 30000);
+
+    auto *pause = window.runPanel()->findChild<QPushButton *>(QStringLiteral("pauseButton"));
+    pause->click();
+    QTRY_COMPARE(pause->text(), QStringLiteral("&Resume"));
+    QTest::qWait(300); // the batch in flight ends
+    const qlonglong whilePaused = filled();
+    QTest::qWait(500);
+    QCOMPARE(filled(), whilePaused);
+    pause->click();
+    QTRY_VERIFY_WITH_TIMEOUT(filled() > whilePaused, 10000);
+
+    QVERIFY(!window.close()); // asked first
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = window.findChild<QMessageBox *>(QStringLiteral("closeDuringRun"))));
+    QVERIFY2(box->text().contains(QLatin1String("adding total_eur to main.orders")), qPrintable(box->text()));
+    QAbstractButton *keep = nullptr, *stop = nullptr;
+    for (QAbstractButton *b : box->buttons())
+        (b->text().contains(QLatin1String("Keep")) ? keep : stop) = b;
+    QVERIFY(keep && stop);
+    keep->click();
+    QTRY_VERIFY(!window.findChild<QMessageBox *>(QStringLiteral("closeDuringRun")));
+    QVERIFY(window.isVisible());
+    QCOMPARE(ended.size(), 0);
+
+    QVERIFY(!window.close());
+    QTRY_VERIFY((box = window.findChild<QMessageBox *>(QStringLiteral("closeDuringRun"))));
+    for (QAbstractButton *b : box->buttons())
+        if (!b->text().contains(QLatin1String("Keep")))
+            b->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), 30000);
+    QCOMPARE(ended.size(), 1);
+    QVERIFY2(window.runPanel()->summary().startsWith(QLatin1String("<b>Cancelled</b>")), qPrintable(window.runPanel()->summary()));
+    QCOMPARE(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM stagecraft_runs WHERE state = 'cancelled'")), 1);
+    const qlonglong kept = filled();
+    QVERIFY(kept > 0 && kept < 200000);
+}
+
 void TestMainWindow::resumeOfferedOnConnect()
 {
     QTemporaryDir dir;
@@ -532,11 +594,17 @@ void TestMainWindow::preferences()
     QCOMPARE(dialog->batchTime()->value(), 200);
     dialog->lockTimeout()->setValue(750);
     dialog->batchTime()->setValue(300);
+    QCOMPARE(dialog->retries()->value(), 8);
+    QCOMPARE(BlockerPolicy(dialog->blockerPolicy()->currentData().toInt()), BlockerPolicy::Proceed);
+    dialog->retries()->setValue(3);
+    dialog->blockerPolicy()->setCurrentIndex(dialog->blockerPolicy()->findData(int(BlockerPolicy::Stop)));
     dialog->themeChoice()->setCurrentIndex(int(SettingsDialog::Theme::Dark));
     dialog->accept();
     QTRY_VERIFY(!window.findChild<SettingsDialog *>(QStringLiteral("settingsDialog")));
     QCOMPARE(SettingsDialog::runOptions().lockTimeoutMs, 750);
     QCOMPARE(SettingsDialog::runOptions().batchTargetMs, 300);
+    QCOMPARE(SettingsDialog::runOptions().maxRetries, 3);
+    QCOMPARE(SettingsDialog::runOptions().onBlockers, BlockerPolicy::Stop);
     QCOMPARE(SettingsDialog::theme(), SettingsDialog::Theme::Dark);
     // The dark palette reaches the window, and the SQL highlighting follows it.
     QVERIFY(window.palette().color(QPalette::Base).lightness() < 128);

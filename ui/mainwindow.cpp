@@ -657,13 +657,17 @@ void MainWindow::startRun(const Plan &plan, const QString &resumeId)
 {
     auto *runner = new Runner(m_profile, SettingsDialog::runOptions());
     runner->moveToThread(&m_runThread);
+    m_runner = runner;
     m_runPanel->follow(runner, plan);
     connect(runner, &Runner::runFinished, this, [this, runner] {
         runner->deleteLater();
+        m_runner = nullptr;
         m_planView->runButton()->setEnabled(false); // the plan on screen is spent; edit or re-plan for another
         if (!m_details.table.name.isEmpty()) // show the table as it is now
             QMetaObject::invokeMethod(m_worker, "loadTable", Qt::QueuedConnection, Q_ARG(Stagecraft::TableRef, m_details.table));
         Q_EMIT runEnded();
+        if (m_closeAfterRun)
+            close();
     });
     m_tabs->setCurrentWidget(m_runPanel);
     if (resumeId.isEmpty())
@@ -737,6 +741,34 @@ void MainWindow::showSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_runner) {
+        // Closing must not leave a run behind without a word, nor wait for it on the GUI thread:
+        // ask; a stop ends the run after its current batch (the journal keeps it for a resume),
+        // and the window closes when the runner has said it stopped.
+        event->ignore();
+        if (m_closeAfterRun || findChild<QMessageBox *>(QStringLiteral("closeDuringRun")))
+            return;
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("A run is in progress"),
+                                    tr("Stagecraft is adding %1 to %2.%3 on %4. Stop the run after the current batch and close?")
+                                        .arg(m_runPanel->plan().spec.name, m_runPanel->plan().table.schema,
+                                             m_runPanel->plan().table.name, m_profile.displayName()),
+                                    QMessageBox::NoButton, this);
+        box->setObjectName(QStringLiteral("closeDuringRun"));
+        box->setInformativeText(tr("What is done stays done and is kept in the journal; the run is offered for resume "
+                                   "the next time you connect to this database."));
+        QPushButton *stop = box->addButton(tr("&Stop and Close"), QMessageBox::DestructiveRole);
+        box->addButton(tr("&Keep Running"), QMessageBox::RejectRole);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        connect(box, &QMessageBox::buttonClicked, this, [this, stop](QAbstractButton *clicked) {
+            if (clicked != stop || !m_runner)
+                return;
+            m_closeAfterRun = true;
+            m_runner->cancel();
+            statusBar()->showMessage(tr("Stopping the run after its current batch…"));
+        });
+        box->open();
+        return;
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

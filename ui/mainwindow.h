@@ -6,6 +6,7 @@
 #include "connection/databaseconnection.h"
 #include "plan/columnspec.h"
 #include "plan/plan.h"
+#include "run/runner.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -129,6 +130,8 @@ private:
     ColumnSpec m_pendingSpec; // a spec file's column, shown in the designer once its table is loaded
     RunPanel *m_runPanel = nullptr;
     QThread m_runThread;
+    QPointer<Runner> m_runner; // the run in progress, if any (lives on m_runThread)
+    bool m_closeAfterRun = false; // the user chose to stop the run and close
     QLabel *m_resumeBar = nullptr;
     struct Resumable
     {

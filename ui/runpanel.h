@@ -25,6 +25,8 @@ public:
     void follow(Runner *runner, const Plan &plan);
     [[nodiscard]] QString summary() const;
     [[nodiscard]] int stepsDone() const { return m_stepsDone; }
+    // The plan being run, for what a dialog says about it.
+    [[nodiscard]] const Plan &plan() const { return m_plan; }
 
 Q_SIGNALS:
     void finished(Stagecraft::RunOutcome outcome);

@@ -31,6 +31,20 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_batchTime->setSuffix(tr(" ms"));
     m_batchTime->setValue(options.batchTargetMs);
     m_batchTime->setToolTip(tr("The backfill steers its batch size so each batch takes about this long."));
+    m_blockers = new QComboBox(this);
+    m_blockers->setObjectName(QStringLiteral("blockerPolicy"));
+    m_blockers->addItem(tr("Proceed: the lock timeout and retries protect traffic"), int(BlockerPolicy::Proceed));
+    m_blockers->addItem(tr("Wait until they are gone (at most 5 minutes)"), int(BlockerPolicy::Wait));
+    m_blockers->addItem(tr("Stop the run"), int(BlockerPolicy::Stop));
+    m_blockers->setCurrentIndex(m_blockers->findData(int(options.onBlockers)));
+    m_blockers->setToolTip(tr("Before each schema change the run looks for sessions holding locks on the table or "
+                              "keeping a transaction open, which would make the change queue."));
+    m_retries = new QSpinBox(this);
+    m_retries->setObjectName(QStringLiteral("retries"));
+    m_retries->setRange(0, 100);
+    m_retries->setValue(options.maxRetries);
+    m_retries->setToolTip(tr("How often a step (or a backfill batch) that ran into the lock timeout is tried again, "
+                             "with a growing pause between tries, before the run stops."));
     m_theme = new QComboBox(this);
     m_theme->setObjectName(QStringLiteral("theme"));
     m_theme->addItems({tr("As the system"), tr("Light"), tr("Dark")});
@@ -40,7 +54,9 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *form = new QFormLayout(this);
     form->addRow(tr("&Lock timeout:"), m_lockTimeout);
+    form->addRow(tr("&Retries after a lock timeout:"), m_retries);
     form->addRow(tr("Target &batch time:"), m_batchTime);
+    form->addRow(tr("When sessions &hold the table:"), m_blockers);
     form->addRow(tr("&Theme:"), m_theme);
     form->addRow(buttons);
 }
@@ -57,6 +73,8 @@ RunOptions SettingsDialog::runOptions()
     RunOptions options;
     options.lockTimeoutMs = settings.value(QStringLiteral("run/lockTimeoutMs"), options.lockTimeoutMs).toInt();
     options.batchTargetMs = settings.value(QStringLiteral("run/batchTargetMs"), options.batchTargetMs).toInt();
+    options.maxRetries = settings.value(QStringLiteral("run/maxRetries"), options.maxRetries).toInt();
+    options.onBlockers = BlockerPolicy(std::clamp(settings.value(QStringLiteral("run/onBlockers"), int(options.onBlockers)).toInt(), 0, 2));
     return options;
 }
 
@@ -70,6 +88,8 @@ void SettingsDialog::save()
     QSettings settings;
     settings.setValue(QStringLiteral("run/lockTimeoutMs"), m_lockTimeout->value());
     settings.setValue(QStringLiteral("run/batchTargetMs"), m_batchTime->value());
+    settings.setValue(QStringLiteral("run/maxRetries"), m_retries->value());
+    settings.setValue(QStringLiteral("run/onBlockers"), m_blockers->currentData().toInt());
     settings.setValue(QStringLiteral("appearance/theme"), m_theme->currentIndex());
     applyTheme(Theme(m_theme->currentIndex()));
 }

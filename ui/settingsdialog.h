@@ -9,7 +9,8 @@ class QSpinBox;
 
 namespace Stagecraft {
 
-// Preferences: the runner's lock timeout and target batch time, and the colour theme. Stored with
+// Preferences: the runner's lock timeout, retries, target batch time and what to do about sessions
+// holding the table, and the colour theme. Stored with
 // QSettings; runs started from the window use them.
 class SettingsDialog : public QDialog
 {
@@ -27,6 +28,8 @@ public:
 
     [[nodiscard]] QSpinBox *lockTimeout() const { return m_lockTimeout; }
     [[nodiscard]] QSpinBox *batchTime() const { return m_batchTime; }
+    [[nodiscard]] QSpinBox *retries() const { return m_retries; }
+    [[nodiscard]] QComboBox *blockerPolicy() const { return m_blockers; }
     [[nodiscard]] QComboBox *themeChoice() const { return m_theme; }
     // Saves and applies, whichever way the dialog is accepted.
     void accept() override;
@@ -36,6 +39,8 @@ private:
 
     QSpinBox *m_lockTimeout = nullptr;
     QSpinBox *m_batchTime = nullptr;
+    QSpinBox *m_retries = nullptr;
+    QComboBox *m_blockers = nullptr;
     QComboBox *m_theme = nullptr;
 };
 
