@@ -37,6 +37,7 @@ private Q_SLOTS:
     void planRejectsBadSpec();
     void runNeedsConfirmation();
     void runApprovedPlanOnly();
+    void rollbackOfFailedRun();
     void runInterruptedThenResumed_data();
     void runInterruptedThenResumed();
     void passwordPrompt_data();
@@ -301,6 +302,53 @@ void TestCli::runNeedsConfirmation()
     QVERIFY(!TestServers::execute(profile, {QStringLiteral("SELECT 1 FROM stagecraft.runs WHERE false")}, &why)
             || TestServers::execute(profile, {QStringLiteral("SELECT 1/0 FROM stagecraft.runs r JOIN stagecraft.steps s USING (run_id) "
                                                              "WHERE r.table_name = 'public.unconfirmed'")}, &why));
+}
+
+// A run stopped by its guard (rows the CHECK refuses) is rolled back by `rollback`, which asks first
+// like `run`, and leaves the table as it was.
+void TestCli::rollbackOfFailedRun()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(prepareRunTable(profile, QStringLiteral("rolled"), 100, &why), qPrintable(why));
+    const QString spec = writeSpec(m_dir, QStringLiteral("rolled.json"),
+                                   R"j({"table": "public.rolled", "column": {"name": "euros", "type": "bigint", "nullable": false,
+                                       "backfill": "total_cents - 100", "check": "euros >= 0"}})j");
+    const auto shape = [&] {
+        DatabaseConnection c(profile);
+        ConnectionError e;
+        if (!c.open(&e))
+            return e.text();
+        QSqlQuery q(c.database());
+        if (!q.exec(QStringLiteral("SELECT (SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns "
+                                   "WHERE table_name = 'rolled') || ' ' || (SELECT count(*) FROM pg_constraint WHERE conrelid = 'rolled'::regclass) "
+                                   "|| ' ' || (SELECT sum(total_cents) FROM rolled)"))
+            || !q.next())
+            return q.lastError().text();
+        return q.value(0).toString();
+    };
+    const QString before = shape();
+    QCOMPARE(before, QStringLiteral("id,total_cents 1 35350"));
+    const QString url = profile.toUrl(true);
+    const Result failed = cli({"run", "-c", url, "--spec", spec, "--yes"});
+    QCOMPARE(failed.code, 4);
+    QVERIFY2(failed.out.contains(QLatin1String("`stagecraft-cli rollback` undoes it")), qPrintable(failed.out));
+    QVERIFY(shape() != before);
+
+    const Result unconfirmed = cli({"rollback", "-c", url});
+    QCOMPARE(unconfirmed.code, 2);
+    QVERIFY2(unconfirmed.err.contains(QLatin1String("table public.rolled: undo what run ")), qPrintable(unconfirmed.err));
+    QVERIFY2(unconfirmed.err.contains(QLatin1String("for column euros: ")) && unconfirmed.err.contains(QLatin1String("1 (Add column euros)")),
+             qPrintable(unconfirmed.err));
+
+    const Result undone = cli({"rollback", "-c", url, "--yes"});
+    QVERIFY2(undone.code == 0, qPrintable(undone.out + undone.err));
+    QVERIFY2(undone.out.contains(QLatin1String("run ")) && undone.out.contains(QLatin1String("rolled_back: Rolled back: ")), qPrintable(undone.out));
+    QCOMPARE(shape(), before);
+    const Result again = cli({"rollback", "-c", url, "--yes"});
+    QCOMPARE(again.code, 0);
+    QVERIFY2(again.out.contains(QLatin1String("Nothing to roll back.")), qPrintable(again.out));
 }
 
 // A DBA approves a plan (its review report); the run refuses any other plan, changes nothing then.

@@ -49,6 +49,9 @@ private Q_SLOTS:
     void verificationFindsProblems();
     void pauseAndResume();
     void rowLockedForever();
+    void rollbackOfFailedRun_data();
+    void rollbackOfFailedRun();
+    void rollbackRefusedPastPointOfNoReturn();
     void runLockHolder_data();
     void runLockHolder();
 };
@@ -832,6 +835,102 @@ void TestRunner::rowLockedForever()
     again.resumeRun(runId);
     QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
     QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM row_locked WHERE euros IS DISTINCT FROM total_cents / 100")), 0);
+}
+
+void TestRunner::rollbackOfFailedRun_data()
+{
+    QTest::addColumn<QString>("engine");
+    QTest::addColumn<QString>("column");
+    // Rows 1..14 get a negative value: the CHECK's guard stops the run after the backfill.
+    const QString check = R"j({"name": "euros", "type": "bigint", "nullable": false, "backfill": "total_cents - 100", "check": "euros >= 0", "index": true})j";
+    QTest::newRow("postgresql") << "postgresql" << check;
+    QTest::newRow("mariadb") << "mariadb" << check;
+    // SQLite adds that column by a rebuild, all or nothing; a unique index meets duplicates instead.
+    QTest::newRow("sqlite") << "sqlite" << R"j({"name": "euros", "type": "bigint", "backfill": "total_cents / 1000", "unique": true})j";
+}
+
+// A run that failed half-way (its backfill left rows the constraint refuses, so the guard stops it) is
+// rolled back: what it applied is undone, last step first, the table is as before, and the run is
+// finished in the journal.
+void TestRunner::rollbackOfFailedRun()
+{
+    QFETCH(QString, engine);
+    QFETCH(QString, column);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(engine, profile);
+    QString why;
+    QVERIFY2(makeTable(profile, QStringLiteral("undone"), &why), qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    const auto columns = [&] {
+        auto reader = CatalogReader::create(connection);
+        TableDetails details;
+        ConnectionError e;
+        const Engine en = connection.engine();
+        const TableRef ref{en == Engine::PostgreSQL ? QStringLiteral("public") : en == Engine::SQLite ? QStringLiteral("main") : connection.profile().database,
+                           QStringLiteral("undone")};
+        if (!reader->describeTable(ref, &details, &e))
+            return QStringList{e.text()};
+        QStringList names;
+        for (const ColumnInfo &c : details.columns)
+            names << c.name;
+        names << QString::number(details.indexes.size()) << QString::number(details.constraints.size());
+        return names;
+    };
+    const QStringList before = columns();
+    Plan plan;
+    QVERIFY2(planFor(connection, QStringLiteral("undone"), column, &plan, &why), qPrintable(why));
+    Runner runner(profile);
+    QString runId, summary;
+    RunOutcome outcome = RunOutcome::Done;
+    connect(&runner, &Runner::runStarted, this, [&](const QString &id) { runId = id; });
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    runner.run(plan);
+    QCOMPARE(outcome, RunOutcome::Failed);
+    QVERIFY2(summary.contains(QLatin1String("`stagecraft-cli rollback` undoes it")), qPrintable(summary));
+    QVERIFY(columns() != before);
+
+    Runner undo(profile);
+    QStringList undoneSteps;
+    connect(&undo, &Runner::stepStarted, this, [&](int, const QString &title) { undoneSteps << title; });
+    connect(&undo, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    undo.rollbackRun(runId);
+    QVERIFY2(outcome == RunOutcome::RolledBack, qPrintable(summary));
+    QVERIFY2(summary.contains(QLatin1String("nothing the run added is left")), qPrintable(summary));
+    QVERIFY(!undoneSteps.isEmpty());
+    QVERIFY2(undoneSteps.last().startsWith(QLatin1String("Undo: Add column")), qPrintable(undoneSteps.join(QLatin1String(" | "))));
+    QCOMPARE(columns(), before);
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT sum(total_cents) FROM undone")), qlonglong(7) * Rows * (Rows + 1) / 2);
+    // Finished: nothing left to resume or roll back.
+    Journal journal(connection);
+    QList<Journal::RunRecord> runs;
+    QVERIFY(journal.unfinished(&runs, &error));
+    QVERIFY(std::none_of(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) { return r.runId == runId; }));
+    Runner again(profile);
+    connect(&again, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    again.rollbackRun(runId);
+    QCOMPARE(outcome, RunOutcome::Failed);
+    QVERIFY2(summary.contains(QLatin1String("No unfinished run")), qPrintable(summary));
+}
+
+void TestRunner::rollbackRefusedPastPointOfNoReturn()
+{
+    Plan plan;
+    for (const char *title : {"Add column", "Backfill", "Drop the helper CHECK"}) {
+        PlanStep step;
+        step.title = QString::fromLatin1(title);
+        plan.steps << step;
+    }
+    plan.pointOfNoReturn = 2;
+    QVERIFY(Runner::rollbackRefusal(plan, {0, 1}).isEmpty());
+    QCOMPARE(Runner::rollbackRefusal(plan, {0, 1, 2}),
+             QStringLiteral("step 3 (Drop the helper CHECK) is past the point of no return: it cannot be undone; resume the run to finish it"));
+    QList<Journal::StepRecord> steps(3);
+    steps[0].state = Journal::StepState::Done;
+    steps[1].state = Journal::StepState::Skipped; // already there before the run: not the run's to undo
+    steps[2].state = Journal::StepState::Running; // killed inside it
+    QCOMPARE(Runner::touchedSteps(steps), (QList<int>{0, 2}));
 }
 
 QTEST_GUILESS_MAIN(TestRunner)

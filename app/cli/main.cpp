@@ -269,13 +269,16 @@ int parseMilliseconds(const QString &text, bool *ok)
 }
 
 // Nothing runs without an explicit confirmation naming the server, the database and the table.
-bool confirmed(const QCommandLineParser &parser, const DatabaseConnection &connection, const Plan &plan)
+// `action` says what will be done, when it is not running the plan (a rollback).
+bool confirmed(const QCommandLineParser &parser, const DatabaseConnection &connection, const Plan &plan, const QString &action = {})
 {
-    const QString what = QStringLiteral("%1 at %2, table %3.%4: add column %5 in %6 steps; writes blocked about %7 s in all")
-                             .arg(connection.server().displayName(), connection.profile().displayName(), plan.table.schema,
-                                  plan.table.name, plan.spec.name)
-                             .arg(plan.steps.size())
-                             .arg(plan.secondsWritesBlocked(), 0, 'f', 2);
+    const QString where = QStringLiteral("%1 at %2, table %3.%4").arg(connection.server().displayName(), connection.profile().displayName(),
+                                                                     plan.table.schema, plan.table.name);
+    const QString what = !action.isEmpty() ? where + QStringLiteral(": ") + action
+                                           : where + QStringLiteral(": add column %1 in %2 steps; writes blocked about %3 s in all")
+                                                         .arg(plan.spec.name)
+                                                         .arg(plan.steps.size())
+                                                         .arg(plan.secondsWritesBlocked(), 0, 'f', 2);
     if (parser.isSet(QStringLiteral("yes"))) {
         err() << "stagecraft-cli: running on " << what << "\n";
         return true;
@@ -294,7 +297,9 @@ bool confirmed(const QCommandLineParser &parser, const DatabaseConnection &conne
     return true;
 }
 
-int execute(const QCommandLineParser &parser, DatabaseConnection &connection, const Plan &plan, const QString &resumeId)
+enum class Mode { Run, Resume, Rollback };
+
+int execute(const QCommandLineParser &parser, DatabaseConnection &connection, const Plan &plan, const QString &runId, Mode mode)
 {
     RunOptions options;
     bool ok = true;
@@ -402,18 +407,21 @@ int execute(const QCommandLineParser &parser, DatabaseConnection &connection, co
     });
     QObject::connect(&runner, &Runner::runFinished, [&](RunOutcome o, const QString &summary) {
         outcome = o;
-        const QString name = o == RunOutcome::Done ? QStringLiteral("done") : o == RunOutcome::Cancelled ? QStringLiteral("cancelled")
-                                                                                                          : QStringLiteral("failed");
+        const QString name = o == RunOutcome::Done         ? QStringLiteral("done")
+                             : o == RunOutcome::Cancelled  ? QStringLiteral("cancelled")
+                             : o == RunOutcome::RolledBack ? QStringLiteral("rolled_back")
+                                                           : QStringLiteral("failed");
         event({{QStringLiteral("event"), QStringLiteral("run_finished")}, {QStringLiteral("outcome"), name}, {QStringLiteral("summary"), summary}},
               QStringLiteral("run %1: %2").arg(name, summary));
     });
-    if (resumeId.isEmpty())
-        runner.run(plan);
-    else
-        runner.resumeRun(resumeId);
+    switch (mode) {
+    case Mode::Run: runner.run(plan); break;
+    case Mode::Resume: runner.resumeRun(runId); break;
+    case Mode::Rollback: runner.rollbackRun(runId); break;
+    }
     activeRunner = nullptr;
     Q_UNUSED(source)
-    return outcome == RunOutcome::Done ? Ok : RunStopped;
+    return outcome == (mode == Mode::Rollback ? RunOutcome::RolledBack : RunOutcome::Done) ? Ok : RunStopped;
 }
 
 // --approved FILE: the plan about to run must be the one reviewed (its fingerprint in FILE).
@@ -455,7 +463,63 @@ int run(const QCommandLineParser &parser)
         return code;
     if (!confirmed(parser, *connection, result))
         return BadInput;
-    return execute(parser, *connection, result, QString());
+    return execute(parser, *connection, result, QString(), Mode::Run);
+}
+
+// The newest unfinished run, or the one --run names; *code set when there is none.
+bool findUnfinished(const QCommandLineParser &parser, DatabaseConnection &connection, Journal::RunRecord *run, int *code)
+{
+    Journal journal(connection);
+    QList<Journal::RunRecord> runs;
+    ConnectionError error;
+    if (!journal.exists()) {
+        out() << "No Stagecraft run was ever started on this database.\n";
+        *code = Ok;
+        return false;
+    }
+    if (!journal.unfinished(&runs, &error)) {
+        err() << "stagecraft-cli: " << error.text() << "\n";
+        *code = Failure;
+        return false;
+    }
+    const QString wanted = parser.value(QStringLiteral("run"));
+    const auto found = std::find_if(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) { return wanted.isEmpty() || r.runId == wanted; });
+    if (found == runs.cend()) {
+        out() << (wanted.isEmpty() ? QStringLiteral("No unfinished run.\n") : QStringLiteral("No unfinished run %1.\n").arg(wanted));
+        *code = wanted.isEmpty() ? Ok : BadInput;
+        return false;
+    }
+    *run = *found;
+    return true;
+}
+
+// Undoes what an unfinished run applied (before the point of no return).
+int rollback(const QCommandLineParser &parser)
+{
+    std::unique_ptr<DatabaseConnection> connection;
+    if (const int code = openConnection(connectionUrl(parser), parser.isSet(QStringLiteral("password-prompt")), &connection);
+        code != Ok)
+        return code;
+    Journal::RunRecord run;
+    int code = Ok;
+    if (!findUnfinished(parser, *connection, &run, &code)) {
+        if (code == Ok)
+            out() << "Nothing to roll back.\n";
+        return code;
+    }
+    const QList<int> touched = Runner::touchedSteps(run.steps);
+    if (const QString refusal = Runner::rollbackRefusal(run.plan, touched); !refusal.isEmpty()) {
+        err() << "stagecraft-cli: run " << run.runId << " cannot be rolled back: " << refusal << ". Nothing was changed.\n";
+        return BadInput;
+    }
+    QStringList steps;
+    for (auto it = touched.crbegin(); it != touched.crend(); ++it)
+        steps << QStringLiteral("%1 (%2)").arg(*it + 1).arg(run.plan.steps.at(*it).title);
+    const QString action = QStringLiteral("undo what run %1 applied for column %2: %3")
+                               .arg(run.runId, run.plan.spec.name, steps.isEmpty() ? QStringLiteral("nothing") : steps.join(QLatin1String(", ")));
+    if (!confirmed(parser, *connection, run.plan, action))
+        return BadInput;
+    return execute(parser, *connection, run.plan, run.runId, Mode::Rollback);
 }
 
 int resume(const QCommandLineParser &parser)
@@ -464,27 +528,16 @@ int resume(const QCommandLineParser &parser)
     if (const int code = openConnection(connectionUrl(parser), parser.isSet(QStringLiteral("password-prompt")), &connection);
         code != Ok)
         return code;
-    Journal journal(*connection);
-    QList<Journal::RunRecord> runs;
-    ConnectionError error;
-    if (!journal.exists()) {
-        out() << "No Stagecraft run was ever started on this database: nothing to resume.\n";
-        return Ok;
+    Journal::RunRecord run;
+    int code = Ok;
+    if (!findUnfinished(parser, *connection, &run, &code)) {
+        if (code == Ok)
+            out() << "Nothing to resume.\n";
+        return code;
     }
-    if (!journal.unfinished(&runs, &error)) {
-        err() << "stagecraft-cli: " << error.text() << "\n";
-        return Failure;
-    }
-    const QString wanted = parser.value(QStringLiteral("run"));
-    const auto found = std::find_if(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) { return wanted.isEmpty() || r.runId == wanted; });
-    if (found == runs.cend()) {
-        out() << (wanted.isEmpty() ? QStringLiteral("No unfinished run: nothing to resume.\n")
-                                   : QStringLiteral("No unfinished run %1.\n").arg(wanted));
-        return wanted.isEmpty() ? Ok : BadInput;
-    }
-    if (!confirmed(parser, *connection, found->plan))
+    if (!confirmed(parser, *connection, run.plan))
         return BadInput;
-    return execute(parser, *connection, found->plan, found->runId);
+    return execute(parser, *connection, run.plan, run.runId, Mode::Resume);
 }
 
 int makeDemo(const QString &path)
@@ -556,6 +609,9 @@ int main(int argc, char *argv[])
         "           name. Ctrl-C stops after the current batch; `resume` continues. The journal lives in\n"
         "           the database (PostgreSQL schema stagecraft; elsewhere tables stagecraft_runs/_steps).\n"
         "  resume   continue the newest unfinished run (or --run ID): stagecraft-cli resume -c URL [--yes]\n"
+        "  rollback undo what the newest unfinished (failed or cancelled) run applied, or --run ID's, last\n"
+        "           step first, under the same lock timeout and retries: stagecraft-cli rollback -c URL [--yes].\n"
+        "           Refused, changing nothing, once a step past the plan's point of no return was applied.\n"
         "  tables   list the tables of a database with their row counts and sizes\n"
         "  demo     generate the demo SQLite database (if needed) and print its URL\n\n"
         "Connection URLs: postgresql://user@host:5432/db?sslmode=require, mysql://user@host/db,\n"
@@ -566,7 +622,7 @@ int main(int argc, char *argv[])
         "stderr naming its field), 3 cannot connect, 4 a run cancelled or failed with the table consistent."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("plan, run, resume, tables or demo"));
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("plan, run, resume, rollback, tables or demo"));
     parser.addOption({{QStringLiteral("c"), QStringLiteral("connection")},
                       QStringLiteral("The database to connect to (default: $STAGECRAFT_CONNECTION)."),
                       QStringLiteral("URL")});
@@ -584,7 +640,7 @@ int main(int argc, char *argv[])
                       QStringLiteral("plan: the folder for migration files, or the report file for pdf (and markdown, "
                                      "with its timeline picture beside it)."),
                       QStringLiteral("PATH")});
-    parser.addOption({QStringLiteral("yes"), QStringLiteral("run/resume: confirm changing the database without asking.")});
+    parser.addOption({QStringLiteral("yes"), QStringLiteral("run/resume/rollback: confirm changing the database without asking.")});
     parser.addOption({QStringLiteral("lock-timeout"), QStringLiteral("run: longest wait for a lock per attempt (default 2s)."), QStringLiteral("TIME")});
     parser.addOption({QStringLiteral("batch-time"), QStringLiteral("run: target time of one backfill batch (default 200ms)."), QStringLiteral("TIME")});
     parser.addOption({QStringLiteral("throttle"), QStringLiteral("run: pause between backfill batches (default 0ms)."), QStringLiteral("TIME")});
@@ -601,7 +657,7 @@ int main(int argc, char *argv[])
                       QStringLiteral("run: refuse unless the plan's fingerprint is the one in FILE (the reviewed plan's "
                                      "JSON, SQL or Markdown report)."),
                       QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("run"), QStringLiteral("resume: the run to continue (default: the newest unfinished)."), QStringLiteral("ID")});
+    parser.addOption({QStringLiteral("run"), QStringLiteral("resume/rollback: the run to continue or undo (default: the newest unfinished)."), QStringLiteral("ID")});
     parser.addOption({QStringLiteral("path"), QStringLiteral("demo: where to write the demo database."),
                       QStringLiteral("FILE")});
     if (!parser.parse(QCoreApplication::arguments())) {
@@ -623,6 +679,8 @@ int main(int argc, char *argv[])
         return run(parser);
     if (command == QLatin1String("resume"))
         return resume(parser);
+    if (command == QLatin1String("rollback"))
+        return rollback(parser);
     if (command == QLatin1String("demo"))
         return makeDemo(parser.value(QStringLiteral("path")));
     err() << "stagecraft-cli: " << (command.isEmpty() ? QStringLiteral("no command given")

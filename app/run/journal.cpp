@@ -37,6 +37,7 @@ QString Journal::stateName(StepState state)
     case StepState::Done: return QStringLiteral("done");
     case StepState::Skipped: return QStringLiteral("skipped");
     case StepState::Failed: return QStringLiteral("failed");
+    case StepState::RolledBack: return QStringLiteral("rolled_back");
     }
     return {};
 }
@@ -44,7 +45,7 @@ QString Journal::stateName(StepState state)
 static Journal::StepState stateFrom(const QString &name)
 {
     for (auto s : {Journal::StepState::Pending, Journal::StepState::Running, Journal::StepState::Done, Journal::StepState::Skipped,
-                   Journal::StepState::Failed}) {
+                   Journal::StepState::Failed, Journal::StepState::RolledBack}) {
         if (Journal::stateName(s) == name)
             return s;
     }
@@ -144,7 +145,7 @@ bool Journal::unfinished(QList<RunRecord> *runs, ConnectionError *error)
 {
     runs->clear();
     QSqlQuery q(m_connection.database());
-    if (!exec(QStringLiteral("SELECT run_id, table_name, column_name, state, plan FROM %1 WHERE state <> 'done' "
+    if (!exec(QStringLiteral("SELECT run_id, table_name, column_name, state, plan FROM %1 WHERE state NOT IN ('done', 'rolled_back') "
                              "ORDER BY started_at DESC").arg(runsTable()),
               {}, QStringLiteral("reading the journal"), error, &q))
         return false;

@@ -13,12 +13,12 @@ class DatabaseConnection;
 // describes: each backfill batch writes its last key in the same transaction as its UPDATE.
 // Where it lives: PostgreSQL schema "stagecraft" (tables runs and steps); MySQL, MariaDB and SQLite
 // the tables stagecraft_runs and stagecraft_steps next to the user's.
-//   runs:  run_id, table_name, column_name, state (running, done, failed, cancelled), plan (JSON), started_at, updated_at
-//   steps: run_id, step, state (pending, running, done, skipped, failed), rows_done, last_key (JSON array), attempts, error
+//   runs:  run_id, table_name, column_name, state (running, done, failed, cancelled, rolled_back), plan (JSON), started_at, updated_at
+//   steps: run_id, step, state (pending, running, done, skipped, failed, rolled_back), rows_done, last_key (JSON array), attempts, error
 class Journal
 {
 public:
-    enum class StepState { Pending, Running, Done, Skipped, Failed };
+    enum class StepState { Pending, Running, Done, Skipped, Failed, RolledBack };
     struct StepRecord
     {
         StepState state = StepState::Pending;
@@ -48,7 +48,8 @@ public:
     [[nodiscard]] bool setStep(const QString &runId, int step, StepState state, const QString &message, ConnectionError *error);
     // Within the caller's open transaction: the batch's progress commits with the batch.
     [[nodiscard]] bool recordBatch(const QString &runId, int step, qint64 rowsDone, const QStringList &lastKey, ConnectionError *error);
-    // The unfinished runs (running, failed, cancelled) on this database, newest first.
+    // The unfinished runs (running, failed, cancelled) on this database, newest first; a run that
+    // was rolled back is finished.
     [[nodiscard]] bool unfinished(QList<RunRecord> *runs, ConnectionError *error);
     // A run that is running on this table now, if any (a second runner must not start).
     [[nodiscard]] QString activeRunOn(const TableRef &table, const QString &column, ConnectionError *error);

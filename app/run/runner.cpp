@@ -89,6 +89,27 @@ QStringList Runner::rollbackSql(const Plan &plan, const QList<int> &appliedSteps
     return sql;
 }
 
+QString Runner::rollbackRefusal(const Plan &plan, const QList<int> &touchedSteps)
+{
+    for (int i : touchedSteps) {
+        if (plan.pointOfNoReturn >= 0 && i >= plan.pointOfNoReturn)
+            return QStringLiteral("step %1 (%2) is past the point of no return: it cannot be undone; resume the run to finish it")
+                .arg(i + 1).arg(plan.steps.at(i).title);
+    }
+    return {};
+}
+
+QList<int> Runner::touchedSteps(const QList<Journal::StepRecord> &steps)
+{
+    QList<int> touched;
+    for (int i = 0; i < steps.size(); ++i) {
+        const Journal::StepState state = steps.at(i).state;
+        if (state == Journal::StepState::Done || state == Journal::StepState::Running || state == Journal::StepState::Failed)
+            touched << i;
+    }
+    return touched;
+}
+
 bool Runner::connect(QString *error)
 {
     m_connection = std::make_unique<DatabaseConnection>(m_profile);
@@ -282,6 +303,99 @@ void Runner::resumeRun(const QString &runId)
     execute(found->plan, first, resumeFrom.lastKey, resumeFrom.rowsDone);
 }
 
+void Runner::rollbackRun(const QString &runId)
+{
+    if (!begin())
+        return;
+    QList<Journal::RunRecord> runs;
+    ConnectionError e;
+    if (!m_journal->exists() || !m_journal->unfinished(&runs, &e)) {
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("There is no journal of Stagecraft runs in this database."));
+        return;
+    }
+    const auto found = std::find_if(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) { return r.runId == runId; });
+    if (found == runs.cend()) {
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("No unfinished run %1 in the journal.").arg(runId));
+        return;
+    }
+    const Plan &plan = found->plan;
+    const QList<int> touched = touchedSteps(found->steps);
+    if (const QString refusal = rollbackRefusal(plan, touched); !refusal.isEmpty()) {
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Rollback refused, nothing was changed: %1.").arg(refusal));
+        return;
+    }
+    if (!lockRun(plan.table, plan.spec.name))
+        return;
+    m_runId = runId;
+    Q_EMIT runStarted(m_runId, int(touched.size()));
+    QStringList undone;
+    for (auto it = touched.crbegin(); it != touched.crend(); ++it) {
+        const int i = *it;
+        const PlanStep &step = plan.steps.at(i);
+        if (m_cancelled) {
+            finish(plan, RunOutcome::Cancelled, QStringLiteral("Rollback cancelled before undoing step %1; undone so far: %2.")
+                                                    .arg(i + 1).arg(undone.isEmpty() ? QStringLiteral("none") : undone.join(QLatin1String(", "))), -1);
+            return;
+        }
+        Q_EMIT stepStarted(i, QStringLiteral("Undo: %1").arg(step.title));
+        QElapsedTimer timer;
+        timer.start();
+        // PostgreSQL's rollback statements say IF EXISTS; elsewhere a step the kill caught before it
+        // took effect has nothing to undo, which its "applied?" query tells.
+        QSqlQuery q(m_connection->database());
+        const bool absent = m_connection->engine() != Engine::PostgreSQL && !step.appliedSql.isEmpty() && q.exec(step.appliedSql)
+                            && q.next() && !q.value(0).toBool();
+        q.finish();
+        if (step.rollbackSql.isEmpty() || absent) {
+            static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::RolledBack, QStringLiteral("nothing to undo"), &e));
+            Q_EMIT stepSkipped(i, step.rollbackSql.isEmpty() ? QStringLiteral("nothing to undo (the column's removal takes it along)")
+                                                              : QStringLiteral("not in place: nothing to undo"));
+            continue;
+        }
+        PlanStep undo;
+        undo.sql = step.rollbackSql;
+        undo.transactional = step.transactional; // DROP INDEX CONCURRENTLY, like its CREATE, outside a transaction
+        QString error;
+        const StepResult result = runStatements(undo, i, &error);
+        if (result != StepResult::Done) {
+            const QString why = result == StepResult::Cancelled ? QStringLiteral("cancelled") : error;
+            Q_EMIT stepFailed(i, why);
+            m_applied.clear();
+            for (int j : touched)
+                if (j <= i)
+                    m_applied << j;
+            finish(plan, result == StepResult::Cancelled ? RunOutcome::Cancelled : RunOutcome::Failed,
+                   QStringLiteral("Undoing step %1 (%2) failed: %3. Undone: %4.")
+                       .arg(i + 1).arg(step.title, why, undone.isEmpty() ? QStringLiteral("none") : undone.join(QLatin1String(", "))),
+                   i);
+            return;
+        }
+        static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::RolledBack, {}, &e));
+        undone << QStringLiteral("%1 (%2)").arg(i + 1).arg(step.title);
+        Q_EMIT stepFinished(i, timer.elapsed() / 1000.0);
+    }
+    // Read back: nothing the run added is left.
+    QStringList left;
+    for (int i : touched) {
+        const PlanStep &step = plan.steps.at(i);
+        QSqlQuery q(m_connection->database());
+        if (!step.rollbackSql.isEmpty() && !step.appliedSql.isEmpty() && q.exec(step.appliedSql) && q.next() && q.value(0).toBool())
+            left << QStringLiteral("%1 (%2)").arg(i + 1).arg(step.title);
+    }
+    if (!left.isEmpty()) {
+        static_cast<void>(m_journal->setRunState(m_runId, QStringLiteral("failed"), &e));
+        m_lock->release();
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("The rollback ran, but these steps are still in place: %1.").arg(left.join(QLatin1String(", "))));
+        return;
+    }
+    static_cast<void>(m_journal->setRunState(m_runId, QStringLiteral("rolled_back"), &e));
+    m_lock->release();
+    Q_EMIT runFinished(RunOutcome::RolledBack,
+                       QStringLiteral("Rolled back: %1. Checked on the table: nothing the run added is left; %2.%3 is as before the run.")
+                           .arg(undone.isEmpty() ? QStringLiteral("nothing needed undoing") : undone.join(QLatin1String(", ")),
+                                plan.table.schema, plan.table.name));
+}
+
 void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeKey, qint64 resumeRows)
 {
     ConnectionError e;
@@ -347,9 +461,14 @@ void Runner::finish(const Plan &plan, RunOutcome outcome, const QString &reason,
             applied << QStringLiteral("%1 (%2)").arg(i + 1).arg(plan.steps.at(i).title);
         summary += QStringLiteral("\nApplied steps: %1.").arg(applied.isEmpty() ? QStringLiteral("none") : applied.join(QLatin1String(", ")));
         const QStringList rollback = rollbackSql(plan, m_applied);
+        const QString refusal = rollbackRefusal(plan, m_applied);
         if (!rollback.isEmpty())
             summary += QStringLiteral("\nTo undo them: %1;").arg(rollback.join(QLatin1String("; ")));
-        summary += QStringLiteral("\nRun id %1: `stagecraft-cli resume` continues it.").arg(m_runId);
+        if (!refusal.isEmpty())
+            summary += QStringLiteral("\nNo rollback: %1.").arg(refusal);
+        summary += refusal.isEmpty() && !m_applied.isEmpty()
+            ? QStringLiteral("\nRun id %1: `stagecraft-cli resume` continues it, `stagecraft-cli rollback` undoes it.").arg(m_runId)
+            : QStringLiteral("\nRun id %1: `stagecraft-cli resume` continues it.").arg(m_runId);
     }
     if (m_lock)
         m_lock->release();

@@ -2,6 +2,7 @@
 
 #include "catalog/catalogtypes.h"
 #include "connection/connectionprofile.h"
+#include "journal.h"
 #include "plan/plan.h"
 
 #include <QObject>
@@ -14,7 +15,6 @@ namespace Stagecraft {
 class RunLock;
 
 class DatabaseConnection;
-class Journal;
 
 // What to do when the pre-flight finds sessions that would make a step wait.
 enum class BlockerPolicy { Proceed, Wait, Stop };
@@ -46,7 +46,7 @@ struct BackfillProgress
     int batchSize = 0;
 };
 
-enum class RunOutcome { Done, Cancelled, Failed };
+enum class RunOutcome { Done, Cancelled, Failed, RolledBack };
 
 // Runs a plan: each step after an "already applied?" check, a guard and a pre-flight for blocking
 // sessions, under a short lock timeout with retries; backfills in keyset batches whose progress
@@ -70,6 +70,11 @@ public:
 
     // What undoes the applied steps before the point of no return, last step first.
     [[nodiscard]] static QStringList rollbackSql(const Plan &plan, const QList<int> &appliedSteps);
+    // Why the steps a run touched cannot be rolled back (one of them is past the point of no
+    // return), or empty when they can.
+    [[nodiscard]] static QString rollbackRefusal(const Plan &plan, const QList<int> &touchedSteps);
+    // The steps of a journaled run that were applied or started (not skipped as already there).
+    [[nodiscard]] static QList<int> touchedSteps(const QList<Journal::StepRecord> &steps);
 
 public Q_SLOTS:
     // A new run of the plan. Creates the journal if needed; refuses while another run is active on
@@ -77,6 +82,10 @@ public Q_SLOTS:
     void run(const Stagecraft::Plan &plan);
     // Continues a journaled run from where it stopped.
     void resumeRun(const QString &runId);
+    // Undoes what an unfinished (failed or cancelled) run applied, last step first, under the same
+    // lock timeout and retries; refused when a step past the point of no return was applied. The
+    // run is then finished in the journal as rolled back, and the table is as before it.
+    void rollbackRun(const QString &runId);
 
 Q_SIGNALS:
     void runStarted(const QString &runId, int steps);
