@@ -58,6 +58,7 @@ private Q_SLOTS:
     void runFromPlanReview();
     void resumeOfferedOnConnect();
     void pauseThenCloseDuringRun();
+    void rollbackFromRunPanel();
     void preferences();
     void badInput_data();
     void badInput();
@@ -473,7 +474,8 @@ void TestMainWindow::runFromPlanReview()
 void TestMainWindow::pauseThenCloseDuringRun()
 {
     const auto restore = qScopeGuard([] { QSettings().remove(QStringLiteral("run")); });
-    QSettings().setValue(QStringLiteral("run/batchTargetMs"), 10); // small batches: a run of many seconds
+    QSettings().setValue(QStringLiteral("run/batchTargetMs"), 10); // small batches, and a pause after each: a run of seconds
+    QSettings().setValue(QStringLiteral("run/pauseBetweenBatchesMs"), 400);
     QTemporaryDir dir;
     const QString path = demoCopy(dir);
     QVERIFY(!path.isEmpty());
@@ -528,6 +530,45 @@ void TestMainWindow::pauseThenCloseDuringRun()
     QVERIFY(kept > 0 && kept < 200000);
 }
 
+// A run stopped by its guard (duplicates for UNIQUE) offers a rollback; confirmed, it undoes the
+// applied steps and the table is as before.
+void TestMainWindow::rollbackFromRunPanel()
+{
+    QTemporaryDir dir;
+    const QString path = demoCopy(dir);
+    QVERIFY(!path.isEmpty());
+    const QString specPath = dir.filePath(QStringLiteral("code.json"));
+    QFile specFile(specPath);
+    QVERIFY(specFile.open(QIODevice::WriteOnly));
+    specFile.write(R"j({"table": "main.orders", "column": {"name": "code", "type": "integer", "backfill": "total_cents % 10", "unique": true}})j");
+    specFile.close();
+    const QString columnsBefore = QString::number(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM pragma_table_info('orders')")));
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openUrl(QStringLiteral("sqlite://") + path);
+    QVERIFY(ready.wait(60000));
+    QSignalSpy shown(&window, &MainWindow::planShown);
+    window.planSpecFile(specPath);
+    QVERIFY(shown.wait(60000));
+    QTRY_VERIFY_WITH_TIMEOUT(window.planView()->runButton()->isEnabled(), 30000);
+    QSignalSpy ended(&window, &MainWindow::runEnded);
+    window.planView()->runButton()->click();
+    confirmWith(window, QStringLiteral("orders"));
+    QVERIFY(ended.wait(120000));
+    QVERIFY2(window.runPanel()->summary().startsWith(QLatin1String("<b>Failed</b>")), qPrintable(window.runPanel()->summary()));
+    QCOMPARE(QString::number(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM pragma_table_info('orders')"))).toInt(), columnsBefore.toInt() + 1);
+    auto *rollback = window.runPanel()->findChild<QPushButton *>(QStringLiteral("rollbackButton"));
+    QVERIFY(rollback->isVisible());
+    rollback->click();
+    confirmWith(window, QStringLiteral("orders"));
+    QVERIFY(ended.wait(120000));
+    QVERIFY2(window.runPanel()->summary().startsWith(QLatin1String("<b>Rolled back</b>")), qPrintable(window.runPanel()->summary()));
+    QVERIFY(!rollback->isVisible());
+    QCOMPARE(QString::number(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM pragma_table_info('orders')"))), columnsBefore);
+    QCOMPARE(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM stagecraft_runs WHERE state = 'rolled_back'")), 1);
+}
+
 void TestMainWindow::resumeOfferedOnConnect()
 {
     QTemporaryDir dir;
@@ -569,6 +610,7 @@ void TestMainWindow::resumeOfferedOnConnect()
     auto *bar = window.findChild<QLabel *>(QStringLiteral("resumeBar"));
     QVERIFY(bar->isVisible());
     QVERIFY(bar->text().contains(QLatin1String("adding <b>total_eur</b> to <b>main.orders</b>")));
+    QVERIFY(bar->text().contains(QLatin1String("<a href=\"rollback\">roll it back</a>")));
     QSignalSpy ended(&window, &MainWindow::runEnded);
     window.resumeInterruptedRun();
     confirmWith(window, QStringLiteral("orders"));
@@ -597,6 +639,8 @@ void TestMainWindow::preferences()
     QCOMPARE(dialog->retries()->value(), 8);
     QCOMPARE(BlockerPolicy(dialog->blockerPolicy()->currentData().toInt()), BlockerPolicy::Proceed);
     dialog->retries()->setValue(3);
+    QCOMPARE(dialog->throttle()->value(), 0);
+    dialog->throttle()->setValue(150);
     dialog->blockerPolicy()->setCurrentIndex(dialog->blockerPolicy()->findData(int(BlockerPolicy::Stop)));
     dialog->themeChoice()->setCurrentIndex(int(SettingsDialog::Theme::Dark));
     dialog->accept();
@@ -604,6 +648,7 @@ void TestMainWindow::preferences()
     QCOMPARE(SettingsDialog::runOptions().lockTimeoutMs, 750);
     QCOMPARE(SettingsDialog::runOptions().batchTargetMs, 300);
     QCOMPARE(SettingsDialog::runOptions().maxRetries, 3);
+    QCOMPARE(SettingsDialog::runOptions().pauseBetweenBatchesMs, 150);
     QCOMPARE(SettingsDialog::runOptions().onBlockers, BlockerPolicy::Stop);
     QCOMPARE(SettingsDialog::theme(), SettingsDialog::Theme::Dark);
     // The dark palette reaches the window, and the SQL highlighting follows it.

@@ -172,7 +172,13 @@ MainWindow::MainWindow(QWidget *parent)
     m_resumeBar->setStyleSheet(QStringLiteral("QLabel { background: #cfe2ff; color: #052c65; border-radius: 4px; }"));
     m_resumeBar->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     m_resumeBar->hide();
-    connect(m_resumeBar, &QLabel::linkActivated, this, &MainWindow::resumeInterruptedRun);
+    connect(m_resumeBar, &QLabel::linkActivated, this, [this](const QString &link) {
+        if (link == QLatin1String("rollback"))
+            confirmRollback(m_resumable.runId, m_resumable.plan);
+        else
+            resumeInterruptedRun();
+    });
+    connect(m_runPanel, &RunPanel::rollbackRequested, this, &MainWindow::confirmRollback);
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->addWidget(m_banner);
@@ -429,7 +435,7 @@ void MainWindow::checkJournal()
             return;
         m_resumable = found;
         if (!found.runId.isEmpty()) {
-            m_resumeBar->setText(tr("An interrupted run was found: adding <b>%1</b> to <b>%2.%3</b>. <a href=\"resume\">Resume it</a>")
+            m_resumeBar->setText(tr("An interrupted run was found: adding <b>%1</b> to <b>%2.%3</b>. <a href=\"resume\">Resume it</a> or <a href=\"rollback\">roll it back</a>")
                                      .arg(found.plan.spec.name.toHtmlEscaped(), found.plan.table.schema.toHtmlEscaped(),
                                           found.plan.table.name.toHtmlEscaped()));
             m_resumeBar->show();
@@ -631,7 +637,7 @@ void MainWindow::requestRun()
                                         plan.table.name, impact, this);
     dialog->setObjectName(QStringLiteral("confirmRun"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, plan] { startRun(plan, QString()); });
+    connect(dialog, &QDialog::accepted, this, [this, plan] { startRun(plan, QString(), RunKind::Run); });
     dialog->open();
 }
 
@@ -648,17 +654,36 @@ void MainWindow::resumeInterruptedRun()
     connect(dialog, &QDialog::accepted, this, [this, resumable] {
         m_resumeBar->hide();
         m_resumable = {};
-        startRun(resumable.plan, resumable.runId);
+        startRun(resumable.plan, resumable.runId, RunKind::Resume);
     });
     dialog->open();
 }
 
-void MainWindow::startRun(const Plan &plan, const QString &resumeId)
+void MainWindow::confirmRollback(const QString &runId, const Plan &plan)
+{
+    if (runId.isEmpty() || m_runner)
+        return;
+    auto *dialog = new ConfirmRunDialog(m_server.displayName() + QLatin1String(" at ") + m_profile.displayName(), m_profile.database,
+                                        plan.table.name,
+                                        tr("Undoes what run %1 applied for column %2, last step first, each under the lock "
+                                           "timeout with retries.").arg(runId, plan.spec.name),
+                                        this);
+    dialog->setObjectName(QStringLiteral("confirmRun"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, runId, plan] {
+        m_resumeBar->hide();
+        m_resumable = {};
+        startRun(plan, runId, RunKind::Rollback);
+    });
+    dialog->open();
+}
+
+void MainWindow::startRun(const Plan &plan, const QString &runId, RunKind kind)
 {
     auto *runner = new Runner(m_profile, SettingsDialog::runOptions());
     runner->moveToThread(&m_runThread);
     m_runner = runner;
-    m_runPanel->follow(runner, plan);
+    m_runPanel->follow(runner, plan, kind == RunKind::Rollback);
     connect(runner, &Runner::runFinished, this, [this, runner] {
         runner->deleteLater();
         m_runner = nullptr;
@@ -670,10 +695,11 @@ void MainWindow::startRun(const Plan &plan, const QString &resumeId)
             close();
     });
     m_tabs->setCurrentWidget(m_runPanel);
-    if (resumeId.isEmpty())
-        QMetaObject::invokeMethod(runner, "run", Qt::QueuedConnection, Q_ARG(Stagecraft::Plan, plan));
-    else
-        QMetaObject::invokeMethod(runner, "resumeRun", Qt::QueuedConnection, Q_ARG(QString, resumeId));
+    switch (kind) {
+    case RunKind::Run: QMetaObject::invokeMethod(runner, "run", Qt::QueuedConnection, Q_ARG(Stagecraft::Plan, plan)); break;
+    case RunKind::Resume: QMetaObject::invokeMethod(runner, "resumeRun", Qt::QueuedConnection, Q_ARG(QString, runId)); break;
+    case RunKind::Rollback: QMetaObject::invokeMethod(runner, "rollbackRun", Qt::QueuedConnection, Q_ARG(QString, runId)); break;
+    }
 }
 
 void MainWindow::planColumn(const ColumnSpec &spec, int targetVersion)

@@ -138,7 +138,10 @@ private:
         QString runId;
         Plan plan;
     } m_resumable;
-    void startRun(const Plan &plan, const QString &resumeId);
+    enum class RunKind { Run, Resume, Rollback };
+    // runId: the journaled run to resume or roll back.
+    void startRun(const Plan &plan, const QString &runId, RunKind kind);
+    void confirmRollback(const QString &runId, const Plan &plan);
     void checkJournal();
     CatalogWorker *m_worker = nullptr; // lives on m_catalogThread
     ConnectionProfile m_profile;

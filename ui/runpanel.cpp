@@ -35,6 +35,10 @@ RunPanel::RunPanel(QWidget *parent)
     m_pause->setObjectName(QStringLiteral("pauseButton"));
     m_cancel = new QPushButton(tr("&Cancel"), this);
     m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_rollback = new QPushButton(tr("Roll &Back…"), this);
+    m_rollback->setObjectName(QStringLiteral("rollbackButton"));
+    m_rollback->setToolTip(tr("Undo what this run applied, last step first, under the same lock timeout and retries."));
+    m_rollback->hide();
     m_pause->setEnabled(false);
     m_cancel->setEnabled(false);
     m_summary = new QLabel(this);
@@ -45,6 +49,7 @@ RunPanel::RunPanel(QWidget *parent)
     buttons->addStretch();
     buttons->addWidget(m_pause);
     buttons->addWidget(m_cancel);
+    buttons->addWidget(m_rollback);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
     layout->addWidget(m_overall);
@@ -68,6 +73,10 @@ RunPanel::RunPanel(QWidget *parent)
             log(tr("pausing after the current batch"));
         }
     });
+    connect(m_rollback, &QPushButton::clicked, this, [this] {
+        if (!m_runner && !m_runId.isEmpty())
+            Q_EMIT rollbackRequested(m_runId, m_plan);
+    });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (m_runner) {
             m_runner->cancel();
@@ -87,15 +96,20 @@ void RunPanel::log(const QString &line)
     m_log->appendPlainText(QTime::currentTime().toString(QStringLiteral("HH:mm:ss  ")) + line);
 }
 
-void RunPanel::follow(Runner *runner, const Plan &plan)
+void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
 {
     m_runner = runner;
     m_plan = plan;
+    m_runId.clear();
+    m_finished.clear();
+    m_rollingBack = rollback;
+    m_rollback->hide();
     m_stepsDone = 0;
     m_clock.start();
     m_log->clear();
     m_summary->clear();
-    m_title->setText(tr("Adding %1 to %2.%3").arg(plan.spec.name, plan.table.schema, plan.table.name));
+    m_title->setText(rollback ? tr("Rolling back %1 from %2.%3").arg(plan.spec.name, plan.table.schema, plan.table.name)
+                              : tr("Adding %1 to %2.%3").arg(plan.spec.name, plan.table.schema, plan.table.name));
     m_overall->setRange(0, int(plan.steps.size()));
     m_overall->setValue(0);
     m_step->setRange(0, 0);
@@ -105,7 +119,10 @@ void RunPanel::follow(Runner *runner, const Plan &plan)
     m_cancel->setEnabled(true);
     // Queued: the runner emits from its own thread.
     connect(runner, &Runner::runStarted, this, [this](const QString &id, int steps) {
-        log(tr("run %1 started: %2 steps").arg(id).arg(steps));
+        m_runId = id;
+        m_overall->setRange(0, steps);
+        log(m_rollingBack ? tr("rollback of run %1 started: %2 steps to undo").arg(id).arg(steps)
+                          : tr("run %1 started: %2 steps").arg(id).arg(steps));
     });
     connect(runner, &Runner::stepStarted, this, [this](int step, const QString &title) {
         m_stepLabel->setText(tr("Step %1: %2").arg(step + 1).arg(title));
@@ -117,6 +134,7 @@ void RunPanel::follow(Runner *runner, const Plan &plan)
         log(tr("step %1 skipped: %2").arg(step + 1).arg(why));
     });
     connect(runner, &Runner::stepFinished, this, [this](int step, double seconds) {
+        m_finished << step;
         m_overall->setValue(++m_stepsDone);
         m_step->setRange(0, 1);
         m_step->setValue(1);
@@ -148,7 +166,13 @@ void RunPanel::follow(Runner *runner, const Plan &plan)
     connect(runner, &Runner::runFinished, this, [this](RunOutcome outcome, const QString &summary) {
         m_pause->setEnabled(false);
         m_cancel->setEnabled(false);
-        const QString word = outcome == RunOutcome::Done ? tr("Done") : outcome == RunOutcome::Cancelled ? tr("Cancelled") : tr("Failed");
+        const QString word = outcome == RunOutcome::Done         ? tr("Done")
+                             : outcome == RunOutcome::Cancelled  ? tr("Cancelled")
+                             : outcome == RunOutcome::RolledBack ? tr("Rolled back")
+                                                                 : tr("Failed");
+        // A run that stopped half-way can be undone (the runner refuses past the point of no return).
+        const bool stopped = outcome == RunOutcome::Failed || outcome == RunOutcome::Cancelled;
+        m_rollback->setVisible(stopped && !m_runId.isEmpty() && !m_rollingBack && Runner::rollbackRefusal(m_plan, m_finished).isEmpty());
         m_summary->setText(tr("<b>%1</b> after %2 s. %3").arg(word).arg(m_clock.elapsed() / 1000.0, 0, 'f', 1)
                                .arg(summary.toHtmlEscaped().replace(QLatin1Char('\n'), QLatin1String("<br>"))));
         log(word + QLatin1String(": ") + summary);

@@ -21,8 +21,9 @@ class RunPanel : public QWidget
 public:
     explicit RunPanel(QWidget *parent = nullptr);
 
-    // Follows a runner (which lives on another thread) through one run of the plan.
-    void follow(Runner *runner, const Plan &plan);
+    // Follows a runner (which lives on another thread) through one run of the plan, or through
+    // the rollback of one.
+    void follow(Runner *runner, const Plan &plan, bool rollback = false);
     [[nodiscard]] QString summary() const;
     [[nodiscard]] int stepsDone() const { return m_stepsDone; }
     // The plan being run, for what a dialog says about it.
@@ -30,12 +31,17 @@ public:
 
 Q_SIGNALS:
     void finished(Stagecraft::RunOutcome outcome);
+    // The user asks to undo what the run that just stopped applied.
+    void rollbackRequested(const QString &runId, const Stagecraft::Plan &plan);
 
 private:
     void log(const QString &line);
 
     Runner *m_runner = nullptr;
     Plan m_plan;
+    QString m_runId;
+    QList<int> m_finished; // the steps this run applied
+    bool m_rollingBack = false;
     int m_stepsDone = 0;
     QElapsedTimer m_clock;
     QLabel *m_title = nullptr;
@@ -46,6 +52,7 @@ private:
     QPlainTextEdit *m_log = nullptr;
     QPushButton *m_pause = nullptr;
     QPushButton *m_cancel = nullptr;
+    QPushButton *m_rollback = nullptr;
     QLabel *m_summary = nullptr;
 };
 

@@ -31,6 +31,14 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_batchTime->setSuffix(tr(" ms"));
     m_batchTime->setValue(options.batchTargetMs);
     m_batchTime->setToolTip(tr("The backfill steers its batch size so each batch takes about this long."));
+    m_throttle = new QSpinBox(this);
+    m_throttle->setObjectName(QStringLiteral("throttle"));
+    m_throttle->setRange(0, 10000);
+    m_throttle->setSingleStep(50);
+    m_throttle->setSuffix(tr(" ms"));
+    m_throttle->setValue(options.pauseBetweenBatchesMs);
+    m_throttle->setToolTip(tr("A pause after each backfill batch, to leave the server more room for its traffic "
+                              "(and replicas time to catch up)."));
     m_blockers = new QComboBox(this);
     m_blockers->setObjectName(QStringLiteral("blockerPolicy"));
     m_blockers->addItem(tr("Proceed: the lock timeout and retries protect traffic"), int(BlockerPolicy::Proceed));
@@ -56,6 +64,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     form->addRow(tr("&Lock timeout:"), m_lockTimeout);
     form->addRow(tr("&Retries after a lock timeout:"), m_retries);
     form->addRow(tr("Target &batch time:"), m_batchTime);
+    form->addRow(tr("Pause &between batches:"), m_throttle);
     form->addRow(tr("When sessions &hold the table:"), m_blockers);
     form->addRow(tr("&Theme:"), m_theme);
     form->addRow(buttons);
@@ -74,6 +83,7 @@ RunOptions SettingsDialog::runOptions()
     options.lockTimeoutMs = settings.value(QStringLiteral("run/lockTimeoutMs"), options.lockTimeoutMs).toInt();
     options.batchTargetMs = settings.value(QStringLiteral("run/batchTargetMs"), options.batchTargetMs).toInt();
     options.maxRetries = settings.value(QStringLiteral("run/maxRetries"), options.maxRetries).toInt();
+    options.pauseBetweenBatchesMs = settings.value(QStringLiteral("run/pauseBetweenBatchesMs"), options.pauseBetweenBatchesMs).toInt();
     options.onBlockers = BlockerPolicy(std::clamp(settings.value(QStringLiteral("run/onBlockers"), int(options.onBlockers)).toInt(), 0, 2));
     return options;
 }
@@ -89,6 +99,7 @@ void SettingsDialog::save()
     settings.setValue(QStringLiteral("run/lockTimeoutMs"), m_lockTimeout->value());
     settings.setValue(QStringLiteral("run/batchTargetMs"), m_batchTime->value());
     settings.setValue(QStringLiteral("run/maxRetries"), m_retries->value());
+    settings.setValue(QStringLiteral("run/pauseBetweenBatchesMs"), m_throttle->value());
     settings.setValue(QStringLiteral("run/onBlockers"), m_blockers->currentData().toInt());
     settings.setValue(QStringLiteral("appearance/theme"), m_theme->currentIndex());
     applyTheme(Theme(m_theme->currentIndex()));

@@ -9,7 +9,7 @@ class QSpinBox;
 
 namespace Stagecraft {
 
-// Preferences: the runner's lock timeout, retries, target batch time and what to do about sessions
+// Preferences: the runner's lock timeout, retries, target batch time, pause between batches and what to do about sessions
 // holding the table, and the colour theme. Stored with
 // QSettings; runs started from the window use them.
 class SettingsDialog : public QDialog
@@ -29,6 +29,7 @@ public:
     [[nodiscard]] QSpinBox *lockTimeout() const { return m_lockTimeout; }
     [[nodiscard]] QSpinBox *batchTime() const { return m_batchTime; }
     [[nodiscard]] QSpinBox *retries() const { return m_retries; }
+    [[nodiscard]] QSpinBox *throttle() const { return m_throttle; }
     [[nodiscard]] QComboBox *blockerPolicy() const { return m_blockers; }
     [[nodiscard]] QComboBox *themeChoice() const { return m_theme; }
     // Saves and applies, whichever way the dialog is accepted.
@@ -40,6 +41,7 @@ private:
     QSpinBox *m_lockTimeout = nullptr;
     QSpinBox *m_batchTime = nullptr;
     QSpinBox *m_retries = nullptr;
+    QSpinBox *m_throttle = nullptr;
     QComboBox *m_blockers = nullptr;
     QComboBox *m_theme = nullptr;
 };
