@@ -107,6 +107,12 @@ void TestExport::formats()
         const bool conf = i + 1 < flyway.size() && flyway.at(i + 1).name == f.name + QLatin1String(".conf");
         QCOMPARE(conf, PlanExport::needsNoTransaction(plan, step));
         QVERIFY2(f.text.contains(QLatin1String("-- Fingerprint: sha256:")), qPrintable(f.text));
+        // A schema change waits for its lock at most the timeout, set just before it.
+        const QString timeout = engine == QLatin1String("postgresql") ? QStringLiteral("SET lock_timeout = '2000ms';\n")
+                                                                      : QStringLiteral("SET SESSION lock_wait_timeout = 2;\n");
+        const bool wantTimeout = step.backfillExpression.isEmpty() && (step.transactional || engine != QLatin1String("postgresql"));
+        QCOMPARE(f.text.contains(timeout + step.sql.first() + QLatin1String(";\n")), wantTimeout);
+        QCOMPARE(f.text.contains(timeout), wantTimeout);
     }
     QCOMPARE(migrations, int(plan.steps.size()));
     QVERIFY(flyway.first().name.startsWith(QLatin1String("V20261122081500_01__expand_")));

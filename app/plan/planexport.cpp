@@ -146,9 +146,13 @@ QString comments(const PlanStep &step, int number)
 
 QString header(const Plan &plan, const QString &what)
 {
-    return u"-- Stagecraft %1: add column %2 to %3.%4 (%5 %6)\n-- Fingerprint: %7\n"_s.arg(
+    QString out = u"-- Stagecraft %1: add column %2 to %3.%4 (%5 %6)\n-- Fingerprint: %7\n"_s.arg(
         what, plan.spec.name, plan.table.schema, plan.table.name, engineName(plan.engine), plan.targetVersionText,
         PlanFormat::fingerprint(plan));
+    if (plan.engine != Engine::SQLite)
+        out += u"-- Each schema change waits at most %1 s for its lock, then fails rather than queue traffic behind it:\n"
+               u"-- run the migration again then (every step is safe to repeat).\n"_s.arg(PlanExport::LockTimeoutMs / 1000);
+    return out;
 }
 
 QString joined(const QStringList &statements)
@@ -176,10 +180,29 @@ bool PlanExport::formatFromName(const QString &name, Format *format)
     return false;
 }
 
+QStringList PlanExport::lockTimeout(const Plan &plan, const PlanStep &step)
+{
+    // Outside Stagecraft nothing retries for the user; a schema change that waits behind a long
+    // transaction must still not hold every query up behind it in the lock queue: it gives up
+    // after the timeout, and the migration is run again (every step is safe to repeat). A
+    // CREATE INDEX CONCURRENTLY waits with a lock ordinary traffic does not queue behind, and
+    // golang-migrate needs it alone in its file.
+    if (!step.backfillExpression.isEmpty())
+        return {};
+    switch (plan.engine) {
+    case Engine::PostgreSQL:
+        return step.transactional ? QStringList{u"SET lock_timeout = '%1ms'"_s.arg(LockTimeoutMs)} : QStringList{};
+    case Engine::MySQL:
+    case Engine::MariaDB: return {u"SET SESSION lock_wait_timeout = %1"_s.arg(LockTimeoutMs / 1000)};
+    case Engine::SQLite: return {};
+    }
+    return {};
+}
+
 QStringList PlanExport::statements(const Plan &plan, const PlanStep &step)
 {
     if (step.backfillExpression.isEmpty())
-        return step.sql;
+        return lockTimeout(plan, step) + step.sql;
     if (plan.engine == Engine::PostgreSQL)
         return postgresBackfill(plan, step);
     if (isMySql(plan.engine))
