@@ -634,6 +634,18 @@ void TestRunner::verificationFindsProblems()
     QVERIFY(Verification::verify(connection, plan, &checks, &error));
     QCOMPARE(Verification::format(checks), QStringLiteral("✓ column euro exists (integer)\n"
                                                           "✗ CHECK (euro >= 0) in place and validated: not found on the table"));
+    // A plan that ends with ANALYZE promises statistics for the column: none yet, then some.
+    PlanStep analyze;
+    analyze.rule = QStringLiteral("pg.verify.analyze");
+    plan.steps << analyze;
+    plan.spec.check.clear();
+    QVERIFY(Verification::verify(connection, plan, &checks, &error));
+    QCOMPARE(Verification::format(checks), QStringLiteral("✓ column euro exists (integer)\n"
+                                                          "✗ statistics for euro refreshed: pg_stats has none: run ANALYZE on the table"));
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("ANALYZE half_done")}, &why), qPrintable(why));
+    QVERIFY(Verification::verify(connection, plan, &checks, &error));
+    QCOMPARE(Verification::format(checks), QStringLiteral("✓ column euro exists (integer)\n✓ statistics for euro refreshed"));
+    plan.steps.clear();
     // A column that is not there at all.
     plan.spec.name = QStringLiteral("missing");
     QVERIFY(Verification::verify(connection, plan, &checks, &error));

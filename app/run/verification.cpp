@@ -3,7 +3,13 @@
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
 
+#include "sql/quoting.h"
+
 #include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <algorithm>
 
 namespace Stagecraft {
 
@@ -86,6 +92,22 @@ bool Verification::verify(DatabaseConnection &connection, const Plan &plan, QLis
     }
     if (spec.index)
         indexCheck(u"index on %1 valid"_s.arg(spec.name), indexOn(false));
+    // The plan ends with ANALYZE on PostgreSQL: the new column has statistics (an empty table has none to have).
+    const bool analyzes = std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return s.rule == "pg.verify.analyze"_L1; });
+    if (analyzes && connection.engine() == Engine::PostgreSQL) {
+        QSqlQuery q(connection.database());
+        q.prepare(u"SELECT EXISTS (SELECT 1 FROM pg_stats WHERE schemaname = ? AND tablename = ? AND attname = ?) "
+                  u"OR NOT EXISTS (SELECT 1 FROM %1 LIMIT 1)"_s.arg(quoteQualified(Engine::PostgreSQL, plan.table.schema, plan.table.name)));
+        q.addBindValue(plan.table.schema);
+        q.addBindValue(plan.table.name);
+        q.addBindValue(spec.name);
+        if (!q.exec() || !q.next()) {
+            *error = ConnectionError::fromQueryFailure(u"reading the column's statistics"_s, q.lastError());
+            return false;
+        }
+        checks->append({u"statistics for %1 refreshed"_s.arg(spec.name), q.value(0).toBool(),
+                        q.value(0).toBool() ? QString() : u"pg_stats has none: run ANALYZE on the table"_s});
+    }
     return true;
 }
 
