@@ -214,6 +214,10 @@ void TestRunner::fullRun()
         connect(&runner, &Runner::backfillProgressed, this, [&](const BackfillProgress &p) { backfilled = p.rowsDone; });
         runner.run(plan);
         QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
+        // Read back, every promise of the plan holds (and on PostgreSQL the column has statistics).
+        QVERIFY2(summary.contains(QLatin1String("\nVerified on the table:\n")) && !summary.contains(QStringLiteral("✗")), qPrintable(summary));
+        if (connection.engine() == Engine::PostgreSQL)
+            QVERIFY2(summary.contains(QStringLiteral("✓ statistics for %1 refreshed").arg(plan.spec.name)), qPrintable(summary));
         QCOMPARE(done + skipped, plan.steps.size());
         const bool hasBackfill = std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return !s.backfillExpression.isEmpty(); });
         if (round == 0 && hasBackfill)
