@@ -135,6 +135,11 @@ void TestExport::formats()
         ids.insert(first.section(QLatin1Char(' '), 0, 0));
         QVERIFY2(c.contains(QLatin1String("\n--rollback ")), qPrintable(c));
         nonTransactional += first.contains(QLatin1String("runInTransaction:false")) ? 1 : 0;
+        // Outside a transaction exactly where the step it comes from needs it (its title in the comment).
+        const QString title = c.section(QLatin1String("\n--comment: "), 1).section(QStringLiteral(" — "), 0, 0);
+        const auto step = std::find_if(plan.steps.cbegin(), plan.steps.cend(), [&title](const PlanStep &s) { return s.title == title; });
+        QVERIFY2(step != plan.steps.cend(), qPrintable(c));
+        QCOMPARE(first.contains(QLatin1String("runInTransaction:false")), PlanExport::needsNoTransaction(plan, *step));
         // A body with semicolons inside (DO block, procedure) is never split by Liquibase.
         if (c.contains(QLatin1String("DO $stagecraft$")) || c.contains(QLatin1String("CREATE PROCEDURE")))
             QVERIFY2(first.contains(QLatin1String("splitStatements:false")), qPrintable(first));
