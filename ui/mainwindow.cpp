@@ -10,6 +10,7 @@
 #include "connection/connectionbook.h"
 #include "run/journal.h"
 #include "planstepsmodel.h"
+#include "runcontroller.h"
 #include "runpanel.h"
 #include "settingsdialog.h"
 
@@ -172,13 +173,36 @@ MainWindow::MainWindow(QWidget *parent)
     m_resumeBar->setStyleSheet(QStringLiteral("QLabel { background: #cfe2ff; color: #052c65; border-radius: 4px; }"));
     m_resumeBar->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     m_resumeBar->hide();
+    m_runs = new RunController(m_runPanel, this);
     connect(m_resumeBar, &QLabel::linkActivated, this, [this](const QString &link) {
         if (link == QLatin1String("rollback"))
-            confirmRollback(m_resumable.runId, m_resumable.plan);
+            m_runs->requestRollback(m_runs->interrupted().runId, m_runs->interrupted().plan);
         else
             resumeInterruptedRun();
     });
-    connect(m_runPanel, &RunPanel::rollbackRequested, this, &MainWindow::confirmRollback);
+    connect(m_runs, &RunController::journalChecked, this, [this] {
+        const RunController::Interrupted &found = m_runs->interrupted();
+        if (!found.runId.isEmpty()) {
+            m_resumeBar->setText(tr("An interrupted run was found: adding <b>%1</b> to <b>%2.%3</b>. <a href=\"resume\">Resume it</a> "
+                                    "or <a href=\"rollback\">roll it back</a>")
+                                     .arg(found.plan.spec.name.toHtmlEscaped(), found.plan.table.schema.toHtmlEscaped(),
+                                          found.plan.table.name.toHtmlEscaped()));
+            m_resumeBar->show();
+        }
+        Q_EMIT journalChecked();
+    });
+    connect(m_runs, &RunController::started, this, [this] {
+        m_resumeBar->hide();
+        m_tabs->setCurrentWidget(m_runPanel);
+    });
+    connect(m_runs, &RunController::ended, this, [this] {
+        m_planView->runButton()->setEnabled(false); // the plan on screen is spent; edit or re-plan for another
+        if (!m_details.table.name.isEmpty()) // show the table as it is now
+            QMetaObject::invokeMethod(m_worker, "loadTable", Qt::QueuedConnection, Q_ARG(Stagecraft::TableRef, m_details.table));
+        Q_EMIT runEnded();
+        if (m_closeAfterRun)
+            close();
+    });
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->addWidget(m_banner);
@@ -249,10 +273,6 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_planView, &PlanView::targetVersionChosen, this, [this](int version) { planColumn(m_spec, version); });
     connect(m_planView, &PlanView::runRequested, this, &MainWindow::requestRun);
     connect(m_planView, &PlanView::dataCheckRequested, this, &MainWindow::checkData);
-    qRegisterMetaType<BackfillProgress>();
-    qRegisterMetaType<RunOutcome>();
-    m_runThread.setObjectName(QStringLiteral("runner"));
-    m_runThread.start();
     m_planThread.setObjectName(QStringLiteral("planner"));
     m_planThread.start();
 }
@@ -265,8 +285,6 @@ MainWindow::~MainWindow()
     m_catalogThread.wait();
     m_planThread.quit();
     m_planThread.wait();
-    m_runThread.quit();
-    m_runThread.wait();
 }
 
 void MainWindow::buildMenus()
@@ -416,46 +434,9 @@ void MainWindow::onConnected(const ServerInfo &server)
     showBusy(tr("Reading the tables of %1…").arg(m_profile.displayName()));
     QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTables, Qt::QueuedConnection);
     QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTypes, Qt::QueuedConnection);
-    checkJournal();
-}
-
-void MainWindow::checkJournal()
-{
-    // Off the GUI thread, on a connection of its own: is there an interrupted run to offer?
-    m_resumable = {};
+    m_runs->setConnection(m_profile, server.displayName());
     m_resumeBar->hide();
-    QPointer<MainWindow> self(this);
-    const ConnectionProfile profile = m_profile;
-    const quint64 generation = m_generation;
-    auto *watcher = new QFutureWatcher<Resumable>(this);
-    connect(watcher, &QFutureWatcher<Resumable>::finished, this, [this, watcher, generation] {
-        const Resumable found = watcher->result();
-        watcher->deleteLater();
-        if (generation != m_generation)
-            return;
-        m_resumable = found;
-        if (!found.runId.isEmpty()) {
-            m_resumeBar->setText(tr("An interrupted run was found: adding <b>%1</b> to <b>%2.%3</b>. <a href=\"resume\">Resume it</a> or <a href=\"rollback\">roll it back</a>")
-                                     .arg(found.plan.spec.name.toHtmlEscaped(), found.plan.table.schema.toHtmlEscaped(),
-                                          found.plan.table.name.toHtmlEscaped()));
-            m_resumeBar->show();
-        }
-        Q_EMIT journalChecked();
-    });
-    watcher->setFuture(QtConcurrent::run([profile] {
-        DatabaseConnection connection(profile);
-        ConnectionError error;
-        Resumable found;
-        if (!connection.open(&error))
-            return found;
-        Journal journal(connection);
-        QList<Journal::RunRecord> runs;
-        if (journal.exists() && journal.unfinished(&runs, &error) && !runs.isEmpty()) {
-            found.runId = runs.first().runId;
-            found.plan = runs.first().plan;
-        }
-        return found;
-    }));
+    m_runs->checkJournal();
 }
 
 void MainWindow::onTablesLoaded(const QList<TableSummary> &tables)
@@ -624,82 +605,17 @@ void MainWindow::checkData()
 
 void MainWindow::requestRun()
 {
-    const Plan plan = m_planView->model()->plan();
-    if (plan.steps.isEmpty())
-        return;
-    const QString impact = tr("%1 steps; writes blocked about %2 s in all, reads about %3 s%4.")
-                               .arg(plan.steps.size())
-                               .arg(plan.secondsWritesBlocked(), 0, 'f', 2)
-                               .arg(plan.secondsReadsBlocked(), 0, 'f', 2)
-                               .arg(std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return s.rewritesTable; })
-                                        ? tr("; the table is rewritten") : QString());
-    auto *dialog = new ConfirmRunDialog(m_server.displayName() + QLatin1String(" at ") + m_profile.displayName(), m_profile.database,
-                                        plan.table.name, impact, this);
-    dialog->setObjectName(QStringLiteral("confirmRun"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, plan] { startRun(plan, QString(), RunKind::Run); });
-    dialog->open();
+    m_runs->requestRun(m_planView->model()->plan());
 }
 
 void MainWindow::resumeInterruptedRun()
 {
-    if (m_resumable.runId.isEmpty())
-        return;
-    const Resumable resumable = m_resumable;
-    auto *dialog = new ConfirmRunDialog(m_server.displayName() + QLatin1String(" at ") + m_profile.displayName(), m_profile.database,
-                                        resumable.plan.table.name,
-                                        tr("Resumes run %1 from where it stopped.").arg(resumable.runId), this);
-    dialog->setObjectName(QStringLiteral("confirmRun"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, resumable] {
-        m_resumeBar->hide();
-        m_resumable = {};
-        startRun(resumable.plan, resumable.runId, RunKind::Resume);
-    });
-    dialog->open();
+    m_runs->requestResume(m_runs->interrupted().runId, m_runs->interrupted().plan);
 }
 
-void MainWindow::confirmRollback(const QString &runId, const Plan &plan)
+QString MainWindow::resumableRun() const
 {
-    if (runId.isEmpty() || m_runner)
-        return;
-    auto *dialog = new ConfirmRunDialog(m_server.displayName() + QLatin1String(" at ") + m_profile.displayName(), m_profile.database,
-                                        plan.table.name,
-                                        tr("Undoes what run %1 applied for column %2, last step first, each under the lock "
-                                           "timeout with retries.").arg(runId, plan.spec.name),
-                                        this);
-    dialog->setObjectName(QStringLiteral("confirmRun"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, runId, plan] {
-        m_resumeBar->hide();
-        m_resumable = {};
-        startRun(plan, runId, RunKind::Rollback);
-    });
-    dialog->open();
-}
-
-void MainWindow::startRun(const Plan &plan, const QString &runId, RunKind kind)
-{
-    auto *runner = new Runner(m_profile, SettingsDialog::runOptions());
-    runner->moveToThread(&m_runThread);
-    m_runner = runner;
-    m_runPanel->follow(runner, plan, kind == RunKind::Rollback);
-    connect(runner, &Runner::runFinished, this, [this, runner] {
-        runner->deleteLater();
-        m_runner = nullptr;
-        m_planView->runButton()->setEnabled(false); // the plan on screen is spent; edit or re-plan for another
-        if (!m_details.table.name.isEmpty()) // show the table as it is now
-            QMetaObject::invokeMethod(m_worker, "loadTable", Qt::QueuedConnection, Q_ARG(Stagecraft::TableRef, m_details.table));
-        Q_EMIT runEnded();
-        if (m_closeAfterRun)
-            close();
-    });
-    m_tabs->setCurrentWidget(m_runPanel);
-    switch (kind) {
-    case RunKind::Run: QMetaObject::invokeMethod(runner, "run", Qt::QueuedConnection, Q_ARG(Stagecraft::Plan, plan)); break;
-    case RunKind::Resume: QMetaObject::invokeMethod(runner, "resumeRun", Qt::QueuedConnection, Q_ARG(QString, runId)); break;
-    case RunKind::Rollback: QMetaObject::invokeMethod(runner, "rollbackRun", Qt::QueuedConnection, Q_ARG(QString, runId)); break;
-    }
+    return m_runs->interrupted().runId;
 }
 
 void MainWindow::planColumn(const ColumnSpec &spec, int targetVersion)
@@ -767,7 +683,7 @@ void MainWindow::showSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (m_runner) {
+    if (m_runs->isRunning()) {
         // Closing must not leave a run behind without a word, nor wait for it on the GUI thread:
         // ask; a stop ends the run after its current batch (the journal keeps it for a resume),
         // and the window closes when the runner has said it stopped.
@@ -786,10 +702,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
         box->addButton(tr("&Keep Running"), QMessageBox::RejectRole);
         box->setAttribute(Qt::WA_DeleteOnClose);
         connect(box, &QMessageBox::buttonClicked, this, [this, stop](QAbstractButton *clicked) {
-            if (clicked != stop || !m_runner)
+            if (clicked != stop || !m_runs->isRunning())
                 return;
             m_closeAfterRun = true;
-            m_runner->cancel();
+            m_runs->cancel();
             statusBar()->showMessage(tr("Stopping the run after its current batch…"));
         });
         box->open();
@@ -819,22 +735,8 @@ bool MainWindow::exportPlan(const QString &kind, const QString &path, QString *e
         *error = tr("Unknown export format %1.").arg(kind);
         return false;
     }
-    const QDir folder(path);
-    const QList<ExportFile> files = PlanExport::files(plan, format, QDateTime::currentDateTimeUtc());
-    for (const ExportFile &f : files) {
-        if (folder.exists(f.name)) {
-            *error = tr("%1 exists already in %2: nothing was written.").arg(f.name, path);
-            return false;
-        }
-    }
-    for (const ExportFile &f : files) {
-        QFile file(folder.filePath(f.name));
-        if (!file.open(QIODevice::WriteOnly) || file.write(f.text.toUtf8()) < 0) {
-            *error = tr("Cannot write %1: %2").arg(file.fileName(), file.errorString());
-            return false;
-        }
-    }
-    return true;
+    QStringList written;
+    return PlanExport::write(plan, format, path, QDateTime::currentDateTimeUtc(), &written, error);
 }
 
 void MainWindow::promptForExport(const QString &kind)

@@ -6,7 +6,6 @@
 #include "connection/databaseconnection.h"
 #include "plan/columnspec.h"
 #include "plan/plan.h"
-#include "run/runner.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -32,12 +31,16 @@ class ConstraintsModel;
 class IndexesModel;
 class PlanView;
 class PlanWorker;
+class RunController;
 class RunPanel;
 class SchemaModel;
 class SqlPreview;
 
-// Stagecraft's main window: the schema browser (tables with row counts, a table's columns and
-// its definition). Every database call goes to a CatalogWorker on its own thread.
+// Stagecraft's main window: the schema browser (tables with row counts and sizes, a table's
+// columns, indexes, constraints and definition), the column designer beside the plan review, and
+// the run panel. Every database call goes to a worker on its own thread: the CatalogWorker for
+// the catalog, the PlanWorker for validation, planning and pre-flight checks, the RunController's
+// runner for runs.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -67,7 +70,7 @@ public:
     void requestRun();
     [[nodiscard]] RunPanel *runPanel() const { return m_runPanel; }
     // An interrupted run found in the journal on connect, offered for resume ("" if none).
-    [[nodiscard]] QString resumableRun() const { return m_resumable.runId; }
+    [[nodiscard]] QString resumableRun() const;
     void resumeInterruptedRun();
     // Settings > Preferences… (non-modal to the event loop: opened, not exec'd).
     void showSettings();
@@ -129,20 +132,9 @@ private:
     TableRef m_pendingReference; // a table whose columns the designer's key picker waits for
     ColumnSpec m_pendingSpec; // a spec file's column, shown in the designer once its table is loaded
     RunPanel *m_runPanel = nullptr;
-    QThread m_runThread;
-    QPointer<Runner> m_runner; // the run in progress, if any (lives on m_runThread)
+    RunController *m_runs = nullptr; // confirmations and the runner's thread
     bool m_closeAfterRun = false; // the user chose to stop the run and close
     QLabel *m_resumeBar = nullptr;
-    struct Resumable
-    {
-        QString runId;
-        Plan plan;
-    } m_resumable;
-    enum class RunKind { Run, Resume, Rollback };
-    // runId: the journaled run to resume or roll back.
-    void startRun(const Plan &plan, const QString &runId, RunKind kind);
-    void confirmRollback(const QString &runId, const Plan &plan);
-    void checkJournal();
     CatalogWorker *m_worker = nullptr; // lives on m_catalogThread
     ConnectionProfile m_profile;
     ServerInfo m_server;

@@ -224,22 +224,14 @@ int plan(const QCommandLineParser &parser)
         return Ok;
     }
     if (toFiles) {
-        if (!QDir().mkpath(outDir)) {
-            err() << "stagecraft-cli: cannot create " << outDir << "\n";
+        QStringList written;
+        QString error;
+        if (!PlanExport::write(result, exportFormat, outDir, QDateTime::currentDateTimeUtc(), &written, &error)) {
+            err() << "stagecraft-cli: " << error << "\n";
             return Failure;
         }
-        for (const ExportFile &f : PlanExport::files(result, exportFormat, QDateTime::currentDateTimeUtc())) {
-            QFile file(QDir(outDir).filePath(f.name));
-            if (file.exists()) {
-                err() << "stagecraft-cli: " << file.fileName() << " exists already: nothing overwritten\n";
-                return Failure;
-            }
-            if (!file.open(QIODevice::WriteOnly) || file.write(f.text.toUtf8()) < 0) {
-                err() << "stagecraft-cli: cannot write " << file.fileName() << ": " << file.errorString() << "\n";
-                return Failure;
-            }
-            out() << file.fileName() << "\n";
-        }
+        for (const QString &path : std::as_const(written))
+            out() << path << "\n";
         return Ok;
     }
     if (format == QLatin1String("json"))

@@ -4,6 +4,8 @@
 #include "planner.h"
 #include "sql/quoting.h"
 
+#include <QDir>
+#include <QFile>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -219,6 +221,32 @@ bool PlanExport::needsNoTransaction(const Plan &plan, const PlanStep &step)
         return true;
     // The batched loops commit as they go.
     return !step.backfillExpression.isEmpty() && plan.engine != Engine::SQLite;
+}
+
+bool PlanExport::write(const Plan &plan, Format format, const QString &dir, const QDateTime &at, QStringList *written, QString *error)
+{
+    written->clear();
+    const QDir folder(dir);
+    if (!QDir().mkpath(dir)) {
+        *error = u"Cannot create the folder %1."_s.arg(dir);
+        return false;
+    }
+    const QList<ExportFile> out = files(plan, format, at);
+    for (const ExportFile &f : out) {
+        if (folder.exists(f.name)) {
+            *error = u"%1 exists already in %2: nothing was written."_s.arg(f.name, dir);
+            return false;
+        }
+    }
+    for (const ExportFile &f : out) {
+        QFile file(folder.filePath(f.name));
+        if (!file.open(QIODevice::WriteOnly) || file.write(f.text.toUtf8()) < 0) {
+            *error = u"Cannot write %1: %2"_s.arg(file.fileName(), file.errorString());
+            return false;
+        }
+        *written << file.fileName();
+    }
+    return true;
 }
 
 QList<ExportFile> PlanExport::files(const Plan &plan, Format format, const QDateTime &at)

@@ -38,6 +38,10 @@ public:
 
     // The lock timeout every exported schema change runs under (Stagecraft's own default).
     static constexpr int LockTimeoutMs = 2000;
+    // Writes files() into the folder dir (created if needed); nothing is written when one of them
+    // exists already. *written gets the paths written.
+    [[nodiscard]] static bool write(const Plan &plan, Format format, const QString &dir, const QDateTime &at, QStringList *written,
+                                    QString *error);
     // The statements a step runs outside Stagecraft: the lock timeout and its SQL, or for a backfill
     // the batched loop.
     [[nodiscard]] static QStringList statements(const Plan &plan, const PlanStep &step);

@@ -1,0 +1,141 @@
+#include "runcontroller.h"
+
+#include "confirmrundialog.h"
+#include "connection/databaseconnection.h"
+#include "run/journal.h"
+#include "runpanel.h"
+#include "settingsdialog.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+
+namespace Stagecraft {
+
+RunController::RunController(RunPanel *panel, QWidget *dialogParent)
+    : QObject(dialogParent)
+    , m_panel(panel)
+    , m_dialogParent(dialogParent)
+{
+    qRegisterMetaType<BackfillProgress>();
+    qRegisterMetaType<RunOutcome>();
+    qRegisterMetaType<Plan>();
+    m_thread.setObjectName(QStringLiteral("runner"));
+    m_thread.start();
+    connect(m_panel, &RunPanel::rollbackRequested, this, &RunController::requestRollback);
+}
+
+RunController::~RunController()
+{
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void RunController::setConnection(const ConnectionProfile &profile, const QString &serverName)
+{
+    m_profile = profile;
+    m_serverName = serverName;
+    m_interrupted = {};
+    ++m_generation;
+}
+
+void RunController::checkJournal()
+{
+    // Off the GUI thread, on a connection of its own.
+    m_interrupted = {};
+    const ConnectionProfile profile = m_profile;
+    const quint64 generation = m_generation;
+    auto *watcher = new QFutureWatcher<Interrupted>(this);
+    connect(watcher, &QFutureWatcher<Interrupted>::finished, this, [this, watcher, generation] {
+        const Interrupted found = watcher->result();
+        watcher->deleteLater();
+        if (generation != m_generation)
+            return;
+        m_interrupted = found;
+        Q_EMIT journalChecked();
+    });
+    watcher->setFuture(QtConcurrent::run([profile] {
+        DatabaseConnection connection(profile);
+        ConnectionError error;
+        Interrupted found;
+        if (!connection.open(&error))
+            return found;
+        Journal journal(connection);
+        QList<Journal::RunRecord> runs;
+        if (journal.exists() && journal.unfinished(&runs, &error) && !runs.isEmpty()) {
+            found.runId = runs.first().runId;
+            found.plan = runs.first().plan;
+        }
+        return found;
+    }));
+}
+
+void RunController::requestRun(const Plan &plan)
+{
+    if (plan.steps.isEmpty())
+        return;
+    const bool rewrites = std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return s.rewritesTable; });
+    confirm(plan, QString(), Kind::Run,
+            tr("%1 steps; writes blocked about %2 s in all, reads about %3 s%4.")
+                .arg(plan.steps.size())
+                .arg(plan.secondsWritesBlocked(), 0, 'f', 2)
+                .arg(plan.secondsReadsBlocked(), 0, 'f', 2)
+                .arg(rewrites ? tr("; the table is rewritten") : QString()));
+}
+
+void RunController::requestResume(const QString &runId, const Plan &plan)
+{
+    confirm(plan, runId, Kind::Resume, tr("Resumes run %1 from where it stopped.").arg(runId));
+}
+
+void RunController::requestRollback(const QString &runId, const Plan &plan)
+{
+    confirm(plan, runId, Kind::Rollback,
+            tr("Undoes what run %1 applied for column %2, last step first, each under the lock timeout with retries.")
+                .arg(runId, plan.spec.name));
+}
+
+void RunController::cancel()
+{
+    if (m_runner)
+        m_runner->cancel();
+}
+
+void RunController::confirm(const Plan &plan, const QString &runId, Kind kind, const QString &impact)
+{
+    if (m_runner || (kind != Kind::Run && runId.isEmpty()))
+        return;
+    auto *dialog = new ConfirmRunDialog(m_serverName + QLatin1String(" at ") + m_profile.displayName(), m_profile.database,
+                                        plan.table.name, impact, m_dialogParent);
+    dialog->setObjectName(QStringLiteral("confirmRun"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, plan, runId, kind] { start(plan, runId, kind); });
+    dialog->open();
+}
+
+void RunController::start(const Plan &plan, const QString &runId, Kind kind)
+{
+    if (m_runner)
+        return;
+    if (kind != Kind::Run)
+        m_interrupted = {};
+    auto *runner = new Runner(m_profile, SettingsDialog::runOptions());
+    runner->moveToThread(&m_thread);
+    m_runner = runner;
+    m_panel->follow(runner, plan, kind == Kind::Rollback);
+    connect(runner, &Runner::runFinished, this, [this, runner] {
+        runner->deleteLater();
+        m_runner = nullptr;
+        Q_EMIT ended();
+    });
+    Q_EMIT started();
+    switch (kind) {
+    case Kind::Run: QMetaObject::invokeMethod(runner, "run", Qt::QueuedConnection, Q_ARG(Stagecraft::Plan, plan)); break;
+    case Kind::Resume: QMetaObject::invokeMethod(runner, "resumeRun", Qt::QueuedConnection, Q_ARG(QString, runId)); break;
+    case Kind::Rollback: QMetaObject::invokeMethod(runner, "rollbackRun", Qt::QueuedConnection, Q_ARG(QString, runId)); break;
+    }
+}
+
+} // namespace Stagecraft
