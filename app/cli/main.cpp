@@ -458,15 +458,19 @@ int run(const QCommandLineParser &parser)
     return execute(parser, *connection, result, QString(), Mode::Run);
 }
 
-// The newest unfinished run, or the one --run names; *code set when there is none.
-bool findUnfinished(const QCommandLineParser &parser, DatabaseConnection &connection, Journal::RunRecord *run, int *code)
+// Connects, then finds the newest unfinished run or the one --run names; false with *code set
+// when there is none (after saying so and `nothing`) or on failure.
+bool openUnfinished(const QCommandLineParser &parser, std::unique_ptr<DatabaseConnection> *connection, Journal::RunRecord *run,
+                    int *code, const char *nothing)
 {
-    Journal journal(connection);
+    *code = openConnection(connectionUrl(parser), parser.isSet(QStringLiteral("password-prompt")), connection);
+    if (*code != Ok)
+        return false;
+    Journal journal(**connection);
     QList<Journal::RunRecord> runs;
     ConnectionError error;
     if (!journal.exists()) {
-        out() << "No Stagecraft run was ever started on this database.\n";
-        *code = Ok;
+        out() << "No Stagecraft run was ever started on this database.\n" << nothing << "\n";
         return false;
     }
     if (!journal.unfinished(&runs, &error)) {
@@ -477,7 +481,8 @@ bool findUnfinished(const QCommandLineParser &parser, DatabaseConnection &connec
     const QString wanted = parser.value(QStringLiteral("run"));
     const auto found = std::find_if(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) { return wanted.isEmpty() || r.runId == wanted; });
     if (found == runs.cend()) {
-        out() << (wanted.isEmpty() ? QStringLiteral("No unfinished run.\n") : QStringLiteral("No unfinished run %1.\n").arg(wanted));
+        out() << (wanted.isEmpty() ? QStringLiteral("No unfinished run.\n") : QStringLiteral("No unfinished run %1.\n").arg(wanted))
+              << nothing << "\n";
         *code = wanted.isEmpty() ? Ok : BadInput;
         return false;
     }
@@ -489,16 +494,10 @@ bool findUnfinished(const QCommandLineParser &parser, DatabaseConnection &connec
 int rollback(const QCommandLineParser &parser)
 {
     std::unique_ptr<DatabaseConnection> connection;
-    if (const int code = openConnection(connectionUrl(parser), parser.isSet(QStringLiteral("password-prompt")), &connection);
-        code != Ok)
-        return code;
     Journal::RunRecord run;
     int code = Ok;
-    if (!findUnfinished(parser, *connection, &run, &code)) {
-        if (code == Ok)
-            out() << "Nothing to roll back.\n";
+    if (!openUnfinished(parser, &connection, &run, &code, "Nothing to roll back."))
         return code;
-    }
     const QList<int> touched = Runner::touchedSteps(run.steps);
     if (const QString refusal = Runner::rollbackRefusal(run.plan, touched); !refusal.isEmpty()) {
         err() << "stagecraft-cli: run " << run.runId << " cannot be rolled back: " << refusal << ". Nothing was changed.\n";
@@ -517,16 +516,10 @@ int rollback(const QCommandLineParser &parser)
 int resume(const QCommandLineParser &parser)
 {
     std::unique_ptr<DatabaseConnection> connection;
-    if (const int code = openConnection(connectionUrl(parser), parser.isSet(QStringLiteral("password-prompt")), &connection);
-        code != Ok)
-        return code;
     Journal::RunRecord run;
     int code = Ok;
-    if (!findUnfinished(parser, *connection, &run, &code)) {
-        if (code == Ok)
-            out() << "Nothing to resume.\n";
+    if (!openUnfinished(parser, &connection, &run, &code, "Nothing to resume."))
         return code;
-    }
     if (!confirmed(parser, *connection, run.plan))
         return BadInput;
     return execute(parser, *connection, run.plan, run.runId, Mode::Resume);

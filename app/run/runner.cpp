@@ -269,21 +269,32 @@ void Runner::run(const Plan &plan)
     execute(plan, 0, {}, 0);
 }
 
-void Runner::resumeRun(const QString &runId)
+bool Runner::beginJournaled(const QString &runId, Journal::RunRecord *run)
 {
     if (!begin())
-        return;
+        return false;
     QList<Journal::RunRecord> runs;
     ConnectionError e;
     if (!m_journal->exists() || !m_journal->unfinished(&runs, &e)) {
         Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("There is no journal of Stagecraft runs in this database."));
-        return;
+        return false;
     }
     const auto found = std::find_if(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) { return r.runId == runId; });
     if (found == runs.cend()) {
         Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("No unfinished run %1 in the journal.").arg(runId));
-        return;
+        return false;
     }
+    *run = *found;
+    return true;
+}
+
+void Runner::resumeRun(const QString &runId)
+{
+    Journal::RunRecord record;
+    if (!beginJournaled(runId, &record))
+        return;
+    const Journal::RunRecord *found = &record;
+    ConnectionError e;
     if (!lockRun(found->plan.table, found->plan.spec.name))
         return;
     m_runId = runId;
@@ -305,19 +316,11 @@ void Runner::resumeRun(const QString &runId)
 
 void Runner::rollbackRun(const QString &runId)
 {
-    if (!begin())
+    Journal::RunRecord record;
+    if (!beginJournaled(runId, &record))
         return;
-    QList<Journal::RunRecord> runs;
+    const Journal::RunRecord *found = &record;
     ConnectionError e;
-    if (!m_journal->exists() || !m_journal->unfinished(&runs, &e)) {
-        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("There is no journal of Stagecraft runs in this database."));
-        return;
-    }
-    const auto found = std::find_if(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) { return r.runId == runId; });
-    if (found == runs.cend()) {
-        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("No unfinished run %1 in the journal.").arg(runId));
-        return;
-    }
     const Plan &plan = found->plan;
     const QList<int> touched = touchedSteps(found->steps);
     if (const QString refusal = rollbackRefusal(plan, touched); !refusal.isEmpty()) {

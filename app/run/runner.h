@@ -114,6 +114,8 @@ private:
     [[nodiscard]] bool connect(QString *error);
     // Resets the run state and connects; on failure reports runFinished(Failed).
     [[nodiscard]] bool begin();
+    // begin(), then the unfinished run from the journal; otherwise reports runFinished(Failed).
+    [[nodiscard]] bool beginJournaled(const QString &runId, Journal::RunRecord *run);
     void finish(const Plan &plan, RunOutcome outcome, const QString &reason, int failedStep);
     [[nodiscard]] qint64 backendId();
     // Takes the run lock; on failure or when another Stagecraft holds it, reports runFinished(Failed).
