@@ -423,6 +423,22 @@ static qlonglong sqliteScalar(const QString &path, const QString &sql)
     return q.exec(sql) && q.next() ? q.value(0).toLongLong() : -1;
 }
 
+// Opens the SQLite database at path in the window and plans the spec file's column, up to an
+// enabled Run button.
+static bool openAndPlan(MainWindow &window, const QString &path, const QString &specFile)
+{
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openUrl(QStringLiteral("sqlite://") + path);
+    if (!ready.wait(60000))
+        return false;
+    QSignalSpy shown(&window, &MainWindow::planShown);
+    window.planSpecFile(specFile);
+    if (!shown.wait(60000))
+        return false;
+    return QTest::qWaitFor([&] { return window.planView()->runButton()->isEnabled(); }, 30000);
+}
+
 static void confirmWith(MainWindow &window, const QString &table)
 {
     ConfirmRunDialog *dialog = nullptr;
@@ -441,14 +457,7 @@ void TestMainWindow::runFromPlanReview()
     const QString path = demoCopy(dir);
     QVERIFY(!path.isEmpty());
     MainWindow window;
-    window.show();
-    QSignalSpy ready(&window, &MainWindow::ready);
-    window.openUrl(QStringLiteral("sqlite://") + path);
-    QVERIFY(ready.wait(60000));
-    QSignalSpy shown(&window, &MainWindow::planShown);
-    window.planSpecFile(QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json"));
-    QVERIFY(shown.wait(60000));
-    QTRY_VERIFY(window.planView()->runButton()->isEnabled());
+    QVERIFY(openAndPlan(window, path, QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json")));
     // Before running, the existing rows are checked: every order gets a non-negative total.
     QSignalSpy checked(&window, &MainWindow::dataChecked);
     window.planView()->checkDataButton()->click();
@@ -480,14 +489,7 @@ void TestMainWindow::pauseThenCloseDuringRun()
     const QString path = demoCopy(dir);
     QVERIFY(!path.isEmpty());
     MainWindow window;
-    window.show();
-    QSignalSpy ready(&window, &MainWindow::ready);
-    window.openUrl(QStringLiteral("sqlite://") + path);
-    QVERIFY(ready.wait(60000));
-    QSignalSpy shown(&window, &MainWindow::planShown);
-    window.planSpecFile(QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json"));
-    QVERIFY(shown.wait(60000));
-    QTRY_VERIFY(window.planView()->runButton()->isEnabled());
+    QVERIFY(openAndPlan(window, path, QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json")));
     QSignalSpy ended(&window, &MainWindow::runEnded);
     window.planView()->runButton()->click();
     confirmWith(window, QStringLiteral("orders"));
@@ -544,14 +546,7 @@ void TestMainWindow::rollbackFromRunPanel()
     specFile.close();
     const QString columnsBefore = QString::number(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM pragma_table_info('orders')")));
     MainWindow window;
-    window.show();
-    QSignalSpy ready(&window, &MainWindow::ready);
-    window.openUrl(QStringLiteral("sqlite://") + path);
-    QVERIFY(ready.wait(60000));
-    QSignalSpy shown(&window, &MainWindow::planShown);
-    window.planSpecFile(specPath);
-    QVERIFY(shown.wait(60000));
-    QTRY_VERIFY_WITH_TIMEOUT(window.planView()->runButton()->isEnabled(), 30000);
+    QVERIFY(openAndPlan(window, path, specPath));
     QSignalSpy ended(&window, &MainWindow::runEnded);
     window.planView()->runButton()->click();
     confirmWith(window, QStringLiteral("orders"));

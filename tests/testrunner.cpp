@@ -96,6 +96,20 @@ bool planFor(DatabaseConnection &connection, const QString &table, const QString
     return true;
 }
 
+// A populated table, a connection to its database and the validated plan for the column.
+bool prepareRun(const ConnectionProfile &profile, const QString &table, const QString &column, DatabaseConnection &connection, Plan *plan,
+                QString *why)
+{
+    ConnectionError error;
+    if (!makeTable(profile, table, why))
+        return false;
+    if (!connection.open(&error)) {
+        *why = error.text();
+        return false;
+    }
+    return planFor(connection, table, column, plan, why);
+}
+
 // Another session holding a transaction open on a table (its AccessShareLock), from a thread of its
 // own, until release(): an application that forgot to commit.
 class HeldTransaction
@@ -196,12 +210,10 @@ void TestRunner::fullRun()
     STAGECRAFT_REQUIRE_PROFILE(engine, profile);
     const QString table = QStringLiteral("run_") + QString::fromLatin1(QTest::currentDataTag()).section(QLatin1Char('/'), 1).replace(QLatin1Char('-'), QLatin1Char('_'));
     QString why;
-    QVERIFY2(makeTable(profile, table, &why), qPrintable(why));
     DatabaseConnection connection(profile);
     ConnectionError error;
-    QVERIFY(connection.open(&error));
     Plan plan;
-    QVERIFY2(planFor(connection, table, column, &plan, &why), qPrintable(why));
+    QVERIFY2(prepareRun(profile, table, column, connection, &plan, &why), qPrintable(why));
 
     for (int round = 0; round < 2; ++round) {
         // The second round runs the same plan again: every step is found in place or has nothing to do.
@@ -253,12 +265,11 @@ void TestRunner::lockHolder()
     ConnectionProfile profile;
     STAGECRAFT_REQUIRE_PROFILE(engine, profile);
     QString why;
-    QVERIFY2(makeTable(profile, QStringLiteral("held"), &why), qPrintable(why));
     DatabaseConnection connection(profile);
     ConnectionError error;
-    QVERIFY(connection.open(&error));
     Plan plan;
-    QVERIFY2(planFor(connection, QStringLiteral("held"), R"j({"name": "note", "type": "text"})j", &plan, &why), qPrintable(why));
+    QVERIFY2(prepareRun(profile, QStringLiteral("held"), R"j({"name": "note", "type": "text"})j", connection, &plan, &why),
+             qPrintable(why));
 
     HeldTransaction holder(profile, QStringLiteral("held"));
     QTRY_VERIFY(holder.holding());
@@ -506,12 +517,10 @@ void TestRunner::blockerPolicy()
     STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
     const QString table = QStringLiteral("blocked_") + QString::fromLatin1(QTest::currentDataTag());
     QString why;
-    QVERIFY2(makeTable(profile, table, &why), qPrintable(why));
     DatabaseConnection connection(profile);
     ConnectionError error;
-    QVERIFY(connection.open(&error));
     Plan plan;
-    QVERIFY2(planFor(connection, table, R"j({"name": "note", "type": "text"})j", &plan, &why), qPrintable(why));
+    QVERIFY2(prepareRun(profile, table, R"j({"name": "note", "type": "text"})j", connection, &plan, &why), qPrintable(why));
     HeldTransaction holder(profile, table);
     QTRY_VERIFY(holder.holding());
     RunOptions options;
@@ -704,12 +713,10 @@ void TestRunner::runLockHolder()
     static int row = 0;
     const QString table = QStringLiteral("run_lock_%1").arg(++row);
     QString why;
-    QVERIFY2(makeTable(profile, table, &why), qPrintable(why));
     DatabaseConnection connection(profile);
     ConnectionError error;
-    QVERIFY(connection.open(&error));
     Plan plan;
-    QVERIFY2(planFor(connection, table, R"j({"name": "note", "type": "text"})j", &plan, &why), qPrintable(why));
+    QVERIFY2(prepareRun(profile, table, R"j({"name": "note", "type": "text"})j", connection, &plan, &why), qPrintable(why));
 
     const bool postgres = profile.engine == Engine::PostgreSQL;
     std::atomic<bool> holding{false}, release{false};
@@ -764,12 +771,11 @@ void TestRunner::pauseAndResume()
     ConnectionProfile profile;
     STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
     QString why;
-    QVERIFY2(makeTable(profile, QStringLiteral("paused"), &why), qPrintable(why));
     DatabaseConnection connection(profile);
     ConnectionError error;
-    QVERIFY(connection.open(&error));
     Plan plan;
-    QVERIFY2(planFor(connection, QStringLiteral("paused"), R"j({"name": "euros", "type": "bigint", "backfill": "total_cents / 100"})j", &plan, &why),
+    QVERIFY2(prepareRun(profile, QStringLiteral("paused"), R"j({"name": "euros", "type": "bigint", "backfill": "total_cents / 100"})j",
+                        connection, &plan, &why),
              qPrintable(why));
     RunOptions options;
     options.firstBatch = options.minBatch = options.maxBatch = 500;
@@ -819,12 +825,11 @@ void TestRunner::rowLockedForever()
     ConnectionProfile profile;
     STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
     QString why;
-    QVERIFY2(makeTable(profile, QStringLiteral("row_locked"), &why), qPrintable(why));
     DatabaseConnection connection(profile);
     ConnectionError error;
-    QVERIFY(connection.open(&error));
     Plan plan;
-    QVERIFY2(planFor(connection, QStringLiteral("row_locked"), R"j({"name": "euros", "type": "bigint", "backfill": "total_cents / 100"})j", &plan, &why),
+    QVERIFY2(prepareRun(profile, QStringLiteral("row_locked"), R"j({"name": "euros", "type": "bigint", "backfill": "total_cents / 100"})j",
+                        connection, &plan, &why),
              qPrintable(why));
     RunOptions options;
     options.firstBatch = options.minBatch = options.maxBatch = 500;
