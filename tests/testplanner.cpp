@@ -78,6 +78,7 @@ void TestPlanner::golden_data()
     QTest::newRow("mariadb11.8-compressed") << maria << 110806 << R"j({"name": "note", "type": "text"})j" << imm << "compressed";
     QTest::newRow("mariadb11.8-fulltext-online-copy") << maria << 110806 << R"j({"name": "note", "type": "varchar(10)"})j" << imm << "fulltext";
     QTest::newRow("mariadb10.6-fulltext-shared") << maria << 100621 << R"j({"name": "note", "type": "varchar(10)"})j" << imm << "fulltext";
+    QTest::newRow("mariadb11.8-fulltext-not-null") << maria << 110806 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100"})j" << imm << "fulltext";
     QTest::newRow("mysql8.0.11-nullable") << my << 80011 << R"j({"name": "note", "type": "text"})j" << imm << "";
     QTest::newRow("mysql8.0.28-after") << my << 80028 << R"j({"name": "note", "type": "text", "after": "id"})j" << imm << "";
     QTest::newRow("mysql8.4-fulltext-backfill") << my << 80400 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100"})j" << imm << "fulltext";
