@@ -47,6 +47,11 @@ QStringList fixture(Engine engine, const QString &table, const QString &variant)
                                "notes text, FULLTEXT KEY notes_ft (notes))").arg(t),
                 QStringLiteral("INSERT INTO %1 (id, customer_id, total_cents) SELECT seq, seq % 97, seq * 7 FROM seq_1_to_%2").arg(t).arg(Rows),
                 QStringLiteral("ANALYZE TABLE %1").arg(t)};
+    if (variant == QLatin1String("domain") && engine == Engine::PostgreSQL) // a domain with a constraint
+        return {QStringLiteral("CREATE DOMAIN cents AS integer CHECK (VALUE >= 0)"),
+                QStringLiteral("CREATE TABLE %1 (id bigint PRIMARY KEY, customer_id bigint NOT NULL, total_cents integer NOT NULL)").arg(t),
+                QStringLiteral("INSERT INTO %1 SELECT g, g % 97, g * 7 FROM generate_series(1, %2) g").arg(t).arg(Rows),
+                QStringLiteral("ANALYZE %1").arg(t)};
     if (engine == Engine::PostgreSQL)
         return {QStringLiteral("CREATE TABLE IF NOT EXISTS coupons (id bigint PRIMARY KEY)"),
                 QStringLiteral("INSERT INTO coupons SELECT g FROM generate_series(1, 10) g ON CONFLICT DO NOTHING"),
@@ -132,7 +137,7 @@ void TestPlanExecution::execute_data()
     QTest::addColumn<QString>("column"); // the spec's column object
     QTest::addColumn<QString>("expectedType");
     QTest::addColumn<QString>("check"); // a query that must answer 0: the values are right
-    QTest::addColumn<QString>("variant"); // the table: "" (a primary key), "no-key", "fulltext"
+    QTest::addColumn<QString>("variant"); // the table: "" (a primary key), "no-key", "fulltext", "domain" (and a domain)
     QTest::addColumn<int>("targetVersion"); // plan for this version (0: the server's own)
     struct Row
     {
@@ -156,6 +161,9 @@ void TestPlanExecution::execute_data()
         {"foreign-key", "postgresql", R"j({"name": "coupon_id", "type": "bigint", "references": {"table": "coupons", "column": "id", "on_delete": "set null"}})j",
          "bigint", "SELECT count(*) FROM %1 WHERE coupon_id IS NOT NULL"},
 
+        // A domain with a constraint: ADD COLUMN rewrites the table (relfilenode) under AccessExclusiveLock + ShareLock.
+        {"domain-not-null", "postgresql", R"j({"name": "amount", "type": "cents", "nullable": false, "default": {"literal": "0"}})j",
+         "cents", "SELECT count(*) FROM %1 WHERE amount <> 0", "domain"},
         {"backfill-without-key", "postgresql", R"j({"name": "total_eur", "type": "numeric(12,2)", "backfill": "total_cents / 100.0"})j",
          "numeric(12,2)", "SELECT count(*) FROM %1 WHERE total_eur <> round(total_cents / 100.0, 2)", "no-key"},
         {"nullable", "mariadb", R"j({"name": "note", "type": "text"})j", "text", "SELECT count(*) FROM %1 WHERE note IS NOT NULL"},
@@ -224,6 +232,7 @@ void TestPlanExecution::execute()
     QVERIFY2(reader->describeTable(input.spec.table, &input.table, &error), qPrintable(error.text()));
     if (input.spec.defaultKind == ColumnSpec::DefaultKind::Expression)
         QVERIFY2(reader->probeDefault(input.spec.type, input.spec.defaultValue, &input.defaultProbe, &error), qPrintable(error.text()));
+    QVERIFY2(reader->probeTypeRewrite(input.spec.type, &input.typeRewritesTable, &error), qPrintable(error.text()));
     const Plan plan = Planner::plan(input);
     const QString before = checksum(db, e, table);
     QVERIFY(!before.startsWith(QLatin1String("error")));

@@ -20,6 +20,8 @@ private Q_SLOTS:
     void cleanupTestCase() { TestServers::stopAll(); }
     void problems_data();
     void problems();
+    void typeRewrite_data();
+    void typeRewrite();
 };
 
 static QStringList fixture(Engine e)
@@ -139,6 +141,42 @@ void TestSpecValidator::problems()
     QCOMPARE(fingerprint(connection), before);
     QSqlQuery q(connection.database());
     QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM parents")) && q.next()); // the attack in a default did nothing
+}
+
+// What validation learns from the server for the planner: whether the type itself rewrites the table.
+void TestSpecValidator::typeRewrite_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<bool>("rewrites");
+    QTest::newRow("integer") << "integer" << false;
+    QTest::newRow("domain with a check") << "nonnegative" << true;
+    QTest::newRow("domain without constraints") << "plain_number" << false;
+}
+
+void TestSpecValidator::typeRewrite()
+{
+    QFETCH(QString, type);
+    QFETCH(bool, rewrites);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile, fixture(profile.engine) + QStringList{
+                                      QStringLiteral("DO $$ BEGIN CREATE DOMAIN nonnegative AS integer CHECK (VALUE >= 0); "
+                                                     "CREATE DOMAIN plain_number AS integer; "
+                                                     "EXCEPTION WHEN duplicate_object THEN NULL; END $$")},
+                                  &why),
+             qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    ColumnSpec spec;
+    QList<SpecProblem> problems;
+    QVERIFY(ColumnSpec::fromJson(QStringLiteral(R"j({"table": "items", "column": {"name": "x", "type": "%1"}})j").arg(type).toUtf8(),
+                                 &spec, &problems));
+    PlannerInput input;
+    input.typeRewritesTable = !rewrites;
+    QVERIFY(SpecValidator(connection).validate(spec, &input, &problems));
+    QCOMPARE(input.typeRewritesTable, rewrites);
 }
 
 QTEST_GUILESS_MAIN(TestSpecValidator)

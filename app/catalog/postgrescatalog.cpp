@@ -468,4 +468,41 @@ bool PostgresCatalog::probeDefault(const QString &type, const QString &expressio
     return ok;
 }
 
+bool PostgresCatalog::probeTypeRewrite(const QString &type, bool *rewrites, ConnectionError *error)
+{
+    *rewrites = false;
+    QString why;
+    if (!SqlFragment::check(PG, type, &why)) {
+        if (error) {
+            error->kind = ConnectionError::Kind::Query;
+            error->serverMessage.clear();
+            error->explanation = QStringLiteral("The type %1.").arg(why);
+        }
+        return false;
+    }
+    // The server decides, not a list: ALTER TABLE rewrites a table (a new relfilenode, even when it is
+    // empty) whenever the new column's values must be checked, as a domain's constraints are. An
+    // empty table, so a domain that refuses NULL does not fail the probe. Nothing outlives the transaction.
+    QSqlDatabase db = m_connection.database();
+    QSqlQuery q(db);
+    const QString what = QStringLiteral("checking whether the type rewrites the table");
+    if (!db.transaction()) {
+        if (error)
+            *error = ConnectionError::fromQueryFailure(what, db.lastError());
+        return false;
+    }
+    const QString fileNode = QStringLiteral("SELECT relfilenode FROM pg_class WHERE oid = 'pg_temp.stagecraft_probe'::regclass");
+    QVariant before, after;
+    const bool ok = q.exec(QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe (stagecraft_probe_id int) ON COMMIT DROP"))
+        && q.exec(fileNode) && q.next() && (before = q.value(0)).isValid()
+        && q.exec(QStringLiteral("ALTER TABLE stagecraft_probe ADD COLUMN stagecraft_probe_value %1").arg(type))
+        && q.exec(fileNode) && q.next() && (after = q.value(0)).isValid();
+    if (!ok && error)
+        *error = ConnectionError::fromQueryFailure(what, q.lastError());
+    q.finish();
+    db.rollback();
+    *rewrites = ok && before != after;
+    return ok;
+}
+
 } // namespace Stagecraft

@@ -20,6 +20,7 @@ public:
                                         ConnectionError *error) override;
     [[nodiscard]] bool probeDefault(const QString &type, const QString &expression, DefaultProbe *probe,
                                     ConnectionError *error) override;
+    [[nodiscard]] bool probeTypeRewrite(const QString &type, bool *rewrites, ConnectionError *error) override;
 
 private:
     [[nodiscard]] bool readColumns(const TableRef &table, TableDetails *details, ConnectionError *error);

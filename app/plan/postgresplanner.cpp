@@ -160,7 +160,20 @@ void PostgresPlanner::addColumn()
     step.appliedSql = QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = %1::regclass "
                                      "AND attname = %2 AND NOT attisdropped)")
                           .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, m_spec.name));
-    if (m_inlineNotNull) {
+    if (m_in.typeRewritesTable) {
+        // No staged form avoids it: adding the column plain and changing its type later rewrites too.
+        step.rewritesTable = true;
+        step.estimatedSeconds = step.lockHeldSeconds = CostModel::rewrite(m_in.table.totalBytes);
+        step.locks.insert(1, LockClaim{m_tableLabel, QStringLiteral("ShareLock")}); // seen in pg_locks during the rewrite
+        step.rule = QStringLiteral("pg.add-column.domain-rewrite");
+        step.why = QStringLiteral("%1 is a domain with constraints: PostgreSQL checks them on every existing row by "
+                                  "rewriting the table under ACCESS EXCLUSIVE, so reads and writes wait for the rewrite.")
+                       .arg(m_spec.type);
+        m_plan.warnings << QStringLiteral("Adding a column of the domain %1 rewrites the whole table while blocking reads "
+                                          "and writes (about %2 s here); a column of its base type with a CHECK "
+                                          "constraint would not.")
+                               .arg(m_spec.type).arg(step.estimatedSeconds, 0, 'f', 1);
+    } else if (m_inlineNotNull) {
         step.rule = QStringLiteral("pg.add-column.not-null-fast-default");
         step.why = QStringLiteral("PostgreSQL 11+ keeps the non-volatile default in the catalog, so NOT NULL holds "
                                   "at once: no rewrite, no scan, the exclusive lock lasts milliseconds.");
@@ -423,7 +436,11 @@ void PostgresPlanner::naive()
     const bool fast = hasDefault && !m_volatileDefault && m_in.targetVersion >= 110000;
     double held = CostModel::CatalogOnlySeconds;
     QStringList reasons;
-    if (hasDefault && !fast) {
+    if (m_in.typeRewritesTable) {
+        n.rewritesTable = true;
+        held += CostModel::rewrite(m_in.table.totalBytes);
+        reasons << QStringLiteral("the domain's constraints rewrite the table");
+    } else if (hasDefault && !fast) {
         n.rewritesTable = true;
         held += CostModel::rewrite(m_in.table.totalBytes);
         reasons << QStringLiteral("the default rewrites the table");

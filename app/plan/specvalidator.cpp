@@ -235,6 +235,10 @@ void SpecValidator::checkOnServer(const ColumnSpec &spec, const QSet<QString> &u
             problems->append({QStringLiteral("type"), failure});
             return;
         }
+        ConnectionError typeError;
+        if (!CatalogReader::create(m_connection)->probeTypeRewrite(spec.type, &input->typeRewritesTable, &typeError))
+            problems->append({QStringLiteral("type"), typeError.serverMessage.isEmpty() ? typeError.explanation
+                                                                                        : firstLine(typeError.serverMessage)});
         if (literal && !(failure = tryRolledBack({QStringLiteral("SELECT %1::%2").arg(quoteLiteral(e, spec.defaultValue), spec.type)})).isEmpty())
             problems->append({QStringLiteral("default"), QStringLiteral("%1 does not fit %2: %3").arg(quoteLiteral(e, spec.defaultValue), spec.type, failure)});
         if (expression) {
