@@ -30,6 +30,7 @@ private Q_SLOTS:
     void constraints();
     void sizes_data();
     void sizes();
+    void partitions();
     void definition_data();
     void definition();
     void types_data();
@@ -433,6 +434,22 @@ void TestCatalog::sizes()
     QTEST(details.rowFormat, "rowFormat");
     QCOMPARE(details.fileNode > 0, engine == QLatin1String("postgresql"));
     QCOMPARE(details.instantRowVersions, -1); // only MySQL 8.0.29+ counts them
+}
+
+void TestCatalog::partitions()
+{
+    FIXTURE(QStringLiteral("postgresql"));
+    TableDetails details;
+    ConnectionError error;
+    QVERIFY2(reader->describeTable({QStringLiteral("Sales Ünit"), QStringLiteral("events")}, &details, &error), qPrintable(error.text()));
+    QCOMPARE(int(details.kind), int(RelationKind::PartitionedTable));
+    QCOMPARE(details.partitions.size(), 1);
+    QCOMPARE(details.partitions.first().table, (TableRef{QStringLiteral("Sales Ünit"), QStringLiteral("events_2025")}));
+    QVERIFY(!details.partitions.first().partitioned && !details.partitions.first().foreign);
+    QVERIFY(details.partitions.first().heapBytes >= 0);
+    QCOMPARE(details.heapBytes, details.partitions.first().heapBytes); // the rows are in the partitions
+    QVERIFY2(reader->describeTable({QStringLiteral("Sales Ünit"), QStringLiteral("events_2025")}, &details, &error), qPrintable(error.text()));
+    QVERIFY(details.partitions.isEmpty()); // a partition has none of its own
 }
 
 void TestCatalog::definition_data()

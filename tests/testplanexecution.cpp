@@ -47,6 +47,16 @@ QStringList fixture(Engine engine, const QString &table, const QString &variant)
                                "notes text, FULLTEXT KEY notes_ft (notes))").arg(t),
                 QStringLiteral("INSERT INTO %1 (id, customer_id, total_cents) SELECT seq, seq % 97, seq * 7 FROM seq_1_to_%2").arg(t).arg(Rows),
                 QStringLiteral("ANALYZE TABLE %1").arg(t)};
+    if (variant == QLatin1String("partitioned") && engine == Engine::PostgreSQL) // by range of the key: two partitions
+        return {QStringLiteral("CREATE TABLE IF NOT EXISTS coupons (id bigint PRIMARY KEY)"),
+                QStringLiteral("CREATE TABLE %1 (id bigint PRIMARY KEY, customer_id bigint NOT NULL, total_cents integer NOT NULL) "
+                               "PARTITION BY RANGE (id)").arg(t),
+                QStringLiteral("CREATE TABLE %1 PARTITION OF %2 FOR VALUES FROM (MINVALUE) TO (%3)")
+                    .arg(quoteIdentifier(engine, table + QLatin1String("_low")), t).arg(Rows / 2 + 1),
+                QStringLiteral("CREATE TABLE %1 PARTITION OF %2 FOR VALUES FROM (%3) TO (MAXVALUE)")
+                    .arg(quoteIdentifier(engine, table + QLatin1String("_high")), t).arg(Rows / 2 + 1),
+                QStringLiteral("INSERT INTO %1 SELECT g, g % 97, g * 7 FROM generate_series(1, %2) g").arg(t).arg(Rows),
+                QStringLiteral("ANALYZE %1").arg(t)};
     if (variant == QLatin1String("domain") && engine == Engine::PostgreSQL) // a domain with a constraint
         return {QStringLiteral("CREATE DOMAIN cents AS integer CHECK (VALUE >= 0)"),
                 QStringLiteral("CREATE TABLE %1 (id bigint PRIMARY KEY, customer_id bigint NOT NULL, total_cents integer NOT NULL)").arg(t),
@@ -137,7 +147,8 @@ void TestPlanExecution::execute_data()
     QTest::addColumn<QString>("column"); // the spec's column object
     QTest::addColumn<QString>("expectedType");
     QTest::addColumn<QString>("check"); // a query that must answer 0: the values are right
-    QTest::addColumn<QString>("variant"); // the table: "" (a primary key), "no-key", "fulltext", "domain" (and a domain)
+    QTest::addColumn<QString>("variant"); // the table: "" (a primary key), "no-key", "fulltext", "domain" (and a domain),
+                                          // "partitioned" (two partitions)
     QTest::addColumn<int>("targetVersion"); // plan for this version (0: the server's own)
     struct Row
     {
@@ -164,6 +175,9 @@ void TestPlanExecution::execute_data()
         // A domain with a constraint: ADD COLUMN rewrites the table (relfilenode) under AccessExclusiveLock + ShareLock.
         {"domain-not-null", "postgresql", R"j({"name": "amount", "type": "cents", "nullable": false, "default": {"literal": "0"}})j",
          "cents", "SELECT count(*) FROM %1 WHERE amount <> 0", "domain"},
+        // A partitioned table: locks on every partition, the index built per partition and attached.
+        {"partitioned", "postgresql", R"j({"name": "coupon_ref", "type": "bigint", "nullable": false, "backfill": "customer_id + 1", "index": true})j",
+         "bigint", "SELECT count(*) FROM %1 WHERE coupon_ref <> customer_id + 1", "partitioned"},
         {"backfill-without-key", "postgresql", R"j({"name": "total_eur", "type": "numeric(12,2)", "backfill": "total_cents / 100.0"})j",
          "numeric(12,2)", "SELECT count(*) FROM %1 WHERE total_eur <> round(total_cents / 100.0, 2)", "no-key"},
         {"nullable", "mariadb", R"j({"name": "note", "type": "text"})j", "text", "SELECT count(*) FROM %1 WHERE note IS NOT NULL"},
@@ -238,9 +252,11 @@ void TestPlanExecution::execute()
     QVERIFY(!before.startsWith(QLatin1String("error")));
 
     const QString label = schema + QLatin1Char('.') + table;
-    QStringList relations{label};
+    QStringList tables{label};
     if (input.spec.hasForeignKey())
-        relations << input.spec.referencedTable.schema + QLatin1Char('.') + input.spec.referencedTable.name;
+        tables << input.spec.referencedTable.schema + QLatin1Char('.') + input.spec.referencedTable.name;
+    for (const PartitionInfo &p : std::as_const(input.table.partitions))
+        tables << p.table.schema + QLatin1Char('.') + p.table.name;
     QSqlQuery pidQuery(db);
     QVERIFY(e != Engine::PostgreSQL || (pidQuery.exec(QStringLiteral("SELECT pg_backend_pid()")) && pidQuery.next()));
     const qint64 pid = e == Engine::PostgreSQL ? pidQuery.value(0).toLongLong() : 0;
@@ -248,26 +264,35 @@ void TestPlanExecution::execute()
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &step = plan.steps.at(i);
         const QString where = QStringLiteral("step %1 (%2)").arg(i + 1).arg(step.rule);
+        // Every table the plan touches, and whatever else (an index) this step names in its claims.
+        QStringList relations = tables;
+        for (const LockClaim &l : step.locks)
+            if (!relations.contains(l.relation))
+                relations << l.relation;
         const QString nodeBefore = e == Engine::PostgreSQL ? fileNode(db, label) : QString();
         QSqlQuery q(db);
         if (!step.backfillExpression.isEmpty() && step.keyColumns.isEmpty()) {
             // No key: the same batch statement until it finds nothing left to fill.
-            for (bool first = true;; first = false) {
+            QSet<QString> held; // over all batches: a partition is locked by the batches that reach it
+            for (;;) {
                 QVERIFY(db.transaction());
                 QString update = step.sql.at(0);
                 update.replace(QLatin1String(":batch_size"), QStringLiteral("1000"));
                 QVERIFY2(q.exec(update), qPrintable(where + QLatin1String(": ") + q.lastError().text()));
-                if (first && e == Engine::PostgreSQL)
-                    QCOMPARE(sortedList(heldLocks(db, pid, relations)), sortedList(claimedLocks(step)));
+                if (e == Engine::PostgreSQL)
+                    held += heldLocks(db, pid, relations);
                 const int affected = q.numRowsAffected();
                 QVERIFY(db.commit());
                 if (affected == 0)
                     break;
             }
+            if (e == Engine::PostgreSQL)
+                QCOMPARE(sortedList(held), sortedList(claimedLocks(step)));
         } else if (!step.backfillExpression.isEmpty()) {
-            // A minimal runner: key ranges of 1000 rows, each batch its own transaction; locks read in the first.
+            // A minimal runner: key ranges of 1000 rows, each batch its own transaction; locks read in each,
+            // compared over all batches (a partition is locked by the batches whose key range reaches it).
             qint64 from = 0;
-            bool first = true;
+            QSet<QString> held;
             for (;;) {
                 QVERIFY(db.transaction());
                 QString probe = step.sql.at(0);
@@ -279,14 +304,15 @@ void TestPlanExecution::execute()
                 QString update = step.sql.at(1);
                 update.replace(QLatin1String(":from"), QString::number(from)).replace(QLatin1String(":to"), QString::number(to));
                 QVERIFY2(q.exec(update), qPrintable(where + QLatin1String(": ") + q.lastError().text()));
-                if (first && e == Engine::PostgreSQL)
-                    QCOMPARE(sortedList(heldLocks(db, pid, relations)), sortedList(claimedLocks(step)));
-                first = false;
+                if (e == Engine::PostgreSQL)
+                    held += heldLocks(db, pid, relations);
                 QVERIFY(db.commit());
                 if (to >= Rows)
                     break;
                 from = to;
             }
+            if (e == Engine::PostgreSQL)
+                QCOMPARE(sortedList(held), sortedList(claimedLocks(step)));
         } else if (!step.transactional && e == Engine::PostgreSQL) {
             // CREATE INDEX CONCURRENTLY: another session holds an old snapshot, so the build waits at its
             // end still holding its lock; a third session reads that lock from pg_locks.

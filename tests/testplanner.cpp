@@ -56,7 +56,7 @@ void TestPlanner::golden_data()
     QTest::addColumn<int>("version");
     QTest::addColumn<QString>("spec"); // the JSON column object
     QTest::addColumn<int>("volatility"); // the server's verdict on an expression default (PostgreSQL)
-    QTest::addColumn<QString>("tableVariant"); // "", "no-key", "compressed", "fulltext", "wal", "domain" (the type rewrites)
+    QTest::addColumn<QString>("tableVariant"); // "", "no-key", "compressed", "fulltext", "wal", "domain" (the type rewrites), "partitioned" (two partitions)
     const int pg = int(Engine::PostgreSQL), maria = int(Engine::MariaDB), my = int(Engine::MySQL), lite = int(Engine::SQLite);
     const int imm = int(DefaultProbe::Volatility::Immutable), vol = int(DefaultProbe::Volatility::Volatile),
               stab = int(DefaultProbe::Volatility::Stable);
@@ -71,6 +71,7 @@ void TestPlanner::golden_data()
     QTest::newRow("pg17-check-index-comment") << pg << 170002 << R"j({"name": "priority", "type": "smallint", "default": {"literal": "0"}, "check": "priority BETWEEN 0 AND 9", "index": true, "comment": "0 = normal"})j" << imm << "";
     QTest::newRow("pg17-foreign-key") << pg << 170002 << R"j({"name": "coupon_id", "type": "bigint", "references": {"table": "public.coupons", "column": "id", "on_delete": "set null"}})j" << imm << "";
     QTest::newRow("pg17-domain-rewrite") << pg << 170002 << R"j({"name": "amount", "type": "cents", "nullable": false, "default": {"literal": "0"}})j" << imm << "domain";
+    QTest::newRow("pg17-partitioned-index") << pg << 170002 << R"j({"name": "coupon_ref", "type": "bigint", "nullable": false, "backfill": "customer_id + 1", "index": true})j" << imm << "partitioned";
     QTest::newRow("pg17-backfill-no-key") << pg << 170002 << R"j({"name": "total_eur", "type": "numeric(12,2)", "backfill": "total_cents / 100.0"})j" << imm << "no-key";
     QTest::newRow("mariadb11.8-literal-not-null") << maria << 110806 << R"j({"name": "status", "type": "varchar(20)", "nullable": false, "default": {"literal": "new"}, "after": "id"})j" << imm << "";
     QTest::newRow("mariadb11.8-uuid-default") << maria << 110806 << R"j({"name": "public_id", "type": "char(36)", "nullable": false, "default": {"expression": "uuid()"}, "unique": true})j" << imm << "";
@@ -104,6 +105,12 @@ void TestPlanner::golden()
     if (tableVariant == QLatin1String("fulltext"))
         input.table.hasFulltextIndex = true;
     input.typeRewritesTable = tableVariant == QLatin1String("domain");
+    if (tableVariant == QLatin1String("partitioned")) {
+        input.table.kind = RelationKind::PartitionedTable;
+        input.table.heapBytes = input.table.indexBytes = input.table.totalBytes = 0; // the partitions hold the data
+        input.table.partitions = {{{QStringLiteral("public"), QStringLiteral("orders_2024")}, false, false, 50000000},
+                                  {{QStringLiteral("public"), QStringLiteral("orders_2025")}, false, false, 70000000}};
+    }
     input.server.engine = Engine(engine);
     input.server.versionNumber = version;
     input.server.version = engine == int(Engine::SQLite) ? QStringLiteral("3.46.1") : QStringLiteral("as tested");

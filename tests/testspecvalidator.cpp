@@ -27,10 +27,20 @@ private Q_SLOTS:
 static QStringList fixture(Engine e)
 {
     const QString pk = e == Engine::SQLite ? QStringLiteral("INTEGER PRIMARY KEY") : QStringLiteral("bigint PRIMARY KEY");
-    return {QStringLiteral("CREATE TABLE IF NOT EXISTS parents (id %1, code varchar(10))").arg(pk),
-            QStringLiteral("CREATE TABLE IF NOT EXISTS items (id %1, parent_id bigint, amount int)").arg(pk),
-            QStringLiteral("DELETE FROM items"),
-            QStringLiteral("INSERT INTO items (id, parent_id, amount) VALUES (1, 1, 10), (2, 1, 20)")};
+    QStringList sql{QStringLiteral("CREATE TABLE IF NOT EXISTS parents (id %1, code varchar(10))").arg(pk),
+                    QStringLiteral("CREATE TABLE IF NOT EXISTS items (id %1, parent_id bigint, amount int)").arg(pk),
+                    QStringLiteral("DELETE FROM items"),
+                    QStringLiteral("INSERT INTO items (id, parent_id, amount) VALUES (1, 1, 10), (2, 1, 20)")};
+    if (e == Engine::PostgreSQL) // partitioned tables, one of them two levels deep
+        sql << QStringLiteral("CREATE TABLE IF NOT EXISTS events (id bigint PRIMARY KEY, parent_id bigint) PARTITION BY RANGE (id)")
+            << QStringLiteral("CREATE TABLE IF NOT EXISTS events_low PARTITION OF events FOR VALUES FROM (MINVALUE) TO (100)")
+            << QStringLiteral("CREATE TABLE IF NOT EXISTS events_high PARTITION OF events FOR VALUES FROM (100) TO (MAXVALUE)")
+            << QStringLiteral("CREATE TABLE IF NOT EXISTS nested (id bigint PRIMARY KEY) PARTITION BY RANGE (id)")
+            << QStringLiteral("CREATE TABLE IF NOT EXISTS nested_low PARTITION OF nested FOR VALUES FROM (MINVALUE) TO (100)")
+            << QStringLiteral("CREATE TABLE IF NOT EXISTS nested_high PARTITION OF nested FOR VALUES FROM (100) TO (MAXVALUE) "
+                              "PARTITION BY RANGE (id)")
+            << QStringLiteral("CREATE TABLE IF NOT EXISTS nested_high_1 PARTITION OF nested_high FOR VALUES FROM (100) TO (MAXVALUE)");
+    return sql;
 }
 
 // What a spec change could have touched: the tables, their columns and constraints.
@@ -54,12 +64,14 @@ static QString fingerprint(DatabaseConnection &connection)
 void TestSpecValidator::problems_data()
 {
     QTest::addColumn<QString>("engine");
+    QTest::addColumn<QString>("table");
     QTest::addColumn<QString>("column");
     QTest::addColumn<QStringList>("expected"); // "field: message start", in order
     const QStringList engines = {"postgresql", "mariadb", "sqlite"};
     for (const QString &engine : engines) {
-        auto row = [&](const char *name, const char *column, const QStringList &expected) {
-            QTest::newRow(qPrintable(engine + QLatin1Char('/') + QLatin1String(name))) << engine << QString::fromUtf8(column) << expected;
+        auto row = [&](const char *name, const char *column, const QStringList &expected, const char *table = "items") {
+            QTest::newRow(qPrintable(engine + QLatin1Char('/') + QLatin1String(name)))
+                << engine << QString::fromUtf8(table) << QString::fromUtf8(column) << expected;
         };
         const bool pg = engine == QLatin1String("postgresql"), maria = engine == QLatin1String("mariadb");
         row("valid", R"j({"name": "note", "type": "varchar(40)", "default": {"literal": "x"}})j", {});
@@ -94,6 +106,15 @@ void TestSpecValidator::problems_data()
                 {"name: is 75 bytes long; PostgreSQL allows 63"});
             row("after", R"j({"name": "x", "type": "int", "after": "id"})j",
                 {"after: only MySQL and MariaDB place a column; PostgreSQL adds it last"});
+            row("partitioned index", R"j({"name": "x", "type": "int", "index": true})j", {}, "events");
+            row("a partition", R"j({"name": "x", "type": "int"})j",
+                {"table: events_low is a partition: PostgreSQL adds columns to its partitioned table"}, "events_low");
+            row("partitioned unique", R"j({"name": "x", "type": "int", "unique": true})j",
+                {"unique: events is partitioned: a unique index there must include the partition key"}, "events");
+            row("partitioned foreign key", R"j({"name": "x", "type": "bigint", "references": {"table": "parents", "column": "id"}})j",
+                {"references: events is partitioned: PostgreSQL before 18 cannot add a foreign key NOT VALID there"}, "events");
+            row("sub-partitioned index", R"j({"name": "x", "type": "int", "index": true})j",
+                {"index: partition nested_high of nested is itself partitioned"}, "nested");
         }
         if (maria) {
             row("unknown type", R"j({"name": "x", "type": "integr"})j",
@@ -110,6 +131,7 @@ void TestSpecValidator::problems_data()
 void TestSpecValidator::problems()
 {
     QFETCH(QString, engine);
+    QFETCH(QString, table);
     QFETCH(QString, column);
     QFETCH(QStringList, expected);
     ConnectionProfile profile;
@@ -128,7 +150,7 @@ void TestSpecValidator::problems()
 
     ColumnSpec spec;
     QList<SpecProblem> problems;
-    QVERIFY(ColumnSpec::fromJson(QStringLiteral(R"j({"table": "items", "column": %1})j").arg(column).toUtf8(), &spec, &problems));
+    QVERIFY(ColumnSpec::fromJson(QStringLiteral(R"j({"table": "%1", "column": %2})j").arg(table, column).toUtf8(), &spec, &problems));
     PlannerInput input;
     const bool ok = SpecValidator(connection).validate(spec, &input, &problems);
     QStringList actual;

@@ -146,7 +146,8 @@ bool PostgresCatalog::describeTable(const TableRef &table, TableDetails *details
     details->fileNode = q.value(6).toUInt();
     details->comment = q.value(7).toString();
     if (!readColumns(table, details, error) || !readIndexes(table, details, error)
-        || !readConstraints(table, details, error))
+        || !readConstraints(table, details, error)
+        || (details->kind == RelationKind::PartitionedTable && !readPartitions(table, details, error)))
         return false;
 
     // The definition, rebuilt from what was read: columns, then constraints, then the indexes no
@@ -310,6 +311,41 @@ bool PostgresCatalog::readConstraints(const TableRef &table, TableDetails *detai
         }
         details->constraints.append(k);
     }
+    return true;
+}
+
+bool PostgresCatalog::readPartitions(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    // Direct partitions only: an index is built per partition, and one that is partitioned itself
+    // (or foreign) needs more than that.
+    if (!run(q, QStringLiteral("SELECT n.nspname, c.relname, c.relkind, pg_relation_size(c.oid), pg_indexes_size(c.oid), "
+                               "pg_total_relation_size(c.oid), c.reltuples::bigint "
+                               "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                               "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                               "WHERE i.inhparent = %1 ORDER BY n.nspname, c.relname").arg(Relation),
+             {table.schema, table.name}, QStringLiteral("reading the partitions of %1").arg(table.name), error))
+        return false;
+    // The partitioned table itself holds no rows: its sizes and (before it is analysed) its row
+    // estimate are its partitions' (one level down), so that durations are estimated from them.
+    qint64 rows = 0;
+    bool rowsKnown = true;
+    details->heapBytes = details->indexBytes = details->totalBytes = 0;
+    while (q.next()) {
+        PartitionInfo p;
+        p.table = {q.value(0).toString(), q.value(1).toString()};
+        p.partitioned = q.value(2).toString() == QLatin1String("p");
+        p.foreign = q.value(2).toString() == QLatin1String("f");
+        p.heapBytes = q.value(3).toLongLong();
+        details->heapBytes += p.heapBytes;
+        details->indexBytes += q.value(4).toLongLong();
+        details->totalBytes += q.value(5).toLongLong();
+        rows += std::max<qint64>(0, q.value(6).toLongLong());
+        rowsKnown = rowsKnown && q.value(6).toLongLong() >= 0;
+        details->partitions.append(p);
+    }
+    if (details->estimatedRows < 0 && rowsKnown && !details->partitions.isEmpty())
+        details->estimatedRows = rows;
     return true;
 }
 

@@ -26,6 +26,7 @@ private:
     [[nodiscard]] bool readColumns(const TableRef &table, TableDetails *details, ConnectionError *error);
     [[nodiscard]] bool readIndexes(const TableRef &table, TableDetails *details, ConnectionError *error);
     [[nodiscard]] bool readConstraints(const TableRef &table, TableDetails *details, ConnectionError *error);
+    [[nodiscard]] bool readPartitions(const TableRef &table, TableDetails *details, ConnectionError *error);
 };
 
 } // namespace Stagecraft

@@ -73,6 +73,11 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
     }
     if (input->table.kind == RelationKind::View)
         problems->append({QStringLiteral("table"), QStringLiteral("%1 is a view: columns are added to tables").arg(spec.table.name)});
+    if (input->table.kind == RelationKind::Partition)
+        problems->append({QStringLiteral("table"), QStringLiteral("%1 is a partition: PostgreSQL adds columns to its partitioned "
+                                                                  "table, which passes them on to every partition").arg(spec.table.name)});
+    if (input->table.kind == RelationKind::PartitionedTable)
+        checkPartitioned(input->spec, *input, problems);
 
     checkName(input->spec, input->table, problems);
     // Fields whose text must not reach the server (or, for the type, makes every server check moot).
@@ -152,6 +157,37 @@ void SpecValidator::checkName(const ColumnSpec &spec, const TableDetails &table,
             problems->append({QStringLiteral("name"), QStringLiteral("%1 already has a column %2").arg(spec.table.name, c.name)});
             break;
         }
+    }
+}
+
+void SpecValidator::checkPartitioned(const ColumnSpec &spec, const PlannerInput &input, QList<SpecProblem> *problems) const
+{
+    const QString &table = spec.table.name;
+    const int v = input.targetVersion;
+    if (spec.unique)
+        problems->append({QStringLiteral("unique"), QStringLiteral("%1 is partitioned: a unique index there must include the "
+                                                                   "partition key, so the new column cannot be unique on its own")
+                                                        .arg(table)});
+    if (spec.hasForeignKey() && v < 180000)
+        problems->append({QStringLiteral("references"), QStringLiteral("%1 is partitioned: PostgreSQL before 18 cannot add a "
+                                                                       "foreign key NOT VALID there, and a validated one would "
+                                                                       "block writes on both tables while every row is checked")
+                                                            .arg(table)});
+    if (spec.unique || (!spec.index && !spec.hasForeignKey()))
+        return;
+    // The index (also the one a foreign key gets) is built per partition, one level deep.
+    const QString field = spec.index ? QStringLiteral("index") : QStringLiteral("references");
+    if (v < 110000) {
+        problems->append({field, QStringLiteral("%1 is partitioned: PostgreSQL 10 cannot index a partitioned table").arg(table)});
+        return;
+    }
+    for (const PartitionInfo &p : input.table.partitions) {
+        if (p.partitioned)
+            problems->append({field, QStringLiteral("partition %1 of %2 is itself partitioned: Stagecraft builds a partitioned "
+                                                    "table's index concurrently one level deep only").arg(p.table.name, table)});
+        else if (p.foreign)
+            problems->append({field, QStringLiteral("partition %1 of %2 is a foreign table, which cannot have an index")
+                                         .arg(p.table.name, table)});
     }
 }
 
