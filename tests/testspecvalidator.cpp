@@ -43,6 +43,29 @@ static QStringList fixture(Engine e)
     return sql;
 }
 
+// Objects that take the names Stagecraft would generate for some columns (table_column_suffix), on
+// other columns or tables. Statements that fail on a second run (already there) or on purpose
+// (the invalid index) are run without checking.
+static QStringList takenNames(Engine e)
+{
+    if (e == Engine::PostgreSQL)
+        return {QStringLiteral("ALTER TABLE items ADD CONSTRAINT items_flag_check CHECK (amount > 0)"),
+                QStringLiteral("ALTER TABLE items ADD CONSTRAINT items_req_not_null CHECK (amount IS NOT NULL)"),
+                QStringLiteral("CREATE INDEX IF NOT EXISTS items_tag_idx ON items (amount)"),
+                QStringLiteral("CREATE INDEX IF NOT EXISTS items_ref_idx ON parents (code)"), // another table, same schema
+                QStringLiteral("CREATE TABLE IF NOT EXISTS items_code_key (id int)"),
+                // A failed concurrent build leaves an INVALID index, which a plan would drop and rebuild.
+                QStringLiteral("INSERT INTO parents VALUES (1, 'a') ON CONFLICT DO NOTHING"),
+                QStringLiteral("CREATE INDEX CONCURRENTLY IF NOT EXISTS items_dup_idx ON parents ((1 / (id - id)))"),
+                QStringLiteral("CREATE INDEX IF NOT EXISTS events_low_seq_idx ON events_low (parent_id)")};
+    if (e == Engine::MariaDB)
+        return {QStringLiteral("ALTER TABLE items ADD CONSTRAINT items_flag_check CHECK (amount > 0)"),
+                QStringLiteral("CREATE INDEX IF NOT EXISTS items_tag_idx ON items (amount)"),
+                QStringLiteral("ALTER TABLE parents ADD CONSTRAINT items_ref_fkey FOREIGN KEY (id) REFERENCES parents (id)")};
+    return {QStringLiteral("CREATE INDEX IF NOT EXISTS items_tag_idx ON items (amount)"),
+            QStringLiteral("CREATE TRIGGER IF NOT EXISTS items_seen_default AFTER INSERT ON parents BEGIN SELECT 1; END")};
+}
+
 // What a spec change could have touched: the tables, their columns and constraints.
 static QString fingerprint(DatabaseConnection &connection)
 {
@@ -115,6 +138,23 @@ void TestSpecValidator::problems_data()
                 {"references: events is partitioned: PostgreSQL before 18 cannot add a foreign key NOT VALID there"}, "events");
             row("sub-partitioned index", R"j({"name": "x", "type": "int", "index": true})j",
                 {"index: partition nested_high of nested is itself partitioned"}, "nested");
+            row("generated name: constraint on the table", R"j({"name": "flag", "type": "int", "check": "flag > 0"})j",
+                {"check: Stagecraft names the CHECK constraint items_flag_check, but items already has a constraint of that "
+                 "name, which is not this column's"});
+            row("generated name: not null helper", R"j({"name": "req", "type": "int", "nullable": false, "backfill": "amount"})j",
+                {"nullable: Stagecraft names the NOT NULL constraint items_req_not_null, but items already has a constraint"});
+            row("generated name: not needed with a fast default", R"j({"name": "req", "type": "int", "nullable": false, "default": {"literal": "0"}})j", {});
+            row("generated name: index of another column", R"j({"name": "tag", "type": "int", "index": true})j",
+                {"index: Stagecraft names the index items_tag_idx, but schema public already has an index of that name"});
+            row("generated name: index on another table", R"j({"name": "ref", "type": "bigint", "references": {"table": "parents", "column": "id"}})j",
+                {"references: Stagecraft names the foreign key's index items_ref_idx, but schema public already has an index"});
+            row("generated name: a table", R"j({"name": "code", "type": "text", "unique": true})j",
+                {"unique: Stagecraft names the unique index items_code_key, but schema public already has a table of that name"});
+            row("generated name: an invalid index", R"j({"name": "dup", "type": "int", "index": true})j",
+                {"index: Stagecraft names the index items_dup_idx, but schema public already has an index of that name"});
+            row("generated name: a partition's index", R"j({"name": "seq", "type": "int", "index": true})j",
+                {"index: Stagecraft names the index on partition events_low events_low_seq_idx, but schema public already has an index"},
+                "events");
         }
         if (maria) {
             row("unknown type", R"j({"name": "x", "type": "integr"})j",
@@ -124,6 +164,21 @@ void TestSpecValidator::problems_data()
             row("decimal scale", R"j({"name": "x", "type": "decimal(10,12)"})j",
                 {"type: scale 12 is larger than precision 10"});
             row("after a missing column", R"j({"name": "x", "type": "int", "after": "nope"})j", {"after: items has no column nope"});
+            row("generated name: constraint on the table", R"j({"name": "flag", "type": "int", "check": "flag > 0"})j",
+                {"check: Stagecraft names the CHECK constraint items_flag_check, but items already has a check constraint of that name"});
+            row("generated name: index of another column", R"j({"name": "tag", "type": "int", "index": true})j",
+                {"index: Stagecraft names the index items_tag_idx, but items already has an index of that name"});
+            row("generated name: foreign key of another table", R"j({"name": "ref", "type": "bigint", "references": {"table": "parents", "column": "id"}})j",
+                {"references: Stagecraft names the foreign key items_ref_fkey, but schema stagecraft_test already has a foreign key "
+                 "constraint on parents of that name"});
+        }
+        if (engine == QLatin1String("sqlite")) {
+            row("generated name: index of another column", R"j({"name": "tag", "type": "INTEGER", "index": true})j",
+                {"index: Stagecraft names the index items_tag_idx, but the database already has an index of that name"});
+            row("generated name: case differs", R"j({"name": "TAG", "type": "INTEGER", "unique": false, "index": true})j",
+                {"index: Stagecraft names the index items_TAG_idx, but the database already has an index of that name"});
+            row("generated name: default trigger", R"j({"name": "seen", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j",
+                {"default: Stagecraft names the default trigger items_seen_default, but the database already has a trigger"});
         }
     }
 }
@@ -140,6 +195,11 @@ void TestSpecValidator::problems()
     if (!prepared.contains(engine)) {
         QString why;
         QVERIFY2(TestServers::execute(profile, fixture(profile.engine), &why), qPrintable(why));
+        DatabaseConnection setup(profile);
+        ConnectionError error;
+        QVERIFY(setup.open(&error));
+        for (const QString &sql : takenNames(profile.engine))
+            static_cast<void>(QSqlQuery(setup.database()).exec(sql));
         prepared.insert(engine, profile);
     }
     profile = prepared.value(engine);

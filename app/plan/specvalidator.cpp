@@ -1,5 +1,7 @@
 #include "specvalidator.h"
 
+#include "generatednames.h"
+
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
@@ -127,6 +129,10 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
     // The server's word on types, literals and expressions, for every field whose text is safe to send.
     if (!unsafe.contains(QStringLiteral("type")))
         checkOnServer(input->spec, unsafe, input, problems);
+    // After the server's checks: which names the plan needs depends on how it judged the default.
+    // An existing column is a problem of its own already.
+    if (!spec.name.isEmpty() && !input->table.column(spec.name))
+        static_cast<void>(GeneratedNames::check(m_connection, *input, problems));
     return problems->size() == before;
 }
 
