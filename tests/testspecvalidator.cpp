@@ -22,6 +22,8 @@ private Q_SLOTS:
     void problems();
     void typeRewrite_data();
     void typeRewrite();
+    void typeNames_data();
+    void typeNames();
 };
 
 static QStringList fixture(Engine e)
@@ -259,6 +261,110 @@ void TestSpecValidator::typeRewrite()
     input.typeRewritesTable = !rewrites;
     QVERIFY(SpecValidator(connection).validate(spec, &input, &problems));
     QCOMPARE(input.typeRewritesTable, rewrites);
+}
+
+// The type is pasted into DDL as written: only a type name gets through, however the rest is spelt.
+void TestSpecValidator::typeNames_data()
+{
+    QTest::addColumn<QString>("engine");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("expected"); // the problem on "type" (its start), empty: accepted
+    auto row = [](const char *engine, const char *type, const char *expected = "") {
+        QTest::newRow(qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(engine), QString::fromUtf8(type))))
+            << QString::fromLatin1(engine) << QString::fromUtf8(type) << QString::fromUtf8(expected);
+    };
+    const char *const trailing = "has '";
+    for (const char *engine : {"postgresql", "mariadb", "sqlite"}) {
+        row(engine, "text NOT NULL DEFAULT 1", "has 'NOT NULL DEFAULT 1' after the type name: write only the type");
+        row(engine, "text REFERENCES parents", "has 'REFERENCES parents' after the type name");
+        row(engine, "int, y int", "has ', y int' after the type name");
+        row(engine, "int DEFAULT 0", trailing);
+        row(engine, "int CHECK (1 = 1)", trailing);
+        row(engine, "int PRIMARY KEY", trailing);
+        row(engine, "(int)", "must start with a type name");
+        row(engine, "int4 %TYPE", "has '%TYPE' after the type name");
+        row(engine, "numeric(12 2)", "has '2' in its parameter list where ',' or ')' belongs");
+        row(engine, "numeric(12, = 2)", "has '=' among its parameters");
+    }
+    // PostgreSQL: multi-word names, parameters in their place, arrays, quoted and qualified user types.
+    for (const char *good : {"integer", "double precision", "character varying(20)", "char varying(3)", "bit varying(8)",
+                             "timestamp with time zone", "timestamp(3) without time zone", "time(0) with time zone", "timestamptz(3)",
+                             "interval", "interval(2)", "interval day to second(3)", "interval year to month", "numeric(12,2)",
+                             "float(24)", "bit(3)", "text[]", "integer[3][]", "varchar(10)[]", "\"Shop Ünit\".\"Mood\"",
+                             "\"Shop Ünit\".\"Mood\"[]", "public.nonnegative", "pg_catalog.int8", "\"char\""})
+        row("postgresql", good);
+    row("postgresql", "text COLLATE \"C\"", "has 'COLLATE \"C\"' after the type name");
+    row("postgresql", "int GENERATED ALWAYS AS IDENTITY", trailing);
+    row("postgresql", "int[", "has an array bracket that does not close");
+    row("postgresql", "int unsigned", "has 'unsigned' after the type name");
+    row("postgresql", "timestamp with time zone(3)", "has '(3)' after the type name");
+    row("postgresql", "enum('a')", "has ''a'' among its parameters, which takes only numbers");
+    row("postgresql", "integer ARRAY", trailing);
+    row("postgresql", "a.b.c.d", "has '.d' after the type name");
+    row("postgresql", "pg_catalog.timestamp with time zone", "has 'with time zone' after the type name");
+    // MariaDB: the attributes that belong to a type, ENUM/SET values; no arrays, no SERIAL.
+    for (const char *good : {"int", "int unsigned zerofill", "decimal(10,2) unsigned", "double precision", "national varchar(10)",
+                             "enum('new', 'paid', 'it''s')", "set('a','b')", "varchar(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+                             "char(3) binary", "text charset latin1", "bigint(20) signed"})
+        row("mariadb", good);
+    row("mariadb", "int AUTO_INCREMENT", "has 'AUTO_INCREMENT' after the type name");
+    row("mariadb", "SERIAL", "SERIAL stands for BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE");
+    row("mariadb", "int[]", "has '[]' after the type name");
+    row("mariadb", "varchar(10) CHARACTER SET", "names no character set or collation after SET");
+    row("mariadb", "int unsigned NULL", "has 'NULL' after the type name");
+    row("mariadb", "enum('a') DEFAULT 'a'", "has 'DEFAULT 'a'' after the type name");
+    // SQLite: any words make a type name, up to one that starts a constraint.
+    for (const char *good : {"TEXT", "UNSIGNED BIG INT", "VARYING CHARACTER(255)", "DECIMAL(10, 5)", "DOUBLE PRECISION", "NATIVE CHARACTER(70)"})
+        row("sqlite", good);
+    row("sqlite", "TEXT COLLATE NOCASE", "has 'COLLATE NOCASE' after the type name");
+    row("sqlite", "INTEGER AS (1)", "has 'AS (1)' after the type name");
+    row("sqlite", "INTEGER NULL", trailing);
+    row("sqlite", "DECIMAL(1, 2, 3)", "has '3' among its parameters, which takes only numbers");
+}
+
+void TestSpecValidator::typeNames()
+{
+    QFETCH(QString, engine);
+    QFETCH(QString, type);
+    QFETCH(QString, expected);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(engine, profile);
+    static QMap<QString, ConnectionProfile> prepared;
+    if (!prepared.contains(engine)) {
+        QStringList sql = fixture(profile.engine);
+        if (profile.engine == Engine::PostgreSQL)
+            sql << QStringLiteral("DO $$ BEGIN CREATE SCHEMA \"Shop Ünit\"; CREATE TYPE \"Shop Ünit\".\"Mood\" AS ENUM ('sad', 'ok'); "
+                                  "EXCEPTION WHEN duplicate_schema OR duplicate_object THEN NULL; END $$")
+                << QStringLiteral("DO $$ BEGIN CREATE DOMAIN public.nonnegative AS integer CHECK (VALUE >= 0); "
+                                  "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        QString why;
+        QVERIFY2(TestServers::execute(profile, sql, &why), qPrintable(why));
+        prepared.insert(engine, profile);
+    }
+    profile = prepared.value(engine);
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    ColumnSpec spec;
+    QList<SpecProblem> problems;
+    spec.table = {QString(), QStringLiteral("items")};
+    spec.name = QStringLiteral("x");
+    spec.type = type;
+    PlannerInput input;
+    const bool ok = SpecValidator(connection).validate(spec, &input, &problems);
+    QStringList typeProblems;
+    for (const SpecProblem &p : std::as_const(problems)) {
+        QVERIFY2(p.field == QLatin1String("type"), qPrintable(p.field + QLatin1String(": ") + p.message));
+        typeProblems << p.message;
+    }
+    if (expected.isEmpty()) {
+        QVERIFY2(ok, qPrintable(typeProblems.join(QLatin1String("; "))));
+        QCOMPARE(input.spec.type, type); // kept as written
+    } else {
+        QVERIFY(!ok);
+        QCOMPARE(typeProblems.size(), 1);
+        QVERIFY2(typeProblems.first().startsWith(expected), qPrintable(typeProblems.first() + QLatin1String("\n  expected: ") + expected));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSpecValidator)

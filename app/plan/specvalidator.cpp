@@ -1,6 +1,7 @@
 #include "specvalidator.h"
 
 #include "generatednames.h"
+#include "typenamereader.h"
 
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
@@ -91,6 +92,9 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
         QString why;
         if (!SqlFragment::check(e, spec.type, &why)) {
             problems->append({QStringLiteral("type"), why});
+            unsafe << QStringLiteral("type");
+        } else if (const QString wrong = TypeNameReader::problem(e, spec.type); !wrong.isEmpty()) {
+            problems->append({QStringLiteral("type"), wrong});
             unsafe << QStringLiteral("type");
         } else {
             const auto known = problems->size();
@@ -277,6 +281,20 @@ void SpecValidator::checkOnServer(const ColumnSpec &spec, const QSet<QString> &u
             problems->append({QStringLiteral("type"), failure});
             return;
         }
+        // The server's own type-name parser, as a second gate behind TypeNameReader: to_regtype reads
+        // exactly one type name from a string (a literal here, so nothing of it is executed).
+        // The text is kept as written: before PostgreSQL 17 (to_regtypemod) the server cannot give
+        // back the name with its parameters, and plans show what the user typed.
+        QSqlQuery regtype(m_connection.database());
+        if (!regtype.exec(QStringLiteral("SELECT to_regtype(%1) IS NOT NULL").arg(quoteLiteral(e, spec.type)))
+            || !regtype.next() || !regtype.value(0).toBool()) {
+            problems->append({QStringLiteral("type"), QStringLiteral("is not one type name to the server%1")
+                                                          .arg(regtype.lastError().isValid()
+                                                                   ? QStringLiteral(": ") + serverText(regtype.lastError())
+                                                                   : QString())});
+            return;
+        }
+        regtype.finish();
         ConnectionError typeError;
         if (!CatalogReader::create(m_connection)->probeTypeRewrite(spec.type, &input->typeRewritesTable, &typeError))
             problems->append({QStringLiteral("type"), typeError.serverMessage.isEmpty() ? typeError.explanation
