@@ -17,6 +17,7 @@ private Q_SLOTS:
     void golden_data();
     void golden();
     void targetVersionChangesThePlan();
+    void pg18NotNullValidatedByItsConstraint();
     void generatedNamesFit_data();
     void generatedNamesFit();
 };
@@ -167,6 +168,27 @@ void TestPlanner::targetVersionChangesThePlan()
     QCOMPARE(rules.at(1), QStringLiteral("pg.add-column pg.backfill.keyset pg.not-null.check-not-valid pg.not-null.validate "
                                          "pg.not-null.set-using-check pg.not-null.drop-helper pg.verify.analyze"));
     QCOMPARE(rules.at(2), QStringLiteral("pg.add-column pg.backfill.keyset pg18.not-null.not-valid pg18.not-null.validate pg.verify.analyze"));
+}
+
+void TestPlanner::pg18NotNullValidatedByItsConstraint()
+{
+    // On PostgreSQL 18 attnotnull is true as soon as the NOT VALID not-null constraint exists: the
+    // VALIDATE step is done only when that constraint is validated.
+    PlannerInput input;
+    input.table = ordersTable(Engine::PostgreSQL);
+    input.server.engine = Engine::PostgreSQL;
+    input.server.versionNumber = 180001;
+    QList<SpecProblem> problems;
+    QVERIFY(ColumnSpec::fromJson(R"j({"table": "public.orders", "column": {"name": "x", "type": "int", "nullable": false, "backfill": "1"}})j",
+                                 &input.spec, &problems));
+    const Plan plan = Planner::plan(input);
+    const auto validate = std::find_if(plan.steps.cbegin(), plan.steps.cend(),
+                                       [](const PlanStep &s) { return s.rule == QLatin1String("pg18.not-null.validate"); });
+    QVERIFY(validate != plan.steps.cend());
+    QCOMPARE(validate->appliedSql, QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = "
+                                                  "'\"public\".\"orders\"'::regclass AND contype = 'n' AND conname = 'orders_x_not_null' "
+                                                  "AND convalidated)"));
+    QVERIFY(!validate->appliedSql.contains(QLatin1String("attnotnull")));
 }
 
 void TestPlanner::generatedNamesFit_data()

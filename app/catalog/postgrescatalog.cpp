@@ -193,9 +193,13 @@ bool PostgresCatalog::readColumns(const TableRef &table, TableDetails *details, 
 {
     QSqlQuery q(m_connection.database());
     // Type parameters come from the type modifier, read with information_schema's own helpers
-    // (on the element type for arrays); a column without a modifier has none.
+    // (on the element type for arrays); a column without a modifier has none. From PostgreSQL 18
+    // attnotnull is also true for a NOT VALID not-null constraint, which existing rows may break:
+    // such a column counts as nullable (before 18 no table has not-null constraints in pg_constraint).
     if (!run(q, QStringLiteral(
-                    "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
+                    "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull OR EXISTS (SELECT 1 FROM "
+                    "pg_constraint nn WHERE nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey = ARRAY[a.attnum] "
+                    "AND NOT nn.convalidated), "
                     "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
                     "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary "
                     "AND a.attnum = ANY (i.indkey)), "

@@ -332,8 +332,13 @@ void PostgresPlanner::enforceNotNull()
         add.rule = QStringLiteral("pg18.not-null.not-valid");
         add.why = QStringLiteral("PostgreSQL 18 adds NOT NULL as NOT VALID: new rows are checked at once, existing rows "
                                  "later; the exclusive lock lasts milliseconds.");
+        // On 18 attnotnull is already true while the constraint is NOT VALID: only convalidated of
+        // the not-null constraint itself says VALIDATE has run.
+        const QString validated = QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %1::regclass "
+                                                 "AND contype = 'n' AND conname = %2 AND convalidated)")
+                                      .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, constraint));
         m_plan.steps << add
-                     << validate(QStringLiteral("Validate NOT NULL on %1").arg(m_spec.name), constraint, notNullApplied,
+                     << validate(QStringLiteral("Validate NOT NULL on %1").arg(m_spec.name), constraint, validated,
                                  QStringLiteral("pg18.not-null.validate"),
                                  QStringLiteral("VALIDATE scans under SHARE UPDATE EXCLUSIVE: reads and writes go on."));
         return;
