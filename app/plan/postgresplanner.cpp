@@ -238,9 +238,12 @@ void PostgresPlanner::backfill()
         step.why = QStringLiteral("Existing rows are filled by primary key in short transactions of a few thousand rows, "
                                   "each holding only row locks: reads and writes go on.");
     } else {
+        // A ctid is unique within one partition only: on a partitioned table the same address picks
+        // rows in the other partitions too, which must not be filled again (they may hold newer values).
+        const bool partitioned = m_in.table.kind == RelationKind::PartitionedTable;
         step.sql = {QStringLiteral("UPDATE %1 SET %2 = %3 WHERE ctid = ANY (ARRAY(SELECT ctid FROM %1 WHERE %2 IS NULL "
-                                   "LIMIT :batch_size))")
-                        .arg(m_table, m_column, expression)};
+                                   "LIMIT :batch_size))%4")
+                        .arg(m_table, m_column, expression, partitioned ? QStringLiteral(" AND %1 IS NULL").arg(m_column) : QString())};
         step.rule = QStringLiteral("pg.backfill.ctid");
         step.why = QStringLiteral("The table has no primary key: rows are filled in batches by physical address, each "
                                   "in a short transaction holding only row locks.");
