@@ -52,9 +52,11 @@ QList<Wanted> wantedNames(const PlannerInput &input)
     if (e == Engine::PostgreSQL) {
         // Constraint names are unique per table; index names per schema, among all relations.
         if (!spec.check.isEmpty())
-            wanted << Wanted{S::TableConstraint, QStringLiteral("check"), QStringLiteral("CHECK constraint"), generated(QStringLiteral("check")), table};
+            wanted << Wanted{S::TableConstraint, QStringLiteral("check"), QStringLiteral("CHECK constraint"),
+                             generated(QStringLiteral("check")), table};
         if (spec.hasForeignKey())
-            wanted << Wanted{S::TableConstraint, QStringLiteral("references"), QStringLiteral("foreign key"), generated(QStringLiteral("fkey")), table};
+            wanted << Wanted{S::TableConstraint, QStringLiteral("references"), QStringLiteral("foreign key"),
+                             generated(QStringLiteral("fkey")), table};
         // The helper NOT NULL constraint, unless the column is added NOT NULL at once (as PostgresPlanner
         // decides: a default the server keeps in the catalog, PostgreSQL 11+, no backfill).
         const bool fastDefault = spec.defaultKind == ColumnSpec::DefaultKind::Literal
@@ -138,10 +140,12 @@ bool GeneratedNames::check(DatabaseConnection &connection, const PlannerInput &i
                                  "FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = %1 AND CONSTRAINT_NAME = %2 "
                                  "AND CONSTRAINT_TYPE = %3")
                       .arg(quoteLiteral(e, w.where.schema), quoteLiteral(e, w.name),
-                           quoteLiteral(e, w.scope == Wanted::Scope::SchemaCheck ? QStringLiteral("CHECK") : QStringLiteral("FOREIGN KEY")));
+                           quoteLiteral(e, w.scope == Wanted::Scope::SchemaCheck ? QStringLiteral("CHECK")
+                                                                                 : QStringLiteral("FOREIGN KEY")));
             break;
         case Wanted::Scope::DatabaseObject: // names compare without case in SQLite
-            sql = QStringLiteral("SELECT CASE type WHEN 'index' THEN 'an index' ELSE 'a ' || type END FROM %1.sqlite_schema WHERE name = %2 COLLATE NOCASE")
+            sql = QStringLiteral("SELECT CASE type WHEN 'index' THEN 'an index' ELSE 'a ' || type END "
+                                 "FROM %1.sqlite_schema WHERE name = %2 COLLATE NOCASE")
                       .arg(quoteIdentifier(e, w.where.schema), quoteLiteral(e, w.name));
             break;
         }

@@ -295,7 +295,8 @@ void PostgresPlanner::enforceForeignKey()
                        {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3 NOT VALID").arg(m_table, quoted, definition)},
                        QStringLiteral("ShareRowExclusiveLock"));
     add.locks = onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("ShareRowExclusiveLock"))
-        + QList<LockClaim>{{referencedLabel, QStringLiteral("AccessShareLock")}, {referencedLabel, QStringLiteral("ShareRowExclusiveLock")}};
+        + QList<LockClaim>{{referencedLabel, QStringLiteral("AccessShareLock")},
+                           {referencedLabel, QStringLiteral("ShareRowExclusiveLock")}};
     add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
     add.appliedSql = constraintExists(constraint);
     add.rule = QStringLiteral("pg.foreign-key.not-valid");
@@ -438,12 +439,14 @@ void PostgresPlanner::buildPartitionedIndex(const QString &index)
                                                "AND c.relname = %2 AND i.indrelid = %3::regclass%4)");
     PlanStep parent = ddl(Stage::Index, QStringLiteral("Create index %1 on %2 only (invalid until its partitions' are attached)")
                                             .arg(index, m_spec.table.name),
-                          {QStringLiteral("CREATE INDEX IF NOT EXISTS %1 ON ONLY %2 (%3)").arg(quoteIdentifier(PG, index), m_table, m_column)},
+                          {QStringLiteral("CREATE INDEX IF NOT EXISTS %1 ON ONLY %2 (%3)")
+                               .arg(quoteIdentifier(PG, index), m_table, m_column)},
                           QStringLiteral("ShareLock"));
     parent.locks = {{m_tableLabel, QStringLiteral("ShareLock")}, {indexLabel, QStringLiteral("AccessExclusiveLock")}};
     // Dropping the partitioned index drops the partitions' indexes attached to it.
     parent.rollbackSql = {QStringLiteral("DROP INDEX IF EXISTS %1").arg(qualifiedIndex)};
-    parent.appliedSql = indexExists.arg(quoteLiteral(PG, m_spec.table.schema), quoteLiteral(PG, index), quoteLiteral(PG, m_table), QString());
+    parent.appliedSql = indexExists.arg(quoteLiteral(PG, m_spec.table.schema), quoteLiteral(PG, index),
+                                        quoteLiteral(PG, m_table), QString());
     parent.rule = QStringLiteral("pg.index.partitioned-only");
     parent.why = QStringLiteral("ON ONLY creates the partitioned table's index without building it on any partition: "
                                 "SHARE for milliseconds, so writes pause that long; reads go on.");

@@ -75,7 +75,8 @@ private:
                 ++i;
             } else if (c.isLetter() || c == QLatin1Char('_')) {
                 qsizetype j = i + 1;
-                while (j < m_text.size() && (m_text.at(j).isLetterOrNumber() || m_text.at(j) == QLatin1Char('_') || m_text.at(j) == QLatin1Char('$')))
+                while (j < m_text.size()
+                       && (m_text.at(j).isLetterOrNumber() || m_text.at(j) == QLatin1Char('_') || m_text.at(j) == QLatin1Char('$')))
                     ++j;
                 m_tokens.append({Token::Word, m_text.mid(i, j - i), i});
                 i = j;
