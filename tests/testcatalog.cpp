@@ -30,6 +30,7 @@ private Q_SLOTS:
     void constraints();
     void sizes_data();
     void sizes();
+    void partitions();
     void definition_data();
     void definition();
     void types_data();
@@ -42,6 +43,8 @@ private Q_SLOTS:
     void probeDefault_data();
     void probeDefault();
     void probeRefusesStatements();
+    void probeTypeRewrite_data();
+    void probeTypeRewrite();
     void connectionErrors_data();
     void connectionErrors();
     void tlsRequired();
@@ -433,6 +436,22 @@ void TestCatalog::sizes()
     QCOMPARE(details.instantRowVersions, -1); // only MySQL 8.0.29+ counts them
 }
 
+void TestCatalog::partitions()
+{
+    FIXTURE(QStringLiteral("postgresql"));
+    TableDetails details;
+    ConnectionError error;
+    QVERIFY2(reader->describeTable({QStringLiteral("Sales Ünit"), QStringLiteral("events")}, &details, &error), qPrintable(error.text()));
+    QCOMPARE(int(details.kind), int(RelationKind::PartitionedTable));
+    QCOMPARE(details.partitions.size(), 1);
+    QCOMPARE(details.partitions.first().table, (TableRef{QStringLiteral("Sales Ünit"), QStringLiteral("events_2025")}));
+    QVERIFY(!details.partitions.first().partitioned && !details.partitions.first().foreign);
+    QVERIFY(details.partitions.first().heapBytes >= 0);
+    QCOMPARE(details.heapBytes, details.partitions.first().heapBytes); // the rows are in the partitions
+    QVERIFY2(reader->describeTable({QStringLiteral("Sales Ünit"), QStringLiteral("events_2025")}, &details, &error), qPrintable(error.text()));
+    QVERIFY(details.partitions.isEmpty()); // a partition has none of its own
+}
+
 void TestCatalog::definition_data()
 {
     addEngineColumn();
@@ -764,6 +783,44 @@ void TestCatalog::probeRefusesStatements()
     // A dollar-quoted string may hold anything, a semicolon included.
     QVERIFY2(reader->probeDefault(QStringLiteral("text"), QStringLiteral("$x$a;b$x$"), &probe, &error), qPrintable(error.text()));
     QCOMPARE(int(probe.volatility), int(DefaultProbe::Volatility::Immutable));
+}
+
+void TestCatalog::probeTypeRewrite_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<bool>("rewrites");
+    QTest::newRow("integer") << "integer" << false;
+    QTest::newRow("varchar") << "character varying(20)" << false;
+    QTest::newRow("enum") << "\"Sales Ünit\".\"Mood\"" << false;
+    QTest::newRow("domain with a check") << "\"Sales Ünit\".positive_int" << true;
+    QTest::newRow("domain without constraints") << "\"Sales Ünit\".plain_int" << false;
+    QTest::newRow("domain not null") << "\"Sales Ünit\".required_int" << true; // the table is empty: no failure
+    QTest::newRow("domain over a checked domain") << "\"Sales Ünit\".small_positive" << true;
+    QTest::newRow("array of a checked domain") << "\"Sales Ünit\".positive_int[]" << false;
+}
+
+void TestCatalog::probeTypeRewrite()
+{
+    QFETCH(QString, type);
+    QFETCH(bool, rewrites);
+    FIXTURE(QStringLiteral("postgresql"));
+    QSqlQuery q(connection->database());
+    // Created here, after types() has listed the fixture's types; once per run.
+    QVERIFY2(q.exec(QStringLiteral("DO $$ BEGIN "
+                                   "CREATE DOMAIN \"Sales Ünit\".plain_int AS integer; "
+                                   "CREATE DOMAIN \"Sales Ünit\".required_int AS integer NOT NULL; "
+                                   "CREATE DOMAIN \"Sales Ünit\".small_positive AS \"Sales Ünit\".positive_int; "
+                                   "EXCEPTION WHEN duplicate_object THEN NULL; END $$")),
+             qPrintable(q.lastError().text()));
+    bool actual = !rewrites; // the probe must set it either way
+    ConnectionError error;
+    QVERIFY2(reader->probeTypeRewrite(type, &actual, &error), qPrintable(error.text()));
+    QCOMPARE(actual, rewrites);
+    QVERIFY2(q.exec(QStringLiteral("SELECT to_regclass('pg_temp.stagecraft_probe') IS NULL")) && q.next(),
+             qPrintable(q.lastError().text()));
+    QVERIFY(q.value(0).toBool()); // nothing left behind, the connection usable
+    QVERIFY(!reader->probeTypeRewrite(QStringLiteral("int); DROP TABLE public.victim; --"), &actual, &error));
+    QVERIFY(error.serverMessage.isEmpty()); // refused before anything reached the server
 }
 
 void TestCatalog::connectionErrors_data()

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void golden_data();
     void golden();
     void targetVersionChangesThePlan();
+    void pg18NotNullValidatedByItsConstraint();
     void generatedNamesFit_data();
     void generatedNamesFit();
 };
@@ -56,7 +57,7 @@ void TestPlanner::golden_data()
     QTest::addColumn<int>("version");
     QTest::addColumn<QString>("spec"); // the JSON column object
     QTest::addColumn<int>("volatility"); // the server's verdict on an expression default (PostgreSQL)
-    QTest::addColumn<QString>("tableVariant"); // "", "no-key", "compressed", "fulltext", "wal"
+    QTest::addColumn<QString>("tableVariant"); // "", "no-key", "compressed", "fulltext", "wal", "domain" (the type rewrites), "partitioned" (two partitions)
     const int pg = int(Engine::PostgreSQL), maria = int(Engine::MariaDB), my = int(Engine::MySQL), lite = int(Engine::SQLite);
     const int imm = int(DefaultProbe::Volatility::Immutable), vol = int(DefaultProbe::Volatility::Volatile),
               stab = int(DefaultProbe::Volatility::Stable);
@@ -70,6 +71,8 @@ void TestPlanner::golden_data()
     QTest::newRow("pg18-not-null-backfill") << pg << 180001 << R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "";
     QTest::newRow("pg17-check-index-comment") << pg << 170002 << R"j({"name": "priority", "type": "smallint", "default": {"literal": "0"}, "check": "priority BETWEEN 0 AND 9", "index": true, "comment": "0 = normal"})j" << imm << "";
     QTest::newRow("pg17-foreign-key") << pg << 170002 << R"j({"name": "coupon_id", "type": "bigint", "references": {"table": "public.coupons", "column": "id", "on_delete": "set null"}})j" << imm << "";
+    QTest::newRow("pg17-domain-rewrite") << pg << 170002 << R"j({"name": "amount", "type": "cents", "nullable": false, "default": {"literal": "0"}})j" << imm << "domain";
+    QTest::newRow("pg17-partitioned-index") << pg << 170002 << R"j({"name": "coupon_ref", "type": "bigint", "nullable": false, "backfill": "customer_id + 1", "index": true})j" << imm << "partitioned";
     QTest::newRow("pg17-backfill-no-key") << pg << 170002 << R"j({"name": "total_eur", "type": "numeric(12,2)", "backfill": "total_cents / 100.0"})j" << imm << "no-key";
     QTest::newRow("mariadb11.8-literal-not-null") << maria << 110806 << R"j({"name": "status", "type": "varchar(20)", "nullable": false, "default": {"literal": "new"}, "after": "id"})j" << imm << "";
     QTest::newRow("mariadb11.8-uuid-default") << maria << 110806 << R"j({"name": "public_id", "type": "char(36)", "nullable": false, "default": {"expression": "uuid()"}, "unique": true})j" << imm << "";
@@ -78,6 +81,7 @@ void TestPlanner::golden_data()
     QTest::newRow("mariadb11.8-compressed") << maria << 110806 << R"j({"name": "note", "type": "text"})j" << imm << "compressed";
     QTest::newRow("mariadb11.8-fulltext-online-copy") << maria << 110806 << R"j({"name": "note", "type": "varchar(10)"})j" << imm << "fulltext";
     QTest::newRow("mariadb10.6-fulltext-shared") << maria << 100621 << R"j({"name": "note", "type": "varchar(10)"})j" << imm << "fulltext";
+    QTest::newRow("mariadb11.8-fulltext-not-null") << maria << 110806 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100"})j" << imm << "fulltext";
     QTest::newRow("mysql8.0.11-nullable") << my << 80011 << R"j({"name": "note", "type": "text"})j" << imm << "";
     QTest::newRow("mysql8.0.28-after") << my << 80028 << R"j({"name": "note", "type": "text", "after": "id"})j" << imm << "";
     QTest::newRow("mysql8.4-fulltext-backfill") << my << 80400 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100"})j" << imm << "fulltext";
@@ -101,6 +105,13 @@ void TestPlanner::golden()
         input.table.rowFormat = QStringLiteral("Compressed");
     if (tableVariant == QLatin1String("fulltext"))
         input.table.hasFulltextIndex = true;
+    input.typeRewritesTable = tableVariant == QLatin1String("domain");
+    if (tableVariant == QLatin1String("partitioned")) {
+        input.table.kind = RelationKind::PartitionedTable;
+        input.table.heapBytes = input.table.indexBytes = input.table.totalBytes = 0; // the partitions hold the data
+        input.table.partitions = {{{QStringLiteral("public"), QStringLiteral("orders_2024")}, false, false, 50000000},
+                                  {{QStringLiteral("public"), QStringLiteral("orders_2025")}, false, false, 70000000}};
+    }
     input.server.engine = Engine(engine);
     input.server.versionNumber = version;
     input.server.version = engine == int(Engine::SQLite) ? QStringLiteral("3.46.1") : QStringLiteral("as tested");
@@ -157,6 +168,27 @@ void TestPlanner::targetVersionChangesThePlan()
     QCOMPARE(rules.at(1), QStringLiteral("pg.add-column pg.backfill.keyset pg.not-null.check-not-valid pg.not-null.validate "
                                          "pg.not-null.set-using-check pg.not-null.drop-helper pg.verify.analyze"));
     QCOMPARE(rules.at(2), QStringLiteral("pg.add-column pg.backfill.keyset pg18.not-null.not-valid pg18.not-null.validate pg.verify.analyze"));
+}
+
+void TestPlanner::pg18NotNullValidatedByItsConstraint()
+{
+    // On PostgreSQL 18 attnotnull is true as soon as the NOT VALID not-null constraint exists: the
+    // VALIDATE step is done only when that constraint is validated.
+    PlannerInput input;
+    input.table = ordersTable(Engine::PostgreSQL);
+    input.server.engine = Engine::PostgreSQL;
+    input.server.versionNumber = 180001;
+    QList<SpecProblem> problems;
+    QVERIFY(ColumnSpec::fromJson(R"j({"table": "public.orders", "column": {"name": "x", "type": "int", "nullable": false, "backfill": "1"}})j",
+                                 &input.spec, &problems));
+    const Plan plan = Planner::plan(input);
+    const auto validate = std::find_if(plan.steps.cbegin(), plan.steps.cend(),
+                                       [](const PlanStep &s) { return s.rule == QLatin1String("pg18.not-null.validate"); });
+    QVERIFY(validate != plan.steps.cend());
+    QCOMPARE(validate->appliedSql, QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = "
+                                                  "'\"public\".\"orders\"'::regclass AND contype = 'n' AND conname = 'orders_x_not_null' "
+                                                  "AND convalidated)"));
+    QVERIFY(!validate->appliedSql.contains(QLatin1String("attnotnull")));
 }
 
 void TestPlanner::generatedNamesFit_data()

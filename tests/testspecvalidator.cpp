@@ -20,15 +20,52 @@ private Q_SLOTS:
     void cleanupTestCase() { TestServers::stopAll(); }
     void problems_data();
     void problems();
+    void typeRewrite_data();
+    void typeRewrite();
+    void typeNames_data();
+    void typeNames();
 };
 
 static QStringList fixture(Engine e)
 {
     const QString pk = e == Engine::SQLite ? QStringLiteral("INTEGER PRIMARY KEY") : QStringLiteral("bigint PRIMARY KEY");
-    return {QStringLiteral("CREATE TABLE IF NOT EXISTS parents (id %1, code varchar(10))").arg(pk),
-            QStringLiteral("CREATE TABLE IF NOT EXISTS items (id %1, parent_id bigint, amount int)").arg(pk),
-            QStringLiteral("DELETE FROM items"),
-            QStringLiteral("INSERT INTO items (id, parent_id, amount) VALUES (1, 1, 10), (2, 1, 20)")};
+    QStringList sql{QStringLiteral("CREATE TABLE IF NOT EXISTS parents (id %1, code varchar(10))").arg(pk),
+                    QStringLiteral("CREATE TABLE IF NOT EXISTS items (id %1, parent_id bigint, amount int)").arg(pk),
+                    QStringLiteral("DELETE FROM items"),
+                    QStringLiteral("INSERT INTO items (id, parent_id, amount) VALUES (1, 1, 10), (2, 1, 20)")};
+    if (e == Engine::PostgreSQL) // partitioned tables, one of them two levels deep
+        sql << QStringLiteral("CREATE TABLE IF NOT EXISTS events (id bigint PRIMARY KEY, parent_id bigint) PARTITION BY RANGE (id)")
+            << QStringLiteral("CREATE TABLE IF NOT EXISTS events_low PARTITION OF events FOR VALUES FROM (MINVALUE) TO (100)")
+            << QStringLiteral("CREATE TABLE IF NOT EXISTS events_high PARTITION OF events FOR VALUES FROM (100) TO (MAXVALUE)")
+            << QStringLiteral("CREATE TABLE IF NOT EXISTS nested (id bigint PRIMARY KEY) PARTITION BY RANGE (id)")
+            << QStringLiteral("CREATE TABLE IF NOT EXISTS nested_low PARTITION OF nested FOR VALUES FROM (MINVALUE) TO (100)")
+            << QStringLiteral("CREATE TABLE IF NOT EXISTS nested_high PARTITION OF nested FOR VALUES FROM (100) TO (MAXVALUE) "
+                              "PARTITION BY RANGE (id)")
+            << QStringLiteral("CREATE TABLE IF NOT EXISTS nested_high_1 PARTITION OF nested_high FOR VALUES FROM (100) TO (MAXVALUE)");
+    return sql;
+}
+
+// Objects that take the names Stagecraft would generate for some columns (table_column_suffix), on
+// other columns or tables. Statements that fail on a second run (already there) or on purpose
+// (the invalid index) are run without checking.
+static QStringList takenNames(Engine e)
+{
+    if (e == Engine::PostgreSQL)
+        return {QStringLiteral("ALTER TABLE items ADD CONSTRAINT items_flag_check CHECK (amount > 0)"),
+                QStringLiteral("ALTER TABLE items ADD CONSTRAINT items_req_not_null CHECK (amount IS NOT NULL)"),
+                QStringLiteral("CREATE INDEX IF NOT EXISTS items_tag_idx ON items (amount)"),
+                QStringLiteral("CREATE INDEX IF NOT EXISTS items_ref_idx ON parents (code)"), // another table, same schema
+                QStringLiteral("CREATE TABLE IF NOT EXISTS items_code_key (id int)"),
+                // A failed concurrent build leaves an INVALID index, which a plan would drop and rebuild.
+                QStringLiteral("INSERT INTO parents VALUES (1, 'a') ON CONFLICT DO NOTHING"),
+                QStringLiteral("CREATE INDEX CONCURRENTLY IF NOT EXISTS items_dup_idx ON parents ((1 / (id - id)))"),
+                QStringLiteral("CREATE INDEX IF NOT EXISTS events_low_seq_idx ON events_low (parent_id)")};
+    if (e == Engine::MariaDB)
+        return {QStringLiteral("ALTER TABLE items ADD CONSTRAINT items_flag_check CHECK (amount > 0)"),
+                QStringLiteral("CREATE INDEX IF NOT EXISTS items_tag_idx ON items (amount)"),
+                QStringLiteral("ALTER TABLE parents ADD CONSTRAINT items_ref_fkey FOREIGN KEY (id) REFERENCES parents (id)")};
+    return {QStringLiteral("CREATE INDEX IF NOT EXISTS items_tag_idx ON items (amount)"),
+            QStringLiteral("CREATE TRIGGER IF NOT EXISTS items_seen_default AFTER INSERT ON parents BEGIN SELECT 1; END")};
 }
 
 // What a spec change could have touched: the tables, their columns and constraints.
@@ -52,12 +89,14 @@ static QString fingerprint(DatabaseConnection &connection)
 void TestSpecValidator::problems_data()
 {
     QTest::addColumn<QString>("engine");
+    QTest::addColumn<QString>("table");
     QTest::addColumn<QString>("column");
     QTest::addColumn<QStringList>("expected"); // "field: message start", in order
     const QStringList engines = {"postgresql", "mariadb", "sqlite"};
     for (const QString &engine : engines) {
-        auto row = [&](const char *name, const char *column, const QStringList &expected) {
-            QTest::newRow(qPrintable(engine + QLatin1Char('/') + QLatin1String(name))) << engine << QString::fromUtf8(column) << expected;
+        auto row = [&](const char *name, const char *column, const QStringList &expected, const char *table = "items") {
+            QTest::newRow(qPrintable(engine + QLatin1Char('/') + QLatin1String(name)))
+                << engine << QString::fromUtf8(table) << QString::fromUtf8(column) << expected;
         };
         const bool pg = engine == QLatin1String("postgresql"), maria = engine == QLatin1String("mariadb");
         row("valid", R"j({"name": "note", "type": "varchar(40)", "default": {"literal": "x"}})j", {});
@@ -92,6 +131,32 @@ void TestSpecValidator::problems_data()
                 {"name: is 75 bytes long; PostgreSQL allows 63"});
             row("after", R"j({"name": "x", "type": "int", "after": "id"})j",
                 {"after: only MySQL and MariaDB place a column; PostgreSQL adds it last"});
+            row("partitioned index", R"j({"name": "x", "type": "int", "index": true})j", {}, "events");
+            row("a partition", R"j({"name": "x", "type": "int"})j",
+                {"table: events_low is a partition: PostgreSQL adds columns to its partitioned table"}, "events_low");
+            row("partitioned unique", R"j({"name": "x", "type": "int", "unique": true})j",
+                {"unique: events is partitioned: a unique index there must include the partition key"}, "events");
+            row("partitioned foreign key", R"j({"name": "x", "type": "bigint", "references": {"table": "parents", "column": "id"}})j",
+                {"references: events is partitioned: PostgreSQL before 18 cannot add a foreign key NOT VALID there"}, "events");
+            row("sub-partitioned index", R"j({"name": "x", "type": "int", "index": true})j",
+                {"index: partition nested_high of nested is itself partitioned"}, "nested");
+            row("generated name: constraint on the table", R"j({"name": "flag", "type": "int", "check": "flag > 0"})j",
+                {"check: Stagecraft names the CHECK constraint items_flag_check, but items already has a constraint of that "
+                 "name, which is not this column's"});
+            row("generated name: not null helper", R"j({"name": "req", "type": "int", "nullable": false, "backfill": "amount"})j",
+                {"nullable: Stagecraft names the NOT NULL constraint items_req_not_null, but items already has a constraint"});
+            row("generated name: not needed with a fast default", R"j({"name": "req", "type": "int", "nullable": false, "default": {"literal": "0"}})j", {});
+            row("generated name: index of another column", R"j({"name": "tag", "type": "int", "index": true})j",
+                {"index: Stagecraft names the index items_tag_idx, but schema public already has an index of that name"});
+            row("generated name: index on another table", R"j({"name": "ref", "type": "bigint", "references": {"table": "parents", "column": "id"}})j",
+                {"references: Stagecraft names the foreign key's index items_ref_idx, but schema public already has an index"});
+            row("generated name: a table", R"j({"name": "code", "type": "text", "unique": true})j",
+                {"unique: Stagecraft names the unique index items_code_key, but schema public already has a table of that name"});
+            row("generated name: an invalid index", R"j({"name": "dup", "type": "int", "index": true})j",
+                {"index: Stagecraft names the index items_dup_idx, but schema public already has an index of that name"});
+            row("generated name: a partition's index", R"j({"name": "seq", "type": "int", "index": true})j",
+                {"index: Stagecraft names the index on partition events_low events_low_seq_idx, but schema public already has an index"},
+                "events");
         }
         if (maria) {
             row("unknown type", R"j({"name": "x", "type": "integr"})j",
@@ -101,6 +166,21 @@ void TestSpecValidator::problems_data()
             row("decimal scale", R"j({"name": "x", "type": "decimal(10,12)"})j",
                 {"type: scale 12 is larger than precision 10"});
             row("after a missing column", R"j({"name": "x", "type": "int", "after": "nope"})j", {"after: items has no column nope"});
+            row("generated name: constraint on the table", R"j({"name": "flag", "type": "int", "check": "flag > 0"})j",
+                {"check: Stagecraft names the CHECK constraint items_flag_check, but items already has a check constraint of that name"});
+            row("generated name: index of another column", R"j({"name": "tag", "type": "int", "index": true})j",
+                {"index: Stagecraft names the index items_tag_idx, but items already has an index of that name"});
+            row("generated name: foreign key of another table", R"j({"name": "ref", "type": "bigint", "references": {"table": "parents", "column": "id"}})j",
+                {"references: Stagecraft names the foreign key items_ref_fkey, but schema stagecraft_test already has a foreign key "
+                 "constraint on parents of that name"});
+        }
+        if (engine == QLatin1String("sqlite")) {
+            row("generated name: index of another column", R"j({"name": "tag", "type": "INTEGER", "index": true})j",
+                {"index: Stagecraft names the index items_tag_idx, but the database already has an index of that name"});
+            row("generated name: case differs", R"j({"name": "TAG", "type": "INTEGER", "unique": false, "index": true})j",
+                {"index: Stagecraft names the index items_TAG_idx, but the database already has an index of that name"});
+            row("generated name: default trigger", R"j({"name": "seen", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j",
+                {"default: Stagecraft names the default trigger items_seen_default, but the database already has a trigger"});
         }
     }
 }
@@ -108,6 +188,7 @@ void TestSpecValidator::problems_data()
 void TestSpecValidator::problems()
 {
     QFETCH(QString, engine);
+    QFETCH(QString, table);
     QFETCH(QString, column);
     QFETCH(QStringList, expected);
     ConnectionProfile profile;
@@ -116,6 +197,11 @@ void TestSpecValidator::problems()
     if (!prepared.contains(engine)) {
         QString why;
         QVERIFY2(TestServers::execute(profile, fixture(profile.engine), &why), qPrintable(why));
+        DatabaseConnection setup(profile);
+        ConnectionError error;
+        QVERIFY(setup.open(&error));
+        for (const QString &sql : takenNames(profile.engine))
+            static_cast<void>(QSqlQuery(setup.database()).exec(sql));
         prepared.insert(engine, profile);
     }
     profile = prepared.value(engine);
@@ -126,7 +212,7 @@ void TestSpecValidator::problems()
 
     ColumnSpec spec;
     QList<SpecProblem> problems;
-    QVERIFY(ColumnSpec::fromJson(QStringLiteral(R"j({"table": "items", "column": %1})j").arg(column).toUtf8(), &spec, &problems));
+    QVERIFY(ColumnSpec::fromJson(QStringLiteral(R"j({"table": "%1", "column": %2})j").arg(table, column).toUtf8(), &spec, &problems));
     PlannerInput input;
     const bool ok = SpecValidator(connection).validate(spec, &input, &problems);
     QStringList actual;
@@ -139,6 +225,146 @@ void TestSpecValidator::problems()
     QCOMPARE(fingerprint(connection), before);
     QSqlQuery q(connection.database());
     QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM parents")) && q.next()); // the attack in a default did nothing
+}
+
+// What validation learns from the server for the planner: whether the type itself rewrites the table.
+void TestSpecValidator::typeRewrite_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<bool>("rewrites");
+    QTest::newRow("integer") << "integer" << false;
+    QTest::newRow("domain with a check") << "nonnegative" << true;
+    QTest::newRow("domain without constraints") << "plain_number" << false;
+}
+
+void TestSpecValidator::typeRewrite()
+{
+    QFETCH(QString, type);
+    QFETCH(bool, rewrites);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile, fixture(profile.engine) + QStringList{
+                                      QStringLiteral("DO $$ BEGIN CREATE DOMAIN nonnegative AS integer CHECK (VALUE >= 0); "
+                                                     "CREATE DOMAIN plain_number AS integer; "
+                                                     "EXCEPTION WHEN duplicate_object THEN NULL; END $$")},
+                                  &why),
+             qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    ColumnSpec spec;
+    QList<SpecProblem> problems;
+    QVERIFY(ColumnSpec::fromJson(QStringLiteral(R"j({"table": "items", "column": {"name": "x", "type": "%1"}})j").arg(type).toUtf8(),
+                                 &spec, &problems));
+    PlannerInput input;
+    input.typeRewritesTable = !rewrites;
+    QVERIFY(SpecValidator(connection).validate(spec, &input, &problems));
+    QCOMPARE(input.typeRewritesTable, rewrites);
+}
+
+// The type is pasted into DDL as written: only a type name gets through, however the rest is spelt.
+void TestSpecValidator::typeNames_data()
+{
+    QTest::addColumn<QString>("engine");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("expected"); // the problem on "type" (its start), empty: accepted
+    auto row = [](const char *engine, const char *type, const char *expected = "") {
+        QTest::newRow(qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(engine), QString::fromUtf8(type))))
+            << QString::fromLatin1(engine) << QString::fromUtf8(type) << QString::fromUtf8(expected);
+    };
+    const char *const trailing = "has '";
+    for (const char *engine : {"postgresql", "mariadb", "sqlite"}) {
+        row(engine, "text NOT NULL DEFAULT 1", "has 'NOT NULL DEFAULT 1' after the type name: write only the type");
+        row(engine, "text REFERENCES parents", "has 'REFERENCES parents' after the type name");
+        row(engine, "int, y int", "has ', y int' after the type name");
+        row(engine, "int DEFAULT 0", trailing);
+        row(engine, "int CHECK (1 = 1)", trailing);
+        row(engine, "int PRIMARY KEY", trailing);
+        row(engine, "(int)", "must start with a type name");
+        row(engine, "int4 %TYPE", "has '%TYPE' after the type name");
+        row(engine, "numeric(12 2)", "has '2' in its parameter list where ',' or ')' belongs");
+        row(engine, "numeric(12, = 2)", "has '=' among its parameters");
+    }
+    // PostgreSQL: multi-word names, parameters in their place, arrays, quoted and qualified user types.
+    for (const char *good : {"integer", "double precision", "character varying(20)", "char varying(3)", "bit varying(8)",
+                             "timestamp with time zone", "timestamp(3) without time zone", "time(0) with time zone", "timestamptz(3)",
+                             "interval", "interval(2)", "interval day to second(3)", "interval year to month", "numeric(12,2)",
+                             "float(24)", "bit(3)", "text[]", "integer[3][]", "varchar(10)[]", "\"Shop Ünit\".\"Mood\"",
+                             "\"Shop Ünit\".\"Mood\"[]", "public.nonnegative", "pg_catalog.int8", "\"char\""})
+        row("postgresql", good);
+    row("postgresql", "text COLLATE \"C\"", "has 'COLLATE \"C\"' after the type name");
+    row("postgresql", "int GENERATED ALWAYS AS IDENTITY", trailing);
+    row("postgresql", "int[", "has an array bracket that does not close");
+    row("postgresql", "int unsigned", "has 'unsigned' after the type name");
+    row("postgresql", "timestamp with time zone(3)", "has '(3)' after the type name");
+    row("postgresql", "enum('a')", "has ''a'' among its parameters, which takes only numbers");
+    row("postgresql", "integer ARRAY", trailing);
+    row("postgresql", "a.b.c.d", "has '.d' after the type name");
+    row("postgresql", "pg_catalog.timestamp with time zone", "has 'with time zone' after the type name");
+    // MariaDB: the attributes that belong to a type, ENUM/SET values; no arrays, no SERIAL.
+    for (const char *good : {"int", "int unsigned zerofill", "decimal(10,2) unsigned", "double precision", "national varchar(10)",
+                             "enum('new', 'paid', 'it''s')", "set('a','b')", "varchar(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+                             "char(3) binary", "text charset latin1", "bigint(20) signed"})
+        row("mariadb", good);
+    row("mariadb", "int AUTO_INCREMENT", "has 'AUTO_INCREMENT' after the type name");
+    row("mariadb", "SERIAL", "SERIAL stands for BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE");
+    row("mariadb", "int[]", "has '[]' after the type name");
+    row("mariadb", "varchar(10) CHARACTER SET", "names no character set or collation after SET");
+    row("mariadb", "int unsigned NULL", "has 'NULL' after the type name");
+    row("mariadb", "enum('a') DEFAULT 'a'", "has 'DEFAULT 'a'' after the type name");
+    // SQLite: any words make a type name, up to one that starts a constraint.
+    for (const char *good : {"TEXT", "UNSIGNED BIG INT", "VARYING CHARACTER(255)", "DECIMAL(10, 5)", "DOUBLE PRECISION", "NATIVE CHARACTER(70)"})
+        row("sqlite", good);
+    row("sqlite", "TEXT COLLATE NOCASE", "has 'COLLATE NOCASE' after the type name");
+    row("sqlite", "INTEGER AS (1)", "has 'AS (1)' after the type name");
+    row("sqlite", "INTEGER NULL", trailing);
+    row("sqlite", "DECIMAL(1, 2, 3)", "has '3' among its parameters, which takes only numbers");
+}
+
+void TestSpecValidator::typeNames()
+{
+    QFETCH(QString, engine);
+    QFETCH(QString, type);
+    QFETCH(QString, expected);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(engine, profile);
+    static QMap<QString, ConnectionProfile> prepared;
+    if (!prepared.contains(engine)) {
+        QStringList sql = fixture(profile.engine);
+        if (profile.engine == Engine::PostgreSQL)
+            sql << QStringLiteral("DO $$ BEGIN CREATE SCHEMA \"Shop Ünit\"; CREATE TYPE \"Shop Ünit\".\"Mood\" AS ENUM ('sad', 'ok'); "
+                                  "EXCEPTION WHEN duplicate_schema OR duplicate_object THEN NULL; END $$")
+                << QStringLiteral("DO $$ BEGIN CREATE DOMAIN public.nonnegative AS integer CHECK (VALUE >= 0); "
+                                  "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        QString why;
+        QVERIFY2(TestServers::execute(profile, sql, &why), qPrintable(why));
+        prepared.insert(engine, profile);
+    }
+    profile = prepared.value(engine);
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    ColumnSpec spec;
+    QList<SpecProblem> problems;
+    spec.table = {QString(), QStringLiteral("items")};
+    spec.name = QStringLiteral("x");
+    spec.type = type;
+    PlannerInput input;
+    const bool ok = SpecValidator(connection).validate(spec, &input, &problems);
+    QStringList typeProblems;
+    for (const SpecProblem &p : std::as_const(problems)) {
+        QVERIFY2(p.field == QLatin1String("type"), qPrintable(p.field + QLatin1String(": ") + p.message));
+        typeProblems << p.message;
+    }
+    if (expected.isEmpty()) {
+        QVERIFY2(ok, qPrintable(typeProblems.join(QLatin1String("; "))));
+        QCOMPARE(input.spec.type, type); // kept as written
+    } else {
+        QVERIFY(!ok);
+        QCOMPARE(typeProblems.size(), 1);
+        QVERIFY2(typeProblems.first().startsWith(expected), qPrintable(typeProblems.first() + QLatin1String("\n  expected: ") + expected));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSpecValidator)

@@ -42,6 +42,12 @@ bool CatalogReader::probeDefault(const QString &, const QString &, DefaultProbe 
     return true;
 }
 
+bool CatalogReader::probeTypeRewrite(const QString &, bool *rewrites, ConnectionError *)
+{
+    *rewrites = false;
+    return true;
+}
+
 void CatalogReader::noSuchTable(const QString &quotedName, ConnectionError *error)
 {
     if (error) {

@@ -46,6 +46,10 @@ public:
     // Engines without the notion (MySQL, MariaDB, SQLite) answer Unknown.
     [[nodiscard]] virtual bool probeDefault(const QString &type, const QString &expression, DefaultProbe *probe,
                                             ConnectionError *error);
+    // Asks the server whether adding a column of this type, without a default, rewrites the table
+    // (PostgreSQL: a domain with constraints, which are checked by writing every row again), on an
+    // empty temporary table in a transaction that is rolled back. Engines without the notion answer false.
+    [[nodiscard]] virtual bool probeTypeRewrite(const QString &type, bool *rewrites, ConnectionError *error);
 
 protected:
     explicit CatalogReader(DatabaseConnection &connection)

@@ -79,6 +79,16 @@ struct ConstraintInfo
     bool operator==(const ConstraintInfo &) const = default;
 };
 
+// One direct partition of a partitioned table (PostgreSQL).
+struct PartitionInfo
+{
+    TableRef table;
+    bool partitioned = false; // itself partitioned: its rows live one level further down
+    bool foreign = false; // a foreign table, which cannot have indexes
+    qint64 heapBytes = -1;
+    bool operator==(const PartitionInfo &) const = default;
+};
+
 struct TableDetails
 {
     TableRef table;
@@ -97,6 +107,7 @@ struct TableDetails
     quint32 fileNode = 0; // PostgreSQL relfilenode: changes when the table is rewritten
     QString comment;
     QStringList triggers; // SQLite: each CREATE TRIGGER on the table (a rebuild must recreate them)
+    QList<PartitionInfo> partitions; // PostgreSQL: a partitioned table's direct partitions, by schema and name
     QString definitionSql; // CREATE TABLE with its constraints and indexes, as the engine would accept it
 
     [[nodiscard]] const ColumnInfo *column(const QString &name) const;

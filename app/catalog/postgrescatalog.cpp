@@ -146,7 +146,8 @@ bool PostgresCatalog::describeTable(const TableRef &table, TableDetails *details
     details->fileNode = q.value(6).toUInt();
     details->comment = q.value(7).toString();
     if (!readColumns(table, details, error) || !readIndexes(table, details, error)
-        || !readConstraints(table, details, error))
+        || !readConstraints(table, details, error)
+        || (details->kind == RelationKind::PartitionedTable && !readPartitions(table, details, error)))
         return false;
 
     // The definition, rebuilt from what was read: columns, then constraints, then the indexes no
@@ -192,9 +193,13 @@ bool PostgresCatalog::readColumns(const TableRef &table, TableDetails *details, 
 {
     QSqlQuery q(m_connection.database());
     // Type parameters come from the type modifier, read with information_schema's own helpers
-    // (on the element type for arrays); a column without a modifier has none.
+    // (on the element type for arrays); a column without a modifier has none. From PostgreSQL 18
+    // attnotnull is also true for a NOT VALID not-null constraint, which existing rows may break:
+    // such a column counts as nullable (before 18 no table has not-null constraints in pg_constraint).
     if (!run(q, QStringLiteral(
-                    "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
+                    "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull OR EXISTS (SELECT 1 FROM "
+                    "pg_constraint nn WHERE nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey = ARRAY[a.attnum] "
+                    "AND NOT nn.convalidated), "
                     "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
                     "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary "
                     "AND a.attnum = ANY (i.indkey)), "
@@ -310,6 +315,41 @@ bool PostgresCatalog::readConstraints(const TableRef &table, TableDetails *detai
         }
         details->constraints.append(k);
     }
+    return true;
+}
+
+bool PostgresCatalog::readPartitions(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    // Direct partitions only: an index is built per partition, and one that is partitioned itself
+    // (or foreign) needs more than that.
+    if (!run(q, QStringLiteral("SELECT n.nspname, c.relname, c.relkind, pg_relation_size(c.oid), pg_indexes_size(c.oid), "
+                               "pg_total_relation_size(c.oid), c.reltuples::bigint "
+                               "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                               "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                               "WHERE i.inhparent = %1 ORDER BY n.nspname, c.relname").arg(Relation),
+             {table.schema, table.name}, QStringLiteral("reading the partitions of %1").arg(table.name), error))
+        return false;
+    // The partitioned table itself holds no rows: its sizes and (before it is analysed) its row
+    // estimate are its partitions' (one level down), so that durations are estimated from them.
+    qint64 rows = 0;
+    bool rowsKnown = true;
+    details->heapBytes = details->indexBytes = details->totalBytes = 0;
+    while (q.next()) {
+        PartitionInfo p;
+        p.table = {q.value(0).toString(), q.value(1).toString()};
+        p.partitioned = q.value(2).toString() == QLatin1String("p");
+        p.foreign = q.value(2).toString() == QLatin1String("f");
+        p.heapBytes = q.value(3).toLongLong();
+        details->heapBytes += p.heapBytes;
+        details->indexBytes += q.value(4).toLongLong();
+        details->totalBytes += q.value(5).toLongLong();
+        rows += std::max<qint64>(0, q.value(6).toLongLong());
+        rowsKnown = rowsKnown && q.value(6).toLongLong() >= 0;
+        details->partitions.append(p);
+    }
+    if (details->estimatedRows < 0 && rowsKnown && !details->partitions.isEmpty())
+        details->estimatedRows = rows;
     return true;
 }
 
@@ -465,6 +505,43 @@ bool PostgresCatalog::probeDefault(const QString &type, const QString &expressio
         }
     }
     db.rollback();
+    return ok;
+}
+
+bool PostgresCatalog::probeTypeRewrite(const QString &type, bool *rewrites, ConnectionError *error)
+{
+    *rewrites = false;
+    QString why;
+    if (!SqlFragment::check(PG, type, &why)) {
+        if (error) {
+            error->kind = ConnectionError::Kind::Query;
+            error->serverMessage.clear();
+            error->explanation = QStringLiteral("The type %1.").arg(why);
+        }
+        return false;
+    }
+    // The server decides, not a list: ALTER TABLE rewrites a table (a new relfilenode, even when it is
+    // empty) whenever the new column's values must be checked, as a domain's constraints are. An
+    // empty table, so a domain that refuses NULL does not fail the probe. Nothing outlives the transaction.
+    QSqlDatabase db = m_connection.database();
+    QSqlQuery q(db);
+    const QString what = QStringLiteral("checking whether the type rewrites the table");
+    if (!db.transaction()) {
+        if (error)
+            *error = ConnectionError::fromQueryFailure(what, db.lastError());
+        return false;
+    }
+    const QString fileNode = QStringLiteral("SELECT relfilenode FROM pg_class WHERE oid = 'pg_temp.stagecraft_probe'::regclass");
+    QVariant before, after;
+    const bool ok = q.exec(QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe (stagecraft_probe_id int) ON COMMIT DROP"))
+        && q.exec(fileNode) && q.next() && (before = q.value(0)).isValid()
+        && q.exec(QStringLiteral("ALTER TABLE stagecraft_probe ADD COLUMN stagecraft_probe_value %1").arg(type))
+        && q.exec(fileNode) && q.next() && (after = q.value(0)).isValid();
+    if (!ok && error)
+        *error = ConnectionError::fromQueryFailure(what, q.lastError());
+    q.finish();
+    db.rollback();
+    *rewrites = ok && before != after;
     return ok;
 }
 

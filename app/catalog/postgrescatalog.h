@@ -20,11 +20,13 @@ public:
                                         ConnectionError *error) override;
     [[nodiscard]] bool probeDefault(const QString &type, const QString &expression, DefaultProbe *probe,
                                     ConnectionError *error) override;
+    [[nodiscard]] bool probeTypeRewrite(const QString &type, bool *rewrites, ConnectionError *error) override;
 
 private:
     [[nodiscard]] bool readColumns(const TableRef &table, TableDetails *details, ConnectionError *error);
     [[nodiscard]] bool readIndexes(const TableRef &table, TableDetails *details, ConnectionError *error);
     [[nodiscard]] bool readConstraints(const TableRef &table, TableDetails *details, ConnectionError *error);
+    [[nodiscard]] bool readPartitions(const TableRef &table, TableDetails *details, ConnectionError *error);
 };
 
 } // namespace Stagecraft

@@ -123,23 +123,7 @@ Plan MySqlPlanner::plan()
         add.why = QStringLiteral("ALGORITHM=INSTANT changes only the data dictionary: no rebuild, the metadata lock is "
                                  "exclusive for milliseconds.");
     } else if (m_in.table.hasFulltextIndex) {
-        // A FULLTEXT index rules out INSTANT and a lock-free in-place rebuild (the server says "Fulltext
-        // index creation requires a lock"); MariaDB 11.2+ can copy the table online instead.
-        const bool onlineCopy = maria && v >= 110200;
-        add.sql = {QStringLiteral("ALTER TABLE %1 %2, ALGORITHM=%3")
-                       .arg(m_table, clause, onlineCopy ? QStringLiteral("COPY, LOCK=NONE") : QStringLiteral("INPLACE, LOCK=SHARED"))};
-        add.rewritesTable = true;
-        add.estimatedSeconds = CostModel::rewrite(m_in.table.totalBytes);
-        add.blocksReads = false;
-        add.blocksWrites = true;
-        add.lockHeldSeconds = onlineCopy ? CostModel::CatalogOnlySeconds : add.estimatedSeconds;
-        add.locks = {{m_tableLabel, onlineCopy ? QStringLiteral("metadata lock: shared upgradable; exclusive briefly at start and end")
-                                               : QStringLiteral("metadata lock: shared no-write for the whole rebuild")}};
-        add.rule = onlineCopy ? QStringLiteral("mariadb.add-column.fulltext-online-copy") : QStringLiteral("mysql.add-column.fulltext-shared");
-        add.why = onlineCopy ? QStringLiteral("The table has a FULLTEXT index, so it cannot change instantly or in place without a "
-                                              "lock: MariaDB 11.2+ copies it online (LOCK=NONE); reads and writes go on.")
-                             : QStringLiteral("The table has a FULLTEXT index: the rebuild needs LOCK=SHARED, so writes wait for it.");
-        if (!onlineCopy)
+        if (fulltextRebuild(&add, clause, QStringLiteral("add-column")))
             m_plan.warnings << QStringLiteral("The FULLTEXT index forces a rebuild that blocks writes for about %1 s.")
                                    .arg(add.estimatedSeconds, 0, 'f', 1);
     } else {
@@ -183,21 +167,26 @@ Plan MySqlPlanner::plan()
             definition += QStringLiteral(" DEFAULT (%1)").arg(m_spec.defaultValue);
         if (!m_spec.comment.isEmpty())
             definition += QLatin1String(" COMMENT ") + quoteLiteral(m_engine, m_spec.comment);
-        PlanStep notNull = alter(Stage::Enforce, QStringLiteral("Make %1 NOT NULL").arg(m_spec.name),
-                                 QStringLiteral("MODIFY COLUMN %1").arg(definition), QStringLiteral("INPLACE"), true);
+        const QString modify = QStringLiteral("MODIFY COLUMN %1").arg(definition);
+        PlanStep notNull = alter(Stage::Enforce, QStringLiteral("Make %1 NOT NULL").arg(m_spec.name), modify,
+                                 QStringLiteral("INPLACE"), true);
         notNull.rewritesTable = true;
         notNull.scansTable = true;
         notNull.estimatedSeconds = CostModel::rewrite(m_in.table.totalBytes);
         notNull.locks = {{m_tableLabel, QStringLiteral("metadata lock: shared upgradable; exclusive briefly at start and end")}};
+        notNull.rule = QStringLiteral("mysql.not-null.inplace");
+        notNull.why = QStringLiteral("NULL to NOT NULL rebuilds the table in place with LOCK=NONE (strict mode fails "
+                                     "the statement on any NULL): reads and writes go on.");
+        // The rebuild meets the same FULLTEXT limit as ADD COLUMN does.
+        if (m_in.table.hasFulltextIndex && fulltextRebuild(&notNull, modify, QStringLiteral("not-null")))
+            m_plan.warnings << QStringLiteral("Making %1 NOT NULL rebuilds the table, which the FULLTEXT index makes block "
+                                              "writes for about %2 s.").arg(m_spec.name).arg(notNull.estimatedSeconds, 0, 'f', 1);
         notNull.guardSql = QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2 IS NULL").arg(m_table, m_column);
         notNull.guardMessage = QStringLiteral("rows still hold NULL in %1").arg(m_spec.name);
         notNull.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %1 "
                                             "AND TABLE_NAME = %2 AND COLUMN_NAME = %3 AND IS_NULLABLE = 'NO'")
                                  .arg(quoteLiteral(m_engine, m_spec.table.schema), quoteLiteral(m_engine, m_spec.table.name),
                                       quoteLiteral(m_engine, m_spec.name));
-        notNull.rule = QStringLiteral("mysql.not-null.inplace");
-        notNull.why = QStringLiteral("NULL to NOT NULL rebuilds the table in place with LOCK=NONE (strict mode fails "
-                                     "the statement on any NULL): reads and writes go on.");
         m_plan.steps << notNull;
     }
 
@@ -296,6 +285,28 @@ Plan MySqlPlanner::plan()
                      [](const PlanStep &a, const PlanStep &b) { return int(a.stage) < int(b.stage); });
     naive();
     return m_plan;
+}
+
+bool MySqlPlanner::fulltextRebuild(PlanStep *step, const QString &clause, const QString &operation) const
+{
+    // A FULLTEXT index rules out INSTANT and a lock-free in-place rebuild (the server says "Fulltext
+    // index creation requires a lock"); MariaDB 11.2+ can copy the table online instead.
+    const bool onlineCopy = m_engine == Engine::MariaDB && m_in.targetVersion >= 110200;
+    step->sql = {QStringLiteral("ALTER TABLE %1 %2, ALGORITHM=%3")
+                     .arg(m_table, clause, onlineCopy ? QStringLiteral("COPY, LOCK=NONE") : QStringLiteral("INPLACE, LOCK=SHARED"))};
+    step->rewritesTable = true;
+    step->estimatedSeconds = CostModel::rewrite(m_in.table.totalBytes);
+    step->blocksReads = false;
+    step->blocksWrites = true;
+    step->lockHeldSeconds = onlineCopy ? CostModel::CatalogOnlySeconds : step->estimatedSeconds;
+    step->locks = {{m_tableLabel, onlineCopy ? QStringLiteral("metadata lock: shared upgradable; exclusive briefly at start and end")
+                                             : QStringLiteral("metadata lock: shared no-write for the whole rebuild")}};
+    step->rule = onlineCopy ? QStringLiteral("mariadb.%1.fulltext-online-copy").arg(operation)
+                            : QStringLiteral("mysql.%1.fulltext-shared").arg(operation);
+    step->why = onlineCopy ? QStringLiteral("The table has a FULLTEXT index, so it cannot change instantly or in place without a "
+                                            "lock: MariaDB 11.2+ copies it online (LOCK=NONE); reads and writes go on.")
+                           : QStringLiteral("The table has a FULLTEXT index: the rebuild needs LOCK=SHARED, so writes wait for it.");
+    return !onlineCopy;
 }
 
 void MySqlPlanner::backfill(const QString &expression)

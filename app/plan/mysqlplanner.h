@@ -19,6 +19,10 @@ private:
     [[nodiscard]] QString literal() const;
     [[nodiscard]] PlanStep alter(Stage stage, const QString &title, const QString &clause, const QString &algorithm,
                                  bool lockNone) const;
+    // Makes *step the rebuild a table with a FULLTEXT index needs for clause (LOCK=SHARED, or an
+    // online copy on MariaDB 11.2+), with its lock claims; operation names the rule. True when
+    // writes wait for the whole rebuild.
+    [[nodiscard]] bool fulltextRebuild(PlanStep *step, const QString &clause, const QString &operation) const;
     void backfill(const QString &expression);
     void naive();
 

@@ -16,6 +16,7 @@ struct PlannerInput
     ServerInfo server;
     int targetVersion = 0; // 0: the server's own
     DefaultProbe defaultProbe; // PostgreSQL: how the server judges the default expression
+    bool typeRewritesTable = false; // PostgreSQL: adding a column of this type rewrites the table (a domain with constraints)
 };
 
 // Chooses the safest staged migration for the engine and version. Pure: no database access, so

@@ -41,6 +41,21 @@ QString PostgresPlanner::name(const QString &suffix) const
     return generatedName(PG, m_spec.table.name, m_spec.name, suffix);
 }
 
+QList<LockClaim> PostgresPlanner::onTable(const QString &mode) const
+{
+    // A statement on a partitioned table takes the same lock on every partition (seen in pg_locks):
+    // the partitions are where the rows are.
+    QList<LockClaim> claims{{m_tableLabel, mode}};
+    for (const PartitionInfo &p : m_in.table.partitions)
+        claims << LockClaim{label(p.table), mode};
+    return claims;
+}
+
+QString PostgresPlanner::label(const TableRef &table)
+{
+    return table.schema + QLatin1Char('.') + table.name;
+}
+
 QString PostgresPlanner::defaultSql() const
 {
     if (m_spec.defaultKind == ColumnSpec::DefaultKind::Literal)
@@ -60,7 +75,7 @@ PlanStep PostgresPlanner::ddl(Stage stage, const QString &title, const QStringLi
     step.stage = stage;
     step.title = title;
     step.sql = sql;
-    step.locks = {{m_tableLabel, lockMode}};
+    step.locks = onTable(lockMode);
     step.blocksReads = blocksReads(lockMode);
     step.blocksWrites = blocksWrites(lockMode);
     step.estimatedSeconds = CostModel::CatalogOnlySeconds;
@@ -160,7 +175,20 @@ void PostgresPlanner::addColumn()
     step.appliedSql = QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = %1::regclass "
                                      "AND attname = %2 AND NOT attisdropped)")
                           .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, m_spec.name));
-    if (m_inlineNotNull) {
+    if (m_in.typeRewritesTable) {
+        // No staged form avoids it: adding the column plain and changing its type later rewrites too.
+        step.rewritesTable = true;
+        step.estimatedSeconds = step.lockHeldSeconds = CostModel::rewrite(m_in.table.totalBytes);
+        step.locks.insert(1, LockClaim{m_tableLabel, QStringLiteral("ShareLock")}); // seen in pg_locks during the rewrite
+        step.rule = QStringLiteral("pg.add-column.domain-rewrite");
+        step.why = QStringLiteral("%1 is a domain with constraints: PostgreSQL checks them on every existing row by "
+                                  "rewriting the table under ACCESS EXCLUSIVE, so reads and writes wait for the rewrite.")
+                       .arg(m_spec.type);
+        m_plan.warnings << QStringLiteral("Adding a column of the domain %1 rewrites the whole table while blocking reads "
+                                          "and writes (about %2 s here); a column of its base type with a CHECK "
+                                          "constraint would not.")
+                               .arg(m_spec.type).arg(step.estimatedSeconds, 0, 'f', 1);
+    } else if (m_inlineNotNull) {
         step.rule = QStringLiteral("pg.add-column.not-null-fast-default");
         step.why = QStringLiteral("PostgreSQL 11+ keeps the non-volatile default in the catalog, so NOT NULL holds "
                                   "at once: no rewrite, no scan, the exclusive lock lasts milliseconds.");
@@ -202,16 +230,20 @@ void PostgresPlanner::backfill()
     step.backfillExpression = expression;
     step.keyColumns = m_in.table.primaryKey();
     step.estimatedSeconds = CostModel::backfill(m_in.table.estimatedRows);
-    step.locks = {{m_tableLabel, QStringLiteral("AccessShareLock")}, {m_tableLabel, QStringLiteral("RowExclusiveLock")}};
+    // On a partitioned table a batch locks only the partitions its key range reaches; all of them over the run.
+    step.locks = onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("RowExclusiveLock"));
     if (!step.keyColumns.isEmpty()) {
         step.sql = keysetBatchSql(PG, m_table, m_spec.name, expression, step.keyColumns);
         step.rule = QStringLiteral("pg.backfill.keyset");
         step.why = QStringLiteral("Existing rows are filled by primary key in short transactions of a few thousand rows, "
                                   "each holding only row locks: reads and writes go on.");
     } else {
+        // A ctid is unique within one partition only: on a partitioned table the same address picks
+        // rows in the other partitions too, which must not be filled again (they may hold newer values).
+        const bool partitioned = m_in.table.kind == RelationKind::PartitionedTable;
         step.sql = {QStringLiteral("UPDATE %1 SET %2 = %3 WHERE ctid = ANY (ARRAY(SELECT ctid FROM %1 WHERE %2 IS NULL "
-                                   "LIMIT :batch_size))")
-                        .arg(m_table, m_column, expression)};
+                                   "LIMIT :batch_size))%4")
+                        .arg(m_table, m_column, expression, partitioned ? QStringLiteral(" AND %1 IS NULL").arg(m_column) : QString())};
         step.rule = QStringLiteral("pg.backfill.ctid");
         step.why = QStringLiteral("The table has no primary key: rows are filled in batches by physical address, each "
                                   "in a short transaction holding only row locks.");
@@ -262,8 +294,9 @@ void PostgresPlanner::enforceForeignKey()
     PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add foreign key %1 without checking existing rows").arg(constraint),
                        {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3 NOT VALID").arg(m_table, quoted, definition)},
                        QStringLiteral("ShareRowExclusiveLock"));
-    add.locks = {{m_tableLabel, QStringLiteral("AccessShareLock")}, {m_tableLabel, QStringLiteral("ShareRowExclusiveLock")},
-                 {referencedLabel, QStringLiteral("AccessShareLock")}, {referencedLabel, QStringLiteral("ShareRowExclusiveLock")}};
+    add.locks = onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("ShareRowExclusiveLock"))
+        + QList<LockClaim>{{referencedLabel, QStringLiteral("AccessShareLock")},
+                           {referencedLabel, QStringLiteral("ShareRowExclusiveLock")}};
     add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
     add.appliedSql = constraintExists(constraint);
     add.rule = QStringLiteral("pg.foreign-key.not-valid");
@@ -278,8 +311,8 @@ void PostgresPlanner::enforceForeignKey()
                                              "EXCLUSIVE and ROW SHARE: writes on both tables go on."));
     // The validating query also reads both tables (AccessShareLock), as pg_locks shows, and looks
     // up the referenced table for each row.
-    check.locks = {{m_tableLabel, QStringLiteral("AccessShareLock")}, {m_tableLabel, QStringLiteral("ShareUpdateExclusiveLock")},
-                   {referencedLabel, QStringLiteral("AccessShareLock")}, {referencedLabel, QStringLiteral("RowShareLock")}};
+    check.locks = onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("ShareUpdateExclusiveLock"))
+        + QList<LockClaim>{{referencedLabel, QStringLiteral("AccessShareLock")}, {referencedLabel, QStringLiteral("RowShareLock")}};
     check.estimatedSeconds = 2 * CostModel::scan(m_in.table.heapBytes);
     m_plan.steps << check;
 }
@@ -303,8 +336,13 @@ void PostgresPlanner::enforceNotNull()
         add.rule = QStringLiteral("pg18.not-null.not-valid");
         add.why = QStringLiteral("PostgreSQL 18 adds NOT NULL as NOT VALID: new rows are checked at once, existing rows "
                                  "later; the exclusive lock lasts milliseconds.");
+        // On 18 attnotnull is already true while the constraint is NOT VALID: only convalidated of
+        // the not-null constraint itself says VALIDATE has run.
+        const QString validated = QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %1::regclass "
+                                                 "AND contype = 'n' AND conname = %2 AND convalidated)")
+                                      .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, constraint));
         m_plan.steps << add
-                     << validate(QStringLiteral("Validate NOT NULL on %1").arg(m_spec.name), constraint, notNullApplied,
+                     << validate(QStringLiteral("Validate NOT NULL on %1").arg(m_spec.name), constraint, validated,
                                  QStringLiteral("pg18.not-null.validate"),
                                  QStringLiteral("VALIDATE scans under SHARE UPDATE EXCLUSIVE: reads and writes go on."));
         return;
@@ -353,6 +391,11 @@ void PostgresPlanner::buildIndexes()
         return;
     const QString index = name(m_spec.unique ? QStringLiteral("key") : QStringLiteral("idx"));
     const QString qualifiedIndex = quoteQualified(PG, m_spec.table.schema, index);
+    // Validation refuses UNIQUE on a partitioned table (it would have to include the partition key).
+    if (m_in.table.kind == RelationKind::PartitionedTable && !m_spec.unique) {
+        buildPartitionedIndex(index);
+        return;
+    }
     PlanStep build = ddl(Stage::Index, QStringLiteral("Build %1index %2 concurrently").arg(m_spec.unique ? QStringLiteral("unique ") : QString(), index),
                          {QStringLiteral("DROP INDEX CONCURRENTLY IF EXISTS %1").arg(qualifiedIndex),
                           QStringLiteral("CREATE %1INDEX CONCURRENTLY %2 ON %3 (%4)")
@@ -383,10 +426,80 @@ void PostgresPlanner::buildIndexes()
     m_plan.steps << attach;
 }
 
+void PostgresPlanner::buildPartitionedIndex(const QString &index)
+{
+    // The server refuses CREATE INDEX CONCURRENTLY on a partitioned table, and a plain CREATE INDEX
+    // there blocks writes on every partition for the whole build. So (lock-impact.md rule 9): an
+    // index on the parent alone, built nowhere and invalid; each partition's index built
+    // concurrently; then each attached, which makes the parent's valid once all are.
+    const QString qualifiedIndex = quoteQualified(PG, m_spec.table.schema, index);
+    const QString indexLabel = m_spec.table.schema + QLatin1Char('.') + index;
+    const QString indexExists = QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                                               "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %1 "
+                                               "AND c.relname = %2 AND i.indrelid = %3::regclass%4)");
+    PlanStep parent = ddl(Stage::Index, QStringLiteral("Create index %1 on %2 only (invalid until its partitions' are attached)")
+                                            .arg(index, m_spec.table.name),
+                          {QStringLiteral("CREATE INDEX IF NOT EXISTS %1 ON ONLY %2 (%3)")
+                               .arg(quoteIdentifier(PG, index), m_table, m_column)},
+                          QStringLiteral("ShareLock"));
+    parent.locks = {{m_tableLabel, QStringLiteral("ShareLock")}, {indexLabel, QStringLiteral("AccessExclusiveLock")}};
+    // Dropping the partitioned index drops the partitions' indexes attached to it.
+    parent.rollbackSql = {QStringLiteral("DROP INDEX IF EXISTS %1").arg(qualifiedIndex)};
+    parent.appliedSql = indexExists.arg(quoteLiteral(PG, m_spec.table.schema), quoteLiteral(PG, index),
+                                        quoteLiteral(PG, m_table), QString());
+    parent.rule = QStringLiteral("pg.index.partitioned-only");
+    parent.why = QStringLiteral("ON ONLY creates the partitioned table's index without building it on any partition: "
+                                "SHARE for milliseconds, so writes pause that long; reads go on.");
+    m_plan.steps << parent;
+    if (m_in.table.partitions.isEmpty())
+        return; // no partitions: the index is valid at once
+
+    PlanStep attach = ddl(Stage::Index, QStringLiteral("Attach the partitions' indexes to %1").arg(index), {},
+                          QStringLiteral("AccessShareLock"));
+    attach.locks = {{m_tableLabel, QStringLiteral("AccessShareLock")}, {indexLabel, QStringLiteral("ShareUpdateExclusiveLock")}};
+    for (const PartitionInfo &p : m_in.table.partitions) {
+        const QString partitionIndex = generatedName(PG, p.table.name, m_spec.name, QStringLiteral("idx"));
+        const QString qualified = quoteQualified(PG, p.table.schema, partitionIndex);
+        PlanStep build = ddl(Stage::Index, QStringLiteral("Build index %1 on partition %2 concurrently").arg(partitionIndex, p.table.name),
+                             {QStringLiteral("DROP INDEX CONCURRENTLY IF EXISTS %1").arg(qualified),
+                              QStringLiteral("CREATE INDEX CONCURRENTLY %1 ON %2 (%3)")
+                                  .arg(quoteIdentifier(PG, partitionIndex), quoteQualified(PG, p.table.schema, p.table.name), m_column)},
+                             QStringLiteral("ShareUpdateExclusiveLock"));
+        build.locks = {{label(p.table), QStringLiteral("ShareUpdateExclusiveLock")}};
+        build.transactional = false;
+        build.scansTable = true;
+        build.estimatedSeconds = 2 * CostModel::scan(p.heapBytes) + CostModel::indexBuild(p.heapBytes);
+        build.rollbackSql = {QStringLiteral("DROP INDEX CONCURRENTLY IF EXISTS %1").arg(qualified)};
+        build.appliedSql = indexExists.arg(quoteLiteral(PG, p.table.schema), quoteLiteral(PG, partitionIndex),
+                                           quoteLiteral(PG, quoteQualified(PG, p.table.schema, p.table.name)),
+                                           QStringLiteral(" AND i.indisvalid"));
+        build.rule = QStringLiteral("pg.index.partition-concurrently");
+        build.why = QStringLiteral("CREATE INDEX CONCURRENTLY on one partition scans it twice under SHARE UPDATE EXCLUSIVE: "
+                                   "reads and writes go on. An invalid index left by a failure is dropped first.");
+        m_plan.steps << build;
+        // Attaching an already attached index does nothing, so the step can be retried as a whole.
+        attach.sql << QStringLiteral("ALTER INDEX %1 ATTACH PARTITION %2").arg(qualifiedIndex, qualified);
+        attach.locks << LockClaim{label(p.table), QStringLiteral("AccessShareLock")}
+                     << LockClaim{p.table.schema + QLatin1Char('.') + partitionIndex, QStringLiteral("AccessExclusiveLock")};
+    }
+    // The partition's index is locked exclusively for milliseconds: queries planned on the partition wait that long.
+    attach.blocksReads = attach.blocksWrites = true;
+    attach.lockHeldSeconds = CostModel::CatalogOnlySeconds;
+    attach.rollbackSql = {QStringLiteral("DROP INDEX IF EXISTS %1").arg(qualifiedIndex)};
+    attach.appliedSql = indexExists.arg(quoteLiteral(PG, m_spec.table.schema), quoteLiteral(PG, index), quoteLiteral(PG, m_table),
+                                        QStringLiteral(" AND i.indisvalid"));
+    attach.rule = QStringLiteral("pg.index.partitioned-attach");
+    attach.why = QStringLiteral("ATTACH PARTITION adopts each partition's index, built already: no scan, milliseconds. "
+                                "With every partition's attached, the partitioned index becomes valid.");
+    m_plan.steps << attach;
+}
+
 void PostgresPlanner::verify()
 {
     PlanStep step = ddl(Stage::Verify, QStringLiteral("Refresh statistics on %1").arg(m_spec.table.name),
                         {QStringLiteral("ANALYZE %1").arg(m_table)}, QStringLiteral("ShareUpdateExclusiveLock"));
+    for (const PartitionInfo &p : m_in.table.partitions) // the partitions are sampled, so read too
+        step.locks << LockClaim{label(p.table), QStringLiteral("AccessShareLock")};
     step.estimatedSeconds = std::min(1.0, CostModel::scan(m_in.table.heapBytes));
     step.rule = QStringLiteral("pg.verify.analyze");
     step.why = QStringLiteral("The planner needs statistics for the new column; ANALYZE reads a sample and blocks "
@@ -423,7 +536,11 @@ void PostgresPlanner::naive()
     const bool fast = hasDefault && !m_volatileDefault && m_in.targetVersion >= 110000;
     double held = CostModel::CatalogOnlySeconds;
     QStringList reasons;
-    if (hasDefault && !fast) {
+    if (m_in.typeRewritesTable) {
+        n.rewritesTable = true;
+        held += CostModel::rewrite(m_in.table.totalBytes);
+        reasons << QStringLiteral("the domain's constraints rewrite the table");
+    } else if (hasDefault && !fast) {
         n.rewritesTable = true;
         held += CostModel::rewrite(m_in.table.totalBytes);
         reasons << QStringLiteral("the default rewrites the table");

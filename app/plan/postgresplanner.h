@@ -20,6 +20,7 @@ private:
     void enforceForeignKey();
     void enforceNotNull();
     void buildIndexes();
+    void buildPartitionedIndex(const QString &index);
     void verify();
     void naive();
 
@@ -27,6 +28,9 @@ private:
     // The VALIDATE CONSTRAINT step every NOT VALID constraint is followed by.
     [[nodiscard]] PlanStep validate(const QString &title, const QString &constraint, const QString &appliedSql,
                                     const QString &rule, const QString &why) const;
+    // A lock on the table, and on each partition when it is partitioned.
+    [[nodiscard]] QList<LockClaim> onTable(const QString &mode) const;
+    [[nodiscard]] static QString label(const TableRef &table);
     [[nodiscard]] QString defaultSql() const;
     [[nodiscard]] QString constraintExists(const QString &name) const;
     [[nodiscard]] QString name(const QString &suffix) const;

@@ -1,5 +1,8 @@
 #include "specvalidator.h"
 
+#include "generatednames.h"
+#include "typenamereader.h"
+
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
@@ -73,6 +76,11 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
     }
     if (input->table.kind == RelationKind::View)
         problems->append({QStringLiteral("table"), QStringLiteral("%1 is a view: columns are added to tables").arg(spec.table.name)});
+    if (input->table.kind == RelationKind::Partition)
+        problems->append({QStringLiteral("table"), QStringLiteral("%1 is a partition: PostgreSQL adds columns to its partitioned "
+                                                                  "table, which passes them on to every partition").arg(spec.table.name)});
+    if (input->table.kind == RelationKind::PartitionedTable)
+        checkPartitioned(input->spec, *input, problems);
 
     checkName(input->spec, input->table, problems);
     // Fields whose text must not reach the server (or, for the type, makes every server check moot).
@@ -84,6 +92,9 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
         QString why;
         if (!SqlFragment::check(e, spec.type, &why)) {
             problems->append({QStringLiteral("type"), why});
+            unsafe << QStringLiteral("type");
+        } else if (const QString wrong = TypeNameReader::problem(e, spec.type); !wrong.isEmpty()) {
+            problems->append({QStringLiteral("type"), wrong});
             unsafe << QStringLiteral("type");
         } else {
             const auto known = problems->size();
@@ -122,6 +133,10 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
     // The server's word on types, literals and expressions, for every field whose text is safe to send.
     if (!unsafe.contains(QStringLiteral("type")))
         checkOnServer(input->spec, unsafe, input, problems);
+    // After the server's checks: which names the plan needs depends on how it judged the default.
+    // An existing column is a problem of its own already.
+    if (!spec.name.isEmpty() && !input->table.column(spec.name))
+        static_cast<void>(GeneratedNames::check(m_connection, *input, problems));
     return problems->size() == before;
 }
 
@@ -152,6 +167,37 @@ void SpecValidator::checkName(const ColumnSpec &spec, const TableDetails &table,
             problems->append({QStringLiteral("name"), QStringLiteral("%1 already has a column %2").arg(spec.table.name, c.name)});
             break;
         }
+    }
+}
+
+void SpecValidator::checkPartitioned(const ColumnSpec &spec, const PlannerInput &input, QList<SpecProblem> *problems) const
+{
+    const QString &table = spec.table.name;
+    const int v = input.targetVersion;
+    if (spec.unique)
+        problems->append({QStringLiteral("unique"), QStringLiteral("%1 is partitioned: a unique index there must include the "
+                                                                   "partition key, so the new column cannot be unique on its own")
+                                                        .arg(table)});
+    if (spec.hasForeignKey() && v < 180000)
+        problems->append({QStringLiteral("references"), QStringLiteral("%1 is partitioned: PostgreSQL before 18 cannot add a "
+                                                                       "foreign key NOT VALID there, and a validated one would "
+                                                                       "block writes on both tables while every row is checked")
+                                                            .arg(table)});
+    if (spec.unique || (!spec.index && !spec.hasForeignKey()))
+        return;
+    // The index (also the one a foreign key gets) is built per partition, one level deep.
+    const QString field = spec.index ? QStringLiteral("index") : QStringLiteral("references");
+    if (v < 110000) {
+        problems->append({field, QStringLiteral("%1 is partitioned: PostgreSQL 10 cannot index a partitioned table").arg(table)});
+        return;
+    }
+    for (const PartitionInfo &p : input.table.partitions) {
+        if (p.partitioned)
+            problems->append({field, QStringLiteral("partition %1 of %2 is itself partitioned: Stagecraft builds a partitioned "
+                                                    "table's index concurrently one level deep only").arg(p.table.name, table)});
+        else if (p.foreign)
+            problems->append({field, QStringLiteral("partition %1 of %2 is a foreign table, which cannot have an index")
+                                         .arg(p.table.name, table)});
     }
 }
 
@@ -235,6 +281,24 @@ void SpecValidator::checkOnServer(const ColumnSpec &spec, const QSet<QString> &u
             problems->append({QStringLiteral("type"), failure});
             return;
         }
+        // The server's own type-name parser, as a second gate behind TypeNameReader: to_regtype reads
+        // exactly one type name from a string (a literal here, so nothing of it is executed).
+        // The text is kept as written: before PostgreSQL 17 (to_regtypemod) the server cannot give
+        // back the name with its parameters, and plans show what the user typed.
+        QSqlQuery regtype(m_connection.database());
+        if (!regtype.exec(QStringLiteral("SELECT to_regtype(%1) IS NOT NULL").arg(quoteLiteral(e, spec.type)))
+            || !regtype.next() || !regtype.value(0).toBool()) {
+            problems->append({QStringLiteral("type"), QStringLiteral("is not one type name to the server%1")
+                                                          .arg(regtype.lastError().isValid()
+                                                                   ? QStringLiteral(": ") + serverText(regtype.lastError())
+                                                                   : QString())});
+            return;
+        }
+        regtype.finish();
+        ConnectionError typeError;
+        if (!CatalogReader::create(m_connection)->probeTypeRewrite(spec.type, &input->typeRewritesTable, &typeError))
+            problems->append({QStringLiteral("type"), typeError.serverMessage.isEmpty() ? typeError.explanation
+                                                                                        : firstLine(typeError.serverMessage)});
         if (literal && !(failure = tryRolledBack({QStringLiteral("SELECT %1::%2").arg(quoteLiteral(e, spec.defaultValue), spec.type)})).isEmpty())
             problems->append({QStringLiteral("default"), QStringLiteral("%1 does not fit %2: %3").arg(quoteLiteral(e, spec.defaultValue), spec.type, failure)});
         if (expression) {

@@ -24,6 +24,9 @@ public:
 private:
     void checkName(const ColumnSpec &spec, const TableDetails &table, QList<SpecProblem> *problems) const;
     void checkTypeParameters(const ColumnSpec &spec, QList<SpecProblem> *problems) const;
+    // What PostgreSQL cannot do on a partitioned table without blocking writes: UNIQUE on the new
+    // column alone, a foreign key before 18, an index on sub-partitions or foreign partitions.
+    void checkPartitioned(const ColumnSpec &spec, const PlannerInput &input, QList<SpecProblem> *problems) const;
     // Runs statements in a transaction that is always rolled back; the first error's text, or empty.
     [[nodiscard]] QString tryRolledBack(const QStringList &statements);
     void checkOnServer(const ColumnSpec &spec, const QSet<QString> &unsafe, PlannerInput *input,
