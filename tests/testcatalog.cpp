@@ -6,11 +6,14 @@
 #include "testservers.h"
 
 #include <QFile>
-#include <QSqlError>
 #include <QRegularExpression>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 #include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <atomic>
 
 using namespace Stagecraft;
 using namespace Stagecraft::Testing;
@@ -49,6 +52,7 @@ private Q_SLOTS:
     void connectionErrors();
     void tlsRequired();
     void serverKilledMidLoad();
+    void invalidIndexIsRead();
     void vanishedTable();
 
 private:
@@ -889,6 +893,31 @@ void TestCatalog::tlsRequired()
     QVERIFY2(error.serverMessage.contains(QLatin1String("no encryption")), qPrintable(error.serverMessage));
 }
 
+// A CREATE UNIQUE INDEX CONCURRENTLY that met duplicates leaves an INVALID index behind: read as such.
+void TestCatalog::invalidIndexIsRead()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE half_indexed (id int PRIMARY KEY, code int)"),
+                                            QStringLiteral("INSERT INTO half_indexed VALUES (1, 7), (2, 7)")},
+                                  &why),
+             qPrintable(why));
+    QVERIFY(!TestServers::execute(profile, {QStringLiteral("CREATE UNIQUE INDEX CONCURRENTLY half_indexed_code_key ON half_indexed (code)")}, &why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY2(connection.open(&error), qPrintable(error.text()));
+    TableDetails details;
+    QVERIFY2(CatalogReader::create(connection)->describeTable({QStringLiteral("public"), QStringLiteral("half_indexed")}, &details, &error),
+             qPrintable(error.text()));
+    const auto index = std::find_if(details.indexes.cbegin(), details.indexes.cend(),
+                                    [](const IndexInfo &i) { return i.name == QLatin1String("half_indexed_code_key"); });
+    QVERIFY(index != details.indexes.cend());
+    QVERIFY(index->unique);
+    QVERIFY(!index->valid);
+    QCOMPARE(index->columns, QStringList{QStringLiteral("code")});
+}
+
 void TestCatalog::serverKilledMidLoad()
 {
     // A server of its own: this test kills it.
@@ -905,7 +934,34 @@ void TestCatalog::serverKilledMidLoad()
     auto reader = CatalogReader::create(connection);
     QList<TableSummary> tables;
     QVERIFY(reader->listTables(&tables, &error));
+    // In the middle of a load: another session holds the table, so reading its sizes waits in the
+    // server, and the server is killed while the reader waits for its answer.
+    QVERIFY2(TestServers::execute(server.profile(), {QStringLiteral("CREATE TABLE held (id int PRIMARY KEY)")}, &why), qPrintable(why));
+    DatabaseConnection holder(server.profile());
+    QVERIFY2(holder.open(&error), qPrintable(error.text()));
+    QSqlQuery lock(holder.database());
+    QVERIFY(lock.exec(QStringLiteral("BEGIN")) && lock.exec(QStringLiteral("LOCK TABLE held IN ACCESS EXCLUSIVE MODE")));
+    std::atomic<bool> loading{false};
+    auto load = QtConcurrent::run([&] {
+        DatabaseConnection c(server.profile());
+        ConnectionError e;
+        if (!c.open(&e))
+            return e;
+        TableDetails details;
+        loading = true;
+        if (CatalogReader::create(c)->describeTable({QStringLiteral("public"), QStringLiteral("held")}, &details, &e))
+            e = {}; // it should not have succeeded
+        return e;
+    });
+    QTRY_VERIFY(loading);
+    QThread::msleep(300); // waiting for the lock inside the server
+    QVERIFY(!load.isFinished());
     server.kill();
+    QVERIFY(QTest::qWaitFor([&] { return load.isFinished(); }, 10000));
+    const ConnectionError midLoad = load.result();
+    QCOMPARE(int(midLoad.kind), int(ConnectionError::Kind::Lost));
+    QVERIFY2(midLoad.explanation.startsWith(QLatin1String("The connection to the server was lost while ")), qPrintable(midLoad.explanation));
+    // And the next load on a connection opened before the kill says the same.
     QVERIFY(!reader->listTables(&tables, &error));
     QCOMPARE(int(error.kind), int(ConnectionError::Kind::Lost));
     QCOMPARE(error.explanation, QStringLiteral("The connection to the server was lost while listing the tables."));
