@@ -23,7 +23,8 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_lockTimeout->setSuffix(tr(" ms"));
     m_lockTimeout->setValue(options.lockTimeoutMs);
     m_lockTimeout->setToolTip(tr("The longest a schema change waits for its lock before it gives up and retries; "
-                                 "queries arriving meanwhile wait at most this long behind it."));
+                                 "queries arriving meanwhile wait at most this long behind it. MySQL and MariaDB count "
+                                 "it in whole seconds (rounded up)."));
     m_batchTime = new QSpinBox(this);
     m_batchTime->setObjectName(QStringLiteral("batchTime"));
     m_batchTime->setRange(10, 10000);

@@ -322,6 +322,10 @@ int execute(const QCommandLineParser &parser, DatabaseConnection &connection, co
                  "--retries 0 or more; --on-blockers proceed, wait or stop\n";
         return BadInput;
     }
+    const Engine engine = connection.engine();
+    if ((engine == Engine::MySQL || engine == Engine::MariaDB) && options.lockTimeoutMs % 1000 != 0)
+        err() << "stagecraft-cli: " << connection.server().displayName() << " counts lock_wait_timeout in whole seconds: the lock timeout is "
+              << (options.lockTimeoutMs + 999) / 1000 << " s\n";
     const bool json = parser.value(QStringLiteral("progress")) == QLatin1String("json");
     const bool bar = !json && isatty(STDOUT_FILENO);
     auto event = [json](const QJsonObject &o, const QString &text) {
