@@ -97,6 +97,7 @@ struct TableDetails
     quint32 fileNode = 0; // PostgreSQL relfilenode: changes when the table is rewritten
     QString comment;
     QStringList triggers; // SQLite: each CREATE TRIGGER on the table (a rebuild must recreate them)
+    QString createSql; // SQLite: the table's own CREATE TABLE as sqlite_schema keeps it
     QString definitionSql; // CREATE TABLE with its constraints and indexes, as the engine would accept it
 
     [[nodiscard]] const ColumnInfo *column(const QString &name) const;

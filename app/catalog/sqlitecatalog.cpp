@@ -208,6 +208,7 @@ bool SqliteCatalog::describeTable(const TableRef &table, TableDetails *details, 
     details->constraints.append(checkConstraints(createSql));
 
     if (details->kind == RelationKind::Table) {
+        details->createSql = createSql;
         if (!run(q, QStringLiteral("SELECT count(*) FROM %1").arg(quoted), {}, what, error) || !q.next())
             return false;
         details->estimatedRows = q.value(0).toLongLong();

@@ -4,6 +4,7 @@
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
 #include "sql/sqlfragment.h"
+#include "sql/sqliteschemasql.h"
 
 #include <QRegularExpression>
 #include <QSqlError>
@@ -100,6 +101,13 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
             problems->append({field, why});
             unsafe << field;
         }
+    }
+    if (e == Engine::SQLite && input->table.kind == RelationKind::Table) {
+        // A rebuild edits the table's own CREATE TABLE.
+        SqliteSchemaSql::TableParts parts;
+        QString why;
+        if (!SqliteSchemaSql::parseCreateTable(input->table.createSql, &parts, &why))
+            problems->append({QStringLiteral("table"), QStringLiteral("the CREATE TABLE of %1 cannot be read: %2").arg(spec.table.name, why)});
     }
     if (!spec.after.isEmpty()) {
         if (e != Engine::MySQL && e != Engine::MariaDB)

@@ -2,6 +2,7 @@
 
 #include "costmodel.h"
 #include "sql/quoting.h"
+#include "sql/sqliteschemasql.h"
 
 namespace Stagecraft {
 
@@ -131,13 +132,24 @@ Plan SqlitePlanner::plan()
 
 void SqlitePlanner::rebuild()
 {
-    // The 12 steps of sqlite.org/lang_altertable.html#otheralter, in one write transaction.
-    const QString createSql = m_in.table.definitionSql.section(QLatin1String(";\n"), 0, 0);
+    // The 12 steps of sqlite.org/lang_altertable.html#otheralter, in one write transaction. The new
+    // table is the old one's own CREATE TABLE with the column added, not one rebuilt from the
+    // catalog: the pragmas do not give back everything it says (collations, named and table-level
+    // constraints, ON CONFLICT clauses, generated columns' expressions, AUTOINCREMENT, WITHOUT ROWID,
+    // STRICT), so only the text keeps all of it.
+    const QString &createSql = m_in.table.createSql;
+    SqliteSchemaSql::TableParts parts;
+    QString unreadable;
+    if (!SqliteSchemaSql::parseCreateTable(createSql, &parts, &unreadable)) {
+        m_plan.warnings << QStringLiteral("The CREATE TABLE of %1 could not be read (%2), so it cannot be rebuilt.")
+                               .arg(m_spec.table.name, unreadable);
+        return;
+    }
     const QString temporary = quoteIdentifier(SQ, QStringLiteral("stagecraft_new_") + m_spec.table.name);
-    const qsizetype open = createSql.indexOf(QLatin1Char('('));
-    const qsizetype close = createSql.lastIndexOf(QLatin1Char(')'));
-    QString create = QStringLiteral("CREATE TABLE %1 ").arg(temporary) + createSql.mid(open, close - open)
-        + QLatin1String(", ") + columnDefinition(true) + createSql.mid(close);
+    // The column goes after the last column definition: SQLite's grammar allows none after a table
+    // constraint such as PRIMARY KEY (order_id, line_no).
+    const QString create = QStringLiteral("CREATE TABLE %1 ").arg(temporary) + createSql.mid(parts.open, parts.columnsEnd - parts.open)
+        + QLatin1String(", ") + columnDefinition(true) + createSql.mid(parts.columnsEnd);
     QStringList columns;
     for (const ColumnInfo &c : m_in.table.columns) {
         if (c.generated != QLatin1String("stored") && c.generated != QLatin1String("virtual"))
