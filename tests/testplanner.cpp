@@ -52,7 +52,8 @@ static TableDetails ordersTable(Engine engine, bool withPrimaryKey = true)
 }
 
 // SQLite's orders as order lines (like the demo's order_items): a composite PRIMARY KEY and a CHECK
-// written as table constraints, comments, a quoted name and a string holding ',' and ')'.
+// written as table constraints, comments, a quoted name and a string holding ',' and ')', a view on
+// the table and another table's trigger that writes to it.
 static void makeOrderLines(TableDetails *t)
 {
     t->createSql = QStringLiteral("CREATE TABLE orders (\n"
@@ -69,6 +70,11 @@ static void makeOrderLines(TableDetails *t)
                   {QStringLiteral("total_cents"), QStringLiteral("INTEGER")}};
     t->columns[0].primaryKey = t->columns[1].primaryKey = true;
     t->constraints = {{QString(), ConstraintKind::PrimaryKey, {QStringLiteral("id"), QStringLiteral("line_no")}}};
+    t->dependents = {{QStringLiteral("view"), QStringLiteral("order_totals"),
+                      QStringLiteral("CREATE VIEW order_totals AS SELECT id, sum(total_cents) AS cents FROM orders GROUP BY id")},
+                     {QStringLiteral("trigger"), QStringLiteral("customers_forget"),
+                      QStringLiteral("CREATE TRIGGER customers_forget AFTER DELETE ON customers BEGIN "
+                                     "UPDATE orders SET customer_id = NULL WHERE customer_id = OLD.id; END")}};
 }
 
 void TestPlanner::golden_data()

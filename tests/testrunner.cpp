@@ -56,7 +56,7 @@ namespace {
 const int Rows = 3000;
 
 // A table of Rows rows with an id and total_cents. The SQLite variant "order-lines" has a
-// composite key and a CHECK as table constraints.
+// composite key and a CHECK as table constraints, a view and a trigger on it.
 bool makeTable(const ConnectionProfile &profile, const QString &name, QString *why, const QString &variant = QString())
 {
     const Engine e = profile.engine;
@@ -66,7 +66,11 @@ bool makeTable(const ConnectionProfile &profile, const QString &name, QString *w
                                               QStringLiteral("CREATE TABLE %1 (id bigint NOT NULL, line_no INTEGER NOT NULL DEFAULT 1, total_cents int NOT NULL, "
                                                              "PRIMARY KEY (id, line_no), CHECK (total_cents >= 0))").arg(t),
                                               QStringLiteral("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < %2) "
-                                                             "INSERT INTO %1 (id, total_cents) SELECT i, i * 7 FROM g").arg(t).arg(Rows)},
+                                                             "INSERT INTO %1 (id, total_cents) SELECT i, i * 7 FROM g").arg(t).arg(Rows),
+                                              QStringLiteral("CREATE VIEW %1 AS SELECT id, sum(total_cents) AS cents FROM %2 GROUP BY id")
+                                                  .arg(quoteIdentifier(e, name + QLatin1String("_totals")), t),
+                                              QStringLiteral("CREATE TRIGGER %1 AFTER UPDATE ON %2 BEGIN SELECT 1; END")
+                                                  .arg(quoteIdentifier(e, name + QLatin1String("_audit")), t)},
                                     why);
     QString fill;
     if (e == Engine::PostgreSQL)

@@ -79,6 +79,15 @@ struct ConstraintInfo
     bool operator==(const ConstraintInfo &) const = default;
 };
 
+// A view or trigger in SQLite's schema, by its own SQL.
+struct SchemaObject
+{
+    QString type; // "view" or "trigger"
+    QString name;
+    QString sql;
+    bool operator==(const SchemaObject &) const = default;
+};
+
 struct TableDetails
 {
     TableRef table;
@@ -97,6 +106,11 @@ struct TableDetails
     quint32 fileNode = 0; // PostgreSQL relfilenode: changes when the table is rewritten
     QString comment;
     QStringList triggers; // SQLite: each CREATE TRIGGER on the table (a rebuild must recreate them)
+    // SQLite: the views that name the table (or such a view), their INSTEAD OF triggers, and other
+    // tables' triggers that name them, in the order they were created. ALTER TABLE ... RENAME checks
+    // every view and trigger, so a rebuild must drop these before it drops the table and make them
+    // again after the rename.
+    QList<SchemaObject> dependents;
     QString createSql; // SQLite: the table's own CREATE TABLE as sqlite_schema keeps it
     QString definitionSql; // CREATE TABLE with its constraints and indexes, as the engine would accept it
 

@@ -2,6 +2,7 @@
 
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
+#include "sql/sqliteschemasql.h"
 
 #include <QRegularExpression>
 #include <QSqlError>
@@ -209,6 +210,8 @@ bool SqliteCatalog::describeTable(const TableRef &table, TableDetails *details, 
 
     if (details->kind == RelationKind::Table) {
         details->createSql = createSql;
+        if (!readDependents(table, details, error))
+            return false;
         if (!run(q, QStringLiteral("SELECT count(*) FROM %1").arg(quoted), {}, what, error) || !q.next())
             return false;
         details->estimatedRows = q.value(0).toLongLong();
@@ -233,12 +236,13 @@ bool SqliteCatalog::describeTable(const TableRef &table, TableDetails *details, 
                 details->totalBytes = details->heapBytes + details->indexBytes;
         }
     }
-    if (!run(q, QStringLiteral("SELECT sql FROM sqlite_schema WHERE tbl_name = ? AND type = 'trigger' ORDER BY name"),
+    // A trigger keeps its table's name as it was written (ON ORDERS for orders): compare as SQLite does.
+    if (!run(q, QStringLiteral("SELECT sql FROM sqlite_schema WHERE tbl_name = ? COLLATE NOCASE AND type = 'trigger' ORDER BY name"),
              {table.name}, what, error))
         return false;
     while (q.next())
         details->triggers << q.value(0).toString();
-    if (!run(q, QStringLiteral("SELECT sql FROM sqlite_schema WHERE tbl_name = ? AND sql IS NOT NULL "
+    if (!run(q, QStringLiteral("SELECT sql FROM sqlite_schema WHERE tbl_name = ? COLLATE NOCASE AND sql IS NOT NULL "
                                "ORDER BY type NOT IN ('table', 'view'), name"),
              {table.name}, what, error))
         return false;
@@ -375,6 +379,56 @@ bool SqliteCatalog::readConstraints(const TableRef &table, TableDetails *details
         f.definition = QStringLiteral("FOREIGN KEY (%1) REFERENCES %2 (%3) ON DELETE %4 ON UPDATE %5")
                            .arg(from.join(QLatin1String(", ")), quoteIdentifier(SQ, f.referencedTable.name),
                                 to.join(QLatin1String(", ")), f.onDelete, f.onUpdate);
+    }
+    return true;
+}
+
+bool SqliteCatalog::readDependents(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') "
+                               "AND sql IS NOT NULL ORDER BY rowid"),
+             {}, QStringLiteral("reading the views and triggers that use %1").arg(table.name), error))
+        return false;
+    struct Candidate
+    {
+        SchemaObject object;
+        QString on; // a trigger's table or view
+        bool taken = false;
+    };
+    QList<Candidate> candidates;
+    while (q.next()) {
+        Candidate c{{q.value(0).toString(), q.value(1).toString(), q.value(3).toString()}, q.value(2).toString()};
+        // The table's own triggers go with it (DROP TABLE) and are made again from details->triggers.
+        if (c.object.type == QLatin1String("trigger") && SqliteSchemaSql::sameName(c.on, table.name))
+            continue;
+        candidates << c;
+    }
+    // SQLite records no dependencies: what names the table depends on it, and what names such a
+    // view in turn, until nothing more is found. Naming it in a string counts too (SQLite takes
+    // FROM 'orders' for a name): dropping and making again one view too many is harmless, one too
+    // few makes the rename fail.
+    QStringList used{table.name};
+    for (bool found = true; found;) {
+        found = false;
+        for (Candidate &c : candidates) {
+            if (c.taken)
+                continue;
+            const bool onUsedView = c.object.type == QLatin1String("trigger")
+                && std::any_of(used.cbegin(), used.cend(), [&](const QString &u) { return SqliteSchemaSql::sameName(u, c.on); });
+            const bool namesUsed = std::any_of(used.cbegin(), used.cend(),
+                                               [&](const QString &u) { return SqliteSchemaSql::names(c.object.sql, u); });
+            if (!onUsedView && !namesUsed)
+                continue;
+            c.taken = true;
+            found = true;
+            if (c.object.type == QLatin1String("view"))
+                used << c.object.name;
+        }
+    }
+    for (const Candidate &c : std::as_const(candidates)) {
+        if (c.taken)
+            details->dependents << c.object;
     }
     return true;
 }

@@ -165,15 +165,29 @@ void SqlitePlanner::rebuild()
     QStringList sql = {QStringLiteral("PRAGMA foreign_keys = OFF"), QStringLiteral("BEGIN IMMEDIATE"),
                        QStringLiteral("DROP TABLE IF EXISTS %1").arg(temporary), create,
                        QStringLiteral("INSERT INTO %1 (%2, %3) SELECT %2, %4 FROM %5")
-                           .arg(temporary, columns.join(QLatin1String(", ")), m_column, value, m_table),
-                       QStringLiteral("DROP TABLE %1").arg(m_table),
-                       QStringLiteral("ALTER TABLE %1 RENAME TO %2").arg(temporary, m_table)};
-    // DROP TABLE took the indexes and triggers with it: recreate them from their own SQL.
+                           .arg(temporary, columns.join(QLatin1String(", ")), m_column, value, m_table)};
+    // ALTER TABLE ... RENAME reads every view and trigger in the schema again and fails on one that
+    // names a table that is not there ("error in view v: no such table"): the views and other
+    // triggers that use the table go before it does. Triggers first, as dropping a view takes its
+    // INSTEAD OF triggers with it.
+    const QList<SchemaObject> &dependents = m_in.table.dependents;
+    for (const QString &type : {QStringLiteral("trigger"), QStringLiteral("view")}) {
+        for (const SchemaObject &o : dependents) {
+            if (o.type == type)
+                sql << QStringLiteral("DROP %1 %2").arg(type.toUpper(), quoteIdentifier(SQ, o.name));
+        }
+    }
+    sql << QStringLiteral("DROP TABLE %1").arg(m_table) << QStringLiteral("ALTER TABLE %1 RENAME TO %2").arg(temporary, m_table);
+    // DROP TABLE took the indexes and triggers with it: recreate them, and the views and triggers
+    // dropped above (in the order they were made, so a view is there before its triggers), from
+    // their own SQL.
     for (const IndexInfo &i : m_in.table.indexes) {
         if (!i.definition.isEmpty())
             sql << i.definition;
     }
     sql << m_in.table.triggers;
+    for (const SchemaObject &o : dependents)
+        sql << o.sql;
     // Leave foreign key enforcement as this connection had it.
     const QString foreignKeys = m_in.server.settings.value(QStringLiteral("foreign_keys"), QStringLiteral("0"));
     sql << QStringLiteral("PRAGMA foreign_key_check(%1)").arg(m_table) << QStringLiteral("COMMIT")
@@ -185,8 +199,8 @@ void SqlitePlanner::rebuild()
     s.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM pragma_table_info(%1) WHERE name = %2")
                        .arg(quoteLiteral(SQ, m_spec.table.name), quoteLiteral(SQ, m_spec.name));
     s.rule = QStringLiteral("sqlite.rebuild");
-    s.why = QStringLiteral("ALTER TABLE cannot add this column: the table is copied into a new one with it, renamed and "
-                           "its indexes recreated, in one transaction; writers wait for the copy.");
+    s.why = QStringLiteral("ALTER TABLE cannot add this column: the table is copied into a new one with it, renamed, its "
+                           "indexes, triggers and the views using it made again, in one transaction; writers wait for the copy.");
     if (m_in.server.settings.value(QStringLiteral("journal_mode")) != QLatin1String("wal"))
         m_plan.warnings << QStringLiteral("The database is not in WAL mode: readers also wait while the table is rebuilt.");
     m_plan.steps << s;
