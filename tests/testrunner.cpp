@@ -47,6 +47,7 @@ private Q_SLOTS:
     void cancelLongStatement();
     void invalidIndexIsRebuilt();
     void verificationFindsProblems();
+    void sqliteRebuildChecksForeignKeys();
     void runLockHolder_data();
     void runLockHolder();
 };
@@ -653,6 +654,60 @@ void TestRunner::verificationFindsProblems()
     QCOMPARE(Verification::format(checks), QStringLiteral("✗ column missing exists: the table has no such column"));
 }
 
+
+// A SQLite rebuild whose new rows break a foreign key (the backfill points at coupons that are not
+// there): foreign keys are off during the copy, so only PRAGMA foreign_key_check sees it. Its rows
+// fail the step, named in the summary, and the rebuild's transaction is rolled back: the table is
+// exactly as it was.
+void TestRunner::sqliteRebuildChecksForeignKeys()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("sqlite"), profile);
+    QString why;
+    QVERIFY2(makeTable(profile, QStringLiteral("orphans"), &why), qPrintable(why));
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 10) "
+                                                           "INSERT OR IGNORE INTO coupons SELECT i FROM g")},
+                                  &why),
+             qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    Plan plan;
+    QVERIFY2(planFor(connection, QStringLiteral("orphans"),
+                     R"j({"name": "coupon_id", "type": "INTEGER", "nullable": false, "backfill": "id % 20 + 1", "references": {"table": "coupons", "column": "id"}})j",
+                     &plan, &why),
+             qPrintable(why));
+    QCOMPARE(plan.steps.first().rule, QStringLiteral("sqlite.rebuild"));
+    const auto schema = [&] { // all but the journal
+        QSqlQuery q(connection.database());
+        QStringList rows;
+        if (q.exec(QStringLiteral("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name NOT LIKE 'stagecraft%' ORDER BY name")))
+            while (q.next())
+                rows << q.value(0).toString() + QLatin1Char(' ') + q.value(1).toString() + QLatin1String(": ") + q.value(2).toString();
+        return rows;
+    };
+    const QStringList before = schema();
+    const QString contents = QStringLiteral("SELECT count(*) * 1000000 + sum(total_cents) FROM orphans");
+    const qlonglong rowsBefore = scalar(connection.database(), contents);
+
+    Runner runner(profile);
+    RunOutcome outcome = RunOutcome::Done;
+    QString summary;
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    runner.run(plan);
+    QCOMPARE(outcome, RunOutcome::Failed);
+    qInfo("%s", qPrintable(summary.section(QLatin1Char('\n'), 0, 0)));
+    // Ids 10-19, 30-39, ... point at coupons 11-20, which do not exist: 1500 of the 3000 rows.
+    QVERIFY2(summary.contains(QLatin1String("Step 1 (Rebuild orphans with the new column) failed: PRAGMA foreign_key_check(\"orphans\") "
+                                            "answered 1500 row(s), each a row of orphans that breaks a foreign key (table=orphans, rowid=")),
+             qPrintable(summary));
+    QVERIFY2(summary.contains(QLatin1String("parent=coupons, fkid=0")) && summary.contains(QLatin1String("the step was rolled back and changed nothing")),
+             qPrintable(summary));
+    QVERIFY2(summary.contains(QLatin1String("Applied steps: none.")), qPrintable(summary));
+    QCOMPARE(schema(), before);
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'stagecraft_new_orphans'")), 0);
+    QCOMPARE(scalar(connection.database(), contents), rowsBefore);
+}
 
 void TestRunner::runLockHolder_data()
 {

@@ -188,19 +188,25 @@ void SqlitePlanner::rebuild()
     sql << m_in.table.triggers;
     for (const SchemaObject &o : dependents)
         sql << o.sql;
+    // Foreign keys are off during the copy, so nothing has checked the rows against them: the check
+    // answers one row per violation, and any row makes the runner roll the whole rebuild back.
+    const QString foreignKeyCheck = QStringLiteral("PRAGMA foreign_key_check(%1)").arg(m_table);
     // Leave foreign key enforcement as this connection had it.
     const QString foreignKeys = m_in.server.settings.value(QStringLiteral("foreign_keys"), QStringLiteral("0"));
-    sql << QStringLiteral("PRAGMA foreign_key_check(%1)").arg(m_table) << QStringLiteral("COMMIT")
+    sql << foreignKeyCheck << QStringLiteral("COMMIT")
         << QStringLiteral("PRAGMA foreign_keys = %1").arg(foreignKeys == QLatin1String("1") ? QStringLiteral("ON") : QStringLiteral("OFF"));
     PlanStep s = step(Stage::Expand, QStringLiteral("Rebuild %1 with the new column").arg(m_spec.table.name), sql);
     s.transactional = false; // it runs its own: PRAGMA foreign_keys only works outside a transaction
+    s.failIfRowsSql = foreignKeyCheck;
+    s.failIfRowsMessage = QStringLiteral("a row of %1 that breaks a foreign key").arg(m_spec.table.name);
     s.rewritesTable = true;
     s.estimatedSeconds = s.lockHeldSeconds = CostModel::rewrite(m_in.table.totalBytes);
     s.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM pragma_table_info(%1) WHERE name = %2")
                        .arg(quoteLiteral(SQ, m_spec.table.name), quoteLiteral(SQ, m_spec.name));
     s.rule = QStringLiteral("sqlite.rebuild");
     s.why = QStringLiteral("ALTER TABLE cannot add this column: the table is copied into a new one with it, renamed, its "
-                           "indexes, triggers and the views using it made again, in one transaction; writers wait for the copy.");
+                           "indexes, triggers and the views using it made again and its foreign keys checked, in one "
+                           "transaction; writers wait for the copy.");
     if (m_in.server.settings.value(QStringLiteral("journal_mode")) != QLatin1String("wal"))
         m_plan.warnings << QStringLiteral("The database is not in WAL mode: readers also wait while the table is rebuilt.");
     m_plan.steps << s;

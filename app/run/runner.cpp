@@ -11,6 +11,7 @@
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QThread>
 #include <QUuid>
 #include <QtConcurrent/QtConcurrentRun>
@@ -26,6 +27,26 @@ static QVariant keyValue(const QString &text)
     bool isInteger = false;
     const qlonglong number = text.toLongLong(&isInteger);
     return isInteger ? QVariant(number) : QVariant(text);
+}
+
+// The rows a statement that must answer none did answer (q is on the first): how many, and the
+// first few as name=value, so the user can find them.
+static QString unexpectedRows(QSqlQuery &q, const PlanStep &step)
+{
+    QStringList first;
+    qint64 count = 0;
+    do {
+        if (++count > 3)
+            continue;
+        QStringList fields;
+        const QSqlRecord record = q.record();
+        for (int i = 0; i < record.count(); ++i)
+            fields << record.fieldName(i) + QLatin1Char('=') + (q.isNull(i) ? QStringLiteral("NULL") : q.value(i).toString());
+        first << fields.join(QLatin1String(", "));
+    } while (q.next());
+    return QStringLiteral("%1 answered %2 row(s), each %3 (%4%5): the step was rolled back and changed nothing")
+        .arg(step.failIfRowsSql).arg(count).arg(step.failIfRowsMessage, first.join(QLatin1String("; ")),
+                                                 count > 3 ? QStringLiteral("; …") : QString());
 }
 
 Runner::Runner(ConnectionProfile profile, RunOptions options, QObject *parent)
@@ -429,8 +450,12 @@ Runner::StepResult Runner::runStatements(const PlanStep &step, int index, QStrin
             if (!ok)
                 break;
             ok = q.exec(sql);
-            if (!ok)
+            if (!ok) {
                 failure = q.lastError();
+            } else if (sql == step.failIfRowsSql && q.next()) {
+                failure = QSqlError(unexpectedRows(q, step), QString(), QSqlError::StatementError);
+                ok = false;
+            }
         }
         if (ok && step.transactional) {
             ok = db.commit();
@@ -439,6 +464,7 @@ Runner::StepResult Runner::runStatements(const PlanStep &step, int index, QStrin
         }
         if (ok)
             return StepResult::Done;
+        q.finish(); // close a read still open (the rows of a failed check) before rolling back
         if (step.transactional)
             db.rollback();
         else if (m_connection->engine() == Engine::SQLite)
