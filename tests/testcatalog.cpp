@@ -870,10 +870,14 @@ void TestCatalog::sqliteRebuildFacts_data()
     QTest::addColumn<QStringList>("sql"); // made first, in the shared SQLite fixture
     QTest::addColumn<QString>("table");
     QTest::addColumn<QStringList>("primaryKey");
+    QTest::addColumn<bool>("withoutRowid");
     QTest::addColumn<int>("triggers"); // the table's own
     QTest::addColumn<QStringList>("dependents"); // "type name", in the order they were made
-    QTest::newRow("the fixture's view") << QStringList{} << "Order \"Lines\"" << QStringList{"id"} << 0
+    QTest::newRow("the fixture's view") << QStringList{} << "Order \"Lines\"" << QStringList{"id"} << false << 0
                                         << QStringList{"view big_orders"};
+    QTest::newRow("without rowid, keyed out of column order")
+        << QStringList{"CREATE TABLE wr (a TEXT NOT NULL, b INTEGER NOT NULL, c TEXT, PRIMARY KEY (b, a)) WITHOUT ROWID"} << "wr"
+        << QStringList{"b", "a"} << true << 0 << QStringList{};
     // A view on the table, a view on that view with an INSTEAD OF trigger, another table's trigger
     // that writes to it, the table's own trigger written with its name in capitals; not a view that
     // only says the name in a comment, nor one on a table whose name starts the same.
@@ -887,12 +891,12 @@ void TestCatalog::sqliteRebuildFacts_data()
                        "CREATE TRIGGER deps_vv_insert INSTEAD OF INSERT ON deps_vv BEGIN SELECT 1; END",
                        "CREATE TRIGGER deps_parent_gone AFTER DELETE ON deps_parent BEGIN DELETE FROM 'deps' WHERE id = OLD.id; END",
                        "CREATE TRIGGER deps_touch AFTER UPDATE ON DEPS BEGIN SELECT 1; END"}
-        << "deps" << QStringList{"id"} << 1
+        << "deps" << QStringList{"id"} << false << 1
         << QStringList{"view deps_v", "view deps_vv", "trigger deps_vv_insert", "trigger deps_parent_gone"};
 }
 
-// What a SQLite rebuild needs to know about a table: its own triggers and every view and trigger
-// that would break the rename (SQLite records no dependencies).
+// What a SQLite rebuild needs to know about a table: its key in the key's order, whether it has a
+// rowid, and every view and trigger that would break the rename (SQLite records no dependencies).
 void TestCatalog::sqliteRebuildFacts()
 {
     QFETCH(QStringList, sql);
@@ -905,6 +909,7 @@ void TestCatalog::sqliteRebuildFacts()
     ConnectionError error;
     QVERIFY2(reader->describeTable({QStringLiteral("main"), table}, &details, &error), qPrintable(error.text()));
     QTEST(details.primaryKey(), "primaryKey");
+    QTEST(details.withoutRowid, "withoutRowid");
     QTEST(int(details.triggers.size()), "triggers");
     QStringList dependents;
     for (const SchemaObject &o : std::as_const(details.dependents))

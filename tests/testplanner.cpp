@@ -77,13 +77,23 @@ static void makeOrderLines(TableDetails *t)
                                      "UPDATE orders SET customer_id = NULL WHERE customer_id = OLD.id; END")}};
 }
 
+// SQLite's orders WITHOUT ROWID, keyed by (customer_id, id): the key's order, not the columns'.
+static void makeWithoutRowid(TableDetails *t)
+{
+    t->createSql = QStringLiteral("CREATE TABLE orders (id INTEGER NOT NULL, customer_id INTEGER NOT NULL, total_cents INTEGER, "
+                                  "PRIMARY KEY (customer_id, id)) WITHOUT ROWID");
+    t->withoutRowid = true;
+    t->columns[0].primaryKey = t->columns[1].primaryKey = true;
+    t->constraints = {{QString(), ConstraintKind::PrimaryKey, {QStringLiteral("customer_id"), QStringLiteral("id")}}};
+}
+
 void TestPlanner::golden_data()
 {
     QTest::addColumn<int>("engine");
     QTest::addColumn<int>("version");
     QTest::addColumn<QString>("spec"); // the JSON column object
     QTest::addColumn<int>("volatility"); // the server's verdict on an expression default (PostgreSQL)
-    QTest::addColumn<QString>("tableVariant"); // "", "no-key", "compressed", "fulltext", "wal", "order-lines"
+    QTest::addColumn<QString>("tableVariant"); // "", "no-key", "compressed", "fulltext", "wal", "order-lines", "without-rowid"
     const int pg = int(Engine::PostgreSQL), maria = int(Engine::MariaDB), my = int(Engine::MySQL), lite = int(Engine::SQLite);
     const int imm = int(DefaultProbe::Volatility::Immutable), vol = int(DefaultProbe::Volatility::Volatile),
               stab = int(DefaultProbe::Volatility::Stable);
@@ -113,6 +123,9 @@ void TestPlanner::golden_data()
     QTest::newRow("sqlite-expression-default") << lite << 3046001 << R"j({"name": "seen_at", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j" << imm << "wal";
     QTest::newRow("sqlite-not-null-backfill-rebuild") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0", "check": "total_eur >= 0"})j" << imm << "";
     QTest::newRow("sqlite-rebuild-order-lines") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0", "check": "total_eur >= 0"})j" << imm << "order-lines";
+    QTest::newRow("sqlite-rebuild-without-rowid") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "without-rowid";
+    QTest::newRow("sqlite-without-rowid-backfill") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "backfill": "total_cents / 100.0"})j" << imm << "without-rowid";
+    QTest::newRow("sqlite-without-rowid-expression-default") << lite << 3046001 << R"j({"name": "seen_at", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j" << imm << "without-rowid";
 }
 
 void TestPlanner::golden()
@@ -131,6 +144,8 @@ void TestPlanner::golden()
         input.table.hasFulltextIndex = true;
     if (tableVariant == QLatin1String("order-lines"))
         makeOrderLines(&input.table);
+    if (tableVariant == QLatin1String("without-rowid"))
+        makeWithoutRowid(&input.table);
     input.server.engine = Engine(engine);
     input.server.versionNumber = version;
     input.server.version = engine == int(Engine::SQLite) ? QStringLiteral("3.46.1") : QStringLiteral("as tested");

@@ -112,6 +112,7 @@ struct TableDetails
     // again after the rename.
     QList<SchemaObject> dependents;
     QString createSql; // SQLite: the table's own CREATE TABLE as sqlite_schema keeps it
+    bool withoutRowid = false; // SQLite: a WITHOUT ROWID table, found only by its primary key
     QString definitionSql; // CREATE TABLE with its constraints and indexes, as the engine would accept it
 
     [[nodiscard]] const ColumnInfo *column(const QString &name) const;

@@ -210,6 +210,9 @@ bool SqliteCatalog::describeTable(const TableRef &table, TableDetails *details, 
 
     if (details->kind == RelationKind::Table) {
         details->createSql = createSql;
+        SqliteSchemaSql::TableParts parts;
+        QString unreadable;
+        details->withoutRowid = SqliteSchemaSql::parseCreateTable(createSql, &parts, &unreadable) && parts.withoutRowid;
         if (!readDependents(table, details, error))
             return false;
         if (!run(q, QStringLiteral("SELECT count(*) FROM %1").arg(quoted), {}, what, error) || !q.next())
@@ -321,11 +324,15 @@ bool SqliteCatalog::readIndexes(const TableRef &table, TableDetails *details, Co
 
 bool SqliteCatalog::readConstraints(const TableRef &table, TableDetails *details, ConnectionError *error)
 {
+    QSqlQuery q(m_connection.database());
+    // The key's columns in the key's order (PRIMARY KEY (b, a) is ordered by b first), which is the
+    // order a keyset backfill must walk to follow the key's b-tree.
+    if (!run(q, QStringLiteral("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk"), {table.name},
+             QStringLiteral("reading the primary key of %1").arg(table.name), error))
+        return false;
     QStringList key;
-    for (const ColumnInfo &c : std::as_const(details->columns)) {
-        if (c.primaryKey)
-            key << c.name;
-    }
+    while (q.next())
+        key << q.value(0).toString();
     if (!key.isEmpty()) {
         ConstraintInfo pk;
         pk.kind = ConstraintKind::PrimaryKey;
@@ -348,7 +355,6 @@ bool SqliteCatalog::readConstraints(const TableRef &table, TableDetails *details
             details->constraints.append(u);
         }
     }
-    QSqlQuery q(m_connection.database());
     if (!run(q, QStringLiteral("SELECT id, \"table\", \"from\", \"to\", on_update, on_delete "
                                "FROM pragma_foreign_key_list(?) ORDER BY id, seq"),
              {table.name}, QStringLiteral("reading the foreign keys of %1").arg(table.name), error))

@@ -103,7 +103,7 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
         }
     }
     if (e == Engine::SQLite && input->table.kind == RelationKind::Table) {
-        // A rebuild edits the table's own CREATE TABLE.
+        // A rebuild edits the table's own CREATE TABLE, and a WITHOUT ROWID table is found by it.
         SqliteSchemaSql::TableParts parts;
         QString why;
         if (!SqliteSchemaSql::parseCreateTable(input->table.createSql, &parts, &why))

@@ -108,10 +108,16 @@ Plan SqlitePlanner::plan()
         if (expressionDefault || (literalDefault && !inlineDefault)) {
             const QString value = expressionDefault ? m_spec.defaultValue : quoteLiteral(SQ, m_spec.defaultValue);
             const QString trigger = generatedName(SQ, m_spec.table.name, m_spec.name, QStringLiteral("default"));
+            // The inserted row, by rowid or, in a WITHOUT ROWID table, by its primary key.
+            QStringList sameRow;
+            for (const QString &k : rowKey()) {
+                const QString key = k == QLatin1String("rowid") ? k : quoteIdentifier(SQ, k);
+                sameRow << QStringLiteral("%1 = NEW.%1").arg(key);
+            }
             PlanStep t = step(Stage::Expand, QStringLiteral("Default new rows of %1 with a trigger").arg(m_spec.name),
                               {QStringLiteral("CREATE TRIGGER IF NOT EXISTS %1 AFTER INSERT ON %2 FOR EACH ROW WHEN NEW.%3 IS "
-                                              "NULL BEGIN UPDATE %2 SET %3 = (%4) WHERE rowid = NEW.rowid; END")
-                                   .arg(quoteIdentifier(SQ, trigger), m_table, m_column, value)});
+                                              "NULL BEGIN UPDATE %2 SET %3 = (%4) WHERE %5; END")
+                                   .arg(quoteIdentifier(SQ, trigger), m_table, m_column, value, sameRow.join(QLatin1String(" AND ")))});
             t.rollbackSql = {QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoteIdentifier(SQ, trigger))};
             t.rule = QStringLiteral("sqlite.default.trigger");
             t.why = QStringLiteral("SQLite cannot add a column with this default: a trigger gives new rows the value, "
@@ -212,22 +218,37 @@ void SqlitePlanner::rebuild()
     m_plan.steps << s;
 }
 
+QStringList SqlitePlanner::rowKey() const
+{
+    // A WITHOUT ROWID table has no rowid: its primary key (which it must have) is the only handle on a row.
+    return m_in.table.withoutRowid ? m_in.table.primaryKey() : QStringList{QStringLiteral("rowid")};
+}
+
 void SqlitePlanner::backfill(const QString &expression)
 {
-    PlanStep s = step(Stage::Backfill, QStringLiteral("Fill %1 in existing rows").arg(m_spec.name),
-                      {QStringLiteral("SELECT rowid FROM %1 WHERE rowid > :from ORDER BY rowid LIMIT 1 OFFSET :batch_size - 1")
-                           .arg(m_table),
-                       QStringLiteral("UPDATE %1 SET %2 = %3 WHERE rowid > :from AND rowid <= :to AND %2 IS NULL")
-                           .arg(m_table, m_column, expression)});
+    PlanStep s;
+    if (!m_in.table.withoutRowid) {
+        s = step(Stage::Backfill, QStringLiteral("Fill %1 in existing rows").arg(m_spec.name),
+                 {QStringLiteral("SELECT rowid FROM %1 WHERE rowid > :from ORDER BY rowid LIMIT 1 OFFSET :batch_size - 1")
+                      .arg(m_table),
+                  QStringLiteral("UPDATE %1 SET %2 = %3 WHERE rowid > :from AND rowid <= :to AND %2 IS NULL")
+                      .arg(m_table, m_column, expression)});
+        s.rule = QStringLiteral("sqlite.backfill.rowid");
+        s.why = QStringLiteral("Existing rows are filled by rowid in short transactions; other writers get the lock "
+                               "between batches.");
+    } else {
+        s = step(Stage::Backfill, QStringLiteral("Fill %1 in existing rows").arg(m_spec.name),
+                 keysetBatchSql(SQ, m_table, m_spec.name, expression, rowKey()));
+        s.rule = QStringLiteral("sqlite.backfill.key");
+        s.why = QStringLiteral("A WITHOUT ROWID table has no rowid: existing rows are filled by primary key in short "
+                               "transactions, in the key's own order; other writers get the lock between batches.");
+    }
     s.backfillExpression = expression;
-    s.keyColumns = {QStringLiteral("rowid")};
+    s.keyColumns = rowKey();
     s.estimatedSeconds = CostModel::backfill(m_in.table.estimatedRows);
     // One writer per file: each batch holds the write lock for about one batch time, and other
     // writers take their turn between batches.
     s.lockHeldSeconds = std::min(s.estimatedSeconds, CostModel::BatchSeconds);
-    s.rule = QStringLiteral("sqlite.backfill.rowid");
-    s.why = QStringLiteral("Existing rows are filled by rowid in short transactions; other writers get the lock "
-                           "between batches.");
     m_plan.steps << s;
 }
 

@@ -16,6 +16,8 @@ public:
 private:
     [[nodiscard]] QString columnDefinition(bool withConstraints) const;
     [[nodiscard]] PlanStep step(Stage stage, const QString &title, const QStringList &sql) const;
+    // The columns that find one row: rowid, or a WITHOUT ROWID table's primary key.
+    [[nodiscard]] QStringList rowKey() const;
     void rebuild();
     void backfill(const QString &expression);
     void indexes();

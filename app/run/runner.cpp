@@ -21,12 +21,14 @@
 namespace Stagecraft {
 
 // A key value as it was journaled (text), bound with its type: SQLite compares an integer key with a
-// text value by type, not by number.
+// text value by type, not by number. Only text that an integer prints back to is one: a text key
+// '01000' bound as 1000 is compared as '1000' against a TEXT column, and a batch meant to end at
+// '01000' would take every key up to '1000' (here, the whole table in one write).
 static QVariant keyValue(const QString &text)
 {
     bool isInteger = false;
     const qlonglong number = text.toLongLong(&isInteger);
-    return isInteger ? QVariant(number) : QVariant(text);
+    return isInteger && QString::number(number) == text ? QVariant(number) : QVariant(text);
 }
 
 // The rows a statement that must answer none did answer (q is on the first): how many, and the
