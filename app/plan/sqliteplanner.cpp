@@ -4,6 +4,8 @@
 #include "sql/quoting.h"
 #include "sql/sqliteschemasql.h"
 
+#include <algorithm>
+
 namespace Stagecraft {
 
 namespace {
@@ -157,6 +159,15 @@ void SqlitePlanner::rebuild()
     const QString create = QStringLiteral("CREATE TABLE %1 ").arg(temporary) + createSql.mid(parts.open, parts.columnsEnd - parts.open)
         + QLatin1String(", ") + columnDefinition(true) + createSql.mid(parts.columnsEnd);
     QStringList columns;
+    // The copy keeps each row's rowid: unless it is an INTEGER PRIMARY KEY (and copied as that
+    // column), the new table would number its rows afresh, and whatever refers to rows by rowid (an
+    // external-content full-text index, the application) would point at other rows. Not where a
+    // column takes the name rowid for itself.
+    const bool hasRowid = !m_in.table.withoutRowid
+        && std::none_of(m_in.table.columns.cbegin(), m_in.table.columns.cend(),
+                        [](const ColumnInfo &c) { return SqliteSchemaSql::sameName(c.name, QStringLiteral("rowid")); });
+    if (hasRowid)
+        columns << QStringLiteral("rowid");
     for (const ColumnInfo &c : m_in.table.columns) {
         if (c.generated != QLatin1String("stored") && c.generated != QLatin1String("virtual"))
             columns << quoteIdentifier(SQ, c.name);
