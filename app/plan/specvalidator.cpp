@@ -102,6 +102,9 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
             unsafe << field;
         }
     }
+    if (e == Engine::SQLite && !spec.comment.isEmpty())
+        problems->append({QStringLiteral("comment"), QStringLiteral("SQLite has nowhere to keep a column comment, so it would be "
+                                                                    "lost: leave it empty")});
     if (e == Engine::SQLite && input->table.kind == RelationKind::Table) {
         // A rebuild edits the table's own CREATE TABLE, and a WITHOUT ROWID table is found by it.
         SqliteSchemaSql::TableParts parts;
