@@ -105,7 +105,8 @@ QStringList fixture(Engine engine, const QString &table, const QString &variant)
 QString rowids(QSqlDatabase db, const QString &table)
 {
     QSqlQuery q(db);
-    if (!q.exec(QStringLiteral("SELECT group_concat(r) FROM (SELECT rowid AS r FROM %1 ORDER BY id)").arg(quoteIdentifier(Engine::SQLite, table))) || !q.next())
+    // _rowid_: a new column may have taken the name rowid.
+    if (!q.exec(QStringLiteral("SELECT group_concat(r) FROM (SELECT _rowid_ AS r FROM %1 ORDER BY id)").arg(quoteIdentifier(Engine::SQLite, table))) || !q.next())
         return QStringLiteral("error: ") + q.lastError().text();
     return q.value(0).toString();
 }
@@ -240,6 +241,11 @@ void TestPlanExecution::execute_data()
         {"rebuild-order-lines-foreign-key", "sqlite",
          R"j({"name": "coupon_id", "type": "INTEGER", "nullable": false, "backfill": "id % 10 + 1", "references": {"table": "coupons", "column": "id"}})j",
          "INTEGER", "SELECT count(*) FROM %1 WHERE coupon_id <> id % 10 + 1", "order-lines"},
+        // A new column called rowid: the rowid is then only reachable as _rowid_ (or oid).
+        {"rebuild-new-column-named-rowid", "sqlite", R"j({"name": "RowId", "type": "INTEGER", "nullable": false, "backfill": "id * 2"})j",
+         "INTEGER", "SELECT count(*) FROM %1 WHERE \"RowId\" <> id * 2", "order-lines"},
+        {"backfill-new-column-named-rowid", "sqlite", R"j({"name": "rowid", "type": "INTEGER", "backfill": "id * 2"})j",
+         "INTEGER", "SELECT count(*) FROM %1 WHERE \"rowid\" IS NOT id * 2"},
         {"rebuild-without-rowid", "sqlite", R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0"})j",
          "REAL", "SELECT count(*) FROM %1 WHERE total_eur <> total_cents / 100.0", "without-rowid"},
         {"backfill-without-rowid", "sqlite", R"j({"name": "total_eur", "type": "REAL", "backfill": "total_cents / 100.0"})j",

@@ -202,6 +202,9 @@ void TestRunner::fullRun_data()
     QTest::newRow("sqlite/rebuild-order-lines")
         << "sqlite" << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0"})j"
         << "SELECT count(*) FROM %1 WHERE total_eur <> total_cents / 100.0" << "order-lines";
+    QTest::newRow("sqlite/backfill-new-column-named-rowid")
+        << "sqlite" << R"j({"name": "rowid", "type": "INTEGER", "backfill": "id * 2"})j"
+        << "SELECT count(*) FROM %1 WHERE \"rowid\" IS NOT id * 2" << "";
     QTest::newRow("sqlite/backfill-without-rowid")
         << "sqlite" << R"j({"name": "total_eur", "type": "REAL", "backfill": "total_cents / 100.0"})j"
         << "SELECT count(*) FROM %1 WHERE total_eur IS NULL OR total_eur <> total_cents / 100.0" << "without-rowid";

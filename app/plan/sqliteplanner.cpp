@@ -113,7 +113,7 @@ Plan SqlitePlanner::plan()
             // The inserted row, by rowid or, in a WITHOUT ROWID table, by its primary key.
             QStringList sameRow;
             for (const QString &k : rowKey()) {
-                const QString key = k == QLatin1String("rowid") ? k : quoteIdentifier(SQ, k);
+                const QString key = k == rowidName() ? k : quoteIdentifier(SQ, k);
                 sameRow << QStringLiteral("%1 = NEW.%1").arg(key);
             }
             PlanStep t = step(Stage::Expand, QStringLiteral("Default new rows of %1 with a trigger").arg(m_spec.name),
@@ -161,13 +161,9 @@ void SqlitePlanner::rebuild()
     QStringList columns;
     // The copy keeps each row's rowid: unless it is an INTEGER PRIMARY KEY (and copied as that
     // column), the new table would number its rows afresh, and whatever refers to rows by rowid (an
-    // external-content full-text index, the application) would point at other rows. Not where a
-    // column takes the name rowid for itself.
-    const bool hasRowid = !m_in.table.withoutRowid
-        && std::none_of(m_in.table.columns.cbegin(), m_in.table.columns.cend(),
-                        [](const ColumnInfo &c) { return SqliteSchemaSql::sameName(c.name, QStringLiteral("rowid")); });
-    if (hasRowid)
-        columns << QStringLiteral("rowid");
+    // external-content full-text index, the application) would point at other rows.
+    if (!rowidName().isEmpty())
+        columns << rowidName();
     for (const ColumnInfo &c : m_in.table.columns) {
         if (c.generated != QLatin1String("stored") && c.generated != QLatin1String("virtual"))
             columns << quoteIdentifier(SQ, c.name);
@@ -229,21 +225,40 @@ void SqlitePlanner::rebuild()
     m_plan.steps << s;
 }
 
+QString SqlitePlanner::rowidName() const
+{
+    // A column's name wins over the rowid's: where a column (the new one too) is called rowid, the
+    // rowid is only reachable as _rowid_ or oid, and "rowid" would silently mean that column.
+    if (m_in.table.withoutRowid)
+        return {};
+    for (const QString &name : {QStringLiteral("rowid"), QStringLiteral("_rowid_"), QStringLiteral("oid")}) {
+        const bool taken = SqliteSchemaSql::sameName(name, m_spec.name)
+            || std::any_of(m_in.table.columns.cbegin(), m_in.table.columns.cend(),
+                           [&](const ColumnInfo &c) { return SqliteSchemaSql::sameName(c.name, name); });
+        if (!taken)
+            return name;
+    }
+    return {};
+}
+
 QStringList SqlitePlanner::rowKey() const
 {
-    // A WITHOUT ROWID table has no rowid: its primary key (which it must have) is the only handle on a row.
-    return m_in.table.withoutRowid ? m_in.table.primaryKey() : QStringList{QStringLiteral("rowid")};
+    // A WITHOUT ROWID table has no rowid: its primary key (which it must have) is the only handle on
+    // a row; so is it where columns have taken all three of the rowid's names.
+    const QString rowid = rowidName();
+    return rowid.isEmpty() ? m_in.table.primaryKey() : QStringList{rowid};
 }
 
 void SqlitePlanner::backfill(const QString &expression)
 {
     PlanStep s;
-    if (!m_in.table.withoutRowid) {
+    const QString rowid = rowidName();
+    if (!rowid.isEmpty()) {
         s = step(Stage::Backfill, QStringLiteral("Fill %1 in existing rows").arg(m_spec.name),
-                 {QStringLiteral("SELECT rowid FROM %1 WHERE rowid > :from ORDER BY rowid LIMIT 1 OFFSET :batch_size - 1")
-                      .arg(m_table),
-                  QStringLiteral("UPDATE %1 SET %2 = %3 WHERE rowid > :from AND rowid <= :to AND %2 IS NULL")
-                      .arg(m_table, m_column, expression)});
+                 {QStringLiteral("SELECT %2 FROM %1 WHERE %2 > :from ORDER BY %2 LIMIT 1 OFFSET :batch_size - 1")
+                      .arg(m_table, rowid),
+                  QStringLiteral("UPDATE %1 SET %2 = %3 WHERE %4 > :from AND %4 <= :to AND %2 IS NULL")
+                      .arg(m_table, m_column, expression, rowid)});
         s.rule = QStringLiteral("sqlite.backfill.rowid");
         s.why = QStringLiteral("Existing rows are filled by rowid in short transactions; other writers get the lock "
                                "between batches.");
@@ -251,8 +266,11 @@ void SqlitePlanner::backfill(const QString &expression)
         s = step(Stage::Backfill, QStringLiteral("Fill %1 in existing rows").arg(m_spec.name),
                  keysetBatchSql(SQ, m_table, m_spec.name, expression, rowKey()));
         s.rule = QStringLiteral("sqlite.backfill.key");
-        s.why = QStringLiteral("A WITHOUT ROWID table has no rowid: existing rows are filled by primary key in short "
-                               "transactions, in the key's own order; other writers get the lock between batches.");
+        s.why = m_in.table.withoutRowid
+            ? QStringLiteral("A WITHOUT ROWID table has no rowid: existing rows are filled by primary key in short "
+                             "transactions, in the key's own order; other writers get the lock between batches.")
+            : QStringLiteral("Columns have taken every name of the rowid: existing rows are filled by primary key in "
+                             "short transactions; other writers get the lock between batches.");
     }
     s.backfillExpression = expression;
     s.keyColumns = rowKey();

@@ -16,7 +16,10 @@ public:
 private:
     [[nodiscard]] QString columnDefinition(bool withConstraints) const;
     [[nodiscard]] PlanStep step(Stage stage, const QString &title, const QStringList &sql) const;
-    // The columns that find one row: rowid, or a WITHOUT ROWID table's primary key.
+    // The name that reaches the rowid (rowid, _rowid_ or oid, whichever no column has taken);
+    // empty when there is none.
+    [[nodiscard]] QString rowidName() const;
+    // The columns that find one row: the rowid, or else (a WITHOUT ROWID table) the primary key.
     [[nodiscard]] QStringList rowKey() const;
     void rebuild();
     void backfill(const QString &expression);

@@ -497,6 +497,7 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
     const QString column = quoteIdentifier(e, plan.spec.name);
     QStringList keys;
     for (const QString &k : step.keyColumns)
+        // SQLite's rowid as plans have always named it; its other names (_rowid_, oid) reach it quoted too.
         keys << (k == QLatin1String("rowid") ? k : quoteIdentifier(e, k));
     const QString keyList = keys.join(QLatin1String(", "));
     const QString key = keys.size() == 1 ? keys.first() : QLatin1Char('(') + keyList + QLatin1Char(')');
