@@ -54,6 +54,8 @@ private Q_SLOTS:
     void serverKilledMidLoad();
     void invalidIndexIsRead();
     void vanishedTable();
+    void sqliteRebuildFacts_data();
+    void sqliteRebuildFacts();
 
 private:
     // The fixture for an engine, created once per run: a connection with the shop schema in place.
@@ -974,6 +976,59 @@ void TestCatalog::vanishedTable()
     ConnectionError error;
     QVERIFY(!reader->describeTable({QStringLiteral("public"), QStringLiteral("gone")}, &details, &error));
     QCOMPARE(error.explanation, QStringLiteral("Table \"public\".\"gone\" does not exist (any more)."));
+}
+
+void TestCatalog::sqliteRebuildFacts_data()
+{
+    QTest::addColumn<QStringList>("sql"); // made first, in the shared SQLite fixture
+    QTest::addColumn<QString>("table");
+    QTest::addColumn<QStringList>("primaryKey");
+    QTest::addColumn<bool>("withoutRowid");
+    QTest::addColumn<int>("triggers"); // the table's own
+    QTest::addColumn<QStringList>("dependents"); // "type name", in the order they were made
+    QTest::newRow("the fixture's view") << QStringList{} << "Order \"Lines\"" << QStringList{"id"} << false << 0
+                                        << QStringList{"view big_orders"};
+    QTest::newRow("without rowid, keyed out of column order")
+        << QStringList{"CREATE TABLE wr (a TEXT NOT NULL, b INTEGER NOT NULL, c TEXT, PRIMARY KEY (b, a)) WITHOUT ROWID"} << "wr"
+        << QStringList{"b", "a"} << true << 0 << QStringList{};
+    // A view on the table, a view on that view with an INSTEAD OF trigger, another table's trigger
+    // that writes to it, the table's own trigger written with its name in capitals; not a view that
+    // only says the name in a comment, nor one on a table whose name starts the same.
+    QTest::newRow("views and triggers that name it")
+        << QStringList{"CREATE TABLE deps (id INTEGER PRIMARY KEY, n INTEGER)",
+                       "CREATE TABLE deps_parent (id INTEGER PRIMARY KEY)",
+                       "CREATE VIEW deps_v AS SELECT id, n FROM main.\"deps\"",
+                       "CREATE VIEW unrelated AS SELECT 1 AS n -- deps\n",
+                       "CREATE VIEW deps_vv AS SELECT * FROM [DEPS_V] WHERE n > 1",
+                       "CREATE VIEW parents_only AS SELECT * FROM deps_parent",
+                       "CREATE TRIGGER deps_vv_insert INSTEAD OF INSERT ON deps_vv BEGIN SELECT 1; END",
+                       "CREATE TRIGGER deps_parent_gone AFTER DELETE ON deps_parent BEGIN DELETE FROM 'deps' WHERE id = OLD.id; END",
+                       "CREATE TRIGGER deps_touch AFTER UPDATE ON DEPS BEGIN SELECT 1; END"}
+        << "deps" << QStringList{"id"} << false << 1
+        << QStringList{"view deps_v", "view deps_vv", "trigger deps_vv_insert", "trigger deps_parent_gone"};
+}
+
+// What a SQLite rebuild needs to know about a table: its key in the key's order, whether it has a
+// rowid, and every view and trigger that would break the rename (SQLite records no dependencies).
+void TestCatalog::sqliteRebuildFacts()
+{
+    QFETCH(QStringList, sql);
+    QFETCH(QString, table);
+    FIXTURE(QStringLiteral("sqlite"));
+    QSqlQuery q(connection->database());
+    for (const QString &statement : std::as_const(sql))
+        QVERIFY2(q.exec(statement), qPrintable(statement + QLatin1String(": ") + q.lastError().text()));
+    TableDetails details;
+    ConnectionError error;
+    QVERIFY2(reader->describeTable({QStringLiteral("main"), table}, &details, &error), qPrintable(error.text()));
+    QTEST(details.primaryKey(), "primaryKey");
+    QTEST(details.withoutRowid, "withoutRowid");
+    QTEST(int(details.triggers.size()), "triggers");
+    QStringList dependents;
+    for (const SchemaObject &o : std::as_const(details.dependents))
+        dependents << o.type + QLatin1Char(' ') + o.name;
+    QTEST(dependents, "dependents");
+    QVERIFY(details.createSql.startsWith(QLatin1String("CREATE TABLE")));
 }
 
 QTEST_GUILESS_MAIN(TestCatalog)

@@ -222,7 +222,7 @@ void TestMainWindow::planReviewOnDemo()
     // The spec is in the designer too, exactly as written, ready to edit.
     QTRY_COMPARE(window.designer()->spec().type, QStringLiteral("NUMERIC(12,2)"));
     QCOMPARE(window.designer()->spec().backfill, QStringLiteral("total_cents / 100.0"));
-    QCOMPARE(window.designer()->spec().comment, QStringLiteral("the order's total in euros"));
+    QCOMPARE(window.designer()->spec().check, QStringLiteral("total_eur >= 0"));
     // SQLite has no other version to plan for.
     QVERIFY(!window.planView()->versionSwitcher()->isEnabled());
     // The timeline picture draws something in each lane.

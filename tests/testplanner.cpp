@@ -41,8 +41,9 @@ static TableDetails ordersTable(Engine engine, bool withPrimaryKey = true)
     }
     t.rowFormat = engine == Engine::MySQL || engine == Engine::MariaDB ? QStringLiteral("Dynamic") : QString();
     if (engine == Engine::SQLite)
-        t.definitionSql = QStringLiteral("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, total_cents INTEGER);\n"
-                                         "CREATE INDEX orders_customer_id_idx ON orders (customer_id);\n");
+        t.createSql = QStringLiteral("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, total_cents INTEGER)");
+    if (engine == Engine::SQLite)
+        t.definitionSql = t.createSql + QStringLiteral(";\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\n");
     if (engine == Engine::SQLite)
         t.triggers = {QStringLiteral("CREATE TRIGGER orders_audit AFTER UPDATE ON orders BEGIN SELECT 1; END")};
     if (engine == Engine::SQLite)
@@ -51,13 +52,50 @@ static TableDetails ordersTable(Engine engine, bool withPrimaryKey = true)
     return t;
 }
 
+// SQLite's orders as order lines (like the demo's order_items): a composite PRIMARY KEY and a CHECK
+// written as table constraints, comments, a quoted name and a string holding ',' and ')', a view on
+// the table and another table's trigger that writes to it.
+static void makeOrderLines(TableDetails *t)
+{
+    t->createSql = QStringLiteral("CREATE TABLE orders (\n"
+                                  "    id INTEGER NOT NULL, -- the order (one of many, lines)\n"
+                                  "    line_no INTEGER NOT NULL DEFAULT 1,\n"
+                                  "    \"note, (free)\" TEXT DEFAULT ')',\n"
+                                  "    customer_id INTEGER,\n"
+                                  "    total_cents INTEGER NOT NULL /* cents, (not euros) */\n"
+                                  "  , PRIMARY KEY (id, line_no),\n"
+                                  "    CONSTRAINT total_positive CHECK (total_cents >= 0)\n"
+                                  ")");
+    t->columns = {{QStringLiteral("id"), QStringLiteral("INTEGER")}, {QStringLiteral("line_no"), QStringLiteral("INTEGER")},
+                  {QStringLiteral("note, (free)"), QStringLiteral("TEXT")}, {QStringLiteral("customer_id"), QStringLiteral("INTEGER")},
+                  {QStringLiteral("total_cents"), QStringLiteral("INTEGER")}};
+    t->columns[0].primaryKey = t->columns[1].primaryKey = true;
+    t->constraints = {{QString(), ConstraintKind::PrimaryKey, {QStringLiteral("id"), QStringLiteral("line_no")}}};
+    t->dependents = {{QStringLiteral("view"), QStringLiteral("order_totals"),
+                      QStringLiteral("CREATE VIEW order_totals AS SELECT id, sum(total_cents) AS cents FROM orders GROUP BY id")},
+                     {QStringLiteral("trigger"), QStringLiteral("customers_forget"),
+                      QStringLiteral("CREATE TRIGGER customers_forget AFTER DELETE ON customers BEGIN "
+                                     "UPDATE orders SET customer_id = NULL WHERE customer_id = OLD.id; END")}};
+}
+
+// SQLite's orders WITHOUT ROWID, keyed by (customer_id, id): the key's order, not the columns'.
+static void makeWithoutRowid(TableDetails *t)
+{
+    t->createSql = QStringLiteral("CREATE TABLE orders (id INTEGER NOT NULL, customer_id INTEGER NOT NULL, total_cents INTEGER, "
+                                  "PRIMARY KEY (customer_id, id)) WITHOUT ROWID");
+    t->withoutRowid = true;
+    t->columns[0].primaryKey = t->columns[1].primaryKey = true;
+    t->constraints = {{QString(), ConstraintKind::PrimaryKey, {QStringLiteral("customer_id"), QStringLiteral("id")}}};
+}
+
 void TestPlanner::golden_data()
 {
     QTest::addColumn<int>("engine");
     QTest::addColumn<int>("version");
     QTest::addColumn<QString>("spec"); // the JSON column object
     QTest::addColumn<int>("volatility"); // the server's verdict on an expression default (PostgreSQL)
-    QTest::addColumn<QString>("tableVariant"); // "", "no-key", "compressed", "fulltext", "wal", "domain" (the type rewrites), "partitioned" (two partitions)
+    QTest::addColumn<QString>("tableVariant"); // "", "no-key", "compressed", "fulltext", "wal", "domain" (the type rewrites),
+                                               // "partitioned" (two partitions), "order-lines", "without-rowid"
     const int pg = int(Engine::PostgreSQL), maria = int(Engine::MariaDB), my = int(Engine::MySQL), lite = int(Engine::SQLite);
     const int imm = int(DefaultProbe::Volatility::Immutable), vol = int(DefaultProbe::Volatility::Volatile),
               stab = int(DefaultProbe::Volatility::Stable);
@@ -89,6 +127,10 @@ void TestPlanner::golden_data()
     QTest::newRow("sqlite-nullable-unique") << lite << 3046001 << R"j({"name": "code", "type": "TEXT", "unique": true})j" << imm << "wal";
     QTest::newRow("sqlite-expression-default") << lite << 3046001 << R"j({"name": "seen_at", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j" << imm << "wal";
     QTest::newRow("sqlite-not-null-backfill-rebuild") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0", "check": "total_eur >= 0"})j" << imm << "";
+    QTest::newRow("sqlite-rebuild-order-lines") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0", "check": "total_eur >= 0"})j" << imm << "order-lines";
+    QTest::newRow("sqlite-rebuild-without-rowid") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "without-rowid";
+    QTest::newRow("sqlite-without-rowid-backfill") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "backfill": "total_cents / 100.0"})j" << imm << "without-rowid";
+    QTest::newRow("sqlite-without-rowid-expression-default") << lite << 3046001 << R"j({"name": "seen_at", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j" << imm << "without-rowid";
 }
 
 void TestPlanner::golden()
@@ -112,6 +154,10 @@ void TestPlanner::golden()
         input.table.partitions = {{{QStringLiteral("public"), QStringLiteral("orders_2024")}, false, false, 50000000},
                                   {{QStringLiteral("public"), QStringLiteral("orders_2025")}, false, false, 70000000}};
     }
+    if (tableVariant == QLatin1String("order-lines"))
+        makeOrderLines(&input.table);
+    if (tableVariant == QLatin1String("without-rowid"))
+        makeWithoutRowid(&input.table);
     input.server.engine = Engine(engine);
     input.server.versionNumber = version;
     input.server.version = engine == int(Engine::SQLite) ? QStringLiteral("3.46.1") : QStringLiteral("as tested");

@@ -119,6 +119,9 @@ void TestSpecValidator::problems_data()
         row("backfill naming nothing", R"j({"name": "x", "type": "int", "backfill": "amount * nope"})j",
             {pg ? "backfill: column \"nope\" does not exist"
                 : maria ? "backfill: Unknown column 'nope' in 'SELECT'" : "backfill: no such column: nope"});
+        // SQLite has no column comments: one would be dropped without a word, so it is refused.
+        row("comment", R"j({"name": "x", "type": "int", "comment": "kept?"})j",
+            pg || maria ? QStringList{} : QStringList{"comment: SQLite has nowhere to keep a column comment, so it would be lost: leave it empty"});
         if (pg) {
             row("unknown type", R"j({"name": "x", "type": "integr"})j", {"type: type \"integr\" does not exist"});
             row("literal does not fit", R"j({"name": "x", "type": "int", "default": {"literal": "abc"}})j",

@@ -89,6 +89,15 @@ struct PartitionInfo
     bool operator==(const PartitionInfo &) const = default;
 };
 
+// A view or trigger in SQLite's schema, by its own SQL.
+struct SchemaObject
+{
+    QString type; // "view" or "trigger"
+    QString name;
+    QString sql;
+    bool operator==(const SchemaObject &) const = default;
+};
+
 struct TableDetails
 {
     TableRef table;
@@ -108,6 +117,13 @@ struct TableDetails
     QString comment;
     QStringList triggers; // SQLite: each CREATE TRIGGER on the table (a rebuild must recreate them)
     QList<PartitionInfo> partitions; // PostgreSQL: a partitioned table's direct partitions, by schema and name
+    // SQLite: the views that name the table (or such a view), their INSTEAD OF triggers, and other
+    // tables' triggers that name them, in the order they were created. ALTER TABLE ... RENAME checks
+    // every view and trigger, so a rebuild must drop these before it drops the table and make them
+    // again after the rename.
+    QList<SchemaObject> dependents;
+    QString createSql; // SQLite: the table's own CREATE TABLE as sqlite_schema keeps it
+    bool withoutRowid = false; // SQLite: a WITHOUT ROWID table, found only by its primary key
     QString definitionSql; // CREATE TABLE with its constraints and indexes, as the engine would accept it
 
     [[nodiscard]] const ColumnInfo *column(const QString &name) const;

@@ -2,6 +2,7 @@
 
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
+#include "sql/sqliteschemasql.h"
 
 #include <QRegularExpression>
 #include <QSqlError>
@@ -208,6 +209,12 @@ bool SqliteCatalog::describeTable(const TableRef &table, TableDetails *details, 
     details->constraints.append(checkConstraints(createSql));
 
     if (details->kind == RelationKind::Table) {
+        details->createSql = createSql;
+        SqliteSchemaSql::TableParts parts;
+        QString unreadable;
+        details->withoutRowid = SqliteSchemaSql::parseCreateTable(createSql, &parts, &unreadable) && parts.withoutRowid;
+        if (!readDependents(table, details, error))
+            return false;
         if (!run(q, QStringLiteral("SELECT count(*) FROM %1").arg(quoted), {}, what, error) || !q.next())
             return false;
         details->estimatedRows = q.value(0).toLongLong();
@@ -232,12 +239,13 @@ bool SqliteCatalog::describeTable(const TableRef &table, TableDetails *details, 
                 details->totalBytes = details->heapBytes + details->indexBytes;
         }
     }
-    if (!run(q, QStringLiteral("SELECT sql FROM sqlite_schema WHERE tbl_name = ? AND type = 'trigger' ORDER BY name"),
+    // A trigger keeps its table's name as it was written (ON ORDERS for orders): compare as SQLite does.
+    if (!run(q, QStringLiteral("SELECT sql FROM sqlite_schema WHERE tbl_name = ? COLLATE NOCASE AND type = 'trigger' ORDER BY name"),
              {table.name}, what, error))
         return false;
     while (q.next())
         details->triggers << q.value(0).toString();
-    if (!run(q, QStringLiteral("SELECT sql FROM sqlite_schema WHERE tbl_name = ? AND sql IS NOT NULL "
+    if (!run(q, QStringLiteral("SELECT sql FROM sqlite_schema WHERE tbl_name = ? COLLATE NOCASE AND sql IS NOT NULL "
                                "ORDER BY type NOT IN ('table', 'view'), name"),
              {table.name}, what, error))
         return false;
@@ -316,11 +324,15 @@ bool SqliteCatalog::readIndexes(const TableRef &table, TableDetails *details, Co
 
 bool SqliteCatalog::readConstraints(const TableRef &table, TableDetails *details, ConnectionError *error)
 {
+    QSqlQuery q(m_connection.database());
+    // The key's columns in the key's order (PRIMARY KEY (b, a) is ordered by b first), which is the
+    // order a keyset backfill must walk to follow the key's b-tree.
+    if (!run(q, QStringLiteral("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk"), {table.name},
+             QStringLiteral("reading the primary key of %1").arg(table.name), error))
+        return false;
     QStringList key;
-    for (const ColumnInfo &c : std::as_const(details->columns)) {
-        if (c.primaryKey)
-            key << c.name;
-    }
+    while (q.next())
+        key << q.value(0).toString();
     if (!key.isEmpty()) {
         ConstraintInfo pk;
         pk.kind = ConstraintKind::PrimaryKey;
@@ -343,7 +355,6 @@ bool SqliteCatalog::readConstraints(const TableRef &table, TableDetails *details
             details->constraints.append(u);
         }
     }
-    QSqlQuery q(m_connection.database());
     if (!run(q, QStringLiteral("SELECT id, \"table\", \"from\", \"to\", on_update, on_delete "
                                "FROM pragma_foreign_key_list(?) ORDER BY id, seq"),
              {table.name}, QStringLiteral("reading the foreign keys of %1").arg(table.name), error))
@@ -374,6 +385,56 @@ bool SqliteCatalog::readConstraints(const TableRef &table, TableDetails *details
         f.definition = QStringLiteral("FOREIGN KEY (%1) REFERENCES %2 (%3) ON DELETE %4 ON UPDATE %5")
                            .arg(from.join(QLatin1String(", ")), quoteIdentifier(SQ, f.referencedTable.name),
                                 to.join(QLatin1String(", ")), f.onDelete, f.onUpdate);
+    }
+    return true;
+}
+
+bool SqliteCatalog::readDependents(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') "
+                               "AND sql IS NOT NULL ORDER BY rowid"),
+             {}, QStringLiteral("reading the views and triggers that use %1").arg(table.name), error))
+        return false;
+    struct Candidate
+    {
+        SchemaObject object;
+        QString on; // a trigger's table or view
+        bool taken = false;
+    };
+    QList<Candidate> candidates;
+    while (q.next()) {
+        Candidate c{{q.value(0).toString(), q.value(1).toString(), q.value(3).toString()}, q.value(2).toString()};
+        // The table's own triggers go with it (DROP TABLE) and are made again from details->triggers.
+        if (c.object.type == QLatin1String("trigger") && SqliteSchemaSql::sameName(c.on, table.name))
+            continue;
+        candidates << c;
+    }
+    // SQLite records no dependencies: what names the table depends on it, and what names such a
+    // view in turn, until nothing more is found. Naming it in a string counts too (SQLite takes
+    // FROM 'orders' for a name): dropping and making again one view too many is harmless, one too
+    // few makes the rename fail.
+    QStringList used{table.name};
+    for (bool found = true; found;) {
+        found = false;
+        for (Candidate &c : candidates) {
+            if (c.taken)
+                continue;
+            const bool onUsedView = c.object.type == QLatin1String("trigger")
+                && std::any_of(used.cbegin(), used.cend(), [&](const QString &u) { return SqliteSchemaSql::sameName(u, c.on); });
+            const bool namesUsed = std::any_of(used.cbegin(), used.cend(),
+                                               [&](const QString &u) { return SqliteSchemaSql::names(c.object.sql, u); });
+            if (!onUsedView && !namesUsed)
+                continue;
+            c.taken = true;
+            found = true;
+            if (c.object.type == QLatin1String("view"))
+                used << c.object.name;
+        }
+    }
+    for (const Candidate &c : std::as_const(candidates)) {
+        if (c.taken)
+            details->dependents << c.object;
     }
     return true;
 }

@@ -23,6 +23,7 @@ private:
     [[nodiscard]] bool readColumns(const TableRef &table, TableDetails *details, ConnectionError *error);
     [[nodiscard]] bool readIndexes(const TableRef &table, TableDetails *details, ConnectionError *error);
     [[nodiscard]] bool readConstraints(const TableRef &table, TableDetails *details, ConnectionError *error);
+    [[nodiscard]] bool readDependents(const TableRef &table, TableDetails *details, ConnectionError *error);
 };
 
 } // namespace Stagecraft

@@ -45,6 +45,11 @@ struct PlanStep
     // key added without checking, duplicates before a unique index). Empty: no guard.
     QString guardSql;
     QString guardMessage; // what a non-zero guard means, for the user
+    // One of sql that must answer no rows, such as SQLite's PRAGMA foreign_key_check, which reports
+    // problems as rows instead of failing: a row fails the step before it commits, and its
+    // transaction is rolled back. Empty: none.
+    QString failIfRowsSql;
+    QString failIfRowsMessage; // what a row means, for the user
     QString rule; // the planner rule that chose it, e.g. pg.add-column.fast-default
     QString why; // one line a DBA understands
 

@@ -46,6 +46,8 @@ QJsonObject stepJson(const PlanStep &s)
         o.insert(QStringLiteral("applied_sql"), s.appliedSql);
     if (!s.guardSql.isEmpty())
         o.insert(QStringLiteral("guard"), QJsonObject{{QStringLiteral("sql"), s.guardSql}, {QStringLiteral("means"), s.guardMessage}});
+    if (!s.failIfRowsSql.isEmpty())
+        o.insert(QStringLiteral("fail_if_rows"), QJsonObject{{QStringLiteral("sql"), s.failIfRowsSql}, {QStringLiteral("means"), s.failIfRowsMessage}});
     if (!s.backfillExpression.isEmpty())
         o.insert(QStringLiteral("backfill"), QJsonObject{{QStringLiteral("expression"), s.backfillExpression},
                                                          {QStringLiteral("key_columns"), strings(s.keyColumns)}});
@@ -84,6 +86,9 @@ PlanStep stepFromJson(const QJsonObject &o)
     const QJsonObject guard = o.value(QStringLiteral("guard")).toObject();
     s.guardSql = guard.value(QStringLiteral("sql")).toString();
     s.guardMessage = guard.value(QStringLiteral("means")).toString();
+    const QJsonObject failIfRows = o.value(QStringLiteral("fail_if_rows")).toObject();
+    s.failIfRowsSql = failIfRows.value(QStringLiteral("sql")).toString();
+    s.failIfRowsMessage = failIfRows.value(QStringLiteral("means")).toString();
     const QJsonObject backfill = o.value(QStringLiteral("backfill")).toObject();
     s.backfillExpression = backfill.value(QStringLiteral("expression")).toString();
     s.keyColumns = stringList(backfill.value(QStringLiteral("key_columns")));
@@ -125,15 +130,20 @@ QString PlanFormat::fingerprint(const Plan &plan)
     // What will be executed, and where: estimates, explanations and warnings are left out, so a
     // table that grew since the review keeps its fingerprint while any change of SQL does not.
     QJsonArray steps;
-    for (const PlanStep &s : plan.steps)
-        steps << QJsonObject{{QStringLiteral("stage"), stageName(s.stage)},
-                             {QStringLiteral("sql"), strings(s.sql)},
-                             {QStringLiteral("transactional"), s.transactional},
-                             {QStringLiteral("rollback"), strings(s.rollbackSql)},
-                             {QStringLiteral("applied"), s.appliedSql},
-                             {QStringLiteral("guard"), s.guardSql},
-                             {QStringLiteral("backfill"), s.backfillExpression},
-                             {QStringLiteral("keys"), strings(s.keyColumns)}};
+    for (const PlanStep &s : plan.steps) {
+        QJsonObject step{{QStringLiteral("stage"), stageName(s.stage)},
+                         {QStringLiteral("sql"), strings(s.sql)},
+                         {QStringLiteral("transactional"), s.transactional},
+                         {QStringLiteral("rollback"), strings(s.rollbackSql)},
+                         {QStringLiteral("applied"), s.appliedSql},
+                         {QStringLiteral("guard"), s.guardSql},
+                         {QStringLiteral("backfill"), s.backfillExpression},
+                         {QStringLiteral("keys"), strings(s.keyColumns)}};
+        // Only where there is one, so plans without it keep the fingerprints they were reviewed with.
+        if (!s.failIfRowsSql.isEmpty())
+            step.insert(QStringLiteral("fail_if_rows"), s.failIfRowsSql);
+        steps << step;
+    }
     const QJsonObject canonical{{QStringLiteral("engine"), engineName(plan.engine)},
                                 {QStringLiteral("target_version"), plan.targetVersionText},
                                 {QStringLiteral("schema"), plan.table.schema},
@@ -238,6 +248,9 @@ QString PlanFormat::toSql(const Plan &plan)
             out += QLatin1String("-- Runs outside a transaction block.\n");
         if (!s.backfillExpression.isEmpty())
             out += QLatin1String("-- Batched by the runner: :from/:to are key bounds, :batch_size rows at a time.\n");
+        if (!s.failIfRowsSql.isEmpty())
+            out += QStringLiteral("-- %1 must answer no rows (each would be %2): the runner rolls the step back if it answers any.\n")
+                       .arg(s.failIfRowsSql, s.failIfRowsMessage);
         for (const QString &statement : s.sql)
             out += statement + QLatin1String(";\n");
     }

@@ -7,6 +7,7 @@
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
 #include "sql/sqlfragment.h"
+#include "sql/sqliteschemasql.h"
 
 #include <QRegularExpression>
 #include <QSqlError>
@@ -111,6 +112,16 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
             problems->append({field, why});
             unsafe << field;
         }
+    }
+    if (e == Engine::SQLite && !spec.comment.isEmpty())
+        problems->append({QStringLiteral("comment"), QStringLiteral("SQLite has nowhere to keep a column comment, so it would be "
+                                                                    "lost: leave it empty")});
+    if (e == Engine::SQLite && input->table.kind == RelationKind::Table) {
+        // A rebuild edits the table's own CREATE TABLE, and a WITHOUT ROWID table is found by it.
+        SqliteSchemaSql::TableParts parts;
+        QString why;
+        if (!SqliteSchemaSql::parseCreateTable(input->table.createSql, &parts, &why))
+            problems->append({QStringLiteral("table"), QStringLiteral("the CREATE TABLE of %1 cannot be read: %2").arg(spec.table.name, why)});
     }
     if (!spec.after.isEmpty()) {
         if (e != Engine::MySQL && e != Engine::MariaDB)

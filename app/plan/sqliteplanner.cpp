@@ -2,6 +2,9 @@
 
 #include "costmodel.h"
 #include "sql/quoting.h"
+#include "sql/sqliteschemasql.h"
+
+#include <algorithm>
 
 namespace Stagecraft {
 
@@ -107,10 +110,16 @@ Plan SqlitePlanner::plan()
         if (expressionDefault || (literalDefault && !inlineDefault)) {
             const QString value = expressionDefault ? m_spec.defaultValue : quoteLiteral(SQ, m_spec.defaultValue);
             const QString trigger = generatedName(SQ, m_spec.table.name, m_spec.name, QStringLiteral("default"));
+            // The inserted row, by rowid or, in a WITHOUT ROWID table, by its primary key.
+            QStringList sameRow;
+            for (const QString &k : rowKey()) {
+                const QString key = k == rowidName() ? k : quoteIdentifier(SQ, k);
+                sameRow << QStringLiteral("%1 = NEW.%1").arg(key);
+            }
             PlanStep t = step(Stage::Expand, QStringLiteral("Default new rows of %1 with a trigger").arg(m_spec.name),
                               {QStringLiteral("CREATE TRIGGER IF NOT EXISTS %1 AFTER INSERT ON %2 FOR EACH ROW WHEN NEW.%3 IS "
-                                              "NULL BEGIN UPDATE %2 SET %3 = (%4) WHERE rowid = NEW.rowid; END")
-                                   .arg(quoteIdentifier(SQ, trigger), m_table, m_column, value)});
+                                              "NULL BEGIN UPDATE %2 SET %3 = (%4) WHERE %5; END")
+                                   .arg(quoteIdentifier(SQ, trigger), m_table, m_column, value, sameRow.join(QLatin1String(" AND ")))});
             t.rollbackSql = {QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoteIdentifier(SQ, trigger))};
             t.rule = QStringLiteral("sqlite.default.trigger");
             t.why = QStringLiteral("SQLite cannot add a column with this default: a trigger gives new rows the value, "
@@ -131,14 +140,30 @@ Plan SqlitePlanner::plan()
 
 void SqlitePlanner::rebuild()
 {
-    // The 12 steps of sqlite.org/lang_altertable.html#otheralter, in one write transaction.
-    const QString createSql = m_in.table.definitionSql.section(QLatin1String(";\n"), 0, 0);
+    // The 12 steps of sqlite.org/lang_altertable.html#otheralter, in one write transaction. The new
+    // table is the old one's own CREATE TABLE with the column added, not one rebuilt from the
+    // catalog: the pragmas do not give back everything it says (collations, named and table-level
+    // constraints, ON CONFLICT clauses, generated columns' expressions, AUTOINCREMENT, WITHOUT ROWID,
+    // STRICT), so only the text keeps all of it.
+    const QString &createSql = m_in.table.createSql;
+    SqliteSchemaSql::TableParts parts;
+    QString unreadable;
+    if (!SqliteSchemaSql::parseCreateTable(createSql, &parts, &unreadable)) {
+        m_plan.warnings << QStringLiteral("The CREATE TABLE of %1 could not be read (%2), so it cannot be rebuilt.")
+                               .arg(m_spec.table.name, unreadable);
+        return;
+    }
     const QString temporary = quoteIdentifier(SQ, QStringLiteral("stagecraft_new_") + m_spec.table.name);
-    const qsizetype open = createSql.indexOf(QLatin1Char('('));
-    const qsizetype close = createSql.lastIndexOf(QLatin1Char(')'));
-    QString create = QStringLiteral("CREATE TABLE %1 ").arg(temporary) + createSql.mid(open, close - open)
-        + QLatin1String(", ") + columnDefinition(true) + createSql.mid(close);
+    // The column goes after the last column definition: SQLite's grammar allows none after a table
+    // constraint such as PRIMARY KEY (order_id, line_no).
+    const QString create = QStringLiteral("CREATE TABLE %1 ").arg(temporary) + createSql.mid(parts.open, parts.columnsEnd - parts.open)
+        + QLatin1String(", ") + columnDefinition(true) + createSql.mid(parts.columnsEnd);
     QStringList columns;
+    // The copy keeps each row's rowid: unless it is an INTEGER PRIMARY KEY (and copied as that
+    // column), the new table would number its rows afresh, and whatever refers to rows by rowid (an
+    // external-content full-text index, the application) would point at other rows.
+    if (!rowidName().isEmpty())
+        columns << rowidName();
     for (const ColumnInfo &c : m_in.table.columns) {
         if (c.generated != QLatin1String("stored") && c.generated != QLatin1String("virtual"))
             columns << quoteIdentifier(SQ, c.name);
@@ -153,49 +178,106 @@ void SqlitePlanner::rebuild()
     QStringList sql = {QStringLiteral("PRAGMA foreign_keys = OFF"), QStringLiteral("BEGIN IMMEDIATE"),
                        QStringLiteral("DROP TABLE IF EXISTS %1").arg(temporary), create,
                        QStringLiteral("INSERT INTO %1 (%2, %3) SELECT %2, %4 FROM %5")
-                           .arg(temporary, columns.join(QLatin1String(", ")), m_column, value, m_table),
-                       QStringLiteral("DROP TABLE %1").arg(m_table),
-                       QStringLiteral("ALTER TABLE %1 RENAME TO %2").arg(temporary, m_table)};
-    // DROP TABLE took the indexes and triggers with it: recreate them from their own SQL.
+                           .arg(temporary, columns.join(QLatin1String(", ")), m_column, value, m_table)};
+    // ALTER TABLE ... RENAME reads every view and trigger in the schema again and fails on one that
+    // names a table that is not there ("error in view v: no such table"): the views and other
+    // triggers that use the table go before it does. Triggers first, as dropping a view takes its
+    // INSTEAD OF triggers with it.
+    const QList<SchemaObject> &dependents = m_in.table.dependents;
+    for (const QString &type : {QStringLiteral("trigger"), QStringLiteral("view")}) {
+        for (const SchemaObject &o : dependents) {
+            if (o.type == type)
+                sql << QStringLiteral("DROP %1 %2").arg(type.toUpper(), quoteIdentifier(SQ, o.name));
+        }
+    }
+    sql << QStringLiteral("DROP TABLE %1").arg(m_table) << QStringLiteral("ALTER TABLE %1 RENAME TO %2").arg(temporary, m_table);
+    // DROP TABLE took the indexes and triggers with it: recreate them, and the views and triggers
+    // dropped above (in the order they were made, so a view is there before its triggers), from
+    // their own SQL.
     for (const IndexInfo &i : m_in.table.indexes) {
         if (!i.definition.isEmpty())
             sql << i.definition;
     }
     sql << m_in.table.triggers;
+    for (const SchemaObject &o : dependents)
+        sql << o.sql;
+    // Foreign keys are off during the copy, so nothing has checked the rows against them: the check
+    // answers one row per violation, and any row makes the runner roll the whole rebuild back.
+    const QString foreignKeyCheck = QStringLiteral("PRAGMA foreign_key_check(%1)").arg(m_table);
     // Leave foreign key enforcement as this connection had it.
     const QString foreignKeys = m_in.server.settings.value(QStringLiteral("foreign_keys"), QStringLiteral("0"));
-    sql << QStringLiteral("PRAGMA foreign_key_check(%1)").arg(m_table) << QStringLiteral("COMMIT")
+    sql << foreignKeyCheck << QStringLiteral("COMMIT")
         << QStringLiteral("PRAGMA foreign_keys = %1").arg(foreignKeys == QLatin1String("1") ? QStringLiteral("ON") : QStringLiteral("OFF"));
     PlanStep s = step(Stage::Expand, QStringLiteral("Rebuild %1 with the new column").arg(m_spec.table.name), sql);
     s.transactional = false; // it runs its own: PRAGMA foreign_keys only works outside a transaction
+    s.failIfRowsSql = foreignKeyCheck;
+    s.failIfRowsMessage = QStringLiteral("a row of %1 that breaks a foreign key").arg(m_spec.table.name);
     s.rewritesTable = true;
     s.estimatedSeconds = s.lockHeldSeconds = CostModel::rewrite(m_in.table.totalBytes);
     s.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM pragma_table_info(%1) WHERE name = %2")
                        .arg(quoteLiteral(SQ, m_spec.table.name), quoteLiteral(SQ, m_spec.name));
     s.rule = QStringLiteral("sqlite.rebuild");
-    s.why = QStringLiteral("ALTER TABLE cannot add this column: the table is copied into a new one with it, renamed and "
-                           "its indexes recreated, in one transaction; writers wait for the copy.");
+    s.why = QStringLiteral("ALTER TABLE cannot add this column: the table is copied into a new one with it, renamed, its "
+                           "indexes, triggers and the views using it made again and its foreign keys checked, in one "
+                           "transaction; writers wait for the copy.");
     if (m_in.server.settings.value(QStringLiteral("journal_mode")) != QLatin1String("wal"))
         m_plan.warnings << QStringLiteral("The database is not in WAL mode: readers also wait while the table is rebuilt.");
     m_plan.steps << s;
 }
 
+QString SqlitePlanner::rowidName() const
+{
+    // A column's name wins over the rowid's: where a column (the new one too) is called rowid, the
+    // rowid is only reachable as _rowid_ or oid, and "rowid" would silently mean that column.
+    if (m_in.table.withoutRowid)
+        return {};
+    for (const QString &name : {QStringLiteral("rowid"), QStringLiteral("_rowid_"), QStringLiteral("oid")}) {
+        const bool taken = SqliteSchemaSql::sameName(name, m_spec.name)
+            || std::any_of(m_in.table.columns.cbegin(), m_in.table.columns.cend(),
+                           [&](const ColumnInfo &c) { return SqliteSchemaSql::sameName(c.name, name); });
+        if (!taken)
+            return name;
+    }
+    return {};
+}
+
+QStringList SqlitePlanner::rowKey() const
+{
+    // A WITHOUT ROWID table has no rowid: its primary key (which it must have) is the only handle on
+    // a row; so is it where columns have taken all three of the rowid's names.
+    const QString rowid = rowidName();
+    return rowid.isEmpty() ? m_in.table.primaryKey() : QStringList{rowid};
+}
+
 void SqlitePlanner::backfill(const QString &expression)
 {
-    PlanStep s = step(Stage::Backfill, QStringLiteral("Fill %1 in existing rows").arg(m_spec.name),
-                      {QStringLiteral("SELECT rowid FROM %1 WHERE rowid > :from ORDER BY rowid LIMIT 1 OFFSET :batch_size - 1")
-                           .arg(m_table),
-                       QStringLiteral("UPDATE %1 SET %2 = %3 WHERE rowid > :from AND rowid <= :to AND %2 IS NULL")
-                           .arg(m_table, m_column, expression)});
+    PlanStep s;
+    const QString rowid = rowidName();
+    if (!rowid.isEmpty()) {
+        s = step(Stage::Backfill, QStringLiteral("Fill %1 in existing rows").arg(m_spec.name),
+                 {QStringLiteral("SELECT %2 FROM %1 WHERE %2 > :from ORDER BY %2 LIMIT 1 OFFSET :batch_size - 1")
+                      .arg(m_table, rowid),
+                  QStringLiteral("UPDATE %1 SET %2 = %3 WHERE %4 > :from AND %4 <= :to AND %2 IS NULL")
+                      .arg(m_table, m_column, expression, rowid)});
+        s.rule = QStringLiteral("sqlite.backfill.rowid");
+        s.why = QStringLiteral("Existing rows are filled by rowid in short transactions; other writers get the lock "
+                               "between batches.");
+    } else {
+        s = step(Stage::Backfill, QStringLiteral("Fill %1 in existing rows").arg(m_spec.name),
+                 keysetBatchSql(SQ, m_table, m_spec.name, expression, rowKey()));
+        s.rule = QStringLiteral("sqlite.backfill.key");
+        s.why = m_in.table.withoutRowid
+            ? QStringLiteral("A WITHOUT ROWID table has no rowid: existing rows are filled by primary key in short "
+                             "transactions, in the key's own order; other writers get the lock between batches.")
+            : QStringLiteral("Columns have taken every name of the rowid: existing rows are filled by primary key in "
+                             "short transactions; other writers get the lock between batches.");
+    }
     s.backfillExpression = expression;
-    s.keyColumns = {QStringLiteral("rowid")};
+    s.keyColumns = rowKey();
     s.estimatedSeconds = CostModel::backfill(m_in.table.estimatedRows);
     // One writer per file: each batch holds the write lock for about one batch time, and other
     // writers take their turn between batches.
     s.lockHeldSeconds = std::min(s.estimatedSeconds, CostModel::BatchSeconds);
-    s.rule = QStringLiteral("sqlite.backfill.rowid");
-    s.why = QStringLiteral("Existing rows are filled by rowid in short transactions; other writers get the lock "
-                           "between batches.");
     m_plan.steps << s;
 }
 

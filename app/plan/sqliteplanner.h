@@ -16,6 +16,11 @@ public:
 private:
     [[nodiscard]] QString columnDefinition(bool withConstraints) const;
     [[nodiscard]] PlanStep step(Stage stage, const QString &title, const QStringList &sql) const;
+    // The name that reaches the rowid (rowid, _rowid_ or oid, whichever no column has taken);
+    // empty when there is none.
+    [[nodiscard]] QString rowidName() const;
+    // The columns that find one row: the rowid, or else (a WITHOUT ROWID table) the primary key.
+    [[nodiscard]] QStringList rowKey() const;
     void rebuild();
     void backfill(const QString &expression);
     void indexes();

@@ -11,6 +11,7 @@
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QThread>
 #include <QUuid>
 #include <QtConcurrent/QtConcurrentRun>
@@ -20,12 +21,34 @@
 namespace Stagecraft {
 
 // A key value as it was journaled (text), bound with its type: SQLite compares an integer key with a
-// text value by type, not by number.
+// text value by type, not by number. Only text that an integer prints back to is one: a text key
+// '01000' bound as 1000 is compared as '1000' against a TEXT column, and a batch meant to end at
+// '01000' would take every key up to '1000' (here, the whole table in one write).
 static QVariant keyValue(const QString &text)
 {
     bool isInteger = false;
     const qlonglong number = text.toLongLong(&isInteger);
-    return isInteger ? QVariant(number) : QVariant(text);
+    return isInteger && QString::number(number) == text ? QVariant(number) : QVariant(text);
+}
+
+// The rows a statement that must answer none did answer (q is on the first): how many, and the
+// first few as name=value, so the user can find them.
+static QString unexpectedRows(QSqlQuery &q, const PlanStep &step)
+{
+    QStringList first;
+    qint64 count = 0;
+    do {
+        if (++count > 3)
+            continue;
+        QStringList fields;
+        const QSqlRecord record = q.record();
+        for (int i = 0; i < record.count(); ++i)
+            fields << record.fieldName(i) + QLatin1Char('=') + (q.isNull(i) ? QStringLiteral("NULL") : q.value(i).toString());
+        first << fields.join(QLatin1String(", "));
+    } while (q.next());
+    return QStringLiteral("%1 answered %2 row(s), each %3 (%4%5): the step was rolled back and changed nothing")
+        .arg(step.failIfRowsSql).arg(count).arg(step.failIfRowsMessage, first.join(QLatin1String("; ")),
+                                                 count > 3 ? QStringLiteral("; …") : QString());
 }
 
 Runner::Runner(ConnectionProfile profile, RunOptions options, QObject *parent)
@@ -551,8 +574,12 @@ Runner::StepResult Runner::runStatements(const PlanStep &step, int index, QStrin
             if (!ok)
                 break;
             ok = q.exec(sql);
-            if (!ok)
+            if (!ok) {
                 failure = q.lastError();
+            } else if (sql == step.failIfRowsSql && q.next()) {
+                failure = QSqlError(unexpectedRows(q, step), QString(), QSqlError::StatementError);
+                ok = false;
+            }
         }
         if (ok && step.transactional) {
             ok = db.commit();
@@ -561,6 +588,7 @@ Runner::StepResult Runner::runStatements(const PlanStep &step, int index, QStrin
         }
         if (ok)
             return StepResult::Done;
+        q.finish(); // close a read still open (the rows of a failed check) before rolling back
         if (step.transactional)
             db.rollback();
         else if (m_connection->engine() == Engine::SQLite)
@@ -596,6 +624,7 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
     const QString column = quoteIdentifier(e, plan.spec.name);
     QStringList keys;
     for (const QString &k : step.keyColumns)
+        // SQLite's rowid as plans have always named it; its other names (_rowid_, oid) reach it quoted too.
         keys << (k == QLatin1String("rowid") ? k : quoteIdentifier(e, k));
     const QString keyList = keys.join(QLatin1String(", "));
     const QString key = keys.size() == 1 ? keys.first() : QLatin1Char('(') + keyList + QLatin1Char(')');
