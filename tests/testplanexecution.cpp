@@ -1,7 +1,8 @@
 // Plans executed on real servers, step by step. On PostgreSQL every claim is proved: the locks each
 // step holds (read from pg_locks inside its transaction, or from another session while CREATE INDEX
 // CONCURRENTLY waits) equal the locks the plan names, and relfilenode changes exactly when the plan
-// says the table is rewritten. Then the column must match the spec and the old data be untouched.
+// says the table is rewritten; so must the naive statement's, run on a fresh copy of the table.
+// Then the column must match the spec and the old data be untouched.
 
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
@@ -269,6 +270,48 @@ void TestPlanExecution::execute()
     QSqlQuery pidQuery(db);
     QVERIFY(e != Engine::PostgreSQL || (pidQuery.exec(QStringLiteral("SELECT pg_backend_pid()")) && pidQuery.next()));
     const qint64 pid = e == Engine::PostgreSQL ? pidQuery.value(0).toLongLong() : 0;
+
+    // The naive statement beside the plan makes claims too: on PostgreSQL it runs in a transaction
+    // on a fresh copy of the table, planned the same way, and the locks it holds and whether it
+    // rewrote the table must be the ones it names. A plan for a version before 11 claims the rewrite
+    // a default caused there, which PostgreSQL 17 does not do: that claim cannot be checked here.
+    if (e == Engine::PostgreSQL && (targetVersion == 0 || targetVersion >= 110000)) {
+        const QString copy = table + QLatin1String("_naive");
+        QStringList statements = fixture(e, copy, variant);
+        statements.removeIf([](const QString &s) { return s.startsWith(QLatin1String("CREATE DOMAIN")); }); // made already
+        QVERIFY2(TestServers::execute(profile, statements, &why), qPrintable(why));
+        PlannerInput naiveInput = input;
+        naiveInput.spec.table.name = copy;
+        QVERIFY2(reader->describeTable(naiveInput.spec.table, &naiveInput.table, &error), qPrintable(error.text()));
+        const PlanStep naive = Planner::plan(naiveInput).naive;
+        const QString copyLabel = schema + QLatin1Char('.') + copy;
+        QStringList relations{copyLabel};
+        if (input.spec.hasForeignKey())
+            relations << input.spec.referencedTable.schema + QLatin1Char('.') + input.spec.referencedTable.name;
+        for (const PartitionInfo &p : std::as_const(naiveInput.table.partitions))
+            relations << p.table.schema + QLatin1Char('.') + p.table.name;
+        // NOT NULL without a default fails on a table with rows, as the naive plan says it does.
+        const bool fails = !input.spec.nullable && input.spec.defaultKind == ColumnSpec::DefaultKind::None;
+        const QString nodeBefore = fileNode(db, copyLabel);
+        QVERIFY(db.transaction());
+        QSqlQuery n(db);
+        QString failure;
+        for (const QString &sql : naive.sql) {
+            if (!n.exec(sql)) {
+                failure = n.lastError().nativeErrorCode() + QLatin1String(" ") + n.lastError().text();
+                break;
+            }
+        }
+        if (fails) {
+            QVERIFY2(failure.startsWith(QLatin1String("23502")), qPrintable(QLatin1String("naive: ") + failure));
+        } else {
+            QVERIFY2(failure.isEmpty(), qPrintable(QLatin1String("naive: ") + failure));
+            const QString held = sortedList(heldLocks(db, pid, relations)), claimed = sortedList(claimedLocks(naive));
+            QVERIFY2(held == claimed, qPrintable(QStringLiteral("naive: held %1; claimed %2").arg(held, claimed)));
+            QVERIFY2((fileNode(db, copyLabel) != nodeBefore) == naive.rewritesTable, "naive: rewrite claim");
+        }
+        QVERIFY(db.rollback());
+    }
 
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &step = plan.steps.at(i);
