@@ -154,75 +154,76 @@ void TestPlanExecution::execute_data()
     QTest::addColumn<QString>("column"); // the spec's column object
     QTest::addColumn<QString>("expectedType");
     QTest::addColumn<QString>("check"); // a query that must answer 0: the values are right
+    QTest::addColumn<QString>("expectedDefault"); // the column's DEFAULT as the server reports it ("": none)
     QTest::addColumn<QString>("variant"); // the table: "" (a primary key), "no-key", "fulltext", "domain" (and a domain),
                                           // "partitioned" (two partitions), "partitioned-no-key"
     QTest::addColumn<int>("targetVersion"); // plan for this version (0: the server's own)
     struct Row
     {
-        const char *name, *engine, *spec, *type, *check, *variant = "";
+        const char *name, *engine, *spec, *type, *check, *def = "", *variant = "";
         int targetVersion = 0;
     };
     const Row rows[] = {
         {"nullable", "postgresql", R"j({"name": "note", "type": "text"})j", "text", "SELECT count(*) FROM %1 WHERE note IS NOT NULL"},
         {"literal-not-null", "postgresql", R"j({"name": "status", "type": "varchar(20)", "nullable": false, "default": {"literal": "new"}})j",
-         "character varying(20)", "SELECT count(*) FROM %1 WHERE status <> 'new'"},
+         "character varying(20)", "SELECT count(*) FROM %1 WHERE status <> 'new'", "'new'::character varying"},
         {"stable-default", "postgresql", R"j({"name": "seen_at", "type": "timestamptz", "default": {"expression": "now()"}})j",
-         "timestamp with time zone", "SELECT count(*) FROM %1 WHERE seen_at IS NULL"},
+         "timestamp with time zone", "SELECT count(*) FROM %1 WHERE seen_at IS NULL", "now()"},
         {"volatile-not-null-unique", "postgresql",
          R"j({"name": "public_id", "type": "uuid", "nullable": false, "default": {"expression": "gen_random_uuid()"}, "unique": true})j",
-         "uuid", "SELECT count(*) - count(DISTINCT public_id) FROM %1"},
+         "uuid", "SELECT count(*) - count(DISTINCT public_id) FROM %1", "gen_random_uuid()"},
         {"not-null-backfill", "postgresql", R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j",
          "numeric(12,2)", "SELECT count(*) FROM %1 WHERE total_eur <> round(total_cents / 100.0, 2)"},
         {"check-index-comment", "postgresql",
          R"j({"name": "priority", "type": "smallint", "default": {"literal": "0"}, "check": "priority BETWEEN 0 AND 9", "index": true, "comment": "0 = normal"})j",
-         "smallint", "SELECT count(*) FROM %1 WHERE priority <> 0"},
+         "smallint", "SELECT count(*) FROM %1 WHERE priority <> 0", "'0'::smallint"},
         {"foreign-key", "postgresql", R"j({"name": "coupon_id", "type": "bigint", "references": {"table": "coupons", "column": "id", "on_delete": "set null"}})j",
          "bigint", "SELECT count(*) FROM %1 WHERE coupon_id IS NOT NULL"},
 
         // A domain with a constraint: ADD COLUMN rewrites the table (relfilenode) under AccessExclusiveLock + ShareLock.
         {"domain-not-null", "postgresql", R"j({"name": "amount", "type": "cents", "nullable": false, "default": {"literal": "0"}})j",
-         "cents", "SELECT count(*) FROM %1 WHERE amount <> 0", "domain"},
+         "cents", "SELECT count(*) FROM %1 WHERE amount <> 0", "0", "domain"},
         // A partitioned table: locks on every partition, the index built per partition and attached.
         {"partitioned", "postgresql", R"j({"name": "coupon_ref", "type": "bigint", "nullable": false, "backfill": "customer_id + 1", "index": true})j",
-         "bigint", "SELECT count(*) FROM %1 WHERE coupon_ref <> customer_id + 1", "partitioned"},
+         "bigint", "SELECT count(*) FROM %1 WHERE coupon_ref <> customer_id + 1", "", "partitioned"},
         // Without a key the backfill batches by ctid, which repeats across partitions: each row filled once.
         {"partitioned-no-key", "postgresql", R"j({"name": "total_eur", "type": "numeric(12,2)", "backfill": "total_cents / 100.0"})j",
-         "numeric(12,2)", "SELECT count(*) FROM %1 WHERE total_eur <> round(total_cents / 100.0, 2)", "partitioned-no-key"},
+         "numeric(12,2)", "SELECT count(*) FROM %1 WHERE total_eur <> round(total_cents / 100.0, 2)", "", "partitioned-no-key"},
         {"backfill-without-key", "postgresql", R"j({"name": "total_eur", "type": "numeric(12,2)", "backfill": "total_cents / 100.0"})j",
-         "numeric(12,2)", "SELECT count(*) FROM %1 WHERE total_eur <> round(total_cents / 100.0, 2)", "no-key"},
+         "numeric(12,2)", "SELECT count(*) FROM %1 WHERE total_eur <> round(total_cents / 100.0, 2)", "", "no-key"},
         {"nullable", "mariadb", R"j({"name": "note", "type": "text"})j", "text", "SELECT count(*) FROM %1 WHERE note IS NOT NULL"},
         {"fulltext-inplace", "mariadb", R"j({"name": "note2", "type": "varchar(10)"})j", "varchar(10)",
-         "SELECT count(*) FROM %1 WHERE note2 IS NOT NULL", "fulltext"},
+         "SELECT count(*) FROM %1 WHERE note2 IS NOT NULL", "", "fulltext"},
         // MODIFY ... NOT NULL rebuilds the table, which a FULLTEXT index forbids with LOCK=NONE in place:
         // an online copy on 11.2+, LOCK=SHARED as planned for 10.6 (both accepted by 11.8).
         {"fulltext-not-null", "mariadb", R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100", "index": true})j",
-         "decimal(12,2)", "SELECT count(*) FROM %1 WHERE total_eur <> round(total_cents / 100, 2)", "fulltext"},
+         "decimal(12,2)", "SELECT count(*) FROM %1 WHERE total_eur <> round(total_cents / 100, 2)", "", "fulltext"},
         {"fulltext-not-null-shared", "mariadb", R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100"})j",
-         "decimal(12,2)", "SELECT count(*) FROM %1 WHERE total_eur <> round(total_cents / 100, 2)", "fulltext", 100621},
+         "decimal(12,2)", "SELECT count(*) FROM %1 WHERE total_eur <> round(total_cents / 100, 2)", "", "fulltext", 100621},
         {"literal-not-null-after", "mariadb", R"j({"name": "status", "type": "varchar(20)", "nullable": false, "default": {"literal": "new"}, "after": "id"})j",
-         "varchar(20)", "SELECT count(*) FROM %1 WHERE status <> 'new'"},
+         "varchar(20)", "SELECT count(*) FROM %1 WHERE status <> 'new'", "'new'"},
         {"expression-not-null-unique", "mariadb",
          R"j({"name": "public_id", "type": "char(36)", "nullable": false, "default": {"expression": "uuid()"}, "unique": true})j",
-         "char(36)", "SELECT count(*) - count(DISTINCT public_id) FROM %1"},
+         "char(36)", "SELECT count(*) - count(DISTINCT public_id) FROM %1", "uuid()"},
         {"not-null-backfill", "mariadb", R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100"})j",
          "decimal(12,2)", "SELECT count(*) FROM %1 WHERE total_eur <> round(total_cents / 100, 2)"},
         {"check-index-comment", "mariadb",
          R"j({"name": "priority", "type": "smallint", "default": {"literal": "0"}, "check": "priority BETWEEN 0 AND 9", "index": true, "comment": "0 = normal"})j",
-         "smallint(6)", "SELECT count(*) FROM %1 WHERE priority <> 0"},
+         "smallint(6)", "SELECT count(*) FROM %1 WHERE priority <> 0", "0"},
         {"foreign-key", "mariadb", R"j({"name": "coupon_id", "type": "bigint", "references": {"table": "coupons", "column": "id", "on_delete": "set null"}})j",
          "bigint(20)", "SELECT count(*) FROM %1 WHERE coupon_id IS NOT NULL"},
 
         {"nullable-unique", "sqlite", R"j({"name": "code", "type": "TEXT", "unique": true})j", "TEXT", "SELECT count(*) FROM %1 WHERE code IS NOT NULL"},
         {"expression-default", "sqlite", R"j({"name": "seen_at", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j",
-         "TEXT", "SELECT count(*) FROM %1 WHERE seen_at IS NULL"},
+         "TEXT", "SELECT count(*) FROM %1 WHERE seen_at IS NULL", ""}, // a trigger gives new rows the value
         {"not-null-backfill-rebuild", "sqlite", R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0"})j",
          "REAL", "SELECT count(*) FROM %1 WHERE total_eur <> total_cents / 100.0"},
         {"check-index", "sqlite", R"j({"name": "priority", "type": "INTEGER", "default": {"literal": "0"}, "check": "priority BETWEEN 0 AND 9", "index": true})j",
-         "INTEGER", "SELECT count(*) FROM %1 WHERE priority <> 0"},
+         "INTEGER", "SELECT count(*) FROM %1 WHERE priority <> 0", "'0'"},
     };
     for (const Row &r : rows)
         QTest::newRow(qPrintable(QStringLiteral("%1/%2").arg(QLatin1String(r.engine), QLatin1String(r.name))))
-            << r.engine << r.spec << r.type << r.check << r.variant << r.targetVersion;
+            << r.engine << r.spec << r.type << r.check << r.def << r.variant << r.targetVersion;
 }
 
 void TestPlanExecution::execute()
@@ -231,6 +232,7 @@ void TestPlanExecution::execute()
     QFETCH(QString, column);
     QFETCH(QString, expectedType);
     QFETCH(QString, check);
+    QFETCH(QString, expectedDefault);
     QFETCH(QString, variant);
     QFETCH(int, targetVersion);
     ConnectionProfile profile;
@@ -427,6 +429,7 @@ void TestPlanExecution::execute()
     const ColumnInfo *c = after.column(input.spec.name);
     QVERIFY(c);
     QCOMPARE(c->type, expectedType);
+    QCOMPARE(c->defaultExpression, expectedDefault);
     QCOMPARE(c->nullable, input.spec.nullable);
     for (const ConstraintInfo &k : std::as_const(after.constraints))
         QVERIFY2(k.validated, qPrintable(k.name));
