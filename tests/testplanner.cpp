@@ -18,6 +18,8 @@ private Q_SLOTS:
     void golden();
     void targetVersionChangesThePlan();
     void pg18NotNullValidatedByItsConstraint();
+    void foreignKeyAfterItsIndex_data();
+    void foreignKeyAfterItsIndex();
     void generatedNamesFit_data();
     void generatedNamesFit();
 };
@@ -189,6 +191,35 @@ void TestPlanner::pg18NotNullValidatedByItsConstraint()
                                                   "'\"public\".\"orders\"'::regclass AND contype = 'n' AND conname = 'orders_x_not_null' "
                                                   "AND convalidated)"));
     QVERIFY(!validate->appliedSql.contains(QLatin1String("attnotnull")));
+}
+
+// lock-impact.md rule 11: the index on the column is built before the foreign key is added and validated.
+void TestPlanner::foreignKeyAfterItsIndex_data()
+{
+    QTest::addColumn<int>("version");
+    QTest::newRow("pg11") << 110022;
+    QTest::newRow("pg17") << 170002;
+    QTest::newRow("pg18") << 180001;
+}
+
+void TestPlanner::foreignKeyAfterItsIndex()
+{
+    QFETCH(int, version);
+    PlannerInput input;
+    input.table = ordersTable(Engine::PostgreSQL);
+    input.server.engine = Engine::PostgreSQL;
+    input.server.versionNumber = version;
+    QList<SpecProblem> problems;
+    QVERIFY(ColumnSpec::fromJson(R"j({"table": "public.orders", "column": {"name": "coupon_id", "type": "bigint", "nullable": false, "backfill": "1", "references": {"table": "public.coupons", "column": "id"}}})j",
+                                 &input.spec, &problems));
+    const Plan plan = Planner::plan(input);
+    QStringList rules;
+    for (const PlanStep &s : plan.steps)
+        rules << s.rule;
+    const qsizetype index = rules.indexOf(QStringLiteral("pg.index.concurrently"));
+    QVERIFY(index >= 0);
+    QCOMPARE(rules.indexOf(QStringLiteral("pg.foreign-key.not-valid")), index + 1);
+    QCOMPARE(rules.indexOf(QStringLiteral("pg.foreign-key.validate")), index + 2);
 }
 
 void TestPlanner::generatedNamesFit_data()

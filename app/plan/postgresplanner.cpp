@@ -136,9 +136,11 @@ Plan PostgresPlanner::plan()
     addColumn();
     backfill();
     enforceCheck();
-    enforceForeignKey();
     enforceNotNull();
     buildIndexes();
+    // lock-impact.md rule 11: the foreign key after the index on its column, so that the key never
+    // exists without it (every delete or key update on the referenced table looks the column up).
+    enforceForeignKey();
     verify();
     // Stages in order (expand, backfill, enforce, index, contract, verify), steps in order within each.
     std::stable_sort(m_plan.steps.begin(), m_plan.steps.end(),
@@ -291,7 +293,7 @@ void PostgresPlanner::enforceForeignKey()
     if (!m_spec.onUpdate.isEmpty())
         definition += QLatin1String(" ON UPDATE ") + m_spec.onUpdate;
 
-    PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add foreign key %1 without checking existing rows").arg(constraint),
+    PlanStep add = ddl(Stage::Index, QStringLiteral("Add foreign key %1 without checking existing rows").arg(constraint),
                        {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3 NOT VALID").arg(m_table, quoted, definition)},
                        QStringLiteral("ShareRowExclusiveLock"));
     add.locks = onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("ShareRowExclusiveLock"))
@@ -314,6 +316,7 @@ void PostgresPlanner::enforceForeignKey()
     check.locks = onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("ShareUpdateExclusiveLock"))
         + QList<LockClaim>{{referencedLabel, QStringLiteral("AccessShareLock")}, {referencedLabel, QStringLiteral("RowShareLock")}};
     check.estimatedSeconds = 2 * CostModel::scan(m_in.table.heapBytes);
+    check.stage = Stage::Index; // in the index stage, after the index it needs
     m_plan.steps << check;
 }
 
