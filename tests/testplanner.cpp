@@ -111,6 +111,11 @@ void TestPlanner::golden_data()
     QTest::newRow("mysql9.1-row-versions-64") << my << 90100 << R"j({"name": "note", "type": "text"})j" << imm << "row-versions-64";
     QTest::newRow("mysql9.1-row-versions-255") << my << 90100 << R"j({"name": "note", "type": "text"})j" << imm << "row-versions-255";
     QTest::newRow("mysql8.4-compressed") << my << 80400 << R"j({"name": "note", "type": "text"})j" << imm << "compressed";
+    // MDEV-18519 (a table corrupt after an instant ADD COLUMN): fixed in 10.6.9, 10.7.5, 10.8.4, 10.9.2.
+    QTest::newRow("mariadb10.6.8-instant") << maria << 100608 << R"j({"name": "note", "type": "text"})j" << imm << "";
+    QTest::newRow("mariadb10.6.9-instant") << maria << 100609 << R"j({"name": "note", "type": "text"})j" << imm << "";
+    QTest::newRow("mariadb10.7.4-instant") << maria << 100704 << R"j({"name": "note", "type": "text"})j" << imm << "";
+    QTest::newRow("mariadb10.7.5-instant") << maria << 100705 << R"j({"name": "note", "type": "text"})j" << imm << "";
     QTest::newRow("sqlite-nullable-unique") << lite << 3046001 << R"j({"name": "code", "type": "TEXT", "unique": true})j" << imm << "wal";
     QTest::newRow("sqlite-expression-default") << lite << 3046001 << R"j({"name": "seen_at", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j" << imm << "wal";
     QTest::newRow("sqlite-not-null-backfill-rebuild") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0", "check": "total_eur >= 0"})j" << imm << "";
