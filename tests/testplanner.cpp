@@ -18,6 +18,8 @@ private Q_SLOTS:
     void golden();
     void targetVersionChangesThePlan();
     void pg18NotNullValidatedByItsConstraint();
+    void foreignKeyAfterItsIndex_data();
+    void foreignKeyAfterItsIndex();
     void generatedNamesFit_data();
     void generatedNamesFit();
 };
@@ -95,7 +97,7 @@ void TestPlanner::golden_data()
     QTest::addColumn<QString>("spec"); // the JSON column object
     QTest::addColumn<int>("volatility"); // the server's verdict on an expression default (PostgreSQL)
     QTest::addColumn<QString>("tableVariant"); // "", "no-key", "compressed", "fulltext", "wal", "domain" (the type rewrites),
-                                               // "partitioned" (two partitions), "order-lines", "without-rowid"
+                                               // "partitioned" (two partitions), "order-lines", "without-rowid", "row-versions-N" (MySQL)
     const int pg = int(Engine::PostgreSQL), maria = int(Engine::MariaDB), my = int(Engine::MySQL), lite = int(Engine::SQLite);
     const int imm = int(DefaultProbe::Volatility::Immutable), vol = int(DefaultProbe::Volatility::Volatile),
               stab = int(DefaultProbe::Volatility::Stable);
@@ -124,6 +126,34 @@ void TestPlanner::golden_data()
     QTest::newRow("mysql8.0.28-after") << my << 80028 << R"j({"name": "note", "type": "text", "after": "id"})j" << imm << "";
     QTest::newRow("mysql8.4-fulltext-backfill") << my << 80400 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100"})j" << imm << "fulltext";
     QTest::newRow("mysql8.4-no-key-backfill") << my << 80400 << R"j({"name": "total_eur", "type": "decimal(12,2)", "backfill": "total_cents / 100"})j" << imm << "no-key";
+    // Version boundaries (lock-impact.md §1-3): each pair is the last version without and the first
+    // with a capability, so an off-by-one on either side changes a golden file.
+    QTest::newRow("mysql8.0.12-nullable") << my << 80012 << R"j({"name": "note", "type": "text"})j" << imm << "";
+    QTest::newRow("mysql8.0.29-after") << my << 80029 << R"j({"name": "note", "type": "text", "after": "id"})j" << imm << "";
+    QTest::newRow("mariadb10.3.1-nullable") << maria << 100301 << R"j({"name": "note", "type": "text"})j" << imm << "";
+    QTest::newRow("mariadb10.3.2-nullable") << maria << 100302 << R"j({"name": "note", "type": "text"})j" << imm << "";
+    QTest::newRow("mariadb10.4.0-after") << maria << 100400 << R"j({"name": "note", "type": "text", "after": "id", "check": "length(note) < 500"})j" << imm << "";
+    QTest::newRow("mariadb11.1-check") << maria << 110106 << R"j({"name": "priority", "type": "smallint", "check": "priority BETWEEN 0 AND 9"})j" << imm << "";
+    QTest::newRow("mariadb11.2.0-check") << maria << 110200 << R"j({"name": "priority", "type": "smallint", "check": "priority BETWEEN 0 AND 9"})j" << imm << "";
+    QTest::newRow("mariadb11.1-fulltext-shared") << maria << 110106 << R"j({"name": "note", "type": "varchar(10)"})j" << imm << "fulltext";
+    QTest::newRow("mariadb11.2.0-fulltext-online-copy") << maria << 110200 << R"j({"name": "note", "type": "varchar(10)"})j" << imm << "fulltext";
+    QTest::newRow("pg11.0-literal-default") << pg << 110000 << R"j({"name": "status", "type": "varchar(20)", "default": {"literal": "new"}})j" << imm << "";
+    QTest::newRow("pg12.0-not-null-backfill") << pg << 120000 << R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "";
+    QTest::newRow("pg17-not-null-backfill") << pg << 170006 << R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "";
+    QTest::newRow("pg18.0-not-null-backfill") << pg << 180000 << R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "";
+    // MySQL's limits on INSTANT: an expression default, a CHECK, the row versions (64, 255 from 9.1), COMPRESSED.
+    QTest::newRow("mysql8.4-expression-default") << my << 80400 << R"j({"name": "public_id", "type": "char(36)", "default": {"expression": "uuid()"}})j" << imm << "";
+    QTest::newRow("mysql8.4-check") << my << 80400 << R"j({"name": "priority", "type": "smallint", "check": "priority BETWEEN 0 AND 9"})j" << imm << "";
+    QTest::newRow("mysql8.4-row-versions-63") << my << 80400 << R"j({"name": "note", "type": "text"})j" << imm << "row-versions-63";
+    QTest::newRow("mysql8.4-row-versions-64") << my << 80400 << R"j({"name": "note", "type": "text"})j" << imm << "row-versions-64";
+    QTest::newRow("mysql9.1-row-versions-64") << my << 90100 << R"j({"name": "note", "type": "text"})j" << imm << "row-versions-64";
+    QTest::newRow("mysql9.1-row-versions-255") << my << 90100 << R"j({"name": "note", "type": "text"})j" << imm << "row-versions-255";
+    QTest::newRow("mysql8.4-compressed") << my << 80400 << R"j({"name": "note", "type": "text"})j" << imm << "compressed";
+    // MDEV-18519 (a table corrupt after an instant ADD COLUMN): fixed in 10.6.9, 10.7.5, 10.8.4, 10.9.2.
+    QTest::newRow("mariadb10.6.8-instant") << maria << 100608 << R"j({"name": "note", "type": "text"})j" << imm << "";
+    QTest::newRow("mariadb10.6.9-instant") << maria << 100609 << R"j({"name": "note", "type": "text"})j" << imm << "";
+    QTest::newRow("mariadb10.7.4-instant") << maria << 100704 << R"j({"name": "note", "type": "text"})j" << imm << "";
+    QTest::newRow("mariadb10.7.5-instant") << maria << 100705 << R"j({"name": "note", "type": "text"})j" << imm << "";
     QTest::newRow("sqlite-nullable-unique") << lite << 3046001 << R"j({"name": "code", "type": "TEXT", "unique": true})j" << imm << "wal";
     QTest::newRow("sqlite-expression-default") << lite << 3046001 << R"j({"name": "seen_at", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j" << imm << "wal";
     QTest::newRow("sqlite-not-null-backfill-rebuild") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0", "check": "total_eur >= 0"})j" << imm << "";
@@ -147,6 +177,8 @@ void TestPlanner::golden()
         input.table.rowFormat = QStringLiteral("Compressed");
     if (tableVariant == QLatin1String("fulltext"))
         input.table.hasFulltextIndex = true;
+    if (tableVariant.startsWith(QLatin1String("row-versions-")))
+        input.table.instantRowVersions = tableVariant.section(QLatin1Char('-'), 2).toInt();
     input.typeRewritesTable = tableVariant == QLatin1String("domain");
     if (tableVariant == QLatin1String("partitioned")) {
         input.table.kind = RelationKind::PartitionedTable;
@@ -235,6 +267,35 @@ void TestPlanner::pg18NotNullValidatedByItsConstraint()
                                                   "'\"public\".\"orders\"'::regclass AND contype = 'n' AND conname = 'orders_x_not_null' "
                                                   "AND convalidated)"));
     QVERIFY(!validate->appliedSql.contains(QLatin1String("attnotnull")));
+}
+
+// lock-impact.md rule 11: the index on the column is built before the foreign key is added and validated.
+void TestPlanner::foreignKeyAfterItsIndex_data()
+{
+    QTest::addColumn<int>("version");
+    QTest::newRow("pg11") << 110022;
+    QTest::newRow("pg17") << 170002;
+    QTest::newRow("pg18") << 180001;
+}
+
+void TestPlanner::foreignKeyAfterItsIndex()
+{
+    QFETCH(int, version);
+    PlannerInput input;
+    input.table = ordersTable(Engine::PostgreSQL);
+    input.server.engine = Engine::PostgreSQL;
+    input.server.versionNumber = version;
+    QList<SpecProblem> problems;
+    QVERIFY(ColumnSpec::fromJson(R"j({"table": "public.orders", "column": {"name": "coupon_id", "type": "bigint", "nullable": false, "backfill": "1", "references": {"table": "public.coupons", "column": "id"}}})j",
+                                 &input.spec, &problems));
+    const Plan plan = Planner::plan(input);
+    QStringList rules;
+    for (const PlanStep &s : plan.steps)
+        rules << s.rule;
+    const qsizetype index = rules.indexOf(QStringLiteral("pg.index.concurrently"));
+    QVERIFY(index >= 0);
+    QCOMPARE(rules.indexOf(QStringLiteral("pg.foreign-key.not-valid")), index + 1);
+    QCOMPARE(rules.indexOf(QStringLiteral("pg.foreign-key.validate")), index + 2);
 }
 
 void TestPlanner::generatedNamesFit_data()

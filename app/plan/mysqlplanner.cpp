@@ -23,6 +23,17 @@ static QString constraintApplied(Engine e, const TableRef &t, const QString &nam
         .arg(quoteLiteral(e, t.schema), quoteLiteral(e, t.name), quoteLiteral(e, name));
 }
 
+// MariaDB's "Instant ADD COLUMN for InnoDB" page lists MDEV-18519 (a table can become corrupt after
+// a column was added instantly) as fixed in 10.6.9, 10.7.5, 10.8.4 and 10.9.2, and not to be fixed
+// before 10.6; series from 10.10 came out after the fix.
+bool MySqlPlanner::instantAddCorruptionBug(int version)
+{
+    if (version < 100609)
+        return true;
+    const int series = version / 100;
+    return (series == 1007 && version < 100705) || (series == 1008 && version < 100804) || (series == 1009 && version < 100902);
+}
+
 QString MySqlPlanner::literal() const
 {
     return quoteLiteral(m_engine, m_spec.defaultValue);
@@ -51,8 +62,10 @@ bool MySqlPlanner::instantAddAllowed(QString *why) const
         *why = QStringLiteral("a table with a FULLTEXT index is never changed instantly");
         return false;
     }
-    if (!maria && m_in.table.instantRowVersions >= 64) {
-        *why = QStringLiteral("the table has used all 64 instant row versions");
+    // MySQL counts instant ADD/DROP COLUMNs per table: 64 row versions, 255 from 9.1 (error 4092 at the limit).
+    const int rowVersionLimit = v >= 90100 ? 255 : 64;
+    if (!maria && m_in.table.instantRowVersions >= rowVersionLimit) {
+        *why = QStringLiteral("the table has used all %1 instant row versions").arg(rowVersionLimit);
         return false;
     }
     return true;
@@ -122,6 +135,11 @@ Plan MySqlPlanner::plan()
         add.rule = maria ? QStringLiteral("mariadb.add-column.instant") : QStringLiteral("mysql.add-column.instant");
         add.why = QStringLiteral("ALGORITHM=INSTANT changes only the data dictionary: no rebuild, the metadata lock is "
                                  "exclusive for milliseconds.");
+        if (maria && instantAddCorruptionBug(v))
+            m_plan.warnings << QStringLiteral("MariaDB %1 has MDEV-18519: a column added instantly can leave the table "
+                                              "corrupt. It is fixed in 10.6.9, 10.7.5, 10.8.4 and 10.9.2 and never "
+                                              "before 10.6: upgrading first avoids it.")
+                                   .arg(m_plan.targetVersionText);
     } else if (m_in.table.hasFulltextIndex) {
         if (fulltextRebuild(&add, clause, QStringLiteral("add-column")))
             m_plan.warnings << QStringLiteral("The FULLTEXT index forces a rebuild that blocks writes for about %1 s.")

@@ -15,6 +15,7 @@ public:
 
 private:
     [[nodiscard]] bool instantAddAllowed(QString *why) const;
+    [[nodiscard]] static bool instantAddCorruptionBug(int version);
     [[nodiscard]] QString columnDefinition(bool withNotNull, bool withDefault) const;
     [[nodiscard]] QString literal() const;
     [[nodiscard]] PlanStep alter(Stage stage, const QString &title, const QString &clause, const QString &algorithm,

@@ -136,9 +136,11 @@ Plan PostgresPlanner::plan()
     addColumn();
     backfill();
     enforceCheck();
-    enforceForeignKey();
     enforceNotNull();
     buildIndexes();
+    // lock-impact.md rule 11: the foreign key after the index on its column, so that the key never
+    // exists without it (every delete or key update on the referenced table looks the column up).
+    enforceForeignKey();
     verify();
     // Stages in order (expand, backfill, enforce, index, contract, verify), steps in order within each.
     std::stable_sort(m_plan.steps.begin(), m_plan.steps.end(),
@@ -291,7 +293,7 @@ void PostgresPlanner::enforceForeignKey()
     if (!m_spec.onUpdate.isEmpty())
         definition += QLatin1String(" ON UPDATE ") + m_spec.onUpdate;
 
-    PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add foreign key %1 without checking existing rows").arg(constraint),
+    PlanStep add = ddl(Stage::Index, QStringLiteral("Add foreign key %1 without checking existing rows").arg(constraint),
                        {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3 NOT VALID").arg(m_table, quoted, definition)},
                        QStringLiteral("ShareRowExclusiveLock"));
     add.locks = onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("ShareRowExclusiveLock"))
@@ -314,6 +316,7 @@ void PostgresPlanner::enforceForeignKey()
     check.locks = onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("ShareUpdateExclusiveLock"))
         + QList<LockClaim>{{referencedLabel, QStringLiteral("AccessShareLock")}, {referencedLabel, QStringLiteral("RowShareLock")}};
     check.estimatedSeconds = 2 * CostModel::scan(m_in.table.heapBytes);
+    check.stage = Stage::Index; // in the index stage, after the index it needs
     m_plan.steps << check;
 }
 
@@ -530,7 +533,17 @@ void PostgresPlanner::naive()
             sql += QLatin1String(" ON DELETE ") + m_spec.onDelete;
     }
     n.sql = {sql};
-    n.locks = {{m_tableLabel, QStringLiteral("AccessExclusiveLock")}};
+    // As pg_locks shows them inside the statements' transaction (tests/testplanexecution.cpp runs
+    // them): ALTER TABLE locks every partition too, a rewrite or an index build adds SHARE, a foreign
+    // key SHARE ROW EXCLUSIVE on both tables and a read of both, the UPDATE ROW EXCLUSIVE; each
+    // mode is listed once.
+    n.locks.clear();
+    const auto claim = [&n](const QList<LockClaim> &claims) {
+        for (const LockClaim &l : claims)
+            if (!n.locks.contains(l))
+                n.locks << l;
+    };
+    claim(onTable(QStringLiteral("AccessExclusiveLock")));
     n.blocksReads = n.blocksWrites = true;
     const qint64 heap = m_in.table.heapBytes;
     const bool fast = hasDefault && !m_volatileDefault && m_in.targetVersion >= 110000;
@@ -545,27 +558,35 @@ void PostgresPlanner::naive()
         held += CostModel::rewrite(m_in.table.totalBytes);
         reasons << QStringLiteral("the default rewrites the table");
     }
+    if (n.rewritesTable) // the rewrite ends by rebuilding the table's indexes, under SHARE
+        claim(onTable(QStringLiteral("ShareLock")));
     if (!m_spec.check.isEmpty() || m_spec.hasForeignKey()) {
         n.scansTable = true;
         held += CostModel::scan(heap);
         reasons << QStringLiteral("constraints are checked by a scan");
     }
     if (m_spec.unique) {
+        claim(onTable(QStringLiteral("ShareLock"))); // the unique index is built under SHARE, within the exclusive lock
         held += CostModel::indexBuild(heap);
         reasons << QStringLiteral("the unique index is built");
     }
     if (m_spec.hasForeignKey()) {
-        n.locks << LockClaim{m_spec.referencedTable.schema + QLatin1Char('.') + m_spec.referencedTable.name,
-                             QStringLiteral("ShareRowExclusiveLock")};
+        // The check of existing rows reads both tables; the referenced one is locked against writes.
+        const QString referencedLabel = m_spec.referencedTable.schema + QLatin1Char('.') + m_spec.referencedTable.name;
+        claim(onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("ShareRowExclusiveLock")));
+        claim({{referencedLabel, QStringLiteral("AccessShareLock")}, {referencedLabel, QStringLiteral("ShareRowExclusiveLock")}});
     }
     if (!m_spec.backfill.isEmpty()) {
+        claim(onTable(QStringLiteral("RowExclusiveLock")));
+        if (m_in.table.kind == RelationKind::PartitionedTable) // the UPDATE also reads the parent (seen in pg_locks)
+            claim({{m_tableLabel, QStringLiteral("AccessShareLock")}});
         n.sql << QStringLiteral("UPDATE %1 SET %2 = %3").arg(m_table, m_column, m_spec.backfill);
         held += CostModel::rewrite(m_in.table.totalBytes);
         reasons << QStringLiteral("one UPDATE locks every row until it commits");
     }
     if (m_spec.index && !m_spec.unique) {
         n.sql << QStringLiteral("CREATE INDEX %1 ON %2 (%3)").arg(quoteIdentifier(PG, name(QStringLiteral("idx"))), m_table, m_column);
-        n.locks << LockClaim{m_tableLabel, QStringLiteral("ShareLock")};
+        claim(onTable(QStringLiteral("ShareLock")));
         held += CostModel::indexBuild(heap);
         reasons << QStringLiteral("CREATE INDEX blocks writes while it builds");
     }
