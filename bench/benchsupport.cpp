@@ -55,9 +55,9 @@ bool planColumn(const ConnectionProfile &profile, const QString &table, const QS
     return true;
 }
 
-bool runPlan(const ConnectionProfile &profile, const Plan &plan, QList<double> *stepSeconds, QString *error)
+bool runPlan(const ConnectionProfile &profile, const Plan &plan, QList<double> *stepSeconds, QString *error, const RunOptions &options)
 {
-    Runner runner(profile, RunOptions{});
+    Runner runner(profile, options);
     QList<double> seconds(plan.steps.size(), 0.0);
     RunOutcome outcome = RunOutcome::Failed;
     QString summary;

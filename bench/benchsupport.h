@@ -5,6 +5,7 @@
 
 #include "connection/databaseconnection.h"
 #include "plan/plan.h"
+#include "run/runner.h"
 
 #include <QString>
 #include <QStringList>
@@ -17,7 +18,8 @@ namespace Stagecraft::Bench {
 [[nodiscard]] bool planColumn(const ConnectionProfile &profile, const QString &table, const QString &columnJson, Plan *plan,
                               QString *error);
 // Runs the plan with the runner; *stepSeconds gets each step's time. False with *error if it did not finish.
-[[nodiscard]] bool runPlan(const ConnectionProfile &profile, const Plan &plan, QList<double> *stepSeconds, QString *error);
+[[nodiscard]] bool runPlan(const ConnectionProfile &profile, const Plan &plan, QList<double> *stepSeconds, QString *error,
+                           const RunOptions &options = {});
 // Runs statements on a connection of their own, timed.
 [[nodiscard]] bool timed(const ConnectionProfile &profile, const QStringList &statements, double *seconds, QString *error);
 // Writes DIR/name.md (a Markdown table: header, then rows) and DIR/name.csv, and prints the Markdown.

@@ -321,6 +321,7 @@ void TestMainWindow::designerOnDemo()
     ColumnDesigner *designer = window.designer();
     QVERIFY(designer->hasTable());
     QSignalSpy shown(&window, &MainWindow::planShown);
+    QVERIFY(!designer->findChild<QLineEdit *>(QStringLiteral("commentEdit"))->isVisible()); // SQLite keeps no comments
 
     // A name already taken: the message appears beside the name, nothing is planned.
     typeInto(designer, "nameEdit", QStringLiteral("status"));
@@ -365,6 +366,7 @@ void TestMainWindow::designerOnServer()
     QTRY_COMPARE(window.columnsModel()->rowCount(), 2);
     window.addColumn();
     ColumnDesigner *designer = window.designer();
+    QVERIFY(designer->findChild<QLineEdit *>(QStringLiteral("commentEdit"))->isVisible());
     // The type picker offers the server's types, with the parameters each takes.
     auto *types = designer->findChild<QComboBox *>(QStringLiteral("typeCombo"));
     QVERIFY(types->findText(QStringLiteral("numeric")) >= 0);

@@ -24,7 +24,8 @@ ColumnDesigner::ColumnDesigner(QWidget *parent)
     m_ui->setupUi(this);
     setFocusProxy(m_ui->nameEdit); // focusing the designer (File > Add Column…) puts the cursor in the name
     for (QLabel *error : {m_ui->nameError, m_ui->typeError, m_ui->nullableError, m_ui->defaultError, m_ui->backfillError,
-                          m_ui->checkError, m_ui->uniqueError, m_ui->referencesError, m_ui->afterError, m_ui->otherErrors}) {
+                          m_ui->checkError, m_ui->uniqueError, m_ui->referencesError, m_ui->commentError, m_ui->afterError,
+                          m_ui->otherErrors}) {
         error->setWordWrap(true);
         error->setStyleSheet(QStringLiteral("QLabel { color: #c62828; }"));
         error->hide();
@@ -95,6 +96,10 @@ void ColumnDesigner::setContext(Engine engine, const TableDetails &table, const 
     m_showPosition = engine == Engine::MySQL || engine == Engine::MariaDB;
     m_ui->afterCombo->setVisible(m_showPosition);
     m_ui->afterLabel->setVisible(m_showPosition);
+    // SQLite keeps no column comments.
+    m_showComment = engine != Engine::SQLite;
+    m_ui->commentEdit->setVisible(m_showComment);
+    m_ui->commentLabel->setVisible(m_showComment);
     updateTypeParameters();
     edited();
 }
@@ -157,7 +162,8 @@ ColumnSpec ColumnDesigner::spec() const
         s.referencedColumn = m_ui->referencedColumnCombo->currentText().trimmed();
         s.onDelete = m_ui->onDeleteCombo->currentIndex() == 0 ? QString() : m_ui->onDeleteCombo->currentText();
     }
-    s.comment = m_ui->commentEdit->text().trimmed();
+    if (m_showComment)
+        s.comment = m_ui->commentEdit->text().trimmed();
     if (m_showPosition && m_ui->afterCombo->currentIndex() > 0)
         s.after = m_ui->afterCombo->currentText();
     return s;
@@ -189,6 +195,12 @@ void ColumnDesigner::setSpec(const ColumnSpec &spec)
     m_ui->uniqueCheck->setChecked(spec.unique);
     m_ui->indexCheck->setChecked(spec.index);
     m_ui->commentEdit->setText(spec.comment);
+    if (!spec.comment.isEmpty() && !m_showComment) {
+        // A spec file's comment for an engine without comments: shown, with its problem beside it.
+        m_showComment = true;
+        m_ui->commentEdit->setVisible(true);
+        m_ui->commentLabel->setVisible(true);
+    }
     if (!spec.after.isEmpty() && !m_showPosition) {
         // Not an engine that places columns: show the field anyway, so its problem can be seen and fixed.
         m_showPosition = true;
@@ -218,7 +230,8 @@ void ColumnDesigner::edited()
 void ColumnDesigner::clearProblems()
 {
     for (QLabel *error : {m_ui->nameError, m_ui->typeError, m_ui->nullableError, m_ui->defaultError, m_ui->backfillError,
-                          m_ui->checkError, m_ui->uniqueError, m_ui->referencesError, m_ui->afterError, m_ui->otherErrors}) {
+                          m_ui->checkError, m_ui->uniqueError, m_ui->referencesError, m_ui->commentError, m_ui->afterError,
+                          m_ui->otherErrors}) {
         error->clear();
         error->hide();
     }
@@ -231,7 +244,7 @@ QLabel *ColumnDesigner::errorLabel(const QString &field) const
         {QStringLiteral("nullable"), m_ui->nullableError}, {QStringLiteral("default"), m_ui->defaultError},
         {QStringLiteral("backfill"), m_ui->backfillError}, {QStringLiteral("check"), m_ui->checkError},
         {QStringLiteral("unique"), m_ui->uniqueError},     {QStringLiteral("references"), m_ui->referencesError},
-        {QStringLiteral("after"), m_ui->afterError},
+        {QStringLiteral("comment"), m_ui->commentError},   {QStringLiteral("after"), m_ui->afterError},
     };
     return beside.value(field, m_ui->otherErrors); // a field without a place of its own
 }

@@ -59,6 +59,7 @@ private:
     QList<TypeInfo> m_types;
     QList<TableSummary> m_tables;
     bool m_showPosition = false; // MySQL/MariaDB, or a spec that asked for a position (shown with its error)
+    bool m_showComment = true; // not SQLite, or a spec that brought a comment (shown with its error)
 };
 
 } // namespace Stagecraft
