@@ -54,6 +54,7 @@ private Q_SLOTS:
     void rollbackOfFailedRun_data();
     void rollbackOfFailedRun();
     void rollbackRefusedPastPointOfNoReturn();
+    void rollbackRefusedAfterSqliteRebuild();
     void sqliteRebuildChecksForeignKeys();
     void runLockHolder_data();
     void runLockHolder();
@@ -1069,6 +1070,40 @@ void TestRunner::rollbackRefusedPastPointOfNoReturn()
     steps[1].state = Journal::StepState::Skipped; // already there before the run: not the run's to undo
     steps[2].state = Journal::StepState::Running; // killed inside it
     QCOMPARE(Runner::touchedSteps(steps), (QList<int>{0, 2}));
+    QVERIFY(!Runner::rollbackRefusal(plan, steps).isEmpty()); // cut off inside the step past the point
+    steps[2].state = Journal::StepState::Failed; // it failed and rolled itself back
+    QVERIFY(Runner::rollbackRefusal(plan, steps).isEmpty());
+}
+
+// SQLite's rebuild replaces the table: once it committed, a rollback is refused and changes nothing.
+void TestRunner::rollbackRefusedAfterSqliteRebuild()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("sqlite"), profile);
+    QString why;
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    Plan plan;
+    // NOT NULL with a backfill: a rebuild; then the UNIQUE index meets duplicates and the run stops.
+    QVERIFY2(prepareRun(profile, QStringLiteral("rebuilt"), R"j({"name": "code", "type": "INTEGER", "nullable": false, "backfill": "total_cents / 1000", "unique": true})j",
+                        connection, &plan, &why),
+             qPrintable(why));
+    QCOMPARE(plan.pointOfNoReturn, 0);
+    Runner runner(profile);
+    QString runId, summary;
+    RunOutcome outcome = RunOutcome::Done;
+    connect(&runner, &Runner::runStarted, this, [&](const QString &id) { runId = id; });
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    runner.run(plan);
+    QCOMPARE(outcome, RunOutcome::Failed);
+    QVERIFY2(summary.contains(QLatin1String("No rollback: step 1 (Rebuild rebuilt with the new column) is past the point of no return")),
+             qPrintable(summary));
+    Runner undo(profile);
+    connect(&undo, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    undo.rollbackRun(runId);
+    QCOMPARE(outcome, RunOutcome::Failed);
+    QVERIFY2(summary.startsWith(QLatin1String("Rollback refused, nothing was changed: step 1")), qPrintable(summary));
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM pragma_table_info('rebuilt') WHERE name = 'code'")), 1);
 }
 
 QTEST_GUILESS_MAIN(TestRunner)

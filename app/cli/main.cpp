@@ -503,7 +503,7 @@ int rollback(const QCommandLineParser &parser)
     if (!openUnfinished(parser, &connection, &run, &code, "Nothing to roll back."))
         return code;
     const QList<int> touched = Runner::touchedSteps(run.steps);
-    if (const QString refusal = Runner::rollbackRefusal(run.plan, touched); !refusal.isEmpty()) {
+    if (const QString refusal = Runner::rollbackRefusal(run.plan, run.steps); !refusal.isEmpty()) {
         err() << "stagecraft-cli: run " << run.runId << " cannot be rolled back: " << refusal << ". Nothing was changed.\n";
         return BadInput;
     }

@@ -222,6 +222,10 @@ void SqlitePlanner::rebuild()
                            "transaction; writers wait for the copy.");
     if (m_in.server.settings.value(QStringLiteral("journal_mode")) != QLatin1String("wal"))
         m_plan.warnings << QStringLiteral("The database is not in WAL mode: readers also wait while the table is rebuilt.");
+    // The old table is gone once the rebuild commits: nothing undoes it (a rollback would be a
+    // second rebuild), so a run that stopped after it is resumed, not rolled back.
+    if (m_plan.pointOfNoReturn < 0)
+        m_plan.pointOfNoReturn = int(m_plan.steps.size());
     m_plan.steps << s;
 }
 

@@ -122,6 +122,15 @@ QString Runner::rollbackRefusal(const Plan &plan, const QList<int> &touchedSteps
     return {};
 }
 
+QString Runner::rollbackRefusal(const Plan &plan, const QList<Journal::StepRecord> &steps)
+{
+    QList<int> applied;
+    for (int i = 0; i < steps.size(); ++i)
+        if (steps.at(i).state == Journal::StepState::Done || steps.at(i).state == Journal::StepState::Running)
+            applied << i;
+    return rollbackRefusal(plan, applied);
+}
+
 QList<int> Runner::touchedSteps(const QList<Journal::StepRecord> &steps)
 {
     QList<int> touched;
@@ -346,7 +355,7 @@ void Runner::rollbackRun(const QString &runId)
     ConnectionError e;
     const Plan &plan = found->plan;
     const QList<int> touched = touchedSteps(found->steps);
-    if (const QString refusal = rollbackRefusal(plan, touched); !refusal.isEmpty()) {
+    if (const QString refusal = rollbackRefusal(plan, found->steps); !refusal.isEmpty()) {
         Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Rollback refused, nothing was changed: %1.").arg(refusal));
         return;
     }

@@ -73,6 +73,9 @@ public:
     // Why the steps a run touched cannot be rolled back (one of them is past the point of no
     // return), or empty when they can.
     [[nodiscard]] static QString rollbackRefusal(const Plan &plan, const QList<int> &touchedSteps);
+    // The same for a journaled run: a step that failed (and rolled itself back) does not count,
+    // one that was done or was cut off while running does.
+    [[nodiscard]] static QString rollbackRefusal(const Plan &plan, const QList<Journal::StepRecord> &steps);
     // The steps of a journaled run that were applied or started (not skipped as already there).
     [[nodiscard]] static QList<int> touchedSteps(const QList<Journal::StepRecord> &steps);
 
