@@ -65,7 +65,8 @@ static QStringList takenNames(Engine e)
                 QStringLiteral("CREATE INDEX IF NOT EXISTS items_tag_idx ON items (amount)"),
                 QStringLiteral("ALTER TABLE parents ADD CONSTRAINT items_ref_fkey FOREIGN KEY (id) REFERENCES parents (id)")};
     return {QStringLiteral("CREATE INDEX IF NOT EXISTS items_tag_idx ON items (amount)"),
-            QStringLiteral("CREATE TRIGGER IF NOT EXISTS items_seen_default AFTER INSERT ON parents BEGIN SELECT 1; END")};
+            QStringLiteral("CREATE TRIGGER IF NOT EXISTS items_seen_default AFTER INSERT ON parents BEGIN SELECT 1; END"),
+            QStringLiteral("CREATE TABLE IF NOT EXISTS stagecraft_new_parents (id int)")};
 }
 
 // What a spec change could have touched: the tables, their columns and constraints.
@@ -184,6 +185,10 @@ void TestSpecValidator::problems_data()
                 {"index: Stagecraft names the index items_TAG_idx, but the database already has an index of that name"});
             row("generated name: default trigger", R"j({"name": "seen", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j",
                 {"default: Stagecraft names the default trigger items_seen_default, but the database already has a trigger"});
+            // A rebuild would copy into that table after dropping it: the user's table is refused instead.
+            row("generated name: the rebuild's table", R"j({"name": "req", "type": "INTEGER", "nullable": false, "backfill": "1"})j",
+                {"table: Stagecraft names the table for the rebuild stagecraft_new_parents, but the database already has a table"},
+                "parents");
         }
     }
 }

@@ -102,6 +102,12 @@ QList<Wanted> wantedNames(const PlannerInput &input)
                              generated(QStringLiteral("default")), table};
         if (indexed)
             wanted << Wanted{S::DatabaseObject, indexField, indexWhat, index, table};
+        // The 12-step rebuild (when SqlitePlanner cannot ADD COLUMN, as it decides) copies into a
+        // table of this name, dropping one that is there first.
+        const bool literal = spec.defaultKind == ColumnSpec::DefaultKind::Literal;
+        if ((!spec.nullable && !(literal && spec.backfill.isEmpty())) || (spec.hasForeignKey() && literal))
+            wanted << Wanted{S::DatabaseObject, QStringLiteral("table"), QStringLiteral("table for the rebuild"),
+                             QStringLiteral("stagecraft_new_") + spec.table.name, table};
     }
     return wanted;
 }
