@@ -60,18 +60,15 @@ int main(int argc, char *argv[])
                        && Bench::timed(profile, {QStringLiteral("ALTER TABLE %1 ADD COLUMN euros bigint").arg(b)}, &singleSeconds, &error)
                        && Bench::timed(profile, {QStringLiteral("UPDATE %1 SET euros = cents * 2").arg(b)}, &singleSeconds, &error);
             };
-            const auto measureBatched = [&] {
-                return Bench::makeTable(profile, a, rows, &error)
-                       && Bench::planColumn(profile, a, QStringLiteral(R"j({"name": "euros", "type": "bigint", "backfill": "cents * 2"})j"), &plan, &error)
-                       && Bench::runPlan(profile, plan, &steps, &error);
-            };
-            const auto measureShort = [&] {
-                return Bench::makeTable(profile, c, rows, &error)
-                       && Bench::planColumn(profile, c, QStringLiteral(R"j({"name": "euros", "type": "bigint", "backfill": "cents * 2"})j"), &planShort, &error)
-                       && Bench::runPlan(profile, planShort, &stepsShort, &error, shortBatches);
+            const auto measureBatched = [&](const QString &table, const RunOptions &options, Plan *p, QList<double> *s) {
+                return Bench::makeTable(profile, table, rows, &error)
+                       && Bench::planColumn(profile, table, QStringLiteral(R"j({"name": "euros", "type": "bigint", "backfill": "cents * 2"})j"), p, &error)
+                       && Bench::runPlan(profile, *p, s, &error, options);
             };
             // Alternate which goes first, so neither always meets a warmer cache.
-            const bool ok = (run % 2 ? measureSingle() && measureBatched() : measureBatched() && measureSingle()) && measureShort();
+            const auto measureDefault = [&] { return measureBatched(a, RunOptions{}, &plan, &steps); };
+            const bool ok = (run % 2 ? measureSingle() && measureDefault() : measureDefault() && measureSingle())
+                            && measureBatched(c, shortBatches, &planShort, &stepsShort);
             if (!ok) {
                 std::fprintf(stderr, "benchbackfill: %s: %s\n", qPrintable(engine), qPrintable(error));
                 return 1;

@@ -142,6 +142,16 @@ QList<int> Runner::touchedSteps(const QList<Journal::StepRecord> &steps)
     return touched;
 }
 
+std::optional<bool> Runner::inPlace(const PlanStep &step)
+{
+    if (step.appliedSql.isEmpty())
+        return std::nullopt;
+    QSqlQuery q(m_connection->database());
+    if (!q.exec(step.appliedSql) || !q.next())
+        return std::nullopt;
+    return q.value(0).toBool(); // the query closes with q: no read left open on the table
+}
+
 bool Runner::connect(QString *error)
 {
     m_connection = std::make_unique<DatabaseConnection>(m_profile);
@@ -322,18 +332,17 @@ bool Runner::beginJournaled(const QString &runId, Journal::RunRecord *run)
 
 void Runner::resumeRun(const QString &runId)
 {
-    Journal::RunRecord record;
-    if (!beginJournaled(runId, &record))
+    Journal::RunRecord found;
+    if (!beginJournaled(runId, &found))
         return;
-    const Journal::RunRecord *found = &record;
     ConnectionError e;
-    if (!lockRun(found->plan.table, found->plan.spec.name))
+    if (!lockRun(found.plan.table, found.plan.spec.name))
         return;
     m_runId = runId;
     int first = 0;
-    while (first < found->steps.size()
-           && (found->steps.at(first).state == Journal::StepState::Done || found->steps.at(first).state == Journal::StepState::Skipped)) {
-        if (found->steps.at(first).state == Journal::StepState::Done)
+    while (first < found.steps.size()
+           && (found.steps.at(first).state == Journal::StepState::Done || found.steps.at(first).state == Journal::StepState::Skipped)) {
+        if (found.steps.at(first).state == Journal::StepState::Done)
             m_applied << first;
         ++first;
     }
@@ -341,21 +350,20 @@ void Runner::resumeRun(const QString &runId)
         Q_EMIT runFinished(RunOutcome::Failed, e.text());
         return;
     }
-    Q_EMIT runStarted(m_runId, int(found->plan.steps.size()));
-    const Journal::StepRecord resumeFrom = first < found->steps.size() ? found->steps.at(first) : Journal::StepRecord{};
-    execute(found->plan, first, resumeFrom.lastKey, resumeFrom.rowsDone);
+    Q_EMIT runStarted(m_runId, int(found.plan.steps.size()));
+    const Journal::StepRecord resumeFrom = first < found.steps.size() ? found.steps.at(first) : Journal::StepRecord{};
+    execute(found.plan, first, resumeFrom.lastKey, resumeFrom.rowsDone);
 }
 
 void Runner::rollbackRun(const QString &runId)
 {
-    Journal::RunRecord record;
-    if (!beginJournaled(runId, &record))
+    Journal::RunRecord found;
+    if (!beginJournaled(runId, &found))
         return;
-    const Journal::RunRecord *found = &record;
     ConnectionError e;
-    const Plan &plan = found->plan;
-    const QList<int> touched = touchedSteps(found->steps);
-    if (const QString refusal = rollbackRefusal(plan, found->steps); !refusal.isEmpty()) {
+    const Plan &plan = found.plan;
+    const QList<int> touched = touchedSteps(found.steps);
+    if (const QString refusal = rollbackRefusal(plan, found.steps); !refusal.isEmpty()) {
         Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Rollback refused, nothing was changed: %1.").arg(refusal));
         return;
     }
@@ -377,10 +385,7 @@ void Runner::rollbackRun(const QString &runId)
         timer.start();
         // PostgreSQL's rollback statements say IF EXISTS; elsewhere a step the kill caught before it
         // took effect has nothing to undo, which its "applied?" query tells.
-        QSqlQuery q(m_connection->database());
-        const bool absent = m_connection->engine() != Engine::PostgreSQL && !step.appliedSql.isEmpty() && q.exec(step.appliedSql)
-                            && q.next() && !q.value(0).toBool();
-        q.finish();
+        const bool absent = m_connection->engine() != Engine::PostgreSQL && inPlace(step) == false;
         if (step.rollbackSql.isEmpty() || absent) {
             static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::RolledBack, QStringLiteral("nothing to undo"), &e));
             Q_EMIT stepSkipped(i, step.rollbackSql.isEmpty() ? QStringLiteral("nothing to undo (the column's removal takes it along)")
@@ -413,8 +418,7 @@ void Runner::rollbackRun(const QString &runId)
     QStringList left;
     for (int i : touched) {
         const PlanStep &step = plan.steps.at(i);
-        QSqlQuery q(m_connection->database());
-        if (!step.rollbackSql.isEmpty() && !step.appliedSql.isEmpty() && q.exec(step.appliedSql) && q.next() && q.value(0).toBool())
+        if (!step.rollbackSql.isEmpty() && inPlace(step).value_or(false))
             left << QStringLiteral("%1 (%2)").arg(i + 1).arg(step.title);
     }
     if (!left.isEmpty()) {
@@ -513,11 +517,11 @@ void Runner::finish(const Plan &plan, RunOutcome outcome, const QString &reason,
 Runner::StepResult Runner::runStep(const Plan &plan, int index, const QStringList &resumeKey, qint64 resumeRows, QString *error)
 {
     const PlanStep &step = plan.steps.at(index);
-    QSqlQuery q(m_connection->database());
-    if (!step.appliedSql.isEmpty() && q.exec(step.appliedSql) && q.next() && q.value(0).toBool()) {
+    if (inPlace(step).value_or(false)) {
         *error = QStringLiteral("already in place");
         return StepResult::Skipped;
     }
+    QSqlQuery q(m_connection->database());
     if (!step.guardSql.isEmpty()) {
         if (!q.exec(step.guardSql) || !q.next()) {
             *error = q.lastError().text();
@@ -560,12 +564,9 @@ Runner::StepResult Runner::runStep(const Plan &plan, int index, const QStringLis
     }
     const StepResult result = runStatements(step, index, error);
     // Verify the effect, not just the absence of an error: a validated constraint, a valid index.
-    if (result == StepResult::Done && !step.appliedSql.isEmpty()) {
-        QSqlQuery check(m_connection->database());
-        if (!check.exec(step.appliedSql) || !check.next() || !check.value(0).toBool()) {
-            *error = QStringLiteral("the step ran, but its effect is not in place (checked with: %1)").arg(step.appliedSql);
-            return StepResult::Failed;
-        }
+    if (result == StepResult::Done && !step.appliedSql.isEmpty() && !inPlace(step).value_or(false)) {
+        *error = QStringLiteral("the step ran, but its effect is not in place (checked with: %1)").arg(step.appliedSql);
+        return StepResult::Failed;
     }
     return result;
 }

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 namespace Stagecraft {
 
@@ -110,6 +111,9 @@ private:
     [[nodiscard]] StepResult runStep(const Plan &plan, int index, const QStringList &resumeKey, qint64 resumeRows, QString *error);
     [[nodiscard]] StepResult runStatements(const PlanStep &step, int index, QString *error);
     [[nodiscard]] StepResult runBackfill(const Plan &plan, int index, QStringList lastKey, qint64 rowsDone, QString *error);
+    // Whether the step's effect is in place, by its "applied?" query; nullopt when it has none or
+    // the query could not answer.
+    [[nodiscard]] std::optional<bool> inPlace(const PlanStep &step);
     // Reports a retry and sleeps before it (cancel cuts the sleep short).
     void backOff(int step, int attempt, const QString &reason);
     [[nodiscard]] bool isLockTimeout(const QString &nativeCode, const QString &text) const;
