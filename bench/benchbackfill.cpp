@@ -47,7 +47,7 @@ int main(int argc, char *argv[])
             return 1;
         }
         QList<double> batched, shortBatched, single;
-        RunOptions shortBatches; // what the traffic benchmark shows keeps writers' p99 near idle
+        RunSettings shortBatches; // what the traffic benchmark shows keeps writers' p99 near idle
         shortBatches.batchTargetMs = 20;
         for (int run = 0; run < runs; ++run) {
             const QString a = QStringLiteral("fill_stagecraft_%1").arg(run), b = QStringLiteral("fill_single_%1").arg(run),
@@ -60,13 +60,13 @@ int main(int argc, char *argv[])
                        && Bench::timed(profile, {QStringLiteral("ALTER TABLE %1 ADD COLUMN euros bigint").arg(b)}, &singleSeconds, &error)
                        && Bench::timed(profile, {QStringLiteral("UPDATE %1 SET euros = cents * 2").arg(b)}, &singleSeconds, &error);
             };
-            const auto measureBatched = [&](const QString &table, const RunOptions &options, Plan *p, QList<double> *s) {
+            const auto measureBatched = [&](const QString &table, const RunSettings &options, Plan *p, QList<double> *s) {
                 return Bench::makeTable(profile, table, rows, &error)
                        && Bench::planColumn(profile, table, QStringLiteral(R"j({"name": "euros", "type": "bigint", "backfill": "cents * 2"})j"), p, &error)
                        && Bench::runPlan(profile, *p, s, &error, options);
             };
             // Alternate which goes first, so neither always meets a warmer cache.
-            const auto measureDefault = [&] { return measureBatched(a, RunOptions{}, &plan, &steps); };
+            const auto measureDefault = [&] { return measureBatched(a, RunSettings{}, &plan, &steps); };
             const bool ok = (run % 2 ? measureSingle() && measureDefault() : measureDefault() && measureSingle())
                             && measureBatched(c, shortBatches, &planShort, &stepsShort);
             if (!ok) {
@@ -76,7 +76,7 @@ int main(int argc, char *argv[])
             const auto backfillTime = [](const Plan &p, const QList<double> &s) {
                 double seconds = 0;
                 for (int i = 0; i < p.steps.size(); ++i)
-                    if (!p.steps.at(i).backfillExpression.isEmpty())
+                    if (!p.steps.at(i).backfill.isNull())
                         seconds += s.at(i);
                 return seconds;
             };

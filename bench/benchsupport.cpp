@@ -55,7 +55,7 @@ bool planColumn(const ConnectionProfile &profile, const QString &table, const QS
     return true;
 }
 
-bool runPlan(const ConnectionProfile &profile, const Plan &plan, QList<double> *stepSeconds, QString *error, const RunOptions &options)
+bool runPlan(const ConnectionProfile &profile, const Plan &plan, QList<double> *stepSeconds, QString *error, const RunSettings &options)
 {
     Runner runner(profile, options);
     QList<double> seconds(plan.steps.size(), 0.0);

@@ -19,7 +19,7 @@ namespace Stagecraft::Bench {
                               QString *error);
 // Runs the plan with the runner; *stepSeconds gets each step's time. False with *error if it did not finish.
 [[nodiscard]] bool runPlan(const ConnectionProfile &profile, const Plan &plan, QList<double> *stepSeconds, QString *error,
-                           const RunOptions &options = {});
+                           const RunSettings &options = {});
 // Runs statements on a connection of their own, timed.
 [[nodiscard]] bool timed(const ConnectionProfile &profile, const QStringList &statements, double *seconds, QString *error);
 // Writes DIR/name.md (a Markdown table: header, then rows) and DIR/name.csv, and prints the Markdown.

@@ -290,7 +290,7 @@ int main(int argc, char *argv[])
         // Stagecraft's run of the column on its own copy of the table, under traffic. The second
         // time with 20 ms batches: a write that meets a row of the batch in flight waits for the
         // batch's commit, so the batch time bounds how long such a write waits.
-        const auto stagedRun = [&](const QString &table, const RunOptions &options, Latencies *latencies, double *seconds) {
+        const auto stagedRun = [&](const QString &table, const RunSettings &options, Latencies *latencies, double *seconds) {
             Plan plan;
             return Bench::makeTable(profile, table, rows, &error)
                    && Bench::planColumn(profile, table,
@@ -304,7 +304,7 @@ int main(int argc, char *argv[])
                                    },
                                    latencies, seconds, &error);
         };
-        RunOptions shortBatches;
+        RunSettings shortBatches;
         shortBatches.batchTargetMs = 20;
         const bool ok =
             Bench::makeTable(profile, QStringLiteral("traffic_naive"), rows, &error)
@@ -319,7 +319,7 @@ int main(int argc, char *argv[])
                                                     &s, why);
                             },
                             &naive, &naiveSeconds, &error)
-            && stagedRun(QStringLiteral("traffic_staged"), RunOptions{}, &staged, &stagedSeconds)
+            && stagedRun(QStringLiteral("traffic_staged"), RunSettings{}, &staged, &stagedSeconds)
             && stagedRun(QStringLiteral("traffic_short"), shortBatches, &stagedShort, &stagedShortSeconds);
         if (!ok) {
             std::fprintf(stderr, "benchtraffic: %s: %s\n", qPrintable(engine), qPrintable(error));

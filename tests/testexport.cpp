@@ -110,7 +110,7 @@ void TestExport::formats()
         // A schema change waits for its lock at most the timeout, set just before it.
         const QString timeout = engine == QLatin1String("postgresql") ? QStringLiteral("SET lock_timeout = '2000ms';\n")
                                                                       : QStringLiteral("SET SESSION lock_wait_timeout = 2;\n");
-        const bool wantTimeout = step.backfillExpression.isEmpty() && (step.transactional || engine != QLatin1String("postgresql"));
+        const bool wantTimeout = step.backfill.isNull() && (step.transactional || engine != QLatin1String("postgresql"));
         QCOMPARE(f.text.contains(timeout + step.sql.first() + QLatin1String(";\n")), wantTimeout);
         QCOMPARE(f.text.contains(timeout), wantTimeout);
     }
@@ -257,12 +257,14 @@ void TestExport::percentInExpression()
     plan.spec.name = QStringLiteral("c");
     PlanStep step;
     step.stage = Stage::Backfill;
-    step.backfillExpression = QStringLiteral("(a %2 7) || '%1'");
-    step.keyColumns = {QStringLiteral("id")};
+    step.backfill = {Engine::PostgreSQL, QStringLiteral("\"public\".\"t\""), QStringLiteral("c"), QStringLiteral("(a %2 7) || '%1'"),
+                     {QStringLiteral("id")}, false};
     const QString sql = PlanExport::statements(plan, step).join(QLatin1Char('\n'));
     QVERIFY2(sql.contains(QLatin1String("SET \"c\" = (a %2 7) || '%1' WHERE")), qPrintable(sql));
-    QVERIFY(sql.contains(QLatin1String("LIMIT 5000")));
+    QVERIFY(sql.contains(QStringLiteral("LIMIT %1").arg(plan.settings.fixedBatchRows())));
     plan.engine = Engine::MariaDB;
+    step.backfill.engine = Engine::MariaDB;
+    step.backfill.table = QStringLiteral("`public`.`t`");
     const QString my = PlanExport::statements(plan, step).join(QLatin1Char('\n'));
     QVERIFY2(my.contains(QLatin1String("SET `c` = (a %2 7) || '%1' WHERE")), qPrintable(my));
 }

@@ -587,8 +587,8 @@ void TestMainWindow::resumeOfferedOnConnect()
         PlannerInput input;
         QVERIFY(SpecValidator(c).validate(spec, &input, &problems));
         const Plan plan = Planner::plan(input);
-        RunOptions small;
-        small.firstBatch = small.minBatch = small.maxBatch = 1000;
+        RunSettings small;
+        small.firstBatchRows = small.minBatchRows = small.maxBatchRows = 1000;
         Runner runner(profile, small);
         connect(&runner, &Runner::backfillProgressed, &runner, [&runner](const BackfillProgress &p) {
             if (p.rowsDone >= 5000)
@@ -642,11 +642,11 @@ void TestMainWindow::preferences()
     dialog->themeChoice()->setCurrentIndex(int(SettingsDialog::Theme::Dark));
     dialog->accept();
     QTRY_VERIFY(!window.findChild<SettingsDialog *>(QStringLiteral("settingsDialog")));
-    QCOMPARE(SettingsDialog::runOptions().lockTimeoutMs, 750);
-    QCOMPARE(SettingsDialog::runOptions().batchTargetMs, 300);
-    QCOMPARE(SettingsDialog::runOptions().maxRetries, 3);
-    QCOMPARE(SettingsDialog::runOptions().pauseBetweenBatchesMs, 150);
-    QCOMPARE(SettingsDialog::runOptions().onBlockers, BlockerPolicy::Stop);
+    QCOMPARE(SettingsDialog::runSettings().lockTimeoutMs, 750);
+    QCOMPARE(SettingsDialog::runSettings().batchTargetMs, 300);
+    QCOMPARE(SettingsDialog::runSettings().maxRetries, 3);
+    QCOMPARE(SettingsDialog::runSettings().pauseBetweenBatchesMs, 150);
+    QCOMPARE(SettingsDialog::runSettings().onBlockers, BlockerPolicy::Stop);
     QCOMPARE(SettingsDialog::theme(), SettingsDialog::Theme::Dark);
     // The dark palette reaches the window, and the SQL highlighting follows it.
     QVERIFY(window.palette().color(QPalette::Base).lightness() < 128);

@@ -8,6 +8,7 @@
 #include "connection/databaseconnection.h"
 #include "plan/planformat.h"
 #include "plan/planner.h"
+#include "run/backfillbatch.h"
 #include "sql/quoting.h"
 #include "testservers.h"
 
@@ -434,50 +435,28 @@ void TestPlanExecution::execute()
                 relations << l.relation;
         const QString nodeBefore = e == Engine::PostgreSQL ? fileNode(db, label) : QString();
         QSqlQuery q(db);
-        if (!step.backfillExpression.isEmpty() && step.keyColumns.isEmpty()) {
-            // No key: the same batch statement until it finds nothing left to fill.
-            QSet<QString> held; // over all batches: a partition is locked by the batches that reach it
+        if (!step.backfill.isNull()) {
+            // The plan's own statements, batch by batch as the runner sends them (BackfillBatch), each
+            // batch its own transaction; locks read in each, compared over all batches (a partition
+            // is locked by the batches whose key range reaches it).
+            QSet<QString> held;
+            QStringList after;
             int filled = 0;
-            for (;;) {
+            for (int batches = 0;; ++batches) {
+                QVERIFY2(batches <= Rows / 1000 + 2, qPrintable(where + QLatin1String(": the backfill does not move on")));
                 QVERIFY(db.transaction());
-                QString update = step.sql.at(0);
-                update.replace(QLatin1String(":batch_size"), QStringLiteral("1000"));
-                QVERIFY2(q.exec(update), qPrintable(where + QLatin1String(": ") + q.lastError().text()));
+                const BackfillBatch batch = BackfillBatch::fill(db, step.backfill, after, 1000);
+                QVERIFY2(batch.ok(), qPrintable(where + QLatin1String(": ") + batch.failure.text()));
                 if (e == Engine::PostgreSQL)
                     held += heldLocks(db, pid, relations);
-                const int affected = q.numRowsAffected();
-                filled += affected;
+                filled += batch.affected;
                 QVERIFY(db.commit());
-                if (affected == 0)
+                if (batch.last)
                     break;
+                if (step.backfill.keyed())
+                    after = batch.upper;
             }
             QCOMPARE(filled, Rows); // every row once: none filled again
-            if (e == Engine::PostgreSQL)
-                QCOMPARE(sortedList(held), sortedList(claimedLocks(step)));
-        } else if (!step.backfillExpression.isEmpty()) {
-            // A minimal runner: key ranges of 1000 rows, each batch its own transaction; locks read in each,
-            // compared over all batches (a partition is locked by the batches whose key range reaches it).
-            qint64 from = 0;
-            QSet<QString> held;
-            for (;;) {
-                QVERIFY(db.transaction());
-                QString probe = step.sql.at(0);
-                probe.replace(QLatin1String(":from"), QString::number(from))
-                    .replace(QLatin1String(":batch_size_minus_one"), QStringLiteral("999"))
-                    .replace(QLatin1String(":batch_size"), QStringLiteral("1000"));
-                QVERIFY2(q.exec(probe), qPrintable(where + QLatin1String(": ") + q.lastError().text()));
-                const qint64 to = q.next() ? q.value(0).toLongLong() : Rows;
-                QVERIFY2(to > from, qPrintable(where + QLatin1String(": the batch's upper key does not move on")));
-                QString update = step.sql.at(1);
-                update.replace(QLatin1String(":from"), QString::number(from)).replace(QLatin1String(":to"), QString::number(to));
-                QVERIFY2(q.exec(update), qPrintable(where + QLatin1String(": ") + q.lastError().text()));
-                if (e == Engine::PostgreSQL)
-                    held += heldLocks(db, pid, relations);
-                QVERIFY(db.commit());
-                if (to >= Rows)
-                    break;
-                from = to;
-            }
             if (e == Engine::PostgreSQL)
                 QCOMPARE(sortedList(held), sortedList(claimedLocks(step)));
         } else if (!step.transactional && e == Engine::PostgreSQL) {

@@ -272,13 +272,13 @@ void TestRunner::fullRun()
         if (connection.engine() == Engine::PostgreSQL)
             QVERIFY2(summary.contains(QStringLiteral("✓ statistics for %1 refreshed").arg(plan.spec.name)), qPrintable(summary));
         QCOMPARE(done + skipped, plan.steps.size());
-        const bool hasBackfill = std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return !s.backfillExpression.isEmpty(); });
+        const bool hasBackfill = std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return !s.backfill.isNull(); });
         if (round == 0 && hasBackfill)
             QCOMPARE(backfilled, Rows);
         // Batches stay batches: a key compared as the wrong type (a text key '01000' bound as the
         // number 1000, which SQLite then compares as '1000') bounds the first one by nothing.
         if (round == 0 && hasBackfill)
-            QVERIFY2(firstBatch <= RunOptions().firstBatch, qPrintable(QString::number(firstBatch)));
+            QVERIFY2(firstBatch <= RunSettings().firstBatchRows, qPrintable(QString::number(firstBatch)));
         if (round == 1)
             QCOMPARE(backfilled, 0);
     }
@@ -334,7 +334,7 @@ void TestRunner::lockHolder()
         }
     });
 
-    RunOptions options;
+    RunSettings options;
     options.lockTimeoutMs = lockTimeoutMs;
     options.retryBaseMs = 100;
     Runner runner(profile, options);
@@ -375,8 +375,8 @@ void TestRunner::cancelAndResume()
     QVERIFY2(planFor(connection, QStringLiteral("cancelled"),
                      R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j", &plan, &why),
              qPrintable(why));
-    RunOptions slow;
-    slow.firstBatch = slow.minBatch = slow.maxBatch = 100;
+    RunSettings slow;
+    slow.firstBatchRows = slow.minBatchRows = slow.maxBatchRows = 100;
     slow.pauseBetweenBatchesMs = 30;
     Runner runner(profile, slow);
     QString runId, summary;
@@ -462,8 +462,8 @@ void TestRunner::concurrentWriter()
                 ++failures, lastFailure = q.lastError().text();
         }
     });
-    RunOptions options;
-    options.maxBatch = 200;
+    RunSettings options;
+    options.maxBatchRows = 200;
     options.pauseBetweenBatchesMs = 5;
     Runner runner(profile, options);
     RunOutcome outcome = RunOutcome::Failed;
@@ -504,8 +504,8 @@ void TestRunner::serverRestartedMidRun()
                          &plan, &why),
                  qPrintable(why));
     }
-    RunOptions slow;
-    slow.firstBatch = slow.minBatch = slow.maxBatch = 100;
+    RunSettings slow;
+    slow.firstBatchRows = slow.minBatchRows = slow.maxBatchRows = 100;
     slow.pauseBetweenBatchesMs = 20;
     QThread thread;
     auto *runner = new Runner(profile, slow);
@@ -566,7 +566,7 @@ void TestRunner::blockerPolicy()
     QVERIFY2(prepareRun(profile, table, R"j({"name": "note", "type": "text"})j", connection, &plan, &why), qPrintable(why));
     HeldTransaction holder(profile, table);
     QTRY_VERIFY(holder.holding());
-    RunOptions options;
+    RunSettings options;
     options.onBlockers = BlockerPolicy(policy);
     Runner runner(profile, options);
     int reports = 0;
@@ -873,8 +873,8 @@ void TestRunner::pauseAndResume()
     QVERIFY2(prepareRun(profile, QStringLiteral("paused"), R"j({"name": "euros", "type": "bigint", "backfill": "total_cents / 100"})j",
                         connection, &plan, &why),
              qPrintable(why));
-    RunOptions options;
-    options.firstBatch = options.minBatch = options.maxBatch = 500;
+    RunSettings options;
+    options.firstBatchRows = options.minBatchRows = options.maxBatchRows = 500;
     Runner runner(profile, options);
     QFuture<void> watcher;
     std::atomic<qlonglong> whilePausedEarly{-1}, whilePausedLate{-1};
@@ -927,8 +927,8 @@ void TestRunner::rowLockedForever()
     QVERIFY2(prepareRun(profile, QStringLiteral("row_locked"), R"j({"name": "euros", "type": "bigint", "backfill": "total_cents / 100"})j",
                         connection, &plan, &why),
              qPrintable(why));
-    RunOptions options;
-    options.firstBatch = options.minBatch = options.maxBatch = 500;
+    RunSettings options;
+    options.firstBatchRows = options.minBatchRows = options.maxBatchRows = 500;
     options.lockTimeoutMs = 200;
     options.maxRetries = 2;
     options.retryBaseMs = 50;

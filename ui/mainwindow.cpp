@@ -238,6 +238,7 @@ MainWindow::MainWindow(QWidget *parent)
     qRegisterMetaType<ColumnSpec>();
     qRegisterMetaType<Plan>();
     qRegisterMetaType<QList<SpecProblem>>();
+    qRegisterMetaType<RunSettings>();
     m_planWorker = new PlanWorker;
     m_planWorker->moveToThread(&m_planThread);
     connect(&m_planThread, &QThread::finished, m_planWorker, &QObject::deleteLater);
@@ -625,9 +626,11 @@ void MainWindow::planColumn(const ColumnSpec &spec, int targetVersion)
         return;
     }
     m_spec = spec;
+    m_targetVersion = targetVersion;
     showBusy(tr("Checking and planning column %1…").arg(spec.name));
     QMetaObject::invokeMethod(m_planWorker, "plan", Qt::QueuedConnection, Q_ARG(Stagecraft::ConnectionProfile, m_profile),
-                              Q_ARG(Stagecraft::ColumnSpec, spec), Q_ARG(int, targetVersion));
+                              Q_ARG(Stagecraft::ColumnSpec, spec), Q_ARG(int, targetVersion),
+                              Q_ARG(Stagecraft::RunSettings, SettingsDialog::runSettings()));
 }
 
 void MainWindow::planSpecFile(const QString &path)
@@ -678,6 +681,11 @@ void MainWindow::showSettings()
     auto *dialog = new SettingsDialog(this);
     dialog->setObjectName(QStringLiteral("settingsDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The plan states the settings it runs with: a plan on view is made again with the new ones.
+    connect(dialog, &QDialog::accepted, this, [this] {
+        if (!m_spec.name.isEmpty() && !m_runs->isRunning())
+            planColumn(m_spec, m_targetVersion);
+    });
     dialog->open();
 }
 

@@ -123,6 +123,7 @@ private:
     PlanView *m_planView = nullptr;
     QTabWidget *m_tabs = nullptr;
     ColumnSpec m_spec; // the column last planned, for re-planning on another version
+    int m_targetVersion = 0; // the version it was last planned for (0: the server's)
     ColumnDesigner *m_designer = nullptr;
     QAction *m_addColumn = nullptr;
     QMenu *m_exportMenu = nullptr;

@@ -111,7 +111,7 @@ QVariant PlanStepsModel::data(const QModelIndex &index, int role) const
                 work << tr("rewrites");
             if (s.scansTable)
                 work << tr("scans");
-            if (!s.backfillExpression.isEmpty())
+            if (!s.backfill.isNull())
                 work << tr("batches");
             return work.join(QLatin1String(", "));
         }

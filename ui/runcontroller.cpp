@@ -121,7 +121,9 @@ void RunController::start(const Plan &plan, const QString &runId, Kind kind)
         return;
     if (kind != Kind::Run)
         m_interrupted = {};
-    auto *runner = new Runner(m_profile, SettingsDialog::runOptions());
+    // A run goes by the settings its plan was made with (Preferences at planning time); a resume or
+    // rollback by those of the run's own journaled plan.
+    auto *runner = new Runner(m_profile);
     runner->moveToThread(&m_thread);
     m_runner = runner;
     m_panel->follow(runner, plan, kind == Kind::Rollback);

@@ -15,7 +15,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     : QDialog(parent)
 {
     setWindowTitle(tr("Preferences"));
-    const RunOptions options = runOptions();
+    const RunSettings options = runSettings();
     m_lockTimeout = new QSpinBox(this);
     m_lockTimeout->setObjectName(QStringLiteral("lockTimeout"));
     m_lockTimeout->setRange(100, 60000);
@@ -77,10 +77,10 @@ void SettingsDialog::accept()
     QDialog::accept();
 }
 
-RunOptions SettingsDialog::runOptions()
+RunSettings SettingsDialog::runSettings()
 {
     QSettings settings;
-    RunOptions options;
+    RunSettings options;
     options.lockTimeoutMs = settings.value(QStringLiteral("run/lockTimeoutMs"), options.lockTimeoutMs).toInt();
     options.batchTargetMs = settings.value(QStringLiteral("run/batchTargetMs"), options.batchTargetMs).toInt();
     options.maxRetries = settings.value(QStringLiteral("run/maxRetries"), options.maxRetries).toInt();

@@ -21,7 +21,7 @@ public:
     explicit SettingsDialog(QWidget *parent = nullptr);
 
     // What is stored (defaults where nothing is).
-    [[nodiscard]] static RunOptions runOptions();
+    [[nodiscard]] static RunSettings runSettings();
     [[nodiscard]] static Theme theme();
     // Applies a theme to the whole application (Fusion with a light or dark palette, or the system's).
     static void applyTheme(Theme theme);

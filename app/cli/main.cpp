@@ -149,6 +149,51 @@ int parseVersion(Engine engine, const QString &text, bool *ok)
     return major * 10000 + minor * 100 + patch;
 }
 
+const QStringList runFlags = {QStringLiteral("lock-timeout"), QStringLiteral("batch-time"), QStringLiteral("throttle"),
+                               QStringLiteral("max-batch"), QStringLiteral("retries"), QStringLiteral("on-blockers")};
+
+bool hasRunFlags(const QCommandLineParser &parser)
+{
+    return std::any_of(runFlags.cbegin(), runFlags.cend(), [&parser](const QString &flag) { return parser.isSet(flag); });
+}
+
+int parseMilliseconds(const QString &text, bool *ok);
+
+// The run settings the flags give, over base: what a plan is made with (plan, run), or what a
+// resume or rollback goes by instead of its journaled plan's. Returns an exit code.
+int runSettingsFromFlags(const QCommandLineParser &parser, Engine engine, const RunSettings &base, RunSettings *settings)
+{
+    RunSettings s = base;
+    bool ok = true;
+    if (parser.isSet(QStringLiteral("lock-timeout")))
+        s.lockTimeoutMs = parseMilliseconds(parser.value(QStringLiteral("lock-timeout")), &ok);
+    if (ok && parser.isSet(QStringLiteral("batch-time")))
+        s.batchTargetMs = parseMilliseconds(parser.value(QStringLiteral("batch-time")), &ok);
+    if (ok && parser.isSet(QStringLiteral("throttle")))
+        s.pauseBetweenBatchesMs = parseMilliseconds(parser.value(QStringLiteral("throttle")), &ok);
+    if (ok && parser.isSet(QStringLiteral("max-batch"))) {
+        s.maxBatchRows = parser.value(QStringLiteral("max-batch")).toInt(&ok);
+        s.firstBatchRows = std::min(s.firstBatchRows, s.maxBatchRows);
+        s.minBatchRows = std::min(s.minBatchRows, s.maxBatchRows);
+    }
+    if (ok && parser.isSet(QStringLiteral("retries"))) {
+        s.maxRetries = parser.value(QStringLiteral("retries")).toInt(&ok);
+        ok = ok && s.maxRetries >= 0;
+    }
+    if (ok && parser.isSet(QStringLiteral("on-blockers")))
+        ok = blockerPolicyFromName(parser.value(QStringLiteral("on-blockers")), &s.onBlockers);
+    if (!ok || s.lockTimeoutMs <= 0 || s.batchTargetMs <= 0 || s.maxBatchRows <= 0) {
+        err() << "stagecraft-cli: --lock-timeout, --batch-time and --throttle take 200ms or 2s; --max-batch a positive number; "
+                 "--retries 0 or more; --on-blockers proceed, wait or stop\n";
+        return BadInput;
+    }
+    if (!s.lockTimeoutExact(engine))
+        err() << "stagecraft-cli: " << engineName(engine) << " counts lock_wait_timeout in whole seconds: the lock timeout is "
+              << s.lockTimeoutSeconds() << " s\n";
+    *settings = s;
+    return Ok;
+}
+
 // Reads the spec, connects, validates and plans; shared by plan and run. Returns an exit code.
 int makePlan(const QCommandLineParser &parser, std::unique_ptr<DatabaseConnection> *connection, Plan *result)
 {
@@ -169,6 +214,8 @@ int makePlan(const QCommandLineParser &parser, std::unique_ptr<DatabaseConnectio
         code != Ok)
         return code;
     PlannerInput input;
+    if (const int code = runSettingsFromFlags(parser, (*connection)->engine(), RunSettings{}, &input.settings); code != Ok)
+        return code;
     if (parser.isSet(QStringLiteral("target-version"))) {
         bool ok = false;
         input.targetVersion = parseVersion((*connection)->engine(), parser.value(QStringLiteral("target-version")), &ok);
@@ -293,39 +340,15 @@ enum class Mode { Run, Resume, Rollback };
 
 int execute(const QCommandLineParser &parser, DatabaseConnection &connection, const Plan &plan, const QString &runId, Mode mode)
 {
-    RunOptions options;
-    bool ok = true;
-    if (parser.isSet(QStringLiteral("lock-timeout")))
-        options.lockTimeoutMs = parseMilliseconds(parser.value(QStringLiteral("lock-timeout")), &ok);
-    if (ok && parser.isSet(QStringLiteral("batch-time")))
-        options.batchTargetMs = parseMilliseconds(parser.value(QStringLiteral("batch-time")), &ok);
-    if (ok && parser.isSet(QStringLiteral("throttle")))
-        options.pauseBetweenBatchesMs = parseMilliseconds(parser.value(QStringLiteral("throttle")), &ok);
-    if (ok && parser.isSet(QStringLiteral("max-batch"))) {
-        options.maxBatch = parser.value(QStringLiteral("max-batch")).toInt(&ok);
-        options.firstBatch = std::min(options.firstBatch, options.maxBatch);
-        options.minBatch = std::min(options.minBatch, options.maxBatch);
+    // A run goes by its plan's settings (the flags made them); a resume or rollback by the
+    // journaled plan's, unless flags are given now.
+    std::optional<RunSettings> settings;
+    if (mode != Mode::Run && hasRunFlags(parser)) {
+        RunSettings changed;
+        if (const int code = runSettingsFromFlags(parser, connection.engine(), plan.settings, &changed); code != Ok)
+            return code;
+        settings = changed;
     }
-    if (ok && parser.isSet(QStringLiteral("retries"))) {
-        options.maxRetries = parser.value(QStringLiteral("retries")).toInt(&ok);
-        ok = ok && options.maxRetries >= 0;
-    }
-    const QString policy = parser.value(QStringLiteral("on-blockers"));
-    if (policy == QLatin1String("wait"))
-        options.onBlockers = BlockerPolicy::Wait;
-    else if (policy == QLatin1String("stop"))
-        options.onBlockers = BlockerPolicy::Stop;
-    else if (policy != QLatin1String("proceed"))
-        ok = false;
-    if (!ok || options.lockTimeoutMs <= 0 || options.batchTargetMs <= 0 || options.maxBatch <= 0) {
-        err() << "stagecraft-cli: --lock-timeout, --batch-time and --throttle take 200ms or 2s; --max-batch a positive number; "
-                 "--retries 0 or more; --on-blockers proceed, wait or stop\n";
-        return BadInput;
-    }
-    const Engine engine = connection.engine();
-    if ((engine == Engine::MySQL || engine == Engine::MariaDB) && options.lockTimeoutMs % 1000 != 0)
-        err() << "stagecraft-cli: " << connection.server().displayName() << " counts lock_wait_timeout in whole seconds: the lock timeout is "
-              << (options.lockTimeoutMs + 999) / 1000 << " s\n";
     const bool json = parser.value(QStringLiteral("progress")) == QLatin1String("json");
     const bool bar = !json && isatty(STDOUT_FILENO);
     auto event = [json](const QJsonObject &o, const QString &text) {
@@ -336,7 +359,7 @@ int execute(const QCommandLineParser &parser, DatabaseConnection &connection, co
     };
     const QString source = plan.spec.name;
     connection.close(); // the runner opens its own
-    Runner runner(connection.profile(), options);
+    Runner runner(connection.profile(), settings);
     activeRunner = &runner;
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);

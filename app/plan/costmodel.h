@@ -20,7 +20,6 @@ struct CostModel
     // MariaDB 11.8 and about 780,000 on SQLite (2 cores, narrow rows, an idle server): under half
     // the slowest, for wider rows, more indexes and a server at work.
     static constexpr double BackfillRowsPerSecond = 100000;
-    static constexpr double BatchSeconds = 0.2; // the runner's target batch time: the longest a writer waits on SQLite
 
     static double seconds(double bytes, double perSecond) { return std::max(CatalogOnlySeconds, bytes / perSecond); }
     static double scan(qint64 heapBytes) { return seconds(std::max<qint64>(0, heapBytes), ScanBytesPerSecond); }

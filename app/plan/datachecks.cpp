@@ -1,5 +1,6 @@
 #include "datachecks.h"
 
+#include "backfill.h"
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
 
@@ -14,11 +15,7 @@ bool DataChecks::run(DatabaseConnection &connection, const ColumnSpec &spec, con
     findings->clear();
     const Engine e = connection.engine();
     // The value each existing row will hold; without one the column stays NULL, which every constraint accepts.
-    QString value = spec.backfill;
-    if (value.isEmpty() && spec.defaultKind == ColumnSpec::DefaultKind::Literal)
-        value = quoteLiteral(e, spec.defaultValue);
-    else if (value.isEmpty() && spec.defaultKind == ColumnSpec::DefaultKind::Expression)
-        value = QLatin1Char('(') + spec.defaultValue + QLatin1Char(')');
+    const QString value = Backfill::valueForExistingRows(e, spec);
     if (value.isEmpty())
         return true;
     const QString table = e == Engine::SQLite ? quoteIdentifier(e, spec.table.name) : quoteQualified(e, spec.table.schema, spec.table.name);

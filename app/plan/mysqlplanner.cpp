@@ -172,10 +172,8 @@ Plan MySqlPlanner::plan()
         def.why = QStringLiteral("Existing rows get the backfill value; the default is for new rows only.");
         m_plan.steps << def;
     }
-    if (!m_spec.backfill.isEmpty())
-        backfill(m_spec.backfill);
-    else if (expressionDefault)
-        backfill(QLatin1Char('(') + m_spec.defaultValue + QLatin1Char(')'));
+    if (!m_spec.backfill.isEmpty() || expressionDefault)
+        backfill();
 
     if (!m_spec.nullable && !inlineNotNull) {
         QString definition = m_column + QLatin1Char(' ') + m_spec.type + QLatin1String(" NOT NULL");
@@ -327,27 +325,24 @@ bool MySqlPlanner::fulltextRebuild(PlanStep *step, const QString &clause, const 
     return !onlineCopy;
 }
 
-void MySqlPlanner::backfill(const QString &expression)
+void MySqlPlanner::backfill()
 {
     PlanStep step;
     step.stage = Stage::Backfill;
     step.title = QStringLiteral("Fill %1 in existing rows").arg(m_spec.name);
-    step.backfillExpression = expression;
-    step.keyColumns = m_in.table.primaryKey();
-    step.estimatedSeconds = CostModel::backfill(m_in.table.estimatedRows);
+    step.backfill = {m_engine, m_table, m_spec.name, Backfill::valueForExistingRows(m_engine, m_spec), m_in.table.primaryKey(), false};
+    step.sql = step.backfill.statements();
+    step.estimatedSeconds = m_in.settings.backfillSeconds(m_in.table.estimatedRows);
     step.locks = {{m_tableLabel, QStringLiteral("row locks (InnoDB), metadata lock: shared write")}};
-    if (!step.keyColumns.isEmpty()) {
-        step.sql = keysetBatchSql(m_engine, m_table, m_spec.name, expression, step.keyColumns);
+    if (step.backfill.keyed()) {
         step.rule = QStringLiteral("mysql.backfill.keyset");
         step.why = QStringLiteral("Existing rows are filled by primary key in short transactions of a few thousand rows: "
                                   "reads and writes go on.");
     } else {
-        step.sql = {QStringLiteral("UPDATE %1 SET %2 = %3 WHERE %2 IS NULL LIMIT :batch_size").arg(m_table, m_column, expression)};
         step.rule = QStringLiteral("mysql.backfill.limit");
         step.why = QStringLiteral("The table has no primary key: each batch updates the next rows still NULL.");
         m_plan.warnings << QStringLiteral("The table has no primary key: every backfill batch searches for rows still "
-                                          "NULL, which grows slower as the table fills, and never ends if the "
-                                          "expression yields NULL.");
+                                          "NULL, which grows slower as the table fills; rows whose value is NULL stay NULL.");
     }
     m_plan.steps << step;
 }

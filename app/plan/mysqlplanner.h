@@ -24,7 +24,7 @@ private:
     // online copy on MariaDB 11.2+), with its lock claims; operation names the rule. True when
     // writes wait for the whole rebuild.
     [[nodiscard]] bool fulltextRebuild(PlanStep *step, const QString &clause, const QString &operation) const;
-    void backfill(const QString &expression);
+    void backfill();
     void naive();
 
     const PlannerInput &m_in;

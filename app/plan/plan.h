@@ -1,7 +1,9 @@
 #pragma once
 
 #include "catalog/catalogtypes.h"
+#include "backfill.h"
 #include "columnspec.h"
+#include "runsettings.h"
 #include "connection/connectionprofile.h"
 
 #include <QList>
@@ -53,9 +55,9 @@ struct PlanStep
     QString rule; // the planner rule that chose it, e.g. pg.add-column.fast-default
     QString why; // one line a DBA understands
 
-    // For a backfill step: what the runner fills existing rows with, batch by batch by key.
-    QString backfillExpression;
-    QStringList keyColumns;
+    // For a backfill step: how the runner fills the existing rows, batch by batch (sql holds its
+    // statements as the plan shows them). Null for every other step.
+    Backfill backfill;
 };
 
 // The staged migration for one new column, and the naive single statement beside it.
@@ -73,6 +75,8 @@ struct Plan
     int pointOfNoReturn = -1; // index of the first step that cannot be rolled back; -1: every step can
     QStringList warnings;
     PlanStep naive; // what a developer would write by hand, with its own lock impact
+    RunSettings settings; // what the plan was made with: its estimates, its session, the runner's batches and retries
+    QStringList sessionSql; // what the runner sends on its connection before any step (the lock timeout)
     // The server's verdict on an expression default (PostgreSQL): "immutable", "stable" or "volatile";
     // empty where unknown. For the designer's badge; not part of the plan's JSON.
     QString defaultVolatility;

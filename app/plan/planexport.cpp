@@ -16,114 +16,108 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int BatchRows = 5000; // about what the runner reaches for a 200 ms batch on a small server
-
 bool isMySql(Engine e)
 {
     return e == Engine::MySQL || e == Engine::MariaDB;
 }
 
-// "a", or "(a, b)" for a composite key.
-QString tuple(const QStringList &parts)
+using Statement = Backfill::Statement;
+
+// A backfill statement with the loop's variables in place of its parameters: prefix1, prefix2, …
+// for :from and :to, and the export's fixed batch size.
+QString withVariables(const Backfill &b, Statement statement, const QString &from, const QString &to, int batchRows)
 {
-    return parts.size() == 1 ? parts.first() : u"("_s + parts.join(u", "_s) + u")"_s;
+    return b.sql(statement, [&](const QString &name, int index) {
+        if (name == u"batch_size"_s)
+            return QString::number(batchRows);
+        return (name == u"from"_s ? from : to) + QString::number(index + 1);
+    });
 }
 
-QStringList prefixed(const QStringList &names, const QString &prefix)
+QStringList variables(const QString &prefix, int count)
 {
     QStringList out;
-    for (int i = 0; i < names.size(); ++i)
-        out << u"%1%2"_s.arg(prefix).arg(i + 1);
+    for (int i = 0; i < count; ++i)
+        out << prefix + QString::number(i + 1);
     return out;
 }
 
-// The backfill as one PL/pgSQL block that commits after each keyset batch (PostgreSQL 11+), or
-// after each batch of rows found by physical address when the table has no key.
+// The backfill as one PL/pgSQL block that commits after each batch (PostgreSQL 11+): the plan's
+// own statements, with variables for the key bounds.
 QStringList postgresBackfill(const Plan &plan, const PlanStep &step)
 {
-    const Engine e = Engine::PostgreSQL;
-    const QString table = quoteQualified(e, plan.table.schema, plan.table.name);
-    const QString column = quoteIdentifier(e, plan.spec.name);
+    const Backfill &b = step.backfill;
+    const int rows = plan.settings.fixedBatchRows();
     const QString commit = plan.targetVersion >= 110000 || plan.targetVersion == 0 ? u"    COMMIT;\n"_s : QString();
-    if (step.keyColumns.isEmpty()) {
-        return {u"DO $stagecraft$\nDECLARE\n  filled bigint;\nBEGIN\n  LOOP\n"
-                "    UPDATE %1 SET %2 = %3 WHERE ctid = ANY (ARRAY(SELECT ctid FROM %1 WHERE %2 IS NULL AND (%3) IS NOT NULL LIMIT %4));\n"
-                "    GET DIAGNOSTICS filled = ROW_COUNT;\n    EXIT WHEN filled = 0;\n%5  END LOOP;\nEND\n$stagecraft$"_s
-                    .arg(table, column, step.backfillExpression, QString::number(BatchRows), commit)};
+    if (!b.keyed()) {
+        return {u"DO $stagecraft$\nDECLARE\n  filled bigint;\nBEGIN\n  LOOP\n    %1;\n"
+                "    GET DIAGNOSTICS filled = ROW_COUNT;\n    EXIT WHEN filled = 0;\n%2  END LOOP;\nEND\n$stagecraft$"_s
+                    .arg(withVariables(b, Statement::Repeat, {}, {}, rows), commit)};
     }
-    QStringList keys;
-    for (const QString &k : step.keyColumns)
-        keys << quoteIdentifier(e, k);
-    const QStringList last = prefixed(keys, u"last_"_s), next = prefixed(keys, u"next_"_s);
+    const QStringList keys = b.quotedKeys();
+    const QStringList last = variables(u"last_"_s, int(keys.size())), next = variables(u"next_"_s, int(keys.size()));
     QString declare;
-    for (int i = 0; i < keys.size(); ++i)
-        declare += u"  %1 %2.%3%TYPE;\n  %4 %2.%3%TYPE;\n"_s.arg(last.at(i), table, keys.at(i), next.at(i));
-    QStringList descending;
-    for (const QString &k : keys)
-        descending << k + u" DESC"_s;
-    const QString keyList = keys.join(u", "_s);
     QStringList assign;
-    for (int i = 0; i < keys.size(); ++i)
+    for (int i = 0; i < keys.size(); ++i) {
+        declare += u"  %1 %2.%3%TYPE;\n  %4 %2.%3%TYPE;\n"_s.arg(last.at(i), b.table, keys.at(i), next.at(i));
         assign << u"%1 := %2"_s.arg(last.at(i), next.at(i));
-    // One arg() call: the user's expression may hold a '%' that a second call would take for a marker.
+    }
+    const QString into = u" INTO "_s + next.join(u", "_s);
     return {u"DO $stagecraft$\nDECLARE\n%1BEGIN\n"
-            "  SELECT %2 INTO %3 FROM %4 ORDER BY %2 LIMIT 1;\n"
+            "  %2%3;\n"
             "  IF NOT FOUND THEN\n    RETURN;\n  END IF;\n"
-            "  UPDATE %4 SET %5 = %6 WHERE %7 = %8 AND %5 IS NULL;\n"
+            "  %4;\n%5"
             "  LOOP\n"
-            "    SELECT %2 INTO %9 FROM (SELECT %2 FROM %4 WHERE %7 > %8 ORDER BY %2 LIMIT %10) AS batch ORDER BY %11 LIMIT 1;\n"
+            "    %6;\n"
+            "    %7%3;\n"
             "    EXIT WHEN NOT FOUND;\n"
-            "    UPDATE %4 SET %5 = %6 WHERE %7 > %8 AND %7 <= %12 AND %5 IS NULL;\n"
-            "    %13;\n%14  END LOOP;\nEND\n$stagecraft$"_s
-                .arg(declare, keyList, last.join(u", "_s), table, column, step.backfillExpression, tuple(keys), tuple(last),
-                     next.join(u", "_s), QString::number(BatchRows), descending.join(u", "_s), tuple(next),
-                     assign.join(u"; "_s), commit)};
+            "    %8;\n%5"
+            "  END LOOP;\nEND\n$stagecraft$"_s
+                .arg(declare, withVariables(b, Statement::FirstBound, u"last_"_s, u"next_"_s, rows), into,
+                     withVariables(b, Statement::FirstFill, u"last_"_s, u"next_"_s, rows), commit, assign.join(u"; "_s),
+                     withVariables(b, Statement::NextBound, u"last_"_s, u"next_"_s, rows),
+                     withVariables(b, Statement::NextFill, u"last_"_s, u"next_"_s, rows))};
 }
 
 // The backfill as a temporary procedure (MySQL and MariaDB have no anonymous blocks): created,
-// called, dropped. It commits after each batch.
+// called, dropped. It commits after each batch, running the plan's own statements with user
+// variables for the key bounds.
 QStringList mysqlBackfill(const Plan &plan, const PlanStep &step)
 {
     const Engine e = plan.engine;
-    const QString table = quoteQualified(e, plan.table.schema, plan.table.name);
-    const QString column = quoteIdentifier(e, plan.spec.name);
+    const Backfill &b = step.backfill;
+    const int rows = plan.settings.fixedBatchRows();
     const QString procedure = quoteQualified(e, plan.table.schema, generatedName(e, plan.table.name, plan.spec.name, u"fill"_s));
     QString body;
-    if (step.keyColumns.isEmpty()) {
-        body = u"  fill: LOOP\n"
-               "    UPDATE %1 SET %2 = %3 WHERE %2 IS NULL AND (%3) IS NOT NULL LIMIT %4;\n"
-               "    IF ROW_COUNT() = 0 THEN\n      LEAVE fill;\n    END IF;\n    COMMIT;\n  END LOOP;\n"_s
-                   .arg(table, column, step.backfillExpression, QString::number(BatchRows));
+    if (!b.keyed()) {
+        body = u"  fill: LOOP\n    %1;\n    IF ROW_COUNT() = 0 THEN\n      LEAVE fill;\n    END IF;\n    COMMIT;\n  END LOOP;\n"_s
+                   .arg(withVariables(b, Statement::Repeat, {}, {}, rows));
     } else {
-        QStringList keys;
-        for (const QString &k : step.keyColumns)
-            keys << quoteIdentifier(e, k);
-        const QStringList last = prefixed(keys, u"@stagecraft_last_"_s), next = prefixed(keys, u"@stagecraft_next_"_s);
-        QStringList descending, assign, clearNext, clearLast;
-        for (int i = 0; i < keys.size(); ++i) {
-            clearLast << u"%1 = NULL"_s.arg(last.at(i));
-            descending << keys.at(i) + u" DESC"_s;
+        const int count = int(b.keyColumns.size());
+        const QStringList last = variables(u"@stagecraft_last_"_s, count), next = variables(u"@stagecraft_next_"_s, count);
+        QStringList assign, clearNext;
+        for (int i = 0; i < count; ++i) {
             assign << u"%1 = %2"_s.arg(last.at(i), next.at(i));
             clearNext << u"%1 = NULL"_s.arg(next.at(i));
         }
-        const QString keyList = keys.join(u", "_s);
+        const QString into = u" INTO "_s + next.join(u", "_s);
         body = u"  SET %1;\n"
-               "  SELECT %2 INTO %3 FROM %4 ORDER BY %2 LIMIT 1;\n"
-               "  IF %5 IS NOT NULL THEN\n"
-               "    UPDATE %4 SET %6 = %7 WHERE %8 = %9 AND %6 IS NULL;\n"
+               "  %2%3;\n"
+               "  IF %4 IS NOT NULL THEN\n"
+               "    %5;\n"
                "    COMMIT;\n"
                "    fill: LOOP\n"
-               "      SET %10;\n"
-               "      SELECT %2 INTO %11 FROM (SELECT %2 FROM %4 WHERE %8 > %9 ORDER BY %2 LIMIT %12) AS batch ORDER BY %13 LIMIT 1;\n"
-               "      IF %14 IS NULL THEN\n        LEAVE fill;\n      END IF;\n"
-               "      UPDATE %4 SET %6 = %7 WHERE %8 > %9 AND %8 <= %15 AND %6 IS NULL;\n"
+               "      SET %6;\n"
+               "      SET %1;\n"
+               "      %7%3;\n"
+               "      IF %4 IS NULL THEN\n        LEAVE fill;\n      END IF;\n"
+               "      %8;\n"
                "      COMMIT;\n"
-               "      SET %16;\n"
                "    END LOOP;\n  END IF;\n"_s
-                   .arg(clearLast.join(u", "_s), keyList, last.join(u", "_s), table, last.first(), column,
-                        step.backfillExpression, tuple(keys), tuple(last), clearNext.join(u", "_s), next.join(u", "_s),
-                        QString::number(BatchRows), descending.join(u", "_s), next.first(), tuple(next),
-                        assign.join(u", "_s));
+                   .arg(clearNext.join(u", "_s), withVariables(b, Statement::FirstBound, u"@stagecraft_last_"_s, u"@stagecraft_next_"_s, rows),
+                        into, next.first(), withVariables(b, Statement::FirstFill, u"@stagecraft_last_"_s, u"@stagecraft_next_"_s, rows),
+                        assign.join(u", "_s), withVariables(b, Statement::NextBound, u"@stagecraft_last_"_s, u"@stagecraft_next_"_s, rows),
+                        withVariables(b, Statement::NextFill, u"@stagecraft_last_"_s, u"@stagecraft_next_"_s, rows));
     }
     return {u"CREATE PROCEDURE %1()\nBEGIN\n%2END"_s.arg(procedure, body), u"CALL %1()"_s.arg(procedure),
             u"DROP PROCEDURE %1"_s.arg(procedure)};
@@ -151,9 +145,12 @@ QString header(const Plan &plan, const QString &what)
     QString out = u"-- Stagecraft %1: add column %2 to %3.%4 (%5 %6)\n-- Fingerprint: %7\n"_s.arg(
         what, plan.spec.name, plan.table.schema, plan.table.name, engineName(plan.engine), plan.targetVersionText,
         PlanFormat::fingerprint(plan));
+    out += u"-- Planned with: %1\n"_s.arg(plan.settings.describe(plan.engine));
     if (plan.engine != Engine::SQLite)
-        out += u"-- Each schema change waits at most %1 s for its lock, then fails rather than queue traffic behind it:\n"
-               u"-- run the migration again then (every step is safe to repeat).\n"_s.arg(PlanExport::LockTimeoutMs / 1000);
+        out += u"-- Each schema change waits at most %1 for its lock, then fails rather than queue traffic behind it:\n"
+               u"-- run the migration again then (every step is safe to repeat).\n"_s
+                   .arg(plan.engine == Engine::PostgreSQL ? u"%1 ms"_s.arg(plan.settings.lockTimeoutMs)
+                                                          : u"%1 s"_s.arg(plan.settings.lockTimeoutSeconds()));
     return out;
 }
 
@@ -189,30 +186,21 @@ QStringList PlanExport::lockTimeout(const Plan &plan, const PlanStep &step)
     // after the timeout, and the migration is run again (every step is safe to repeat). A
     // CREATE INDEX CONCURRENTLY waits with a lock ordinary traffic does not queue behind, and
     // golang-migrate needs it alone in its file.
-    if (!step.backfillExpression.isEmpty())
+    if (!step.backfill.isNull() || plan.engine == Engine::SQLite || (plan.engine == Engine::PostgreSQL && !step.transactional))
         return {};
-    switch (plan.engine) {
-    case Engine::PostgreSQL:
-        return step.transactional ? QStringList{u"SET lock_timeout = '%1ms'"_s.arg(LockTimeoutMs)} : QStringList{};
-    case Engine::MySQL:
-    case Engine::MariaDB: return {u"SET SESSION lock_wait_timeout = %1"_s.arg(LockTimeoutMs / 1000)};
-    case Engine::SQLite: return {};
-    }
-    return {};
+    return {plan.settings.lockTimeoutSql(plan.engine)};
 }
 
 QStringList PlanExport::statements(const Plan &plan, const PlanStep &step)
 {
-    if (step.backfillExpression.isEmpty())
+    if (step.backfill.isNull())
         return lockTimeout(plan, step) + step.sql;
     if (plan.engine == Engine::PostgreSQL)
         return postgresBackfill(plan, step);
     if (isMySql(plan.engine))
         return mysqlBackfill(plan, step);
     // SQLite cannot loop in SQL: one statement, under its database-wide write lock.
-    return {u"UPDATE %1 SET %2 = %3 WHERE %2 IS NULL"_s.arg(quoteQualified(plan.engine, plan.table.schema, plan.table.name),
-                                                             quoteIdentifier(plan.engine, plan.spec.name),
-                                                             step.backfillExpression)};
+    return {step.backfill.wholeTableSql()};
 }
 
 bool PlanExport::needsNoTransaction(const Plan &plan, const PlanStep &step)
@@ -220,7 +208,7 @@ bool PlanExport::needsNoTransaction(const Plan &plan, const PlanStep &step)
     if (!step.transactional)
         return true;
     // The batched loops commit as they go.
-    return !step.backfillExpression.isEmpty() && plan.engine != Engine::SQLite;
+    return !step.backfill.isNull() && plan.engine != Engine::SQLite;
 }
 
 bool PlanExport::write(const Plan &plan, Format format, const QString &dir, const QDateTime &at, QStringList *written, QString *error)
@@ -283,7 +271,7 @@ QList<ExportFile> PlanExport::files(const Plan &plan, Format format, const QDate
             const QString name = u"V%1_%2__%3.sql"_s.arg(stamp).arg(i + 1, 2, 10, QLatin1Char('0')).arg(stepSlug(s));
             QString text = header(plan, u"migration (Flyway)"_s) + u"\n"_s + comments(s, i + 1);
             const QStringList sql = statements(plan, s);
-            if (isMySql(plan.engine) && !s.backfillExpression.isEmpty()) {
+            if (isMySql(plan.engine) && !s.backfill.isNull()) {
                 // Flyway's MySQL parser needs the procedure body under another delimiter.
                 text += u"DELIMITER //\n%1//\nDELIMITER ;\n%2"_s.arg(sql.first(), joined(sql.mid(1)));
             } else {
@@ -318,13 +306,13 @@ QList<ExportFile> PlanExport::files(const Plan &plan, Format format, const QDate
                     r += u"--rollback %1;\n"_s.arg(QString(statement).replace(QLatin1Char('\n'), QLatin1Char(' ')));
                 return r.isEmpty() ? u"--rollback empty\n"_s : r;
             };
-            if (isMySql(plan.engine) && !s.backfillExpression.isEmpty()) {
+            if (isMySql(plan.engine) && !s.backfill.isNull()) {
                 // The procedure's body holds semicolons: its own changeset, not split.
                 text += changesetLine(false) + sql.first() + u";\n--rollback DROP PROCEDURE IF EXISTS "_s
                         + sql.last().mid(u"DROP PROCEDURE "_s.size()) + u";\n"_s;
                 text += changesetLine(true) + joined(sql.mid(1)) + rollback();
             } else {
-                const bool block = !s.backfillExpression.isEmpty() && plan.engine == Engine::PostgreSQL;
+                const bool block = !s.backfill.isNull() && plan.engine == Engine::PostgreSQL;
                 text += changesetLine(!block) + joined(sql) + rollback();
             }
         }

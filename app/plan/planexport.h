@@ -36,8 +36,6 @@ public:
     // at: the migrations' version stamp (Flyway and golang-migrate versions, Liquibase ids).
     [[nodiscard]] static QList<ExportFile> files(const Plan &plan, Format format, const QDateTime &at);
 
-    // The lock timeout every exported schema change runs under (Stagecraft's own default).
-    static constexpr int LockTimeoutMs = 2000;
     // Writes files() into the folder dir (created if needed); nothing is written when one of them
     // exists already. *written gets the paths written.
     [[nodiscard]] static bool write(const Plan &plan, Format format, const QString &dir, const QDateTime &at, QStringList *written,
@@ -45,7 +43,8 @@ public:
     // The statements a step runs outside Stagecraft: the lock timeout and its SQL, or for a backfill
     // the batched loop.
     [[nodiscard]] static QStringList statements(const Plan &plan, const PlanStep &step);
-    // The session setting that bounds the step's wait for its lock; empty where none applies.
+    // The session setting that bounds the step's wait for its lock (the plan's lock timeout); empty
+    // where none applies.
     [[nodiscard]] static QStringList lockTimeout(const Plan &plan, const PlanStep &step);
     // Whether they must run outside a transaction block.
     [[nodiscard]] static bool needsNoTransaction(const Plan &plan, const PlanStep &step);

@@ -1,5 +1,7 @@
 #include "planformat.h"
 
+#include "sql/quoting.h"
+
 #include <QCryptographicHash>
 #include <QRegularExpression>
 
@@ -48,9 +50,8 @@ QJsonObject stepJson(const PlanStep &s)
         o.insert(QStringLiteral("guard"), QJsonObject{{QStringLiteral("sql"), s.guardSql}, {QStringLiteral("means"), s.guardMessage}});
     if (!s.failIfRowsSql.isEmpty())
         o.insert(QStringLiteral("fail_if_rows"), QJsonObject{{QStringLiteral("sql"), s.failIfRowsSql}, {QStringLiteral("means"), s.failIfRowsMessage}});
-    if (!s.backfillExpression.isEmpty())
-        o.insert(QStringLiteral("backfill"), QJsonObject{{QStringLiteral("expression"), s.backfillExpression},
-                                                         {QStringLiteral("key_columns"), strings(s.keyColumns)}});
+    if (!s.backfill.isNull())
+        o.insert(QStringLiteral("backfill"), s.backfill.toJson());
     return o;
 }
 
@@ -62,7 +63,7 @@ QStringList stringList(const QJsonValue &value)
     return list;
 }
 
-PlanStep stepFromJson(const QJsonObject &o)
+PlanStep stepFromJson(const QJsonObject &o, Engine engine)
 {
     PlanStep s;
     static const QStringList stages = {QStringLiteral("expand"), QStringLiteral("backfill"), QStringLiteral("enforce"),
@@ -89,9 +90,7 @@ PlanStep stepFromJson(const QJsonObject &o)
     const QJsonObject failIfRows = o.value(QStringLiteral("fail_if_rows")).toObject();
     s.failIfRowsSql = failIfRows.value(QStringLiteral("sql")).toString();
     s.failIfRowsMessage = failIfRows.value(QStringLiteral("means")).toString();
-    const QJsonObject backfill = o.value(QStringLiteral("backfill")).toObject();
-    s.backfillExpression = backfill.value(QStringLiteral("expression")).toString();
-    s.keyColumns = stringList(backfill.value(QStringLiteral("key_columns")));
+    s.backfill = Backfill::fromJson(engine, o.value(QStringLiteral("backfill")).toObject());
     return s;
 }
 
@@ -137,8 +136,8 @@ QString PlanFormat::fingerprint(const Plan &plan)
                          {QStringLiteral("rollback"), strings(s.rollbackSql)},
                          {QStringLiteral("applied"), s.appliedSql},
                          {QStringLiteral("guard"), s.guardSql},
-                         {QStringLiteral("backfill"), s.backfillExpression},
-                         {QStringLiteral("keys"), strings(s.keyColumns)}};
+                         {QStringLiteral("backfill"), s.backfill.expression},
+                         {QStringLiteral("keys"), strings(s.backfill.keyColumns)}};
         // Only where there is one, so plans without it keep the fingerprints they were reviewed with.
         if (!s.failIfRowsSql.isEmpty())
             step.insert(QStringLiteral("fail_if_rows"), s.failIfRowsSql);
@@ -149,6 +148,7 @@ QString PlanFormat::fingerprint(const Plan &plan)
                                 {QStringLiteral("schema"), plan.table.schema},
                                 {QStringLiteral("table"), plan.table.name},
                                 {QStringLiteral("column"), plan.spec.name},
+                                {QStringLiteral("session"), strings(plan.sessionSql)},
                                 {QStringLiteral("steps"), steps}};
     // QJsonObject keeps its keys sorted: the compact text is canonical.
     const QByteArray digest = QCryptographicHash::hash(QJsonDocument(canonical).toJson(QJsonDocument::Compact),
@@ -184,6 +184,8 @@ QByteArray PlanFormat::toJson(const Plan &plan)
         {QStringLiteral("warnings"), strings(plan.warnings)},
         {QStringLiteral("naive"), stepJson(plan.naive)},
         {QStringLiteral("fingerprint"), fingerprint(plan)},
+        {QStringLiteral("settings"), plan.settings.toJson()},
+        {QStringLiteral("session"), strings(plan.sessionSql)},
         // The whole column as designed: a resumed run verifies against it.
         {QStringLiteral("spec"), QJsonDocument::fromJson(plan.spec.toJson()).object()},
     };
@@ -217,11 +219,21 @@ bool PlanFormat::fromJson(const QByteArray &json, Plan *plan)
             p.spec = spec;
         }
     }
-    for (const QJsonValue &s : root.value(QStringLiteral("steps")).toArray())
-        p.steps << stepFromJson(s.toObject());
+    p.settings = RunSettings::fromJson(root.value(QStringLiteral("settings")).toObject());
+    p.sessionSql = stringList(root.value(QStringLiteral("session")));
+    for (const QJsonValue &s : root.value(QStringLiteral("steps")).toArray()) {
+        PlanStep step = stepFromJson(s.toObject(), p.engine);
+        if (!step.backfill.isNull() && step.backfill.table.isEmpty()) {
+            // Journaled before the backfill named its table and column: they are the plan's.
+            step.backfill.table = p.engine == Engine::SQLite ? quoteIdentifier(p.engine, p.table.name)
+                                                             : quoteQualified(p.engine, p.table.schema, p.table.name);
+            step.backfill.column = p.spec.name;
+        }
+        p.steps << step;
+    }
     p.pointOfNoReturn = root.value(QStringLiteral("point_of_no_return")).isNull() ? -1 : root.value(QStringLiteral("point_of_no_return")).toInt();
     p.warnings = stringList(root.value(QStringLiteral("warnings")));
-    p.naive = stepFromJson(root.value(QStringLiteral("naive")).toObject());
+    p.naive = stepFromJson(root.value(QStringLiteral("naive")).toObject(), p.engine);
     *plan = p;
     return true;
 }
@@ -235,8 +247,14 @@ QString PlanFormat::toSql(const Plan &plan)
                .arg(rounded(plan.secondsReadsBlocked()))
                .arg(impact(plan.naive));
     out += QStringLiteral("-- Fingerprint: %1\n").arg(fingerprint(plan));
+    out += QStringLiteral("-- Runs with: %1\n").arg(plan.settings.describe(plan.engine));
     for (const QString &w : plan.warnings)
         out += QLatin1String("-- WARNING: ") + w + QLatin1Char('\n');
+    if (!plan.sessionSql.isEmpty()) {
+        out += QLatin1String("\n-- Session: the runner sends these first, on the connection that runs every step.\n");
+        for (const QString &statement : plan.sessionSql)
+            out += statement + QLatin1String(";\n");
+    }
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &s = plan.steps.at(i);
         out += QStringLiteral("\n-- Step %1 [%2] %3\n").arg(i + 1).arg(stageName(s.stage), s.title);
@@ -246,8 +264,11 @@ QString PlanFormat::toSql(const Plan &plan)
         out += QLatin1String("-- ") + s.why + QLatin1Char('\n');
         if (!s.transactional)
             out += QLatin1String("-- Runs outside a transaction block.\n");
-        if (!s.backfillExpression.isEmpty())
-            out += QLatin1String("-- Batched by the runner: :from/:to are key bounds, :batch_size rows at a time.\n");
+        if (!s.backfill.isNull())
+            out += s.backfill.keyed()
+                ? QLatin1String("-- Batched by the runner, which sends these statements with values for :from, :to (key bounds) and\n"
+                                "-- :batch_size: a bound statement finds a batch's last key, a fill statement fills the rows up to it.\n")
+                : QLatin1String("-- Repeated by the runner, with a value for :batch_size, until it changes no row.\n");
         if (!s.failIfRowsSql.isEmpty())
             out += QStringLiteral("-- %1 must answer no rows (each would be %2): the runner rolls the step back if it answers any.\n")
                        .arg(s.failIfRowsSql, s.failIfRowsMessage);
@@ -269,6 +290,9 @@ QString PlanFormat::toMarkdown(const Plan &plan)
                .arg(rounded(plan.secondsReadsBlocked()))
                .arg(rounded(plan.totalSeconds()));
     out += QStringLiteral("Fingerprint: `%1` (`stagecraft-cli run --approved` checks it).\n\n").arg(fingerprint(plan));
+    out += QStringLiteral("Runs with: %1.\n\n").arg(plan.settings.describe(plan.engine));
+    if (!plan.sessionSql.isEmpty())
+        out += QStringLiteral("Session, sent before every step:\n\n```sql\n%1;\n```\n\n").arg(plan.sessionSql.join(QLatin1String(";\n")));
     for (const QString &w : plan.warnings)
         out += QLatin1String("> **Warning:** ") + w + QLatin1String("\n\n");
     out += QLatin1String("| # | stage | step | locks | blocks | rewrite | scan | ~s | lock ~s |\n|---|---|---|---|---|---|---|---:|---:|\n");

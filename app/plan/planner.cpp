@@ -13,31 +13,16 @@ Plan Planner::plan(const PlannerInput &input)
     PlannerInput in = input;
     if (in.targetVersion == 0)
         in.targetVersion = in.server.versionNumber;
+    Plan plan;
     switch (in.server.engine) {
-    case Engine::PostgreSQL: return PostgresPlanner(in).plan();
+    case Engine::PostgreSQL: plan = PostgresPlanner(in).plan(); break;
     case Engine::MySQL:
-    case Engine::MariaDB: return MySqlPlanner(in).plan();
-    case Engine::SQLite: return SqlitePlanner(in).plan();
+    case Engine::MariaDB: plan = MySqlPlanner(in).plan(); break;
+    case Engine::SQLite: plan = SqlitePlanner(in).plan(); break;
     }
-    return {};
-}
-
-QStringList keysetBatchSql(Engine engine, const QString &table, const QString &column, const QString &expression,
-                           const QStringList &keyColumns)
-{
-    QStringList quoted;
-    for (const QString &k : keyColumns)
-        quoted << quoteIdentifier(engine, k);
-    const bool single = quoted.size() == 1;
-    const QString key = single ? quoted.first() : QLatin1Char('(') + quoted.join(QLatin1String(", ")) + QLatin1Char(')');
-    const QString from = single ? QStringLiteral(":from") : QStringLiteral("(:from)");
-    const QString to = single ? QStringLiteral(":to") : QStringLiteral("(:to)");
-    const bool mysql = engine == Engine::MySQL || engine == Engine::MariaDB;
-    return {QStringLiteral("SELECT %1 FROM %2 WHERE %3 > %4 ORDER BY %1 LIMIT 1 OFFSET %5")
-                .arg(quoted.join(QLatin1String(", ")), table, key, from,
-                     mysql ? QStringLiteral(":batch_size_minus_one") : QStringLiteral(":batch_size - 1")),
-            QStringLiteral("UPDATE %1 SET %2 = %3 WHERE %4 > %5 AND %4 <= %6 AND %2 IS NULL")
-                .arg(table, quoteIdentifier(engine, column), expression, key, from, to)};
+    plan.settings = in.settings;
+    plan.sessionSql = in.settings.sessionSql(in.server.engine);
+    return plan;
 }
 
 QString generatedName(Engine engine, const QString &table, const QString &column, const QString &suffix)

@@ -17,6 +17,7 @@ struct PlannerInput
     int targetVersion = 0; // 0: the server's own
     DefaultProbe defaultProbe; // PostgreSQL: how the server judges the default expression
     bool typeRewritesTable = false; // PostgreSQL: adding a column of this type rewrites the table (a domain with constraints)
+    RunSettings settings; // how the plan will run: its estimates and session follow them
 };
 
 // Chooses the safest staged migration for the engine and version. Pure: no database access, so
@@ -26,12 +27,6 @@ class Planner
 public:
     [[nodiscard]] static Plan plan(const PlannerInput &input);
 };
-
-// The two statements of one keyset backfill batch: find the batch's last key after :from, then fill
-// the rows from :from (exclusive) to :to (inclusive) still NULL. The runner binds :from, :to and the
-// batch size (:batch_size, or :batch_size_minus_one where LIMIT takes no expression).
-[[nodiscard]] QStringList keysetBatchSql(Engine engine, const QString &table, const QString &column, const QString &expression,
-                                         const QStringList &keyColumns);
 
 // Identifier names Stagecraft gives to what it creates: table_column_suffix, shortened to what the
 // engine allows (PostgreSQL 63 bytes, MySQL/MariaDB 64 characters).

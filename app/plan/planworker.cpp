@@ -10,7 +10,7 @@ PlanWorker::PlanWorker(QObject *parent)
 {
 }
 
-void PlanWorker::plan(const ConnectionProfile &profile, const ColumnSpec &spec, int targetVersion)
+void PlanWorker::plan(const ConnectionProfile &profile, const ColumnSpec &spec, int targetVersion, const RunSettings &settings)
 {
     DatabaseConnection connection(profile);
     ConnectionError error;
@@ -20,6 +20,7 @@ void PlanWorker::plan(const ConnectionProfile &profile, const ColumnSpec &spec, 
     }
     PlannerInput input;
     input.targetVersion = targetVersion;
+    input.settings = settings;
     QList<SpecProblem> problems;
     if (!SpecValidator(connection).validate(spec, &input, &problems)) {
         Q_EMIT rejected(problems);

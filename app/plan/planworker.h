@@ -19,7 +19,8 @@ public:
 
 public Q_SLOTS:
     // targetVersion 0: the connected server's version.
-    void plan(const Stagecraft::ConnectionProfile &profile, const Stagecraft::ColumnSpec &spec, int targetVersion);
+    void plan(const Stagecraft::ConnectionProfile &profile, const Stagecraft::ColumnSpec &spec, int targetVersion,
+              const Stagecraft::RunSettings &settings);
 
 Q_SIGNALS:
     void planned(const Stagecraft::Plan &plan);
@@ -31,3 +32,4 @@ Q_SIGNALS:
 
 Q_DECLARE_METATYPE(Stagecraft::ColumnSpec)
 Q_DECLARE_METATYPE(Stagecraft::SpecProblem)
+Q_DECLARE_METATYPE(Stagecraft::RunSettings)

@@ -225,33 +225,26 @@ void PostgresPlanner::backfill()
     if (m_in.table.estimatedRows == 0)
         m_plan.warnings << QStringLiteral("The table looks empty, but rows may arrive before the column exists: the "
                                           "backfill step stays and finishes at once if there is nothing to fill.");
-    const QString expression = m_spec.backfill.isEmpty() ? defaultSql() : m_spec.backfill;
     PlanStep step;
     step.stage = Stage::Backfill;
     step.title = QStringLiteral("Fill %1 in existing rows").arg(m_spec.name);
-    step.backfillExpression = expression;
-    step.keyColumns = m_in.table.primaryKey();
-    step.estimatedSeconds = CostModel::backfill(m_in.table.estimatedRows);
+    step.backfill = {PG, m_table, m_spec.name, Backfill::valueForExistingRows(PG, m_spec), m_in.table.primaryKey(),
+                     m_in.table.kind == RelationKind::PartitionedTable};
+    step.sql = step.backfill.statements();
+    step.estimatedSeconds = m_in.settings.backfillSeconds(m_in.table.estimatedRows);
     // On a partitioned table a batch locks only the partitions its key range reaches; all of them over the run.
     step.locks = onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("RowExclusiveLock"));
-    if (!step.keyColumns.isEmpty()) {
-        step.sql = keysetBatchSql(PG, m_table, m_spec.name, expression, step.keyColumns);
+    if (step.backfill.keyed()) {
         step.rule = QStringLiteral("pg.backfill.keyset");
         step.why = QStringLiteral("Existing rows are filled by primary key in short transactions of a few thousand rows, "
                                   "each holding only row locks: reads and writes go on.");
     } else {
-        // A ctid is unique within one partition only: on a partitioned table the same address picks
-        // rows in the other partitions too, which must not be filled again (they may hold newer values).
-        const bool partitioned = m_in.table.kind == RelationKind::PartitionedTable;
-        step.sql = {QStringLiteral("UPDATE %1 SET %2 = %3 WHERE ctid = ANY (ARRAY(SELECT ctid FROM %1 WHERE %2 IS NULL "
-                                   "LIMIT :batch_size))%4")
-                        .arg(m_table, m_column, expression, partitioned ? QStringLiteral(" AND %1 IS NULL").arg(m_column) : QString())};
         step.rule = QStringLiteral("pg.backfill.ctid");
         step.why = QStringLiteral("The table has no primary key: rows are filled in batches by physical address, each "
                                   "in a short transaction holding only row locks.");
         m_plan.warnings << QStringLiteral("The table has no primary key: the backfill batches by physical row address "
-                                          "(ctid) and selects rows still NULL, so a backfill expression that yields "
-                                          "NULL would never finish.");
+                                          "(ctid) and selects rows still NULL whose value is not NULL, so each batch "
+                                          "searches the table again, and rows whose value is NULL stay NULL.");
     }
     m_plan.steps << step;
 }

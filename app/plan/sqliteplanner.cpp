@@ -128,10 +128,8 @@ Plan SqlitePlanner::plan()
             m_plan.warnings << QStringLiteral("The trigger also replaces a NULL inserted on purpose, which a real "
                                               "DEFAULT would keep.");
         }
-        if (!m_spec.backfill.isEmpty())
-            backfill(m_spec.backfill);
-        else if (expressionDefault)
-            backfill(m_spec.defaultValue);
+        if (!m_spec.backfill.isEmpty() || expressionDefault)
+            backfill();
     }
     indexes();
     naive(refusal);
@@ -253,22 +251,16 @@ QStringList SqlitePlanner::rowKey() const
     return rowid.isEmpty() ? m_in.table.primaryKey() : QStringList{rowid};
 }
 
-void SqlitePlanner::backfill(const QString &expression)
+void SqlitePlanner::backfill()
 {
-    PlanStep s;
-    const QString rowid = rowidName();
-    if (!rowid.isEmpty()) {
-        s = step(Stage::Backfill, QStringLiteral("Fill %1 in existing rows").arg(m_spec.name),
-                 {QStringLiteral("SELECT %2 FROM %1 WHERE %2 > :from ORDER BY %2 LIMIT 1 OFFSET :batch_size - 1")
-                      .arg(m_table, rowid),
-                  QStringLiteral("UPDATE %1 SET %2 = %3 WHERE %4 > :from AND %4 <= :to AND %2 IS NULL")
-                      .arg(m_table, m_column, expression, rowid)});
+    PlanStep s = step(Stage::Backfill, QStringLiteral("Fill %1 in existing rows").arg(m_spec.name), {});
+    s.backfill = {SQ, m_table, m_spec.name, Backfill::valueForExistingRows(SQ, m_spec), rowKey(), false};
+    s.sql = s.backfill.statements();
+    if (!rowidName().isEmpty()) {
         s.rule = QStringLiteral("sqlite.backfill.rowid");
         s.why = QStringLiteral("Existing rows are filled by rowid in short transactions; other writers get the lock "
                                "between batches.");
     } else {
-        s = step(Stage::Backfill, QStringLiteral("Fill %1 in existing rows").arg(m_spec.name),
-                 keysetBatchSql(SQ, m_table, m_spec.name, expression, rowKey()));
         s.rule = QStringLiteral("sqlite.backfill.key");
         s.why = m_in.table.withoutRowid
             ? QStringLiteral("A WITHOUT ROWID table has no rowid: existing rows are filled by primary key in short "
@@ -276,12 +268,10 @@ void SqlitePlanner::backfill(const QString &expression)
             : QStringLiteral("Columns have taken every name of the rowid: existing rows are filled by primary key in "
                              "short transactions; other writers get the lock between batches.");
     }
-    s.backfillExpression = expression;
-    s.keyColumns = rowKey();
-    s.estimatedSeconds = CostModel::backfill(m_in.table.estimatedRows);
+    s.estimatedSeconds = m_in.settings.backfillSeconds(m_in.table.estimatedRows);
     // One writer per file: each batch holds the write lock for about one batch time, and other
     // writers take their turn between batches.
-    s.lockHeldSeconds = std::min(s.estimatedSeconds, CostModel::BatchSeconds);
+    s.lockHeldSeconds = std::min(s.estimatedSeconds, m_in.settings.batchTargetMs / 1000.0);
     m_plan.steps << s;
 }
 

@@ -22,7 +22,7 @@ private:
     // The columns that find one row: the rowid, or else (a WITHOUT ROWID table) the primary key.
     [[nodiscard]] QStringList rowKey() const;
     void rebuild();
-    void backfill(const QString &expression);
+    void backfill();
     void indexes();
     void naive(const QString &refusal);
 

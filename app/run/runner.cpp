@@ -1,4 +1,5 @@
 #include "runner.h"
+#include "backfillbatch.h"
 #include "verification.h"
 
 #include "catalog/catalogreader.h"
@@ -20,17 +21,6 @@
 
 namespace Stagecraft {
 
-// A key value as it was journaled (text), bound with its type: SQLite compares an integer key with a
-// text value by type, not by number. Only text that an integer prints back to is one: a text key
-// '01000' bound as 1000 is compared as '1000' against a TEXT column, and a batch meant to end at
-// '01000' would take every key up to '1000' (here, the whole table in one write).
-static QVariant keyValue(const QString &text)
-{
-    bool isInteger = false;
-    const qlonglong number = text.toLongLong(&isInteger);
-    return isInteger && QString::number(number) == text ? QVariant(number) : QVariant(text);
-}
-
 // The rows a statement that must answer none did answer (q is on the first): how many, and the
 // first few as name=value, so the user can find them.
 static QString unexpectedRows(QSqlQuery &q, const PlanStep &step)
@@ -51,10 +41,11 @@ static QString unexpectedRows(QSqlQuery &q, const PlanStep &step)
                                                  count > 3 ? QStringLiteral("; …") : QString());
 }
 
-Runner::Runner(ConnectionProfile profile, RunOptions options, QObject *parent)
+Runner::Runner(ConnectionProfile profile, std::optional<RunSettings> settings, QObject *parent)
     : QObject(parent)
     , m_profile(std::move(profile))
-    , m_options(options)
+    , m_override(std::move(settings))
+    , m_settings(m_override.value_or(RunSettings{}))
 {
 }
 
@@ -160,28 +151,6 @@ bool Runner::connect(QString *error)
         *error = e.text();
         return false;
     }
-    // Every statement of this session waits for a lock at most this long, then fails and is retried.
-    QSqlQuery q(m_connection->database());
-    const int ms = m_options.lockTimeoutMs;
-    bool ok = true;
-    switch (m_connection->engine()) {
-    case Engine::PostgreSQL: ok = q.exec(QStringLiteral("SET lock_timeout = %1").arg(ms)); break;
-    case Engine::MySQL:
-    case Engine::MariaDB:
-        // READ COMMITTED: each backfill batch reads what is committed now. Under REPEATABLE READ an
-        // UPDATE meeting a row the application changed since the snapshot fails with error 1020
-        // ("Record has changed since last read", MariaDB's innodb_snapshot_isolation), and gap
-        // locks would block the application's inserts between batches.
-        ok = q.exec(QStringLiteral("SET SESSION lock_wait_timeout = %1").arg(std::max(1, (ms + 999) / 1000)))
-            && q.exec(QStringLiteral("SET SESSION innodb_lock_wait_timeout = %1").arg(std::max(1, (ms + 999) / 1000)))
-            && q.exec(QStringLiteral("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
-        break;
-    case Engine::SQLite: ok = q.exec(QStringLiteral("PRAGMA busy_timeout = %1").arg(ms)); break;
-    }
-    if (!ok) {
-        *error = q.lastError().text();
-        return false;
-    }
     m_backendId = backendId();
     m_journal = std::make_unique<Journal>(*m_connection);
     return true;
@@ -196,6 +165,22 @@ qint64 Runner::backendId()
     if (q.exec(e == Engine::PostgreSQL ? QStringLiteral("SELECT pg_backend_pid()") : QStringLiteral("SELECT CONNECTION_ID()")) && q.next())
         return q.value(0).toLongLong();
     return 0;
+}
+
+bool Runner::startSession(const Plan &plan)
+{
+    m_settings = m_override.value_or(plan.settings);
+    // What the plan shows, unless other settings were given; a plan journaled before it showed its
+    // session gets the one its settings make.
+    const QStringList session = m_override || plan.sessionSql.isEmpty() ? m_settings.sessionSql(m_connection->engine()) : plan.sessionSql;
+    QSqlQuery q(m_connection->database());
+    for (const QString &sql : session) {
+        if (!q.exec(sql)) {
+            Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Could not set up the session (%1): %2").arg(sql, q.lastError().text()));
+            return false;
+        }
+    }
+    return true;
 }
 
 bool Runner::isLockTimeout(const QString &code, const QString &text) const
@@ -274,12 +259,12 @@ bool Runner::lockRun(const TableRef &table, const QString &column)
             Q_EMIT runFinished(RunOutcome::Cancelled, QStringLiteral("Cancelled while waiting for the run lock; nothing was changed."));
             return false;
         }
-        if (waited.isValid() && waited.elapsed() > qint64(m_options.runLockWaitSeconds) * 1000) {
+        if (waited.isValid() && waited.elapsed() > qint64(m_settings.runLockWaitSeconds) * 1000) {
             Q_EMIT runFinished(RunOutcome::Failed,
                                QStringLiteral("Session %1 still holds the run lock for %2 to %3.%4 after %5 s, running: %6. If it is a "
                                               "Stagecraft that was killed, the server lets go once that statement ends (or when the "
                                               "session is terminated); nothing was changed.")
-                                   .arg(holder.session).arg(column, table.schema, table.name).arg(m_options.runLockWaitSeconds)
+                                   .arg(holder.session).arg(column, table.schema, table.name).arg(m_settings.runLockWaitSeconds)
                                    .arg(holder.statement.left(200)));
             return false;
         }
@@ -289,7 +274,7 @@ bool Runner::lockRun(const TableRef &table, const QString &column)
 
 void Runner::run(const Plan &plan)
 {
-    if (!begin() || !lockRun(plan.table, plan.spec.name))
+    if (!begin() || !startSession(plan) || !lockRun(plan.table, plan.spec.name))
         return;
     ConnectionError e;
     if (!m_journal->ensure(&e)) {
@@ -336,7 +321,7 @@ void Runner::resumeRun(const QString &runId)
     if (!beginJournaled(runId, &found))
         return;
     ConnectionError e;
-    if (!lockRun(found.plan.table, found.plan.spec.name))
+    if (!startSession(found.plan) || !lockRun(found.plan.table, found.plan.spec.name))
         return;
     m_runId = runId;
     int first = 0;
@@ -367,7 +352,7 @@ void Runner::rollbackRun(const QString &runId)
         Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Rollback refused, nothing was changed: %1.").arg(refusal));
         return;
     }
-    if (!lockRun(plan.table, plan.spec.name))
+    if (!startSession(plan) || !lockRun(plan.table, plan.spec.name))
         return;
     m_runId = runId;
     Q_EMIT runStarted(m_runId, int(touched.size()));
@@ -533,7 +518,7 @@ Runner::StepResult Runner::runStep(const Plan &plan, int index, const QStringLis
         }
     }
     q.finish(); // an open read cursor would keep SQLite from dropping or altering the table
-    if (!step.backfillExpression.isEmpty())
+    if (!step.backfill.isNull())
         return runBackfill(plan, index, resumeKey, resumeRows, error);
     // Pre-flight: who would make this DDL queue; then proceed, wait for them, or stop, as chosen.
     auto reader = CatalogReader::create(*m_connection);
@@ -543,18 +528,18 @@ Runner::StepResult Runner::runStep(const Plan &plan, int index, const QStringLis
     waited.start();
     while (reader->blockingSessions(plan.table, &sessions, &e) && !sessions.isEmpty()) {
         Q_EMIT blockersFound(index, sessions);
-        if (m_options.onBlockers == BlockerPolicy::Proceed)
+        if (m_settings.onBlockers == BlockerPolicy::Proceed)
             break;
         QStringList pids;
         for (const BlockingSession &s : std::as_const(sessions))
             pids << QString::number(s.pid);
-        if (m_options.onBlockers == BlockerPolicy::Stop) {
+        if (m_settings.onBlockers == BlockerPolicy::Stop) {
             *error = QStringLiteral("sessions %1 hold or wait for locks on the table, and the run was set to stop then")
                          .arg(pids.join(QLatin1String(", ")));
             return StepResult::Failed;
         }
-        if (waited.elapsed() > m_options.blockerWaitSeconds * 1000) {
-            *error = QStringLiteral("sessions %1 still block the table after %2 s").arg(pids.join(QLatin1String(", "))).arg(m_options.blockerWaitSeconds);
+        if (waited.elapsed() > m_settings.blockerWaitSeconds * 1000) {
+            *error = QStringLiteral("sessions %1 still block the table after %2 s").arg(pids.join(QLatin1String(", "))).arg(m_settings.blockerWaitSeconds);
             return StepResult::Failed;
         }
         for (int i = 0; i < 50 && !m_cancelled; ++i)
@@ -605,7 +590,7 @@ Runner::StepResult Runner::runStatements(const PlanStep &step, int index, QStrin
             static_cast<void>(QSqlQuery(db).exec(QStringLiteral("ROLLBACK"))); // the rebuild's own transaction
         if (m_cancelled)
             return StepResult::Cancelled;
-        if (!isLockTimeout(failure.nativeErrorCode(), failure.text()) || attempt >= m_options.maxRetries) {
+        if (!isLockTimeout(failure.nativeErrorCode(), failure.text()) || attempt >= m_settings.maxRetries) {
             *error = failure.text();
             return StepResult::Failed;
         }
@@ -616,7 +601,7 @@ Runner::StepResult Runner::runStatements(const PlanStep &step, int index, QStrin
 void Runner::backOff(int step, int attempt, const QString &reason)
 {
     // Exponential, with jitter, so retries from several runners do not line up; at most 30 s.
-    const double wait = std::min(30.0, m_options.retryBaseMs / 1000.0 * std::pow(2.0, attempt))
+    const double wait = std::min(30.0, m_settings.retryBaseMs / 1000.0 * std::pow(2.0, attempt))
         * (0.5 + QRandomGenerator::global()->generateDouble());
     Q_EMIT retrying(step, attempt + 1, reason.section(QLatin1Char('\n'), 0, 0), wait);
     QElapsedTimer slept;
@@ -628,19 +613,8 @@ void Runner::backOff(int step, int attempt, const QString &reason)
 Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList lastKey, qint64 rowsDone, QString *error)
 {
     const PlanStep &step = plan.steps.at(index);
-    const Engine e = m_connection->engine();
     QSqlDatabase db = m_connection->database();
-    const QString table = e == Engine::SQLite ? quoteIdentifier(e, plan.table.name) : quoteQualified(e, plan.table.schema, plan.table.name);
-    const QString column = quoteIdentifier(e, plan.spec.name);
-    QStringList keys;
-    for (const QString &k : step.keyColumns)
-        // SQLite's rowid as plans have always named it; its other names (_rowid_, oid) reach it quoted too.
-        keys << (k == QLatin1String("rowid") ? k : quoteIdentifier(e, k));
-    const QString keyList = keys.join(QLatin1String(", "));
-    const QString key = keys.size() == 1 ? keys.first() : QLatin1Char('(') + keyList + QLatin1Char(')');
-    const QString marks = keys.size() == 1 ? QStringLiteral("?") : QLatin1Char('(') + QStringList(keys.size(), QStringLiteral("?")).join(QLatin1String(", ")) + QLatin1Char(')');
-
-    int batch = m_options.firstBatch;
+    int batch = std::clamp(m_settings.firstBatchRows, m_settings.minBatchRows, std::max(m_settings.minBatchRows, m_settings.maxBatchRows));
     QElapsedTimer total;
     total.start();
     const qint64 rowsAtStart = rowsDone;
@@ -654,52 +628,13 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             *error = db.lastError().text();
             return StepResult::Failed;
         }
-        QSqlQuery q(db);
-        bool last = false;
-        int affected = 0;
-        QStringList upper;
-        bool ok = true;
-        if (keys.isEmpty()) {
-            // No key: the plan's own statement, bounded by LIMIT, until nothing is left.
-            QString sql = step.sql.value(0);
-            sql.replace(QLatin1String(":batch_size"), QString::number(batch));
-            ok = q.exec(sql);
-            affected = ok ? q.numRowsAffected() : 0;
-            last = ok && affected == 0;
-        } else {
-            // The batch's upper key: the batch-th key after the last one done.
-            ok = q.prepare(QStringLiteral("SELECT %1 FROM %2%3 ORDER BY %1 LIMIT 1 OFFSET %4")
-                               .arg(keyList, table, lastKey.isEmpty() ? QString() : QStringLiteral(" WHERE %1 > %2").arg(key, marks))
-                               .arg(batch - 1));
-            for (const QString &v : std::as_const(lastKey))
-                q.addBindValue(keyValue(v));
-            ok = ok && q.exec();
-            if (ok && q.next()) {
-                for (int k = 0; k < keys.size(); ++k)
-                    upper << q.value(k).toString();
-            } else {
-                last = true;
-            }
-            q.finish();
-            if (ok) {
-                QStringList conditions;
-                if (!lastKey.isEmpty())
-                    conditions << QStringLiteral("%1 > %2").arg(key, marks);
-                if (!last)
-                    conditions << QStringLiteral("%1 <= %2").arg(key, marks);
-                conditions << QStringLiteral("%1 IS NULL").arg(column);
-                ok = q.prepare(QStringLiteral("UPDATE %1 SET %2 = %3 WHERE %4").arg(table, column, step.backfillExpression,
-                                                                                    conditions.join(QLatin1String(" AND "))));
-                for (const QString &v : std::as_const(lastKey))
-                    q.addBindValue(keyValue(v));
-                for (const QString &v : std::as_const(upper))
-                    q.addBindValue(keyValue(v));
-                ok = ok && q.exec();
-                affected = ok ? q.numRowsAffected() : 0;
-            }
-        }
+        const BackfillBatch done = BackfillBatch::fill(db, step.backfill, lastKey, batch);
+        const bool last = done.last;
+        const int affected = done.affected;
+        const QStringList &upper = done.upper;
+        const QSqlError &failure = done.failure;
+        bool ok = done.ok();
         ConnectionError je;
-        const QSqlError failure = q.lastError();
         // The batch's progress commits with the batch: after a crash, it is either done and recorded or neither.
         if (ok)
             ok = m_journal->recordBatch(m_runId, index, rowsDone + std::max(0, affected), last ? lastKey : upper, &je);
@@ -712,7 +647,7 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             // A batch that met a row lock (or a deadlock) is retried, smaller, after a backoff; one
             // that keeps meeting it gives up, its work so far kept for a resume.
             if (isLockTimeout(failure.nativeErrorCode(), failure.text())) {
-                if (retries >= m_options.maxRetries) {
+                if (retries >= m_settings.maxRetries) {
                     *error = QStringLiteral("a batch still waited for a row lock after %1 retries: %2")
                                  .arg(retries).arg(failure.text().section(QLatin1Char('\n'), 0, 0));
                     return StepResult::Failed;
@@ -720,10 +655,10 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
                 backOff(index, retries++, failure.text());
                 if (m_cancelled)
                     return StepResult::Cancelled;
-                batch = std::max(m_options.minBatch, batch / 2);
+                batch = std::max(m_settings.minBatchRows, batch / 2);
                 continue;
             }
-            *error = failure.text().isEmpty() ? je.text() : failure.text();
+            *error = failure.text().isEmpty() ? (je.text().isEmpty() ? db.lastError().text() : je.text()) : failure.text();
             return StepResult::Failed;
         }
         retries = 0;
@@ -732,8 +667,8 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             lastKey = upper;
         // Steer the batch size toward the target batch time, at most halving or doubling at once.
         const double elapsed = std::max<qint64>(1, timer.elapsed());
-        const double factor = std::clamp(m_options.batchTargetMs / elapsed, 0.5, 2.0);
-        batch = std::clamp(int(batch * factor), m_options.minBatch, m_options.maxBatch);
+        const double factor = std::clamp(m_settings.batchTargetMs / elapsed, 0.5, 2.0);
+        batch = std::clamp(int(batch * factor), m_settings.minBatchRows, std::max(m_settings.minBatchRows, m_settings.maxBatchRows));
         BackfillProgress p;
         p.step = index;
         p.rowsDone = rowsDone;
@@ -747,8 +682,8 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             return StepResult::Done;
         if (m_cancelled)
             return StepResult::Cancelled;
-        if (m_options.pauseBetweenBatchesMs > 0)
-            QThread::msleep(m_options.pauseBetweenBatchesMs);
+        if (m_settings.pauseBetweenBatchesMs > 0)
+            QThread::msleep(m_settings.pauseBetweenBatchesMs);
     }
 }
 

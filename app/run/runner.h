@@ -17,25 +17,6 @@ class RunLock;
 
 class DatabaseConnection;
 
-// What to do when the pre-flight finds sessions that would make a step wait.
-enum class BlockerPolicy { Proceed, Wait, Stop };
-
-struct RunOptions
-{
-    BlockerPolicy onBlockers = BlockerPolicy::Proceed; // proceed: the lock timeout and retries protect traffic
-    int blockerWaitSeconds = 300; // with Wait: give up after this long
-    int lockTimeoutMs = 2000; // no DDL waits in the lock queue longer than this
-    int maxRetries = 8; // per step, after a lock timeout
-    int retryBaseMs = 500; // backoff: base * 2^attempt, with jitter, at most 30 s
-    int batchTargetMs = 200; // the backfill steers its batch size to this batch time
-    int minBatch = 100;
-    int maxBatch = 50000;
-    int firstBatch = 1000;
-    int pauseBetweenBatchesMs = 0; // throttle
-    // A killed runner's statement goes on on the server, holding the run lock, until it ends: a
-    // resume waits for it this long at most (another live runner is refused at once).
-    int runLockWaitSeconds = 300;
-};
 
 struct BackfillProgress
 {
@@ -59,7 +40,9 @@ class Runner : public QObject
 {
     Q_OBJECT
 public:
-    explicit Runner(ConnectionProfile profile, RunOptions options = {}, QObject *parent = nullptr);
+    // A run goes by the settings its plan was made with (Plan::settings, its session statements
+    // included); settings given here replace them, for a resume or rollback with other flags.
+    explicit Runner(ConnectionProfile profile, std::optional<RunSettings> settings = std::nullopt, QObject *parent = nullptr);
     ~Runner() override;
 
     void pause();
@@ -119,6 +102,9 @@ private:
     [[nodiscard]] bool isLockTimeout(const QString &nativeCode, const QString &text) const;
     [[nodiscard]] bool waitWhilePaused();
     [[nodiscard]] bool connect(QString *error);
+    // Takes the run's settings (the plan's, or those given to the constructor) and sends the
+    // plan's session statements; on failure reports runFinished(Failed).
+    [[nodiscard]] bool startSession(const Plan &plan);
     // Resets the run state and connects; on failure reports runFinished(Failed).
     [[nodiscard]] bool begin();
     // begin(), then the unfinished run from the journal; otherwise reports runFinished(Failed).
@@ -129,7 +115,8 @@ private:
     [[nodiscard]] bool lockRun(const TableRef &table, const QString &column);
 
     ConnectionProfile m_profile;
-    RunOptions m_options;
+    std::optional<RunSettings> m_override;
+    RunSettings m_settings; // this run's
     std::unique_ptr<DatabaseConnection> m_connection;
     std::unique_ptr<Journal> m_journal;
     std::unique_ptr<RunLock> m_lock; // this runner's claim on the table and column, for the run

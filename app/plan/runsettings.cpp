@@ -1,0 +1,129 @@
+#include "runsettings.h"
+
+#include "costmodel.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace Stagecraft {
+
+namespace {
+
+bool isMySql(Engine engine)
+{
+    return engine == Engine::MySQL || engine == Engine::MariaDB;
+}
+
+} // namespace
+
+bool RunSettings::lockTimeoutExact(Engine engine) const
+{
+    return !isMySql(engine) || (lockTimeoutMs > 0 && lockTimeoutMs % 1000 == 0);
+}
+
+QStringList RunSettings::sessionSql(Engine engine) const
+{
+    switch (engine) {
+    case Engine::PostgreSQL: return {QStringLiteral("SET lock_timeout = '%1ms'").arg(lockTimeoutMs)};
+    case Engine::MySQL:
+    case Engine::MariaDB:
+        // READ COMMITTED: each backfill batch reads what is committed now. Under REPEATABLE READ an
+        // UPDATE meeting a row the application changed since the snapshot fails with error 1020
+        // ("Record has changed since last read", MariaDB's innodb_snapshot_isolation), and gap
+        // locks would block the application's inserts between batches.
+        return {QStringLiteral("SET SESSION lock_wait_timeout = %1").arg(lockTimeoutSeconds()),
+                QStringLiteral("SET SESSION innodb_lock_wait_timeout = %1").arg(lockTimeoutSeconds()),
+                QStringLiteral("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")};
+    case Engine::SQLite: return {QStringLiteral("PRAGMA busy_timeout = %1").arg(lockTimeoutMs)};
+    }
+    return {};
+}
+
+QString RunSettings::lockTimeoutSql(Engine engine) const
+{
+    switch (engine) {
+    case Engine::PostgreSQL: return QStringLiteral("SET lock_timeout = '%1ms'").arg(lockTimeoutMs);
+    case Engine::MySQL:
+    case Engine::MariaDB: return QStringLiteral("SET SESSION lock_wait_timeout = %1").arg(lockTimeoutSeconds());
+    case Engine::SQLite: return {};
+    }
+    return {};
+}
+
+int RunSettings::fixedBatchRows() const
+{
+    const double rows = CostModel::BackfillRowsPerSecond * batchTargetMs / 1000.0;
+    return std::clamp(int(rows), std::max(1, minBatchRows), std::max(1, std::max(minBatchRows, maxBatchRows)));
+}
+
+double RunSettings::backfillSeconds(qint64 rows) const
+{
+    const double batches = std::ceil(double(std::max<qint64>(0, rows)) / fixedBatchRows());
+    return CostModel::backfill(rows) + batches * pauseBetweenBatchesMs / 1000.0;
+}
+
+QJsonObject RunSettings::toJson() const
+{
+    return {{QStringLiteral("lock_timeout_ms"), lockTimeoutMs},
+            {QStringLiteral("retries"), maxRetries},
+            {QStringLiteral("retry_base_ms"), retryBaseMs},
+            {QStringLiteral("batch_target_ms"), batchTargetMs},
+            {QStringLiteral("min_batch_rows"), minBatchRows},
+            {QStringLiteral("max_batch_rows"), maxBatchRows},
+            {QStringLiteral("first_batch_rows"), firstBatchRows},
+            {QStringLiteral("pause_between_batches_ms"), pauseBetweenBatchesMs},
+            {QStringLiteral("on_blockers"), blockerPolicyName(onBlockers)},
+            {QStringLiteral("blocker_wait_seconds"), blockerWaitSeconds},
+            {QStringLiteral("run_lock_wait_seconds"), runLockWaitSeconds}};
+}
+
+RunSettings RunSettings::fromJson(const QJsonObject &json)
+{
+    RunSettings s;
+    const auto number = [&json](const char *key, int fallback) { return json.value(QLatin1String(key)).toInt(fallback); };
+    s.lockTimeoutMs = number("lock_timeout_ms", s.lockTimeoutMs);
+    s.maxRetries = number("retries", s.maxRetries);
+    s.retryBaseMs = number("retry_base_ms", s.retryBaseMs);
+    s.batchTargetMs = number("batch_target_ms", s.batchTargetMs);
+    s.minBatchRows = number("min_batch_rows", s.minBatchRows);
+    s.maxBatchRows = number("max_batch_rows", s.maxBatchRows);
+    s.firstBatchRows = number("first_batch_rows", s.firstBatchRows);
+    s.pauseBetweenBatchesMs = number("pause_between_batches_ms", s.pauseBetweenBatchesMs);
+    static_cast<void>(blockerPolicyFromName(json.value(QStringLiteral("on_blockers")).toString(), &s.onBlockers));
+    s.blockerWaitSeconds = number("blocker_wait_seconds", s.blockerWaitSeconds);
+    s.runLockWaitSeconds = number("run_lock_wait_seconds", s.runLockWaitSeconds);
+    return s;
+}
+
+QString RunSettings::describe(Engine engine) const
+{
+    const QString timeout = lockTimeoutExact(engine) ? QStringLiteral("%1 ms").arg(lockTimeoutMs)
+                                                     : QStringLiteral("%1 s (asked %2 ms; whole seconds here)").arg(lockTimeoutSeconds()).arg(lockTimeoutMs);
+    return QStringLiteral("lock timeout %1, %2 retries after it, backfill batches of %3 ms (%4-%5 rows, %6 first), %7 ms between "
+                          "batches, sessions holding the table: %8")
+        .arg(timeout).arg(maxRetries).arg(batchTargetMs).arg(minBatchRows).arg(maxBatchRows).arg(firstBatchRows)
+        .arg(pauseBetweenBatchesMs).arg(blockerPolicyName(onBlockers));
+}
+
+QString blockerPolicyName(BlockerPolicy policy)
+{
+    switch (policy) {
+    case BlockerPolicy::Proceed: return QStringLiteral("proceed");
+    case BlockerPolicy::Wait: return QStringLiteral("wait");
+    case BlockerPolicy::Stop: return QStringLiteral("stop");
+    }
+    return {};
+}
+
+bool blockerPolicyFromName(const QString &name, BlockerPolicy *policy)
+{
+    for (BlockerPolicy p : {BlockerPolicy::Proceed, BlockerPolicy::Wait, BlockerPolicy::Stop}) {
+        if (blockerPolicyName(p) == name) {
+            *policy = p;
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace Stagecraft

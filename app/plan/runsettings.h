@@ -1,0 +1,64 @@
+#pragma once
+
+#include "connection/connectionprofile.h"
+
+#include <QJsonObject>
+#include <QStringList>
+
+#include <algorithm>
+
+namespace Stagecraft {
+
+// What to do when the pre-flight finds sessions that would make a step wait.
+enum class BlockerPolicy { Proceed, Wait, Stop };
+
+// How a plan runs: the one home of every run knob. The planner reads it for its estimates and
+// for the session statements it puts in the plan, the exports for their lock timeout and batch
+// size, the runner for its retries and batches; Preferences and the command line only set it, and
+// the plan carries the settings it was made with (JSON, SQL header, report).
+struct RunSettings
+{
+    int lockTimeoutMs = 2000; // no DDL waits in the lock queue longer than this
+    int maxRetries = 8; // per step, after a lock timeout
+    int retryBaseMs = 500; // backoff: base * 2^attempt, with jitter, at most 30 s
+    int batchTargetMs = 200; // the backfill steers its batch size to this batch time
+    int minBatchRows = 100;
+    int maxBatchRows = 50000;
+    int firstBatchRows = 1000;
+    int pauseBetweenBatchesMs = 0; // throttle
+    BlockerPolicy onBlockers = BlockerPolicy::Proceed; // proceed: the lock timeout and retries protect traffic
+    int blockerWaitSeconds = 300; // with Wait: give up after this long
+    // A killed runner's statement goes on on the server, holding the run lock, until it ends: a
+    // resume waits for it this long at most (another live runner is refused at once).
+    int runLockWaitSeconds = 300;
+
+    bool operator==(const RunSettings &) const = default;
+
+    // The lock timeout as the engine takes it: MySQL and MariaDB count whole seconds, so a timeout
+    // that is not one is rounded up (never shorter than asked), at least 1 s.
+    [[nodiscard]] int lockTimeoutSeconds() const { return std::max(1, (lockTimeoutMs + 999) / 1000); }
+    // Whether the engine honours the lock timeout exactly as set (false: rounded up to seconds).
+    [[nodiscard]] bool lockTimeoutExact(Engine engine) const;
+    // What the runner sends on its connection before any step, as the plan shows it: the lock
+    // timeout (PostgreSQL lock_timeout, MySQL/MariaDB lock_wait_timeout and
+    // innodb_lock_wait_timeout, SQLite busy_timeout) and, on MySQL/MariaDB, READ COMMITTED.
+    [[nodiscard]] QStringList sessionSql(Engine engine) const;
+    // The statement that bounds one schema change's wait for its lock outside Stagecraft (exports).
+    [[nodiscard]] QString lockTimeoutSql(Engine engine) const;
+    // Rows per batch where the batch size cannot be steered (the exports' loops): what the cost
+    // model says one batch time fills, within the batch bounds.
+    [[nodiscard]] int fixedBatchRows() const;
+    // Seconds a backfill of rows takes, pauses between batches included.
+    [[nodiscard]] double backfillSeconds(qint64 rows) const;
+
+    [[nodiscard]] QJsonObject toJson() const;
+    // Missing keys keep their defaults (plans journaled before the settings were recorded).
+    [[nodiscard]] static RunSettings fromJson(const QJsonObject &json);
+    // One line for headers and reports: "lock timeout 2000 ms, 8 retries, batches of 200 ms, ...".
+    [[nodiscard]] QString describe(Engine engine) const;
+};
+
+[[nodiscard]] QString blockerPolicyName(BlockerPolicy policy);
+[[nodiscard]] bool blockerPolicyFromName(const QString &name, BlockerPolicy *policy);
+
+} // namespace Stagecraft
