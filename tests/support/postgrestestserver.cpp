@@ -84,15 +84,24 @@ bool PostgresTestServer::start(QString *error)
     }
 }
 
+QString PostgresTestServer::logFile() const
+{
+    return m_logStatements ? m_data + QLatin1String("/log/postgresql.log") : QString();
+}
+
 bool PostgresTestServer::launch(int port, QString *error)
 {
-    if (!m_server.start(m_bin + QLatin1String("/postgres"),
-                        {QStringLiteral("-D"), m_data, QStringLiteral("-p"), QString::number(port), QStringLiteral("-k"), m_sockets,
-                         QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-c"), QStringLiteral("fsync=off"),
-                         QStringLiteral("-c"), QStringLiteral("full_page_writes=off"), QStringLiteral("-c"),
-                         QStringLiteral("synchronous_commit=off"), QStringLiteral("-c"), QStringLiteral("max_connections=60"),
-                         QStringLiteral("-c"), QStringLiteral("shared_buffers=64MB")},
-                        error))
+    QStringList arguments{QStringLiteral("-D"), m_data, QStringLiteral("-p"), QString::number(port), QStringLiteral("-k"), m_sockets,
+                          QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-c"), QStringLiteral("fsync=off"),
+                          QStringLiteral("-c"), QStringLiteral("full_page_writes=off"), QStringLiteral("-c"),
+                          QStringLiteral("synchronous_commit=off"), QStringLiteral("-c"), QStringLiteral("max_connections=60"),
+                          QStringLiteral("-c"), QStringLiteral("shared_buffers=64MB")};
+    if (m_logStatements)
+        arguments << QStringLiteral("-c") << QStringLiteral("logging_collector=on") << QStringLiteral("-c")
+                  << QStringLiteral("log_directory=log") << QStringLiteral("-c") << QStringLiteral("log_filename=postgresql.log")
+                  << QStringLiteral("-c") << QStringLiteral("log_statement=all") << QStringLiteral("-c")
+                  << QStringLiteral("log_line_prefix=%p|");
+    if (!m_server.start(m_bin + QLatin1String("/postgres"), arguments, error))
         return false;
     m_profile = {};
     m_profile.engine = Engine::PostgreSQL;

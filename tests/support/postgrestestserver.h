@@ -15,6 +15,11 @@ public:
     // Before start(): refuse unencrypted TCP connections, as a server that requires TLS does
     // (this one has no certificate, so every TCP connection is refused with "no encryption").
     void setRequireTls(bool require) { m_requireTls = require; }
+    // Before start(): log every statement every session sends (log_statement = all) to a file,
+    // through the logging collector (never a pipe that a busy test could leave unread).
+    void setLogStatements(bool log) { m_logStatements = log; }
+    // The statement log (with setLogStatements); empty otherwise.
+    [[nodiscard]] QString logFile() const;
     // Where initdb and postgres are; empty when PostgreSQL is not installed.
     [[nodiscard]] static QString binDirectory();
     // Stops the server (fast shutdown: sessions are cut) and starts it again on the same data and port.
@@ -23,6 +28,7 @@ public:
 private:
     [[nodiscard]] bool launch(int port, QString *error);
     bool m_requireTls = false;
+    bool m_logStatements = false;
     QString m_bin;
     QString m_data;
     QString m_sockets;
