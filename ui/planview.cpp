@@ -225,10 +225,7 @@ void PlanView::showStep(int step)
     const PlanStep &s = plan.steps.at(step);
     m_why->setText(QStringLiteral("<b>%1</b> — %2<br><i>%3</i>")
                        .arg(s.rule.toHtmlEscaped(), PlanFormat::impact(s).toHtmlEscaped(), s.why.toHtmlEscaped()));
-    QString sql = s.sql.join(QLatin1String(";\n")) + QLatin1String(";\n");
-    if (!s.rollbackSql.isEmpty())
-        sql += QLatin1String("\n-- Rollback:\n") + s.rollbackSql.join(QLatin1String(";\n")) + QLatin1String(";\n");
-    m_sql->setSql(sql, plan.engine);
+    m_sql->setSql(PlanFormat::stepSql(plan, step), plan.engine);
 }
 
 } // namespace Stagecraft

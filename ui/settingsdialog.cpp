@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QLabel>
 #include <QFormLayout>
 #include <QSettings>
 #include <QSpinBox>
@@ -68,6 +69,10 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     form->addRow(tr("Pause &between batches:"), m_throttle);
     form->addRow(tr("When sessions &hold the table:"), m_blockers);
     form->addRow(tr("&Theme:"), m_theme);
+    auto *note = new QLabel(tr("A plan carries the run settings it was made with, and runs by them: a plan on view is "
+                               "made again with these; a resumed run keeps its own."), this);
+    note->setWordWrap(true);
+    form->addRow(note);
     form->addRow(buttons);
 }
 

@@ -278,6 +278,31 @@ QString PlanFormat::toSql(const Plan &plan)
     return out;
 }
 
+QString PlanFormat::stepSql(const Plan &plan, int step)
+{
+    const PlanStep &s = plan.steps.at(step);
+    QString out;
+    if (!plan.sessionSql.isEmpty())
+        out += QStringLiteral("-- In the run's session: %1;\n").arg(plan.sessionSql.join(QLatin1String("; ")));
+    if (!s.appliedSql.isEmpty())
+        out += QStringLiteral("-- Skipped when already in place: %1;\n").arg(s.appliedSql);
+    if (!s.guardSql.isEmpty())
+        out += QStringLiteral("-- Runs only when this is 0 (%1): %2;\n").arg(s.guardMessage, s.guardSql);
+    if (!s.transactional)
+        out += QLatin1String("-- Runs outside a transaction block.\n");
+    else if (s.backfill.isNull())
+        out += QLatin1String("-- In one transaction:\n");
+    if (!s.backfill.isNull())
+        out += s.backfill.keyed() ? QLatin1String("-- Each batch in its own transaction: the bound statement, then the fill statement, "
+                                                  "with values for :from, :to and :batch_size.\n")
+                                  : QLatin1String("-- Repeated, each time in its own transaction, with a value for :batch_size, until it "
+                                                  "changes no row.\n");
+    out += s.sql.join(QLatin1String(";\n")) + QLatin1String(";\n");
+    if (!s.rollbackSql.isEmpty())
+        out += QLatin1String("\n-- Rollback:\n") + s.rollbackSql.join(QLatin1String(";\n")) + QLatin1String(";\n");
+    return out;
+}
+
 QString PlanFormat::toMarkdown(const Plan &plan)
 {
     QString out = QStringLiteral("# Add column `%1` to `%2.%3`\n\n").arg(plan.spec.name, plan.table.schema, plan.table.name);

@@ -16,6 +16,9 @@ public:
     [[nodiscard]] static bool fromJson(const QByteArray &json, Plan *plan);
     [[nodiscard]] static QString toSql(const Plan &plan);
     [[nodiscard]] static QString toMarkdown(const Plan &plan);
+    // One step as the runner sends it, for the reviewer: the session it runs in, the check that
+    // skips it when already in place, its guard, its statements, and its rollback.
+    [[nodiscard]] static QString stepSql(const Plan &plan, int step);
     // "sha256:…" over what the plan executes and where (engine, target version, table, column, each
     // step's SQL, rollback, guards and backfill): the same plan reviewed is the same plan run.
     [[nodiscard]] static QString fingerprint(const Plan &plan);

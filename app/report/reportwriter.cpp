@@ -66,6 +66,9 @@ QString ReportWriter::html(const Plan &plan, const QString &findings)
              QString::number(plan.estimatedRows), QString::number(plan.totalBytes),
              QString::number(plan.secondsWritesBlocked(), 'f', 2), QString::number(plan.secondsReadsBlocked(), 'f', 2),
              QString::number(plan.totalSeconds(), 'f', 1), PlanFormat::fingerprint(plan));
+    h += u"<p>Runs with: %1.</p>"_s.arg(esc(plan.settings.describe(plan.engine)));
+    if (!plan.sessionSql.isEmpty())
+        h += u"<p>Session, sent before every step:</p><pre>%1;</pre>"_s.arg(esc(plan.sessionSql.join(u";\n"_s)));
     h += u"<p><img src=\"timeline.png\" width=\"640\"></p>"_s;
     for (const QString &w : plan.warnings)
         h += u"<p><b>Warning:</b> %1</p>"_s.arg(esc(w));
