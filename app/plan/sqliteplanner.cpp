@@ -126,6 +126,9 @@ Plan SqlitePlanner::plan()
                                               "NULL BEGIN UPDATE %2 SET %3 = (%4) WHERE %5; END")
                                    .arg(quoteIdentifier(SQ, trigger), m_table, m_column, value, sameRow.join(QLatin1String(" AND ")))});
             t.rollbackSql = {QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoteIdentifier(SQ, trigger))};
+            // Also what the verification after a run asks: the column itself has no DEFAULT, the trigger is it.
+            t.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'trigger' AND name = %1")
+                               .arg(quoteLiteral(SQ, trigger));
             t.rule = QStringLiteral("sqlite.default.trigger");
             t.why = QStringLiteral("SQLite cannot add a column with this default: a trigger gives new rows the value, "
                                    "the backfill gives it to existing rows.");
