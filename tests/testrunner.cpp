@@ -499,12 +499,8 @@ void TestRunner::serverRestartedMidRun()
     // A server of its own, restarted while the runner (on its own thread, as in the GUI) is in the
     // middle of the backfill: the run fails cleanly, and a resume after the restart completes it.
     PostgresTestServer server;
+    STAGECRAFT_REQUIRE_STARTED(server);
     QString why;
-    if (!server.start(&why)) {
-        if (TestServers::serversRequired())
-            QFAIL(qPrintable(why));
-        QSKIP(qPrintable(why));
-    }
     const ConnectionProfile profile = server.profile();
     QVERIFY2(makeTable(profile, QStringLiteral("restarted"), &why), qPrintable(why));
     Plan plan;
