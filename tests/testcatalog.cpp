@@ -71,11 +71,7 @@ static void addEngineColumn()
 #define FIXTURE(engine)                                                                                              \
     QString fixtureWhy_;                                                                                             \
     DatabaseConnection *connection = fixture((engine), &fixtureWhy_);                                                \
-    if (!connection) {                                                                                               \
-        if (TestServers::serversRequired() || (engine) == QLatin1String("sqlite"))                                  \
-            QFAIL(qPrintable(fixtureWhy_));                                                                          \
-        QSKIP(qPrintable(fixtureWhy_));                                                                              \
-    }                                                                                                                \
+    STAGECRAFT_REQUIRE(connection, (engine), fixtureWhy_);                                                           \
     auto reader = CatalogReader::create(*connection)
 
 // The table every engine gets, and what it depends on.
@@ -677,12 +673,7 @@ void TestCatalog::metadataLocksWithPerformanceSchema()
     MariaDbTestServer server;
     server.setExtraArguments({QStringLiteral("--performance-schema=ON"),
                               QStringLiteral("--performance-schema-instrument=wait/lock/metadata/sql/mdl=ON")});
-    QString why;
-    if (!server.start(&why)) {
-        if (TestServers::serversRequired())
-            QFAIL(qPrintable(why));
-        QSKIP(qPrintable(why));
-    }
+    STAGECRAFT_REQUIRE_STARTED(server);
     DatabaseConnection connection(server.profile());
     ConnectionError error;
     QVERIFY2(connection.open(&error), qPrintable(error.text()));
@@ -880,12 +871,7 @@ void TestCatalog::tlsRequired()
 {
     PostgresTestServer server;
     server.setRequireTls(true);
-    QString why;
-    if (!server.start(&why)) {
-        if (TestServers::serversRequired())
-            QFAIL(qPrintable(why));
-        QSKIP(qPrintable(why));
-    }
+    STAGECRAFT_REQUIRE_STARTED(server);
     DatabaseConnection connection(server.profile());
     ConnectionError error;
     QVERIFY(!connection.open(&error));
@@ -924,12 +910,8 @@ void TestCatalog::serverKilledMidLoad()
 {
     // A server of its own: this test kills it.
     PostgresTestServer server;
+    STAGECRAFT_REQUIRE_STARTED(server);
     QString why;
-    if (!server.start(&why)) {
-        if (TestServers::serversRequired())
-            QFAIL(qPrintable(why));
-        QSKIP(qPrintable(why));
-    }
     DatabaseConnection connection(server.profile());
     ConnectionError error;
     QVERIFY2(connection.open(&error), qPrintable(error.text()));

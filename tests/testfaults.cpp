@@ -403,11 +403,7 @@ void TestFaults::serverRestartedMidRun()
 {
     QString why;
     PostgresTestServer *server = TestServers::postgres(&why);
-    if (!server) {
-        if (TestServers::serversRequired())
-            QFAIL(qPrintable(why));
-        QSKIP(qPrintable(why));
-    }
+    STAGECRAFT_REQUIRE(server, QStringLiteral("postgresql"), why);
     ConnectionProfile profile;
     STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
     const QString url = profile.toUrl(true);

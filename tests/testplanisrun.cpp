@@ -191,11 +191,7 @@ void TestPlanIsRun::runnerSendsThePlan()
     ConnectionProfile profile;
     if (engine == QLatin1String("postgresql")) {
         QString why;
-        if (!loggingPostgres(&profile, &why)) {
-            if (TestServers::serversRequired())
-                QFAIL(qPrintable(why));
-            QSKIP(qPrintable(why));
-        }
+        STAGECRAFT_REQUIRE(loggingPostgres(&profile, &why), engine, why);
     } else {
         STAGECRAFT_REQUIRE_PROFILE(engine, profile);
     }

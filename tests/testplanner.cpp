@@ -156,6 +156,8 @@ void TestPlanner::golden_data()
     QTest::newRow("mariadb10.7.5-instant") << maria << 100705 << R"j({"name": "note", "type": "text"})j" << imm << "";
     QTest::newRow("sqlite-nullable-unique") << lite << 3046001 << R"j({"name": "code", "type": "TEXT", "unique": true})j" << imm << "wal";
     QTest::newRow("sqlite-expression-default") << lite << 3046001 << R"j({"name": "seen_at", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j" << imm << "wal";
+    // A NOT NULL column with a constant expression default: the rebuilt table keeps DEFAULT (expr).
+    QTest::newRow("sqlite-expression-default-not-null-rebuild") << lite << 3046001 << R"j({"name": "seen_at", "type": "TEXT", "nullable": false, "default": {"expression": "datetime('now')"}})j" << imm << "wal";
     QTest::newRow("sqlite-not-null-backfill-rebuild") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0", "check": "total_eur >= 0"})j" << imm << "";
     QTest::newRow("sqlite-rebuild-order-lines") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0", "check": "total_eur >= 0"})j" << imm << "order-lines";
     QTest::newRow("sqlite-rebuild-without-rowid") << lite << 3046001 << R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "without-rowid";

@@ -179,6 +179,21 @@ void TestSpecValidator::problems_data()
                  "constraint on parents of that name"});
         }
         if (engine == QLatin1String("sqlite")) {
+            // A NOT NULL column with an expression default is added by a rebuild whose CREATE TABLE keeps
+            // the DEFAULT: SQLite takes a constant expression there, nothing else.
+            row("not null, constant expression default", R"j({"name": "stamp", "type": "TEXT", "nullable": false, "default": {"expression": "datetime('now')"}})j", {});
+            row("not null, random default", R"j({"name": "token", "type": "INTEGER", "nullable": false, "default": {"expression": "random()"}})j", {});
+            row("not null, sub-query default", R"j({"name": "stamp", "type": "INTEGER", "nullable": false, "default": {"expression": "(SELECT max(id) FROM parents)"}})j",
+                {"default: SQLite keeps a default for a NOT NULL column only as a constant expression (no sub-query, column, "
+                 "parameter or double-quoted string) that is not NULL: default value of column [x] is not constant"});
+            row("not null, default that is NULL", R"j({"name": "stamp", "type": "TEXT", "nullable": false, "default": {"expression": "nullif(1, 1)"}})j",
+                {"default: SQLite keeps a default for a NOT NULL column only as a constant expression (no sub-query, column, "
+                 "parameter or double-quoted string) that is not NULL: NOT NULL constraint failed: stagecraft_probe.x"});
+            // A nullable column takes a sub-query through the trigger and the backfill.
+            row("nullable, sub-query default", R"j({"name": "stamp", "type": "INTEGER", "default": {"expression": "(SELECT max(id) FROM parents)"}})j", {});
+            // SELECT count(*) works, but no UPDATE can set a column to an aggregate: the trigger would make every INSERT fail.
+            row("aggregate default", R"j({"name": "stamp", "type": "INTEGER", "default": {"expression": "count(*)"}})j",
+                {"default: SQLite cannot set a column to it: misuse of aggregate function count()"});
             row("generated name: index of another column", R"j({"name": "tag", "type": "INTEGER", "index": true})j",
                 {"index: Stagecraft names the index items_tag_idx, but the database already has an index of that name"});
             row("generated name: case differs", R"j({"name": "TAG", "type": "INTEGER", "unique": false, "index": true})j",

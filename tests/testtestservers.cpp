@@ -42,12 +42,7 @@ void TestTestServers::lifecycle()
         server = std::make_unique<PostgresTestServer>();
     else
         server = std::make_unique<MariaDbTestServer>();
-    QString error;
-    if (!server->start(&error)) {
-        if (TestServers::serversRequired())
-            QFAIL(qPrintable(error));
-        QSKIP(qPrintable(error));
-    }
+    STAGECRAFT_REQUIRE_STARTED(*server);
     const QString folder = server->directory();
     const ConnectionProfile profile = server->profile();
     QVERIFY(QDir(folder).exists());

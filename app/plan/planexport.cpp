@@ -48,7 +48,9 @@ QStringList postgresBackfill(const Plan &plan, const PlanStep &step)
 {
     const Backfill &b = step.backfill;
     const int rows = plan.settings.fixedBatchRows();
-    const QString commit = plan.targetVersion >= 110000 || plan.targetVersion == 0 ? u"    COMMIT;\n"_s : QString();
+    // Before PostgreSQL 11 a DO block cannot commit: the whole backfill is one transaction there.
+    const bool commits = plan.targetVersion >= 110000 || plan.targetVersion == 0;
+    const QString commit = commits ? u"    COMMIT;\n"_s : QString();
     if (!b.keyed()) {
         return {u"DO $stagecraft$\nDECLARE\n  filled bigint;\nBEGIN\n  LOOP\n    %1;\n"
                 "    GET DIAGNOSTICS filled = ROW_COUNT;\n    EXIT WHEN filled = 0;\n%2  END LOOP;\nEND\n$stagecraft$"_s
@@ -66,7 +68,7 @@ QStringList postgresBackfill(const Plan &plan, const PlanStep &step)
     return {u"DO $stagecraft$\nDECLARE\n%1BEGIN\n"
             "  %2%3;\n"
             "  IF NOT FOUND THEN\n    RETURN;\n  END IF;\n"
-            "  %4;\n%5"
+            "  %4;\n%9"
             "  LOOP\n"
             "    %6;\n"
             "    %7%3;\n"
@@ -76,7 +78,7 @@ QStringList postgresBackfill(const Plan &plan, const PlanStep &step)
                 .arg(declare, withVariables(b, Statement::FirstBound, u"last_"_s, u"next_"_s, rows), into,
                      withVariables(b, Statement::FirstFill, u"last_"_s, u"next_"_s, rows), commit, assign.join(u"; "_s),
                      withVariables(b, Statement::NextBound, u"last_"_s, u"next_"_s, rows),
-                     withVariables(b, Statement::NextFill, u"last_"_s, u"next_"_s, rows))};
+                     withVariables(b, Statement::NextFill, u"last_"_s, u"next_"_s, rows), commits ? u"  COMMIT;\n"_s : QString())};
 }
 
 // The backfill as a temporary procedure (MySQL and MariaDB have no anonymous blocks): created,

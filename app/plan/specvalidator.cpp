@@ -347,8 +347,31 @@ void SpecValidator::checkOnServer(const ColumnSpec &spec, const QSet<QString> &u
     } else {
         // SQLite accepts any type name; expressions are checked against the table's columns.
         const QString withColumn = QStringLiteral("(SELECT *, NULL AS %1 FROM %2)").arg(column, table);
-        if (expression && !(failure = tryRolledBack({QStringLiteral("SELECT (%1)").arg(spec.defaultValue)})).isEmpty())
+        if (expression && !(failure = tryRolledBack({QStringLiteral("SELECT (%1)").arg(spec.defaultValue)})).isEmpty()) {
             problems->append({QStringLiteral("default"), failure});
+        } else if (expression
+                   && !(failure = tryRolledBack({QStringLiteral("CREATE TEMP TABLE stagecraft_probe (x %1)").arg(spec.type),
+                                                 QStringLiteral("INSERT INTO stagecraft_probe VALUES (NULL)"),
+                                                 QStringLiteral("UPDATE stagecraft_probe SET x = (%1)").arg(spec.defaultValue)}))
+                            .isEmpty()) {
+            // SELECT takes an aggregate (count(*)) that UPDATE refuses, and a trigger doing that UPDATE
+            // would make every INSERT into the table fail.
+            problems->append({QStringLiteral("default"), QStringLiteral("SQLite cannot set a column to it: %1").arg(failure)});
+        } else if (expression && !spec.nullable
+                   && !(failure = tryRolledBack({QStringLiteral("CREATE TEMP TABLE stagecraft_probe (x %1 NOT NULL DEFAULT (%2))")
+                                                     .arg(spec.type, spec.defaultValue),
+                                                 QStringLiteral("INSERT INTO stagecraft_probe DEFAULT VALUES")}))
+                            .isEmpty()) {
+            // A trigger cannot stand in for the DEFAULT of a NOT NULL column (the INSERT fails before an
+            // AFTER trigger runs, and a BEFORE trigger cannot change the row): the table itself must
+            // keep it, and CREATE TABLE takes only a constant expression (sqlite.org/lang_createtable.html).
+            // SQLite itself is asked, on an empty temporary table, with a row inserted without the column.
+            problems->append({QStringLiteral("default"),
+                              QStringLiteral("SQLite keeps a default for a NOT NULL column only as a constant expression "
+                                             "(no sub-query, column, parameter or double-quoted string) that is not "
+                                             "NULL: %1. Give such an expression, or make the column nullable (a trigger "
+                                             "then gives new rows the value)").arg(failure)});
+        }
         if (backfill
             && !(failure = tryRolledBack({QStringLiteral("SELECT (%1) FROM %2 LIMIT 0").arg(spec.backfill, table)})).isEmpty())
             problems->append({QStringLiteral("backfill"), failure});

@@ -21,7 +21,7 @@ SqlitePlanner::SqlitePlanner(const PlannerInput &input)
 {
 }
 
-QString SqlitePlanner::columnDefinition(bool withConstraints) const
+QString SqlitePlanner::columnDefinition(bool withConstraints, bool expressionDefault) const
 {
     QString definition = m_column + QLatin1Char(' ') + m_spec.type;
     if (!withConstraints)
@@ -30,6 +30,11 @@ QString SqlitePlanner::columnDefinition(bool withConstraints) const
         definition += QLatin1String(" NOT NULL");
     if (m_spec.defaultKind == ColumnSpec::DefaultKind::Literal)
         definition += QLatin1String(" DEFAULT ") + quoteLiteral(SQ, m_spec.defaultValue);
+    // CREATE TABLE takes a constant expression in parentheses (datetime('now'), random()); ADD
+    // COLUMN takes none, so only the rebuild asks for it. Validation has made SQLite create and
+    // insert into a table with this very DEFAULT, so it is one SQLite accepts.
+    if (expressionDefault && m_spec.defaultKind == ColumnSpec::DefaultKind::Expression)
+        definition += QStringLiteral(" DEFAULT (%1)").arg(m_spec.defaultValue);
     if (!m_spec.check.isEmpty())
         definition += QStringLiteral(" CHECK (%1)").arg(m_spec.check);
     if (m_spec.hasForeignKey()) {
@@ -121,6 +126,9 @@ Plan SqlitePlanner::plan()
                                               "NULL BEGIN UPDATE %2 SET %3 = (%4) WHERE %5; END")
                                    .arg(quoteIdentifier(SQ, trigger), m_table, m_column, value, sameRow.join(QLatin1String(" AND ")))});
             t.rollbackSql = {QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoteIdentifier(SQ, trigger))};
+            // Also what the verification after a run asks: the column itself has no DEFAULT, the trigger is it.
+            t.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'trigger' AND name = %1")
+                               .arg(quoteLiteral(SQ, trigger));
             t.rule = QStringLiteral("sqlite.default.trigger");
             t.why = QStringLiteral("SQLite cannot add a column with this default: a trigger gives new rows the value, "
                                    "the backfill gives it to existing rows.");
@@ -155,7 +163,7 @@ void SqlitePlanner::rebuild()
     // The column goes after the last column definition: SQLite's grammar allows none after a table
     // constraint such as PRIMARY KEY (order_id, line_no).
     const QString create = QStringLiteral("CREATE TABLE %1 ").arg(temporary) + createSql.mid(parts.open, parts.columnsEnd - parts.open)
-        + QLatin1String(", ") + columnDefinition(true) + createSql.mid(parts.columnsEnd);
+        + QLatin1String(", ") + columnDefinition(true, true) + createSql.mid(parts.columnsEnd);
     QStringList columns;
     // The copy keeps each row's rowid: unless it is an INTEGER PRIMARY KEY (and copied as that
     // column), the new table would number its rows afresh, and whatever refers to rows by rowid (an

@@ -6,7 +6,9 @@ namespace Stagecraft {
 
 // The SQLite rules (lock-impact.md, rule 17): ADD COLUMN when every one of its restrictions holds,
 // UNIQUE through an index afterwards, an expression default through a nullable column, a trigger
-// for new rows and a backfill; anything else through the 12-step table rebuild.
+// for new rows and a backfill; anything else through the 12-step table rebuild, whose CREATE TABLE
+// gives the column its DEFAULT, a constant expression too (a NOT NULL column cannot have a trigger
+// stand in for it: the INSERT fails before the trigger runs).
 class SqlitePlanner
 {
 public:
@@ -14,7 +16,9 @@ public:
     [[nodiscard]] Plan plan();
 
 private:
-    [[nodiscard]] QString columnDefinition(bool withConstraints) const;
+    // The new column as CREATE TABLE or ADD COLUMN says it; an expression default only where asked
+    // (the rebuild's CREATE TABLE), as ADD COLUMN refuses every one.
+    [[nodiscard]] QString columnDefinition(bool withConstraints, bool expressionDefault = false) const;
     [[nodiscard]] PlanStep step(Stage stage, const QString &title, const QStringList &sql) const;
     // The name that reaches the rowid (rowid, _rowid_ or oid, whichever no column has taken);
     // empty when there is none.

@@ -197,6 +197,8 @@ private:
                 return fail(QStringLiteral("has '%1' among its parameters, which takes only %2")
                                 .arg(t.text, m_mysql ? QStringLiteral("numbers or quoted values") : QStringLiteral("numbers")));
             ++m_at;
+            if (m_at >= m_tokens.size()) // "varchar(20": no ')' to say is missing in its place
+                return fail(QStringLiteral("leaves its parameter list open"));
             if (punct(0, ')')) {
                 ++m_at;
                 return true;

@@ -6,6 +6,7 @@
 #include "sql/quoting.h"
 
 #include <QRegularExpression>
+#include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -22,6 +23,92 @@ static bool mentions(const QString &expression, const QString &identifier)
                                   QRegularExpression::CaseInsensitiveOption);
     return word.match(expression).hasMatch();
 }
+
+namespace {
+
+const QString Probe = u"stagecraft_verify"_s;
+
+// The DEFAULT clause as the plans write it: a literal quoted, an expression in parentheses (which
+// every engine takes, and SQLite and MySQL require).
+QString defaultClause(Engine engine, const ColumnSpec &spec)
+{
+    if (spec.defaultKind == ColumnSpec::DefaultKind::Literal)
+        return u" DEFAULT "_s + quoteLiteral(engine, spec.defaultValue);
+    if (spec.defaultKind == ColumnSpec::DefaultKind::Expression)
+        return u" DEFAULT (%1)"_s.arg(spec.defaultValue);
+    return {};
+}
+
+// A column's default as the server itself writes it back (a null QVariant: none), read from a
+// table of the database (schema, name) or, with an empty schema, from the temporary table Probe.
+bool readDefault(QSqlDatabase db, Engine engine, const TableRef &table, const QString &column, QVariant *value, QSqlError *error)
+{
+    QSqlQuery q(db);
+    bool ok = false;
+    *value = QVariant();
+    if (engine == Engine::PostgreSQL) {
+        q.prepare(u"SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a LEFT JOIN pg_attrdef d "
+                  u"ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = ?::regclass AND a.attname = ?"_s);
+        q.addBindValue(table.schema.isEmpty() ? u"pg_temp."_s + quoteIdentifier(engine, table.name)
+                                              : quoteQualified(engine, table.schema, table.name));
+        q.addBindValue(column);
+        ok = q.exec();
+        if (ok && q.next())
+            *value = q.value(0);
+    } else if (engine == Engine::SQLite) {
+        q.prepare(u"SELECT dflt_value FROM pragma_table_xinfo(?, ?) WHERE name = ? COLLATE NOCASE"_s);
+        q.addBindValue(table.name);
+        q.addBindValue(table.schema.isEmpty() ? u"temp"_s : table.schema);
+        q.addBindValue(column);
+        ok = q.exec();
+        if (ok && q.next())
+            *value = q.value(0);
+    } else {
+        // SHOW COLUMNS, not information_schema: it also lists temporary tables.
+        ok = q.exec(u"SHOW COLUMNS FROM "_s + (table.schema.isEmpty() ? quoteIdentifier(engine, table.name)
+                                                                       : quoteQualified(engine, table.schema, table.name)));
+        while (ok && q.next()) {
+            if (q.value(0).toString().compare(column, Qt::CaseInsensitive) == 0) {
+                *value = q.value(4);
+                break;
+            }
+        }
+    }
+    if (!ok)
+        *error = q.lastError();
+    return ok;
+}
+
+// The spec's default as the server writes it back: the same DEFAULT on a column of the same type
+// in an empty temporary table, read the same way as the real column. So '0'::smallint, now(),
+// uuid() or datetime('now') compare as the server spells them, never as the spec does. The table
+// is rolled back (PostgreSQL, SQLite) or dropped (MySQL and MariaDB commit DDL, but not on
+// temporary tables).
+bool expectedDefault(DatabaseConnection &connection, const ColumnSpec &spec, QVariant *value, QSqlError *error)
+{
+    QSqlDatabase db = connection.database();
+    const Engine e = connection.engine();
+    const bool transactional = e == Engine::PostgreSQL || e == Engine::SQLite;
+    if (transactional && !db.transaction()) {
+        *error = db.lastError();
+        return false;
+    }
+    bool ok;
+    {
+        QSqlQuery q(db);
+        ok = q.exec(u"CREATE TEMPORARY TABLE %1 (x %2%3)"_s.arg(quoteIdentifier(e, Probe), spec.type, defaultClause(e, spec)));
+        if (!ok)
+            *error = q.lastError();
+        ok = ok && readDefault(db, e, {QString(), Probe}, u"x"_s, value, error);
+        if (!transactional)
+            static_cast<void>(q.exec(u"DROP TEMPORARY TABLE IF EXISTS %1"_s.arg(quoteIdentifier(e, Probe))));
+    }
+    if (transactional)
+        db.rollback();
+    return ok;
+}
+
+} // namespace
 
 bool Verification::verify(DatabaseConnection &connection, const Plan &plan, QList<VerificationCheck> *checks,
                           ConnectionError *error)
@@ -92,6 +179,8 @@ bool Verification::verify(DatabaseConnection &connection, const Plan &plan, QLis
     }
     if (spec.index)
         indexCheck(u"index on %1 valid"_s.arg(spec.name), indexOn(false));
+    if (!verifyDefault(connection, plan, *column, checks, error))
+        return false;
     // The plan ends with ANALYZE on PostgreSQL: the new column has statistics (an empty table has none to have).
     const bool analyzes = std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return s.rule == "pg.verify.analyze"_L1; });
     if (analyzes && connection.engine() == Engine::PostgreSQL) {
@@ -108,6 +197,55 @@ bool Verification::verify(DatabaseConnection &connection, const Plan &plan, QLis
         checks->append({u"statistics for %1 refreshed"_s.arg(spec.name), q.value(0).toBool(),
                         q.value(0).toBool() ? QString() : u"pg_stats has none: run ANALYZE on the table"_s});
     }
+    return true;
+}
+
+bool Verification::verifyDefault(DatabaseConnection &connection, const Plan &plan, const ColumnInfo &column,
+                                 QList<VerificationCheck> *checks, ConnectionError *error)
+{
+    const ColumnSpec &spec = plan.spec;
+    // Where the column cannot keep its default (SQLite's ADD COLUMN), a trigger gives new rows the
+    // value: the trigger is what must be there, found by its step's own query.
+    const auto trigger = std::find_if(plan.steps.cbegin(), plan.steps.cend(),
+                                      [](const PlanStep &s) { return s.rule == "sqlite.default.trigger"_L1; });
+    if (trigger != plan.steps.cend()) {
+        if (trigger->appliedSql.isEmpty()) // a plan journaled before its trigger step said how to find it
+            return true;
+        QSqlQuery q(connection.database());
+        if (!q.exec(trigger->appliedSql) || !q.next()) {
+            *error = ConnectionError::fromQueryFailure(u"looking for the default's trigger"_s, q.lastError());
+            return false;
+        }
+        checks->append({u"a trigger gives new rows of %1 its default"_s.arg(spec.name), q.value(0).toBool(),
+                        q.value(0).toBool() ? QString() : u"the trigger is not there: new rows get NULL"_s});
+        return true;
+    }
+    // Nothing to say about a column that was to have no default and has none.
+    if (spec.defaultKind == ColumnSpec::DefaultKind::None && column.defaultExpression.isEmpty())
+        return true;
+    const Engine e = connection.engine();
+    QVariant expected, actual;
+    QSqlError failure;
+    if (!readDefault(connection.database(), e, plan.table, spec.name, &actual, &failure)) {
+        *error = ConnectionError::fromQueryFailure(u"reading the column's default"_s, failure);
+        return false;
+    }
+    QString what = u"%1 has no default"_s.arg(spec.name);
+    if (spec.defaultKind == ColumnSpec::DefaultKind::Literal)
+        what = u"%1 defaults to %2"_s.arg(spec.name, quoteLiteral(e, spec.defaultValue));
+    else if (spec.defaultKind == ColumnSpec::DefaultKind::Expression)
+        what = u"%1 defaults to %2"_s.arg(spec.name, spec.defaultValue);
+    if (spec.defaultKind != ColumnSpec::DefaultKind::None && !expectedDefault(connection, spec, &expected, &failure)) {
+        // Without a temporary table (a user without the privilege) the server cannot be asked how it
+        // writes the default back: said so, as nothing was verified.
+        checks->append({what, false, u"not verified: %1"_s.arg(failure.text())});
+        return true;
+    }
+    const bool same = actual.isNull() == expected.isNull() && actual.toString() == expected.toString();
+    checks->append({what, same,
+                    same ? QString()
+                         : actual.isNull() ? u"the column has no default: a row inserted without it gets NULL"_s
+                                           : u"the column defaults to %1"_s.arg(actual.toString())});
     return true;
 }
 

@@ -20,8 +20,8 @@ struct VerificationCheck
 };
 
 // After a run: reads the table back from the catalog and the data and checks that the column is
-// there as designed: nullability, no NULL left where the column is NOT NULL or was backfilled,
-// each CHECK, UNIQUE and foreign key in place and validated, each index valid.
+// there as designed: nullability, its default (or the trigger that stands in for it), each CHECK,
+// UNIQUE and foreign key in place and validated, each index valid.
 class Verification
 {
 public:
@@ -29,6 +29,11 @@ public:
                                      QList<VerificationCheck> *checks, ConnectionError *error);
     // "✓ …" / "✗ …: detail", one per line.
     [[nodiscard]] static QString format(const QList<VerificationCheck> &checks);
+
+private:
+    // The column's default compared with the spec's as the server writes both back.
+    [[nodiscard]] static bool verifyDefault(DatabaseConnection &connection, const Plan &plan, const ColumnInfo &column,
+                                            QList<VerificationCheck> *checks, ConnectionError *error);
 };
 
 } // namespace Stagecraft

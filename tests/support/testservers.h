@@ -27,13 +27,29 @@ public:
 
 } // namespace Stagecraft::Testing
 
-// In a test function: gets a connection profile for the engine or fails (CI) / skips (elsewhere).
+// What a test function does when the server it needs is missing, decided in this one place: with
+// CI=true it fails, elsewhere it skips; for SQLite, which needs no server, it always fails.
+// `available` is evaluated once, before `why` is read, so it may be the call that fills `why`.
+#define STAGECRAFT_REQUIRE(available, engine, why)                                                                   \
+    do {                                                                                                             \
+        if (!(available)) {                                                                                          \
+            if (Stagecraft::Testing::TestServers::serversRequired() || QString(engine) == QLatin1String("sqlite"))   \
+                QFAIL(qPrintable(why));                                                                              \
+            QSKIP(qPrintable(why));                                                                                  \
+        }                                                                                                            \
+    } while (false)
+
+// Gets a connection profile for the engine ("sqlite", "postgresql", "mariadb") from the shared servers.
 #define STAGECRAFT_REQUIRE_PROFILE(engine, profile)                                                                  \
     do {                                                                                                             \
         QString stagecraftWhy_;                                                                                      \
-        if (!Stagecraft::Testing::TestServers::profileFor((engine), &(profile), &stagecraftWhy_)) {                  \
-            if (Stagecraft::Testing::TestServers::serversRequired())                                                 \
-                QFAIL(qPrintable(stagecraftWhy_));                                                                   \
-            QSKIP(qPrintable(stagecraftWhy_));                                                                       \
-        }                                                                                                            \
+        STAGECRAFT_REQUIRE(Stagecraft::Testing::TestServers::profileFor((engine), &(profile), &stagecraftWhy_),      \
+                           (engine), stagecraftWhy_);                                                                \
+    } while (false)
+
+// Starts a server of the test's own (a TestServer set up with its options first).
+#define STAGECRAFT_REQUIRE_STARTED(server)                                                                           \
+    do {                                                                                                             \
+        QString stagecraftWhy_;                                                                                      \
+        STAGECRAFT_REQUIRE((server).start(&stagecraftWhy_), QString(), stagecraftWhy_);                              \
     } while (false)
