@@ -4,9 +4,11 @@
 #include "sql/quoting.h"
 
 #include <QSqlError>
+#include "journalfixture.h"
 #include "testservers.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -38,6 +40,8 @@ private Q_SLOTS:
     void runNeedsConfirmation();
     void runApprovedPlanOnly();
     void rollbackOfFailedRun();
+    void runMadeElsewhereLeftAlone_data();
+    void runMadeElsewhereLeftAlone();
     void runInterruptedThenResumed_data();
     void runInterruptedThenResumed();
     void passwordPrompt_data();
@@ -349,6 +353,54 @@ void TestCli::rollbackOfFailedRun()
     const Result again = cli({"rollback", "-c", url, "--yes"});
     QCOMPARE(again.code, 0);
     QVERIFY2(again.out.contains(QLatin1String("Nothing to roll back.")), qPrintable(again.out));
+}
+
+void TestCli::runMadeElsewhereLeftAlone_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<bool>("named"); // --run ID
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("out");
+    QTest::addColumn<QString>("err");
+    const QString recorded = QStringLiteral("it was recorded on PostgreSQL shop at db.example.com:5432, and this connection is SQLite %1, another engine");
+    QTest::newRow("resume") << "resume" << false << 0 << "No unfinished run made on this database.\nNothing to resume.\n"
+                            << "stagecraft-cli: run %2 (adding total_eur to shop.orders) is left alone: " + recorded + ".\n";
+    QTest::newRow("rollback") << "rollback" << false << 0 << "No unfinished run made on this database.\nNothing to roll back.\n"
+                              << "stagecraft-cli: run %2 (adding total_eur to shop.orders) is left alone: " + recorded + ".\n";
+    QTest::newRow("resume --run") << "resume" << true << 2 << ""
+                                  << "stagecraft-cli: run %2 is neither resumed nor rolled back here: " + recorded + ". Nothing was changed.\n";
+    QTest::newRow("rollback --run") << "rollback" << true << 2 << ""
+                                    << "stagecraft-cli: run %2 is neither resumed nor rolled back here: " + recorded + ". Nothing was changed.\n";
+}
+
+// A run the journal recorded on another engine or database (a PostgreSQL plan run on this SQLite
+// file by an older Stagecraft) is neither resumed nor rolled back: named, with why, and left as it is.
+void TestCli::runMadeElsewhereLeftAlone()
+{
+    QFETCH(QString, command);
+    QFETCH(bool, named);
+    QFETCH(int, code);
+    QFETCH(QString, out);
+    QFETCH(QString, err);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("sqlite"), profile);
+    QString runId, why;
+    QVERIFY2(JournalFixture::record(profile, JournalFixture::postgresPlan(), JournalFixture::postgresOrigin(), &runId, &why), qPrintable(why));
+    QStringList arguments{command, QStringLiteral("-c"), profile.toUrl(), QStringLiteral("--yes")};
+    if (named)
+        arguments << QStringLiteral("--run") << runId;
+    const Result r = cli(arguments);
+    QCOMPARE(r.code, code);
+    QCOMPARE(r.out, out);
+    QCOMPARE(r.err, err.arg(QFileInfo(profile.database).fileName(), runId));
+    DatabaseConnection c(profile);
+    ConnectionError e;
+    QVERIFY(c.open(&e));
+    QSqlQuery q(c.database());
+    QVERIFY(q.exec(QStringLiteral("SELECT r.state || ' ' || s.state FROM stagecraft_runs r JOIN stagecraft_steps s USING (run_id)")));
+    QVERIFY(q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral("failed done"));
+    QVERIFY(!q.next());
 }
 
 // A DBA approves a plan (its review report); the run refuses any other plan, changes nothing then.

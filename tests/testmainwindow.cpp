@@ -17,6 +17,7 @@
 #include "schemamodel.h"
 #include "sql/quoting.h"
 #include "sqlpreview.h"
+#include "journalfixture.h"
 #include "testservers.h"
 
 #include <QAbstractItemModelTester>
@@ -57,6 +58,8 @@ private Q_SLOTS:
     void designerOnServer();
     void runFromPlanReview();
     void resumeOfferedOnConnect();
+    void runMadeElsewhereNotOffered();
+    void switchingConnectionClearsPlan();
     void pauseThenCloseDuringRun();
     void rollbackFromRunPanel();
     void preferences();
@@ -615,6 +618,85 @@ void TestMainWindow::resumeOfferedOnConnect()
     QVERIFY2(window.runPanel()->summary().startsWith(QLatin1String("<b>Done</b>")), qPrintable(window.runPanel()->summary()));
     QVERIFY(!bar->isVisible());
     QCOMPARE(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM orders WHERE total_eur IS NULL OR total_eur <> total_cents / 100.0")), 0);
+}
+
+// A journal entry recorded on another engine (a PostgreSQL plan run on this SQLite file by an older
+// Stagecraft) is not offered for resume or rollback on connect: the bar says why instead.
+void TestMainWindow::runMadeElsewhereNotOffered()
+{
+    QTemporaryDir dir;
+    const QString path = demoCopy(dir);
+    QVERIFY(!path.isEmpty());
+    ConnectionProfile profile;
+    profile.engine = Engine::SQLite;
+    profile.database = path;
+    QString runId, why;
+    QVERIFY2(JournalFixture::record(profile, JournalFixture::postgresPlan(), JournalFixture::postgresOrigin(), &runId, &why), qPrintable(why));
+    MainWindow window;
+    window.show();
+    QSignalSpy checked(&window, &MainWindow::journalChecked);
+    window.openUrl(QStringLiteral("sqlite://") + path);
+    QVERIFY(checked.wait(60000));
+    QVERIFY(window.resumableRun().isEmpty());
+    auto *bar = window.findChild<QLabel *>(QStringLiteral("resumeBar"));
+    QVERIFY(bar->isVisible());
+    QVERIFY2(bar->text().contains(QLatin1String("It can be neither resumed nor rolled back on this connection: it was recorded on "
+                                                "PostgreSQL shop at db.example.com:5432, and this connection is SQLite shop.sqlite, another engine")),
+             qPrintable(bar->text()));
+    QVERIFY(!bar->text().contains(QLatin1String("<a href")));
+    window.resumeInterruptedRun(); // nothing to confirm
+    QTest::qWait(200);
+    QVERIFY(!window.findChild<ConfirmRunDialog *>(QStringLiteral("confirmRun")));
+}
+
+// A plan belongs to the connection it was made on: connecting to another database clears the Plan
+// tab (the plan, its pre-flight findings, the designer with its table) and disables Run, and an
+// answer the planner gives late, for the connection before, does not bring a plan back.
+void TestMainWindow::switchingConnectionClearsPlan()
+{
+    QTemporaryDir dir;
+    const QString path = demoCopy(dir);
+    QVERIFY(!path.isEmpty());
+    const QString other = dir.filePath(QStringLiteral("other.sqlite"));
+    QVERIFY(QFile::copy(path, other));
+    const QString specPath = QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json");
+    MainWindow window;
+    QVERIFY(openAndPlan(window, path, specPath));
+    QSignalSpy checked(&window, &MainWindow::dataChecked);
+    window.planView()->checkDataButton()->click();
+    QVERIFY(checked.wait(60000));
+    QVERIFY(!window.planView()->findingsText().isEmpty());
+    QVERIFY(window.designer()->hasTable());
+
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openUrl(QStringLiteral("sqlite://") + other);
+    // At once, before the other database has answered.
+    QVERIFY(!window.planView()->runButton()->isEnabled());
+    QVERIFY(!window.planView()->checkDataButton()->isEnabled());
+    QVERIFY(window.planView()->model()->plan().steps.isEmpty());
+    QVERIFY(window.planView()->findingsText().isEmpty());
+    QVERIFY(!window.designer()->hasTable());
+    QVERIFY(window.designer()->spec().name.isEmpty());
+    QVERIFY(ready.wait(60000));
+    QVERIFY(!window.planView()->runButton()->isEnabled());
+
+    // Planned, then switched before the answer came: the answer is dropped. The planner answers in
+    // order, so once the plan asked for on the new connection is shown, the old one was dropped.
+    QFile specFile(specPath);
+    QVERIFY(specFile.open(QIODevice::ReadOnly));
+    ColumnSpec spec;
+    QList<SpecProblem> problems;
+    QVERIFY(ColumnSpec::fromJson(specFile.readAll(), &spec, &problems));
+    QSignalSpy shown(&window, &MainWindow::planShown);
+    window.planColumn(spec);
+    window.openUrl(QStringLiteral("sqlite://") + path);
+    QVERIFY(ready.wait(60000));
+    QVERIFY(!window.planView()->runButton()->isEnabled());
+    window.planColumn(spec);
+    QVERIFY(shown.wait(60000));
+    QTest::qWait(100);
+    QCOMPARE(shown.size(), 1);
+    QTRY_VERIFY(window.planView()->runButton()->isEnabled()); // made here: it may run here
 }
 
 void TestMainWindow::preferences()

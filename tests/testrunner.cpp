@@ -6,16 +6,22 @@
 #include "plan/specvalidator.h"
 #include "run/journal.h"
 #include "run/runlock.h"
+#include "run/planorigin.h"
 #include "run/runner.h"
 #include "run/verification.h"
+#include "journalfixture.h"
+#include "runnertesthook.h"
 #include "sql/quoting.h"
 #include "testservers.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
+#include <QRegularExpression>
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -61,6 +67,10 @@ private Q_SLOTS:
     void sqliteRebuildChecksForeignKeys();
     void runLockHolder_data();
     void runLockHolder();
+    void planMadeElsewhereRefused_data();
+    void planMadeElsewhereRefused();
+    void journaledRunElsewhereRefused_data();
+    void journaledRunElsewhereRefused();
 };
 
 namespace {
@@ -272,7 +282,18 @@ void TestRunner::fullRun()
             if (firstBatch < 0)
                 firstBatch = p.rowsDone;
         });
-        runner.run(plan);
+        if (round == 0) {
+            runner.run(plan);
+        } else {
+            // A new run of it is refused, the column being there now; as given (as a resume
+            // would run it), it finds every step in place.
+            Runner refused(profile);
+            QString refusal;
+            connect(&refused, &Runner::runFinished, this, [&](RunOutcome, const QString &s) { refusal = s; });
+            refused.run(plan);
+            QVERIFY2(refusal.startsWith(QLatin1String("Not run, nothing was changed: the plan was made for")), qPrintable(refusal));
+            RunnerTestHook::runAsGiven(runner, plan);
+        }
         QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
         // Read back, every promise of the plan holds (and on PostgreSQL the column has statistics).
         QVERIFY2(summary.contains(QLatin1String("\nVerified on the table:\n")) && !summary.contains(QStringLiteral("✗")), qPrintable(summary));
@@ -632,7 +653,8 @@ void TestRunner::cancelLongStatement()
     bool started = false;
     connect(runner, &Runner::stepStarted, this, [&] { started = true; });
     connect(runner, &Runner::runFinished, this, [&](RunOutcome o) { outcome = o; });
-    QMetaObject::invokeMethod(runner, "run", Qt::QueuedConnection, Q_ARG(Stagecraft::Plan, plan));
+    // No planner makes this plan: it runs as given, on the runner's thread.
+    QMetaObject::invokeMethod(runner, [runner, plan] { RunnerTestHook::runAsGiven(*runner, plan); }, Qt::QueuedConnection);
     QTRY_VERIFY(started);
     QThread::msleep(300);
     QElapsedTimer timer;
@@ -674,7 +696,9 @@ void TestRunner::invalidIndexIsRebuilt()
     QStringList skipped;
     connect(&runner, &Runner::stepSkipped, this, [&](int step) { skipped << plan.steps.at(step).rule; });
     connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
-    runner.run(plan);
+    // The column is there now, so a new run of the plan would be refused: it runs as given, as the
+    // resume of the earlier attempt would.
+    RunnerTestHook::runAsGiven(runner, plan);
     QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
     QCOMPARE(skipped, QStringList{QStringLiteral("pg.add-column")}); // the column was there; the invalid index was not taken for done
     QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM pg_index WHERE indexrelid = 'leftover_code_key'::regclass "
@@ -1210,6 +1234,210 @@ void TestRunner::rollbackRefusedAfterSqliteRebuild()
     QCOMPARE(outcome, RunOutcome::Failed);
     QVERIFY2(summary.startsWith(QLatin1String("Rollback refused, nothing was changed: step 1")), qPrintable(summary));
     QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM pragma_table_info('rebuilt') WHERE name = 'code'")), 1);
+}
+
+void TestRunner::planMadeElsewhereRefused_data()
+{
+    QTest::addColumn<QString>("engine"); // where the plan is made
+    QTest::addColumn<QString>("elsewhere"); // where it is run: an engine (SQLite: a file of its own), or another database of the server
+    QTest::addColumn<QString>("variant"); // the table there, as makeTable makes it; "none": no such table
+    QTest::addColumn<QString>("why"); // the refusal, a pattern
+    const QString start = QStringLiteral("^Not run, nothing was changed: the plan was made for ");
+    const QString end = QStringLiteral(": plan again on this connection\\.\nApplied steps: none\\.$");
+    QTest::newRow("postgresql plan on sqlite") << "postgresql" << "sqlite" << ""
+                                               << start + "PostgreSQL public\\.elsewhere_\\d+; this connection is SQLite test-\\d+\\.sqlite, another engine" + end;
+    QTest::newRow("postgresql plan on another database")
+        << "postgresql" << "postgresql-database" << "none"
+        << start + "PostgreSQL public\\.elsewhere_\\d+; on this connection \\(PostgreSQL stagecraft_elsewhere at [^)]+\\) it cannot be planned \\(table: .+\\)" + end;
+    QTest::newRow("sqlite plan on a file without the table")
+        << "sqlite" << "sqlite" << "none" << start + "SQLite main\\.elsewhere_\\d+; on this connection \\(SQLite test-\\d+\\.sqlite\\) it cannot be planned \\(table: .+\\)" + end;
+    QTest::newRow("sqlite plan on a table keyed otherwise")
+        << "sqlite" << "sqlite" << "without-rowid" << start + "SQLite main\\.elsewhere_\\d+; on this connection \\(SQLite test-\\d+\\.sqlite\\) it would be different" + end;
+}
+
+// A plan runs only where it was made: run on another engine, another database, or a table that
+// would get another plan, it is refused before anything is changed there (no journal, no run lock
+// left, no step started), and nothing is offered for a rollback.
+void TestRunner::planMadeElsewhereRefused()
+{
+    QFETCH(QString, engine);
+    QFETCH(QString, elsewhere);
+    QFETCH(QString, variant);
+    QFETCH(QString, why);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(engine, profile);
+    static int row = 0;
+    const QString table = QStringLiteral("elsewhere_%1").arg(++row);
+    QString reason;
+    DatabaseConnection connection(profile);
+    Plan plan;
+    QVERIFY2(prepareRun(profile, table, R"j({"name": "euros", "type": "bigint", "backfill": "total_cents / 100"})j", connection, &plan, &reason),
+             qPrintable(reason));
+    ConnectionProfile other;
+    if (elsewhere == QLatin1String("postgresql-database")) {
+        QVERIFY2(TestServers::execute(profile, {QStringLiteral("DROP DATABASE IF EXISTS stagecraft_elsewhere"),
+                                                QStringLiteral("CREATE DATABASE stagecraft_elsewhere")},
+                                      &reason),
+                 qPrintable(reason));
+        other = profile;
+        other.database = QStringLiteral("stagecraft_elsewhere");
+    } else {
+        STAGECRAFT_REQUIRE_PROFILE(elsewhere, other);
+    }
+    if (variant != QLatin1String("none"))
+        QVERIFY2(makeTable(other, table, &reason, variant), qPrintable(reason));
+
+    Runner runner(other);
+    std::optional<RunOutcome> outcome;
+    QString summary;
+    bool started = false;
+    connect(&runner, &Runner::runStarted, this, [&] { started = true; });
+    connect(&runner, &Runner::stepStarted, this, [&] { started = true; });
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    runner.run(plan);
+    QVERIFY2(outcome == RunOutcome::Failed, qPrintable(summary));
+    QVERIFY(!started); // no run id: nothing to resume or roll back
+    QVERIFY2(QRegularExpression(why).match(summary).hasMatch(), qPrintable(summary));
+
+    // Nothing was changed there, and the run lock was let go at once (the runner still lives).
+    DatabaseConnection there(other);
+    ConnectionError error;
+    QVERIFY2(there.open(&error), qPrintable(error.text()));
+    QVERIFY(!Journal(there).exists());
+    if (other.engine == Engine::SQLite) {
+        const QFileInfo file(other.database);
+        QCOMPARE(QDir(file.absolutePath()).entryList({file.fileName() + QLatin1String(".*.lock")}), QStringList());
+        if (variant != QLatin1String("none"))
+            QCOMPARE(scalar(there.database(), QStringLiteral("SELECT count(*) FROM pragma_table_info('%1') WHERE name = 'euros'").arg(table)), 0);
+    } else {
+        QCOMPARE(scalar(there.database(), QStringLiteral("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")), 0);
+    }
+    // Where it was made, the same plan runs.
+    Runner home(profile);
+    connect(&home, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    home.run(plan);
+    QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
+}
+
+void TestRunner::journaledRunElsewhereRefused_data()
+{
+    QTest::addColumn<QString>("engine"); // where the journal is
+    QTest::addColumn<QString>("recordedEngine"); // the run's, as its plan and the journal say
+    QTest::addColumn<QString>("recordedDatabase"); // as the journal says; "-": not recorded (a journal of an older Stagecraft)
+    QTest::addColumn<QString>("why"); // a pattern
+    QTest::newRow("sqlite journal, a postgresql run")
+        << "sqlite" << "postgresql" << "shop"
+        << "it was recorded on PostgreSQL shop at db\\.example\\.com:5432, and this connection is SQLite test-\\d+\\.sqlite, another engine";
+    QTest::newRow("sqlite journal of an older stagecraft, a postgresql run")
+        << "sqlite" << "postgresql" << "-"
+        << "it was recorded on PostgreSQL \\(database not recorded\\), and this connection is SQLite test-\\d+\\.sqlite, another engine";
+    QTest::newRow("sqlite file copied under another name")
+        << "sqlite" << "sqlite" << "original.sqlite"
+        << "it was recorded on SQLite original\\.sqlite, and this connection is SQLite test-\\d+\\.sqlite, another database";
+    QTest::newRow("postgresql, another database's run")
+        << "postgresql" << "postgresql" << "shop" << "it was recorded on PostgreSQL shop at db\\.example\\.com:5432, and this connection is "
+                                                     "PostgreSQL postgres at [^,]+, another database";
+    QTest::newRow("mariadb, another database's run")
+        << "mariadb" << "mariadb" << "shop" << "it was recorded on MariaDB shop at db\\.example\\.com:5432, and this connection is "
+                                               "MariaDB [^ ]+ at [^,]+, another database";
+}
+
+// A run found in the journal that was recorded on another engine or database (the journal of a
+// plan run where it was not made, a database copied or restored under another name) is neither
+// resumed nor rolled back there: both are refused and change nothing, the journal included.
+void TestRunner::journaledRunElsewhereRefused()
+{
+    QFETCH(QString, engine);
+    QFETCH(QString, recordedEngine);
+    QFETCH(QString, recordedDatabase);
+    QFETCH(QString, why);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(engine, profile);
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY2(connection.open(&error), qPrintable(error.text()));
+    const bool older = recordedDatabase == QLatin1String("-");
+    if (older) // the journal as Stagecraft made it before runs recorded where they were made
+        QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE stagecraft_runs (run_id varchar(40) NOT NULL PRIMARY KEY, "
+                                                               "table_name varchar(300) NOT NULL, column_name varchar(300) NOT NULL, "
+                                                               "state varchar(16) NOT NULL, plan text NOT NULL, started_at varchar(40) NOT NULL, "
+                                                               "updated_at varchar(40) NOT NULL)"),
+                                                QStringLiteral("CREATE TABLE stagecraft_steps (run_id varchar(40) NOT NULL, step integer NOT NULL, "
+                                                               "state varchar(16) NOT NULL, rows_done bigint NOT NULL DEFAULT 0, last_key text, "
+                                                               "attempts integer NOT NULL DEFAULT 0, error text, updated_at varchar(40) NOT NULL, "
+                                                               "PRIMARY KEY (run_id, step))")},
+                                      &error.explanation),
+                 qPrintable(error.explanation));
+    Journal journal(connection);
+
+    // Two steps, the first done: a resume would create the one marker table, a rollback the other.
+    PlanOrigin recorded;
+    recorded.engine = recordedEngine == QLatin1String("postgresql") ? Engine::PostgreSQL
+                      : recordedEngine == QLatin1String("mariadb")  ? Engine::MariaDB
+                                                                    : Engine::SQLite;
+    recorded.server = recorded.engine == Engine::SQLite ? QStringLiteral("/elsewhere/original.sqlite") : QStringLiteral("db.example.com:5432");
+    recorded.database = recordedDatabase;
+    Plan plan;
+    plan.engine = recorded.engine;
+    plan.table = {recorded.engine == Engine::SQLite ? QStringLiteral("main") : recordedDatabase, QStringLiteral("journaled")};
+    plan.spec.table = plan.table;
+    plan.spec.name = QStringLiteral("euros");
+    PlanStep add;
+    add.title = QStringLiteral("Add column euros");
+    add.sql = {QStringLiteral("CREATE TABLE journaled_added (id int)")};
+    add.rollbackSql = {QStringLiteral("CREATE TABLE journaled_undone (id int)")};
+    PlanStep next;
+    next.title = QStringLiteral("Backfill euros");
+    next.sql = {QStringLiteral("CREATE TABLE journaled_resumed (id int)")};
+    plan.steps = {add, next};
+    QString runId;
+    QVERIFY2(JournalFixture::record(profile, plan, recorded, &runId, &error.explanation), qPrintable(error.explanation));
+
+    for (const bool rollback : {false, true}) {
+        Runner runner(profile);
+        std::optional<RunOutcome> outcome;
+        QString summary;
+        bool started = false;
+        connect(&runner, &Runner::runStarted, this, [&] { started = true; });
+        connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+        rollback ? runner.rollbackRun(runId) : runner.resumeRun(runId);
+        QVERIFY2(outcome == RunOutcome::Failed, qPrintable(summary));
+        QVERIFY(!started);
+        QVERIFY2(QRegularExpression(QStringLiteral("^Run %1 is neither resumed nor rolled back here, nothing was changed: %2\\. Connect to where it "
+                                                   "was made to resume or roll it back\\.$")
+                                        .arg(runId, why))
+                     .match(summary)
+                     .hasMatch(),
+                 qPrintable(summary));
+    }
+    // Nothing ran, and the journal says what it said.
+    QSqlQuery q(connection.database());
+    for (const char *marker : {"journaled_undone", "journaled_resumed"})
+        QVERIFY2(!q.exec(QStringLiteral("SELECT 1 FROM %1").arg(QLatin1String(marker))), marker);
+    QList<Journal::RunRecord> runs;
+    QVERIFY2(journal.unfinished(&runs, &error), qPrintable(error.text()));
+    const auto found = std::find_if(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) { return r.runId == runId; });
+    QVERIFY(found != runs.cend());
+    QCOMPARE(found->state, QStringLiteral("failed"));
+    QCOMPARE(found->steps.size(), 2);
+    QCOMPARE(found->steps.at(0).state, Journal::StepState::Done);
+    QCOMPARE(found->steps.at(1).state, Journal::StepState::Pending);
+    QCOMPARE(found->steps.at(1).attempts, 0);
+    QCOMPARE(found->origin.engine, recorded.engine);
+    QCOMPARE(found->origin.database, older ? QString() : recordedDatabase);
+    if (older) {
+        // An older journal keeps working: the columns are added by the next run's ensure(), its
+        // earlier runs' origin unknown but for their plan's engine.
+        const QString columns = QStringLiteral("SELECT count(*) FROM pragma_table_info('stagecraft_runs') WHERE name IN "
+                                               "('engine_name', 'server_address', 'database_name')");
+        QCOMPARE(scalar(connection.database(), columns), 0);
+        QVERIFY2(journal.ensure(&error), qPrintable(error.text()));
+        QCOMPARE(scalar(connection.database(), columns), 3);
+        QVERIFY(journal.unfinished(&runs, &error));
+        QCOMPARE(runs.size(), 1);
+        QCOMPARE(runs.first().origin.engine, Engine::PostgreSQL);
+        QVERIFY(runs.first().origin.database.isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestRunner)

@@ -104,6 +104,21 @@ void ColumnDesigner::setContext(Engine engine, const TableDetails &table, const 
     edited();
 }
 
+void ColumnDesigner::clear()
+{
+    m_table = {}; // first: none of the edits below asks for a plan
+    m_types.clear();
+    m_tables.clear();
+    m_ui->tableLabel->clear();
+    m_ui->typeCombo->clear();
+    m_ui->referencedTableCombo->clear();
+    m_ui->afterCombo->clear();
+    setSpec(ColumnSpec());
+    clearProblems();
+    m_ui->volatilityBadge->clear();
+    m_debounce.stop();
+}
+
 void ColumnDesigner::setReferencedColumns(const TableRef &table, const QStringList &columns)
 {
     if (m_ui->referencedTableCombo->currentData().value<TableRef>() != table)

@@ -36,6 +36,8 @@ public:
     // Shows a spec in the fields (call after setContext for its table).
     void setSpec(const ColumnSpec &spec);
     [[nodiscard]] bool hasTable() const { return !m_table.name.isEmpty(); }
+    // Empty, with no table: everything it held came from a connection that is gone.
+    void clear();
     void showProblems(const QList<SpecProblem> &problems);
     void showPlan(const Plan &plan);
     // The message beside a field ("name", "type", ...), empty when none.

@@ -182,7 +182,14 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_runs, &RunController::journalChecked, this, [this] {
         const RunController::Interrupted &found = m_runs->interrupted();
-        if (!found.runId.isEmpty()) {
+        if (!found.runId.isEmpty() && !found.refusal.isEmpty()) {
+            // Made elsewhere: said, not offered.
+            m_resumeBar->setText(tr("An interrupted run was found: adding <b>%1</b> to <b>%2.%3</b>. It can be neither resumed nor "
+                                    "rolled back on this connection: %4.")
+                                     .arg(found.plan.spec.name.toHtmlEscaped(), found.plan.table.schema.toHtmlEscaped(),
+                                          found.plan.table.name.toHtmlEscaped(), found.refusal.toHtmlEscaped()));
+            m_resumeBar->show();
+        } else if (!found.runId.isEmpty()) {
             m_resumeBar->setText(tr("An interrupted run was found: adding <b>%1</b> to <b>%2.%3</b>. <a href=\"resume\">Resume it</a> "
                                     "or <a href=\"rollback\">roll it back</a>")
                                      .arg(found.plan.spec.name.toHtmlEscaped(), found.plan.table.schema.toHtmlEscaped(),
@@ -243,6 +250,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_planWorker->moveToThread(&m_planThread);
     connect(&m_planThread, &QThread::finished, m_planWorker, &QObject::deleteLater);
     connect(m_planWorker, &PlanWorker::planned, this, [this](const Plan &plan) {
+        if (!takePlanAnswer())
+            return; // planned on the connection before: it must not come back to the Plan tab
         clearBusy();
         m_planView->setPlan(plan, m_server.versionNumber);
         m_designer->showPlan(plan);
@@ -255,6 +264,8 @@ MainWindow::MainWindow(QWidget *parent)
         Q_EMIT planShown();
     });
     connect(m_planWorker, &PlanWorker::rejected, this, [this](const QList<SpecProblem> &problems) {
+        if (!takePlanAnswer())
+            return;
         clearBusy();
         m_planView->showProblems(problems);
         m_designer->showProblems(problems);
@@ -270,7 +281,10 @@ MainWindow::MainWindow(QWidget *parent)
         m_pendingReference = table;
         QMetaObject::invokeMethod(m_worker, "loadTable", Qt::QueuedConnection, Q_ARG(Stagecraft::TableRef, table));
     });
-    connect(m_planWorker, &PlanWorker::failed, this, &MainWindow::onFailed);
+    connect(m_planWorker, &PlanWorker::failed, this, [this](const ConnectionError &error) {
+        if (takePlanAnswer())
+            onFailed(error);
+    });
     connect(m_planView, &PlanView::targetVersionChosen, this, [this](int version) { planColumn(m_spec, version); });
     connect(m_planView, &PlanView::runRequested, this, &MainWindow::requestRun);
     connect(m_planView, &PlanView::dataCheckRequested, this, &MainWindow::checkData);
@@ -421,10 +435,27 @@ void MainWindow::openConnection(const ConnectionProfile &profile)
     m_addColumn->setEnabled(false);
     m_preview->clear();
     m_tableTitle->clear();
+    // The plan on screen was made on the connection before: it must not be run on this one.
+    clearPlan();
     setWindowTitle(tr("Stagecraft — %1").arg(profile.displayName()));
     showBusy(tr("Connecting to %1…").arg(profile.displayName()));
     QMetaObject::invokeMethod(m_worker, "connectTo", Qt::QueuedConnection,
                               Q_ARG(Stagecraft::ConnectionProfile, profile));
+}
+
+void MainWindow::clearPlan()
+{
+    m_planView->clear();
+    m_designer->clear();
+    m_spec = {};
+    m_pendingSpec = {};
+    m_pendingReference = {};
+    m_exportMenu->setEnabled(false);
+}
+
+bool MainWindow::takePlanAnswer()
+{
+    return !m_planRequests.isEmpty() && m_planRequests.takeFirst() == m_generation;
 }
 
 void MainWindow::onConnected(const ServerInfo &server)
@@ -582,9 +613,12 @@ void MainWindow::checkData()
         QString error;
     };
     auto *watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher] {
+    const quint64 generation = m_generation;
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation] {
         const Result result = watcher->result();
         watcher->deleteLater();
+        if (generation != m_generation)
+            return; // the findings of a table on the connection before
         clearBusy();
         m_statusLabel->setText(connectedText());
         if (!result.error.isEmpty())
@@ -616,7 +650,7 @@ void MainWindow::resumeInterruptedRun()
 
 QString MainWindow::resumableRun() const
 {
-    return m_runs->interrupted().runId;
+    return m_runs->interrupted().refusal.isEmpty() ? m_runs->interrupted().runId : QString();
 }
 
 void MainWindow::planColumn(const ColumnSpec &spec, int targetVersion)
@@ -627,6 +661,7 @@ void MainWindow::planColumn(const ColumnSpec &spec, int targetVersion)
     }
     m_spec = spec;
     m_targetVersion = targetVersion;
+    m_planRequests << m_generation;
     showBusy(tr("Checking and planning column %1…").arg(spec.name));
     QMetaObject::invokeMethod(m_planWorker, "plan", Qt::QueuedConnection, Q_ARG(Stagecraft::ConnectionProfile, m_profile),
                               Q_ARG(Stagecraft::ColumnSpec, spec), Q_ARG(int, targetVersion),

@@ -69,7 +69,8 @@ public:
     // Asks for confirmation (the table's name), then runs the plan on screen.
     void requestRun();
     [[nodiscard]] RunPanel *runPanel() const { return m_runPanel; }
-    // An interrupted run found in the journal on connect, offered for resume ("" if none).
+    // An interrupted run found in the journal on connect, offered for resume ("" if none, or if it
+    // was made on another engine or database: the resume bar says so instead).
     [[nodiscard]] QString resumableRun() const;
     void resumeInterruptedRun();
     // Settings > Preferences… (non-modal to the event loop: opened, not exec'd).
@@ -113,6 +114,10 @@ private:
     void onFailed(const ConnectionError &error);
     void onTableSelected();
     [[nodiscard]] QString connectedText() const;
+    // Empties the Plan tab (plan, pre-flight findings, the designer): it belonged to the connection before.
+    void clearPlan();
+    // Whether the planner's next answer is for the open connection (it answers each request once, in order).
+    [[nodiscard]] bool takePlanAnswer();
     void promptForSpecFile();
     void showAbout();
     void promptForExport(const QString &kind);
@@ -157,6 +162,7 @@ private:
     ConnectionBook *m_book = nullptr; // saved connections and keychain passwords: outlives the dialogs
     bool m_readySent = false;
     quint64 m_generation = 0; // bumped per connection, so late answers for an old one are ignored
+    QList<quint64> m_planRequests; // the connection generation of each request the planner has not answered yet
 };
 
 } // namespace Stagecraft

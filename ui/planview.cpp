@@ -152,6 +152,27 @@ void PlanView::setPlan(const Plan &plan, int connectedVersion)
     showStep(-1);
 }
 
+void PlanView::clear()
+{
+    m_title->clear();
+    {
+        const QSignalBlocker blocker(m_versions);
+        m_versions->clear();
+        m_versions->setEnabled(false);
+    }
+    m_run->setEnabled(false);
+    m_checkData->setEnabled(false);
+    m_problems->hide();
+    m_warnings->hide();
+    m_findings->clear();
+    m_findings->hide();
+    m_model->setPlan({});
+    m_timeline->setPlan({});
+    m_timeline->hide();
+    m_sql->clear();
+    m_why->clear();
+}
+
 void PlanView::showFindings(const QList<DataFinding> &findings, const QList<BlockingSession> &sessions)
 {
     QStringList lines;

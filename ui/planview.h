@@ -27,6 +27,8 @@ public:
     explicit PlanView(QWidget *parent = nullptr);
 
     void setPlan(const Plan &plan, int connectedVersion);
+    // No plan: what was shown belonged to a connection that is gone (Run and the checks disabled).
+    void clear();
     void showProblems(const QList<SpecProblem> &problems);
     [[nodiscard]] PlanStepsModel *model() const { return m_model; }
     [[nodiscard]] LockTimeline *timeline() const { return m_timeline; }

@@ -3,6 +3,7 @@
 #include "confirmrundialog.h"
 #include "connection/databaseconnection.h"
 #include "run/journal.h"
+#include "run/planorigin.h"
 #include "runpanel.h"
 #include "settingsdialog.h"
 
@@ -64,10 +65,15 @@ void RunController::checkJournal()
             return found;
         Journal journal(connection);
         QList<Journal::RunRecord> runs;
-        if (journal.exists() && journal.unfinished(&runs, &error) && !runs.isEmpty()) {
-            found.runId = runs.first().runId;
-            found.plan = runs.first().plan;
-        }
+        if (!journal.exists() || !journal.unfinished(&runs, &error) || runs.isEmpty())
+            return found;
+        const PlanOrigin here = PlanOrigin::of(connection);
+        const auto resumable = std::find_if(runs.cbegin(), runs.cend(),
+                                            [&](const Journal::RunRecord &r) { return r.origin.journaledRefusal(here).isEmpty(); });
+        const Journal::RunRecord &run = resumable != runs.cend() ? *resumable : runs.first();
+        found.runId = run.runId;
+        found.plan = run.plan;
+        found.refusal = run.origin.journaledRefusal(here);
         return found;
     }));
 }
@@ -87,11 +93,15 @@ void RunController::requestRun(const Plan &plan)
 
 void RunController::requestResume(const QString &runId, const Plan &plan)
 {
+    if (runId == m_interrupted.runId && !m_interrupted.refusal.isEmpty())
+        return; // made elsewhere: the runner would refuse it too
     confirm(plan, runId, Kind::Resume, tr("Resumes run %1 from where it stopped.").arg(runId));
 }
 
 void RunController::requestRollback(const QString &runId, const Plan &plan)
 {
+    if (runId == m_interrupted.runId && !m_interrupted.refusal.isEmpty())
+        return;
     confirm(plan, runId, Kind::Rollback,
             tr("Undoes what run %1 applied for column %2, last step first, each under the lock timeout with retries.")
                 .arg(runId, plan.spec.name));

@@ -26,6 +26,9 @@ public:
     {
         QString runId; // empty: none
         Plan plan;
+        // Why it may be neither resumed nor rolled back on this connection (recorded on another
+        // engine or database); empty when it may.
+        QString refusal;
     };
 
     // Confirmation dialogs are opened on dialogParent.
@@ -34,7 +37,8 @@ public:
 
     // The database runs go to; forgets the interrupted run of the one before.
     void setConnection(const ConnectionProfile &profile, const QString &serverName);
-    // Looks for an interrupted run; journalChecked() when the answer is in.
+    // Looks for an interrupted run, the newest that was made on this engine and database (or else
+    // the newest, with why it is not offered); journalChecked() when the answer is in.
     void checkJournal();
     [[nodiscard]] const Interrupted &interrupted() const { return m_interrupted; }
 

@@ -8,6 +8,7 @@
 #include "plan/planformat.h"
 #include "plan/specvalidator.h"
 #include "run/journal.h"
+#include "run/planorigin.h"
 #include "run/runner.h"
 
 #include <QJsonDocument>
@@ -505,10 +506,28 @@ bool openUnfinished(const QCommandLineParser &parser, std::unique_ptr<DatabaseCo
         *code = Failure;
         return false;
     }
+    // A run is resumed or rolled back only on the engine and database it was made on: without
+    // --run, the newest of those; one made elsewhere is named, with why, and left alone.
     const QString wanted = parser.value(QStringLiteral("run"));
-    const auto found = std::find_if(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) { return wanted.isEmpty() || r.runId == wanted; });
+    const PlanOrigin here = PlanOrigin::of(**connection);
+    const auto found = std::find_if(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) {
+        return wanted.isEmpty() ? r.origin.journaledRefusal(here).isEmpty() : r.runId == wanted;
+    });
+    if (found != runs.cend() && !found->origin.journaledRefusal(here).isEmpty()) {
+        err() << "stagecraft-cli: run " << found->runId << " is neither resumed nor rolled back here: "
+              << found->origin.journaledRefusal(here) << ". Nothing was changed.\n";
+        *code = BadInput;
+        return false;
+    }
     if (found == runs.cend()) {
-        out() << (wanted.isEmpty() ? QStringLiteral("No unfinished run.\n") : QStringLiteral("No unfinished run %1.\n").arg(wanted))
+        // Without --run, every unfinished run here was made elsewhere (or there is none).
+        for (const Journal::RunRecord &r : std::as_const(runs))
+            if (wanted.isEmpty())
+                err() << "stagecraft-cli: run " << r.runId << " (adding " << r.plan.spec.name << " to " << r.table
+                      << ") is left alone: " << r.origin.journaledRefusal(here) << ".\n";
+        out() << (!wanted.isEmpty()     ? QStringLiteral("No unfinished run %1.\n").arg(wanted)
+                  : runs.isEmpty() ? QStringLiteral("No unfinished run.\n")
+                                   : QStringLiteral("No unfinished run made on this database.\n"))
               << nothing << "\n";
         *code = wanted.isEmpty() ? Ok : BadInput;
         return false;
@@ -620,7 +639,8 @@ int main(int argc, char *argv[])
         "           asks you, on a terminal, to type the table\n"
         "           name. Ctrl-C stops after the current batch; `resume` continues. The journal lives in\n"
         "           the database (PostgreSQL schema stagecraft; elsewhere tables stagecraft_runs/_steps).\n"
-        "  resume   continue the newest unfinished run (or --run ID): stagecraft-cli resume -c URL [--yes]\n"
+        "  resume   continue the newest unfinished run (or --run ID): stagecraft-cli resume -c URL [--yes]. A run\n"
+        "           recorded on another engine or database is neither resumed nor rolled back (named, with why).\n"
         "  rollback undo what the newest unfinished (failed or cancelled) run applied, or --run ID's, last\n"
         "           step first, under the same lock timeout and retries: stagecraft-cli rollback -c URL [--yes].\n"
         "           Refused, changing nothing, once a step past the plan's point of no return was applied.\n"

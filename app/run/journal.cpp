@@ -52,6 +52,15 @@ static Journal::StepState stateFrom(const QString &name)
     return Journal::StepState::Pending;
 }
 
+static Engine engineFrom(const QString &name, Engine unknown)
+{
+    for (Engine e : {Engine::PostgreSQL, Engine::MySQL, Engine::MariaDB, Engine::SQLite}) {
+        if (engineName(e) == name)
+            return e;
+    }
+    return unknown;
+}
+
 static QString now()
 {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
@@ -72,6 +81,12 @@ bool Journal::exec(const QString &sql, const QVariantList &values, const QString
     return ok;
 }
 
+bool Journal::hasOrigin()
+{
+    QSqlQuery q(m_connection.database());
+    return q.exec(QStringLiteral("SELECT engine_name, server_address, database_name FROM %1 WHERE 1 = 0").arg(runsTable()));
+}
+
 bool Journal::exists()
 {
     QSqlQuery q(m_connection.database());
@@ -84,14 +99,26 @@ bool Journal::ensure(ConnectionError *error)
     const QString what = QStringLiteral("creating Stagecraft's journal");
     // Already there: nothing to create, so a role that may write the journal but not create
     // schemas (CREATE SCHEMA IF NOT EXISTS checks the privilege first) can run too.
-    if (exists())
+    if (exists()) {
+        // A journal made by an older Stagecraft: the columns of a run's origin are added. Where
+        // that is not allowed (a role that may write the journal but not alter it), runs go on
+        // without them, their origin unknown as its earlier runs' is.
+        if (hasOrigin())
+            return true;
+        for (const char *name : {"engine_name", "server_address", "database_name"}) {
+            QSqlQuery add(m_connection.database());
+            if (!add.exec(QStringLiteral("SELECT %1 FROM %2 WHERE 1 = 0").arg(QLatin1String(name), runsTable())))
+                static_cast<void>(add.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 varchar(300)").arg(runsTable(), QLatin1String(name))));
+        }
         return true;
+    }
     if (e == Engine::PostgreSQL && !exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS stagecraft"), {}, what, error))
         return false;
     const QString text = e == Engine::MySQL || e == Engine::MariaDB ? QStringLiteral("longtext") : QStringLiteral("text");
     return exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (run_id varchar(40) NOT NULL PRIMARY KEY, table_name varchar(300) NOT NULL, "
                                "column_name varchar(300) NOT NULL, state varchar(16) NOT NULL, plan %2 NOT NULL, "
-                               "started_at varchar(40) NOT NULL, updated_at varchar(40) NOT NULL)").arg(runsTable(), text),
+                               "started_at varchar(40) NOT NULL, updated_at varchar(40) NOT NULL, engine_name varchar(300), "
+                               "server_address varchar(300), database_name varchar(300))").arg(runsTable(), text),
                 {}, what, error)
         && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (run_id varchar(40) NOT NULL, step integer NOT NULL, "
                                "state varchar(16) NOT NULL, rows_done bigint NOT NULL DEFAULT 0, last_key %2, "
@@ -100,17 +127,22 @@ bool Journal::ensure(ConnectionError *error)
                 {}, what, error);
 }
 
-bool Journal::startRun(const QString &runId, const Plan &plan, ConnectionError *error)
+bool Journal::startRun(const QString &runId, const Plan &plan, const PlanOrigin &origin, ConnectionError *error)
 {
     const QString what = QStringLiteral("recording the run in the journal");
+    const bool withOrigin = hasOrigin(); // asked before the transaction: a failed probe would end it on PostgreSQL
     QSqlDatabase db = m_connection.database();
     if (!db.transaction())
         return false;
-    bool ok = exec(QStringLiteral("INSERT INTO %1 (run_id, table_name, column_name, state, plan, started_at, updated_at) "
-                                  "VALUES (?, ?, ?, 'running', ?, ?, ?)").arg(runsTable()),
-                   {runId, plan.table.schema + QLatin1Char('.') + plan.table.name, plan.spec.name,
-                    QString::fromUtf8(PlanFormat::toJson(plan)), now(), now()},
-                   what, error);
+    QVariantList values{runId, plan.table.schema + QLatin1Char('.') + plan.table.name, plan.spec.name,
+                        QString::fromUtf8(PlanFormat::toJson(plan)), now(), now()};
+    if (withOrigin)
+        values << engineName(origin.engine) << origin.server << origin.database;
+    bool ok = exec(QStringLiteral("INSERT INTO %1 (run_id, table_name, column_name, state, plan, started_at, updated_at%2) "
+                                  "VALUES (?, ?, ?, 'running', ?, ?, ?%3)")
+                       .arg(runsTable(), withOrigin ? QStringLiteral(", engine_name, server_address, database_name") : QString(),
+                            withOrigin ? QStringLiteral(", ?, ?, ?") : QString()),
+                   values, what, error);
     for (int i = 0; ok && i < plan.steps.size(); ++i)
         ok = exec(QStringLiteral("INSERT INTO %1 (run_id, step, state, updated_at) VALUES (?, ?, 'pending', ?)").arg(stepsTable()),
                   {runId, i, now()}, what, error);
@@ -144,9 +176,11 @@ bool Journal::recordBatch(const QString &runId, int step, qint64 rowsDone, const
 bool Journal::unfinished(QList<RunRecord> *runs, ConnectionError *error)
 {
     runs->clear();
+    const bool withOrigin = hasOrigin();
     QSqlQuery q(m_connection.database());
-    if (!exec(QStringLiteral("SELECT run_id, table_name, column_name, state, plan FROM %1 WHERE state NOT IN ('done', 'rolled_back') "
-                             "ORDER BY started_at DESC").arg(runsTable()),
+    if (!exec(QStringLiteral("SELECT run_id, table_name, column_name, state, plan%2 FROM %1 WHERE state NOT IN ('done', 'rolled_back') "
+                             "ORDER BY started_at DESC")
+                  .arg(runsTable(), withOrigin ? QStringLiteral(", engine_name, server_address, database_name") : QString()),
               {}, QStringLiteral("reading the journal"), error, &q))
         return false;
     while (q.next()) {
@@ -157,6 +191,13 @@ bool Journal::unfinished(QList<RunRecord> *runs, ConnectionError *error)
         r.state = q.value(3).toString();
         if (!PlanFormat::fromJson(q.value(4).toString().toUtf8(), &r.plan))
             continue;
+        // Not recorded (an older journal, or an older Stagecraft's run): the plan still says its engine.
+        r.origin.engine = r.plan.engine;
+        if (withOrigin) {
+            r.origin.engine = engineFrom(q.value(5).toString(), r.plan.engine);
+            r.origin.server = q.value(6).toString();
+            r.origin.database = q.value(7).toString();
+        }
         runs->append(r);
     }
     for (RunRecord &r : *runs) {

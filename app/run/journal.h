@@ -2,6 +2,7 @@
 
 #include "connection/connectionerror.h"
 #include "plan/plan.h"
+#include "planorigin.h"
 
 #include <QSqlDatabase>
 
@@ -13,7 +14,9 @@ class DatabaseConnection;
 // describes: each backfill batch writes its last key in the same transaction as its UPDATE.
 // Where it lives: PostgreSQL schema "stagecraft" (tables runs and steps); MySQL, MariaDB and SQLite
 // the tables stagecraft_runs and stagecraft_steps next to the user's.
-//   runs:  run_id, table_name, column_name, state (running, done, failed, cancelled, rolled_back), plan (JSON), started_at, updated_at
+//   runs:  run_id, table_name, column_name, state (running, done, failed, cancelled, rolled_back), plan (JSON), started_at, updated_at,
+//          engine_name, server_address, database_name (where the run was made; added to an older journal by ensure(), NULL
+//          for its earlier runs)
 //   steps: run_id, step, state (pending, running, done, skipped, failed, rolled_back), rows_done, last_key (JSON array), attempts, error
 class Journal
 {
@@ -35,6 +38,8 @@ public:
         QString state;
         Plan plan;
         QList<StepRecord> steps;
+        // Where the run was recorded; a run from an older journal has only its plan's engine.
+        PlanOrigin origin;
     };
 
     explicit Journal(DatabaseConnection &connection);
@@ -43,7 +48,7 @@ public:
     [[nodiscard]] bool ensure(ConnectionError *error);
     // Whether the journal exists at all (resume looks before creating anything).
     [[nodiscard]] bool exists();
-    [[nodiscard]] bool startRun(const QString &runId, const Plan &plan, ConnectionError *error);
+    [[nodiscard]] bool startRun(const QString &runId, const Plan &plan, const PlanOrigin &origin, ConnectionError *error);
     [[nodiscard]] bool setRunState(const QString &runId, const QString &state, ConnectionError *error);
     [[nodiscard]] bool setStep(const QString &runId, int step, StepState state, const QString &message, ConnectionError *error);
     // Within the caller's open transaction: the batch's progress commits with the batch.
@@ -59,6 +64,9 @@ public:
     [[nodiscard]] static QString stateName(StepState state);
 
 private:
+    // Whether the runs table has the columns of a run's origin (a journal made by an older
+    // Stagecraft does not, until ensure() adds them).
+    [[nodiscard]] bool hasOrigin();
     [[nodiscard]] bool exec(const QString &sql, const QVariantList &values, const QString &what, ConnectionError *error,
                             QSqlQuery *result = nullptr);
 

@@ -5,6 +5,7 @@
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
 #include "journal.h"
+#include "planorigin.h"
 #include "runlock.h"
 #include "sql/quoting.h"
 
@@ -274,21 +275,35 @@ bool Runner::lockRun(const TableRef &table, const QString &column)
 
 void Runner::run(const Plan &plan)
 {
+    start(plan, true);
+}
+
+void Runner::start(const Plan &plan, bool planAgain)
+{
     if (!begin() || !startSession(plan) || !lockRun(plan.table, plan.spec.name))
         return;
     ConnectionError e;
-    if (!m_journal->ensure(&e)) {
-        Q_EMIT runFinished(RunOutcome::Failed, e.text());
-        return;
-    }
-    const QString active = m_journal->activeRunOn(plan.table, plan.spec.name, &e);
+    // Asked before the plan is checked, without creating the journal: a run that stopped half-way
+    // has added the column, and "resume it" says more than "the column exists".
+    const QString active = m_journal->exists() ? m_journal->activeRunOn(plan.table, plan.spec.name, &e) : QString();
     if (!active.isEmpty()) {
         Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Run %1 is already adding %2 to %3.%4; resume it or wait for it.")
                                                    .arg(active, plan.spec.name, plan.table.schema, plan.table.name));
         return;
     }
+    // A plan runs only where it was made: planned again here, under the run lock, before the
+    // journal is created or anything else changes.
+    if (const QString refusal = planAgain ? PlanOrigin::planRefusal(*m_connection, plan) : QString(); !refusal.isEmpty()) {
+        m_lock->release();
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Not run, nothing was changed: %1.\nApplied steps: none.").arg(refusal));
+        return;
+    }
+    if (!m_journal->ensure(&e)) {
+        Q_EMIT runFinished(RunOutcome::Failed, e.text());
+        return;
+    }
     m_runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    if (!m_journal->startRun(m_runId, plan, &e)) {
+    if (!m_journal->startRun(m_runId, plan, PlanOrigin::of(*m_connection), &e)) {
         Q_EMIT runFinished(RunOutcome::Failed, e.text());
         return;
     }
@@ -309,6 +324,14 @@ bool Runner::beginJournaled(const QString &runId, Journal::RunRecord *run)
     const auto found = std::find_if(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) { return r.runId == runId; });
     if (found == runs.cend()) {
         Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("No unfinished run %1 in the journal.").arg(runId));
+        return false;
+    }
+    // Resumed or rolled back only where it was recorded: elsewhere its plan's SQL is not this
+    // database's (and the journal entry may be a copy of another database's).
+    if (const QString refusal = found->origin.journaledRefusal(PlanOrigin::of(*m_connection)); !refusal.isEmpty()) {
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Run %1 is neither resumed nor rolled back here, nothing was changed: %2. "
+                                                              "Connect to where it was made to resume or roll it back.")
+                                                   .arg(runId, refusal));
         return false;
     }
     *run = *found;

@@ -64,8 +64,10 @@ public:
     [[nodiscard]] static QList<int> touchedSteps(const QList<Journal::StepRecord> &steps);
 
 public Q_SLOTS:
-    // A new run of the plan. Creates the journal if needed; refuses while another run is active on
-    // the same table and column.
+    // A new run of the plan. Plans the spec again on this connection first and refuses, changing
+    // nothing, unless the fresh plan has this plan's fingerprint (a plan made on another engine,
+    // database or table, or one the table no longer fits). Creates the journal if needed; refuses
+    // while another run is active on the same table and column.
     void run(const Stagecraft::Plan &plan);
     // Continues a journaled run from where it stopped.
     void resumeRun(const QString &runId);
@@ -89,7 +91,13 @@ Q_SIGNALS:
     void runFinished(Stagecraft::RunOutcome outcome, const QString &summary);
 
 private:
+    // Tests only (tests/support/runnertesthook.h): runs a hand-made plan, which no planner makes,
+    // without planning it again first.
+    friend class RunnerTestHook;
+
     enum class StepResult { Done, Skipped, Cancelled, Failed };
+    // run(), with or without planning again first.
+    void start(const Plan &plan, bool planAgain);
     void execute(const Plan &plan, int firstStep, const QStringList &resumeKey, qint64 resumeRows);
     [[nodiscard]] StepResult runStep(const Plan &plan, int index, const QStringList &resumeKey, qint64 resumeRows, QString *error);
     [[nodiscard]] StepResult runStatements(const PlanStep &step, int index, QString *error);
@@ -107,7 +115,8 @@ private:
     [[nodiscard]] bool startSession(const Plan &plan);
     // Resets the run state and connects; on failure reports runFinished(Failed).
     [[nodiscard]] bool begin();
-    // begin(), then the unfinished run from the journal; otherwise reports runFinished(Failed).
+    // begin(), then the unfinished run from the journal, if it was recorded on this engine and
+    // database; otherwise reports runFinished(Failed).
     [[nodiscard]] bool beginJournaled(const QString &runId, Journal::RunRecord *run);
     void finish(const Plan &plan, RunOutcome outcome, const QString &reason, int failedStep);
     [[nodiscard]] qint64 backendId();
