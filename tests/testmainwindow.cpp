@@ -214,13 +214,16 @@ void TestMainWindow::planReviewOnDemo()
     QCOMPARE(model->index(0, PlanStepsModel::WorkColumn, model->index(1, 0)).data().toString(), QStringLiteral("batches"));
     QCOMPARE(model->index(0, PlanStepsModel::BlocksColumn, model->index(1, 0)).data(Qt::DecorationRole).value<QColor>(),
              severityColor(Severity::BlocksWrites));
-    // The whole plan's SQL first, then the selected step's with its rollback.
+    // The whole plan's SQL first, then the selected step's as the runner sends it, with its rollback.
     QVERIFY(window.planView()->sqlPreview()->toPlainText().startsWith(QLatin1String("-- Stagecraft plan: add column total_eur to main.orders")));
     auto *steps = window.planView()->findChild<QTreeView *>(QStringLiteral("planSteps"));
     QVERIFY(steps);
     steps->setCurrentIndex(model->indexOfStep(0));
     QCOMPARE(window.planView()->sqlPreview()->toPlainText(),
-             QStringLiteral("ALTER TABLE \"orders\" ADD COLUMN \"total_eur\" NUMERIC(12,2) CHECK (total_eur >= 0);\n\n-- Rollback:\n"
+             QStringLiteral("-- In the run's session: PRAGMA busy_timeout = 2000;\n"
+                            "-- Skipped when already in place: SELECT COUNT(*) > 0 FROM pragma_table_info('orders') WHERE name = 'total_eur';\n"
+                            "-- In one transaction:\n"
+                            "ALTER TABLE \"orders\" ADD COLUMN \"total_eur\" NUMERIC(12,2) CHECK (total_eur >= 0);\n\n-- Rollback:\n"
                             "ALTER TABLE \"orders\" DROP COLUMN \"total_eur\";\n"));
     // The spec is in the designer too, exactly as written, ready to edit.
     QTRY_COMPARE(window.designer()->spec().type, QStringLiteral("NUMERIC(12,2)"));

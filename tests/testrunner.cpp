@@ -7,6 +7,7 @@
 #include "run/journal.h"
 #include "run/runlock.h"
 #include "run/planorigin.h"
+#include "run/rollbackplan.h"
 #include "run/runner.h"
 #include "run/verification.h"
 #include "journalfixture.h"
@@ -1192,17 +1193,17 @@ void TestRunner::rollbackRefusedPastPointOfNoReturn()
         plan.steps << step;
     }
     plan.pointOfNoReturn = 2;
-    QVERIFY(Runner::rollbackRefusal(plan, {0, 1}).isEmpty());
-    QCOMPARE(Runner::rollbackRefusal(plan, {0, 1, 2}),
+    QVERIFY(RollbackPlan::refusal(plan, {0, 1}).isEmpty());
+    QCOMPARE(RollbackPlan::refusal(plan, {0, 1, 2}),
              QStringLiteral("step 3 (Drop the helper CHECK) is past the point of no return: it cannot be undone; resume the run to finish it"));
     QList<Journal::StepRecord> steps(3);
     steps[0].state = Journal::StepState::Done;
     steps[1].state = Journal::StepState::Skipped; // already there before the run: not the run's to undo
     steps[2].state = Journal::StepState::Running; // killed inside it
-    QCOMPARE(Runner::touchedSteps(steps), (QList<int>{0, 2}));
-    QVERIFY(!Runner::rollbackRefusal(plan, steps).isEmpty()); // cut off inside the step past the point
+    QCOMPARE(RollbackPlan::touchedSteps(steps), (QList<int>{0, 2}));
+    QVERIFY(!RollbackPlan::refusal(plan, steps).isEmpty()); // cut off inside the step past the point
     steps[2].state = Journal::StepState::Failed; // it failed and rolled itself back
-    QVERIFY(Runner::rollbackRefusal(plan, steps).isEmpty());
+    QVERIFY(RollbackPlan::refusal(plan, steps).isEmpty());
 }
 
 // SQLite's rebuild replaces the table: once it committed, a rollback is refused and changes nothing.

@@ -1,5 +1,7 @@
 #include "runpanel.h"
 
+#include "run/rollbackplan.h"
+
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -172,7 +174,7 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
                                                                  : tr("Failed");
         // A run that stopped half-way can be undone (the runner refuses past the point of no return).
         const bool stopped = outcome == RunOutcome::Failed || outcome == RunOutcome::Cancelled;
-        m_rollback->setVisible(stopped && !m_runId.isEmpty() && !m_rollingBack && Runner::rollbackRefusal(m_plan, m_finished).isEmpty());
+        m_rollback->setVisible(stopped && !m_runId.isEmpty() && !m_rollingBack && RollbackPlan::refusal(m_plan, m_finished).isEmpty());
         m_summary->setText(tr("<b>%1</b> after %2 s. %3").arg(word).arg(m_clock.elapsed() / 1000.0, 0, 'f', 1)
                                .arg(summary.toHtmlEscaped().replace(QLatin1Char('\n'), QLatin1String("<br>"))));
         log(word + QLatin1String(": ") + summary);

@@ -9,6 +9,7 @@
 #include "plan/specvalidator.h"
 #include "run/journal.h"
 #include "run/planorigin.h"
+#include "run/rollbackplan.h"
 #include "run/runner.h"
 
 #include <QJsonDocument>
@@ -544,8 +545,8 @@ int rollback(const QCommandLineParser &parser)
     int code = Ok;
     if (!openUnfinished(parser, &connection, &run, &code, "Nothing to roll back."))
         return code;
-    const QList<int> touched = Runner::touchedSteps(run.steps);
-    if (const QString refusal = Runner::rollbackRefusal(run.plan, run.steps); !refusal.isEmpty()) {
+    const QList<int> touched = RollbackPlan::touchedSteps(run.steps);
+    if (const QString refusal = RollbackPlan::refusal(run.plan, run.steps); !refusal.isEmpty()) {
         err() << "stagecraft-cli: run " << run.runId << " cannot be rolled back: " << refusal << ". Nothing was changed.\n";
         return BadInput;
     }

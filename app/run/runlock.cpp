@@ -3,10 +3,12 @@
 #include "connection/databaseconnection.h"
 
 #include <QCryptographicHash>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLockFile>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 
 namespace Stagecraft {
 
@@ -123,6 +125,51 @@ void RunLock::release()
                                                           : u"SELECT RELEASE_LOCK(?)"_s);
     q.addBindValue(m_name);
     static_cast<void>(q.exec());
+}
+
+RunLock::Acquisition RunLock::acquire(const TableRef &table, const QString &column, int waitSeconds, const std::function<bool()> &cancelled,
+                                      const std::function<void(const Holder &)> &waiting)
+{
+    Acquisition a;
+    // The holder's statement being waited for: when the holder goes idle or starts another one
+    // while keeping the lock, it is a live runner.
+    Holder waitingFor;
+    QElapsedTimer waited;
+    for (;;) {
+        bool taken = false;
+        if (!tryAcquire(table, column, &taken, &a.error))
+            return a;
+        if (taken) {
+            a.outcome = Outcome::Taken;
+            return a;
+        }
+        if (!holder(&a.holder, &a.error))
+            return a;
+        a.outcome = Outcome::HeldByAnother;
+        if (a.holder.session == 0) {
+            if (m_connection.engine() == Engine::SQLite)
+                return a; // a lock file: its holder is a live process
+            waitingFor = {}; // let go between the two questions: ask again
+        } else if (!a.holder.inStatement) {
+            return a;
+        } else if (waitingFor.session != a.holder.session) {
+            waitingFor = a.holder;
+            if (!waited.isValid())
+                waited.start();
+            waiting(a.holder);
+        } else if (waitingFor.statementId != a.holder.statementId) {
+            return a;
+        }
+        if (cancelled()) {
+            a.outcome = Outcome::Cancelled;
+            return a;
+        }
+        if (waited.isValid() && waited.elapsed() > qint64(waitSeconds) * 1000) {
+            a.outcome = Outcome::TimedOut;
+            return a;
+        }
+        QThread::msleep(100);
+    }
 }
 
 } // namespace Stagecraft

@@ -5,6 +5,7 @@
 
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 class QLockFile;
@@ -42,6 +43,21 @@ public:
         double seconds = 0; // in the statement for this long
     };
     [[nodiscard]] bool holder(Holder *holder, ConnectionError *error);
+
+    // Takes the lock, waiting while the session holding it is in the middle of a statement (a
+    // killed runner's statement goes on until it ends, and the server lets go then), at most
+    // waitSeconds; a holder that goes idle or starts another statement while keeping the lock is a
+    // live runner, and is not waited for. waiting is told when a wait for a holder begins;
+    // cancelled is asked between looks.
+    enum class Outcome { Taken, HeldByAnother, TimedOut, Cancelled, Failed };
+    struct Acquisition
+    {
+        Outcome outcome = Outcome::Failed;
+        Holder holder; // who holds it (HeldByAnother, TimedOut)
+        ConnectionError error; // Failed
+    };
+    [[nodiscard]] Acquisition acquire(const TableRef &table, const QString &column, int waitSeconds, const std::function<bool()> &cancelled,
+                                      const std::function<void(const Holder &)> &waiting);
 
     // The lock's name for a table and column (a hash, within MySQL's 64 characters).
     [[nodiscard]] static QString name(const TableRef &table, const QString &column);

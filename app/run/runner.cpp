@@ -1,4 +1,5 @@
 #include "runner.h"
+#include "rollbackplan.h"
 #include "backfillbatch.h"
 #include "verification.h"
 
@@ -93,47 +94,6 @@ void Runner::cancel()
     }));
 }
 
-QStringList Runner::rollbackSql(const Plan &plan, const QList<int> &appliedSteps)
-{
-    QStringList sql;
-    for (auto it = appliedSteps.crbegin(); it != appliedSteps.crend(); ++it) {
-        if (plan.pointOfNoReturn >= 0 && *it >= plan.pointOfNoReturn)
-            continue;
-        sql << plan.steps.at(*it).rollbackSql;
-    }
-    return sql;
-}
-
-QString Runner::rollbackRefusal(const Plan &plan, const QList<int> &touchedSteps)
-{
-    for (int i : touchedSteps) {
-        if (plan.pointOfNoReturn >= 0 && i >= plan.pointOfNoReturn)
-            return QStringLiteral("step %1 (%2) is past the point of no return: it cannot be undone; resume the run to finish it")
-                .arg(i + 1).arg(plan.steps.at(i).title);
-    }
-    return {};
-}
-
-QString Runner::rollbackRefusal(const Plan &plan, const QList<Journal::StepRecord> &steps)
-{
-    QList<int> applied;
-    for (int i = 0; i < steps.size(); ++i)
-        if (steps.at(i).state == Journal::StepState::Done || steps.at(i).state == Journal::StepState::Running)
-            applied << i;
-    return rollbackRefusal(plan, applied);
-}
-
-QList<int> Runner::touchedSteps(const QList<Journal::StepRecord> &steps)
-{
-    QList<int> touched;
-    for (int i = 0; i < steps.size(); ++i) {
-        const Journal::StepState state = steps.at(i).state;
-        if (state == Journal::StepState::Done || state == Journal::StepState::Running || state == Journal::StepState::Failed)
-            touched << i;
-    }
-    return touched;
-}
-
 std::optional<bool> Runner::inPlace(const PlanStep &step)
 {
     if (step.appliedSql.isEmpty())
@@ -173,7 +133,10 @@ bool Runner::startSession(const Plan &plan)
     m_settings = m_override.value_or(plan.settings);
     // What the plan shows, unless other settings were given; a plan journaled before it showed its
     // session gets the one its settings make.
-    const QStringList session = m_override || plan.sessionSql.isEmpty() ? m_settings.sessionSql(m_connection->engine()) : plan.sessionSql;
+    // A plan made for another engine gets this engine's form here, until the check that the plan is
+    // this connection's refuses it.
+    const bool planned = !m_override && !plan.sessionSql.isEmpty() && plan.engine == m_connection->engine();
+    const QStringList session = planned ? plan.sessionSql : m_settings.sessionSql(m_connection->engine());
     QSqlQuery q(m_connection->database());
     for (const QString &sql : session) {
         if (!q.exec(sql)) {
@@ -218,59 +181,30 @@ bool Runner::begin()
 bool Runner::lockRun(const TableRef &table, const QString &column)
 {
     m_lock = std::make_unique<RunLock>(*m_connection);
-    ConnectionError e;
-    const auto refuse = [&](const QString &holder) {
+    const RunLock::Acquisition a = m_lock->acquire(
+        table, column, m_settings.runLockWaitSeconds, [this] { return m_cancelled.load(); },
+        [this](const RunLock::Holder &holder) { Q_EMIT waitingForRunLock(holder.session, holder.statement, holder.seconds); });
+    const QString who = a.holder.session ? QStringLiteral(" (session %1)").arg(a.holder.session) : QString();
+    switch (a.outcome) {
+    case RunLock::Outcome::Taken: return true;
+    case RunLock::Outcome::Failed: Q_EMIT runFinished(RunOutcome::Failed, a.error.text()); break;
+    case RunLock::Outcome::HeldByAnother:
         Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Another Stagecraft is adding %1 to %2.%3 right now%4; this one changed nothing.")
-                                                   .arg(column, table.schema, table.name, holder));
-        return false;
-    };
-    // The holder's statement being waited for: when the holder goes idle or starts another one
-    // while keeping the lock, it is a live runner, and this one is refused.
-    RunLock::Holder waitingFor;
-    QElapsedTimer waited;
-    for (;;) {
-        bool taken = false;
-        if (!m_lock->tryAcquire(table, column, &taken, &e)) {
-            Q_EMIT runFinished(RunOutcome::Failed, e.text());
-            return false;
-        }
-        if (taken)
-            return true;
-        RunLock::Holder holder;
-        if (!m_lock->holder(&holder, &e)) {
-            Q_EMIT runFinished(RunOutcome::Failed, e.text());
-            return false;
-        }
-        const QString who = holder.session ? QStringLiteral(" (session %1)").arg(holder.session) : QString();
-        if (holder.session == 0) {
-            if (m_connection->engine() == Engine::SQLite)
-                return refuse(who);
-            waitingFor = {}; // let go between the two questions: ask again
-        } else if (!holder.inStatement) {
-            return refuse(who);
-        } else if (waitingFor.session != holder.session) {
-            waitingFor = holder;
-            if (!waited.isValid())
-                waited.start();
-            Q_EMIT waitingForRunLock(holder.session, holder.statement, holder.seconds);
-        } else if (waitingFor.statementId != holder.statementId) {
-            return refuse(who);
-        }
-        if (m_cancelled) {
-            Q_EMIT runFinished(RunOutcome::Cancelled, QStringLiteral("Cancelled while waiting for the run lock; nothing was changed."));
-            return false;
-        }
-        if (waited.isValid() && waited.elapsed() > qint64(m_settings.runLockWaitSeconds) * 1000) {
-            Q_EMIT runFinished(RunOutcome::Failed,
-                               QStringLiteral("Session %1 still holds the run lock for %2 to %3.%4 after %5 s, running: %6. If it is a "
-                                              "Stagecraft that was killed, the server lets go once that statement ends (or when the "
-                                              "session is terminated); nothing was changed.")
-                                   .arg(holder.session).arg(column, table.schema, table.name).arg(m_settings.runLockWaitSeconds)
-                                   .arg(holder.statement.left(200)));
-            return false;
-        }
-        QThread::msleep(100);
+                                                   .arg(column, table.schema, table.name, who));
+        break;
+    case RunLock::Outcome::Cancelled:
+        Q_EMIT runFinished(RunOutcome::Cancelled, QStringLiteral("Cancelled while waiting for the run lock; nothing was changed."));
+        break;
+    case RunLock::Outcome::TimedOut:
+        Q_EMIT runFinished(RunOutcome::Failed,
+                           QStringLiteral("Session %1 still holds the run lock for %2 to %3.%4 after %5 s, running: %6. If it is a "
+                                          "Stagecraft that was killed, the server lets go once that statement ends (or when the "
+                                          "session is terminated); nothing was changed.")
+                               .arg(a.holder.session).arg(column, table.schema, table.name).arg(m_settings.runLockWaitSeconds)
+                               .arg(a.holder.statement.left(200)));
+        break;
     }
+    return false;
 }
 
 void Runner::run(const Plan &plan)
@@ -370,8 +304,8 @@ void Runner::rollbackRun(const QString &runId)
         return;
     ConnectionError e;
     const Plan &plan = found.plan;
-    const QList<int> touched = touchedSteps(found.steps);
-    if (const QString refusal = rollbackRefusal(plan, found.steps); !refusal.isEmpty()) {
+    const QList<int> touched = RollbackPlan::touchedSteps(found.steps);
+    if (const QString refusal = RollbackPlan::refusal(plan, found.steps); !refusal.isEmpty()) {
         Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Rollback refused, nothing was changed: %1.").arg(refusal));
         return;
     }
@@ -507,8 +441,8 @@ void Runner::finish(const Plan &plan, RunOutcome outcome, const QString &reason,
         for (int i : std::as_const(m_applied))
             applied << QStringLiteral("%1 (%2)").arg(i + 1).arg(plan.steps.at(i).title);
         summary += QStringLiteral("\nApplied steps: %1.").arg(applied.isEmpty() ? QStringLiteral("none") : applied.join(QLatin1String(", ")));
-        const QStringList rollback = rollbackSql(plan, m_applied);
-        const QString refusal = rollbackRefusal(plan, m_applied);
+        const QStringList rollback = RollbackPlan::sql(plan, m_applied);
+        const QString refusal = RollbackPlan::refusal(plan, m_applied);
         if (!rollback.isEmpty())
             summary += QStringLiteral("\nTo undo them: %1;").arg(rollback.join(QLatin1String("; ")));
         if (!refusal.isEmpty())

@@ -52,17 +52,6 @@ public:
     void stopAfterBatch() noexcept { m_cancelled = true; }
     [[nodiscard]] bool isPaused() const { return m_paused; }
 
-    // What undoes the applied steps before the point of no return, last step first.
-    [[nodiscard]] static QStringList rollbackSql(const Plan &plan, const QList<int> &appliedSteps);
-    // Why the steps a run touched cannot be rolled back (one of them is past the point of no
-    // return), or empty when they can.
-    [[nodiscard]] static QString rollbackRefusal(const Plan &plan, const QList<int> &touchedSteps);
-    // The same for a journaled run: a step that failed (and rolled itself back) does not count,
-    // one that was done or was cut off while running does.
-    [[nodiscard]] static QString rollbackRefusal(const Plan &plan, const QList<Journal::StepRecord> &steps);
-    // The steps of a journaled run that were applied or started (not skipped as already there).
-    [[nodiscard]] static QList<int> touchedSteps(const QList<Journal::StepRecord> &steps);
-
 public Q_SLOTS:
     // A new run of the plan. Plans the spec again on this connection first and refuses, changing
     // nothing, unless the fresh plan has this plan's fingerprint (a plan made on another engine,
