@@ -185,6 +185,10 @@ void TestSpecValidator::problems_data()
                 {"index: Stagecraft names the index items_TAG_idx, but the database already has an index of that name"});
             row("generated name: default trigger", R"j({"name": "seen", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j",
                 {"default: Stagecraft names the default trigger items_seen_default, but the database already has a trigger"});
+            // The rebuild gives new rows their default itself and creates no trigger: the name is free to
+            // have (issue 11: it was reserved all the same).
+            row("generated name: no trigger on the rebuild", R"j({"name": "seen", "type": "TEXT", "nullable": false, "default": {"expression": "CURRENT_TIMESTAMP"}})j", {});
+            row("generated name: no trigger on the rebuild, backfilled", R"j({"name": "seen", "type": "TEXT", "nullable": false, "default": {"literal": "x"}, "backfill": "'y'"})j", {});
             // A rebuild would copy into that table after dropping it: the user's table is refused instead.
             row("generated name: the rebuild's table", R"j({"name": "req", "type": "INTEGER", "nullable": false, "backfill": "1"})j",
                 {"table: Stagecraft names the table for the rebuild stagecraft_new_parents, but the database already has a table"},

@@ -23,6 +23,46 @@ QJsonArray strings(const QStringList &list)
     return QJsonArray::fromStringList(list);
 }
 
+// What a step creates, for the reviewer; not in the fingerprint, as it changes nothing that runs
+// (the names are in the SQL already).
+QJsonArray createdJson(const QList<CreatedObject> &objects)
+{
+    QJsonArray array;
+    for (const CreatedObject &c : objects)
+        array << QJsonObject{{QStringLiteral("kind"), createdKindName(c.kind)},
+                             {QStringLiteral("name"), c.name},
+                             {QStringLiteral("schema"), c.table.schema},
+                             {QStringLiteral("table"), c.table.name},
+                             {QStringLiteral("unique_in"), createdScopeName(c.scope)},
+                             {QStringLiteral("for"), c.field}};
+    return array;
+}
+
+QList<CreatedObject> createdFromJson(const QJsonValue &value)
+{
+    using Kind = CreatedObject::Kind;
+    using Scope = CreatedObject::Scope;
+    QList<CreatedObject> objects;
+    for (const QJsonValue &v : value.toArray()) {
+        const QJsonObject o = v.toObject();
+        CreatedObject c;
+        for (Kind k : {Kind::Table, Kind::Index, Kind::CheckConstraint, Kind::NotNullConstraint, Kind::UniqueConstraint,
+                       Kind::ForeignKey, Kind::Trigger}) {
+            if (createdKindName(k) == o.value(QStringLiteral("kind")).toString())
+                c.kind = k;
+        }
+        for (Scope s : {Scope::Table, Scope::Schema, Scope::Database}) {
+            if (createdScopeName(s) == o.value(QStringLiteral("unique_in")).toString())
+                c.scope = s;
+        }
+        c.name = o.value(QStringLiteral("name")).toString();
+        c.table = {o.value(QStringLiteral("schema")).toString(), o.value(QStringLiteral("table")).toString()};
+        c.field = o.value(QStringLiteral("for")).toString();
+        objects << c;
+    }
+    return objects;
+}
+
 QJsonObject stepJson(const PlanStep &s)
 {
     QJsonArray locks;
@@ -51,6 +91,8 @@ QJsonObject stepJson(const PlanStep &s)
     if (!s.backfillExpression.isEmpty())
         o.insert(QStringLiteral("backfill"), QJsonObject{{QStringLiteral("expression"), s.backfillExpression},
                                                          {QStringLiteral("key_columns"), strings(s.keyColumns)}});
+    if (!s.creates.isEmpty())
+        o.insert(QStringLiteral("creates"), createdJson(s.creates));
     return o;
 }
 
@@ -92,6 +134,7 @@ PlanStep stepFromJson(const QJsonObject &o)
     const QJsonObject backfill = o.value(QStringLiteral("backfill")).toObject();
     s.backfillExpression = backfill.value(QStringLiteral("expression")).toString();
     s.keyColumns = stringList(backfill.value(QStringLiteral("key_columns")));
+    s.creates = createdFromJson(o.value(QStringLiteral("creates")));
     return s;
 }
 

@@ -60,4 +60,9 @@ QString generatedName(Engine engine, const QString &table, const QString &column
     return name;
 }
 
+QString indexField(const ColumnSpec &spec)
+{
+    return spec.unique ? QStringLiteral("unique") : spec.index ? QStringLiteral("index") : QStringLiteral("references");
+}
+
 } // namespace Stagecraft

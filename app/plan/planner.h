@@ -37,4 +37,7 @@ public:
 // engine allows (PostgreSQL 63 bytes, MySQL/MariaDB 64 characters).
 [[nodiscard]] QString generatedName(Engine engine, const QString &table, const QString &column, const QString &suffix);
 
+// The spec field that makes a plan index the new column: unique, index, or a foreign key's references.
+[[nodiscard]] QString indexField(const ColumnSpec &spec);
+
 } // namespace Stagecraft

@@ -11,6 +11,9 @@ namespace Stagecraft {
 namespace {
 const Engine SQ = Engine::SQLite;
 const QString WriteLock = QStringLiteral("database write lock (RESERVED, EXCLUSIVE at commit)");
+using Kind = CreatedObject::Kind;
+// Tables, indexes, views and triggers share one namespace per database file.
+const CreatedObject::Scope InDatabase = CreatedObject::Scope::Database;
 } // namespace
 
 SqlitePlanner::SqlitePlanner(const PlannerInput &input)
@@ -121,6 +124,7 @@ Plan SqlitePlanner::plan()
                                               "NULL BEGIN UPDATE %2 SET %3 = (%4) WHERE %5; END")
                                    .arg(quoteIdentifier(SQ, trigger), m_table, m_column, value, sameRow.join(QLatin1String(" AND ")))});
             t.rollbackSql = {QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoteIdentifier(SQ, trigger))};
+            t.creates = {{Kind::Trigger, trigger, InDatabase, m_spec.table, QStringLiteral("default")}};
             t.rule = QStringLiteral("sqlite.default.trigger");
             t.why = QStringLiteral("SQLite cannot add a column with this default: a trigger gives new rows the value, "
                                    "the backfill gives it to existing rows.");
@@ -153,7 +157,8 @@ void SqlitePlanner::rebuild()
                                .arg(m_spec.table.name, unreadable);
         return;
     }
-    const QString temporary = quoteIdentifier(SQ, QStringLiteral("stagecraft_new_") + m_spec.table.name);
+    const QString temporaryName = QStringLiteral("stagecraft_new_") + m_spec.table.name;
+    const QString temporary = quoteIdentifier(SQ, temporaryName);
     // The column goes after the last column definition: SQLite's grammar allows none after a table
     // constraint such as PRIMARY KEY (order_id, line_no).
     const QString create = QStringLiteral("CREATE TABLE %1 ").arg(temporary) + createSql.mid(parts.open, parts.columnsEnd - parts.open)
@@ -216,6 +221,9 @@ void SqlitePlanner::rebuild()
     s.estimatedSeconds = s.lockHeldSeconds = CostModel::rewrite(m_in.table.totalBytes);
     s.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM pragma_table_info(%1) WHERE name = %2")
                        .arg(quoteLiteral(SQ, m_spec.table.name), quoteLiteral(SQ, m_spec.name));
+    // The copy's table, dropped first if it is there: a stranger of that name would be lost. The
+    // indexes, triggers and views made again keep the names they had, so they are not declared.
+    s.creates = {{Kind::Table, temporaryName, InDatabase, m_spec.table, QStringLiteral("table")}};
     s.rule = QStringLiteral("sqlite.rebuild");
     s.why = QStringLiteral("ALTER TABLE cannot add this column: the table is copied into a new one with it, renamed, its "
                            "indexes, triggers and the views using it made again and its foreign keys checked, in one "
@@ -297,6 +305,7 @@ void SqlitePlanner::indexes()
     s.scansTable = true;
     s.estimatedSeconds = s.lockHeldSeconds = CostModel::scan(m_in.table.heapBytes) + CostModel::indexBuild(m_in.table.heapBytes);
     s.rollbackSql = {QStringLiteral("DROP INDEX IF EXISTS %1").arg(quoteIdentifier(SQ, index))};
+    s.creates = {{Kind::Index, index, InDatabase, m_spec.table, indexField(m_spec)}};
     s.rule = m_spec.unique ? QStringLiteral("sqlite.unique.index") : QStringLiteral("sqlite.index");
     s.why = m_spec.unique ? QStringLiteral("ADD COLUMN cannot say UNIQUE: a unique index gives the same guarantee.")
                           : QStringLiteral("The index is built under the write lock; readers go on in WAL mode.");
