@@ -161,6 +161,9 @@ void TestSpecValidator::problems_data()
             row("generated name: a partition's index", R"j({"name": "seq", "type": "int", "index": true})j",
                 {"index: Stagecraft names the index on partition events_low events_low_seq_idx, but schema public already has an index"},
                 "events");
+            // Issue 12, item 4: cut to 63 bytes, the CHECK, the NOT NULL helper and the index had one name.
+            row("generated name: a 63-byte column", R"j({"name": "a_column_name_of_sixty_three_bytes_which_postgresql_just_allows", "type": "int",
+                "nullable": false, "backfill": "amount", "check": "amount > 0", "index": true})j", {});
         }
         if (maria) {
             row("unknown type", R"j({"name": "x", "type": "integr"})j",
