@@ -161,6 +161,9 @@ void TestSpecValidator::problems_data()
             row("generated name: a partition's index", R"j({"name": "seq", "type": "int", "index": true})j",
                 {"index: Stagecraft names the index on partition events_low events_low_seq_idx, but schema public already has an index"},
                 "events");
+            // Issue 12, item 4: cut to 63 bytes, the CHECK, the NOT NULL helper and the index had one name.
+            row("generated name: a 63-byte column", R"j({"name": "a_column_name_of_sixty_three_bytes_which_postgresql_just_allows", "type": "int",
+                "nullable": false, "backfill": "amount", "check": "amount > 0", "index": true})j", {});
         }
         if (maria) {
             row("unknown type", R"j({"name": "x", "type": "integr"})j",
@@ -200,6 +203,10 @@ void TestSpecValidator::problems_data()
                 {"index: Stagecraft names the index items_TAG_idx, but the database already has an index of that name"});
             row("generated name: default trigger", R"j({"name": "seen", "type": "TEXT", "default": {"expression": "CURRENT_TIMESTAMP"}})j",
                 {"default: Stagecraft names the default trigger items_seen_default, but the database already has a trigger"});
+            // The rebuild gives new rows their default itself and creates no trigger: the name is free to
+            // have (issue 11: it was reserved all the same).
+            row("generated name: no trigger on the rebuild", R"j({"name": "seen", "type": "TEXT", "nullable": false, "default": {"expression": "CURRENT_TIMESTAMP"}})j", {});
+            row("generated name: no trigger on the rebuild, backfilled", R"j({"name": "seen", "type": "TEXT", "nullable": false, "default": {"literal": "x"}, "backfill": "'y'"})j", {});
             // A rebuild would copy into that table after dropping it: the user's table is refused instead.
             row("generated name: the rebuild's table", R"j({"name": "req", "type": "INTEGER", "nullable": false, "backfill": "1"})j",
                 {"table: Stagecraft names the table for the rebuild stagecraft_new_parents, but the database already has a table"},

@@ -10,16 +10,74 @@ namespace Stagecraft {
 
 namespace {
 
-// One name a plan for this spec may create, and where it must be unique.
-struct Wanted
+using Kind = CreatedObject::Kind;
+using Scope = CreatedObject::Scope;
+
+// Which of the engine's name lists an object's name goes in: PostgreSQL keeps indexes and tables
+// in one list per schema (pg_class) and all constraints in one per table; MySQL and MariaDB keep
+// indexes (UNIQUE constraints among them) per table and each kind of constraint apart; SQLite keeps
+// one list per database file.
+QString family(Engine e, Kind kind)
 {
-    enum class Scope { TableConstraint, SchemaRelation, TableIndex, SchemaForeignKey, SchemaCheck, DatabaseObject };
-    Scope scope;
-    QString field; // the spec field that makes Stagecraft create it
-    QString what; // what Stagecraft creates under that name
-    QString name;
-    TableRef where; // the table (or, for a partition's index, the partition) it belongs to
-};
+    if (e == Engine::SQLite)
+        return QStringLiteral("objects");
+    switch (kind) {
+    case Kind::Table: return QStringLiteral("tables");
+    case Kind::Index: return e == Engine::PostgreSQL ? QStringLiteral("tables") : QStringLiteral("indexes");
+    case Kind::UniqueConstraint: return e == Engine::PostgreSQL ? QStringLiteral("constraints") : QStringLiteral("indexes");
+    case Kind::CheckConstraint: return e == Engine::PostgreSQL ? QStringLiteral("constraints") : QStringLiteral("checks");
+    case Kind::NotNullConstraint: return QStringLiteral("constraints");
+    case Kind::ForeignKey: return e == Engine::PostgreSQL ? QStringLiteral("constraints") : QStringLiteral("foreign keys");
+    case Kind::Trigger: return QStringLiteral("triggers");
+    }
+    return {};
+}
+
+// The namespace a name must be unique in, as one comparable key.
+QString namespaceKey(Engine e, const CreatedObject &o)
+{
+    QStringList key{family(e, o.kind), createdScopeName(o.scope), o.table.schema};
+    if (o.scope == Scope::Table)
+        key << o.table.name;
+    return key.join(QChar(0x1f));
+}
+
+// PostgreSQL compares quoted names exactly; MySQL, MariaDB and SQLite ignore case in these names.
+QString comparable(Engine e, const QString &name)
+{
+    return e == Engine::PostgreSQL ? name : name.toCaseFolded();
+}
+
+// What Stagecraft creates under the name, as the user would call it.
+QString describe(const CreatedObject &o, const Plan &plan)
+{
+    switch (o.kind) {
+    case Kind::Index:
+        if (o.table != plan.table)
+            return QStringLiteral("index on partition %1").arg(o.table.name);
+        return o.field == QLatin1String("unique") ? QStringLiteral("unique index")
+            : o.field == QLatin1String("references") ? QStringLiteral("foreign key's index")
+                                                     : QStringLiteral("index");
+    case Kind::CheckConstraint:
+        return o.field == QLatin1String("nullable") ? QStringLiteral("NOT NULL constraint") : QStringLiteral("CHECK constraint");
+    case Kind::NotNullConstraint: return QStringLiteral("NOT NULL constraint");
+    case Kind::UniqueConstraint: return QStringLiteral("unique constraint");
+    case Kind::ForeignKey: return QStringLiteral("foreign key");
+    case Kind::Trigger: return o.field == QLatin1String("default") ? QStringLiteral("default trigger") : QStringLiteral("trigger");
+    case Kind::Table: return o.field == QLatin1String("table") ? QStringLiteral("table for the rebuild") : QStringLiteral("table");
+    }
+    return {};
+}
+
+QString place(const CreatedObject &o)
+{
+    switch (o.scope) {
+    case Scope::Table: return o.table.name;
+    case Scope::Schema: return QStringLiteral("schema %1").arg(o.table.schema);
+    case Scope::Database: return QStringLiteral("the database");
+    }
+    return {};
+}
 
 QString relationKind(const QString &relkind)
 {
@@ -36,140 +94,108 @@ QString relationKind(const QString &relkind)
     }
 }
 
-QList<Wanted> wantedNames(const PlannerInput &input)
+// One query per place the engine keeps such a name, each answering one row (what holds the name)
+// when it is taken; paired with the place it names in the message.
+QList<std::pair<QString, QString>> lookups(Engine e, const CreatedObject &o)
 {
-    using S = Wanted::Scope;
-    const ColumnSpec &spec = input.spec;
-    const Engine e = input.server.engine;
-    const TableRef &table = spec.table;
-    auto generated = [&](const QString &suffix) { return generatedName(e, table.name, spec.name, suffix); };
-    QList<Wanted> wanted;
-    const bool indexed = spec.unique || spec.index || spec.hasForeignKey();
-    const QString indexField = spec.unique ? QStringLiteral("unique") : spec.index ? QStringLiteral("index") : QStringLiteral("references");
-    const QString indexWhat = spec.unique ? QStringLiteral("unique index") : spec.index ? QStringLiteral("index")
-                                                                                       : QStringLiteral("foreign key's index");
-    const QString index = generated(spec.unique ? QStringLiteral("key") : QStringLiteral("idx"));
+    const QString name = quoteLiteral(e, o.name);
+    const QString schema = quoteLiteral(e, o.table.schema);
+    const QString tableName = quoteLiteral(e, o.table.name);
+    const QString f = family(e, o.kind);
+    const QString here = place(o);
+    if (e == Engine::SQLite) // names compare without case in SQLite
+        return {{QStringLiteral("SELECT CASE type WHEN 'index' THEN 'an index' ELSE 'a ' || type END "
+                                "FROM %1.sqlite_schema WHERE name = %2 COLLATE NOCASE")
+                     .arg(quoteIdentifier(e, o.table.schema), name),
+                 here}};
     if (e == Engine::PostgreSQL) {
-        // Constraint names are unique per table; index names per schema, among all relations.
-        if (!spec.check.isEmpty())
-            wanted << Wanted{S::TableConstraint, QStringLiteral("check"), QStringLiteral("CHECK constraint"),
-                             generated(QStringLiteral("check")), table};
-        if (spec.hasForeignKey())
-            wanted << Wanted{S::TableConstraint, QStringLiteral("references"), QStringLiteral("foreign key"),
-                             generated(QStringLiteral("fkey")), table};
-        // The helper NOT NULL constraint, unless the column is added NOT NULL at once (as PostgresPlanner
-        // decides: a default the server keeps in the catalog, PostgreSQL 11+, no backfill).
-        const bool fastDefault = spec.defaultKind == ColumnSpec::DefaultKind::Literal
-            || (spec.defaultKind == ColumnSpec::DefaultKind::Expression && !input.defaultProbe.rewritesTable
-                && (input.defaultProbe.volatility == DefaultProbe::Volatility::Immutable
-                    || input.defaultProbe.volatility == DefaultProbe::Volatility::Stable));
-        if (!spec.nullable && !(fastDefault && input.targetVersion >= 110000 && spec.backfill.isEmpty()))
-            wanted << Wanted{S::TableConstraint, QStringLiteral("nullable"), QStringLiteral("NOT NULL constraint"),
-                             generated(QStringLiteral("not_null")), table};
-        if (indexed) {
-            wanted << Wanted{S::SchemaRelation, indexField, indexWhat, index, table};
-            if (spec.unique) // attached as a constraint of the same name
-                wanted << Wanted{S::TableConstraint, indexField, QStringLiteral("unique constraint"), index, table};
-            if (input.table.kind == RelationKind::PartitionedTable && !spec.unique) {
-                for (const PartitionInfo &p : input.table.partitions)
-                    wanted << Wanted{S::SchemaRelation, indexField, QStringLiteral("index on partition %1").arg(p.table.name),
-                                     generatedName(e, p.table.name, spec.name, QStringLiteral("idx")), p.table};
-            }
-        }
-    } else if (e == Engine::MySQL || e == Engine::MariaDB) {
-        // Index names are unique per table; foreign key names (InnoDB) per database, and on MySQL
-        // CHECK constraint names too.
-        if (!spec.check.isEmpty()) {
-            const QString name = generated(QStringLiteral("check"));
-            wanted << Wanted{S::TableConstraint, QStringLiteral("check"), QStringLiteral("CHECK constraint"), name, table};
-            if (e == Engine::MySQL)
-                wanted << Wanted{S::SchemaCheck, QStringLiteral("check"), QStringLiteral("CHECK constraint"), name, table};
-        }
-        if (spec.hasForeignKey()) {
-            const QString name = generated(QStringLiteral("fkey"));
-            wanted << Wanted{S::TableConstraint, QStringLiteral("references"), QStringLiteral("foreign key"), name, table}
-                   << Wanted{S::SchemaForeignKey, QStringLiteral("references"), QStringLiteral("foreign key"), name, table};
-        }
-        if (indexed)
-            wanted << Wanted{S::TableIndex, indexField, indexWhat, index, table};
-    } else {
-        // SQLite: one namespace per database for tables, indexes, views and triggers. The trigger
-        // gives new rows a default ADD COLUMN cannot declare.
-        const bool trigger = spec.defaultKind == ColumnSpec::DefaultKind::Expression
-            || (spec.defaultKind == ColumnSpec::DefaultKind::Literal && !spec.backfill.isEmpty());
-        if (trigger)
-            wanted << Wanted{S::DatabaseObject, QStringLiteral("default"), QStringLiteral("default trigger"),
-                             generated(QStringLiteral("default")), table};
-        if (indexed)
-            wanted << Wanted{S::DatabaseObject, indexField, indexWhat, index, table};
-        // The 12-step rebuild (when SqlitePlanner cannot ADD COLUMN, as it decides) copies into a
-        // table of this name, dropping one that is there first.
-        const bool literal = spec.defaultKind == ColumnSpec::DefaultKind::Literal;
-        if ((!spec.nullable && !(literal && spec.backfill.isEmpty())) || (spec.hasForeignKey() && literal))
-            wanted << Wanted{S::DatabaseObject, QStringLiteral("table"), QStringLiteral("table for the rebuild"),
-                             QStringLiteral("stagecraft_new_") + spec.table.name, table};
+        const QString regclass = quoteLiteral(e, quoteQualified(e, o.table.schema, o.table.name));
+        if (f == QLatin1String("tables"))
+            return {{QStringLiteral("SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                    "WHERE n.nspname = %1 AND c.relname = %2").arg(schema, name),
+                     here}};
+        if (f == QLatin1String("triggers"))
+            return {{QStringLiteral("SELECT 'a trigger' FROM pg_trigger WHERE tgrelid = %1::regclass AND tgname = %2").arg(regclass, name),
+                     here}};
+        return {{QStringLiteral("SELECT 'a constraint' FROM pg_constraint WHERE conrelid = %1::regclass AND conname = %2")
+                     .arg(regclass, name),
+                 here}};
     }
-    return wanted;
+    if (f == QLatin1String("indexes"))
+        return {{QStringLiteral("SELECT 'an index' FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = %1 AND TABLE_NAME = %2 "
+                                "AND INDEX_NAME = %3").arg(schema, tableName, name),
+                 here}};
+    if (f == QLatin1String("tables"))
+        return {{QStringLiteral("SELECT CONCAT('a ', LOWER(TABLE_TYPE)) FROM information_schema.TABLES WHERE TABLE_SCHEMA = %1 "
+                                "AND TABLE_NAME = %2").arg(schema, name),
+                 here}};
+    if (f == QLatin1String("triggers"))
+        return {{QStringLiteral("SELECT 'a trigger' FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = %1 AND TRIGGER_NAME = %2")
+                     .arg(schema, name),
+                 here}};
+    // A constraint: among the table's own constraints of any kind, and where the engine keeps the
+    // names of its kind unique per schema (MySQL's CHECKs, InnoDB's foreign keys), the schema's too.
+    QList<std::pair<QString, QString>> queries{
+        {QStringLiteral("SELECT CONCAT('a ', LOWER(CONSTRAINT_TYPE), ' constraint') FROM information_schema.TABLE_CONSTRAINTS "
+                        "WHERE CONSTRAINT_SCHEMA = %1 AND TABLE_NAME = %2 AND CONSTRAINT_NAME = %3").arg(schema, tableName, name),
+         o.table.name}};
+    if (o.scope == Scope::Schema)
+        queries << std::pair{QStringLiteral("SELECT CONCAT('a ', LOWER(CONSTRAINT_TYPE), ' constraint on ', TABLE_NAME) "
+                                            "FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = %1 "
+                                            "AND CONSTRAINT_NAME = %2 AND CONSTRAINT_TYPE = %3")
+                                 .arg(schema, name, quoteLiteral(e, o.kind == Kind::ForeignKey ? QStringLiteral("FOREIGN KEY")
+                                                                                                : QStringLiteral("CHECK"))),
+                             here};
+    return queries;
 }
 
 } // namespace
 
-bool GeneratedNames::check(DatabaseConnection &connection, const PlannerInput &input, QList<SpecProblem> *problems)
+QList<SpecProblem> GeneratedNames::clashes(const Plan &plan)
 {
-    const Engine e = input.server.engine;
+    const Engine e = plan.engine;
+    QList<SpecProblem> problems;
+    QList<const CreatedObject *> seen;
+    for (const PlanStep &step : plan.steps) {
+        for (const CreatedObject &o : step.creates) {
+            for (const CreatedObject *earlier : std::as_const(seen)) {
+                if (namespaceKey(e, *earlier) == namespaceKey(e, o) && comparable(e, earlier->name) == comparable(e, o.name)) {
+                    problems.append({o.field, QStringLiteral("Stagecraft would give the %1 and the %2 one name, %3, which %4 can hold "
+                                                             "only once: name the column differently")
+                                                  .arg(describe(*earlier, plan), describe(o, plan), o.name, place(o))});
+                    break;
+                }
+            }
+            seen << &o;
+        }
+    }
+    return problems;
+}
+
+bool GeneratedNames::check(DatabaseConnection &connection, const Plan &plan, QList<SpecProblem> *problems)
+{
+    problems->append(clashes(plan));
+    const Engine e = plan.engine;
     QSqlQuery q(connection.database());
-    for (const Wanted &w : wantedNames(input)) {
-        const QString table = quoteQualified(e, w.where.schema, w.where.name);
-        QString sql;
-        switch (w.scope) {
-        case Wanted::Scope::TableConstraint:
-            sql = e == Engine::PostgreSQL
-                ? QStringLiteral("SELECT 'a constraint' FROM pg_constraint WHERE conrelid = %1::regclass AND conname = %2")
-                      .arg(quoteLiteral(e, table), quoteLiteral(e, w.name))
-                : QStringLiteral("SELECT CONCAT('a ', LOWER(CONSTRAINT_TYPE), ' constraint') FROM information_schema.TABLE_CONSTRAINTS "
-                                 "WHERE CONSTRAINT_SCHEMA = %1 AND TABLE_NAME = %2 AND CONSTRAINT_NAME = %3")
-                      .arg(quoteLiteral(e, w.where.schema), quoteLiteral(e, w.where.name), quoteLiteral(e, w.name));
-            break;
-        case Wanted::Scope::SchemaRelation:
-            sql = QStringLiteral("SELECT c.relkind, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                                 "WHERE n.nspname = %1 AND c.relname = %2")
-                      .arg(quoteLiteral(e, w.where.schema), quoteLiteral(e, w.name));
-            break;
-        case Wanted::Scope::TableIndex:
-            sql = QStringLiteral("SELECT 'an index' FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = %1 AND TABLE_NAME = %2 "
-                                 "AND INDEX_NAME = %3")
-                      .arg(quoteLiteral(e, w.where.schema), quoteLiteral(e, w.where.name), quoteLiteral(e, w.name));
-            break;
-        case Wanted::Scope::SchemaForeignKey:
-        case Wanted::Scope::SchemaCheck:
-            sql = QStringLiteral("SELECT CONCAT('a ', LOWER(CONSTRAINT_TYPE), ' constraint on ', TABLE_NAME) "
-                                 "FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = %1 AND CONSTRAINT_NAME = %2 "
-                                 "AND CONSTRAINT_TYPE = %3")
-                      .arg(quoteLiteral(e, w.where.schema), quoteLiteral(e, w.name),
-                           quoteLiteral(e, w.scope == Wanted::Scope::SchemaCheck ? QStringLiteral("CHECK")
-                                                                                 : QStringLiteral("FOREIGN KEY")));
-            break;
-        case Wanted::Scope::DatabaseObject: // names compare without case in SQLite
-            sql = QStringLiteral("SELECT CASE type WHEN 'index' THEN 'an index' ELSE 'a ' || type END "
-                                 "FROM %1.sqlite_schema WHERE name = %2 COLLATE NOCASE")
-                      .arg(quoteIdentifier(e, w.where.schema), quoteLiteral(e, w.name));
-            break;
+    for (const PlanStep &step : plan.steps) {
+        for (const CreatedObject &o : step.creates) {
+            for (const auto &[sql, where] : lookups(e, o)) {
+                if (!q.exec(sql)) {
+                    problems->append({o.field, QStringLiteral("could not check whether the name %1 is free: %2")
+                                                   .arg(o.name, q.lastError().text().section(QLatin1Char('\n'), 0, 0))});
+                    return false;
+                }
+                if (!q.next())
+                    continue;
+                const QString existing = e == Engine::PostgreSQL && family(e, o.kind) == QLatin1String("tables")
+                    ? relationKind(q.value(0).toString())
+                    : q.value(0).toString();
+                problems->append({o.field, QStringLiteral("Stagecraft names the %1 %2, but %3 already has %4 of that name, which is "
+                                                          "not this column's: rename or drop it, or name the column differently")
+                                               .arg(describe(o, plan), o.name, where, existing)});
+                break; // one problem for each name
+            }
         }
-        if (!q.exec(sql)) {
-            problems->append({w.field, QStringLiteral("could not check whether the name %1 is free: %2")
-                                           .arg(w.name, q.lastError().text().section(QLatin1Char('\n'), 0, 0))});
-            return false;
-        }
-        if (!q.next())
-            continue;
-        const QString existing = w.scope == Wanted::Scope::SchemaRelation ? relationKind(q.value(0).toString()) : q.value(0).toString();
-        const QString place = w.scope == Wanted::Scope::SchemaRelation || w.scope == Wanted::Scope::SchemaForeignKey
-                || w.scope == Wanted::Scope::SchemaCheck
-            ? QStringLiteral("schema %1").arg(w.where.schema)
-            : w.scope == Wanted::Scope::DatabaseObject ? QStringLiteral("the database") : w.where.name;
-        problems->append({w.field, QStringLiteral("Stagecraft names the %1 %2, but %3 already has %4 of that name, which is not "
-                                                  "this column's: rename or drop it, or name the column differently")
-                                       .arg(w.what, w.name, place, existing)});
     }
     return true;
 }

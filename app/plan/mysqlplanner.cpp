@@ -224,6 +224,9 @@ Plan MySqlPlanner::plan()
                                              : QStringLiteral("metadata lock: shared no-write for the whole copy")}};
         check.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT %2").arg(m_table, quoteIdentifier(m_engine, constraint))};
         check.appliedSql = constraintApplied(m_engine, m_spec.table, constraint);
+        // MySQL keeps CHECK names unique per schema, MariaDB per table.
+        check.creates = {{CreatedObject::Kind::CheckConstraint, constraint,
+                          maria ? CreatedObject::Scope::Table : CreatedObject::Scope::Schema, m_spec.table, QStringLiteral("check")}};
         check.rule = online ? QStringLiteral("mariadb.check.copy-online") : QStringLiteral("mysql.check.copy");
         check.why = online ? QStringLiteral("MariaDB 11.2+ copies the table online (LOCK=NONE) to add a CHECK.")
                            : QStringLiteral("A CHECK constraint can only be added by copying the table; writes wait for the copy.");
@@ -253,6 +256,7 @@ Plan MySqlPlanner::plan()
                                           "AND TABLE_NAME = %2 AND INDEX_NAME = %3")
                                .arg(quoteLiteral(m_engine, m_spec.table.schema), quoteLiteral(m_engine, m_spec.table.name),
                                     quoteLiteral(m_engine, index));
+        build.creates = {{CreatedObject::Kind::Index, index, CreatedObject::Scope::Table, m_spec.table, indexField(m_spec)}};
         build.rule = maria ? QStringLiteral("mariadb.index.nocopy") : QStringLiteral("mysql.index.inplace");
         build.why = QStringLiteral("The index is built in place with LOCK=NONE: reads and writes go on.");
         m_plan.steps << build;
@@ -281,6 +285,8 @@ Plan MySqlPlanner::plan()
         fk.guardMessage = QStringLiteral("rows of %1 reference missing rows of %2").arg(m_spec.table.name, m_spec.referencedTable.name);
         fk.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP FOREIGN KEY %2").arg(m_table, quoteIdentifier(m_engine, constraint))};
         fk.appliedSql = constraintApplied(m_engine, m_spec.table, constraint);
+        // InnoDB keeps foreign key names unique per database (schema).
+        fk.creates = {{CreatedObject::Kind::ForeignKey, constraint, CreatedObject::Scope::Schema, m_spec.table, QStringLiteral("references")}};
         fk.rule = QStringLiteral("mysql.foreign-key.checks-off");
         fk.why = QStringLiteral("With foreign_key_checks off the key is added in place without a copy; orphans are "
                                 "checked first, so nothing unverified gets in.");

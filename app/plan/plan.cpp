@@ -15,6 +15,30 @@ QString stageName(Stage stage)
     return {};
 }
 
+QString createdKindName(CreatedObject::Kind kind)
+{
+    switch (kind) {
+    case CreatedObject::Kind::Table: return QStringLiteral("table");
+    case CreatedObject::Kind::Index: return QStringLiteral("index");
+    case CreatedObject::Kind::CheckConstraint: return QStringLiteral("check constraint");
+    case CreatedObject::Kind::NotNullConstraint: return QStringLiteral("not null constraint");
+    case CreatedObject::Kind::UniqueConstraint: return QStringLiteral("unique constraint");
+    case CreatedObject::Kind::ForeignKey: return QStringLiteral("foreign key");
+    case CreatedObject::Kind::Trigger: return QStringLiteral("trigger");
+    }
+    return {};
+}
+
+QString createdScopeName(CreatedObject::Scope scope)
+{
+    switch (scope) {
+    case CreatedObject::Scope::Table: return QStringLiteral("table");
+    case CreatedObject::Scope::Schema: return QStringLiteral("schema");
+    case CreatedObject::Scope::Database: return QStringLiteral("database");
+    }
+    return {};
+}
+
 double Plan::totalSeconds() const
 {
     double total = 0;

@@ -25,6 +25,28 @@ struct LockClaim
     bool operator==(const LockClaim &) const = default;
 };
 
+// An object a step creates, by the very name its SQL gives it. The plan is the one place that
+// says what a migration creates: validation walks these to find names already taken (the runner
+// judges a step done by name alone, so a stranger of that name would count as done, or be
+// dropped), and the reviewer reads them in the plan's "creates".
+struct CreatedObject
+{
+    enum class Kind { Table, Index, CheckConstraint, NotNullConstraint, UniqueConstraint, ForeignKey, Trigger };
+    // Where the name must be unique, as the engine namespaces it: among one table's objects
+    // (PostgreSQL's constraints, MySQL's indexes), one schema's (PostgreSQL's relations, MySQL's
+    // foreign keys) or one database file's (SQLite: tables, indexes and triggers alike).
+    enum class Scope { Table, Schema, Database };
+
+    Kind kind = Kind::Index;
+    QString name;
+    Scope scope = Scope::Table;
+    TableRef table; // the table it belongs to; its schema is the Schema and Database scopes' namespace
+    QString field; // the spec field that asks for it ("check", "nullable", "index", ...), where problems go
+    bool operator==(const CreatedObject &) const = default;
+};
+[[nodiscard]] QString createdKindName(CreatedObject::Kind kind); // "check constraint"
+[[nodiscard]] QString createdScopeName(CreatedObject::Scope scope); // "table"
+
 // One step of a staged migration, with everything a DBA needs to judge it.
 struct PlanStep
 {
@@ -54,6 +76,9 @@ struct PlanStep
     QString failIfRowsMessage; // what a row means, for the user
     QString rule; // the planner rule that chose it, e.g. pg.add-column.fast-default
     QString why; // one line a DBA understands
+    // What the step creates under a name Stagecraft gives it. Not what it makes again under an
+    // existing name (the SQLite rebuild's copies of the table's indexes and triggers), nor the column.
+    QList<CreatedObject> creates;
 
     // For a backfill step: how the runner fills the existing rows, batch by batch (sql holds its
     // statements as the plan shows them). Null for every other step.

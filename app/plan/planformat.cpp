@@ -25,6 +25,46 @@ QJsonArray strings(const QStringList &list)
     return QJsonArray::fromStringList(list);
 }
 
+// What a step creates, for the reviewer; not in the fingerprint, as it changes nothing that runs
+// (the names are in the SQL already).
+QJsonArray createdJson(const QList<CreatedObject> &objects)
+{
+    QJsonArray array;
+    for (const CreatedObject &c : objects)
+        array << QJsonObject{{QStringLiteral("kind"), createdKindName(c.kind)},
+                             {QStringLiteral("name"), c.name},
+                             {QStringLiteral("schema"), c.table.schema},
+                             {QStringLiteral("table"), c.table.name},
+                             {QStringLiteral("unique_in"), createdScopeName(c.scope)},
+                             {QStringLiteral("for"), c.field}};
+    return array;
+}
+
+QList<CreatedObject> createdFromJson(const QJsonValue &value)
+{
+    using Kind = CreatedObject::Kind;
+    using Scope = CreatedObject::Scope;
+    QList<CreatedObject> objects;
+    for (const QJsonValue &v : value.toArray()) {
+        const QJsonObject o = v.toObject();
+        CreatedObject c;
+        for (Kind k : {Kind::Table, Kind::Index, Kind::CheckConstraint, Kind::NotNullConstraint, Kind::UniqueConstraint,
+                       Kind::ForeignKey, Kind::Trigger}) {
+            if (createdKindName(k) == o.value(QStringLiteral("kind")).toString())
+                c.kind = k;
+        }
+        for (Scope s : {Scope::Table, Scope::Schema, Scope::Database}) {
+            if (createdScopeName(s) == o.value(QStringLiteral("unique_in")).toString())
+                c.scope = s;
+        }
+        c.name = o.value(QStringLiteral("name")).toString();
+        c.table = {o.value(QStringLiteral("schema")).toString(), o.value(QStringLiteral("table")).toString()};
+        c.field = o.value(QStringLiteral("for")).toString();
+        objects << c;
+    }
+    return objects;
+}
+
 QJsonObject stepJson(const PlanStep &s)
 {
     QJsonArray locks;
@@ -52,6 +92,8 @@ QJsonObject stepJson(const PlanStep &s)
         o.insert(QStringLiteral("fail_if_rows"), QJsonObject{{QStringLiteral("sql"), s.failIfRowsSql}, {QStringLiteral("means"), s.failIfRowsMessage}});
     if (!s.backfill.isNull())
         o.insert(QStringLiteral("backfill"), s.backfill.toJson());
+    if (!s.creates.isEmpty())
+        o.insert(QStringLiteral("creates"), createdJson(s.creates));
     return o;
 }
 
@@ -91,6 +133,7 @@ PlanStep stepFromJson(const QJsonObject &o, Engine engine)
     s.failIfRowsSql = failIfRows.value(QStringLiteral("sql")).toString();
     s.failIfRowsMessage = failIfRows.value(QStringLiteral("means")).toString();
     s.backfill = Backfill::fromJson(engine, o.value(QStringLiteral("backfill")).toObject());
+    s.creates = createdFromJson(o.value(QStringLiteral("creates")));
     return s;
 }
 

@@ -6,6 +6,8 @@
 
 #include "sql/quoting.h"
 
+#include <QCryptographicHash>
+
 namespace Stagecraft {
 
 Plan Planner::plan(const PlannerInput &input)
@@ -25,24 +27,48 @@ Plan Planner::plan(const PlannerInput &input)
     return plan;
 }
 
+namespace {
+
+bool fits(Engine engine, const QString &name)
+{
+    if (engine == Engine::PostgreSQL)
+        return name.toUtf8().size() <= 63;
+    if (engine == Engine::MySQL || engine == Engine::MariaDB)
+        return name.size() <= 64;
+    return true; // SQLite has no limit
+}
+
+// One character off the end, never half of a surrogate pair.
+void chopCharacter(QString *text)
+{
+    text->chop(text->size() >= 2 && text->back().isLowSurrogate() ? 2 : 1);
+}
+
+} // namespace
+
 QString generatedName(Engine engine, const QString &table, const QString &column, const QString &suffix)
 {
-    const QString tail = QLatin1Char('_') + column + QLatin1Char('_') + suffix;
-    QString name = table + tail;
-    if (engine == Engine::PostgreSQL) {
-        // PostgreSQL cuts names at 63 bytes; cut the table part first, on a character boundary.
-        QString head = table;
-        while (!head.isEmpty() && (head + tail).toUtf8().size() > 63)
-            head.chop(1);
-        name = head + tail;
-        while (name.toUtf8().size() > 63)
-            name.chop(1);
-    } else if (engine == Engine::MySQL || engine == Engine::MariaDB) {
-        if (name.size() > 64)
-            name = table.left(std::max<qsizetype>(0, 64 - tail.size())) + tail;
-        name.truncate(64);
-    }
-    return name;
+    const QString whole = table + QLatin1Char('_') + column + QLatin1Char('_') + suffix;
+    if (fits(engine, whole))
+        return whole;
+    // The server would cut the name itself (PostgreSQL) or refuse it (MySQL): cut the table first,
+    // then the column, and keep a hash of the whole name and the suffix, which tell the names apart.
+    const QString end = QLatin1Char('_')
+        + QString::fromLatin1(QCryptographicHash::hash(whole.toUtf8(), QCryptographicHash::Sha256).toHex().left(8))
+        + QLatin1Char('_') + suffix;
+    QString head = table;
+    QString col = column;
+    const auto name = [&] { return (head.isEmpty() ? QString() : head + QLatin1Char('_')) + col + end; };
+    while (!head.isEmpty() && !fits(engine, name()))
+        chopCharacter(&head);
+    while (!col.isEmpty() && !fits(engine, name()))
+        chopCharacter(&col);
+    return name();
+}
+
+QString indexField(const ColumnSpec &spec)
+{
+    return spec.unique ? QStringLiteral("unique") : spec.index ? QStringLiteral("index") : QStringLiteral("references");
 }
 
 } // namespace Stagecraft

@@ -28,8 +28,13 @@ public:
     [[nodiscard]] static Plan plan(const PlannerInput &input);
 };
 
-// Identifier names Stagecraft gives to what it creates: table_column_suffix, shortened to what the
-// engine allows (PostgreSQL 63 bytes, MySQL/MariaDB 64 characters).
+// Identifier names Stagecraft gives to what it creates: table_column_suffix. Where that is longer
+// than the engine allows (PostgreSQL 63 bytes, MySQL/MariaDB 64 characters), table and column are
+// cut and a short hash of the whole name goes before the suffix, so that names cut to the same
+// text (a CHECK and the NOT NULL helper of one long column) stay distinct.
 [[nodiscard]] QString generatedName(Engine engine, const QString &table, const QString &column, const QString &suffix);
+
+// The spec field that makes a plan index the new column: unique, index, or a foreign key's references.
+[[nodiscard]] QString indexField(const ColumnSpec &spec);
 
 } // namespace Stagecraft

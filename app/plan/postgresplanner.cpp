@@ -8,6 +8,8 @@ namespace Stagecraft {
 namespace {
 
 const Engine PG = Engine::PostgreSQL;
+using Kind = CreatedObject::Kind;
+using Scope = CreatedObject::Scope;
 
 bool blocksReads(const QString &mode)
 {
@@ -260,6 +262,7 @@ void PostgresPlanner::enforceCheck()
                        QStringLiteral("AccessExclusiveLock"));
     add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
     add.appliedSql = constraintExists(constraint);
+    add.creates = {{Kind::CheckConstraint, constraint, Scope::Table, m_spec.table, QStringLiteral("check")}};
     add.rule = QStringLiteral("pg.check.not-valid");
     add.why = QStringLiteral("NOT VALID checks new and updated rows at once but skips the scan of existing rows, so "
                              "the exclusive lock lasts milliseconds.");
@@ -294,6 +297,7 @@ void PostgresPlanner::enforceForeignKey()
                            {referencedLabel, QStringLiteral("ShareRowExclusiveLock")}};
     add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
     add.appliedSql = constraintExists(constraint);
+    add.creates = {{Kind::ForeignKey, constraint, Scope::Table, m_spec.table, QStringLiteral("references")}};
     add.rule = QStringLiteral("pg.foreign-key.not-valid");
     add.why = QStringLiteral("NOT VALID skips checking existing rows: writes on both tables pause for milliseconds, "
                              "reads go on.");
@@ -329,6 +333,7 @@ void PostgresPlanner::enforceNotNull()
                            QStringLiteral("AccessExclusiveLock"));
         add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
         add.appliedSql = constraintExists(constraint);
+        add.creates = {{Kind::NotNullConstraint, constraint, Scope::Table, m_spec.table, QStringLiteral("nullable")}};
         add.rule = QStringLiteral("pg18.not-null.not-valid");
         add.why = QStringLiteral("PostgreSQL 18 adds NOT NULL as NOT VALID: new rows are checked at once, existing rows "
                                  "later; the exclusive lock lasts milliseconds.");
@@ -348,6 +353,7 @@ void PostgresPlanner::enforceNotNull()
                        QStringLiteral("AccessExclusiveLock"));
     add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
     add.appliedSql = constraintExists(constraint);
+    add.creates = {{Kind::CheckConstraint, constraint, Scope::Table, m_spec.table, QStringLiteral("nullable")}};
     add.rule = QStringLiteral("pg.not-null.check-not-valid");
     add.why = QStringLiteral("SET NOT NULL alone would scan the whole table under an exclusive lock; a CHECK added NOT "
                              "VALID takes that lock for milliseconds.");
@@ -405,6 +411,8 @@ void PostgresPlanner::buildIndexes()
                                       "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %1 AND c.relname = %2 "
                                       "AND i.indisvalid)")
                            .arg(quoteLiteral(PG, m_spec.table.schema), quoteLiteral(PG, index));
+    // Indexes share their names with the schema's tables, views and sequences.
+    build.creates = {{Kind::Index, index, Scope::Schema, m_spec.table, indexField(m_spec)}};
     build.rule = QStringLiteral("pg.index.concurrently");
     build.why = QStringLiteral("CREATE INDEX CONCURRENTLY scans twice under SHARE UPDATE EXCLUSIVE: reads and writes go "
                                "on. It runs outside a transaction; an invalid index left by a failure is dropped first.");
@@ -416,6 +424,7 @@ void PostgresPlanner::buildIndexes()
                           QStringLiteral("AccessExclusiveLock"));
     attach.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoteIdentifier(PG, index))};
     attach.appliedSql = constraintExists(index);
+    attach.creates = {{Kind::UniqueConstraint, index, Scope::Table, m_spec.table, indexField(m_spec)}};
     attach.rule = QStringLiteral("pg.unique.using-index");
     attach.why = QStringLiteral("USING INDEX adopts the index already built: no scan, the exclusive lock lasts "
                                 "milliseconds.");
@@ -443,6 +452,7 @@ void PostgresPlanner::buildPartitionedIndex(const QString &index)
     parent.rollbackSql = {QStringLiteral("DROP INDEX IF EXISTS %1").arg(qualifiedIndex)};
     parent.appliedSql = indexExists.arg(quoteLiteral(PG, m_spec.table.schema), quoteLiteral(PG, index),
                                         quoteLiteral(PG, m_table), QString());
+    parent.creates = {{Kind::Index, index, Scope::Schema, m_spec.table, indexField(m_spec)}};
     parent.rule = QStringLiteral("pg.index.partitioned-only");
     parent.why = QStringLiteral("ON ONLY creates the partitioned table's index without building it on any partition: "
                                 "SHARE for milliseconds, so writes pause that long; reads go on.");
@@ -469,6 +479,7 @@ void PostgresPlanner::buildPartitionedIndex(const QString &index)
         build.appliedSql = indexExists.arg(quoteLiteral(PG, p.table.schema), quoteLiteral(PG, partitionIndex),
                                            quoteLiteral(PG, quoteQualified(PG, p.table.schema, p.table.name)),
                                            QStringLiteral(" AND i.indisvalid"));
+        build.creates = {{Kind::Index, partitionIndex, Scope::Schema, p.table, indexField(m_spec)}};
         build.rule = QStringLiteral("pg.index.partition-concurrently");
         build.why = QStringLiteral("CREATE INDEX CONCURRENTLY on one partition scans it twice under SHARE UPDATE EXCLUSIVE: "
                                    "reads and writes go on. An invalid index left by a failure is dropped first.");

@@ -144,10 +144,11 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
     // The server's word on types, literals and expressions, for every field whose text is safe to send.
     if (!unsafe.contains(QStringLiteral("type")))
         checkOnServer(input->spec, unsafe, input, problems);
-    // After the server's checks: which names the plan needs depends on how it judged the default.
-    // An existing column is a problem of its own already.
+    // After the server's checks, which tell the planner how it judged the default: the plan itself
+    // says which objects it creates and under what names. An existing column is a problem of its
+    // own already.
     if (!spec.name.isEmpty() && !input->table.column(spec.name))
-        static_cast<void>(GeneratedNames::check(m_connection, *input, problems));
+        static_cast<void>(GeneratedNames::check(m_connection, Planner::plan(*input), problems));
     return problems->size() == before;
 }
 

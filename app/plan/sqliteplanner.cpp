@@ -11,6 +11,9 @@ namespace Stagecraft {
 namespace {
 const Engine SQ = Engine::SQLite;
 const QString WriteLock = QStringLiteral("database write lock (RESERVED, EXCLUSIVE at commit)");
+using Kind = CreatedObject::Kind;
+// Tables, indexes, views and triggers share one namespace per database file.
+const CreatedObject::Scope InDatabase = CreatedObject::Scope::Database;
 } // namespace
 
 SqlitePlanner::SqlitePlanner(const PlannerInput &input)
@@ -129,6 +132,7 @@ Plan SqlitePlanner::plan()
             // Also what the verification after a run asks: the column itself has no DEFAULT, the trigger is it.
             t.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'trigger' AND name = %1")
                                .arg(quoteLiteral(SQ, trigger));
+            t.creates = {{Kind::Trigger, trigger, InDatabase, m_spec.table, QStringLiteral("default")}};
             t.rule = QStringLiteral("sqlite.default.trigger");
             t.why = QStringLiteral("SQLite cannot add a column with this default: a trigger gives new rows the value, "
                                    "the backfill gives it to existing rows.");
@@ -159,7 +163,8 @@ void SqlitePlanner::rebuild()
                                .arg(m_spec.table.name, unreadable);
         return;
     }
-    const QString temporary = quoteIdentifier(SQ, QStringLiteral("stagecraft_new_") + m_spec.table.name);
+    const QString temporaryName = QStringLiteral("stagecraft_new_") + m_spec.table.name;
+    const QString temporary = quoteIdentifier(SQ, temporaryName);
     // The column goes after the last column definition: SQLite's grammar allows none after a table
     // constraint such as PRIMARY KEY (order_id, line_no).
     const QString create = QStringLiteral("CREATE TABLE %1 ").arg(temporary) + createSql.mid(parts.open, parts.columnsEnd - parts.open)
@@ -174,11 +179,7 @@ void SqlitePlanner::rebuild()
         if (c.generated != QLatin1String("stored") && c.generated != QLatin1String("virtual"))
             columns << quoteIdentifier(SQ, c.name);
     }
-    QString value = m_spec.backfill;
-    if (value.isEmpty() && m_spec.defaultKind == ColumnSpec::DefaultKind::Literal)
-        value = quoteLiteral(SQ, m_spec.defaultValue);
-    else if (value.isEmpty() && m_spec.defaultKind == ColumnSpec::DefaultKind::Expression)
-        value = m_spec.defaultValue;
+    QString value = Backfill::valueForExistingRows(SQ, m_spec);
     if (value.isEmpty())
         value = QStringLiteral("NULL");
     QStringList sql = {QStringLiteral("PRAGMA foreign_keys = OFF"), QStringLiteral("BEGIN IMMEDIATE"),
@@ -222,6 +223,9 @@ void SqlitePlanner::rebuild()
     s.estimatedSeconds = s.lockHeldSeconds = CostModel::rewrite(m_in.table.totalBytes);
     s.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM pragma_table_info(%1) WHERE name = %2")
                        .arg(quoteLiteral(SQ, m_spec.table.name), quoteLiteral(SQ, m_spec.name));
+    // The copy's table, dropped first if it is there: a stranger of that name would be lost. The
+    // indexes, triggers and views made again keep the names they had, so they are not declared.
+    s.creates = {{Kind::Table, temporaryName, InDatabase, m_spec.table, QStringLiteral("table")}};
     s.rule = QStringLiteral("sqlite.rebuild");
     s.why = QStringLiteral("ALTER TABLE cannot add this column: the table is copied into a new one with it, renamed, its "
                            "indexes, triggers and the views using it made again and its foreign keys checked, in one "
@@ -295,6 +299,7 @@ void SqlitePlanner::indexes()
     s.scansTable = true;
     s.estimatedSeconds = s.lockHeldSeconds = CostModel::scan(m_in.table.heapBytes) + CostModel::indexBuild(m_in.table.heapBytes);
     s.rollbackSql = {QStringLiteral("DROP INDEX IF EXISTS %1").arg(quoteIdentifier(SQ, index))};
+    s.creates = {{Kind::Index, index, InDatabase, m_spec.table, indexField(m_spec)}};
     s.rule = m_spec.unique ? QStringLiteral("sqlite.unique.index") : QStringLiteral("sqlite.index");
     s.why = m_spec.unique ? QStringLiteral("ADD COLUMN cannot say UNIQUE: a unique index gives the same guarantee.")
                           : QStringLiteral("The index is built under the write lock; readers go on in WAL mode.");
