@@ -1,4 +1,6 @@
 #include "postgresplanner.h"
+#include "postgresnaive.h"
+#include "postgresplanner_p.h"
 
 #include "costmodel.h"
 #include "sql/quoting.h"
@@ -45,24 +47,17 @@ QString PostgresPlanner::name(const QString &suffix) const
 
 QList<LockClaim> PostgresPlanner::onTable(const QString &mode) const
 {
-    // A statement on a partitioned table takes the same lock on every partition (seen in pg_locks):
-    // the partitions are where the rows are.
-    QList<LockClaim> claims{{m_tableLabel, mode}};
-    for (const PartitionInfo &p : m_in.table.partitions)
-        claims << LockClaim{label(p.table), mode};
-    return claims;
+    return postgresLocksOnTable(m_in.table, m_tableLabel, mode);
 }
 
 QString PostgresPlanner::label(const TableRef &table)
 {
-    return table.schema + QLatin1Char('.') + table.name;
+    return postgresLabel(table);
 }
 
 QString PostgresPlanner::defaultSql() const
 {
-    if (m_spec.defaultKind == ColumnSpec::DefaultKind::Literal)
-        return quoteLiteral(PG, m_spec.defaultValue);
-    return m_spec.defaultValue;
+    return postgresDefaultSql(m_spec);
 }
 
 QString PostgresPlanner::constraintExists(const QString &constraint) const
@@ -153,7 +148,7 @@ Plan PostgresPlanner::plan()
             break;
         }
     }
-    naive();
+    m_plan.naive = PostgresNaive(m_in, m_volatileDefault).statement();
     return m_plan;
 }
 
@@ -512,95 +507,6 @@ void PostgresPlanner::verify()
     step.why = QStringLiteral("The planner needs statistics for the new column; ANALYZE reads a sample and blocks "
                               "neither reads nor writes.");
     m_plan.steps << step;
-}
-
-void PostgresPlanner::naive()
-{
-    PlanStep &n = m_plan.naive;
-    n.stage = Stage::Expand;
-    n.title = QStringLiteral("One ALTER TABLE, as written by hand");
-    QString sql = QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(m_table, m_column, m_spec.type);
-    const bool hasDefault = m_spec.defaultKind != ColumnSpec::DefaultKind::None;
-    if (hasDefault)
-        sql += QLatin1String(" DEFAULT ") + defaultSql();
-    if (!m_spec.nullable)
-        sql += QLatin1String(" NOT NULL");
-    if (!m_spec.check.isEmpty())
-        sql += QStringLiteral(" CHECK (%1)").arg(m_spec.check);
-    if (m_spec.unique)
-        sql += QLatin1String(" UNIQUE");
-    if (m_spec.hasForeignKey()) {
-        sql += QStringLiteral(" REFERENCES %1 (%2)")
-                   .arg(quoteQualified(PG, m_spec.referencedTable.schema, m_spec.referencedTable.name),
-                        quoteIdentifier(PG, m_spec.referencedColumn));
-        if (!m_spec.onDelete.isEmpty())
-            sql += QLatin1String(" ON DELETE ") + m_spec.onDelete;
-    }
-    n.sql = {sql};
-    // As pg_locks shows them inside the statements' transaction (tests/testplanexecution.cpp runs
-    // them): ALTER TABLE locks every partition too, a rewrite or an index build adds SHARE, a foreign
-    // key SHARE ROW EXCLUSIVE on both tables and a read of both, the UPDATE ROW EXCLUSIVE; each
-    // mode is listed once.
-    n.locks.clear();
-    const auto claim = [&n](const QList<LockClaim> &claims) {
-        for (const LockClaim &l : claims)
-            if (!n.locks.contains(l))
-                n.locks << l;
-    };
-    claim(onTable(QStringLiteral("AccessExclusiveLock")));
-    n.blocksReads = n.blocksWrites = true;
-    const qint64 heap = m_in.table.heapBytes;
-    const bool fast = hasDefault && !m_volatileDefault && m_in.targetVersion >= 110000;
-    double held = CostModel::CatalogOnlySeconds;
-    QStringList reasons;
-    if (m_in.typeRewritesTable) {
-        n.rewritesTable = true;
-        held += CostModel::rewrite(m_in.table.totalBytes);
-        reasons << QStringLiteral("the domain's constraints rewrite the table");
-    } else if (hasDefault && !fast) {
-        n.rewritesTable = true;
-        held += CostModel::rewrite(m_in.table.totalBytes);
-        reasons << QStringLiteral("the default rewrites the table");
-    }
-    if (n.rewritesTable) // the rewrite ends by rebuilding the table's indexes, under SHARE
-        claim(onTable(QStringLiteral("ShareLock")));
-    if (!m_spec.check.isEmpty() || m_spec.hasForeignKey()) {
-        n.scansTable = true;
-        held += CostModel::scan(heap);
-        reasons << QStringLiteral("constraints are checked by a scan");
-    }
-    if (m_spec.unique) {
-        claim(onTable(QStringLiteral("ShareLock"))); // the unique index is built under SHARE, within the exclusive lock
-        held += CostModel::indexBuild(heap);
-        reasons << QStringLiteral("the unique index is built");
-    }
-    if (m_spec.hasForeignKey()) {
-        // The check of existing rows reads both tables; the referenced one is locked against writes.
-        const QString referencedLabel = m_spec.referencedTable.schema + QLatin1Char('.') + m_spec.referencedTable.name;
-        claim(onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("ShareRowExclusiveLock")));
-        claim({{referencedLabel, QStringLiteral("AccessShareLock")}, {referencedLabel, QStringLiteral("ShareRowExclusiveLock")}});
-    }
-    if (!m_spec.backfill.isEmpty()) {
-        claim(onTable(QStringLiteral("RowExclusiveLock")));
-        if (m_in.table.kind == RelationKind::PartitionedTable) // the UPDATE also reads the parent (seen in pg_locks)
-            claim({{m_tableLabel, QStringLiteral("AccessShareLock")}});
-        n.sql << QStringLiteral("UPDATE %1 SET %2 = %3").arg(m_table, m_column, m_spec.backfill);
-        held += CostModel::rewrite(m_in.table.totalBytes);
-        reasons << QStringLiteral("one UPDATE locks every row until it commits");
-    }
-    if (m_spec.index && !m_spec.unique) {
-        n.sql << QStringLiteral("CREATE INDEX %1 ON %2 (%3)").arg(quoteIdentifier(PG, name(QStringLiteral("idx"))), m_table, m_column);
-        claim(onTable(QStringLiteral("ShareLock")));
-        held += CostModel::indexBuild(heap);
-        reasons << QStringLiteral("CREATE INDEX blocks writes while it builds");
-    }
-    if (!m_spec.nullable && !hasDefault && m_spec.backfill.isEmpty())
-        reasons << QStringLiteral("NOT NULL without a default fails on any non-empty table");
-    n.estimatedSeconds = held;
-    n.lockHeldSeconds = held;
-    n.rule = QStringLiteral("naive");
-    n.why = reasons.isEmpty() ? QStringLiteral("An exclusive lock for milliseconds; staging changes little here.")
-                              : QStringLiteral("Holds ACCESS EXCLUSIVE while ") + reasons.join(QLatin1String(", ")) + QLatin1Char('.');
 }
 
 } // namespace Stagecraft

@@ -22,7 +22,6 @@ private:
     void buildIndexes();
     void buildPartitionedIndex(const QString &index);
     void verify();
-    void naive();
 
     [[nodiscard]] PlanStep ddl(Stage stage, const QString &title, const QStringList &sql, const QString &lockMode) const;
     // The VALIDATE CONSTRAINT step every NOT VALID constraint is followed by.
