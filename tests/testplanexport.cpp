@@ -10,6 +10,8 @@
 
 #include <QDir>
 #include <QFile>
+#include "goldenfile.h"
+
 #include <QTest>
 #include <QTimeZone>
 
@@ -125,20 +127,7 @@ void TestPlanExport::golden()
         actual += QStringLiteral("==> %1 <==\n%2\n").arg(f.name, f.text);
 
     const QString path = goldenPath(QString::fromLatin1(QTest::currentDataTag()));
-    if (qEnvironmentVariableIsSet("STAGECRAFT_UPDATE_GOLDEN")) {
-        QFile out(path);
-        QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        out.write(actual.toUtf8());
-        QSKIP("golden file written");
-    }
-    QFile in(path);
-    QVERIFY2(in.open(QIODevice::ReadOnly), qPrintable(QStringLiteral("no golden file %1: run scripts/update-golden").arg(path)));
-    // Line by line, so that a difference is shown where it is.
-    const QStringList expected = QString::fromUtf8(in.readAll()).split(QLatin1Char('\n'));
-    const QStringList lines = actual.split(QLatin1Char('\n'));
-    for (qsizetype i = 0; i < std::min(lines.size(), expected.size()); ++i)
-        QCOMPARE(lines.at(i), expected.at(i));
-    QCOMPARE(lines.size(), expected.size());
+    STAGECRAFT_COMPARE_GOLDEN(actual, path);
 }
 
 void TestPlanExport::formatNames_data()

@@ -8,6 +8,8 @@
 
 #include <QDir>
 #include <QFile>
+#include "goldenfile.h"
+
 #include <QTest>
 
 using namespace Stagecraft;
@@ -222,19 +224,7 @@ void TestPlanner::golden()
     QCOMPARE(PlanFormat::toJson(back), PlanFormat::toJson(plan)); // the journal keeps plans this way
     const QString actual = QString::fromUtf8(PlanFormat::toJson(plan)) + QLatin1String("\n-- sql --\n") + PlanFormat::toSql(plan);
     const QString path = QStringLiteral(STAGECRAFT_GOLDEN_DIR "/plans/%1.txt").arg(QString::fromLatin1(QTest::currentDataTag()));
-    if (qEnvironmentVariableIsSet("STAGECRAFT_UPDATE_GOLDEN")) {
-        QFile out(path);
-        QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        out.write(actual.toUtf8());
-        QSKIP("golden file written");
-    }
-    QFile in(path);
-    QVERIFY2(in.open(QIODevice::ReadOnly), qPrintable(QStringLiteral("no golden file %1: run scripts/update-golden").arg(path)));
-    const QStringList expected = QString::fromUtf8(in.readAll()).split(QLatin1Char('\n'));
-    const QStringList lines = actual.split(QLatin1Char('\n'));
-    for (int i = 0; i < std::min(lines.size(), expected.size()); ++i)
-        QCOMPARE(lines.at(i), expected.at(i));
-    QCOMPARE(lines.size(), expected.size());
+    STAGECRAFT_COMPARE_GOLDEN(actual, path);
 }
 
 void TestPlanner::targetVersionChangesThePlan()
