@@ -1,13 +1,12 @@
 #pragma once
 
 #include "catalog/catalogtypes.h"
-
-#include <QAbstractTableModel>
+#include "catalogrowsmodel.h"
 
 namespace Stagecraft {
 
 // The columns of one table: name, type, nullability, key and default.
-class ColumnsModel : public QAbstractTableModel
+class ColumnsModel : public CatalogRowsModel<ColumnInfo>
 {
     Q_OBJECT
 public:
@@ -15,15 +14,10 @@ public:
 
     explicit ColumnsModel(QObject *parent = nullptr);
 
-    void setColumns(const QList<ColumnInfo> &columns);
-
-    [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
-    [[nodiscard]] int columnCount(const QModelIndex &parent = {}) const override;
-    [[nodiscard]] QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
-
-private:
-    QList<ColumnInfo> m_columns;
+protected:
+    [[nodiscard]] QVariant display(const ColumnInfo &c, int column) const override;
+    [[nodiscard]] QVariant toolTip(const ColumnInfo &c, int column) const override;
+    [[nodiscard]] QVariant header(int column) const override;
 };
 
 } // namespace Stagecraft

@@ -3,33 +3,13 @@
 namespace Stagecraft {
 
 IndexesModel::IndexesModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : CatalogRowsModel(ColumnCount, parent)
 {
 }
 
-void IndexesModel::setIndexes(const QList<IndexInfo> &indexes)
+QVariant IndexesModel::display(const IndexInfo &i, int column) const
 {
-    beginResetModel();
-    m_indexes = indexes;
-    endResetModel();
-}
-
-int IndexesModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_indexes.size());
-}
-
-int IndexesModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QVariant IndexesModel::data(const QModelIndex &index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || role != Qt::DisplayRole)
-        return {};
-    const IndexInfo &i = m_indexes.at(index.row());
-    switch (index.column()) {
+    switch (column) {
     case NameColumn: return i.name;
     case ColumnsColumn: return i.columns.join(QLatin1String(", "));
     case UniqueColumn: return i.primary ? tr("primary key") : i.unique ? tr("unique") : QString();
@@ -41,11 +21,9 @@ QVariant IndexesModel::data(const QModelIndex &index, int role) const
     return {};
 }
 
-QVariant IndexesModel::headerData(int section, Qt::Orientation orientation, int role) const
+QVariant IndexesModel::header(int column) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
+    switch (column) {
     case NameColumn: return tr("Index");
     case ColumnsColumn: return tr("Columns");
     case UniqueColumn: return tr("Unique");
@@ -57,33 +35,13 @@ QVariant IndexesModel::headerData(int section, Qt::Orientation orientation, int 
 }
 
 ConstraintsModel::ConstraintsModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : CatalogRowsModel(ColumnCount, parent)
 {
 }
 
-void ConstraintsModel::setConstraints(const QList<ConstraintInfo> &constraints)
+QVariant ConstraintsModel::display(const ConstraintInfo &k, int column) const
 {
-    beginResetModel();
-    m_constraints = constraints;
-    endResetModel();
-}
-
-int ConstraintsModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_constraints.size());
-}
-
-int ConstraintsModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QVariant ConstraintsModel::data(const QModelIndex &index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || role != Qt::DisplayRole)
-        return {};
-    const ConstraintInfo &k = m_constraints.at(index.row());
-    switch (index.column()) {
+    switch (column) {
     case NameColumn: return k.name;
     case KindColumn:
         switch (k.kind) {
@@ -100,11 +58,9 @@ QVariant ConstraintsModel::data(const QModelIndex &index, int role) const
     return {};
 }
 
-QVariant ConstraintsModel::headerData(int section, Qt::Orientation orientation, int role) const
+QVariant ConstraintsModel::header(int column) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
+    switch (column) {
     case NameColumn: return tr("Constraint");
     case KindColumn: return tr("Kind");
     case DefinitionColumn: return tr("Definition");

@@ -1,43 +1,34 @@
 #pragma once
 
 #include "catalog/catalogtypes.h"
-
-#include <QAbstractTableModel>
+#include "catalogrowsmodel.h"
 
 namespace Stagecraft {
 
 // The indexes of one table: name, columns, unique, method, partial predicate, validity.
-class IndexesModel : public QAbstractTableModel
+class IndexesModel : public CatalogRowsModel<IndexInfo>
 {
     Q_OBJECT
 public:
     enum Column { NameColumn, ColumnsColumn, UniqueColumn, MethodColumn, PredicateColumn, ValidColumn, ColumnCount };
     explicit IndexesModel(QObject *parent = nullptr);
-    void setIndexes(const QList<IndexInfo> &indexes);
-    [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
-    [[nodiscard]] int columnCount(const QModelIndex &parent = {}) const override;
-    [[nodiscard]] QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
-private:
-    QList<IndexInfo> m_indexes;
+protected:
+    [[nodiscard]] QVariant display(const IndexInfo &i, int column) const override;
+    [[nodiscard]] QVariant header(int column) const override;
 };
 
 // The constraints of one table: name, kind, definition, and whether existing rows were validated.
-class ConstraintsModel : public QAbstractTableModel
+class ConstraintsModel : public CatalogRowsModel<ConstraintInfo>
 {
     Q_OBJECT
 public:
     enum Column { NameColumn, KindColumn, DefinitionColumn, ValidatedColumn, ColumnCount };
     explicit ConstraintsModel(QObject *parent = nullptr);
-    void setConstraints(const QList<ConstraintInfo> &constraints);
-    [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
-    [[nodiscard]] int columnCount(const QModelIndex &parent = {}) const override;
-    [[nodiscard]] QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
-private:
-    QList<ConstraintInfo> m_constraints;
+protected:
+    [[nodiscard]] QVariant display(const ConstraintInfo &k, int column) const override;
+    [[nodiscard]] QVariant header(int column) const override;
 };
 
 } // namespace Stagecraft

@@ -426,9 +426,9 @@ void MainWindow::openConnection(const ConnectionProfile &profile)
     m_lastError.clear();
     m_banner->hide();
     m_schemaModel->clear();
-    m_columnsModel->setColumns({});
-    m_indexesModel->setIndexes({});
-    m_constraintsModel->setConstraints({});
+    m_columnsModel->setRows({});
+    m_indexesModel->setRows({});
+    m_constraintsModel->setRows({});
     m_details = {};
     m_tables.clear();
     m_types.clear();
@@ -541,10 +541,10 @@ void MainWindow::onTableLoaded(const TableDetails &details)
     m_tableTitle->setText(details.table.schema == QLatin1String("main")
                               ? details.table.name
                               : details.table.schema + QLatin1Char('.') + details.table.name);
-    m_columnsModel->setColumns(details.columns);
+    m_columnsModel->setRows(details.columns);
     m_columns->resizeColumnsToContents();
-    m_indexesModel->setIndexes(details.indexes);
-    m_constraintsModel->setConstraints(details.constraints);
+    m_indexesModel->setRows(details.indexes);
+    m_constraintsModel->setRows(details.constraints);
     m_details = details;
     m_addColumn->setEnabled(details.kind != RelationKind::View);
     if (!m_pendingSpec.table.name.isEmpty() && m_pendingSpec.table == details.table) {
