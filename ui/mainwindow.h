@@ -9,38 +9,34 @@
 
 #include <QMainWindow>
 #include <QPointer>
-#include <QThread>
 
+class QAction;
 class QLabel;
-class QMenu;
-class QLineEdit;
-class QProgressBar;
-class QSortFilterProxyModel;
-class QTableView;
 class QTabWidget;
-class QTreeView;
 
 namespace Stagecraft {
 
-class CatalogWorker;
 class ColumnDesigner;
-class ConnectDialog;
-class ConnectionBook;
 class ColumnsModel;
+class ConnectDialog;
+class ConnectionController;
 class ConstraintsModel;
 class IndexesModel;
 class PlanView;
-class PlanWorker;
+class PlanWorkspace;
 class RunController;
 class RunPanel;
+class SchemaBrowser;
 class SchemaModel;
 class SqlPreview;
+class StatusReporter;
 
-// Stagecraft's main window: the schema browser (tables with row counts and sizes, a table's
-// columns, indexes, constraints and definition), the column designer beside the plan review, and
-// the run panel. Every database call goes to a worker on its own thread: the CatalogWorker for
-// the catalog, the PlanWorker for validation, planning and pre-flight checks, the RunController's
-// runner for runs.
+// Stagecraft's main window. It composes the features, each in its own class: the schema browser
+// (SchemaBrowser, filled by the ConnectionController, whose CatalogWorker reads the catalog on a
+// thread of its own), the column designer beside the plan review (PlanWorkspace, with its
+// PlanWorker for validation, planning and pre-flight checks), and the run panel (RunPanel, driven
+// by the RunController's runner). The window itself keeps the menus, the tabs, the status bar and
+// error banner (StatusReporter), the interrupted-run bar, and asks before closing during a run.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -60,8 +56,8 @@ public:
     void planColumn(const ColumnSpec &spec, int targetVersion = 0);
     // Reads a spec file (the JSON of `stagecraft-cli plan --spec`) and plans it.
     void planSpecFile(const QString &path);
-    [[nodiscard]] PlanView *planView() const { return m_planView; }
-    [[nodiscard]] ColumnDesigner *designer() const { return m_designer; }
+    [[nodiscard]] PlanView *planView() const;
+    [[nodiscard]] ColumnDesigner *designer() const;
     // Selects a table in the tree (clearing a filter that hides it); its details load off the GUI thread.
     bool selectTable(const TableRef &table);
     // Opens the column designer for the selected table (File > Add Column…).
@@ -81,12 +77,12 @@ public:
     // "flyway", "liquibase", "golang-migrate" (path: a folder). False with *error on failure.
     bool exportPlan(const QString &kind, const QString &path, QString *error);
 
-    [[nodiscard]] SchemaModel *schemaModel() const { return m_schemaModel; }
-    [[nodiscard]] ColumnsModel *columnsModel() const { return m_columnsModel; }
-    [[nodiscard]] IndexesModel *indexesModel() const { return m_indexesModel; }
-    [[nodiscard]] ConstraintsModel *constraintsModel() const { return m_constraintsModel; }
-    [[nodiscard]] SqlPreview *sqlPreview() const { return m_preview; }
-    [[nodiscard]] QString lastError() const { return m_lastError; }
+    [[nodiscard]] SchemaModel *schemaModel() const;
+    [[nodiscard]] ColumnsModel *columnsModel() const;
+    [[nodiscard]] IndexesModel *indexesModel() const;
+    [[nodiscard]] ConstraintsModel *constraintsModel() const;
+    [[nodiscard]] SqlPreview *sqlPreview() const;
+    [[nodiscard]] QString lastError() const;
 
 Q_SIGNALS:
     // The window has shown what it was asked to open: the tables and the first table's details,
@@ -104,65 +100,28 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void buildLayout();
     void buildMenus();
-    void showBusy(const QString &message, int done = 0, int total = 0);
-    void clearBusy();
-    void showError(const QString &title, const QString &message);
+    void connectFeatures();
+    void connectRuns();
+    void onOpening(const ConnectionProfile &profile);
     void onConnected(const ServerInfo &server);
-    void onTablesLoaded(const QList<TableSummary> &tables);
-    void onTableLoaded(const TableDetails &details);
-    void onFailed(const ConnectionError &error);
-    void onTableSelected();
-    [[nodiscard]] QString connectedText() const;
-    // Empties the Plan tab (plan, pre-flight findings, the designer): it belonged to the connection before.
-    void clearPlan();
-    // Whether the planner's next answer is for the open connection (it answers each request once, in order).
-    [[nodiscard]] bool takePlanAnswer();
-    void promptForSpecFile();
+    void onTableShown(const TableDetails &details);
+    void onJournalChecked();
+    // Brings the Plan tab forward, unless a run is on view (never pull the user away from a run).
+    void showPlanTab();
     void showAbout();
-    void promptForExport(const QString &kind);
 
-    QThread m_catalogThread;
-    QThread m_planThread;
-    PlanWorker *m_planWorker = nullptr; // lives on m_planThread
-    PlanView *m_planView = nullptr;
+    StatusReporter *m_status = nullptr; // the status line, its progress bar and the error banner
+    SchemaBrowser *m_browser = nullptr;
+    ConnectionController *m_connection = nullptr; // the catalog worker's thread, the connection shown
+    PlanWorkspace *m_plan = nullptr; // the designer and the plan review, the planner's thread
     QTabWidget *m_tabs = nullptr;
-    ColumnSpec m_spec; // the column last planned, for re-planning on another version
-    int m_targetVersion = 0; // the version it was last planned for (0: the server's)
-    ColumnDesigner *m_designer = nullptr;
-    QAction *m_addColumn = nullptr;
-    QMenu *m_exportMenu = nullptr;
-    TableDetails m_details; // the selected table, as last loaded
-    QList<TableSummary> m_tables;
-    QList<TypeInfo> m_types;
-    TableRef m_pendingReference; // a table whose columns the designer's key picker waits for
-    ColumnSpec m_pendingSpec; // a spec file's column, shown in the designer once its table is loaded
     RunPanel *m_runPanel = nullptr;
     RunController *m_runs = nullptr; // confirmations and the runner's thread
-    bool m_closeAfterRun = false; // the user chose to stop the run and close
     QLabel *m_resumeBar = nullptr;
-    CatalogWorker *m_worker = nullptr; // lives on m_catalogThread
-    ConnectionProfile m_profile;
-    ServerInfo m_server;
-    SchemaModel *m_schemaModel = nullptr;
-    ColumnsModel *m_columnsModel = nullptr;
-    IndexesModel *m_indexesModel = nullptr;
-    ConstraintsModel *m_constraintsModel = nullptr;
-    QTreeView *m_tree = nullptr;
-    QLineEdit *m_filter = nullptr;
-    QSortFilterProxyModel *m_treeProxy = nullptr;
-    QTableView *m_columns = nullptr;
-    SqlPreview *m_preview = nullptr;
-    QLabel *m_banner = nullptr;
-    QLabel *m_tableTitle = nullptr;
-    QLabel *m_statusLabel = nullptr;
-    QProgressBar *m_progress = nullptr;
-    QString m_lastError;
-    QPointer<ConnectDialog> m_connectDialog;
-    ConnectionBook *m_book = nullptr; // saved connections and keychain passwords: outlives the dialogs
-    bool m_readySent = false;
-    quint64 m_generation = 0; // bumped per connection, so late answers for an old one are ignored
-    QList<quint64> m_planRequests; // the connection generation of each request the planner has not answered yet
+    QAction *m_addColumn = nullptr;
+    bool m_closeAfterRun = false; // the user chose to stop the run and close
 };
 
 } // namespace Stagecraft
