@@ -2,6 +2,7 @@
 
 #include "columndesigner.h"
 #include "columnsmodel.h"
+#include "constraintsmodel.h"
 #include "indexesmodel.h"
 #include "confirmrundialog.h"
 #include "run/runner.h"

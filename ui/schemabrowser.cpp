@@ -1,6 +1,7 @@
 #include "schemabrowser.h"
 
 #include "columnsmodel.h"
+#include "constraintsmodel.h"
 #include "indexesmodel.h"
 #include "schemamodel.h"
 #include "sqlpreview.h"

@@ -8,6 +8,7 @@
 #include "journal.h"
 #include "planorigin.h"
 #include "runlock.h"
+#include "servercancel.h"
 #include "sql/quoting.h"
 
 #include <QElapsedTimer>
@@ -17,7 +18,6 @@
 #include <QSqlRecord>
 #include <QThread>
 #include <QUuid>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
@@ -72,26 +72,8 @@ void Runner::cancel()
 {
     m_cancelled = true;
     m_paused = false;
-    // A statement may be running for minutes (a VALIDATE, an index build): ask the server to cancel
-    // it, from a connection of its own so the caller's thread never waits on the database.
-    const qint64 id = m_backendId;
-    if (id <= 0 || m_profile.engine == Engine::SQLite)
-        return;
-    const ConnectionProfile profile = m_profile;
-    static_cast<void>(QtConcurrent::run([profile, id] {
-        DatabaseConnection killer(profile);
-        ConnectionError error;
-        if (!killer.open(&error))
-            return;
-        QSqlQuery q(killer.database());
-        if (killer.engine() == Engine::PostgreSQL) {
-            q.prepare(QStringLiteral("SELECT pg_cancel_backend(?)"));
-            q.addBindValue(id);
-            static_cast<void>(q.exec());
-        } else {
-            static_cast<void>(q.exec(QStringLiteral("KILL QUERY %1").arg(id)));
-        }
-    }));
+    // A statement may be running for minutes (a VALIDATE, an index build): the server cancels it.
+    ServerCancel::cancelLater(m_profile, m_backendId);
 }
 
 std::optional<bool> Runner::inPlace(const PlanStep &step)
@@ -112,20 +94,9 @@ bool Runner::connect(QString *error)
         *error = e.text();
         return false;
     }
-    m_backendId = backendId();
+    m_backendId = ServerCancel::sessionOf(*m_connection);
     m_journal = std::make_unique<Journal>(*m_connection);
     return true;
-}
-
-qint64 Runner::backendId()
-{
-    QSqlQuery q(m_connection->database());
-    const Engine e = m_connection->engine();
-    if (e == Engine::SQLite)
-        return 0;
-    if (q.exec(e == Engine::PostgreSQL ? QStringLiteral("SELECT pg_backend_pid()") : QStringLiteral("SELECT CONNECTION_ID()")) && q.next())
-        return q.value(0).toLongLong();
-    return 0;
 }
 
 bool Runner::startSession(const Plan &plan)

@@ -108,7 +108,6 @@ private:
     // database; otherwise reports runFinished(Failed).
     [[nodiscard]] bool beginJournaled(const QString &runId, Journal::RunRecord *run);
     void finish(const Plan &plan, RunOutcome outcome, const QString &reason, int failedStep);
-    [[nodiscard]] qint64 backendId();
     // Takes the run lock; on failure or when another Stagecraft holds it, reports runFinished(Failed).
     [[nodiscard]] bool lockRun(const TableRef &table, const QString &column);
 
