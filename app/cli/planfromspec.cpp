@@ -59,13 +59,12 @@ int makePlan(const QCommandLineParser &parser, std::unique_ptr<DatabaseConnectio
     }
     // Every problem at once: the server-side checks run on whatever parts of the spec could be read.
     if (parsed || !spec.table.name.isEmpty())
-        static_cast<void>(SpecValidator(**connection).validate(spec, &input, &problems));
+        static_cast<void>(SpecValidator(**connection).validate(spec, &input, &problems, result));
     if (!problems.isEmpty()) {
         for (const SpecProblem &p : std::as_const(problems))
             err() << "stagecraft-cli: " << p.field << ": " << p.message << "\n";
         return BadInput;
     }
-    *result = Planner::plan(input);
     return Ok;
 }
 

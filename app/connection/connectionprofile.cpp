@@ -19,6 +19,17 @@ QString engineName(Engine engine)
     return {};
 }
 
+bool engineFromName(const QString &name, Engine *engine)
+{
+    for (Engine e : {Engine::PostgreSQL, Engine::MySQL, Engine::MariaDB, Engine::SQLite}) {
+        if (engineName(e) == name) {
+            *engine = e;
+            return true;
+        }
+    }
+    return false;
+}
+
 int defaultPort(Engine engine)
 {
     switch (engine) {

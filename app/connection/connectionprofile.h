@@ -10,6 +10,8 @@ namespace Stagecraft {
 enum class Engine { PostgreSQL, MySQL, MariaDB, SQLite };
 
 [[nodiscard]] QString engineName(Engine engine);
+// The engine engineName() names; false (and *engine unchanged) for any other text.
+[[nodiscard]] bool engineFromName(const QString &name, Engine *engine);
 [[nodiscard]] int defaultPort(Engine engine);
 // The TLS modes a profile's sslMode may take for the engine (none for SQLite's files).
 [[nodiscard]] const QStringList &sslModes(Engine engine);

@@ -241,11 +241,7 @@ bool PlanFormat::fromJson(const QByteArray &json, Plan *plan)
     if (!root.contains(QStringLiteral("steps")))
         return false;
     Plan p;
-    const QString engine = root.value(QStringLiteral("engine")).toString();
-    for (Engine e : {Engine::PostgreSQL, Engine::MySQL, Engine::MariaDB, Engine::SQLite}) {
-        if (engineName(e) == engine)
-            p.engine = e;
-    }
+    static_cast<void>(engineFromName(root.value(QStringLiteral("engine")).toString(), &p.engine));
     p.serverVersion = root.value(QStringLiteral("server_version")).toString();
     p.targetVersionText = root.value(QStringLiteral("target_version")).toString();
     const QJsonObject table = root.value(QStringLiteral("table")).toObject();

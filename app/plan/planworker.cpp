@@ -22,11 +22,12 @@ void PlanWorker::plan(const ConnectionProfile &profile, const ColumnSpec &spec, 
     input.targetVersion = targetVersion;
     input.settings = settings;
     QList<SpecProblem> problems;
-    if (!SpecValidator(connection).validate(spec, &input, &problems)) {
+    Plan plan;
+    if (!SpecValidator(connection).validate(spec, &input, &problems, &plan)) {
         Q_EMIT rejected(problems);
         return;
     }
-    Q_EMIT planned(Planner::plan(input));
+    Q_EMIT planned(plan);
 }
 
 } // namespace Stagecraft

@@ -50,10 +50,15 @@ QString RunSettings::lockTimeoutSql(Engine engine) const
     return {};
 }
 
+int RunSettings::boundedBatchRows(double rows) const
+{
+    const int lower = std::max(1, minBatchRows);
+    return std::clamp(int(rows), lower, std::max(lower, maxBatchRows));
+}
+
 int RunSettings::fixedBatchRows() const
 {
-    const double rows = CostModel::BackfillRowsPerSecond * batchTargetMs / 1000.0;
-    return std::clamp(int(rows), std::max(1, minBatchRows), std::max(1, std::max(minBatchRows, maxBatchRows)));
+    return boundedBatchRows(CostModel::BackfillRowsPerSecond * batchTargetMs / 1000.0);
 }
 
 double RunSettings::backfillSeconds(qint64 rows) const

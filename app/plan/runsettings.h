@@ -45,6 +45,8 @@ struct RunSettings
     [[nodiscard]] QStringList sessionSql(Engine engine) const;
     // The statement that bounds one schema change's wait for its lock outside Stagecraft (exports).
     [[nodiscard]] QString lockTimeoutSql(Engine engine) const;
+    // rows within the batch bounds (minBatchRows..maxBatchRows, the upper one never below the lower).
+    [[nodiscard]] int boundedBatchRows(double rows) const;
     // Rows per batch where the batch size cannot be steered (the exports' loops): what the cost
     // model says one batch time fills, within the batch bounds.
     [[nodiscard]] int fixedBatchRows() const;

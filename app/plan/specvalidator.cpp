@@ -51,7 +51,7 @@ SpecValidator::SpecValidator(DatabaseConnection &connection)
 {
 }
 
-bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems)
+bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems, Plan *plan)
 {
     const auto before = problems->size();
     const Engine e = m_connection.engine();
@@ -147,8 +147,12 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
     // After the server's checks, which tell the planner how it judged the default: the plan itself
     // says which objects it creates and under what names. An existing column is a problem of its
     // own already.
-    if (!spec.name.isEmpty() && !input->table.column(spec.name))
-        static_cast<void>(GeneratedNames::check(m_connection, Planner::plan(*input), problems));
+    if (spec.name.isEmpty() || input->table.column(spec.name))
+        return problems->size() == before;
+    const Plan planned = Planner::plan(*input);
+    static_cast<void>(GeneratedNames::check(m_connection, planned, problems));
+    if (plan)
+        *plan = planned;
     return problems->size() == before;
 }
 

@@ -18,8 +18,9 @@ class SpecValidator
 public:
     explicit SpecValidator(DatabaseConnection &connection);
 
-    // True when the spec has no problems; *input is then ready for Planner::plan.
-    [[nodiscard]] bool validate(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems);
+    // True when the spec has no problems; *input is then ready for Planner::plan, and *plan (when
+    // given) is that plan: the one whose declared names were checked.
+    [[nodiscard]] bool validate(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems, Plan *plan = nullptr);
 
 private:
     void checkName(const ColumnSpec &spec, const TableDetails &table, QList<SpecProblem> *problems) const;

@@ -52,15 +52,6 @@ static Journal::StepState stateFrom(const QString &name)
     return Journal::StepState::Pending;
 }
 
-static Engine engineFrom(const QString &name, Engine unknown)
-{
-    for (Engine e : {Engine::PostgreSQL, Engine::MySQL, Engine::MariaDB, Engine::SQLite}) {
-        if (engineName(e) == name)
-            return e;
-    }
-    return unknown;
-}
-
 static QString now()
 {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
@@ -194,7 +185,7 @@ bool Journal::unfinished(QList<RunRecord> *runs, ConnectionError *error)
         // Not recorded (an older journal, or an older Stagecraft's run): the plan still says its engine.
         r.origin.engine = r.plan.engine;
         if (withOrigin) {
-            r.origin.engine = engineFrom(q.value(5).toString(), r.plan.engine);
+            static_cast<void>(engineFromName(q.value(5).toString(), &r.origin.engine)); // else the plan's, set above
             r.origin.server = q.value(6).toString();
             r.origin.database = q.value(7).toString();
         }

@@ -55,7 +55,8 @@ QString PlanOrigin::planRefusal(DatabaseConnection &connection, const Plan &plan
     input.targetVersion = plan.targetVersion;
     input.settings = plan.settings; // the session statements it shows are part of its fingerprint
     QList<SpecProblem> problems;
-    if (!SpecValidator(connection).validate(plan.spec, &input, &problems)) {
+    Plan again;
+    if (!SpecValidator(connection).validate(plan.spec, &input, &problems, &again)) {
         QStringList why;
         for (const SpecProblem &p : std::as_const(problems))
             why << p.field + QLatin1String(": ") + p.message;
@@ -63,7 +64,7 @@ QString PlanOrigin::planRefusal(DatabaseConnection &connection, const Plan &plan
             .arg(made, here.displayName(), why.join(QLatin1String("; ")));
     }
     // The fingerprint leaves estimates out: a table that grew since the review keeps its plan.
-    if (PlanFormat::fingerprint(Planner::plan(input)) != PlanFormat::fingerprint(plan))
+    if (PlanFormat::fingerprint(again) != PlanFormat::fingerprint(plan))
         return QStringLiteral("%1; on this connection (%2) it would be different: plan again on this connection").arg(made, here.displayName());
     return {};
 }

@@ -1,15 +1,14 @@
 #include "runner.h"
-#include "rollbackplan.h"
-#include "backfillbatch.h"
-#include "verification.h"
 
+#include "backfillbatch.h"
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
 #include "journal.h"
 #include "planorigin.h"
+#include "rollbackplan.h"
 #include "runlock.h"
 #include "servercancel.h"
-#include "sql/quoting.h"
+#include "verification.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>
@@ -542,7 +541,7 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
 {
     const PlanStep &step = plan.steps.at(index);
     QSqlDatabase db = m_connection->database();
-    int batch = std::clamp(m_settings.firstBatchRows, m_settings.minBatchRows, std::max(m_settings.minBatchRows, m_settings.maxBatchRows));
+    int batch = m_settings.boundedBatchRows(m_settings.firstBatchRows);
     QElapsedTimer total;
     total.start();
     const qint64 rowsAtStart = rowsDone;
@@ -583,7 +582,7 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
                 backOff(index, retries++, failure.text());
                 if (m_cancelled)
                     return StepResult::Cancelled;
-                batch = std::max(m_settings.minBatchRows, batch / 2);
+                batch = m_settings.boundedBatchRows(batch / 2);
                 continue;
             }
             *error = failure.text().isEmpty() ? (je.text().isEmpty() ? db.lastError().text() : je.text()) : failure.text();
@@ -596,7 +595,7 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
         // Steer the batch size toward the target batch time, at most halving or doubling at once.
         const double elapsed = std::max<qint64>(1, timer.elapsed());
         const double factor = std::clamp(m_settings.batchTargetMs / elapsed, 0.5, 2.0);
-        batch = std::clamp(int(batch * factor), m_settings.minBatchRows, std::max(m_settings.minBatchRows, m_settings.maxBatchRows));
+        batch = m_settings.boundedBatchRows(batch * factor);
         BackfillProgress p;
         p.step = index;
         p.rowsDone = rowsDone;
