@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QFile>
 #include "goldenfile.h"
+#include "plannerfixture.h"
 
 #include <QTest>
 #include <QTimeZone>
@@ -36,22 +37,7 @@ const QDateTime Stamp(QDate(2026, 11, 22), QTime(8, 15, 0), QTimeZone::UTC);
 PlannerInput ordersInput(Engine engine)
 {
     PlannerInput input;
-    TableDetails &t = input.table;
-    t.table = {engine == Engine::SQLite ? QStringLiteral("main") : engine == Engine::PostgreSQL ? QStringLiteral("public") : QStringLiteral("shop"),
-               QStringLiteral("orders")};
-    t.estimatedRows = 1000000;
-    t.heapBytes = 120000000;
-    t.indexBytes = 40000000;
-    t.totalBytes = 160000000;
-    t.columns = {{QStringLiteral("id"), QStringLiteral("bigint")}, {QStringLiteral("customer_id"), QStringLiteral("bigint")},
-                 {QStringLiteral("total_cents"), QStringLiteral("integer")}};
-    t.columns[0].primaryKey = true;
-    t.columns[0].nullable = false;
-    t.constraints = {{QStringLiteral("orders_pkey"), ConstraintKind::PrimaryKey, {QStringLiteral("id")}}};
-    if (engine == Engine::MariaDB || engine == Engine::MySQL)
-        t.rowFormat = QStringLiteral("Dynamic");
-    if (engine == Engine::SQLite)
-        t.createSql = QStringLiteral("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, total_cents INTEGER)");
+    input.table = Testing::ordersTable(engine);
     input.server.engine = engine;
     input.server.versionNumber = engine == Engine::PostgreSQL ? 170002 : engine == Engine::MariaDB ? 110806
                                : engine == Engine::MySQL                                       ? 80400

@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFile>
 #include "goldenfile.h"
+#include "plannerfixture.h"
 
 #include <QTest>
 
@@ -34,32 +35,15 @@ private Q_SLOTS:
     void clashesFound();
 };
 
-// A table of about a million rows: 120 MB of heap, 40 MB of indexes.
+// The planner tests' orders, on SQLite with an index and a trigger that a rebuild must make again.
 static TableDetails ordersTable(Engine engine, bool withPrimaryKey = true)
 {
-    TableDetails t;
-    t.table = {engine == Engine::SQLite ? QStringLiteral("main") : engine == Engine::PostgreSQL ? QStringLiteral("public") : QStringLiteral("shop"),
-               QStringLiteral("orders")};
-    t.estimatedRows = 1000000;
-    t.heapBytes = 120000000;
-    t.indexBytes = 40000000;
-    t.totalBytes = 160000000;
-    t.columns = {{QStringLiteral("id"), QStringLiteral("bigint")}, {QStringLiteral("customer_id"), QStringLiteral("bigint")},
-                 {QStringLiteral("total_cents"), QStringLiteral("integer")}};
-    if (withPrimaryKey) {
-        t.columns[0].primaryKey = true;
-        t.columns[0].nullable = false;
-        t.constraints = {{QStringLiteral("orders_pkey"), ConstraintKind::PrimaryKey, {QStringLiteral("id")}}};
-    }
-    t.rowFormat = engine == Engine::MySQL || engine == Engine::MariaDB ? QStringLiteral("Dynamic") : QString();
-    if (engine == Engine::SQLite)
-        t.createSql = QStringLiteral("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, total_cents INTEGER)");
-    if (engine == Engine::SQLite)
-        t.definitionSql = t.createSql + QStringLiteral(";\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\n");
-    if (engine == Engine::SQLite)
-        t.triggers = {QStringLiteral("CREATE TRIGGER orders_audit AFTER UPDATE ON orders BEGIN SELECT 1; END")};
-    if (engine == Engine::SQLite)
-        t.indexes = {{QStringLiteral("orders_customer_id_idx"), {QStringLiteral("customer_id")}, false, false, QStringLiteral("btree"),
+    TableDetails t = Testing::ordersTable(engine, withPrimaryKey);
+    if (engine != Engine::SQLite)
+        return t;
+    t.definitionSql = t.createSql + QStringLiteral(";\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\n");
+    t.triggers = {QStringLiteral("CREATE TRIGGER orders_audit AFTER UPDATE ON orders BEGIN SELECT 1; END")};
+    t.indexes = {{QStringLiteral("orders_customer_id_idx"), {QStringLiteral("customer_id")}, false, false, QStringLiteral("btree"),
                       {}, true, {}, QStringLiteral("CREATE INDEX orders_customer_id_idx ON orders (customer_id)")}};
     return t;
 }
