@@ -65,6 +65,7 @@ QStringList postgresBackfill(const Plan &plan, const PlanStep &step)
         assign << u"%1 := %2"_s.arg(last.at(i), next.at(i));
     }
     const QString into = u" INTO "_s + next.join(u", "_s);
+    const auto statement = [&](Statement which) { return withVariables(b, which, u"last_"_s, u"next_"_s, rows); };
     return {u"DO $stagecraft$\nDECLARE\n%1BEGIN\n"
             "  %2%3;\n"
             "  IF NOT FOUND THEN\n    RETURN;\n  END IF;\n"
@@ -75,10 +76,10 @@ QStringList postgresBackfill(const Plan &plan, const PlanStep &step)
             "    EXIT WHEN NOT FOUND;\n"
             "    %8;\n%5"
             "  END LOOP;\nEND\n$stagecraft$"_s
-                .arg(declare, withVariables(b, Statement::FirstBound, u"last_"_s, u"next_"_s, rows), into,
-                     withVariables(b, Statement::FirstFill, u"last_"_s, u"next_"_s, rows), commit, assign.join(u"; "_s),
-                     withVariables(b, Statement::NextBound, u"last_"_s, u"next_"_s, rows),
-                     withVariables(b, Statement::NextFill, u"last_"_s, u"next_"_s, rows), commits ? u"  COMMIT;\n"_s : QString())};
+                .arg(declare, statement(Statement::FirstBound), into,
+                     statement(Statement::FirstFill), commit, assign.join(u"; "_s),
+                     statement(Statement::NextBound),
+                     statement(Statement::NextFill), commits ? u"  COMMIT;\n"_s : QString())};
 }
 
 // The backfill as a temporary procedure (MySQL and MariaDB have no anonymous blocks): created,
@@ -103,6 +104,9 @@ QStringList mysqlBackfill(const Plan &plan, const PlanStep &step)
             clearNext << u"%1 = NULL"_s.arg(next.at(i));
         }
         const QString into = u" INTO "_s + next.join(u", "_s);
+        const auto statement = [&](Statement which) {
+            return withVariables(b, which, u"@stagecraft_last_"_s, u"@stagecraft_next_"_s, rows);
+        };
         body = u"  SET %1;\n"
                "  %2%3;\n"
                "  IF %4 IS NOT NULL THEN\n"
@@ -116,10 +120,10 @@ QStringList mysqlBackfill(const Plan &plan, const PlanStep &step)
                "      %8;\n"
                "      COMMIT;\n"
                "    END LOOP;\n  END IF;\n"_s
-                   .arg(clearNext.join(u", "_s), withVariables(b, Statement::FirstBound, u"@stagecraft_last_"_s, u"@stagecraft_next_"_s, rows),
-                        into, next.first(), withVariables(b, Statement::FirstFill, u"@stagecraft_last_"_s, u"@stagecraft_next_"_s, rows),
-                        assign.join(u", "_s), withVariables(b, Statement::NextBound, u"@stagecraft_last_"_s, u"@stagecraft_next_"_s, rows),
-                        withVariables(b, Statement::NextFill, u"@stagecraft_last_"_s, u"@stagecraft_next_"_s, rows));
+                   .arg(clearNext.join(u", "_s), statement(Statement::FirstBound),
+                        into, next.first(), statement(Statement::FirstFill),
+                        assign.join(u", "_s), statement(Statement::NextBound),
+                        statement(Statement::NextFill));
     }
     return {u"CREATE PROCEDURE %1()\nBEGIN\n%2END"_s.arg(procedure, body), u"CALL %1()"_s.arg(procedure),
             u"DROP PROCEDURE %1"_s.arg(procedure)};
