@@ -38,6 +38,7 @@ private Q_SLOTS:
     void plan();
     void planRejectsBadSpec();
     void runNeedsConfirmation();
+    void confirmationNamesTheColumnAsWritten();
     void runApprovedPlanOnly();
     void rollbackOfFailedRun();
     void runMadeElsewhereLeftAlone_data();
@@ -306,6 +307,23 @@ void TestCli::runNeedsConfirmation()
     QVERIFY(!TestServers::execute(profile, {QStringLiteral("SELECT 1 FROM stagecraft.runs WHERE false")}, &why)
             || TestServers::execute(profile, {QStringLiteral("SELECT 1/0 FROM stagecraft.runs r JOIN stagecraft.steps s USING (run_id) "
                                                              "WHERE r.table_name = 'public.unconfirmed'")}, &why));
+}
+
+// A column name holding %1 or %3 is named as written, and the figures after it stay figures: the
+// user's text goes into the message in one substitution with the numbers.
+void TestCli::confirmationNamesTheColumnAsWritten()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(prepareRunTable(profile, QStringLiteral("percent"), 100, &why), qPrintable(why));
+    const QString spec = writeSpec(m_dir, QStringLiteral("percent.json"),
+                                   R"j({"table": "public.percent", "column": {"name": "eur %1 %3", "type": "numeric(12,2)"}})j");
+    const Result r = cli({QStringLiteral("run"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec});
+    QCOMPARE(r.code, 2);
+    static const QRegularExpression message(QStringLiteral("table public\\.percent: add column eur %1 %3 in \\d+ steps; writes blocked "
+                                                           "about \\d+\\.\\d\\d s in all without --yes"));
+    QVERIFY2(message.match(r.err).hasMatch(), qPrintable(r.err));
 }
 
 // A run stopped by its guard (rows the CHECK refuses) is rolled back by `rollback`, which asks first

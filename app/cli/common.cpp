@@ -144,9 +144,8 @@ bool confirmed(const QCommandLineParser &parser, const DatabaseConnection &conne
                                                                      plan.table.schema, plan.table.name);
     const QString what = !action.isEmpty() ? where + QStringLiteral(": ") + action
                                            : where + QStringLiteral(": add column %1 in %2 steps; writes blocked about %3 s in all")
-                                                         .arg(plan.spec.name)
-                                                         .arg(plan.steps.size())
-                                                         .arg(plan.secondsWritesBlocked(), 0, 'f', 2);
+                                                         .arg(plan.spec.name, QString::number(plan.steps.size()),
+                                                              QString::number(plan.secondsWritesBlocked(), 'f', 2));
     if (parser.isSet(QStringLiteral("yes"))) {
         err() << "stagecraft-cli: running on " << what << "\n";
         return true;

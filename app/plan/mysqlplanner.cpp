@@ -196,7 +196,7 @@ Plan MySqlPlanner::plan()
         // The rebuild meets the same FULLTEXT limit as ADD COLUMN does.
         if (m_in.table.hasFulltextIndex && fulltextRebuild(&notNull, modify, QStringLiteral("not-null")))
             m_plan.warnings << QStringLiteral("Making %1 NOT NULL rebuilds the table, which the FULLTEXT index makes block "
-                                              "writes for about %2 s.").arg(m_spec.name).arg(notNull.estimatedSeconds, 0, 'f', 1);
+                                              "writes for about %2 s.").arg(m_spec.name, QString::number(notNull.estimatedSeconds, 'f', 1));
         notNull.guardSql = QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2 IS NULL").arg(m_table, m_column);
         notNull.guardMessage = QStringLiteral("rows still hold NULL in %1").arg(m_spec.name);
         notNull.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %1 "

@@ -170,8 +170,8 @@ bool Runner::lockRun(const TableRef &table, const QString &column)
                            QStringLiteral("Session %1 still holds the run lock for %2 to %3.%4 after %5 s, running: %6. If it is a "
                                           "Stagecraft that was killed, the server lets go once that statement ends (or when the "
                                           "session is terminated); nothing was changed.")
-                               .arg(a.holder.session).arg(column, table.schema, table.name).arg(m_settings.runLockWaitSeconds)
-                               .arg(a.holder.statement.left(200)));
+                               .arg(QString::number(a.holder.session), column, table.schema, table.name,
+                                    QString::number(m_settings.runLockWaitSeconds), a.holder.statement.left(200)));
         break;
     }
     return false;
