@@ -36,7 +36,8 @@ ColumnDesigner::ColumnDesigner(QWidget *parent)
         if (hasTable())
             Q_EMIT specEdited(spec());
     });
-    for (QLineEdit *edit : {m_ui->nameEdit, m_ui->defaultEdit, m_ui->backfillEdit, m_ui->checkEdit, m_ui->commentEdit})
+    for (QLineEdit *edit : {m_ui->nameEdit, m_ui->defaultEdit, m_ui->backfillEdit, m_ui->checkEdit, m_ui->commentEdit,
+                            m_ui->sideEffectsEdit})
         connect(edit, &QLineEdit::textEdited, this, &ColumnDesigner::edited);
     for (QCheckBox *box : {m_ui->nullableCheck, m_ui->uniqueCheck, m_ui->indexCheck})
         connect(box, &QCheckBox::toggled, this, &ColumnDesigner::edited);
@@ -181,6 +182,10 @@ ColumnSpec ColumnDesigner::spec() const
         s.comment = m_ui->commentEdit->text().trimmed();
     if (m_showPosition && m_ui->afterCombo->currentIndex() > 0)
         s.after = m_ui->afterCombo->currentText();
+    for (const QString &name : m_ui->sideEffectsEdit->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (!name.trimmed().isEmpty())
+            s.sideEffects << name.trimmed();
+    }
     return s;
 }
 
@@ -210,6 +215,7 @@ void ColumnDesigner::setSpec(const ColumnSpec &spec)
     m_ui->uniqueCheck->setChecked(spec.unique);
     m_ui->indexCheck->setChecked(spec.index);
     m_ui->commentEdit->setText(spec.comment);
+    m_ui->sideEffectsEdit->setText(spec.sideEffects.join(QLatin1String(", ")));
     if (!spec.comment.isEmpty() && !m_showComment) {
         // A spec file's comment for an engine without comments: shown, with its problem beside it.
         m_showComment = true;

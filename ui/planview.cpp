@@ -178,9 +178,10 @@ void PlanView::showFindings(const QList<DataFinding> &findings, const QList<Bloc
     QStringList lines;
     bool clean = true;
     for (const DataFinding &f : findings) {
-        clean = clean && f.count == 0;
-        lines << (f.count == 0 ? tr("✓ no %1").arg(f.title)
-                               : tr("✗ %1 %2: %3").arg(f.count).arg(f.title, f.samples.join(QLatin1String("; "))));
+        clean = clean && f.count == 0 && f.notDone.isEmpty();
+        lines << (!f.notDone.isEmpty() ? tr("? %1: %2").arg(f.title, f.notDone)
+                  : f.count == 0       ? tr("✓ no %1").arg(f.title)
+                                       : tr("✗ %1 %2: %3").arg(QString::number(f.count), f.title, f.samples.join(QLatin1String("; "))));
     }
     if (findings.isEmpty())
         lines << tr("✓ the existing rows keep NULL in the new column, which every constraint accepts");

@@ -42,6 +42,13 @@ bool CatalogReader::probeDefault(const QString &, const QString &, DefaultProbe 
     return true;
 }
 
+bool CatalogReader::functionsCalled(ExpressionPlace, const QString &, const QString &, const TableRef &, const QString &,
+                                    ExpressionCalls *calls, ConnectionError *)
+{
+    *calls = {};
+    return true;
+}
+
 bool CatalogReader::probeTypeRewrite(const QString &, bool *rewrites, ConnectionError *)
 {
     *rewrites = false;

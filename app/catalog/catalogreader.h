@@ -41,14 +41,24 @@ public:
     // open that would make an ALTER wait.
     [[nodiscard]] virtual bool blockingSessions(const TableRef &table, QList<BlockingSession> *sessions,
                                                 ConnectionError *error) = 0;
-    // Asks the server how a default expression for a column of the given type behaves, inside a
-    // transaction that is rolled back. An expression the server rejects fails with its message.
-    // Engines without the notion (MySQL, MariaDB, SQLite) answer Unknown.
+    // Asks the server how a default expression for a column of the given type behaves, without
+    // evaluating it: from the volatility of the functions it calls (see functionsCalled). An
+    // expression the server rejects fails with its message. Engines without the notion (MySQL,
+    // MariaDB, SQLite) answer Unknown.
     [[nodiscard]] virtual bool probeDefault(const QString &type, const QString &expression, DefaultProbe *probe,
                                             ConnectionError *error);
     // Asks the server whether adding a column of this type, without a default, rewrites the table
     // (PostgreSQL: a domain with constraints, which are checked by writing every row again), on an
     // empty temporary table in a transaction that is rolled back. Engines without the notion answer false.
+    // The functions and sequences an expression for the new column names, read from the catalog and
+    // the expression's text without evaluating it: `place` says where the expression goes (a default
+    // of `type`, a backfill of the table's rows, a CHECK on the table with the new column). An
+    // expression the server rejects fails with its message. SQLite, which has no functions of its
+    // own beyond its built-ins, answers none.
+    enum class ExpressionPlace { Default, Backfill, Check };
+    [[nodiscard]] virtual bool functionsCalled(ExpressionPlace place, const QString &expression, const QString &type,
+                                               const TableRef &table, const QString &column, ExpressionCalls *calls,
+                                               ConnectionError *error);
     [[nodiscard]] virtual bool probeTypeRewrite(const QString &type, bool *rewrites, ConnectionError *error);
 
 protected:

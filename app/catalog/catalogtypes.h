@@ -159,6 +159,35 @@ struct BlockingSession
     bool operator==(const BlockingSession &) const = default;
 };
 
+// A function an expression calls (or a sequence it names), as the catalog describes it: found
+// without running the expression (PostgreSQL: the dependencies of a temporary object holding it;
+// MySQL/MariaDB: the names its text calls, looked up in information_schema).
+struct CalledFunction
+{
+    enum class Kind { BuiltIn, Stored, Loadable };
+    QString schema; // PostgreSQL: its namespace; MySQL/MariaDB: a stored function's database, empty for a built-in
+    QString name; // a built-in's name in lower case
+    Kind kind = Kind::BuiltIn;
+    QChar volatility; // PostgreSQL's provolatile: 'i', 's' or 'v'; null elsewhere
+    QString dataAccess; // MySQL/MariaDB stored functions: NO SQL, CONTAINS SQL, READS SQL DATA, MODIFIES SQL DATA
+    bool operator==(const CalledFunction &) const = default;
+};
+
+// A sequence an expression names, and the column whose values it already gives, if any.
+struct NamedSequence
+{
+    QString name; // schema.sequence as the server names it
+    QString usedBy; // schema.table.column whose default or identity takes it; empty: none
+    bool operator==(const NamedSequence &) const = default;
+};
+
+struct ExpressionCalls
+{
+    QList<CalledFunction> functions;
+    QList<NamedSequence> sequences;
+    bool operator==(const ExpressionCalls &) const = default;
+};
+
 } // namespace Stagecraft
 
 Q_DECLARE_METATYPE(Stagecraft::TableRef)

@@ -2,6 +2,9 @@
 
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
+#include "sql/sqlfragment.h"
+
+#include <QSet>
 
 #include <QSqlQuery>
 
@@ -368,6 +371,150 @@ bool MySqlCatalog::blockingSessions(const TableRef &table, QList<BlockingSession
         if (s.transactionSeconds >= 0)
             s.locks << QStringLiteral("metadata lock (open transaction)");
         sessions->append(s);
+    }
+    return true;
+}
+
+} // namespace Stagecraft
+
+namespace Stagecraft {
+
+namespace {
+
+struct Token
+{
+    enum class Kind { Word, Quoted, Text, Symbol } kind;
+    QString text;
+};
+
+// The expression as words (names and keywords), quoted names, strings and single symbols. The
+// text has passed SqlFragment::check: quotes are closed and there is no comment.
+QList<Token> tokens(const QString &text)
+{
+    QList<Token> out;
+    for (qsizetype i = 0; i < text.size();) {
+        const QChar c = text.at(i);
+        if (c.isSpace()) {
+            ++i;
+        } else if (c == QLatin1Char('\'') || c == QLatin1Char('"') || c == QLatin1Char('`')) {
+            QString value;
+            qsizetype j = i + 1;
+            for (; j < text.size(); ++j) {
+                const QChar d = text.at(j);
+                if (d == QLatin1Char('\\') && c != QLatin1Char('`') && j + 1 < text.size()) {
+                    value += text.at(++j);
+                } else if (d == c && j + 1 < text.size() && text.at(j + 1) == c) {
+                    value += d;
+                    ++j;
+                } else if (d == c) {
+                    break;
+                } else {
+                    value += d;
+                }
+            }
+            out << Token{c == QLatin1Char('`') ? Token::Kind::Quoted : Token::Kind::Text, value};
+            i = j + 1;
+        } else if (c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('$')) {
+            qsizetype j = i;
+            while (j < text.size() && (text.at(j).isLetterOrNumber() || text.at(j) == QLatin1Char('_') || text.at(j) == QLatin1Char('$')))
+                ++j;
+            out << Token{Token::Kind::Word, text.mid(i, j - i)};
+            i = j;
+        } else {
+            out << Token{Token::Kind::Symbol, QString(c)};
+            ++i;
+        }
+    }
+    return out;
+}
+
+bool isName(const Token &t)
+{
+    return t.kind == Token::Kind::Word || t.kind == Token::Kind::Quoted;
+}
+
+} // namespace
+
+bool MySqlCatalog::functionsCalled(ExpressionPlace, const QString &expression, const QString &, const TableRef &,
+                                   const QString &, ExpressionCalls *calls, ConnectionError *error)
+{
+    *calls = {};
+    QString why;
+    if (!SqlFragment::check(m_connection.engine(), expression, &why)) {
+        if (error) {
+            error->kind = ConnectionError::Kind::Query;
+            error->serverMessage.clear();
+            error->explanation = QStringLiteral("The expression %1.").arg(why);
+        }
+        return false;
+    }
+    // MySQL and MariaDB keep no dependencies of an expression: its text is read instead. A call is a
+    // name, or database.name, followed by "("; NEXT VALUE FOR seq is MariaDB's spelling of NEXTVAL(seq).
+    const QList<Token> t = tokens(expression);
+    const QString database = m_connection.profile().database;
+    auto word = [&](qsizetype i, const char *keyword) {
+        return i >= 0 && i < t.size() && t.at(i).kind == Token::Kind::Word && t.at(i).text.compare(QLatin1String(keyword), Qt::CaseInsensitive) == 0;
+    };
+    // A possibly qualified name starting at i: (schema, name), and the index after it.
+    auto nameAt = [&](qsizetype i, QString *schema, QString *name) -> qsizetype {
+        if (i >= t.size() || !isName(t.at(i)))
+            return -1;
+        if (i + 2 < t.size() && t.at(i + 1).text == QLatin1String(".") && t.at(i + 1).kind == Token::Kind::Symbol && isName(t.at(i + 2))) {
+            *schema = t.at(i).text;
+            *name = t.at(i + 2).text;
+            return i + 3;
+        }
+        schema->clear();
+        *name = t.at(i).text;
+        return i + 1;
+    };
+    QSet<QString> seen;
+    for (qsizetype i = 0; i < t.size(); ++i) {
+        QString schema, name, sequenceSchema, sequence;
+        qsizetype after = -1;
+        if (word(i, "NEXT") && word(i + 1, "VALUE") && word(i + 2, "FOR")) {
+            name = QStringLiteral("nextval");
+            if (nameAt(i + 3, &sequenceSchema, &sequence) < 0)
+                continue;
+        } else if (isName(t.at(i)) && (i == 0 || t.at(i - 1).text != QLatin1String("."))
+                   && (after = nameAt(i, &schema, &name)) > 0 && after < t.size() && t.at(after).kind == Token::Kind::Symbol
+                   && t.at(after).text == QLatin1String("(")) {
+            const QString lower = name.toLower();
+            if (schema.isEmpty() && (lower == QLatin1String("nextval") || lower == QLatin1String("setval") || lower == QLatin1String("lastval")))
+                static_cast<void>(nameAt(after + 1, &sequenceSchema, &sequence));
+        } else {
+            continue;
+        }
+        if (!sequence.isEmpty()) {
+            const QString qualified = (sequenceSchema.isEmpty() ? database : sequenceSchema) + QLatin1Char('.') + sequence;
+            if (!std::any_of(calls->sequences.cbegin(), calls->sequences.cend(), [&](const NamedSequence &s) { return s.name == qualified; }))
+                calls->sequences << NamedSequence{qualified, {}};
+        }
+        const QString key = schema.toLower() + QLatin1Char('.') + name.toLower();
+        if (seen.contains(key))
+            continue;
+        seen.insert(key);
+        // A stored function (unqualified: in the session's database), else a loadable one (mysql.func,
+        // readable only with the privilege; without it none is found), else a built-in.
+        CalledFunction f;
+        f.name = name.toLower();
+        QSqlQuery q(m_connection.database());
+        if (run(q, QStringLiteral("SELECT ROUTINE_SCHEMA, ROUTINE_NAME, SQL_DATA_ACCESS FROM information_schema.ROUTINES "
+                                  "WHERE ROUTINE_TYPE = 'FUNCTION' AND ROUTINE_SCHEMA = ? AND ROUTINE_NAME = ?"),
+                {schema.isEmpty() ? database : schema, name}, QStringLiteral("reading the functions the expression calls"), error)
+            && q.next()) {
+            f.kind = CalledFunction::Kind::Stored;
+            f.schema = q.value(0).toString();
+            f.name = q.value(1).toString();
+            f.dataAccess = q.value(2).toString();
+        } else if (schema.isEmpty() && q.exec(QStringLiteral("SELECT name FROM mysql.func WHERE name = %1").arg(quoteLiteral(m_connection.engine(), name)))
+                   && q.next()) {
+            f.kind = CalledFunction::Kind::Loadable;
+            f.name = q.value(0).toString();
+        } else if (!schema.isEmpty()) {
+            continue; // db.name( with no such stored function: the server will say so
+        }
+        calls->functions << f;
     }
     return true;
 }

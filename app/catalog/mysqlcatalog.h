@@ -18,6 +18,9 @@ public:
     [[nodiscard]] bool listTypes(QList<TypeInfo> *types, ConnectionError *error) override;
     [[nodiscard]] bool blockingSessions(const TableRef &table, QList<BlockingSession> *sessions,
                                         ConnectionError *error) override;
+    [[nodiscard]] bool functionsCalled(ExpressionPlace place, const QString &expression, const QString &type,
+                                       const TableRef &table, const QString &column, ExpressionCalls *calls,
+                                       ConnectionError *error) override;
 
 private:
     [[nodiscard]] bool readColumns(const TableRef &table, TableDetails *details, ConnectionError *error);

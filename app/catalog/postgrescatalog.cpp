@@ -443,6 +443,40 @@ bool PostgresCatalog::blockingSessions(const TableRef &table, QList<BlockingSess
 bool PostgresCatalog::probeDefault(const QString &type, const QString &expression, DefaultProbe *probe,
                                    ConnectionError *error)
 {
+    // Nothing is evaluated: the server is asked which functions the expression calls (the
+    // dependencies of a column default that holds it) and how volatile each one is declared. The
+    // default is volatile (and rewrites the table when added) if any function is; stable if any is
+    // stable or it reads the clock or the session (CURRENT_TIMESTAMP, CURRENT_USER, ...); else immutable.
+    ExpressionCalls calls;
+    bool sessionValue = false;
+    if (!readCalls(ExpressionPlace::Default, expression, type, {}, {}, &calls, &sessionValue, error)) {
+        if (error && !error->serverMessage.isEmpty())
+            error->explanation = QStringLiteral("The server rejects the default expression for type %1.").arg(type);
+        return false;
+    }
+    probe->volatility = sessionValue ? DefaultProbe::Volatility::Stable : DefaultProbe::Volatility::Immutable;
+    for (const CalledFunction &f : std::as_const(calls.functions)) {
+        if (f.volatility == QLatin1Char('v'))
+            probe->volatility = DefaultProbe::Volatility::Volatile;
+        else if (f.volatility == QLatin1Char('s') && probe->volatility == DefaultProbe::Volatility::Immutable)
+            probe->volatility = DefaultProbe::Volatility::Stable;
+    }
+    probe->rewritesTable = probe->volatility == DefaultProbe::Volatility::Volatile;
+    return true;
+}
+
+bool PostgresCatalog::functionsCalled(ExpressionPlace place, const QString &expression, const QString &type,
+                                      const TableRef &table, const QString &column, ExpressionCalls *calls,
+                                      ConnectionError *error)
+{
+    return readCalls(place, expression, type, table, column, calls, nullptr, error);
+}
+
+bool PostgresCatalog::readCalls(ExpressionPlace place, const QString &expression, const QString &type,
+                                const TableRef &table, const QString &column, ExpressionCalls *calls,
+                                bool *sessionValue, ConnectionError *error)
+{
+    *calls = {};
     QString why;
     auto refuse = [error](const QString &message) {
         if (error) {
@@ -455,17 +489,39 @@ bool PostgresCatalog::probeDefault(const QString &type, const QString &expressio
     if (!SqlFragment::check(PG, type, &why))
         return refuse(QStringLiteral("The type %1.").arg(why));
     if (!SqlFragment::check(PG, expression, &why))
-        return refuse(QStringLiteral("The default expression %1.").arg(why));
+        return refuse(QStringLiteral("The %1expression %2.").arg(place == ExpressionPlace::Default ? QStringLiteral("default ") : QString(), why));
 
-    // In a transaction that is rolled back: add the column to a temporary table and see whether the
-    // server rewrites it (a new relfilenode: the default is volatile); then try the expression in an
-    // index, which PostgreSQL allows only for immutable expressions. Nothing outlives the transaction.
+    // The expression is stored, never evaluated: as the DEFAULT of a column of an empty temporary
+    // table, as the select list of a temporary view, or as a CHECK added NOT VALID (no scan). The
+    // server records a dependency on every function, operator and sequence (a regclass constant)
+    // it names. All in a transaction that is rolled back, under a short statement timeout.
+    const QString target = quoteQualified(PG, table.schema, table.name);
+    QStringList create;
+    QString holder; // the (classid, objid) of the catalog row that holds the expression
+    switch (place) {
+    case ExpressionPlace::Default:
+        create << QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe (stagecraft_probe_value %1 DEFAULT (%2)) ON COMMIT DROP")
+                      .arg(type, expression);
+        holder = QStringLiteral("SELECT 'pg_attrdef'::regclass, oid, adbin::text FROM pg_attrdef WHERE adrelid = 'pg_temp.stagecraft_probe'::regclass");
+        break;
+    case ExpressionPlace::Backfill:
+        create << QStringLiteral("CREATE TEMPORARY VIEW stagecraft_probe AS SELECT (%1)::%2 AS stagecraft_probe_value FROM %3")
+                      .arg(expression, type, target);
+        holder = QStringLiteral("SELECT 'pg_rewrite'::regclass, oid, ev_action::text FROM pg_rewrite WHERE ev_class = 'pg_temp.stagecraft_probe'::regclass");
+        break;
+    case ExpressionPlace::Check:
+        create << QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe (LIKE %1) ON COMMIT DROP").arg(target)
+               << QStringLiteral("ALTER TABLE stagecraft_probe ADD COLUMN %1 %2").arg(quoteIdentifier(PG, column), type)
+               << QStringLiteral("ALTER TABLE stagecraft_probe ADD CONSTRAINT stagecraft_probe_check CHECK (%1) NOT VALID").arg(expression);
+        holder = QStringLiteral("SELECT 'pg_constraint'::regclass, oid, conbin::text FROM pg_constraint "
+                                "WHERE conrelid = 'pg_temp.stagecraft_probe'::regclass AND conname = 'stagecraft_probe_check'");
+        break;
+    }
     QSqlDatabase db = m_connection.database();
     if (!db.transaction())
-        return refuse(QStringLiteral("Could not start a transaction to check the default: %1")
-                          .arg(db.lastError().text()));
+        return refuse(QStringLiteral("Could not start a transaction to read the expression: %1").arg(db.lastError().text()));
     QSqlQuery q(db);
-    const QString what = QStringLiteral("checking the default expression");
+    const QString what = QStringLiteral("reading the functions the expression calls");
     auto exec = [&](const QString &sql) {
         if (q.exec(sql))
             return true;
@@ -473,37 +529,62 @@ bool PostgresCatalog::probeDefault(const QString &type, const QString &expressio
             *error = ConnectionError::fromQueryFailure(what, q.lastError());
         return false;
     };
-    auto fileNode = [&]() -> QVariant {
-        if (!q.exec(QStringLiteral("SELECT relfilenode FROM pg_class WHERE oid = 'pg_temp.stagecraft_probe'::regclass"))
-            || !q.next())
-            return {};
-        return q.value(0);
-    };
-    bool ok = exec(QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe (stagecraft_probe_id int) ON COMMIT DROP"))
-        && exec(QStringLiteral("INSERT INTO stagecraft_probe VALUES (1)"));
-    const QVariant before = ok ? fileNode() : QVariant();
-    if (ok && !exec(QStringLiteral("ALTER TABLE stagecraft_probe ADD COLUMN stagecraft_probe_value %1 DEFAULT (%2)")
-                        .arg(type, expression))) {
-        ok = false;
-        if (error)
-            error->explanation = QStringLiteral("The server rejects the default expression for type %1.").arg(type);
-    }
-    if (ok) {
-        const QVariant after = fileNode();
-        probe->rewritesTable = before.isValid() && after.isValid() && before != after;
-        if (probe->rewritesTable) {
-            probe->volatility = DefaultProbe::Volatility::Volatile;
-        } else {
-            ok = exec(QStringLiteral("SAVEPOINT stagecraft_probe_index"));
-            if (ok && q.exec(QStringLiteral("CREATE INDEX ON stagecraft_probe (((%1)::%2))").arg(expression, type)))
-                probe->volatility = DefaultProbe::Volatility::Immutable;
-            else if (q.lastError().text().contains(QLatin1String("IMMUTABLE")))
-                probe->volatility = DefaultProbe::Volatility::Stable;
-            else // e.g. a type with no b-tree operator class: the index test says nothing
-                probe->volatility = DefaultProbe::Volatility::Unknown;
-            ok = ok && exec(QStringLiteral("ROLLBACK TO SAVEPOINT stagecraft_probe_index"));
+    bool ok = exec(QStringLiteral("SET LOCAL statement_timeout = '5s'"));
+    for (const QString &sql : std::as_const(create))
+        ok = ok && exec(sql);
+    // Functions: pg_depend leaves out the built-in ones (pinned objects are never recorded), so they
+    // are read from the stored expression tree itself: every function call (:funcid), operator
+    // (:opno, through its oprcode; :opfuncid), aggregate and window function. Then sequences (a
+    // regclass constant such as nextval('s') records a dependency), with the columns that already
+    // take their values (a default, or an owned-by / identity link), other than the probe's own.
+    const QString calledSql = QStringLiteral(
+        "WITH holder(classid, objid, tree) AS (") + holder + QStringLiteral("), "
+        "deps AS (SELECT d.refclassid, d.refobjid FROM pg_depend d JOIN holder h ON d.classid = h.classid AND d.objid = h.objid), "
+        "procs AS (SELECT m.id[1]::oid AS oid FROM holder h "
+        "          CROSS JOIN LATERAL regexp_matches(h.tree, ':(?:funcid|opfuncid|aggfnoid|winfnoid) ([0-9]+)', 'g') AS m(id) "
+        "          UNION SELECT o.oprcode::oid FROM holder h "
+        "          CROSS JOIN LATERAL regexp_matches(h.tree, ':opno ([0-9]+)', 'g') AS m(id) JOIN pg_operator o ON o.oid = m.id[1]::oid "
+        "          UNION SELECT refobjid FROM deps WHERE refclassid = 'pg_proc'::regclass "
+        "          UNION SELECT o.oprcode::oid FROM deps JOIN pg_operator o ON deps.refclassid = 'pg_operator'::regclass AND o.oid = deps.refobjid) "
+        "SELECT 'f', n.nspname, p.proname, p.provolatile::text, NULL "
+        "FROM procs JOIN pg_proc p ON p.oid = procs.oid JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "UNION ALL "
+        "SELECT 's', n.nspname, c.relname, NULL, "
+        "  (SELECT string_agg(DISTINCT un.nspname || '.' || ut.relname || '.' || ua.attname, ', ') "
+        "   FROM (SELECT ad.adrelid AS rel, ad.adnum AS num FROM pg_depend u "
+        "         JOIN pg_attrdef ad ON u.classid = 'pg_attrdef'::regclass AND u.objid = ad.oid "
+        "         WHERE u.refclassid = 'pg_class'::regclass AND u.refobjid = c.oid "
+        "         UNION SELECT o.refobjid, o.refobjsubid FROM pg_depend o WHERE o.classid = 'pg_class'::regclass "
+        "         AND o.objid = c.oid AND o.refclassid = 'pg_class'::regclass AND o.refobjsubid > 0) users "
+        "   JOIN pg_class ut ON ut.oid = users.rel AND ut.relpersistence <> 't' "
+        "   JOIN pg_namespace un ON un.oid = ut.relnamespace "
+        "   JOIN pg_attribute ua ON ua.attrelid = users.rel AND ua.attnum = users.num) "
+        "FROM deps JOIN pg_class c ON deps.refclassid = 'pg_class'::regclass AND c.oid = deps.refobjid AND c.relkind = 'S' "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "ORDER BY 1, 2, 3");
+    if (ok && (ok = exec(calledSql))) {
+        while (q.next()) {
+            if (q.value(0).toString() == QLatin1String("f")) {
+                CalledFunction f;
+                f.schema = q.value(1).toString();
+                f.name = q.value(2).toString();
+                f.kind = f.schema == QLatin1String("pg_catalog") ? CalledFunction::Kind::BuiltIn : CalledFunction::Kind::Stored;
+                f.volatility = q.value(3).toString().at(0);
+                calls->functions << f;
+            } else {
+                calls->sequences << NamedSequence{q.value(1).toString() + QLatin1Char('.') + q.value(2).toString(),
+                                                  q.value(4).toString()};
+            }
         }
     }
+    // CURRENT_TIMESTAMP, CURRENT_USER and the like are no function calls but read the clock or the
+    // session: stable. They show in the stored expression tree.
+    if (ok && sessionValue && place == ExpressionPlace::Default
+        && (ok = exec(QStringLiteral("SELECT bool_or(adbin::text LIKE '%{SQLVALUEFUNCTION %') FROM pg_attrdef "
+                                     "WHERE adrelid = 'pg_temp.stagecraft_probe'::regclass")))
+        && q.next())
+        *sessionValue = q.value(0).toBool();
+    q.finish();
     db.rollback();
     return ok;
 }

@@ -79,7 +79,7 @@ bool ColumnSpec::fromJson(const QByteArray &json, ColumnSpec *spec, QList<SpecPr
     }
     const QJsonObject column = root.value(QStringLiteral("column")).toObject();
     static const QStringList known = QStringLiteral("name type nullable default backfill check unique index references "
-                                                    "comment after").split(QLatin1Char(' '));
+                                                    "comment after side_effects").split(QLatin1Char(' '));
     for (const QString &key : column.keys()) {
         if (!known.contains(key))
             problems->append({key, QStringLiteral("is not a column field (known: %1)").arg(known.join(QLatin1String(", ")))});
@@ -93,6 +93,11 @@ bool ColumnSpec::fromJson(const QByteArray &json, ColumnSpec *spec, QList<SpecPr
     flag(column, QStringLiteral("index"), &s.index);
     text(column, QStringLiteral("comment"), QStringLiteral("comment"), &s.comment);
     text(column, QStringLiteral("after"), QStringLiteral("after"), &s.after);
+    const QJsonValue accepted = column.value(QStringLiteral("side_effects"));
+    for (const QJsonValue &name : accepted.toArray())
+        s.sideEffects << name.toString();
+    if ((!accepted.isUndefined() && !accepted.isNull() && !accepted.isArray()) || s.sideEffects.contains(QString()))
+        problems->append({QStringLiteral("side_effects"), QStringLiteral("must be a list of function names")});
 
     const QJsonValue def = column.value(QStringLiteral("default"));
     if (def.isObject()) {
@@ -160,6 +165,8 @@ QByteArray ColumnSpec::toJson() const
     }
     column.insert(QStringLiteral("unique"), unique);
     column.insert(QStringLiteral("index"), index);
+    if (!sideEffects.isEmpty())
+        column.insert(QStringLiteral("side_effects"), QJsonArray::fromStringList(sideEffects));
     if (hasForeignKey()) {
         QJsonObject r{{QStringLiteral("table"), referencedTable.schema.isEmpty() ? referencedTable.name
                                                                                  : referencedTable.schema + QLatin1Char('.') + referencedTable.name},

@@ -36,13 +36,16 @@ struct ColumnSpec
     QString onUpdate;
     QString comment;
     QString after; // MySQL/MariaDB: place the column after this one
+    // Functions with side effects outside the row (setval, pg_sleep, a user's VOLATILE function) that
+    // the default, backfill or CHECK may call because the user says so; any other is refused.
+    QStringList sideEffects;
 
     [[nodiscard]] bool hasForeignKey() const { return !referencedColumn.isEmpty(); }
 
     // Reads the JSON form:
     // {"table": "schema.table", "column": {"name", "type", "nullable", "default": {"literal": ...} |
     //  {"expression": ...} | null, "backfill", "check", "unique", "index",
-    //  "references": {"table", "column", "on_delete", "on_update"}, "comment", "after"}}
+    //  "references": {"table", "column", "on_delete", "on_update"}, "comment", "after", "side_effects": [function names]}}
     // Every problem found is appended to *problems; returns true when there were none.
     [[nodiscard]] static bool fromJson(const QByteArray &json, ColumnSpec *spec, QList<SpecProblem> *problems);
     [[nodiscard]] QByteArray toJson() const;

@@ -9,8 +9,84 @@
 
 namespace Stagecraft {
 
+namespace {
+
+// One check's queries in a READ ONLY transaction (SQLite: query_only) under a statement timeout,
+// always rolled back. *timedOut when the server stopped it for the time.
+class ReadOnlyCheck
+{
+public:
+    ReadOnlyCheck(DatabaseConnection &connection, int timeoutMs)
+        : m_engine(connection.engine())
+        , m_timeoutMs(timeoutMs)
+        , m_query(connection.database())
+    {
+    }
+    ~ReadOnlyCheck() { finish(); }
+
+    [[nodiscard]] bool begin()
+    {
+        QStringList sql;
+        switch (m_engine) {
+        case Engine::PostgreSQL:
+            sql << QStringLiteral("BEGIN READ ONLY") << QStringLiteral("SET LOCAL statement_timeout = %1").arg(m_timeoutMs);
+            break;
+        case Engine::MySQL:
+        case Engine::MariaDB: sql << QStringLiteral("START TRANSACTION READ ONLY"); break;
+        case Engine::SQLite: sql << QStringLiteral("PRAGMA query_only = ON") << QStringLiteral("BEGIN"); break;
+        }
+        for (const QString &statement : std::as_const(sql)) {
+            if (!m_query.exec(statement))
+                return false;
+            m_open = true;
+        }
+        return true;
+    }
+    // Runs a SELECT under the timeout.
+    [[nodiscard]] bool exec(const QString &select)
+    {
+        QString sql = select;
+        if (m_engine == Engine::MariaDB)
+            sql = QStringLiteral("SET STATEMENT max_statement_time = %1 FOR %2").arg(QString::number(m_timeoutMs / 1000.0), select);
+        else if (m_engine == Engine::MySQL)
+            sql = QStringLiteral("SELECT /*+ MAX_EXECUTION_TIME(%1) */ %2").arg(QString::number(m_timeoutMs), select.mid(7));
+        return m_query.exec(sql);
+    }
+    [[nodiscard]] bool timedOut() const
+    {
+        const QString code = m_query.lastError().nativeErrorCode();
+        return (m_engine == Engine::PostgreSQL && code == QLatin1String("57014"))
+            || (m_engine == Engine::MariaDB && code == QLatin1String("1969"))
+            || (m_engine == Engine::MySQL && code == QLatin1String("3024"));
+    }
+    QSqlQuery &query() { return m_query; }
+    void finish()
+    {
+        if (!m_open)
+            return;
+        m_open = false;
+        m_query.finish();
+        static_cast<void>(m_query.exec(QStringLiteral("ROLLBACK")));
+        if (m_engine == Engine::SQLite)
+            static_cast<void>(m_query.exec(QStringLiteral("PRAGMA query_only = OFF")));
+    }
+
+private:
+    Engine m_engine;
+    int m_timeoutMs;
+    QSqlQuery m_query;
+    bool m_open = false;
+};
+
+QString notDoneText(int timeoutMs)
+{
+    return QStringLiteral("not done: it took longer than %1 s (the statement timeout of the checks)").arg(QString::number(timeoutMs / 1000.0));
+}
+
+} // namespace
+
 bool DataChecks::run(DatabaseConnection &connection, const ColumnSpec &spec, const QStringList &keyColumns,
-                     QList<DataFinding> *findings, ConnectionError *error)
+                     QList<DataFinding> *findings, ConnectionError *error, int timeoutMs)
 {
     findings->clear();
     const Engine e = connection.engine();
@@ -33,13 +109,22 @@ bool DataChecks::run(DatabaseConnection &connection, const ColumnSpec &spec, con
                              .arg(keyText, value, column, table);
     const QString what = QStringLiteral("checking the existing rows");
     auto countAndSamples = [&](const QString &check, const QString &title, const QString &where) {
-        QSqlQuery q(connection.database());
-        if (!q.exec(QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(rows, where)) || !q.next()) {
+        ReadOnlyCheck checking(connection, timeoutMs);
+        QSqlQuery &q = checking.query();
+        if (!checking.begin()) {
             *error = ConnectionError::fromQueryFailure(what, q.lastError());
             return false;
         }
-        DataFinding f{check, title, q.value(0).toLongLong(), {}};
-        if (f.count > 0 && q.exec(QStringLiteral("SELECT stagecraft_key, %1 FROM %2 WHERE %3 LIMIT 5").arg(column, rows, where))) {
+        if (!checking.exec(QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(rows, where)) || !q.next()) {
+            if (checking.timedOut()) {
+                findings->append(DataFinding{check, title, 0, {}, notDoneText(timeoutMs)});
+                return true;
+            }
+            *error = ConnectionError::fromQueryFailure(what, q.lastError());
+            return false;
+        }
+        DataFinding f{check, title, q.value(0).toLongLong(), {}, {}};
+        if (f.count > 0 && checking.exec(QStringLiteral("SELECT stagecraft_key, %1 FROM %2 WHERE %3 LIMIT 5").arg(column, rows, where))) {
             while (q.next())
                 f.samples << QStringLiteral("key %1: %2").arg(q.value(0).toString(), q.value(1).isNull() ? QStringLiteral("NULL") : q.value(1).toString());
         }
@@ -61,16 +146,26 @@ bool DataChecks::run(DatabaseConnection &connection, const ColumnSpec &spec, con
             return false;
     }
     if (spec.unique) {
-        QSqlQuery q(connection.database());
-        if (!q.exec(QStringLiteral("SELECT count(*), coalesce(sum(n), 0) FROM (SELECT %1, count(*) AS n FROM %2 WHERE %1 IS NOT NULL "
-                                   "GROUP BY %1 HAVING count(*) > 1) duplicates").arg(column, rows))
-            || !q.next()) {
+        ReadOnlyCheck checking(connection, timeoutMs);
+        QSqlQuery &q = checking.query();
+        const QString title = QStringLiteral("rows sharing a value");
+        if (!checking.begin()) {
             *error = ConnectionError::fromQueryFailure(what, q.lastError());
             return false;
         }
-        DataFinding f{QStringLiteral("unique"), QStringLiteral("rows sharing a value"), q.value(1).toLongLong(), {}};
-        if (f.count > 0 && q.exec(QStringLiteral("SELECT %1, count(*) FROM %2 WHERE %1 IS NOT NULL GROUP BY %1 HAVING count(*) > 1 "
-                                                 "ORDER BY count(*) DESC LIMIT 5").arg(column, rows))) {
+        if (!checking.exec(QStringLiteral("SELECT count(*), coalesce(sum(n), 0) FROM (SELECT %1, count(*) AS n FROM %2 WHERE %1 IS NOT NULL "
+                                          "GROUP BY %1 HAVING count(*) > 1) duplicates").arg(column, rows))
+            || !q.next()) {
+            if (checking.timedOut()) {
+                findings->append(DataFinding{QStringLiteral("unique"), title, 0, {}, notDoneText(timeoutMs)});
+                return true;
+            }
+            *error = ConnectionError::fromQueryFailure(what, q.lastError());
+            return false;
+        }
+        DataFinding f{QStringLiteral("unique"), title, q.value(1).toLongLong(), {}, {}};
+        if (f.count > 0 && checking.exec(QStringLiteral("SELECT %1, count(*) FROM %2 WHERE %1 IS NOT NULL GROUP BY %1 HAVING count(*) > 1 "
+                                                        "ORDER BY count(*) DESC LIMIT 5").arg(column, rows))) {
             while (q.next())
                 f.samples << QStringLiteral("%1 × %2").arg(q.value(1).toString(), q.value(0).toString());
         }

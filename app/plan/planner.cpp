@@ -24,6 +24,21 @@ Plan Planner::plan(const PlannerInput &input)
     }
     plan.settings = in.settings;
     plan.sessionSql = in.settings.sessionSql(in.server.engine);
+    // An accepted side effect is no problem, but the reviewer must see where it runs: the steps whose
+    // statements carry the expression.
+    for (const SideEffect &effect : std::as_const(in.acceptedEffects)) {
+        const QString expression = effect.field == QLatin1String("backfill") ? in.spec.backfill
+            : effect.field == QLatin1String("check")                         ? in.spec.check
+                                                                              : in.spec.defaultValue;
+        QStringList steps;
+        for (qsizetype i = 0; i < plan.steps.size(); ++i) {
+            if (!expression.isEmpty() && plan.steps.at(i).sql.join(QLatin1Char('\n')).contains(expression))
+                steps << QStringLiteral("step %1 (%2)").arg(QString::number(i + 1), plan.steps.at(i).title);
+        }
+        plan.warnings << QStringLiteral("The %1 calls %2, accepted in side_effects: it %3; %4. Runs in %5.")
+                             .arg(effect.field, effect.function, effect.effect, ExpressionEffects::callsPerRow(effect.field),
+                                  steps.isEmpty() ? QStringLiteral("the application's own inserts") : steps.join(QLatin1String(", ")));
+    }
     return plan;
 }
 

@@ -2,6 +2,7 @@
 
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
+#include "expressioneffects.h"
 #include "plan.h"
 
 namespace Stagecraft {
@@ -18,6 +19,8 @@ struct PlannerInput
     DefaultProbe defaultProbe; // PostgreSQL: how the server judges the default expression
     bool typeRewritesTable = false; // PostgreSQL: adding a column of this type rewrites the table (a domain with constraints)
     RunSettings settings; // how the plan will run: its estimates and session follow them
+    // Side effects the spec accepts (its "side_effects"): each is a warning on the steps that run it.
+    QList<SideEffect> acceptedEffects;
 };
 
 // Chooses the safest staged migration for the engine and version. Pure: no database access, so

@@ -1,5 +1,6 @@
 #include "specvalidator.h"
 
+#include "expressioneffects.h"
 #include "generatednames.h"
 #include "typenamereader.h"
 
@@ -142,8 +143,10 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
     if (spec.hasForeignKey())
         checkForeignKey(input->spec, input, problems);
     // The server's word on types, literals and expressions, for every field whose text is safe to send.
-    if (!unsafe.contains(QStringLiteral("type")))
+    if (!unsafe.contains(QStringLiteral("type"))) {
         checkOnServer(input->spec, unsafe, input, problems);
+        checkSideEffects(input->spec, unsafe, input, problems);
+    }
     // After the server's checks, which tell the planner how it judged the default: the plan itself
     // says which objects it creates and under what names. An existing column is a problem of its
     // own already.
@@ -257,28 +260,78 @@ void SpecValidator::checkTypeParameters(const ColumnSpec &spec, QList<SpecProble
     }
 }
 
-QString SpecValidator::tryRolledBack(const QStringList &statements)
+QString SpecValidator::tryRolledBack(const QStringList &statements, Evaluation evaluation)
 {
     QSqlDatabase db = m_connection.database();
     const Engine e = m_connection.engine();
+    const bool my = e == Engine::MySQL || e == Engine::MariaDB;
+    const bool evaluates = evaluation == Evaluation::Evaluates;
     // MySQL and MariaDB commit DDL implicitly, except on temporary tables: the checks use only those.
-    const bool transactional = e != Engine::MySQL && e != Engine::MariaDB;
-    if (transactional && !db.transaction())
-        return serverText(db.lastError());
-    QString failure;
+    // A statement that may evaluate a user expression runs in a READ ONLY transaction under a short
+    // statement timeout (MySQL/MariaDB allow temporary tables there): whatever the expression calls
+    // cannot write, and cannot make validation wait.
+    const bool transactional = !my || evaluates;
     QSqlQuery q(db);
-    for (const QString &sql : statements) {
-        if (!q.exec(sql)) {
-            failure = serverText(q.lastError());
+    if (my && evaluates) {
+        if (!q.exec(QStringLiteral("START TRANSACTION READ ONLY")))
+            return serverText(q.lastError());
+    } else if (transactional && !db.transaction()) {
+        return serverText(db.lastError());
+    }
+    QString failure;
+    if (e == Engine::PostgreSQL && evaluates && !q.exec(QStringLiteral("SET TRANSACTION READ ONLY")))
+        failure = serverText(q.lastError());
+    if (e == Engine::PostgreSQL && failure.isEmpty() && !q.exec(QStringLiteral("SET LOCAL statement_timeout = %1").arg(ProbeTimeoutMs)))
+        failure = serverText(q.lastError());
+    for (const QString &statement : statements) {
+        if (!failure.isEmpty())
             break;
-        }
+        QString sql = statement;
+        if (e == Engine::MariaDB && evaluates)
+            sql = QStringLiteral("SET STATEMENT max_statement_time = %1 FOR %2").arg(QString::number(ProbeTimeoutMs / 1000.0), statement);
+        else if (e == Engine::MySQL && evaluates && sql.startsWith(QLatin1String("SELECT ")))
+            sql = QStringLiteral("SELECT /*+ MAX_EXECUTION_TIME(%1) */ %2").arg(QString::number(ProbeTimeoutMs), statement.mid(7));
+        if (!q.exec(sql))
+            failure = serverText(q.lastError());
     }
     q.finish();
-    if (transactional)
+    if (my && evaluates)
+        static_cast<void>(q.exec(QStringLiteral("ROLLBACK")));
+    else if (transactional)
         db.rollback();
-    else
+    if (my)
         static_cast<void>(q.exec(QStringLiteral("DROP TEMPORARY TABLE IF EXISTS stagecraft_probe")));
     return failure;
+}
+
+void SpecValidator::checkSideEffects(const ColumnSpec &spec, const QSet<QString> &unsafe, PlannerInput *input,
+                                     QList<SpecProblem> *problems)
+{
+    // What each expression calls, read from the catalog and its text without running it; a function
+    // with a side effect outside the row is a problem on its field unless the spec accepts it.
+    using Place = CatalogReader::ExpressionPlace;
+    const Engine e = m_connection.engine();
+    auto reader = CatalogReader::create(m_connection);
+    for (const auto &[field, place, text] : {std::tuple{QStringLiteral("default"), Place::Default,
+                                                        spec.defaultKind == ColumnSpec::DefaultKind::Expression ? spec.defaultValue : QString()},
+                                             std::tuple{QStringLiteral("backfill"), Place::Backfill, spec.backfill},
+                                             std::tuple{QStringLiteral("check"), Place::Check, spec.check}}) {
+        const bool known = std::any_of(problems->cbegin(), problems->cend(), [&](const SpecProblem &p) { return p.field == field; });
+        if (text.isEmpty() || unsafe.contains(field) || known)
+            continue;
+        ExpressionCalls calls;
+        ConnectionError error;
+        if (!reader->functionsCalled(place, text, spec.type, spec.table, spec.name, &calls, &error)) {
+            problems->append({field, error.serverMessage.isEmpty() ? error.explanation : firstLine(error.serverMessage)});
+            continue;
+        }
+        for (const SideEffect &effect : ExpressionEffects::judge(e, field, calls)) {
+            if (ExpressionEffects::accepted(effect, spec.sideEffects))
+                input->acceptedEffects << effect;
+            else
+                problems->append({field, ExpressionEffects::problem(effect)});
+        }
+    }
 }
 
 void SpecValidator::checkOnServer(const ColumnSpec &spec, const QSet<QString> &unsafe, PlannerInput *input,
@@ -315,7 +368,8 @@ void SpecValidator::checkOnServer(const ColumnSpec &spec, const QSet<QString> &u
         if (!CatalogReader::create(m_connection)->probeTypeRewrite(spec.type, &input->typeRewritesTable, &typeError))
             problems->append({QStringLiteral("type"), typeError.serverMessage.isEmpty() ? typeError.explanation
                                                                                         : firstLine(typeError.serverMessage)});
-        if (literal && !(failure = tryRolledBack({QStringLiteral("SELECT %1::%2").arg(quoteLiteral(e, spec.defaultValue), spec.type)})).isEmpty())
+        if (literal && !(failure = tryRolledBack({QStringLiteral("SELECT %1::%2").arg(quoteLiteral(e, spec.defaultValue), spec.type)},
+                                                 Evaluation::Evaluates)).isEmpty())
             problems->append({QStringLiteral("default"), QStringLiteral("%1 does not fit %2: %3").arg(quoteLiteral(e, spec.defaultValue), spec.type, failure)});
         if (expression) {
             ConnectionError error;
@@ -324,12 +378,13 @@ void SpecValidator::checkOnServer(const ColumnSpec &spec, const QSet<QString> &u
                                                                                            : firstLine(error.serverMessage)});
         }
         if (backfill
-            && !(failure = tryRolledBack({QStringLiteral("SELECT (%1)::%2 FROM %3 LIMIT 0").arg(spec.backfill, spec.type, table)})).isEmpty())
+            && !(failure = tryRolledBack({QStringLiteral("SELECT (%1)::%2 FROM %3 LIMIT 0").arg(spec.backfill, spec.type, table)},
+                                         Evaluation::Evaluates)).isEmpty())
             problems->append({QStringLiteral("backfill"), failure});
         if (check
             && !(failure = tryRolledBack({QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe (LIKE %1) ON COMMIT DROP").arg(table),
                                           QStringLiteral("ALTER TABLE stagecraft_probe ADD COLUMN %1 %2").arg(column, spec.type),
-                                          QStringLiteral("ALTER TABLE stagecraft_probe ADD CHECK (%1)").arg(spec.check)})).isEmpty())
+                                          QStringLiteral("ALTER TABLE stagecraft_probe ADD CHECK (%1) NOT VALID").arg(spec.check)})).isEmpty())
             problems->append({QStringLiteral("check"), failure});
     } else if (e == Engine::MySQL || e == Engine::MariaDB) {
         QString definition = column + QLatin1Char(' ') + spec.type;
@@ -337,12 +392,16 @@ void SpecValidator::checkOnServer(const ColumnSpec &spec, const QSet<QString> &u
             definition += QLatin1String(" DEFAULT ") + quoteLiteral(e, spec.defaultValue);
         if (!(failure = tryRolledBack({QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe (%1)").arg(definition)})).isEmpty())
             problems->append({literal ? QStringLiteral("default") : QStringLiteral("type"), failure});
+        // Neither evaluates the expression: CREATE TABLE stores a default, PREPARE resolves a
+        // statement's names and functions without running it.
         if (expression
             && !(failure = tryRolledBack({QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe (%1 %2 DEFAULT (%3))")
                                               .arg(column, spec.type, spec.defaultValue)})).isEmpty())
             problems->append({QStringLiteral("default"), failure});
         if (backfill
-            && !(failure = tryRolledBack({QStringLiteral("SELECT (%1) FROM %2 LIMIT 0").arg(spec.backfill, table)})).isEmpty())
+            && !(failure = tryRolledBack({QStringLiteral("PREPARE stagecraft_probe FROM %1")
+                                              .arg(quoteLiteral(e, QStringLiteral("SELECT (%1) FROM %2 LIMIT 0").arg(spec.backfill, table))),
+                                          QStringLiteral("DEALLOCATE PREPARE stagecraft_probe")})).isEmpty())
             problems->append({QStringLiteral("backfill"), failure});
         if (check
             && !(failure = tryRolledBack({QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe LIKE %1").arg(table),
@@ -350,14 +409,17 @@ void SpecValidator::checkOnServer(const ColumnSpec &spec, const QSet<QString> &u
                                               .arg(column, spec.type, spec.check)})).isEmpty())
             problems->append({QStringLiteral("check"), failure});
     } else {
-        // SQLite accepts any type name; expressions are checked against the table's columns.
+        // SQLite accepts any type name; expressions are checked against the table's columns. EXPLAIN
+        // compiles a statement without running it: SQLite finds unknown names and misused aggregates
+        // then, so no user expression is evaluated, except a NOT NULL default, which SQLite keeps only
+        // as a constant expression (no sub-query, no column) and which is tried on one row.
         const QString withColumn = QStringLiteral("(SELECT *, NULL AS %1 FROM %2)").arg(column, table);
-        if (expression && !(failure = tryRolledBack({QStringLiteral("SELECT (%1)").arg(spec.defaultValue)})).isEmpty()) {
+        if (expression && !(failure = tryRolledBack({QStringLiteral("EXPLAIN SELECT (%1)").arg(spec.defaultValue)})).isEmpty()) {
             problems->append({QStringLiteral("default"), failure});
         } else if (expression
                    && !(failure = tryRolledBack({QStringLiteral("CREATE TEMP TABLE stagecraft_probe (x %1)").arg(spec.type),
                                                  QStringLiteral("INSERT INTO stagecraft_probe VALUES (NULL)"),
-                                                 QStringLiteral("UPDATE stagecraft_probe SET x = (%1)").arg(spec.defaultValue)}))
+                                                 QStringLiteral("EXPLAIN UPDATE stagecraft_probe SET x = (%1)").arg(spec.defaultValue)}))
                             .isEmpty()) {
             // SELECT takes an aggregate (count(*)) that UPDATE refuses, and a trigger doing that UPDATE
             // would make every INSERT into the table fail.
@@ -378,10 +440,10 @@ void SpecValidator::checkOnServer(const ColumnSpec &spec, const QSet<QString> &u
                                              "then gives new rows the value)").arg(failure)});
         }
         if (backfill
-            && !(failure = tryRolledBack({QStringLiteral("SELECT (%1) FROM %2 LIMIT 0").arg(spec.backfill, table)})).isEmpty())
+            && !(failure = tryRolledBack({QStringLiteral("EXPLAIN SELECT (%1) FROM %2").arg(spec.backfill, table)})).isEmpty())
             problems->append({QStringLiteral("backfill"), failure});
         if (check
-            && !(failure = tryRolledBack({QStringLiteral("SELECT (%1) FROM %2 LIMIT 0").arg(spec.check, withColumn)})).isEmpty())
+            && !(failure = tryRolledBack({QStringLiteral("EXPLAIN SELECT (%1) FROM %2").arg(spec.check, withColumn)})).isEmpty())
             problems->append({QStringLiteral("check"), failure});
     }
 }

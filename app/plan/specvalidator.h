@@ -12,7 +12,9 @@ class DatabaseConnection;
 // Checks a column spec against the live database before any plan is offered, and gathers what the
 // planner needs. Every problem is reported at once, each naming its field. Expressions, literals
 // and types are checked by the server itself, in a transaction that is rolled back (or on a
-// temporary table): validation never changes the database.
+// temporary table): validation never changes the database. A user expression is never evaluated
+// outside a READ ONLY transaction under a short statement timeout; what it calls is read from the
+// catalog (ExpressionEffects), and a function with side effects is refused unless the spec accepts it.
 class SpecValidator
 {
 public:
@@ -28,8 +30,16 @@ private:
     // What PostgreSQL cannot do on a partitioned table without blocking writes: UNIQUE on the new
     // column alone, a foreign key before 18, an index on sub-partitions or foreign partitions.
     void checkPartitioned(const ColumnSpec &spec, const PlannerInput &input, QList<SpecProblem> *problems) const;
-    // Runs statements in a transaction that is always rolled back; the first error's text, or empty.
-    [[nodiscard]] QString tryRolledBack(const QStringList &statements);
+    // Whether a probe may evaluate a user expression on a row (a SELECT, a cast of a literal to a
+    // domain) or only stores it (DDL on an empty temporary table).
+    enum class Evaluation { StoresOnly, Evaluates };
+    static constexpr int ProbeTimeoutMs = 2000;
+    // Runs statements in a transaction that is always rolled back, under a short statement timeout;
+    // one that evaluates runs READ ONLY. The first error's text, or empty.
+    [[nodiscard]] QString tryRolledBack(const QStringList &statements, Evaluation evaluation = Evaluation::StoresOnly);
+    // Functions with side effects outside the row in the default, backfill or CHECK: problems on
+    // their field, or (accepted in the spec's side_effects) warnings in the plan.
+    void checkSideEffects(const ColumnSpec &spec, const QSet<QString> &unsafe, PlannerInput *input, QList<SpecProblem> *problems);
     void checkOnServer(const ColumnSpec &spec, const QSet<QString> &unsafe, PlannerInput *input,
                        QList<SpecProblem> *problems);
     void checkForeignKey(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems);
