@@ -256,7 +256,7 @@ void TestCli::planRejectsBadSpec()
     QCOMPARE(r.out, QString());
     const QStringList lines = r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QCOMPARE(lines, (QStringList{
-                        QStringLiteral("stagecraft-cli: colour: is not a column field (known: name, type, nullable, default, backfill, check, unique, index, references, comment, after)"),
+                        QStringLiteral("stagecraft-cli: colour: is not a column field (known: name, type, nullable, default, backfill, check, unique, index, references, comment, after, side_effects)"),
                         QStringLiteral("stagecraft-cli: name: bad_spec already has a column id"),
                         QStringLiteral("stagecraft-cli: type: precision 2000 is out of range: PostgreSQL allows 1 to 1000"),
                         QStringLiteral("stagecraft-cli: check: contains ';': write one expression, not statements")}));
