@@ -361,7 +361,8 @@ void TestMainWindow::designerOnServer()
     QString why;
     QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE accounts (id bigint PRIMARY KEY)"),
                                             QStringLiteral("CREATE TABLE payments (id bigint PRIMARY KEY, cents int)"),
-                                            QStringLiteral("INSERT INTO payments SELECT g, g FROM generate_series(1, 50) g")},
+                                            QStringLiteral("INSERT INTO payments SELECT g, g FROM generate_series(1, 50) g"),
+                                            QStringLiteral("CREATE SEQUENCE payments_seq OWNED BY payments.id")},
                                   &why),
              qPrintable(why));
     MainWindow window;
@@ -407,6 +408,15 @@ void TestMainWindow::designerOnServer()
     designer->findChild<QComboBox *>(QStringLiteral("defaultKindCombo"))->setCurrentIndex(2);
     typeInto(designer, "defaultEdit", QStringLiteral("no_such_function()"));
     QTRY_VERIFY_WITH_TIMEOUT(designer->problemFor(QStringLiteral("default")).contains(QLatin1String("no_such_function() does not exist")), 30000);
+    // A function with a side effect: named beside the default; accepted in the Side effects field, it is planned.
+    designer->findChild<QComboBox *>(QStringLiteral("referencedTableCombo"))->setCurrentIndex(0);
+    typeInto(designer, "defaultEdit", QStringLiteral("setval('payments_seq', 1)"));
+    QTRY_VERIFY_WITH_TIMEOUT(designer->problemFor(QStringLiteral("default"))
+                                 .startsWith(QLatin1String("setval changes sequence public.payments_seq, which the application uses for public.payments.id")),
+                             30000);
+    typeInto(designer, "sideEffectsEdit", QStringLiteral("setval"));
+    QCOMPARE(designer->spec().sideEffects, QStringList{QStringLiteral("setval")});
+    QTRY_COMPARE_WITH_TIMEOUT(designer->problemFor(QStringLiteral("default")), QString(), 30000);
 }
 
 // A copy of the demo database: these tests change it.
