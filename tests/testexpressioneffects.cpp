@@ -47,7 +47,8 @@ bool TestExpressionEffects::prepare(const QString &engine, ConnectionProfile *pr
                QStringLiteral("CREATE TABLE fx_canary (n int)"),
                QStringLiteral("CREATE FUNCTION fx_audit() RETURNS int LANGUAGE plpgsql VOLATILE AS "
                               "$$BEGIN INSERT INTO fx_canary VALUES (1); RETURN 1; END$$"),
-               QStringLiteral("CREATE SEQUENCE fx_own_seq")}; // no column uses it: the new column's own
+               QStringLiteral("CREATE SEQUENCE fx_own_seq"), // no column uses it: the new column's own
+               QStringLiteral("CREATE DOMAIN fx_counted AS int CHECK (VALUE IS NULL OR nextval('fx_orders_id_seq') > 0)")};
     else if (engine == QLatin1String("sqlite"))
         sql = {QStringLiteral("CREATE TABLE fx_orders (id INTEGER PRIMARY KEY AUTOINCREMENT, amount INTEGER)"),
                QStringLiteral("INSERT INTO fx_orders (amount) VALUES (10), (20), (30)")};
@@ -120,6 +121,9 @@ void TestExpressionEffects::refused_data()
         "default: public.fx_audit is a VOLATILE function of your own: it may have side effects Stagecraft cannot see", canary);
     row("postgresql", "dblink_exec", R"j({"name": "x", "type": "text", "default": {"expression": "dblink_exec($CONNINFO, 'INSERT INTO fx_canary VALUES (2)')"}})j",
         "default: dblink_exec runs SQL on another connection", canary);
+    // A literal is cast by the server, which runs the domain's CHECK: only in a READ ONLY transaction.
+    row("postgresql", "a literal cast through a domain CHECK", R"j({"name": "x", "type": "fx_counted", "default": {"literal": "5"}})j",
+        "default: '5' does not fit fx_counted: cannot execute nextval() in a read-only transaction", sequence);
     row("mariadb", "SLEEP backfill", R"j({"name": "x", "type": "int", "backfill": "amount + SLEEP(5)"})j",
         "backfill: sleep sleeps, holding the statement's locks while it waits", "SELECT 1");
     row("mariadb", "GET_LOCK backfill", R"j({"name": "x", "type": "int", "backfill": "GET_LOCK('fx_lock', 0)"})j",
