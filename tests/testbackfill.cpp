@@ -164,14 +164,18 @@ void TestBackfill::sessionSql_data()
     QTest::addColumn<int>("engine");
     QTest::addColumn<int>("lockTimeoutMs");
     QTest::addColumn<QStringList>("expected");
-    QTest::newRow("postgresql") << int(Engine::PostgreSQL) << 750 << QStringList{QStringLiteral("SET lock_timeout = '750ms'")};
+    // The modes Stagecraft's SQL is read in come first: no server or role setting changes a literal.
+    QTest::newRow("postgresql") << int(Engine::PostgreSQL) << 750
+                                << QStringList{QStringLiteral("SET standard_conforming_strings = on"), QStringLiteral("SET lock_timeout = '750ms'")};
     // Whole seconds, never shorter than asked.
     QTest::newRow("mariadb rounds up") << int(Engine::MariaDB) << 1500
-                                       << QStringList{QStringLiteral("SET SESSION lock_wait_timeout = 2"),
+                                       << QStringList{QStringLiteral("SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"),
+                                                      QStringLiteral("SET SESSION lock_wait_timeout = 2"),
                                                       QStringLiteral("SET SESSION innodb_lock_wait_timeout = 2"),
                                                       QStringLiteral("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")};
     QTest::newRow("mysql at least 1 s") << int(Engine::MySQL) << 200
-                                        << QStringList{QStringLiteral("SET SESSION lock_wait_timeout = 1"),
+                                        << QStringList{QStringLiteral("SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"),
+                                                       QStringLiteral("SET SESSION lock_wait_timeout = 1"),
                                                        QStringLiteral("SET SESSION innodb_lock_wait_timeout = 1"),
                                                        QStringLiteral("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")};
     QTest::newRow("sqlite") << int(Engine::SQLite) << 2000 << QStringList{QStringLiteral("PRAGMA busy_timeout = 2000")};

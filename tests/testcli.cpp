@@ -37,6 +37,7 @@ private Q_SLOTS:
     void tablesOfServer();
     void plan();
     void planRejectsBadSpec();
+    void planRejectsUnknownAndRepeatedKeys();
     void runNeedsConfirmation();
     void confirmationNamesTheColumnAsWritten();
     void runApprovedPlanOnly();
@@ -264,6 +265,32 @@ void TestCli::planRejectsBadSpec()
     const Result missing = cli({QStringLiteral("plan"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"),
                                 QStringLiteral("/nonexistent.json")});
     QCOMPARE(missing.code, 2);
+}
+
+// A typo in a key and a key given twice were ignored (the last one taken): the plan was made
+// without the setting the user meant. Both are bad input now, each named with its path.
+void TestCli::planRejectsUnknownAndRepeatedKeys()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE IF NOT EXISTS strict_spec (id int PRIMARY KEY)")}, &why), qPrintable(why));
+    const QString spec = writeSpec(m_dir, QStringLiteral("strict.json"),
+                                   R"j({"table": "strict_spec", "target_versoin": "16",
+                                        "column": {"name": "amount", "type": "numeric", "default": {"literal": 1.00000000000000000001, "literal": 2}}})j");
+    const Result r = cli({QStringLiteral("plan"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec});
+    QCOMPARE(r.code, 2);
+    QCOMPARE(r.out, QString());
+    QCOMPARE(r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
+             (QStringList{QStringLiteral("stagecraft-cli: target_versoin: is not a spec field (known: table, column)"),
+                          QStringLiteral("stagecraft-cli: default: column.default.literal is given twice: write each key once")}));
+    // Written once, the number reaches the plan's SQL as written.
+    const QString good = writeSpec(m_dir, QStringLiteral("exact.json"),
+                                   R"j({"table": "strict_spec", "column": {"name": "amount", "type": "numeric", "default": {"literal": 1.00000000000000000001}}})j");
+    const Result ok = cli({QStringLiteral("plan"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), good, QStringLiteral("--format"),
+                           QStringLiteral("sql")});
+    QCOMPARE(ok.code, 0);
+    QVERIFY2(ok.out.contains(QLatin1String("ADD COLUMN IF NOT EXISTS \"amount\" numeric DEFAULT '1.00000000000000000001';")), qPrintable(ok.out));
 }
 
 static bool prepareRunTable(const ConnectionProfile &profile, const QString &table, int rows, QString *why)

@@ -55,6 +55,7 @@ private Q_SLOTS:
     void planReviewOnDemo();
     void planReviewSwitchesVersion();
     void planReviewShowsProblems();
+    void specFileWithRepeatedKeyRejected();
     void designerOnDemo();
     void designerOnServer();
     void runFromPlanReview();
@@ -302,6 +303,31 @@ void TestMainWindow::planReviewShowsProblems()
     QVERIFY(problems && problems->isVisible());
     QCOMPARE(problems->text(), QStringLiteral("The column cannot be planned:\nname: orders already has a column status\n"
                                               "after: only MySQL and MariaDB place a column; SQLite adds it last"));
+    QCOMPARE(window.planView()->model()->rowCount(), 0);
+}
+
+// A spec file with a key given twice and one not known was loaded into the designer half-read
+// (the last "type" taken, the typo dropped): now it is refused, the problems shown by their fields.
+void TestMainWindow::specFileWithRepeatedKeyRejected()
+{
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openDemo();
+    QVERIFY(ready.wait(120000));
+    QTemporaryDir dir;
+    QFile file(dir.filePath(QStringLiteral("repeated.json")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"j({"table": "orders", "column": {"name": "note", "type": "TEXT", "type": "INTEGER"}, "target_versoin": "3.46"})j");
+    file.close();
+    QSignalSpy shown(&window, &MainWindow::planShown);
+    window.planSpecFile(file.fileName());
+    QVERIFY(shown.count() == 1 || shown.wait(60000)); // refused at once, before any server check
+    auto *problems = window.planView()->findChild<QLabel *>(QStringLiteral("specProblems"));
+    QVERIFY(problems && problems->isVisible());
+    QCOMPARE(problems->text(), QStringLiteral("The column cannot be planned:\n"
+                                              "target_versoin: is not a spec field (known: table, column)\n"
+                                              "type: column.type is given twice: write each key once"));
     QCOMPARE(window.planView()->model()->rowCount(), 0);
 }
 

@@ -146,7 +146,9 @@ void PlanWorkspace::planSpecFile(const QString &path)
     }
     ColumnSpec spec;
     QList<SpecProblem> problems;
-    if (!ColumnSpec::fromJson(file.readAll(), &spec, &problems) && spec.table.name.isEmpty()) {
+    // A file with problems of its own (a key not known or given twice, a value of the wrong kind)
+    // is not loaded half-read: the designer could not show what was dropped.
+    if (!ColumnSpec::fromJson(file.readAll(), &spec, &problems)) {
         m_planView->showProblems(problems);
         Q_EMIT specFileRejected();
         return;

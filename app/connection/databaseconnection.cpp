@@ -1,5 +1,7 @@
 #include "databaseconnection.h"
 
+#include "sessionmodes.h"
+
 #include <QAtomicInteger>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -150,9 +152,22 @@ bool DatabaseConnection::open(ConnectionError *error)
         QSqlDatabase::removeDatabase(m_name);
         return false;
     }
-    if (!readServerInfo(error)) {
+    if (!readServerInfo(error) || !setSessionModes(error)) {
         close();
         return false;
+    }
+    return true;
+}
+
+bool DatabaseConnection::setSessionModes(ConnectionError *error)
+{
+    QSqlQuery q(database());
+    for (const QString &sql : SessionModes::sql(m_server.engine)) {
+        if (!q.exec(sql)) {
+            if (error)
+                *error = ConnectionError::fromQueryFailure(QStringLiteral("setting the session's modes (%1)").arg(sql), q.lastError());
+            return false;
+        }
     }
     return true;
 }

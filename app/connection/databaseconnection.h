@@ -14,7 +14,8 @@ struct ServerInfo
     Engine engine = Engine::SQLite; // MySQL or MariaDB as the server says, whatever the URL's scheme
     QString version; // as the server prints it, e.g. "17.2" or "11.8.6-MariaDB"
     int versionNumber = 0; // major * 10000 + minor * 100 + patch, e.g. 170002, 110806, 3046001 for SQLite 3.46.1
-    // Settings that change how DDL behaves, as this session sees them: PostgreSQL lock_timeout,
+    // Settings that change how DDL behaves, as a new session gets them from the server (before
+    // Stagecraft sets its own modes, SessionModes): PostgreSQL lock_timeout,
     // statement_timeout, idle_in_transaction_session_timeout; MySQL/MariaDB lock_wait_timeout,
     // innodb_lock_wait_timeout, sql_mode; SQLite journal_mode, foreign_keys, busy_timeout.
     QMap<QString, QString> settings;
@@ -33,7 +34,8 @@ public:
     DatabaseConnection(const DatabaseConnection &) = delete;
     DatabaseConnection &operator=(const DatabaseConnection &) = delete;
 
-    // Opens the connection and reads the server's version. SQLite files must already exist:
+    // Opens the connection, reads the server's version and settings, then sets the session modes
+    // Stagecraft relies on (SessionModes). SQLite files must already exist:
     // opening never creates a database by accident.
     [[nodiscard]] bool open(ConnectionError *error);
     void close();
@@ -51,6 +53,7 @@ public:
 private:
     [[nodiscard]] bool readServerInfo(ConnectionError *error);
     [[nodiscard]] bool readSettings(ConnectionError *error);
+    [[nodiscard]] bool setSessionModes(ConnectionError *error);
 
     ConnectionProfile m_profile;
     ServerInfo m_server;

@@ -1,5 +1,7 @@
 #include "columnspec.h"
 
+#include "specjson.h"
+
 #include <QJsonDocument>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -36,18 +38,51 @@ static QString normalisedAction(const QString &action)
     return action.trimmed().toUpper().replace(QLatin1Char('_'), QLatin1Char(' '));
 }
 
+namespace {
+
+// The keys the spec's objects know, by path; the column's own are the `known` list in fromJson.
+// A key not listed is a problem naming it: adding a key is adding it here (and reading it).
+const QList<std::pair<QString, QStringList>> &specKeys()
+{
+    static const QList<std::pair<QString, QStringList>> keys = {
+        {QStringLiteral(""), {QStringLiteral("table"), QStringLiteral("column")}},
+        {QStringLiteral("column.default"), {QStringLiteral("literal"), QStringLiteral("expression")}},
+        {QStringLiteral("column.references"), {QStringLiteral("table"), QStringLiteral("column"), QStringLiteral("on_delete"), QStringLiteral("on_update")}},
+    };
+    return keys;
+}
+
+// The designer's field a path is about: a column key ("column.default.literal" is "default"), or
+// the top-level key itself.
+QString fieldOf(const QString &path)
+{
+    const QStringList parts = path.split(QLatin1Char('.'));
+    return parts.size() > 1 && parts.first() == QLatin1String("column") ? parts.at(1) : parts.first();
+}
+
+} // namespace
+
 bool ColumnSpec::fromJson(const QByteArray &json, ColumnSpec *spec, QList<SpecProblem> *problems)
 {
     const auto before = problems->size();
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
-    if (document.isNull()) {
-        problems->append({QStringLiteral("spec"), QStringLiteral("is not valid JSON: %1 at offset %2")
-                                                      .arg(parseError.errorString())
-                                                      .arg(parseError.offset)});
+    // Not QJsonDocument: it reads numbers as doubles and keeps the last of two equal keys.
+    SpecJson document;
+    QString parseError;
+    if (!document.parse(json, &parseError)) {
+        problems->append({QStringLiteral("spec"), QStringLiteral("is not valid JSON: %1").arg(parseError)});
         return false;
     }
-    const QJsonObject root = document.object();
+    if (!document.root().isObject()) {
+        problems->append({QStringLiteral("spec"), QStringLiteral("must be an object: {\"table\": ..., \"column\": {...}}")});
+        return false;
+    }
+    const QJsonObject root = document.root().toObject();
+    // Keys not known, in the order written: a misspelt key is not silently left out of the plan.
+    const QStringList &topLevel = specKeys().first().second;
+    for (const QString &key : document.keys(QString())) {
+        if (!topLevel.contains(key))
+            problems->append({key, QStringLiteral("is not a spec field (known: %1)").arg(topLevel.join(QLatin1String(", ")))});
+    }
     ColumnSpec s;
     auto text = [&](const QJsonObject &object, const QString &key, const QString &field, QString *out) {
         const QJsonValue value = object.value(key);
@@ -67,6 +102,9 @@ bool ColumnSpec::fromJson(const QByteArray &json, ColumnSpec *spec, QList<SpecPr
         else
             *out = value.toBool();
     };
+    // A key given twice: which one was meant? (QJsonDocument took the last without a word.)
+    for (const QString &path : document.repeatedKeys())
+        problems->append({fieldOf(path), QStringLiteral("%1 is given twice: write each key once").arg(path)});
     QString table;
     text(root, QStringLiteral("table"), QStringLiteral("table"), &table);
     if (table.isEmpty())
@@ -83,6 +121,13 @@ bool ColumnSpec::fromJson(const QByteArray &json, ColumnSpec *spec, QList<SpecPr
     for (const QString &key : column.keys()) {
         if (!known.contains(key))
             problems->append({key, QStringLiteral("is not a column field (known: %1)").arg(known.join(QLatin1String(", ")))});
+    }
+    for (const auto &[path, keys] : specKeys().mid(1)) {
+        const QString name = path.section(QLatin1Char('.'), -1);
+        for (const QString &key : document.keys(path)) {
+            if (!keys.contains(key))
+                problems->append({name, QStringLiteral("'%1' is not a %2 field (known: %3)").arg(key, name, keys.join(QLatin1String(", ")))});
+        }
     }
     text(column, QStringLiteral("name"), QStringLiteral("name"), &s.name);
     text(column, QStringLiteral("type"), QStringLiteral("type"), &s.type);
@@ -107,9 +152,10 @@ bool ColumnSpec::fromJson(const QByteArray &json, ColumnSpec *spec, QList<SpecPr
         } else if (d.contains(QStringLiteral("literal"))) {
             s.defaultKind = DefaultKind::Literal;
             const QJsonValue v = d.value(QStringLiteral("literal"));
-            // Numbers and booleans are written as the JSON spells them; strings as given.
+            // Numbers exactly as the JSON spells them (never through a double), booleans as true or
+            // false, strings as given.
             s.defaultValue = v.isString() ? v.toString() : v.isBool() ? (v.toBool() ? QStringLiteral("true") : QStringLiteral("false"))
-                                                                     : QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+                                                                     : document.numberText(QStringLiteral("column.default.literal"));
             if (v.isNull() || v.isArray() || v.isObject())
                 problems->append({QStringLiteral("default"), QStringLiteral("a literal must be a string, number or boolean")});
         } else {

@@ -2,6 +2,7 @@
 
 #include "planformat.h"
 #include "planner.h"
+#include "connection/sessionmodes.h"
 #include "sql/quoting.h"
 
 #include <QDir>
@@ -160,6 +161,13 @@ QString header(const Plan &plan, const QString &what)
     return out;
 }
 
+// Where a MySQL backfill's procedure is among its statements (after the session's).
+qsizetype procedureAt(const QStringList &statements)
+{
+    const auto at = std::find_if(statements.cbegin(), statements.cend(), [](const QString &s) { return s.startsWith(u"CREATE PROCEDURE"_s); });
+    return at == statements.cend() ? 0 : at - statements.cbegin();
+}
+
 QString joined(const QStringList &statements)
 {
     QString out;
@@ -199,12 +207,16 @@ QStringList PlanExport::lockTimeout(const Plan &plan, const PlanStep &step)
 
 QStringList PlanExport::statements(const Plan &plan, const PlanStep &step)
 {
+    // The session modes the plan's SQL is read in (as the runner's session sets them) go with the
+    // lock timeout before each schema change: a migration tool's session has the server's modes.
+    // A MySQL procedure is parsed, and later run, in the sql_mode of its creation.
+    const QStringList timeout = lockTimeout(plan, step);
     if (step.backfill.isNull())
-        return lockTimeout(plan, step) + step.sql;
+        return (timeout.isEmpty() ? QStringList() : SessionModes::sql(plan.engine)) + timeout + step.sql;
     if (plan.engine == Engine::PostgreSQL)
         return postgresBackfill(plan, step);
     if (isMySql(plan.engine))
-        return mysqlBackfill(plan, step);
+        return SessionModes::sql(plan.engine) + mysqlBackfill(plan, step);
     // SQLite cannot loop in SQL: one statement, under its database-wide write lock.
     return {step.backfill.wholeTableSql()};
 }
@@ -279,7 +291,8 @@ QList<ExportFile> PlanExport::files(const Plan &plan, Format format, const QDate
             const QStringList sql = statements(plan, s);
             if (isMySql(plan.engine) && !s.backfill.isNull()) {
                 // Flyway's MySQL parser needs the procedure body under another delimiter.
-                text += u"DELIMITER //\n%1//\nDELIMITER ;\n%2"_s.arg(sql.first(), joined(sql.mid(1)));
+                const qsizetype body = procedureAt(sql);
+                text += joined(sql.mid(0, body)) + u"DELIMITER //\n%1//\nDELIMITER ;\n%2"_s.arg(sql.at(body), joined(sql.mid(body + 1)));
             } else {
                 text += joined(sql);
             }
@@ -313,10 +326,14 @@ QList<ExportFile> PlanExport::files(const Plan &plan, Format format, const QDate
                 return r.isEmpty() ? u"--rollback empty\n"_s : r;
             };
             if (isMySql(plan.engine) && !s.backfill.isNull()) {
-                // The procedure's body holds semicolons: its own changeset, not split.
-                text += changesetLine(false) + sql.first() + u";\n--rollback DROP PROCEDURE IF EXISTS "_s
+                // The procedure's body holds semicolons: its own changeset, not split, after the
+                // session modes it is to be parsed in.
+                const qsizetype body = procedureAt(sql);
+                if (body > 0)
+                    text += changesetLine(true) + joined(sql.mid(0, body)) + u"--rollback empty\n"_s;
+                text += changesetLine(false) + sql.at(body) + u";\n--rollback DROP PROCEDURE IF EXISTS "_s
                         + sql.last().mid(u"DROP PROCEDURE "_s.size()) + u";\n"_s;
-                text += changesetLine(true) + joined(sql.mid(1)) + rollback();
+                text += changesetLine(true) + joined(sql.mid(body + 1)) + rollback();
             } else {
                 const bool block = !s.backfill.isNull() && plan.engine == Engine::PostgreSQL;
                 text += changesetLine(!block) + joined(sql) + rollback();

@@ -40,8 +40,8 @@ public:
     // exists already. *written gets the paths written.
     [[nodiscard]] static bool write(const Plan &plan, Format format, const QString &dir, const QDateTime &at, QStringList *written,
                                     QString *error);
-    // The statements a step runs outside Stagecraft: the lock timeout and its SQL, or for a backfill
-    // the batched loop.
+    // The statements a step runs outside Stagecraft: the session modes, the lock timeout and its SQL,
+    // or for a backfill the batched loop (on MySQL/MariaDB after the session modes).
     [[nodiscard]] static QStringList statements(const Plan &plan, const PlanStep &step);
     // The session setting that bounds the step's wait for its lock (the plan's lock timeout); empty
     // where none applies.

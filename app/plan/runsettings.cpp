@@ -2,6 +2,8 @@
 
 #include "costmodel.h"
 
+#include "connection/sessionmodes.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -23,18 +25,20 @@ bool RunSettings::lockTimeoutExact(Engine engine) const
 
 QStringList RunSettings::sessionSql(Engine engine) const
 {
+    // First the modes the plan's SQL and the user's expressions are read in, then the timeouts.
+    const QStringList modes = SessionModes::sql(engine);
     switch (engine) {
-    case Engine::PostgreSQL: return {QStringLiteral("SET lock_timeout = '%1ms'").arg(lockTimeoutMs)};
+    case Engine::PostgreSQL: return modes + QStringList{QStringLiteral("SET lock_timeout = '%1ms'").arg(lockTimeoutMs)};
     case Engine::MySQL:
     case Engine::MariaDB:
         // READ COMMITTED: each backfill batch reads what is committed now. Under REPEATABLE READ an
         // UPDATE meeting a row the application changed since the snapshot fails with error 1020
         // ("Record has changed since last read", MariaDB's innodb_snapshot_isolation), and gap
         // locks would block the application's inserts between batches.
-        return {QStringLiteral("SET SESSION lock_wait_timeout = %1").arg(lockTimeoutSeconds()),
-                QStringLiteral("SET SESSION innodb_lock_wait_timeout = %1").arg(lockTimeoutSeconds()),
-                QStringLiteral("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")};
-    case Engine::SQLite: return {QStringLiteral("PRAGMA busy_timeout = %1").arg(lockTimeoutMs)};
+        return modes + QStringList{QStringLiteral("SET SESSION lock_wait_timeout = %1").arg(lockTimeoutSeconds()),
+                                   QStringLiteral("SET SESSION innodb_lock_wait_timeout = %1").arg(lockTimeoutSeconds()),
+                                   QStringLiteral("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")};
+    case Engine::SQLite: return modes + QStringList{QStringLiteral("PRAGMA busy_timeout = %1").arg(lockTimeoutMs)};
     }
     return {};
 }

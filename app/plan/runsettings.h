@@ -39,7 +39,8 @@ struct RunSettings
     [[nodiscard]] int lockTimeoutSeconds() const { return std::max(1, (lockTimeoutMs + 999) / 1000); }
     // Whether the engine honours the lock timeout exactly as set (false: rounded up to seconds).
     [[nodiscard]] bool lockTimeoutExact(Engine engine) const;
-    // What the runner sends on its connection before any step, as the plan shows it: the lock
+    // What the runner sends on its connection before any step, as the plan shows it: the session
+    // modes (SessionModes: standard_conforming_strings, MySQL/MariaDB's sql_mode), the lock
     // timeout (PostgreSQL lock_timeout, MySQL/MariaDB lock_wait_timeout and
     // innodb_lock_wait_timeout, SQLite busy_timeout) and, on MySQL/MariaDB, READ COMMITTED.
     [[nodiscard]] QStringList sessionSql(Engine engine) const;
