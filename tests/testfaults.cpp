@@ -589,7 +589,8 @@ void TestFaults::signalCancelsServerStatement()
     const bool pg = profile.engine == Engine::PostgreSQL;
     const QString table = QStringLiteral("signalled_") + (signal == SIGTERM ? QStringLiteral("term") : QStringLiteral("int"));
     QString why;
-    QVERIFY2(makeTable(profile, table, 2000, &why), qPrintable(why));
+    const int rows = 8000; // 80 batches of 100, 50 ms apart: the last row is far off when the test locks it
+    QVERIFY2(makeTable(profile, table, rows, &why), qPrintable(why));
     auto holder = std::make_unique<DatabaseConnection>(profile);
     ConnectionError error;
     QVERIFY(holder->open(&error));
@@ -608,30 +609,31 @@ void TestFaults::signalCancelsServerStatement()
     QVERIFY2(out.contains("\"event\":\"progress\""), out.constData());
     // The last row, which a later batch needs.
     QVERIFY(hold.exec(pg ? "BEGIN" : "START TRANSACTION"));
-    QVERIFY2(hold.exec(QStringLiteral("SELECT id FROM %1 WHERE id = %2 FOR UPDATE").arg(quoteIdentifier(profile.engine, table)).arg(2000)),
+    QVERIFY2(hold.exec(QStringLiteral("SELECT id FROM %1 WHERE id = %2 FOR UPDATE").arg(quoteIdentifier(profile.engine, table)).arg(rows)),
              qPrintable(hold.lastError().text()));
-    const QString updating = pg ? QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'UPDATE%%%1%%' "
-                                                 "AND pid <> pg_backend_pid()").arg(table)
-                                : QStringLiteral("SELECT count(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'UPDATE%%%1%%' "
-                                                 "AND ID <> CONNECTION_ID()").arg(table);
     DatabaseConnection watcher(profile); // outside the holder's transaction, whose pg_stat_activity would not change
     QVERIFY(watcher.open(&error));
-    const auto runningUpdates = [&] {
+    // The table's UPDATEs running on the server for at least `ms` (a batch on its own takes far less).
+    const auto runningUpdates = [&](int ms) {
+        const QString sql = pg ? QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'UPDATE%%%1%%' "
+                                                "AND now() - query_start >= interval '%2 ms' AND pid <> pg_backend_pid()").arg(table).arg(ms)
+                               : QStringLiteral("SELECT count(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'UPDATE%%%1%%' "
+                                                "AND TIME_MS >= %2 AND ID <> CONNECTION_ID()").arg(table).arg(ms);
         QSqlQuery q(watcher.database());
-        return q.exec(updating) && q.next() ? q.value(0).toInt() : -1;
+        return q.exec(sql) && q.next() ? q.value(0).toInt() : -1;
     };
     timer.restart();
-    while (runningUpdates() < 1 && run.state() == QProcess::Running && timer.elapsed() < 30000)
+    while (runningUpdates(1000) < 1 && run.state() == QProcess::Running && timer.elapsed() < 60000)
         QThread::msleep(50);
-    QThread::msleep(300); // waiting on the row, well inside the minute
-    QCOMPARE(runningUpdates(), 1);
+    QVERIFY2(run.state() == QProcess::Running, qPrintable(QString::fromUtf8(out + run.readAllStandardOutput()).right(2000)));
+    QCOMPARE(runningUpdates(1000), 1); // waiting for the row, well inside the minute
     timer.restart();
     ::kill(pid_t(run.processId()), signal);
     QVERIFY(run.waitForFinished(30000));
     const qint64 ms = timer.elapsed();
     out += run.readAllStandardOutput();
     qInfo("stopped %lld ms after the signal", ms);
-    QCOMPARE(runningUpdates(), 0); // the server is not still at it
+    QCOMPARE(runningUpdates(0), 0); // the server is not still at it
     QVERIFY2(ms < 3000, qPrintable(QStringLiteral("%1 ms").arg(ms)));
     QCOMPARE(run.exitStatus(), QProcess::NormalExit);
     QCOMPARE(run.exitCode(), 4);
