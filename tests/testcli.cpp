@@ -14,6 +14,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QThread>
 
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void runNeedsConfirmation();
     void confirmationNamesTheColumnAsWritten();
     void runApprovedPlanOnly();
+    void brokenPromiseIsNoSuccess();
     void rollbackOfFailedRun();
     void runMadeElsewhereLeftAlone_data();
     void runMadeElsewhereLeftAlone();
@@ -99,8 +101,9 @@ void TestCli::exitCodes()
         QVERIFY2(r.err.startsWith(stderrStart), qPrintable(r.err));
     if (arguments == QStringList{QStringLiteral("--help")})
         QVERIFY(r.out.contains(QLatin1String("Exit codes: 0 success, 1 failure, 2 bad input (for plan: an invalid spec, every "
-                                             "problem on\nstderr naming its field), 3 cannot connect, 4 a run cancelled or failed "
-                                             "with the table consistent.")));
+                                             "problem on\nstderr naming its field), 3 cannot connect (or the connection was lost), 4 a run "
+                                             "cancelled or failed with the table consistent, 5 a run done whose check of the "
+                                             "table found a promise broken.")));
 }
 
 void TestCli::tablesOfDemo()
@@ -553,6 +556,39 @@ void TestCli::runInterruptedThenResumed()
                  || resumed.out.contains(QLatin1String("step_skipped")),
              "the column is not added twice");
     QCOMPARE(tableChecksum(profile, interrupted), tableChecksum(profile, clean));
+}
+
+// Issue 12, item 4: a run whose read-back found a promise broken ("✗ CHECK … not found on the
+// table") said done and exited 0. Here an event trigger of the database takes the column's default
+// away as soon as it is added (as a careless migration tool or extension might): every step runs,
+// the check of the table finds the default missing, and the exit code says so.
+void TestCli::brokenPromiseIsNoSuccess()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(prepareRunTable(profile, QStringLiteral("forgetful"), 100, &why), qPrintable(why));
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral(R"(CREATE FUNCTION forget_default() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+               WHERE d.adrelid = to_regclass('public.forgetful') AND a.attname = 'status') THEN
+        ALTER TABLE public.forgetful ALTER COLUMN status DROP DEFAULT;
+    END IF;
+END $$)"),
+                                            QStringLiteral("CREATE EVENT TRIGGER forget_default ON ddl_command_end WHEN TAG IN ('ALTER TABLE') "
+                                                           "EXECUTE FUNCTION forget_default()")},
+                                  &why),
+             qPrintable(why));
+    const auto dropTrigger = qScopeGuard([&profile] {
+        QString ignored;
+        static_cast<void>(TestServers::execute(profile, {QStringLiteral("DROP EVENT TRIGGER forget_default")}, &ignored));
+    });
+    const QString spec = writeSpec(m_dir, QStringLiteral("forgetful.json"),
+                                   R"j({"table": "public.forgetful", "column": {"name": "status", "type": "text", "default": {"literal": "new"}}})j");
+    const Result r = cli({QStringLiteral("run"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec, QStringLiteral("--yes")});
+    QVERIFY2(r.out.contains(QStringLiteral("✗ status defaults to 'new'")), qPrintable(r.out + r.err));
+    QVERIFY2(r.code == 5, qPrintable(QStringLiteral("exit %1\n%2%3").arg(r.code).arg(r.out, r.err)));
+    QVERIFY2(r.out.contains(QLatin1String("run verification_failed:")), qPrintable(r.out));
 }
 
 void TestCli::passwordPrompt_data()

@@ -20,11 +20,31 @@ private Q_SLOTS:
     void cleanupTestCase() { TestServers::stopAll(); }
     void problems_data();
     void problems();
+    void refusedTargets_data();
+    void refusedTargets() { problems(); }
     void typeRewrite_data();
     void typeRewrite();
     void typeNames_data();
     void typeNames();
 };
+
+// Tables that are not the application's: Stagecraft's journal where each engine keeps it, and on
+// SQLite the tables SQLite makes itself (sqlite_sequence for AUTOINCREMENT, sqlite_stat1 by
+// ANALYZE) and a WITHOUT ROWID table, whose columns may be called rowid.
+static QStringList ownTables(Engine e)
+{
+    if (e == Engine::PostgreSQL)
+        return {QStringLiteral("CREATE SCHEMA IF NOT EXISTS stagecraft"),
+                QStringLiteral("CREATE TABLE IF NOT EXISTS stagecraft.runs (run_id varchar(40) PRIMARY KEY)"),
+                QStringLiteral("CREATE TABLE IF NOT EXISTS stagecraft.steps (run_id varchar(40), step integer, PRIMARY KEY (run_id, step))")};
+    QStringList sql{QStringLiteral("CREATE TABLE IF NOT EXISTS stagecraft_runs (run_id varchar(40) PRIMARY KEY)"),
+                    QStringLiteral("CREATE TABLE IF NOT EXISTS stagecraft_steps (run_id varchar(40), step integer, PRIMARY KEY (run_id, step))")};
+    if (e == Engine::SQLite)
+        sql << QStringLiteral("CREATE TABLE IF NOT EXISTS tickets (id INTEGER PRIMARY KEY AUTOINCREMENT, note TEXT)")
+            << QStringLiteral("INSERT INTO tickets (note) VALUES ('a')") << QStringLiteral("ANALYZE")
+            << QStringLiteral("CREATE TABLE IF NOT EXISTS codes (code TEXT PRIMARY KEY, note TEXT) WITHOUT ROWID");
+    return sql;
+}
 
 static QStringList fixture(Engine e)
 {
@@ -42,7 +62,7 @@ static QStringList fixture(Engine e)
             << QStringLiteral("CREATE TABLE IF NOT EXISTS nested_high PARTITION OF nested FOR VALUES FROM (100) TO (MAXVALUE) "
                               "PARTITION BY RANGE (id)")
             << QStringLiteral("CREATE TABLE IF NOT EXISTS nested_high_1 PARTITION OF nested_high FOR VALUES FROM (100) TO (MAXVALUE)");
-    return sql;
+    return sql + ownTables(e);
 }
 
 // Objects that take the names Stagecraft would generate for some columns (table_column_suffix), on
@@ -255,6 +275,65 @@ void TestSpecValidator::problems()
     QCOMPARE(fingerprint(connection), before);
     QSqlQuery q(connection.database());
     QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM parents")) && q.next()); // the attack in a default did nothing
+}
+
+// Issue 12, item 9: the system catalogs and Stagecraft's own journal were accepted as targets (a NOT
+// NULL column added to the journal broke every later run), and so was a system column's name
+// (ctid), which the run then failed on. Each is refused on its field, saying why.
+void TestSpecValidator::refusedTargets_data()
+{
+    QTest::addColumn<QString>("engine");
+    QTest::addColumn<QString>("table");
+    QTest::addColumn<QString>("column");
+    QTest::addColumn<QStringList>("expected");
+    const QString x = QStringLiteral(R"j({"name": "x", "type": "int"})j");
+    auto target = [&](const char *engine, const char *table, const QString &message) {
+        QTest::newRow(qPrintable(QStringLiteral("%1/table %2").arg(QLatin1String(engine), QLatin1String(table))))
+            << QString::fromLatin1(engine) << QString::fromUtf8(table) << x << QStringList{QStringLiteral("table: ") + message};
+    };
+    auto column = [&](const char *engine, const char *table, const char *name, const QString &message) {
+        QTest::newRow(qPrintable(QStringLiteral("%1/column %2 on %3").arg(QLatin1String(engine), QString::fromUtf8(name), QLatin1String(table))))
+            << QString::fromLatin1(engine) << QString::fromUtf8(table)
+            << QStringLiteral(R"j({"name": "%1", "type": "int"})j").arg(QString::fromUtf8(name))
+            << (message.isEmpty() ? QStringList{} : QStringList{QStringLiteral("name: ") + message});
+    };
+    const QString pgSystem = QStringLiteral("%1 is in %2, a system schema of PostgreSQL: Stagecraft adds columns to the application's tables only");
+    target("postgresql", "pg_catalog.pg_class", pgSystem.arg(QStringLiteral("pg_catalog.pg_class"), QStringLiteral("pg_catalog")));
+    target("postgresql", "information_schema.sql_features",
+           pgSystem.arg(QStringLiteral("information_schema.sql_features"), QStringLiteral("information_schema")));
+    target("postgresql", "pg_toast.pg_toast_1255", pgSystem.arg(QStringLiteral("pg_toast.pg_toast_1255"), QStringLiteral("pg_toast")));
+    target("postgresql", "pg_temp_3.scratch", pgSystem.arg(QStringLiteral("pg_temp_3.scratch"), QStringLiteral("pg_temp_3")));
+    const QString journal = QStringLiteral("%1 is Stagecraft's own journal of runs: a column added there would break every later run");
+    target("postgresql", "stagecraft.runs", journal.arg(QStringLiteral("stagecraft.runs")));
+    target("postgresql", "stagecraft.steps", journal.arg(QStringLiteral("stagecraft.steps")));
+    const QString pgColumn = QStringLiteral("%1 is the name of a system column every PostgreSQL table has: name the column differently");
+    for (const char *name : {"ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"})
+        column("postgresql", "items", name, pgColumn.arg(QLatin1String(name)));
+    column("postgresql", "items", "oid", QString()); // a system column before PostgreSQL 12 only
+    column("postgresql", "items", "CTID", QString()); // quoted, another name than ctid
+
+    const QString mySystem = QStringLiteral("%1 is in %2, a system schema of MariaDB: Stagecraft adds columns to the application's tables only");
+    target("mariadb", "mysql.db", mySystem.arg(QStringLiteral("mysql.db"), QStringLiteral("mysql")));
+    target("mariadb", "information_schema.TABLES", mySystem.arg(QStringLiteral("information_schema.TABLES"), QStringLiteral("information_schema")));
+    target("mariadb", "performance_schema.threads", mySystem.arg(QStringLiteral("performance_schema.threads"), QStringLiteral("performance_schema")));
+    target("mariadb", "sys.sys_config", mySystem.arg(QStringLiteral("sys.sys_config"), QStringLiteral("sys")));
+    target("mariadb", "stagecraft_runs", journal.arg(QStringLiteral("stagecraft_test.stagecraft_runs")));
+    target("mariadb", "stagecraft_steps", journal.arg(QStringLiteral("stagecraft_test.stagecraft_steps")));
+    const QString innodb = QStringLiteral("%1 is the name of one of InnoDB's hidden system columns, which the server refuses "
+                                          "(Incorrect column name): name the column differently");
+    for (const char *name : {"DB_ROW_ID", "db_trx_id", "DB_ROLL_PTR"})
+        column("mariadb", "items", name, innodb.arg(QLatin1String(name)));
+
+    const QString sqliteOwn = QStringLiteral("%1 is a table SQLite keeps for itself: Stagecraft adds columns to the application's tables only");
+    for (const char *table : {"sqlite_sequence", "sqlite_stat1", "sqlite_master", "sqlite_schema", "SQLITE_SEQUENCE"})
+        target("sqlite", table, sqliteOwn.arg(QLatin1String(table)));
+    target("sqlite", "stagecraft_runs", journal.arg(QStringLiteral("main.stagecraft_runs")));
+    target("sqlite", "stagecraft_steps", journal.arg(QStringLiteral("main.stagecraft_steps")));
+    const QString rowid = QStringLiteral("%1 names the rowid of %2, which a column of that name would hide from everything that "
+                                         "finds rows by it: name the column differently");
+    for (const char *name : {"rowid", "OID", "_rowid_"})
+        column("sqlite", "tickets", name, rowid.arg(QLatin1String(name), QStringLiteral("tickets")));
+    column("sqlite", "codes", "rowid", QString()); // a WITHOUT ROWID table has none to hide
 }
 
 // What validation learns from the server for the planner: whether the type itself rewrites the table.

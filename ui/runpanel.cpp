@@ -168,12 +168,14 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
     connect(runner, &Runner::runFinished, this, [this](RunOutcome outcome, const QString &summary) {
         m_pause->setEnabled(false);
         m_cancel->setEnabled(false);
-        const QString word = outcome == RunOutcome::Done         ? tr("Done")
-                             : outcome == RunOutcome::Cancelled  ? tr("Cancelled")
-                             : outcome == RunOutcome::RolledBack ? tr("Rolled back")
-                                                                 : tr("Failed");
+        const QString word = outcome == RunOutcome::Done                 ? tr("Done")
+                             : outcome == RunOutcome::Cancelled          ? tr("Cancelled")
+                             : outcome == RunOutcome::RolledBack         ? tr("Rolled back")
+                             : outcome == RunOutcome::VerificationFailed ? tr("Failed verification")
+                             : outcome == RunOutcome::ConnectionLost     ? tr("Connection lost")
+                                                                         : tr("Failed");
         // A run that stopped half-way can be undone (the runner refuses past the point of no return).
-        const bool stopped = outcome == RunOutcome::Failed || outcome == RunOutcome::Cancelled;
+        const bool stopped = outcome == RunOutcome::Failed || outcome == RunOutcome::Cancelled || outcome == RunOutcome::ConnectionLost;
         m_rollback->setVisible(stopped && !m_runId.isEmpty() && !m_rollingBack && RollbackPlan::refusal(m_plan, m_finished).isEmpty());
         m_summary->setText(tr("<b>%1</b> after %2 s. %3").arg(word).arg(m_clock.elapsed() / 1000.0, 0, 'f', 1)
                                .arg(summary.toHtmlEscaped().replace(QLatin1Char('\n'), QLatin1String("<br>"))));

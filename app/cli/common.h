@@ -15,7 +15,9 @@ class QCommandLineParser;
 namespace Stagecraft::Cli {
 
 // The exit codes --help promises; scripts and tests rely on them.
-enum ExitCode { Ok = 0, Failure = 1, BadInput = 2, CannotConnect = 3, RunStopped = 4 };
+// CannotConnect also when the connection is lost half-way (plan, run); PromiseBroken when a run
+// applied every step but the table read back does not keep what the spec asked for.
+enum ExitCode { Ok = 0, Failure = 1, BadInput = 2, CannotConnect = 3, RunStopped = 4, PromiseBroken = 5 };
 
 QTextStream &out();
 QTextStream &err();

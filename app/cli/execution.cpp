@@ -2,28 +2,15 @@
 
 #include "common.h"
 #include "progressprinter.h"
+#include "signalcancel.h"
 #include "run/runner.h"
 
 #include <QCommandLineParser>
 
-#include <csignal>
 #include <optional>
 #include <unistd.h>
 
 namespace Stagecraft::Cli {
-
-namespace {
-
-// The runner a signal stops: a signal handler can reach no other state.
-Runner *activeRunner = nullptr;
-
-void onInterrupt(int)
-{
-    if (activeRunner)
-        activeRunner->stopAfterBatch();
-}
-
-} // namespace
 
 int execute(const QCommandLineParser &parser, DatabaseConnection &connection, const Plan &plan, const QString &runId, Mode mode)
 {
@@ -39,16 +26,23 @@ int execute(const QCommandLineParser &parser, DatabaseConnection &connection, co
     connection.close(); // the runner opens its own
     Runner runner(connection.profile(), settings);
     printer.attach(runner);
-    activeRunner = &runner;
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
-    switch (mode) {
-    case Mode::Run: runner.run(plan); break;
-    case Mode::Resume: runner.resumeRun(runId); break;
-    case Mode::Rollback: runner.rollbackRun(runId); break;
+    {
+        const SignalCancel cancelOnSignal(runner); // SIGINT, SIGTERM: cancel, on the server too
+        switch (mode) {
+        case Mode::Run: runner.run(plan); break;
+        case Mode::Resume: runner.resumeRun(runId); break;
+        case Mode::Rollback: runner.rollbackRun(runId); break;
+        }
     }
-    activeRunner = nullptr;
-    return printer.outcome() == (mode == Mode::Rollback ? RunOutcome::RolledBack : RunOutcome::Done) ? Ok : RunStopped;
+    switch (printer.outcome()) {
+    case RunOutcome::Done: return mode == Mode::Rollback ? RunStopped : Ok;
+    case RunOutcome::RolledBack: return mode == Mode::Rollback ? Ok : RunStopped;
+    case RunOutcome::VerificationFailed: return PromiseBroken;
+    case RunOutcome::ConnectionLost: return CannotConnect;
+    case RunOutcome::Cancelled:
+    case RunOutcome::Failed: return RunStopped;
+    }
+    return RunStopped;
 }
 
 } // namespace Stagecraft::Cli

@@ -40,7 +40,8 @@ const char *const description =
     "           [--lock-timeout 2s] [--retries 8] [--batch-time 200ms] [--throttle 0ms] [--max-batch N]\n"
     "           [--on-blockers proceed|wait|stop] [--progress text|json] [--approved FILE]. Without --yes it\n"
     "           asks you, on a terminal, to type the table\n"
-    "           name. Ctrl-C stops after the current batch; `resume` continues. The journal lives in\n"
+    "           name. Ctrl-C or SIGTERM cancels the statement running on the server and stops (exit 4);\n"
+    "           `resume` continues. The journal lives in\n"
     "           the database (PostgreSQL schema stagecraft; elsewhere tables stagecraft_runs/_steps).\n"
     "  resume   continue the newest unfinished run (or --run ID): stagecraft-cli resume -c URL [--yes]. A run\n"
     "           recorded on another engine or database is neither resumed nor rolled back (named, with why).\n"
@@ -54,7 +55,7 @@ const char *const description =
     "verify-full&sslrootcert=FILE&sslcert=FILE&sslkey=FILE. The password comes from the URL, the\n"
     "STAGECRAFT_PASSWORD environment variable, or a prompt (-W, or on a terminal when the server asks).\n\n"
     "Exit codes: 0 success, 1 failure, 2 bad input (for plan: an invalid spec, every problem on\n"
-    "stderr naming its field), 3 cannot connect, 4 a run cancelled or failed with the table consistent.";
+    "stderr naming its field), 3 cannot connect (or the connection was lost), 4 a run cancelled or failed with the table consistent, 5 a run done whose check of the table found a promise broken.";
 
 void addOptions(QCommandLineParser &parser)
 {

@@ -58,8 +58,13 @@ int makePlan(const QCommandLineParser &parser, std::unique_ptr<DatabaseConnectio
                                                                    .arg(parser.value(QStringLiteral("target-version")))});
     }
     // Every problem at once: the server-side checks run on whatever parts of the spec could be read.
+    SpecValidator validator(**connection);
     if (parsed || !spec.table.name.isEmpty())
-        static_cast<void>(SpecValidator(**connection).validate(spec, &input, &problems, result));
+        static_cast<void>(validator.validate(spec, &input, &problems, result));
+    if (validator.connectionLost().isError()) {
+        err() << "stagecraft-cli: " << validator.connectionLost().text() << "\n";
+        return CannotConnect;
+    }
     if (!problems.isEmpty()) {
         for (const SpecProblem &p : std::as_const(problems))
             err() << "stagecraft-cli: " << p.field << ": " << p.message << "\n";

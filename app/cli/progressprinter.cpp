@@ -106,10 +106,12 @@ void ProgressPrinter::attachFinish(Runner &runner)
 {
     QObject::connect(&runner, &Runner::runFinished, [this](RunOutcome o, const QString &summary) {
         m_outcome = o;
-        const QString name = o == RunOutcome::Done         ? QStringLiteral("done")
-                             : o == RunOutcome::Cancelled  ? QStringLiteral("cancelled")
-                             : o == RunOutcome::RolledBack ? QStringLiteral("rolled_back")
-                                                           : QStringLiteral("failed");
+        const QString name = o == RunOutcome::Done                 ? QStringLiteral("done")
+                             : o == RunOutcome::Cancelled          ? QStringLiteral("cancelled")
+                             : o == RunOutcome::RolledBack         ? QStringLiteral("rolled_back")
+                             : o == RunOutcome::VerificationFailed ? QStringLiteral("verification_failed")
+                             : o == RunOutcome::ConnectionLost     ? QStringLiteral("connection_lost")
+                                                                   : QStringLiteral("failed");
         event({{QStringLiteral("event"), QStringLiteral("run_finished")}, {QStringLiteral("outcome"), name}, {QStringLiteral("summary"), summary}},
               QStringLiteral("run %1: %2").arg(name, summary));
     });

@@ -45,6 +45,41 @@ QString canonicalType(QString type)
     return aliases.value(type, type);
 }
 
+// Tables that are not the application's to change, with why: the engine's own catalogs, and
+// Stagecraft's journal (app/run/journal.h: schema stagecraft on PostgreSQL, the tables
+// stagecraft_runs and stagecraft_steps elsewhere), to which a column once added broke every later run.
+QString refusedTarget(Engine e, const TableRef &table)
+{
+    const QString shown = table.schema + QLatin1Char('.') + table.name;
+    const QString journal = QStringLiteral("%1 is Stagecraft's own journal of runs: a column added there would break every later run")
+                                .arg(shown);
+    const QString system = QStringLiteral("%1 is in %2, a system schema of %3: Stagecraft adds columns to the application's tables only")
+                               .arg(shown, table.schema, engineName(e));
+    const auto oneOf = [](const QString &name, std::initializer_list<const char *> names) {
+        return std::any_of(names.begin(), names.end(), [&](const char *n) { return name.compare(QLatin1String(n), Qt::CaseInsensitive) == 0; });
+    };
+    switch (e) {
+    case Engine::PostgreSQL:
+        // pg_catalog, pg_toast, pg_temp_N, pg_toast_temp_N: CREATE SCHEMA refuses the pg_ prefix to users.
+        if (table.schema.startsWith(QLatin1String("pg_")) || table.schema == QLatin1String("information_schema"))
+            return system;
+        if (table.schema == QLatin1String("stagecraft") && (table.name == QLatin1String("runs") || table.name == QLatin1String("steps")))
+            return journal;
+        return {};
+    case Engine::MySQL:
+    case Engine::MariaDB:
+        if (oneOf(table.schema, {"mysql", "information_schema", "performance_schema", "sys"}))
+            return system;
+        return oneOf(table.name, {"stagecraft_runs", "stagecraft_steps"}) ? journal : QString();
+    case Engine::SQLite:
+        if (table.name.startsWith(QLatin1String("sqlite_"), Qt::CaseInsensitive))
+            return QStringLiteral("%1 is a table SQLite keeps for itself: Stagecraft adds columns to the application's tables only")
+                .arg(table.name);
+        return oneOf(table.name, {"stagecraft_runs", "stagecraft_steps"}) ? journal : QString();
+    }
+    return {};
+}
+
 } // namespace
 
 SpecValidator::SpecValidator(DatabaseConnection &connection)
@@ -53,6 +88,26 @@ SpecValidator::SpecValidator(DatabaseConnection &connection)
 }
 
 bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems, Plan *plan)
+{
+    m_lost = {};
+    const qsizetype before = problems->size();
+    if (checkSpec(spec, input, problems, plan) || problems->size() == before || m_connection.engine() == Engine::SQLite)
+        return problems->size() == before;
+    // A server that went away half-way fails every later check, which would read as problems of the
+    // spec (issue 12: "a problem of default", exit 2): if it no longer answers, they are dropped
+    // for the one problem that is true.
+    QSqlQuery ping(m_connection.database());
+    if (ping.exec(QStringLiteral("SELECT 1")))
+        return false;
+    m_lost = ConnectionError::fromQueryFailure(QStringLiteral("checking the spec"), ping.lastError());
+    m_lost.kind = ConnectionError::Kind::Lost;
+    m_lost.explanation = QStringLiteral("The connection to the server was lost while checking the spec: nothing was planned.");
+    problems->remove(before, problems->size() - before);
+    problems->append({QStringLiteral("connection"), m_lost.text()});
+    return false;
+}
+
+bool SpecValidator::checkSpec(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems, Plan *plan)
 {
     const auto before = problems->size();
     const Engine e = m_connection.engine();
@@ -69,6 +124,10 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
     if (input->spec.hasForeignKey() && input->spec.referencedTable.schema.isEmpty())
         input->spec.referencedTable.schema = input->spec.table.schema;
 
+    if (const QString refusal = refusedTarget(e, input->spec.table); !refusal.isEmpty()) {
+        problems->append({QStringLiteral("table"), refusal});
+        return false;
+    }
     auto reader = CatalogReader::create(m_connection);
     ConnectionError error;
     if (!reader->describeTable(input->spec.table, &input->table, &error)) {
@@ -87,6 +146,10 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
     checkName(input->spec, input->table, problems);
     // Fields whose text must not reach the server (or, for the type, makes every server check moot).
     QSet<QString> unsafe;
+    if (const QString why = systemColumn(input->spec.name, input->table); !why.isEmpty()) {
+        problems->append({QStringLiteral("name"), why});
+        unsafe << QStringLiteral("type"); // the server's probes would only refuse the name again, on other fields
+    }
     if (spec.type.trimmed().isEmpty()) {
         problems->append({QStringLiteral("type"), QStringLiteral("is missing")});
         unsafe << QStringLiteral("type");
@@ -187,6 +250,35 @@ void SpecValidator::checkName(const ColumnSpec &spec, const TableDetails &table,
             break;
         }
     }
+}
+
+QString SpecValidator::systemColumn(const QString &name, const TableDetails &table) const
+{
+    const Engine e = m_connection.engine();
+    const auto oneOf = [&](std::initializer_list<const char *> names, Qt::CaseSensitivity cs) {
+        return std::any_of(names.begin(), names.end(), [&](const char *n) { return name.compare(QLatin1String(n), cs) == 0; });
+    };
+    switch (e) {
+    case Engine::PostgreSQL:
+        // oid stopped being one in PostgreSQL 12 (WITH OIDS is gone); quoted names compare exactly.
+        if (oneOf({"ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"}, Qt::CaseSensitive)
+            || (name == QLatin1String("oid") && m_connection.server().versionNumber < 120000))
+            return QStringLiteral("%1 is the name of a system column every PostgreSQL table has: name the column differently").arg(name);
+        return {};
+    case Engine::MySQL:
+    case Engine::MariaDB:
+        if (oneOf({"DB_ROW_ID", "DB_TRX_ID", "DB_ROLL_PTR"}, Qt::CaseInsensitive))
+            return QStringLiteral("%1 is the name of one of InnoDB's hidden system columns, which the server refuses (Incorrect "
+                                  "column name): name the column differently").arg(name);
+        return {};
+    case Engine::SQLite:
+        // SQLite takes the column, which then hides the rowid from whatever finds rows by it.
+        if (!table.withoutRowid && oneOf({"rowid", "oid", "_rowid_"}, Qt::CaseInsensitive))
+            return QStringLiteral("%1 names the rowid of %2, which a column of that name would hide from everything that finds "
+                                  "rows by it: name the column differently").arg(name, table.table.name);
+        return {};
+    }
+    return {};
 }
 
 void SpecValidator::checkPartitioned(const ColumnSpec &spec, const PlannerInput &input, QList<SpecProblem> *problems) const

@@ -3,6 +3,8 @@
 #include "columnspec.h"
 #include "planner.h"
 
+#include "connection/connectionerror.h"
+
 #include <QSet>
 
 namespace Stagecraft {
@@ -23,9 +25,17 @@ public:
     // True when the spec has no problems; *input is then ready for Planner::plan, and *plan (when
     // given) is that plan: the one whose declared names were checked.
     [[nodiscard]] bool validate(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems, Plan *plan = nullptr);
+    // Set when validate() failed because the server stopped answering: its problems are then one
+    // problem of the field "connection", not of the spec.
+    [[nodiscard]] const ConnectionError &connectionLost() const { return m_lost; }
 
 private:
+    // validate() without the check for a lost connection.
+    [[nodiscard]] bool checkSpec(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems, Plan *plan);
     void checkName(const ColumnSpec &spec, const TableDetails &table, QList<SpecProblem> *problems) const;
+    // Why the name is one of the engine's system columns (PostgreSQL's ctid, InnoDB's DB_ROW_ID,
+    // SQLite's rowid where the table has one), or empty.
+    [[nodiscard]] QString systemColumn(const QString &name, const TableDetails &table) const;
     void checkTypeParameters(const ColumnSpec &spec, QList<SpecProblem> *problems) const;
     // What PostgreSQL cannot do on a partitioned table without blocking writes: UNIQUE on the new
     // column alone, a foreign key before 18, an index on sub-partitions or foreign partitions.
@@ -45,6 +55,7 @@ private:
     void checkForeignKey(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems);
 
     DatabaseConnection &m_connection;
+    ConnectionError m_lost;
 };
 
 } // namespace Stagecraft

@@ -186,6 +186,18 @@ void SqlitePlanner::rebuild()
                        QStringLiteral("DROP TABLE IF EXISTS %1").arg(temporary), create,
                        QStringLiteral("INSERT INTO %1 (%2, %3) SELECT %2, %4 FROM %5")
                            .arg(temporary, columns.join(QLatin1String(", ")), m_column, value, m_table)};
+    // AUTOINCREMENT promises never to issue an id twice, by the table's row in sqlite_sequence (names
+    // compare without case there as everywhere in SQLite's schema):
+    // DROP TABLE deletes the old table's row, and the copy's own row only knows the ids left (after
+    // the top rows were deleted, the next insert would issue one of theirs again). The copy's row
+    // takes the old one's high-water mark; RENAME then moves it to the table's name.
+    if (parts.autoincrement) {
+        const QString oldName = quoteLiteral(SQ, m_spec.table.name), newName = quoteLiteral(SQ, temporaryName);
+        sql << QStringLiteral("UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence WHERE name = %1 COLLATE NOCASE "
+                              "OR name = %2) WHERE name = %2").arg(oldName, newName)
+            << QStringLiteral("INSERT INTO sqlite_sequence (name, seq) SELECT %2, seq FROM sqlite_sequence WHERE name = %1 COLLATE NOCASE "
+                              "AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = %2)").arg(oldName, newName);
+    }
     // ALTER TABLE ... RENAME reads every view and trigger in the schema again and fails on one that
     // names a table that is not there ("error in view v: no such table"): the views and other
     // triggers that use the table go before it does. Triggers first, as dropping a view takes its

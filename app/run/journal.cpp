@@ -38,6 +38,7 @@ QString Journal::stateName(StepState state)
     case StepState::Skipped: return QStringLiteral("skipped");
     case StepState::Failed: return QStringLiteral("failed");
     case StepState::RolledBack: return QStringLiteral("rolled_back");
+    case StepState::Interrupted: return QStringLiteral("interrupted");
     }
     return {};
 }
@@ -45,7 +46,7 @@ QString Journal::stateName(StepState state)
 static Journal::StepState stateFrom(const QString &name)
 {
     for (auto s : {Journal::StepState::Pending, Journal::StepState::Running, Journal::StepState::Done, Journal::StepState::Skipped,
-                   Journal::StepState::Failed, Journal::StepState::RolledBack}) {
+                   Journal::StepState::Failed, Journal::StepState::RolledBack, Journal::StepState::Interrupted}) {
         if (Journal::stateName(s) == name)
             return s;
     }

@@ -14,14 +14,16 @@ class DatabaseConnection;
 // describes: each backfill batch writes its last key in the same transaction as its UPDATE.
 // Where it lives: PostgreSQL schema "stagecraft" (tables runs and steps); MySQL, MariaDB and SQLite
 // the tables stagecraft_runs and stagecraft_steps next to the user's.
-//   runs:  run_id, table_name, column_name, state (running, done, failed, cancelled, rolled_back), plan (JSON), started_at, updated_at,
+//   runs:  run_id, table_name, column_name, state (running, done, failed, cancelled, interrupted, rolled_back), plan (JSON), started_at, updated_at,
 //          engine_name, server_address, database_name (where the run was made; added to an older journal by ensure(), NULL
 //          for its earlier runs)
-//   steps: run_id, step, state (pending, running, done, skipped, failed, rolled_back), rows_done, last_key (JSON array), attempts, error
+//   steps: run_id, step, state (pending, running, done, skipped, failed, rolled_back, interrupted), rows_done, last_key (JSON array), attempts, error
 class Journal
 {
 public:
-    enum class StepState { Pending, Running, Done, Skipped, Failed, RolledBack };
+    // Interrupted: the connection was lost in the middle of the step (recorded once the server
+    // answered again); like Running, the step may have taken effect in part.
+    enum class StepState { Pending, Running, Done, Skipped, Failed, RolledBack, Interrupted };
     struct StepRecord
     {
         StepState state = StepState::Pending;

@@ -27,7 +27,8 @@ QString RollbackPlan::refusal(const Plan &plan, const QList<Journal::StepRecord>
 {
     QList<int> applied;
     for (int i = 0; i < steps.size(); ++i)
-        if (steps.at(i).state == Journal::StepState::Done || steps.at(i).state == Journal::StepState::Running)
+        if (steps.at(i).state == Journal::StepState::Done || steps.at(i).state == Journal::StepState::Running
+            || steps.at(i).state == Journal::StepState::Interrupted)
             applied << i;
     return refusal(plan, applied);
 }
@@ -37,7 +38,8 @@ QList<int> RollbackPlan::touchedSteps(const QList<Journal::StepRecord> &steps)
     QList<int> touched;
     for (int i = 0; i < steps.size(); ++i) {
         const Journal::StepState state = steps.at(i).state;
-        if (state == Journal::StepState::Done || state == Journal::StepState::Running || state == Journal::StepState::Failed)
+        if (state == Journal::StepState::Done || state == Journal::StepState::Running || state == Journal::StepState::Failed
+            || state == Journal::StepState::Interrupted)
             touched << i;
     }
     return touched;

@@ -144,8 +144,37 @@ bool Runner::begin()
     m_applied.clear();
     if (connect(&error))
         return true;
-    Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Could not connect: ") + error);
+    Q_EMIT runFinished(RunOutcome::ConnectionLost, QStringLiteral("Could not connect: ") + error);
     return false;
+}
+
+bool Runner::connectionLost(QString *why)
+{
+    if (!m_connection || m_connection->engine() == Engine::SQLite)
+        return false;
+    QSqlQuery ping(m_connection->database());
+    if (ping.exec(QStringLiteral("SELECT 1")))
+        return false;
+    *why = ping.lastError().text().trimmed();
+    return true;
+}
+
+bool Runner::recordInterrupted(int step, const QString &reason)
+{
+    // The run lock and the journal belong to the lost session: the server let go of the lock with it.
+    m_lock.reset();
+    m_journal.reset();
+    QElapsedTimer waited;
+    waited.start();
+    QString error;
+    while (!connect(&error)) {
+        if (waited.elapsed() > 15000 || m_cancelled)
+            return false;
+        QThread::msleep(250);
+    }
+    ConnectionError e;
+    return m_journal->setStep(m_runId, step, Journal::StepState::Interrupted, reason, &e)
+        && m_journal->setRunState(m_runId, QStringLiteral("interrupted"), &e);
 }
 
 bool Runner::lockRun(const TableRef &table, const QString &column)
@@ -377,6 +406,23 @@ void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeK
                                                                "continues it.").arg(i + 1).arg(plan.steps.at(i).title), -1);
             return;
         case StepResult::Failed:
+            if (QString lost; connectionLost(&lost)) {
+                // Issue 12: the step "failed" with the driver's empty message, and the journal,
+                // on the lost connection, kept it "running".
+                const QString reason = QStringLiteral("the connection to the server was lost: %1")
+                                           .arg(!error.trimmed().isEmpty() ? error.trimmed()
+                                                : !lost.isEmpty()          ? lost
+                                                                           : QStringLiteral("the server no longer answers"));
+                const bool recorded = recordInterrupted(i, reason);
+                Q_EMIT stepFailed(i, reason);
+                finish(plan, RunOutcome::ConnectionLost,
+                       QStringLiteral("Step %1 (%2) was interrupted: %3%4").arg(i + 1).arg(plan.steps.at(i).title, reason,
+                           recorded ? QStringLiteral("\nThe journal records the step as interrupted.")
+                                    : QStringLiteral("\nThe server could not be reached again to record it: the journal still "
+                                                     "shows the step running.")),
+                       i);
+                return;
+            }
             static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Failed, error, &e));
             Q_EMIT stepFailed(i, error);
             finish(plan, RunOutcome::Failed, QStringLiteral("Step %1 (%2) failed: %3").arg(i + 1).arg(plan.steps.at(i).title, error), i);
@@ -389,9 +435,11 @@ void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeK
 void Runner::finish(const Plan &plan, RunOutcome outcome, const QString &reason, int)
 {
     ConnectionError e;
-    const QString state = outcome == RunOutcome::Done ? QStringLiteral("done")
-                          : outcome == RunOutcome::Cancelled ? QStringLiteral("cancelled") : QStringLiteral("failed");
-    if (m_journal)
+    const QString state = outcome == RunOutcome::Done             ? QStringLiteral("done")
+                          : outcome == RunOutcome::Cancelled      ? QStringLiteral("cancelled")
+                          : outcome == RunOutcome::ConnectionLost ? QStringLiteral("interrupted")
+                                                                  : QStringLiteral("failed");
+    if (m_journal && m_connection && m_connection->isOpen())
         static_cast<void>(m_journal->setRunState(m_runId, state, &e));
     QString summary = reason;
     if (outcome == RunOutcome::Done && m_connection && m_connection->isOpen()) {
@@ -402,11 +450,14 @@ void Runner::finish(const Plan &plan, RunOutcome outcome, const QString &reason,
             const bool allOk = std::all_of(checks.cbegin(), checks.cend(), [](const VerificationCheck &c) { return c.ok; });
             summary += (allOk ? QStringLiteral("\nVerified on the table:\n") : QStringLiteral("\nVerification found problems:\n"))
                        + Verification::format(checks);
+            // Every step ran, but the table does not keep a promise: never reported as done (issue 12).
+            if (!allOk)
+                outcome = RunOutcome::VerificationFailed;
         } else {
             summary += QStringLiteral("\nThe result could not be verified: %1").arg(verifyError.text());
         }
     }
-    if (outcome != RunOutcome::Done) {
+    if (outcome != RunOutcome::Done && outcome != RunOutcome::VerificationFailed) {
         QStringList applied;
         for (int i : std::as_const(m_applied))
             applied << QStringLiteral("%1 (%2)").arg(i + 1).arg(plan.steps.at(i).title);

@@ -28,7 +28,11 @@ struct BackfillProgress
     int batchSize = 0;
 };
 
-enum class RunOutcome { Done, Cancelled, Failed, RolledBack };
+// Done: every step applied and the table read back keeps every promise. VerificationFailed: every
+// step applied, but the read-back found a promise broken (a "✗" in the summary). ConnectionLost:
+// stopped because the server went away (or could not be reached); the journal has the step as
+// interrupted when the server could be reached again to say so.
+enum class RunOutcome { Done, Cancelled, Failed, RolledBack, VerificationFailed, ConnectionLost };
 
 // Runs a plan: each step after an "already applied?" check, a guard and a pre-flight for blocking
 // sessions, under a short lock timeout with retries; backfills in keyset batches whose progress
@@ -99,6 +103,12 @@ private:
     [[nodiscard]] bool isLockTimeout(const QString &nativeCode, const QString &text) const;
     [[nodiscard]] bool waitWhilePaused();
     [[nodiscard]] bool connect(QString *error);
+    // Whether the server no longer answers on this run's connection (never for SQLite); *why is
+    // what the driver says then.
+    [[nodiscard]] bool connectionLost(QString *why);
+    // After a lost connection: connects again (for a few seconds, as a restarting server comes
+    // back) and records the step as interrupted and the run as such; false if the server stayed away.
+    [[nodiscard]] bool recordInterrupted(int step, const QString &reason);
     // Takes the run's settings (the plan's, or those given to the constructor) and sends the
     // plan's session statements; on failure reports runFinished(Failed).
     [[nodiscard]] bool startSession(const Plan &plan);

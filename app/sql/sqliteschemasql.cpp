@@ -135,6 +135,8 @@ bool SqliteSchemaSql::parseCreateTable(const QString &sql, TableParts *parts, QS
             elementStarts = true;
             continue;
         }
+        if (depth == 1 && isWord(sql, t, QLatin1StringView("AUTOINCREMENT")))
+            parts->autoincrement = true;
         if (elementStarts) {
             elementStarts = false;
             for (const QLatin1StringView word : constraintStarts)

@@ -20,6 +20,7 @@ public:
         // and before the table constraints (PRIMARY KEY (a, b), CHECK, ...): where a new column goes.
         qsizetype columnsEnd = -1;
         bool withoutRowid = false; // the table options after ')' say WITHOUT ROWID
+        bool autoincrement = false; // a column is INTEGER PRIMARY KEY AUTOINCREMENT: its high-water mark is in sqlite_sequence
     };
 
     // Reads a CREATE TABLE; false (and *why) for text that has no column list, an unclosed quote
