@@ -9,6 +9,7 @@
 #include <QCoreApplication>
 #include <QGuiApplication>
 
+#include <cstring>
 #include <memory>
 
 using namespace Stagecraft::Cli;
@@ -45,8 +46,11 @@ const char *const description =
     "  demo     generate the demo SQLite database (if needed) and print its URL\n\n"
     "Connection URLs: postgresql://user@host:5432/db?sslmode=require, mysql://user@host/db,\n"
     "mariadb://user@host/db, sqlite:///path/to/file.db; TLS options: ?sslmode=require|verify-ca|\n"
-    "verify-full&sslrootcert=FILE&sslcert=FILE&sslkey=FILE. The password comes from the URL, the\n"
-    "STAGECRAFT_PASSWORD environment variable, or a prompt (-W, or on a terminal when the server asks).\n\n"
+    "verify-full&sslrootcert=FILE&sslcert=FILE&sslkey=FILE; on MySQL/MariaDB too, a mode that cannot be had\n"
+    "(a server without TLS, a certificate that fails) refuses to connect. The password comes from the URL,\n"
+    "the STAGECRAFT_PASSWORD environment variable, or a prompt (-W, or on a terminal when the server asks).\n"
+    "Prefer STAGECRAFT_PASSWORD or -W: a command line is visible to every user of the machine (ps,\n"
+    "/proc/PID/cmdline); stagecraft-cli overwrites a URL's password there once started, but not before.\n\n"
     "Exit codes: 0 success, 1 failure, 2 bad input (for plan: an invalid spec, every problem on\n"
     "stderr naming its field), 3 cannot connect, 4 a run cancelled or failed with the table consistent.";
 
@@ -111,6 +115,31 @@ bool paintsReport(int argc, char *argv[])
     return format == "pdf" || (format == "markdown" && out);
 }
 
+// A password in a URL on the command line can be read by every user of the machine in
+// /proc/<pid>/cmdline (and ps) for as long as the command runs. Once the arguments are parsed it is
+// overwritten in place, star for character, in every argument that holds a URL with one. (The
+// first moments of the run, and shells' history, still see it: STAGECRAFT_PASSWORD or -W do not.)
+void hidePasswords(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        char *const scheme = std::strstr(argv[i], "://");
+        if (!scheme)
+            continue;
+        char *const authority = scheme + 3;
+        char *const end = authority + std::strcspn(authority, "/?#");
+        char *at = nullptr;
+        for (char *c = authority; c < end; ++c) {
+            if (*c == '@')
+                at = c;
+        }
+        if (!at)
+            continue;
+        char *const colon = static_cast<char *>(std::memchr(authority, ':', size_t(at - authority)));
+        if (colon)
+            std::memset(colon + 1, '*', size_t(at - colon - 1));
+    }
+}
+
 struct Command
 {
     QLatin1StringView name;
@@ -138,7 +167,9 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QString::fromUtf8(description));
     addOptions(parser);
-    if (!parser.parse(QCoreApplication::arguments())) {
+    const bool parsed = parser.parse(QCoreApplication::arguments());
+    hidePasswords(argc, argv);
+    if (!parsed) {
         err() << "stagecraft-cli: " << parser.errorText() << "\n";
         return BadInput;
     }

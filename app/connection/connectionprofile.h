@@ -34,6 +34,9 @@ public:
 
     // Parses a URL. On failure returns false and sets *error to a sentence naming the problem.
     [[nodiscard]] static bool fromUrl(const QString &url, ConnectionProfile *profile, QString *error);
+    // Text that may be a URL (or a mistyped one) with its password, if any, shown as "***": what
+    // an error message may quote.
+    [[nodiscard]] static QString withoutPassword(const QString &text);
     // The URL form; the password is left out unless asked for.
     [[nodiscard]] QString toUrl(bool withPassword = false) const;
     // user@host:port/database, or the file name for SQLite: what a title bar shows.
