@@ -173,6 +173,17 @@ void TestConnectionProfile::neverShowsPassword_data()
     QTest::newRow("'://' further on") << "user:s3cret@localhost/db?sslrootcert=file://ca.pem"
                                       << "'user:***@localhost/db?sslrootcert=file://ca.pem" + notUrl;
     QTest::newRow("no user") << ":s3cret@localhost/db" << "':***@localhost/db" + notUrl;
+    // URLs with a scheme: the messages name the part that is wrong, never the password.
+    QTest::newRow("space in the password") << "mariadb://u:s3 cret@h/d"
+                                           << "The connection URL is malformed: Invalid password (character ' ' not permitted)";
+    QTest::newRow("bad port") << "mariadb://u:s3cret@h:9x/d"
+                              << "The connection URL is malformed: Invalid port or port number out of range";
+    QTest::newRow("no host") << "postgresql://u:s3cret@/d"
+                             << "The connection URL names no host: write postgresql://user@host/database";
+    QTest::newRow("unknown scheme") << "mssql://u:s3cret@h/d"
+                                    << "Unknown database scheme 'mssql://': expected postgresql://, mysql://, mariadb:// or sqlite://";
+    QTest::newRow("unknown option") << "mysql://u:s3cret@h/d?password=s3cret"
+                                    << "Unknown connection option 'password' in the URL (known: sslmode, sslrootcert, sslcert, sslkey, host).";
 }
 
 void TestConnectionProfile::neverShowsPassword()
