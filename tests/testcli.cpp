@@ -7,6 +7,7 @@
 #include "journalfixture.h"
 #include "testservers.h"
 
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void passwordPrompt();
     void passwordHiddenFromProcessList_data();
     void passwordHiddenFromProcessList();
+    void desktopAppHidesPassword();
 
 private:
     struct Result
@@ -99,6 +101,35 @@ void TestCli::passwordHiddenFromProcessList()
     QCOMPARE(process.exitCode(), 3); // nothing listens on port 1
     QVERIFY2(!seen.contains("s3cret") && !seen.contains("t0p"), QByteArray(seen).replace('\0', ' ').constData());
     QVERIFY2(seen.split('\0').contains(shown.toUtf8()), QByteArray(seen).replace('\0', ' ').constData());
+}
+
+// The desktop application, opened on a URL with a password, keeps running for the whole session:
+// its command line shows stars too, as soon as it has started.
+void TestCli::desktopAppHidesPassword()
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(STAGECRAFT_GUI), {QStringLiteral("postgresql://me:t0ps3cret@127.0.0.1:1/shop")});
+    QVERIFY(process.waitForStarted());
+    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(process.processId()));
+    QByteArray seen;
+    QDeadlineTimer deadline(20000);
+    do {
+        process.waitForFinished(50); // and notices an early exit
+        QVERIFY(cmdline.open(QIODevice::ReadOnly));
+        seen = cmdline.readAll();
+        cmdline.close();
+        // (until exec, the child shows the test's own command line)
+    } while ((!seen.contains("postgresql://me:") || seen.contains("t0ps3cret")) && !deadline.hasExpired()
+             && process.state() == QProcess::Running);
+    const bool running = process.state() == QProcess::Running;
+    process.kill();
+    process.waitForFinished(10000);
+    QVERIFY2(running, qPrintable(QString::fromUtf8(process.readAllStandardError())));
+    QVERIFY2(!seen.contains("t0ps3cret"), QByteArray(seen).replace('\0', ' ').constData());
+    QVERIFY2(seen.contains("postgresql://me:*********@127.0.0.1:1/shop"), QByteArray(seen).replace('\0', ' ').constData());
 }
 
 TestCli::Result TestCli::cli(const QStringList &arguments)

@@ -9,7 +9,6 @@
 #include <QCoreApplication>
 #include <QGuiApplication>
 
-#include <cstring>
 #include <memory>
 
 using namespace Stagecraft::Cli;
@@ -115,31 +114,6 @@ bool paintsReport(int argc, char *argv[])
     return format == "pdf" || (format == "markdown" && out);
 }
 
-// A password in a URL on the command line can be read by every user of the machine in
-// /proc/<pid>/cmdline (and ps) for as long as the command runs. Once the arguments are parsed it is
-// overwritten in place, star for character, in every argument that holds a URL with one. (The
-// first moments of the run, and shells' history, still see it: STAGECRAFT_PASSWORD or -W do not.)
-void hidePasswords(int argc, char *argv[])
-{
-    for (int i = 1; i < argc; ++i) {
-        char *const scheme = std::strstr(argv[i], "://");
-        if (!scheme)
-            continue;
-        char *const authority = scheme + 3;
-        char *const end = authority + std::strcspn(authority, "/?#");
-        char *at = nullptr;
-        for (char *c = authority; c < end; ++c) {
-            if (*c == '@')
-                at = c;
-        }
-        if (!at)
-            continue;
-        char *const colon = static_cast<char *>(std::memchr(authority, ':', size_t(at - authority)));
-        if (colon)
-            std::memset(colon + 1, '*', size_t(at - colon - 1));
-    }
-}
-
 struct Command
 {
     QLatin1StringView name;
@@ -168,7 +142,7 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QString::fromUtf8(description));
     addOptions(parser);
     const bool parsed = parser.parse(QCoreApplication::arguments());
-    hidePasswords(argc, argv);
+    Stagecraft::ConnectionProfile::hidePasswordsInArguments(argc, argv);
     if (!parsed) {
         err() << "stagecraft-cli: " << parser.errorText() << "\n";
         return BadInput;

@@ -6,6 +6,8 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <cstring>
+
 namespace Stagecraft {
 
 QString engineName(Engine engine)
@@ -76,6 +78,27 @@ QString ConnectionProfile::withoutPassword(const QString &text)
     if (!m.hasMatch())
         return text;
     return m.captured(1) + QLatin1String("***@") + text.mid(at + 1);
+}
+
+void ConnectionProfile::hidePasswordsInArguments(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        char *const scheme = std::strstr(argv[i], "://");
+        if (!scheme)
+            continue;
+        char *const authority = scheme + 3;
+        char *const end = authority + std::strcspn(authority, "/?#");
+        char *at = nullptr;
+        for (char *c = authority; c < end; ++c) {
+            if (*c == '@')
+                at = c;
+        }
+        if (!at)
+            continue;
+        char *const colon = static_cast<char *>(std::memchr(authority, ':', size_t(at - authority)));
+        if (colon)
+            std::memset(colon + 1, '*', size_t(at - colon - 1));
+    }
 }
 
 bool ConnectionProfile::fromUrl(const QString &text, ConnectionProfile *profile, QString *error)
