@@ -7,6 +7,7 @@
 #include "journalfixture.h"
 #include "testservers.h"
 
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -50,6 +51,9 @@ private Q_SLOTS:
     void runInterruptedThenResumed();
     void passwordPrompt_data();
     void passwordPrompt();
+    void passwordHiddenFromProcessList_data();
+    void passwordHiddenFromProcessList();
+    void desktopAppHidesPassword();
 
 private:
     struct Result
@@ -61,6 +65,75 @@ private:
     Result cli(const QStringList &arguments);
     QTemporaryDir m_dir;
 };
+
+void TestCli::passwordHiddenFromProcessList_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("shown"); // what /proc/<pid>/cmdline shows of the URL instead
+    const QString stars12 = QStringLiteral("*").repeated(12); // as long as the password's text in the URL
+    QTest::newRow("-c URL") << QStringList{"tables", "-c", "mariadb://me:t0p%2Fs3cret@127.0.0.1:1/shop", "-W"}
+                            << "mariadb://me:" + stars12 + "@127.0.0.1:1/shop";
+    QTest::newRow("--connection=URL")
+        << QStringList{"tables", "--connection=postgresql://me:t0ps3cret%3A@127.0.0.1:1/shop?sslmode=require", "-W"}
+        << "--connection=postgresql://me:" + stars12 + "@127.0.0.1:1/shop?sslmode=require";
+    QTest::newRow("no user") << QStringList{"tables", "-W", "-c", "mysql://:t0ps3cret%40@127.0.0.1:1"}
+                             << "mysql://:" + stars12 + "@127.0.0.1:1";
+}
+
+// A password given in the URL is readable by every user in /proc/<pid>/cmdline (ps) while the
+// command runs: once parsed, the command line shows it as stars. The prompt (-W) holds the
+// process still while the test reads its command line.
+void TestCli::passwordHiddenFromProcessList()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, shown);
+    QProcess process;
+    process.setReadChannel(QProcess::StandardError); // what waitForReadyRead waits for: the prompt
+    process.start(QStringLiteral(STAGECRAFT_CLI), arguments);
+    QVERIFY(process.waitForStarted());
+    QByteArray err;
+    while (!err.contains("Password for") && process.waitForReadyRead(30000))
+        err += process.readAllStandardError();
+    QVERIFY2(err.contains("Password for"), err.constData());
+    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(process.processId()));
+    QVERIFY(cmdline.open(QIODevice::ReadOnly));
+    const QByteArray seen = cmdline.readAll();
+    process.write("wrong\n");
+    process.closeWriteChannel();
+    QVERIFY(process.waitForFinished(30000));
+    QCOMPARE(process.exitCode(), 3); // nothing listens on port 1
+    QVERIFY2(!seen.contains("s3cret") && !seen.contains("t0p"), QByteArray(seen).replace('\0', ' ').constData());
+    QVERIFY2(seen.split('\0').contains(shown.toUtf8()), QByteArray(seen).replace('\0', ' ').constData());
+}
+
+// The desktop application, opened on a URL with a password, keeps running for the whole session:
+// its command line shows stars too, as soon as it has started.
+void TestCli::desktopAppHidesPassword()
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(STAGECRAFT_GUI), {QStringLiteral("postgresql://me:t0ps3cret@127.0.0.1:1/shop")});
+    QVERIFY(process.waitForStarted());
+    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(process.processId()));
+    QByteArray seen;
+    QDeadlineTimer deadline(20000);
+    do {
+        process.waitForFinished(50); // and notices an early exit
+        QVERIFY(cmdline.open(QIODevice::ReadOnly));
+        seen = cmdline.readAll();
+        cmdline.close();
+        // (until exec, the child shows the test's own command line)
+    } while ((!seen.contains("postgresql://me:") || seen.contains("t0ps3cret")) && !deadline.hasExpired()
+             && process.state() == QProcess::Running);
+    const bool running = process.state() == QProcess::Running;
+    process.kill();
+    process.waitForFinished(10000);
+    QVERIFY2(running, qPrintable(QString::fromUtf8(process.readAllStandardError())));
+    QVERIFY2(!seen.contains("t0ps3cret"), QByteArray(seen).replace('\0', ' ').constData());
+    QVERIFY2(seen.contains("postgresql://me:*********@127.0.0.1:1/shop"), QByteArray(seen).replace('\0', ' ').constData());
+}
 
 TestCli::Result TestCli::cli(const QStringList &arguments)
 {

@@ -15,6 +15,8 @@ private Q_SLOTS:
     void roundTrip();
     void rejects_data();
     void rejects();
+    void neverShowsPassword_data();
+    void neverShowsPassword();
 };
 
 void TestConnectionProfile::parse_data()
@@ -153,6 +155,46 @@ void TestConnectionProfile::rejects()
     QVERIFY(!ConnectionProfile::fromUrl(url, &profile, &error));
     QTEST(error, "message");
     QCOMPARE(profile.host, QStringLiteral("untouched"));
+}
+
+void TestConnectionProfile::neverShowsPassword_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("message"); // the whole message: no part of the password in it
+    const QString notUrl = QStringLiteral("' is not a connection URL: expected postgresql://, mysql://, mariadb:// or "
+                                          "sqlite:///path/to/file.db");
+    QTest::newRow("no scheme") << "user:s3cret@localhost/db" << "'user:***@localhost/db" + notUrl;
+    QTest::newRow("'@' in the password") << "user:s3@cret@localhost/db" << "'user:***@localhost/db" + notUrl;
+    QTest::newRow("'/' in the password") << "user:s3/cret@localhost/db" << "'user:***@localhost/db" + notUrl;
+    QTest::newRow("one slash after the scheme") << "mariadb:/user:s3cret@localhost/db"
+                                                << "'mariadb:/user:***@localhost/db" + notUrl;
+    QTest::newRow("no colon after the scheme") << "mysql//user:s3cret@localhost/db"
+                                               << "'mysql//user:***@localhost/db" + notUrl;
+    QTest::newRow("'://' further on") << "user:s3cret@localhost/db?sslrootcert=file://ca.pem"
+                                      << "'user:***@localhost/db?sslrootcert=file://ca.pem" + notUrl;
+    QTest::newRow("no user") << ":s3cret@localhost/db" << "':***@localhost/db" + notUrl;
+    // URLs with a scheme: the messages name the part that is wrong, never the password.
+    QTest::newRow("space in the password") << "mariadb://u:s3 cret@h/d"
+                                           << "The connection URL is malformed: Invalid password (character ' ' not permitted)";
+    QTest::newRow("bad port") << "mariadb://u:s3cret@h:9x/d"
+                              << "The connection URL is malformed: Invalid port or port number out of range";
+    QTest::newRow("no host") << "postgresql://u:s3cret@/d"
+                             << "The connection URL names no host: write postgresql://user@host/database";
+    QTest::newRow("unknown scheme") << "mssql://u:s3cret@h/d"
+                                    << "Unknown database scheme 'mssql://': expected postgresql://, mysql://, mariadb:// or sqlite://";
+    QTest::newRow("unknown option") << "mysql://u:s3cret@h/d?password=s3cret"
+                                    << "Unknown connection option 'password' in the URL (known: sslmode, sslrootcert, sslcert, sslkey, host).";
+}
+
+void TestConnectionProfile::neverShowsPassword()
+{
+    QFETCH(QString, url);
+    ConnectionProfile profile;
+    QString error;
+    QVERIFY(!ConnectionProfile::fromUrl(url, &profile, &error));
+    QTEST(error, "message");
+    for (const char *part : {"s3", "cret"})
+        QVERIFY2(!error.contains(QLatin1String(part)), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestConnectionProfile)

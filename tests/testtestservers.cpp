@@ -29,6 +29,7 @@ void TestTestServers::lifecycle_data()
     QTest::addColumn<int>("minimumVersion");
     QTest::newRow("postgresql") << "postgresql" << int(Engine::PostgreSQL) << 170000;
     QTest::newRow("mariadb") << "mariadb" << int(Engine::MariaDB) << 110800;
+    QTest::newRow("mysql") << "mysql" << int(Engine::MySQL) << 90700;
 }
 
 void TestTestServers::lifecycle()
@@ -40,6 +41,8 @@ void TestTestServers::lifecycle()
     std::unique_ptr<TestServer> server;
     if (engine == QLatin1String("postgresql"))
         server = std::make_unique<PostgresTestServer>();
+    else if (engine == QLatin1String("mysql"))
+        server = std::make_unique<MySqlTestServer>();
     else
         server = std::make_unique<MariaDbTestServer>();
     STAGECRAFT_REQUIRE_STARTED(*server);
@@ -82,6 +85,13 @@ void TestTestServers::missingInstallationIsExplained()
     QVERIFY(!server.start(&error));
     qunsetenv("STAGECRAFT_PG_BINDIR");
     QVERIFY2(error.contains(QLatin1String("/nonexistent/bin/initdb")), qPrintable(error));
+
+    // Oracle MySQL comes from a root scripts/dev makes: the message says how to get it.
+    qputenv("STAGECRAFT_MYSQL_ROOT", "/nonexistent/root");
+    MySqlTestServer mysql;
+    QVERIFY(!mysql.start(&error));
+    qunsetenv("STAGECRAFT_MYSQL_ROOT");
+    QVERIFY2(error.contains(QLatin1String("no /nonexistent/root/usr/sbin/mysqld. `scripts/dev test`")), qPrintable(error));
 }
 
 void TestTestServers::sqliteProfilesAreFresh()

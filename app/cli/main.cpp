@@ -52,8 +52,11 @@ const char *const description =
     "  demo     generate the demo SQLite database (if needed) and print its URL\n\n"
     "Connection URLs: postgresql://user@host:5432/db?sslmode=require, mysql://user@host/db,\n"
     "mariadb://user@host/db, sqlite:///path/to/file.db; TLS options: ?sslmode=require|verify-ca|\n"
-    "verify-full&sslrootcert=FILE&sslcert=FILE&sslkey=FILE. The password comes from the URL, the\n"
-    "STAGECRAFT_PASSWORD environment variable, or a prompt (-W, or on a terminal when the server asks).\n\n"
+    "verify-full&sslrootcert=FILE&sslcert=FILE&sslkey=FILE; on MySQL/MariaDB too, a mode that cannot be had\n"
+    "(a server without TLS, a certificate that fails) refuses to connect. The password comes from the URL,\n"
+    "the STAGECRAFT_PASSWORD environment variable, or a prompt (-W, or on a terminal when the server asks).\n"
+    "Prefer STAGECRAFT_PASSWORD or -W: a command line is visible to every user of the machine (ps,\n"
+    "/proc/PID/cmdline); stagecraft-cli overwrites a URL's password there once started, but not before.\n\n"
     "Exit codes: 0 success, 1 failure, 2 bad input (for plan: an invalid spec, every problem on\n"
     "stderr naming its field), 3 cannot connect (or the connection was lost), 4 a run cancelled or failed with the table consistent, 5 a run done whose check of the table found a promise broken.";
 
@@ -145,7 +148,9 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QString::fromUtf8(description));
     addOptions(parser);
-    if (!parser.parse(QCoreApplication::arguments())) {
+    const bool parsed = parser.parse(QCoreApplication::arguments());
+    Stagecraft::ConnectionProfile::hidePasswordsInArguments(argc, argv);
+    if (!parsed) {
         err() << "stagecraft-cli: " << parser.errorText() << "\n";
         return BadInput;
     }

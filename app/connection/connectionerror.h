@@ -11,7 +11,9 @@ class ConnectionProfile;
 // A failure talking to a database: what the server or driver said, and what it means in plain words.
 struct ConnectionError
 {
-    enum class Kind { None, BadUrl, DriverMissing, Refused, WrongPassword, NoSuchDatabase, TlsRequired, Timeout,
+    // Tls: the connection cannot be had as its TLS mode asks (no TLS offered, a certificate that
+    // fails verification, a session that is not encrypted): refused, never downgraded.
+    enum class Kind { None, BadUrl, DriverMissing, Refused, WrongPassword, NoSuchDatabase, TlsRequired, Tls, Timeout,
                       Lost, Query, Other };
     Kind kind = Kind::None;
     QString serverMessage; // as the server or driver wrote it

@@ -6,6 +6,8 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <cstring>
+
 namespace Stagecraft {
 
 QString engineName(Engine engine)
@@ -62,6 +64,43 @@ const QStringList &sslModes(Engine engine)
     return engine == Engine::PostgreSQL ? pg : my;
 }
 
+QString ConnectionProfile::withoutPassword(const QString &text)
+{
+    // Whatever the text is, the password is what lies between the user name's ':' and the last '@'
+    // before the host (a password may hold '@', '/' or ':' in text that is not a valid URL). A
+    // leading "scheme:/" or "scheme://" is kept, and only with its slash, so "user:secret@host"
+    // never reads as the scheme "user" with the user "secret".
+    static const QRegularExpression credentials(QStringLiteral("^((?:[A-Za-z][A-Za-z0-9+.-]*:/+)?[^:@]*:)(.*)@"));
+    const int at = text.lastIndexOf(QLatin1Char('@'));
+    if (at < 0)
+        return text;
+    const auto m = credentials.match(text.left(at + 1));
+    if (!m.hasMatch())
+        return text;
+    return m.captured(1) + QLatin1String("***@") + text.mid(at + 1);
+}
+
+void ConnectionProfile::hidePasswordsInArguments(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        char *const scheme = std::strstr(argv[i], "://");
+        if (!scheme)
+            continue;
+        char *const authority = scheme + 3;
+        char *const end = authority + std::strcspn(authority, "/?#");
+        char *at = nullptr;
+        for (char *c = authority; c < end; ++c) {
+            if (*c == '@')
+                at = c;
+        }
+        if (!at)
+            continue;
+        char *const colon = static_cast<char *>(std::memchr(authority, ':', size_t(at - authority)));
+        if (colon)
+            std::memset(colon + 1, '*', size_t(at - colon - 1));
+    }
+}
+
 bool ConnectionProfile::fromUrl(const QString &text, ConnectionProfile *profile, QString *error)
 {
     const QString trimmed = text.trimmed();
@@ -73,7 +112,12 @@ bool ConnectionProfile::fromUrl(const QString &text, ConnectionProfile *profile,
     if (trimmed.isEmpty())
         return fail(QStringLiteral("The connection URL is empty."));
 
-    const int schemeEnd = trimmed.indexOf(QLatin1String("://"));
+    // A scheme is letters, digits, '+', '-' and '.': text before a later "://" (in an option, after
+    // a password) is no scheme, and is never echoed as one.
+    static const QRegularExpression schemeName(QStringLiteral("^[A-Za-z][A-Za-z0-9+.-]*$"));
+    int schemeEnd = trimmed.indexOf(QLatin1String("://"));
+    if (schemeEnd > 0 && !schemeName.match(trimmed.left(schemeEnd)).hasMatch())
+        schemeEnd = -1;
     const QString scheme = schemeEnd > 0 ? trimmed.left(schemeEnd).toLower() : QString();
     ConnectionProfile p;
     if (scheme == QLatin1String("postgresql") || scheme == QLatin1String("postgres"))
@@ -86,12 +130,8 @@ bool ConnectionProfile::fromUrl(const QString &text, ConnectionProfile *profile,
         p.engine = Engine::SQLite;
     else if (scheme.isEmpty())
     {
-        // Never echo a password: "user:secret@host" shows as "user:***@host".
-        static const QRegularExpression password(QStringLiteral("^([^/@:]*:)[^@/]*@"));
-        QString shown = trimmed;
-        shown.replace(password, QStringLiteral("\\1***@"));
         return fail(QStringLiteral("'%1' is not a connection URL: expected postgresql://, mysql://, mariadb:// "
-                                   "or sqlite:///path/to/file.db").arg(shown));
+                                   "or sqlite:///path/to/file.db").arg(withoutPassword(trimmed)));
     }
     else
         return fail(QStringLiteral("Unknown database scheme '%1://': expected postgresql://, mysql://, "

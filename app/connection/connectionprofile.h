@@ -34,6 +34,14 @@ public:
 
     // Parses a URL. On failure returns false and sets *error to a sentence naming the problem.
     [[nodiscard]] static bool fromUrl(const QString &url, ConnectionProfile *profile, QString *error);
+    // Text that may be a URL (or a mistyped one) with its password, if any, shown as "***": what
+    // an error message may quote.
+    [[nodiscard]] static QString withoutPassword(const QString &text);
+    // A password in a URL on a command line can be read by every user of the machine in
+    // /proc/<pid>/cmdline (and ps) for as long as the program runs: once its arguments are parsed,
+    // a program overwrites it in place, star for character, in every argument holding a URL with
+    // one. (The first moments of the run and the shell's history still see it.)
+    static void hidePasswordsInArguments(int argc, char *argv[]);
     // The URL form; the password is left out unless asked for.
     [[nodiscard]] QString toUrl(bool withPassword = false) const;
     // user@host:port/database, or the file name for SQLite: what a title bar shows.

@@ -1,6 +1,7 @@
 #include "databaseconnection.h"
 
 #include "sessionmodes.h"
+#include "mysqltlsprobe.h"
 
 #include <QAtomicInteger>
 #include <QFileInfo>
@@ -125,18 +126,10 @@ bool DatabaseConnection::open(ConnectionError *error)
         options << QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=10");
         if (m_profile.host.startsWith(QLatin1Char('/')))
             options << QStringLiteral("UNIX_SOCKET=") + m_profile.host;
-        if (m_profile.sslMode == QLatin1String("require"))
-            options << QStringLiteral("SSL_MODE=REQUIRED");
-        else if (m_profile.sslMode == QLatin1String("verify-ca"))
-            options << QStringLiteral("SSL_MODE=VERIFY_CA");
-        else if (m_profile.sslMode == QLatin1String("verify-full"))
-            options << QStringLiteral("SSL_MODE=VERIFY_IDENTITY");
-        else if (m_profile.sslMode == QLatin1String("disable"))
-            options << QStringLiteral("SSL_MODE=DISABLED");
-        for (const auto &[key, value] : {std::pair{"SSL_CA", &m_profile.sslRootCert},
-                                         std::pair{"SSL_CERT", &m_profile.sslCert}, std::pair{"SSL_KEY", &m_profile.sslKey}}) {
-            if (!value->isEmpty())
-                options << QLatin1String(key) + QLatin1Char('=') + *value;
+        if (!mysqlTlsOptions(m_profile, &options, error)) {
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(m_name);
+            return false;
         }
         break;
     case Engine::SQLite:
@@ -152,7 +145,7 @@ bool DatabaseConnection::open(ConnectionError *error)
         QSqlDatabase::removeDatabase(m_name);
         return false;
     }
-    if (!readServerInfo(error) || !setSessionModes(error)) {
+    if (!readServerInfo(error) || !checkEncrypted(error) || !setSessionModes(error)) {
         close();
         return false;
     }
@@ -170,6 +163,81 @@ bool DatabaseConnection::setSessionModes(ConnectionError *error)
         }
     }
     return true;
+}
+
+static bool requiresTls(const ConnectionProfile &profile)
+{
+    return profile.sslMode == QLatin1String("require") || profile.sslMode == QLatin1String("verify-ca")
+        || profile.sslMode == QLatin1String("verify-full");
+}
+
+bool DatabaseConnection::mysqlTlsOptions(const ConnectionProfile &profile, QStringList *options, ConnectionError *error)
+{
+    // Qt's driver, built against MariaDB Connector/C (Debian's libqt6sql6-mysql), accepts the
+    // certificate files and the cipher list but no option that requires TLS or names a mode
+    // (SSL_MODE is an "Illegal connect option" to it, and was ignored). Connector/C starts TLS when
+    // one of them is set, falls back to plain text when the server offers none, and verifies the
+    // server's certificate only against a CA file or folder it was given, and its host name only
+    // on a non-local address. So the probe checks the server before any credentials go out, the
+    // options below make the driver do what it can, and checkEncrypted() checks the session.
+    if (!profile.sslMode.isEmpty() && !sslModes(profile.engine).contains(profile.sslMode)) {
+        if (error) {
+            error->kind = ConnectionError::Kind::Tls;
+            error->explanation = QStringLiteral("The TLS mode '%1' is not supported for %2: use one of %3.")
+                                     .arg(profile.sslMode, engineName(profile.engine),
+                                          sslModes(profile.engine).join(QLatin1String(", ")));
+        }
+        return false;
+    }
+    // disable: no TLS option at all, or Connector/C would start TLS.
+    if (profile.sslMode == QLatin1String("disable"))
+        return true;
+    if (requiresTls(profile)) {
+        if (!MySqlTlsProbe::check(profile, 10000, error))
+            return false;
+        // A name ("localhost" too) goes over TCP, to the server the probe checked: Connector/C
+        // would take "localhost" to its default Unix socket.
+        if (!profile.host.startsWith(QLatin1Char('/')))
+            *options << QStringLiteral("MYSQL_OPT_PROTOCOL=TCP");
+        if (profile.sslRootCert.isEmpty()) {
+            // require: TLS, no verification (the cipher list is what starts it without a CA);
+            // verify-ca, verify-full: the system's CAs, which Connector/C then verifies against.
+            *options << (profile.sslMode == QLatin1String("require") ? QStringLiteral("SSL_CIPHER=DEFAULT")
+                                                                     : QStringLiteral("SSL_CAPATH=/etc/ssl/certs"));
+        }
+    }
+    // With sslrootcert, Connector/C verifies the certificate against it, in require too (as libpq does).
+    for (const auto &[key, value] : {std::pair{"SSL_CA", &profile.sslRootCert}, std::pair{"SSL_CERT", &profile.sslCert},
+                                     std::pair{"SSL_KEY", &profile.sslKey}}) {
+        if (!value->isEmpty())
+            *options << QLatin1String(key) + QLatin1Char('=') + *value;
+    }
+    return true;
+}
+
+bool DatabaseConnection::checkEncrypted(ConnectionError *error)
+{
+    if (!requiresTls(m_profile) || (m_profile.engine != Engine::MySQL && m_profile.engine != Engine::MariaDB))
+        return true;
+    QSqlQuery q(database());
+    if (!q.exec(QStringLiteral("SHOW SESSION STATUS LIKE 'Ssl_version'"))) {
+        if (error)
+            *error = ConnectionError::fromQueryFailure(QStringLiteral("checking that the session is encrypted"),
+                                                       q.lastError());
+        return false;
+    }
+    if (q.next() && !q.value(1).toString().isEmpty())
+        return true;
+    if (error) {
+        error->kind = ConnectionError::Kind::Tls;
+        error->serverMessage.clear();
+        error->explanation = QStringLiteral("The session with %1 at %2:%3 is not encrypted, and the TLS mode '%4' "
+                                            "requires it: the connection was closed.")
+                                 .arg(engineName(m_server.engine), m_profile.host)
+                                 .arg(m_profile.effectivePort())
+                                 .arg(m_profile.sslMode);
+    }
+    return false;
 }
 
 static int versionNumberOf(const QString &version, int scale)

@@ -54,6 +54,11 @@ private:
     [[nodiscard]] bool readServerInfo(ConnectionError *error);
     [[nodiscard]] bool readSettings(ConnectionError *error);
     [[nodiscard]] bool setSessionModes(ConnectionError *error);
+    // MySQL/MariaDB: the driver's options for the profile's TLS mode, after the probe (mysqltlsprobe.h).
+    [[nodiscard]] static bool mysqlTlsOptions(const ConnectionProfile &profile, QStringList *options,
+                                              ConnectionError *error);
+    // A session opened with TLS required (require, verify-ca, verify-full) is encrypted, or refused.
+    [[nodiscard]] bool checkEncrypted(ConnectionError *error);
 
     ConnectionProfile m_profile;
     ServerInfo m_server;

@@ -1,5 +1,6 @@
 // stagecraft: the desktop application.
 
+#include "connection/connectionprofile.h"
 #include "mainwindow.h"
 #include "settingsdialog.h"
 
@@ -63,6 +64,7 @@ int main(int argc, char *argv[])
                                   QStringLiteral("Open the demo database (a SQLite shop created on first use)."));
     parser.addOption(demo);
     parser.process(app);
+    ConnectionProfile::hidePasswordsInArguments(argc, argv); // no password in the process list while the app runs
 
     SettingsDialog::applyTheme(SettingsDialog::theme());
     MainWindow window;

@@ -61,7 +61,7 @@ bool MariaDbTestServer::start(QString *error)
                                         QStringLiteral("--innodb-flush-log-at-trx-commit=0"),
                                         QStringLiteral("--innodb-doublewrite=0"),
                                         QStringLiteral("--max-connections=100")}
-                                + asUser + m_extraArguments,
+                                + asUser + tlsArguments() + m_extraArguments,
                             error))
             return false;
         ConnectionProfile root;
@@ -96,6 +96,15 @@ bool MariaDbTestServer::start(QString *error)
         if (!retry || attempt == 5)
             return false;
     }
+}
+
+QStringList MariaDbTestServer::tlsArguments() const
+{
+    if (m_tlsOff)
+        return {QStringLiteral("--skip-ssl")};
+    if (!m_tlsCertificate.isEmpty())
+        return {QStringLiteral("--ssl-cert=") + m_tlsCertificate, QStringLiteral("--ssl-key=") + m_tlsKey};
+    return {};
 }
 
 void MariaDbTestServer::stop()

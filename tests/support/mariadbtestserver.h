@@ -19,6 +19,7 @@ public:
     [[nodiscard]] QString socketPath() const;
 
 private:
+    [[nodiscard]] QStringList tlsArguments() const;
     QStringList m_extraArguments;
 };
 

@@ -19,9 +19,10 @@ void TestServer::kill()
     m_server.stop(SIGKILL, 5000);
 }
 
-bool TestServer::makeDirectory(QString *error)
+bool TestServer::makeDirectory(QString *error, const QString &parent)
 {
-    m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QLatin1String("/stagecraft-test-XXXXXX"));
+    m_dir = std::make_unique<QTemporaryDir>((parent.isEmpty() ? QDir::tempPath() : parent)
+                                            + QLatin1String("/stagecraft-test-XXXXXX"));
     if (!m_dir->isValid()) {
         *error = QStringLiteral("cannot create a temporary folder: %1").arg(m_dir->errorString());
         return false;
@@ -33,7 +34,7 @@ bool TestServer::makeDirectory(QString *error)
 }
 
 bool TestServer::waitUntilReady(const ConnectionProfile &profile, const QString &dataDirectory, int timeoutMs,
-                                QString *error, bool *retry)
+                                QString *error, bool *retry, const QString &serverRoot)
 {
     *retry = false;
     QElapsedTimer timer;
@@ -55,7 +56,7 @@ bool TestServer::waitUntilReady(const ConnectionProfile &profile, const QString 
                 *error = QStringLiteral("cannot ask the server for its data directory");
                 return false;
             }
-            if (QDir(q.value(0).toString()).canonicalPath() == QDir(dataDirectory).canonicalPath())
+            if (QDir(serverRoot + q.value(0).toString()).canonicalPath() == QDir(dataDirectory).canonicalPath())
                 return true;
             *retry = true;
             *error = QStringLiteral("port %1 was taken by another server (%2)").arg(profile.port).arg(q.value(0).toString());

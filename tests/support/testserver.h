@@ -29,17 +29,31 @@ public:
     [[nodiscard]] int port() const { return m_profile.port; }
     [[nodiscard]] qint64 pid() const { return m_server.pid(); }
 
+    // Before start() (MariaDB, MySQL): a server that offers no TLS at all, or one that offers it
+    // with this certificate and key (PEM files; see TlsTestCertificates).
+    void setTlsOff() { m_tlsOff = true; }
+    void setTlsCertificate(const QString &certificate, const QString &key)
+    {
+        m_tlsCertificate = certificate;
+        m_tlsKey = key;
+    }
+
 protected:
-    [[nodiscard]] bool makeDirectory(QString *error);
+    // A temporary folder in parent (default: the system's temporary folder).
+    [[nodiscard]] bool makeDirectory(QString *error, const QString &parent = {});
     // Tries to connect until it works or timeoutMs passes, then checks that the server that answered
     // is this one (its data directory): a port found free can be taken by another test's server
     // before ours binds it. *retry is set when another server answered or ours could not bind.
+    // serverRoot: the folder the server runs chrooted in, where the data directory it reports is.
     [[nodiscard]] bool waitUntilReady(const ConnectionProfile &profile, const QString &dataDirectory, int timeoutMs,
-                                      QString *error, bool *retry);
+                                      QString *error, bool *retry, const QString &serverRoot = {});
 
     std::unique_ptr<QTemporaryDir> m_dir;
     ServerProcess m_server;
     ConnectionProfile m_profile;
+    bool m_tlsOff = false;
+    QString m_tlsCertificate;
+    QString m_tlsKey;
 };
 
 } // namespace Stagecraft::Testing

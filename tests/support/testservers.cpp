@@ -46,6 +46,12 @@ Slot<MariaDbTestServer> &mariadbSlot()
     return slot;
 }
 
+Slot<MySqlTestServer> &mysqlSlot()
+{
+    static Slot<MySqlTestServer> slot;
+    return slot;
+}
+
 QTemporaryDir &sqliteFolder()
 {
     static QTemporaryDir dir;
@@ -62,6 +68,11 @@ PostgresTestServer *TestServers::postgres(QString *error)
 MariaDbTestServer *TestServers::mariadb(QString *error)
 {
     return mariadbSlot().get(error);
+}
+
+MySqlTestServer *TestServers::mysql(QString *error)
+{
+    return mysqlSlot().get(error);
 }
 
 bool TestServers::serversRequired()
@@ -90,6 +101,8 @@ bool TestServers::profileFor(const QString &engine, ConnectionProfile *profile, 
         server = postgres(&why);
     else if (engine == QLatin1String("mariadb"))
         server = mariadb(&why);
+    else if (engine == QLatin1String("mysql"))
+        server = mysql(&why);
     else
         why = QStringLiteral("unknown engine '%1'").arg(engine);
     if (!server) {
@@ -122,6 +135,7 @@ void TestServers::stopAll()
 {
     postgresSlot().server.reset();
     mariadbSlot().server.reset();
+    mysqlSlot().server.reset();
 }
 
 } // namespace Stagecraft::Testing

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "mariadbtestserver.h"
+#include "mysqltestserver.h"
 #include "postgrestestserver.h"
 
 #include <QTest>
@@ -14,7 +15,9 @@ public:
     // nullptr when the server could not be started; *error says why.
     [[nodiscard]] static PostgresTestServer *postgres(QString *error);
     [[nodiscard]] static MariaDbTestServer *mariadb(QString *error);
-    // A profile for an engine by name ("sqlite", "postgresql", "mariadb"); SQLite gets a fresh
+    // Oracle MySQL, from the root scripts/dev provides (see MySqlTestServer).
+    [[nodiscard]] static MySqlTestServer *mysql(QString *error);
+    // A profile for an engine by name ("sqlite", "postgresql", "mariadb", "mysql"); SQLite gets a fresh
     // empty file in a temporary folder. Empty engine name or failure: returns false with *error.
     [[nodiscard]] static bool profileFor(const QString &engine, ConnectionProfile *profile, QString *error);
     // With CI=true a missing server is a failure, elsewhere a skip.
