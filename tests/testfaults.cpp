@@ -6,6 +6,9 @@
 // a report naming what was applied, and a resume that finishes the work.
 
 #include "connection/databaseconnection.h"
+#include "plan/columnspec.h"
+#include "plan/planworker.h"
+#include "plan/runsettings.h"
 #include "sql/quoting.h"
 #include "testservers.h"
 
@@ -506,8 +509,11 @@ void TestFaults::serverRestartedMidRun()
 void TestFaults::serverLostDuringPlan_data()
 {
     QTest::addColumn<QString>("engine");
-    QTest::newRow("postgresql") << "postgresql"; // the server restarted
-    QTest::newRow("mariadb") << "mariadb"; // the server ends the session (KILL CONNECTION)
+    QTest::addColumn<bool>("desktop"); // the desktop app's plan worker instead of the CLI
+    QTest::newRow("postgresql") << "postgresql" << false; // the server restarted
+    QTest::newRow("mariadb") << "mariadb" << false; // the server ends the session (KILL CONNECTION)
+    QTest::newRow("postgresql desktop") << "postgresql" << true;
+    QTest::newRow("mariadb desktop") << "mariadb" << true;
 }
 
 // Issue 12, item 8: the server went away while `plan` checked the spec, and the CLI blamed the spec
@@ -516,23 +522,42 @@ void TestFaults::serverLostDuringPlan_data()
 void TestFaults::serverLostDuringPlan()
 {
     QFETCH(QString, engine);
+    QFETCH(bool, desktop);
     QString why;
     ConnectionProfile profile;
     STAGECRAFT_REQUIRE_PROFILE(engine, profile);
     const bool pg = profile.engine == Engine::PostgreSQL;
     PostgresTestServer *server = pg ? TestServers::postgres(&why) : nullptr;
-    QVERIFY2(makeTable(profile, "plan_lost", 100, &why), qPrintable(why));
+    const QString table = desktop ? QStringLiteral("plan_lost_desktop") : QStringLiteral("plan_lost");
+    QVERIFY2(makeTable(profile, table, 100, &why), qPrintable(why));
+    ColumnSpec spec;
+    QList<SpecProblem> specProblems;
+    QFile specFile(writeSpec(schemaOf(profile), table));
+    QVERIFY(specFile.open(QIODevice::ReadOnly) && ColumnSpec::fromJson(specFile.readAll(), &spec, &specProblems));
     auto holder = std::make_unique<DatabaseConnection>(profile);
     ConnectionError error;
     QVERIFY(holder->open(&error));
     QSqlQuery hold(holder->database());
     if (pg)
-        QVERIFY(hold.exec("BEGIN") && hold.exec("LOCK TABLE plan_lost IN ACCESS EXCLUSIVE MODE"));
+        QVERIFY(hold.exec("BEGIN") && hold.exec(QStringLiteral("LOCK TABLE %1 IN ACCESS EXCLUSIVE MODE").arg(table)));
     else
-        QVERIFY(hold.exec("LOCK TABLES plan_lost WRITE"));
+        QVERIFY(hold.exec(QStringLiteral("LOCK TABLES %1 WRITE").arg(table)));
     QProcess plan;
-    plan.start(QStringLiteral(STAGECRAFT_CLI), {"plan", "-c", profile.toUrl(true), "--spec", writeSpec(schemaOf(profile), "plan_lost")});
-    QVERIFY(plan.waitForStarted());
+    // The desktop app plans on a worker thread (PlanWorker), which answers failed() or rejected().
+    PlanWorker worker;
+    std::optional<ConnectionError> workerFailed;
+    std::optional<QList<SpecProblem>> workerRejected;
+    connect(&worker, &PlanWorker::failed, &worker, [&](const ConnectionError &e) { workerFailed = e; }, Qt::DirectConnection);
+    connect(&worker, &PlanWorker::rejected, &worker, [&](const QList<SpecProblem> &p) { workerRejected = p; }, Qt::DirectConnection);
+    std::unique_ptr<QThread> thread;
+    if (desktop) {
+        thread.reset(QThread::create([&] { worker.plan(profile, spec, 0, RunSettings()); }));
+        thread->start();
+    } else {
+        plan.start(QStringLiteral(STAGECRAFT_CLI), {"plan", "-c", profile.toUrl(true), "--spec", specFile.fileName()});
+        QVERIFY(plan.waitForStarted());
+    }
+    auto running = [&] { return desktop ? !thread->isFinished() : plan.state() == QProcess::Running; };
     // Until the check waits for the lock.
     const QString waiting = pg ? QStringLiteral("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()")
                                : QStringLiteral("SELECT ID FROM information_schema.PROCESSLIST WHERE STATE LIKE 'Waiting for table%' "
@@ -544,7 +569,7 @@ void TestFaults::serverLostDuringPlan()
     QString session;
     QElapsedTimer timer;
     timer.start();
-    while (session.isEmpty() && plan.state() == QProcess::Running && timer.elapsed() < 30000) {
+    while (session.isEmpty() && running() && timer.elapsed() < 30000) {
         QSqlQuery q(watcher.database());
         if (q.exec(waiting) && q.next())
             session = q.value(0).toString();
@@ -557,6 +582,14 @@ void TestFaults::serverLostDuringPlan()
     } else {
         QVERIFY(QSqlQuery(holder->database()).exec(QStringLiteral("KILL CONNECTION %1").arg(session)));
         QVERIFY(hold.exec("UNLOCK TABLES"));
+    }
+    if (desktop) {
+        QVERIFY(thread->wait(60000));
+        QVERIFY2(!workerRejected, workerRejected ? qPrintable(workerRejected->constFirst().field + QLatin1String(": ")
+                                                              + workerRejected->constFirst().message) : "");
+        QVERIFY(workerFailed);
+        QVERIFY2(workerFailed->kind == ConnectionError::Kind::Lost, qPrintable(workerFailed->text()));
+        return;
     }
     QVERIFY(plan.waitForFinished(60000));
     const QString err = QString::fromUtf8(plan.readAllStandardError());

@@ -23,8 +23,13 @@ void PlanWorker::plan(const ConnectionProfile &profile, const ColumnSpec &spec, 
     input.settings = settings;
     QList<SpecProblem> problems;
     Plan plan;
-    if (!SpecValidator(connection).validate(spec, &input, &problems, &plan)) {
-        Q_EMIT rejected(problems);
+    SpecValidator validator(connection);
+    if (!validator.validate(spec, &input, &problems, &plan)) {
+        // A server that stopped answering is no problem of the spec: the connection failed.
+        if (validator.connectionLost().isError())
+            Q_EMIT failed(validator.connectionLost());
+        else
+            Q_EMIT rejected(problems);
         return;
     }
     Q_EMIT planned(plan);
