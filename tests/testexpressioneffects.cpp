@@ -47,6 +47,11 @@ bool TestExpressionEffects::prepare(const QString &engine, ConnectionProfile *pr
                QStringLiteral("CREATE TABLE fx_canary (n int)"),
                QStringLiteral("CREATE FUNCTION fx_audit() RETURNS int LANGUAGE plpgsql VOLATILE AS "
                               "$$BEGIN INSERT INTO fx_canary VALUES (1); RETURN 1; END$$"),
+               // Labels the server does not hold a function to: a STABLE one that moves a sequence.
+               QStringLiteral("CREATE FUNCTION fx_stable_setval() RETURNS bigint LANGUAGE plpgsql STABLE AS "
+                              "$$BEGIN RETURN setval('fx_orders_id_seq', 1); END$$"),
+               QStringLiteral("CREATE FUNCTION fx_double(a int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT a * 2'"),
+               QStringLiteral("CREATE EXTENSION IF NOT EXISTS pgcrypto"), // native functions, known by name
                QStringLiteral("CREATE SEQUENCE fx_own_seq"), // no column uses it: the new column's own
                QStringLiteral("CREATE DOMAIN fx_counted AS int CHECK (VALUE IS NULL OR nextval('fx_orders_id_seq') > 0)")};
     else if (engine == QLatin1String("sqlite"))
@@ -59,6 +64,9 @@ bool TestExpressionEffects::prepare(const QString &engine, ConnectionProfile *pr
                QStringLiteral("CREATE FUNCTION fx_audit() RETURNS INT MODIFIES SQL DATA BEGIN INSERT INTO fx_canary VALUES (1); "
                               "RETURN 1; END"),
                QStringLiteral("CREATE FUNCTION fx_pure(a INT) RETURNS INT DETERMINISTIC NO SQL RETURN a + 1"),
+               // Declared NO SQL, and writes all the same: MariaDB does not hold it to that.
+               QStringLiteral("CREATE FUNCTION fx_liar() RETURNS INT NO SQL BEGIN INSERT INTO fx_canary VALUES (1); "
+                              "RETURN 1; END"),
                QStringLiteral("CREATE SEQUENCE fx_seq")};
     if (!TestServers::execute(*profile, sql, why))
         return false;
@@ -118,7 +126,17 @@ void TestExpressionEffects::refused_data()
     row("postgresql", "advisory lock", R"j({"name": "x", "type": "int", "backfill": "CASE WHEN pg_try_advisory_lock(42) THEN 1 END"})j",
         "backfill: pg_try_advisory_lock takes an advisory lock", "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'");
     row("postgresql", "a function of the user's own", R"j({"name": "x", "type": "int", "default": {"expression": "fx_audit()"}})j",
-        "default: public.fx_audit is a VOLATILE function of your own: it may have side effects Stagecraft cannot see", canary);
+        "default: public.fx_audit is a function of your own (declared VOLATILE): it may have side effects Stagecraft cannot see",
+        canary);
+    row("postgresql", "a STABLE function of the user's own that moves a sequence",
+        R"j({"name": "x", "type": "bigint", "backfill": "fx_stable_setval()"})j",
+        "backfill: public.fx_stable_setval is a function of your own (declared STABLE): it may have side effects Stagecraft cannot "
+        "see, and PostgreSQL does not hold a function to its declaration", sequence);
+    row("postgresql", "an IMMUTABLE function of the user's own", R"j({"name": "x", "type": "int", "check": "x <> fx_double(amount)"})j",
+        "check: public.fx_double is a function of your own (declared IMMUTABLE)", "SELECT 1");
+    row("postgresql", "SQL run from text", R"j({"name": "x", "type": "int", "backfill":
+        "length(query_to_xml('SELECT setval(''fx_orders_id_seq'', 1)', true, true, '')::text)"})j",
+        "backfill: query_to_xml runs SQL given as text, which Stagecraft cannot see", sequence);
     row("postgresql", "dblink_exec", R"j({"name": "x", "type": "text", "default": {"expression": "dblink_exec($CONNINFO, 'INSERT INTO fx_canary VALUES (2)')"}})j",
         "default: dblink_exec runs SQL on another connection", canary);
     // A literal is cast by the server, which runs the domain's CHECK: only in a READ ONLY transaction.
@@ -130,6 +148,9 @@ void TestExpressionEffects::refused_data()
         "backfill: get_lock takes a user lock the application may use", "SELECT IS_FREE_LOCK('fx_lock')");
     row("mariadb", "stored function MODIFIES SQL DATA", R"j({"name": "x", "type": "int", "backfill": "fx_audit()"})j",
         "backfill: stagecraft_test.fx_audit is a stored function declared MODIFIES SQL DATA", canary);
+    row("mariadb", "stored function NO SQL that writes", R"j({"name": "x", "type": "int", "backfill": "COALESCE(NULL, fx_liar())"})j",
+        "backfill: stagecraft_test.fx_liar is a stored function declared NO SQL: it may have side effects Stagecraft cannot see, "
+        "and MariaDB does not hold a function to its declaration", canary);
     row("mariadb", "NEXTVAL", R"j({"name": "x", "type": "bigint", "backfill": "NEXTVAL(fx_seq)"})j",
         "backfill: nextval takes a value from sequence stagecraft_test.fx_seq", "SELECT next_not_cached_value FROM fx_seq");
     row("mariadb", "NEXT VALUE FOR", R"j({"name": "x", "type": "bigint", "default": {"expression": "NEXT VALUE FOR fx_seq"}})j",
@@ -215,14 +236,22 @@ void TestExpressionEffects::accepted_data()
         "SELECT last_value, is_called FROM fx_orders_id_seq");
     row("postgresql", "own function accepted by schema.name", R"j({"name": "x", "type": "int", "backfill": "fx_audit()",
         "side_effects": ["public.fx_audit"]})j",
-        "The backfill calls public.fx_audit, accepted in side_effects: it is a VOLATILE function of your own", "SELECT count(*) FROM fx_canary");
+        "The backfill calls public.fx_audit, accepted in side_effects: it is a function of your own (declared VOLATILE)",
+        "SELECT count(*) FROM fx_canary");
+    row("postgresql", "an IMMUTABLE function of your own accepted", R"j({"name": "x", "type": "int", "backfill": "fx_double(amount)",
+        "side_effects": ["fx_double"]})j",
+        "The backfill calls public.fx_double, accepted in side_effects: it is a function of your own (declared IMMUTABLE)");
+    // An extension's native functions are known by name, as the server's own are.
+    row("postgresql", "pgcrypto's digest", R"j({"name": "x", "type": "bytea", "backfill": "digest(amount::text, 'sha256')"})j", "");
     // SQLite compiles the default (EXPLAIN) instead of running it: one that counts to 20
     // million is not counted at plan time.
     row("sqlite", "slow default", R"j({"name": "x", "type": "INTEGER", "default": {"expression":
         "(WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 20000000) SELECT count(*) FROM c)"}})j", "");
     row("mariadb", "UUID", R"j({"name": "x", "type": "char(36)", "default": {"expression": "UUID()"}})j", "");
     row("mariadb", "RAND", R"j({"name": "x", "type": "double", "backfill": "RAND() * amount"})j", "");
-    row("mariadb", "a NO SQL stored function", R"j({"name": "x", "type": "int", "backfill": "fx_pure(amount)"})j", "");
+    row("mariadb", "a NO SQL stored function accepted", R"j({"name": "x", "type": "int", "backfill": "fx_pure(amount)",
+        "side_effects": ["fx_pure"]})j",
+        "The backfill calls stagecraft_test.fx_pure, accepted in side_effects: it is a stored function declared NO SQL");
     row("mariadb", "SLEEP accepted", R"j({"name": "x", "type": "int", "backfill": "amount + SLEEP(5)", "side_effects": ["SLEEP"]})j",
         "The backfill calls sleep, accepted in side_effects: it sleeps, holding the statement's locks while it waits; every row the "
         "backfill touches would call it. Runs in step");

@@ -546,8 +546,11 @@ bool PostgresCatalog::readCalls(ExpressionPlace place, const QString &expression
         "          CROSS JOIN LATERAL regexp_matches(h.tree, ':opno ([0-9]+)', 'g') AS m(id) JOIN pg_operator o ON o.oid = m.id[1]::oid "
         "          UNION SELECT refobjid FROM deps WHERE refclassid = 'pg_proc'::regclass "
         "          UNION SELECT o.oprcode::oid FROM deps JOIN pg_operator o ON deps.refclassid = 'pg_operator'::regclass AND o.oid = deps.refobjid) "
-        "SELECT 'f', n.nspname, p.proname, p.provolatile::text, NULL "
+        "SELECT 'f', n.nspname, p.proname, p.provolatile::text, "
+        "  CASE WHEN l.lanname IN ('c', 'internal') AND EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass "
+        "       AND e.objid = p.oid AND e.deptype = 'e') THEN 'native' END "
         "FROM procs JOIN pg_proc p ON p.oid = procs.oid JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "JOIN pg_language l ON l.oid = p.prolang "
         "UNION ALL "
         "SELECT 's', n.nspname, c.relname, NULL, "
         "  (SELECT string_agg(DISTINCT un.nspname || '.' || ut.relname || '.' || ua.attname, ', ') "
@@ -568,7 +571,11 @@ bool PostgresCatalog::readCalls(ExpressionPlace place, const QString &expression
                 CalledFunction f;
                 f.schema = q.value(1).toString();
                 f.name = q.value(2).toString();
-                f.kind = f.schema == QLatin1String("pg_catalog") ? CalledFunction::Kind::BuiltIn : CalledFunction::Kind::Stored;
+                // The server's own functions, and an extension's native ones (pgcrypto, uuid-ossp,
+                // dblink), are known by their names; any other is the user's own, whatever its label.
+                f.kind = f.schema == QLatin1String("pg_catalog") || q.value(4).toString() == QLatin1String("native")
+                    ? CalledFunction::Kind::BuiltIn
+                    : CalledFunction::Kind::Stored;
                 f.volatility = q.value(3).toString().at(0);
                 calls->functions << f;
             } else {

@@ -1,5 +1,7 @@
 #include "expressioneffects.h"
 
+#include <QHash>
+
 namespace Stagecraft {
 
 namespace {
@@ -33,6 +35,11 @@ const Listed PostgresListed[] = {
     {"pg_replication_origin_*", "changes replication origins"},
     {"pg_logical_emit_message", "writes a message into the WAL for logical decoding"},
     {"pg_import_system_collations", "creates collations"},
+    // SQL given as text is run by the function itself: what it calls is in no catalog.
+    {"query_to_xml*", "runs SQL given as text, which Stagecraft cannot see"},
+    {"cursor_to_xml*", "fetches from a cursor whose query Stagecraft cannot see"},
+    {"ts_stat", "runs SQL given as text, which Stagecraft cannot see"},
+    {"ts_rewrite", "may run SQL given as text, which Stagecraft cannot see"},
     // Other connections: whatever they run is outside this transaction and is not rolled back.
     {"dblink*", "runs SQL on another connection, outside Stagecraft's transaction"},
     {"postgres_fdw_*", "opens or closes connections to another server"},
@@ -136,15 +143,23 @@ QList<SideEffect> ExpressionEffects::judge(Engine engine, const QString &field, 
             effects << SideEffect{field, name, effect};
             continue;
         }
-        // The user's own functions: what they do is not in the catalog.
-        if (pg && f.kind == CalledFunction::Kind::Stored && f.volatility == QLatin1Char('v'))
+        // The user's own functions: what they do is not in the catalog, and their labels are
+        // promises the server does not hold them to (a STABLE function may call setval, an
+        // IMMUTABLE one pg_terminate_backend, a MariaDB function declared NO SQL may INSERT).
+        static const QHash<QChar, QString> labels = {{QLatin1Char('v'), QStringLiteral("VOLATILE")},
+                                                     {QLatin1Char('s'), QStringLiteral("STABLE")},
+                                                     {QLatin1Char('i'), QStringLiteral("IMMUTABLE")}};
+        if (pg && f.kind == CalledFunction::Kind::Stored)
             effects << SideEffect{field, f.schema + QLatin1Char('.') + f.name,
-                                  QStringLiteral("is a VOLATILE function of your own: it may have side effects Stagecraft cannot see")};
-        else if (!pg && f.kind == CalledFunction::Kind::Stored
-                 && (f.dataAccess == QLatin1String("MODIFIES SQL DATA") || f.dataAccess == QLatin1String("CONTAINS SQL") || f.dataAccess.isEmpty()))
+                                  QStringLiteral("is a function of your own (declared %1): it may have side effects Stagecraft "
+                                                 "cannot see, and PostgreSQL does not hold a function to its declaration")
+                                      .arg(labels.value(f.volatility, QStringLiteral("VOLATILE")))};
+        else if (!pg && f.kind == CalledFunction::Kind::Stored)
             effects << SideEffect{field, f.schema + QLatin1Char('.') + f.name,
-                                  QStringLiteral("is a stored function declared %1: it may have side effects Stagecraft cannot see")
-                                      .arg(f.dataAccess.isEmpty() ? QStringLiteral("without a data access characteristic") : f.dataAccess)};
+                                  QStringLiteral("is a stored function declared %1: it may have side effects Stagecraft cannot "
+                                                 "see, and %2 does not hold a function to its declaration")
+                                      .arg(f.dataAccess.isEmpty() ? QStringLiteral("without a data access characteristic") : f.dataAccess,
+                                           engineName(engine))};
         else if (!pg && f.kind == CalledFunction::Kind::Loadable)
             effects << SideEffect{field, f.name, QStringLiteral("is a loadable function (UDF): it may have side effects Stagecraft cannot see")};
     }
