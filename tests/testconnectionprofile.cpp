@@ -1,4 +1,5 @@
 #include "connection/connectionprofile.h"
+#include "connection/databaseconnection.h"
 
 #include <QTest>
 
@@ -17,6 +18,8 @@ private Q_SLOTS:
     void rejects();
     void neverShowsPassword_data();
     void neverShowsPassword();
+    void unsupportedSslMode_data();
+    void unsupportedSslMode();
 };
 
 void TestConnectionProfile::parse_data()
@@ -132,12 +135,6 @@ void TestConnectionProfile::rejects_data()
     QTest::newRow("port zero") << "mysql://u@h:0/d" << "The port in the connection URL must be between 1 and 65535.";
     QTest::newRow("bad port") << "mysql://u@h:99999/d"
                               << "The connection URL is malformed: Invalid port or port number out of range";
-    QTest::newRow("bad sslmode") << "postgresql://u@h/d?sslmode=sometimes"
-                                 << "Unknown sslmode 'sometimes' for PostgreSQL: use one of disable, allow, prefer, "
-                                    "require, verify-ca, verify-full.";
-    QTest::newRow("mysql has no prefer") << "mysql://u@h/d?sslmode=prefer"
-                                         << "Unknown sslmode 'prefer' for MySQL: use one of disable, require, "
-                                            "verify-ca, verify-full.";
     QTest::newRow("unknown option") << "postgresql://u@h/d?timeout=5"
                                     << "Unknown connection option 'timeout' in the URL (known: sslmode, sslrootcert, sslcert, sslkey, host).";
     QTest::newRow("slash in database") << "postgresql://u@h/a/b"
@@ -198,4 +195,35 @@ void TestConnectionProfile::neverShowsPassword()
 }
 
 QTEST_GUILESS_MAIN(TestConnectionProfile)
+void TestConnectionProfile::unsupportedSslMode_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("postgresql, sometimes") << "postgresql://u@127.0.0.1:1/d?sslmode=sometimes"
+                                           << "The TLS mode 'sometimes' is not supported for PostgreSQL: use one of disable, "
+                                              "allow, prefer, require, verify-ca, verify-full.";
+    QTest::newRow("mysql, prefer") << "mysql://u@127.0.0.1:1/d?sslmode=prefer"
+                                   << "The TLS mode 'prefer' is not supported for MySQL: use one of disable, require, "
+                                      "verify-ca, verify-full.";
+    QTest::newRow("mariadb, allow") << "mariadb://u@127.0.0.1:1/d?sslmode=allow"
+                                    << "The TLS mode 'allow' is not supported for MariaDB: use one of disable, require, "
+                                       "verify-ca, verify-full.";
+}
+
+// A TLS mode the engine cannot honour is a TLS failure when connecting (the CLI's exit 3), before
+// anything is sent (port 1 has no server: a connection attempt would fail otherwise).
+void TestConnectionProfile::unsupportedSslMode()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, message);
+    ConnectionProfile profile;
+    QString why;
+    QVERIFY2(ConnectionProfile::fromUrl(url, &profile, &why), qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(!connection.open(&error));
+    QCOMPARE(int(error.kind), int(ConnectionError::Kind::Tls));
+    QCOMPARE(error.explanation, message);
+}
+
 #include "testconnectionprofile.moc"

@@ -177,6 +177,12 @@ void TestConnectionTls::cli_data()
         *row("no TLS, require") << engine << "no TLS" << "sslmode=require" << "127.0.0.1" << 3
                                 << "does not offer TLS, and the TLS mode 'require' requires it";
         *row("no TLS, disable") << engine << "no TLS" << "sslmode=disable" << "127.0.0.1" << 0 << "schema\ttable\trows\tbytes";
+        // A mode the engine cannot honour is a TLS failure (exit 3), before anything is sent.
+        *row("no TLS, prefer") << engine << "no TLS" << "sslmode=prefer" << "127.0.0.1" << 3
+                               << QStringLiteral("The TLS mode 'prefer' is not supported for %1: use one of disable, require, "
+                                                 "verify-ca, verify-full.").arg(engine == QLatin1String("mysql") ? "MySQL" : "MariaDB");
+        *row("no TLS, sometimes") << engine << "no TLS" << "sslmode=sometimes" << "127.0.0.1" << 3
+                                  << "The TLS mode 'sometimes' is not supported for";
         *row("TLS, verify-full, wrong host name") << engine << "TLS" << "sslmode=verify-full&sslrootcert=CA" << "127.0.0.1" << 3
                                                   << "The host name did not match";
         *row("TLS, verify-full") << engine << "TLS" << "sslmode=verify-full&sslrootcert=CA" << "localhost" << 0

@@ -167,9 +167,8 @@ bool ConnectionProfile::fromUrl(const QString &text, ConnectionProfile *profile,
     const QUrlQuery query(url);
     for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
         if (key == QLatin1String("sslmode") || key == QLatin1String("ssl-mode")) {
-            if (!sslModes(p.engine).contains(value.toLower()))
-                return fail(QStringLiteral("Unknown sslmode '%1' for %2: use one of %3.")
-                                .arg(value, engineName(p.engine), sslModes(p.engine).join(QLatin1String(", "))));
+            // A mode this engine cannot honour is refused when connecting (DatabaseConnection::open),
+            // as a TLS failure: never ignored, never downgraded.
             p.sslMode = value.toLower();
         } else if (key == QLatin1String("host")) {
             p.host = value; // a Unix socket folder, as libpq allows

@@ -95,6 +95,17 @@ bool DatabaseConnection::open(ConnectionError *error)
         }
         return false;
     }
+    // A TLS mode the engine cannot honour is refused before anything is sent, not ignored.
+    if (!m_profile.sslMode.isEmpty() && !sslModes(m_profile.engine).contains(m_profile.sslMode)) {
+        if (error) {
+            error->kind = ConnectionError::Kind::Tls;
+            error->explanation = m_profile.engine == Engine::SQLite
+                ? QStringLiteral("SQLite is a file: it has no TLS mode, and sslmode '%1' cannot be honoured.").arg(m_profile.sslMode)
+                : QStringLiteral("The TLS mode '%1' is not supported for %2: use one of %3.")
+                      .arg(m_profile.sslMode, engineName(m_profile.engine), sslModes(m_profile.engine).join(QLatin1String(", ")));
+        }
+        return false;
+    }
 
     QSqlDatabase db = QSqlDatabase::addDatabase(driver, m_name);
     QStringList options;
@@ -180,15 +191,6 @@ bool DatabaseConnection::mysqlTlsOptions(const ConnectionProfile &profile, QStri
     // server's certificate only against a CA file or folder it was given, and its host name only
     // on a non-local address. So the probe checks the server before any credentials go out, the
     // options below make the driver do what it can, and checkEncrypted() checks the session.
-    if (!profile.sslMode.isEmpty() && !sslModes(profile.engine).contains(profile.sslMode)) {
-        if (error) {
-            error->kind = ConnectionError::Kind::Tls;
-            error->explanation = QStringLiteral("The TLS mode '%1' is not supported for %2: use one of %3.")
-                                     .arg(profile.sslMode, engineName(profile.engine),
-                                          sslModes(profile.engine).join(QLatin1String(", ")));
-        }
-        return false;
-    }
     // disable: no TLS option at all, or Connector/C would start TLS.
     if (profile.sslMode == QLatin1String("disable"))
         return true;
