@@ -49,6 +49,7 @@ private Q_SLOTS:
     void runMadeElsewhereLeftAlone();
     void runInterruptedThenResumed_data();
     void runInterruptedThenResumed();
+    void runRepeatsAcceptedSideEffects();
     void passwordPrompt_data();
     void passwordPrompt();
     void passwordHiddenFromProcessList_data();
@@ -662,6 +663,24 @@ END $$)"),
     QVERIFY2(r.out.contains(QStringLiteral("✗ status defaults to 'new'")), qPrintable(r.out + r.err));
     QVERIFY2(r.code == 5, qPrintable(QStringLiteral("exit %1\n%2%3").arg(r.code).arg(r.out, r.err)));
     QVERIFY2(r.out.contains(QLatin1String("run verification_failed:")), qPrintable(r.out));
+}
+
+// An accepted side effect is in the plan's warnings: `run` repeats it before it changes anything,
+// so whoever types --yes or the table name has it in front of them, not only the reviewer.
+void TestCli::runRepeatsAcceptedSideEffects()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(prepareRunTable(profile, QStringLiteral("noisy"), 20, &why), qPrintable(why));
+    const QString spec = writeSpec(m_dir, QStringLiteral("noisy.json"),
+                                   R"j({"table": "public.noisy", "column": {"name": "told", "type": "int",
+                                       "backfill": "length(pg_notify('noisy', 'filled')::text)", "side_effects": ["pg_notify"]}})j");
+    const Result r = cli({QStringLiteral("run"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec, QStringLiteral("--yes")});
+    QVERIFY2(r.code == 0, qPrintable(QStringLiteral("exit %1\n%2%3").arg(r.code).arg(r.out, r.err)));
+    const qsizetype warned = r.err.indexOf(QLatin1String("stagecraft-cli: warning: The backfill calls pg_notify, accepted in side_effects"));
+    QVERIFY2(warned >= 0, qPrintable(r.err));
+    QVERIFY2(warned < r.err.indexOf(QLatin1String("stagecraft-cli: running on")), qPrintable(r.err));
 }
 
 void TestCli::passwordPrompt_data()

@@ -146,6 +146,11 @@ bool confirmed(const QCommandLineParser &parser, const DatabaseConnection &conne
                                            : where + QStringLiteral(": add column %1 in %2 steps; writes blocked about %3 s in all")
                                                          .arg(plan.spec.name, QString::number(plan.steps.size()),
                                                               QString::number(plan.secondsWritesBlocked(), 'f', 2));
+    // What the reviewer was warned of (an accepted side effect among it), again before anything changes.
+    if (action.isEmpty()) {
+        for (const QString &warning : plan.warnings)
+            err() << "stagecraft-cli: warning: " << warning << "\n";
+    }
     if (parser.isSet(QStringLiteral("yes"))) {
         err() << "stagecraft-cli: running on " << what << "\n";
         return true;
