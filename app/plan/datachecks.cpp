@@ -2,6 +2,7 @@
 
 #include "backfill.h"
 #include "connection/databaseconnection.h"
+#include "connection/readonlyquery.h"
 #include "sql/quoting.h"
 
 #include <QSqlError>
@@ -10,73 +11,6 @@
 namespace Stagecraft {
 
 namespace {
-
-// One check's queries in a READ ONLY transaction (SQLite: query_only) under a statement timeout,
-// always rolled back. *timedOut when the server stopped it for the time.
-class ReadOnlyCheck
-{
-public:
-    ReadOnlyCheck(DatabaseConnection &connection, int timeoutMs)
-        : m_engine(connection.engine())
-        , m_timeoutMs(timeoutMs)
-        , m_query(connection.database())
-    {
-    }
-    ~ReadOnlyCheck() { finish(); }
-
-    [[nodiscard]] bool begin()
-    {
-        QStringList sql;
-        switch (m_engine) {
-        case Engine::PostgreSQL:
-            sql << QStringLiteral("BEGIN READ ONLY") << QStringLiteral("SET LOCAL statement_timeout = %1").arg(m_timeoutMs);
-            break;
-        case Engine::MySQL:
-        case Engine::MariaDB: sql << QStringLiteral("START TRANSACTION READ ONLY"); break;
-        case Engine::SQLite: sql << QStringLiteral("PRAGMA query_only = ON") << QStringLiteral("BEGIN"); break;
-        }
-        for (const QString &statement : std::as_const(sql)) {
-            if (!m_query.exec(statement))
-                return false;
-            m_open = true;
-        }
-        return true;
-    }
-    // Runs a SELECT under the timeout.
-    [[nodiscard]] bool exec(const QString &select)
-    {
-        QString sql = select;
-        if (m_engine == Engine::MariaDB)
-            sql = QStringLiteral("SET STATEMENT max_statement_time = %1 FOR %2").arg(QString::number(m_timeoutMs / 1000.0), select);
-        else if (m_engine == Engine::MySQL)
-            sql = QStringLiteral("SELECT /*+ MAX_EXECUTION_TIME(%1) */ %2").arg(QString::number(m_timeoutMs), select.mid(7));
-        return m_query.exec(sql);
-    }
-    [[nodiscard]] bool timedOut() const
-    {
-        const QString code = m_query.lastError().nativeErrorCode();
-        return (m_engine == Engine::PostgreSQL && code == QLatin1String("57014"))
-            || (m_engine == Engine::MariaDB && code == QLatin1String("1969"))
-            || (m_engine == Engine::MySQL && code == QLatin1String("3024"));
-    }
-    QSqlQuery &query() { return m_query; }
-    void finish()
-    {
-        if (!m_open)
-            return;
-        m_open = false;
-        m_query.finish();
-        static_cast<void>(m_query.exec(QStringLiteral("ROLLBACK")));
-        if (m_engine == Engine::SQLite)
-            static_cast<void>(m_query.exec(QStringLiteral("PRAGMA query_only = OFF")));
-    }
-
-private:
-    Engine m_engine;
-    int m_timeoutMs;
-    QSqlQuery m_query;
-    bool m_open = false;
-};
 
 QString notDoneText(int timeoutMs)
 {
@@ -109,7 +43,7 @@ bool DataChecks::run(DatabaseConnection &connection, const ColumnSpec &spec, con
                              .arg(keyText, value, column, table);
     const QString what = QStringLiteral("checking the existing rows");
     auto countAndSamples = [&](const QString &check, const QString &title, const QString &where) {
-        ReadOnlyCheck checking(connection, timeoutMs);
+        ReadOnlyQuery checking(connection, timeoutMs);
         QSqlQuery &q = checking.query();
         if (!checking.begin()) {
             *error = ConnectionError::fromQueryFailure(what, q.lastError());
@@ -146,7 +80,7 @@ bool DataChecks::run(DatabaseConnection &connection, const ColumnSpec &spec, con
             return false;
     }
     if (spec.unique) {
-        ReadOnlyCheck checking(connection, timeoutMs);
+        ReadOnlyQuery checking(connection, timeoutMs);
         QSqlQuery &q = checking.query();
         const QString title = QStringLiteral("rows sharing a value");
         if (!checking.begin()) {

@@ -6,6 +6,7 @@
 
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
+#include "connection/readonlyquery.h"
 #include "sql/quoting.h"
 #include "sql/sqlfragment.h"
 #include "sql/sqliteschemasql.h"
@@ -356,43 +357,37 @@ QString SpecValidator::tryRolledBack(const QStringList &statements, Evaluation e
 {
     QSqlDatabase db = m_connection.database();
     const Engine e = m_connection.engine();
-    const bool my = e == Engine::MySQL || e == Engine::MariaDB;
-    const bool evaluates = evaluation == Evaluation::Evaluates;
-    // MySQL and MariaDB commit DDL implicitly, except on temporary tables: the checks use only those.
-    // A statement that may evaluate a user expression runs in a READ ONLY transaction under a short
-    // statement timeout (MySQL/MariaDB allow temporary tables there): whatever the expression calls
-    // cannot write, and cannot make validation wait.
-    const bool transactional = !my || evaluates;
-    QSqlQuery q(db);
-    if (my && evaluates) {
-        if (!q.exec(QStringLiteral("START TRANSACTION READ ONLY")))
-            return serverText(q.lastError());
-    } else if (transactional && !db.transaction()) {
-        return serverText(db.lastError());
+    // A statement that may evaluate a user expression runs READ ONLY under a short statement
+    // timeout: whatever the expression calls cannot write, and cannot make validation wait.
+    if (evaluation == Evaluation::Evaluates) {
+        ReadOnlyQuery query(m_connection, ProbeTimeoutMs);
+        if (!query.begin())
+            return serverText(query.query().lastError());
+        for (const QString &statement : statements) {
+            if (!query.exec(statement))
+                return serverText(query.query().lastError());
+        }
+        return {};
     }
+    // MySQL and MariaDB commit DDL implicitly, except on temporary tables: the checks use only those.
+    const bool my = e == Engine::MySQL || e == Engine::MariaDB;
+    if (!my && !db.transaction())
+        return serverText(db.lastError());
     QString failure;
-    if (e == Engine::PostgreSQL && evaluates && !q.exec(QStringLiteral("SET TRANSACTION READ ONLY")))
-        failure = serverText(q.lastError());
-    if (e == Engine::PostgreSQL && failure.isEmpty() && !q.exec(QStringLiteral("SET LOCAL statement_timeout = %1").arg(ProbeTimeoutMs)))
+    QSqlQuery q(db);
+    if (e == Engine::PostgreSQL && !q.exec(QStringLiteral("SET LOCAL statement_timeout = %1").arg(ProbeTimeoutMs)))
         failure = serverText(q.lastError());
     for (const QString &statement : statements) {
         if (!failure.isEmpty())
             break;
-        QString sql = statement;
-        if (e == Engine::MariaDB && evaluates)
-            sql = QStringLiteral("SET STATEMENT max_statement_time = %1 FOR %2").arg(QString::number(ProbeTimeoutMs / 1000.0), statement);
-        else if (e == Engine::MySQL && evaluates && sql.startsWith(QLatin1String("SELECT ")))
-            sql = QStringLiteral("SELECT /*+ MAX_EXECUTION_TIME(%1) */ %2").arg(QString::number(ProbeTimeoutMs), statement.mid(7));
-        if (!q.exec(sql))
+        if (!q.exec(statement))
             failure = serverText(q.lastError());
     }
     q.finish();
-    if (my && evaluates)
-        static_cast<void>(q.exec(QStringLiteral("ROLLBACK")));
-    else if (transactional)
-        db.rollback();
     if (my)
         static_cast<void>(q.exec(QStringLiteral("DROP TEMPORARY TABLE IF EXISTS stagecraft_probe")));
+    else
+        db.rollback();
     return failure;
 }
 
