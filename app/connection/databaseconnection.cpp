@@ -62,6 +62,16 @@ bool DatabaseConnection::isOpen() const
     return QSqlDatabase::contains(m_name) && QSqlDatabase::database(m_name, false).isOpen();
 }
 
+bool DatabaseConnection::answers(QSqlError *error) const
+{
+    QSqlQuery ping(database());
+    if (ping.exec(QStringLiteral("SELECT 1")))
+        return true;
+    if (error)
+        *error = ping.lastError();
+    return false;
+}
+
 QSqlDatabase DatabaseConnection::database() const
 {
     return QSqlDatabase::database(m_name, false);

@@ -6,6 +6,8 @@
 #include <QMap>
 #include <QSqlDatabase>
 
+class QSqlError;
+
 namespace Stagecraft {
 
 // What the server is: flavour and version, read once when the connection opens.
@@ -40,6 +42,9 @@ public:
     [[nodiscard]] bool open(ConnectionError *error);
     void close();
     [[nodiscard]] bool isOpen() const;
+    // Whether the server still answers on this connection (a SELECT 1); *error is why not. Tells a
+    // lost server from a failed statement.
+    [[nodiscard]] bool answers(QSqlError *error = nullptr) const;
 
     [[nodiscard]] QSqlDatabase database() const;
     [[nodiscard]] const ConnectionProfile &profile() const { return m_profile; }

@@ -97,10 +97,10 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
     // A server that went away half-way fails every later check, which would read as problems of the
     // spec (issue 12: "a problem of default", exit 2): if it no longer answers, they are dropped
     // for the one problem that is true.
-    QSqlQuery ping(m_connection.database());
-    if (ping.exec(QStringLiteral("SELECT 1")))
+    QSqlError gone;
+    if (m_connection.answers(&gone))
         return false;
-    m_lost = ConnectionError::fromQueryFailure(QStringLiteral("checking the spec"), ping.lastError());
+    m_lost = ConnectionError::fromQueryFailure(QStringLiteral("checking the spec"), gone);
     m_lost.kind = ConnectionError::Kind::Lost;
     m_lost.explanation = QStringLiteral("The connection to the server was lost while checking the spec: nothing was planned.");
     problems->remove(before, problems->size() - before);

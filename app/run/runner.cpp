@@ -152,10 +152,10 @@ bool Runner::connectionLost(QString *why)
 {
     if (!m_connection || m_connection->engine() == Engine::SQLite)
         return false;
-    QSqlQuery ping(m_connection->database());
-    if (ping.exec(QStringLiteral("SELECT 1")))
+    QSqlError gone;
+    if (m_connection->answers(&gone))
         return false;
-    *why = ping.lastError().text().trimmed();
+    *why = gone.text().trimmed();
     return true;
 }
 
