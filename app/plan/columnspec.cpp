@@ -40,12 +40,14 @@ static QString normalisedAction(const QString &action)
 
 namespace {
 
-// The keys the spec's objects know, by path; the column's own are the `known` list in fromJson.
-// A key not listed is a problem naming it: adding a key is adding it here (and reading it).
+// The keys the spec's objects know, by path. A key not listed is a problem naming it: adding a
+// key is adding it here (and reading it).
 const QList<std::pair<QString, QStringList>> &specKeys()
 {
     static const QList<std::pair<QString, QStringList>> keys = {
         {QStringLiteral(""), {QStringLiteral("table"), QStringLiteral("column")}},
+        {QStringLiteral("column"), QStringLiteral("name type nullable default backfill check unique index references "
+                                                  "comment after side_effects").split(QLatin1Char(' '))},
         {QStringLiteral("column.default"), {QStringLiteral("literal"), QStringLiteral("expression")}},
         {QStringLiteral("column.references"), {QStringLiteral("table"), QStringLiteral("column"), QStringLiteral("on_delete"), QStringLiteral("on_update")}},
     };
@@ -77,11 +79,22 @@ bool ColumnSpec::fromJson(const QByteArray &json, ColumnSpec *spec, QList<SpecPr
         return false;
     }
     const QJsonObject root = document.root().toObject();
-    // Keys not known, in the order written: a misspelt key is not silently left out of the plan.
-    const QStringList &topLevel = specKeys().first().second;
-    for (const QString &key : document.keys(QString())) {
-        if (!topLevel.contains(key))
-            problems->append({key, QStringLiteral("is not a spec field (known: %1)").arg(topLevel.join(QLatin1String(", ")))});
+    // Keys not known, in the order written: a misspelt key is not silently left out of the plan. A
+    // top-level or column key is a field of its own; a key inside default or references is a
+    // problem of that field.
+    for (const auto &[path, keys] : specKeys()) {
+        const QString name = path.section(QLatin1Char('.'), -1);
+        const QString known = keys.join(QLatin1String(", "));
+        for (const QString &key : document.keys(path)) {
+            if (keys.contains(key))
+                continue;
+            if (path.isEmpty())
+                problems->append({key, QStringLiteral("is not a spec field (known: %1)").arg(known)});
+            else if (path == QLatin1String("column"))
+                problems->append({key, QStringLiteral("is not a column field (known: %1)").arg(known)});
+            else
+                problems->append({name, QStringLiteral("'%1' is not a %2 field (known: %3)").arg(key, name, known)});
+        }
     }
     ColumnSpec s;
     auto text = [&](const QJsonObject &object, const QString &key, const QString &field, QString *out) {
@@ -116,19 +129,6 @@ bool ColumnSpec::fromJson(const QByteArray &json, ColumnSpec *spec, QList<SpecPr
         return false;
     }
     const QJsonObject column = root.value(QStringLiteral("column")).toObject();
-    static const QStringList known = QStringLiteral("name type nullable default backfill check unique index references "
-                                                    "comment after side_effects").split(QLatin1Char(' '));
-    for (const QString &key : column.keys()) {
-        if (!known.contains(key))
-            problems->append({key, QStringLiteral("is not a column field (known: %1)").arg(known.join(QLatin1String(", ")))});
-    }
-    for (const auto &[path, keys] : specKeys().mid(1)) {
-        const QString name = path.section(QLatin1Char('.'), -1);
-        for (const QString &key : document.keys(path)) {
-            if (!keys.contains(key))
-                problems->append({name, QStringLiteral("'%1' is not a %2 field (known: %3)").arg(key, name, keys.join(QLatin1String(", ")))});
-        }
-    }
     text(column, QStringLiteral("name"), QStringLiteral("name"), &s.name);
     text(column, QStringLiteral("type"), QStringLiteral("type"), &s.type);
     flag(column, QStringLiteral("nullable"), &s.nullable);
