@@ -177,7 +177,7 @@ void TestCli::exitCodes()
         QVERIFY(r.out.contains(QLatin1String("Exit codes: 0 success, 1 failure, 2 bad input (for plan: an invalid spec, every "
                                              "problem on\nstderr naming its field), 3 cannot connect (or the connection was lost), 4 a run "
                                              "cancelled or failed with the table consistent, 5 a run done whose check of the "
-                                             "table found a promise broken.")));
+                                             "table found a promise broken,\n6 a run waiting at a deploy gate (resume continues past it).")));
 }
 
 void TestCli::tablesOfDemo()
@@ -273,9 +273,9 @@ void TestCli::plan()
             QVERIFY2(step.toObject().contains(QLatin1String(key)), key);
         rules << step.toObject().value(QStringLiteral("rule")).toString();
     }
-    QCOMPARE(rules.join(QLatin1Char(' ')), QStringLiteral("pg.add-column pg.backfill.keyset pg.not-null.check-not-valid "
-                                                          "pg.not-null.validate pg.not-null.set-using-check "
-                                                          "pg.not-null.drop-helper pg.verify.analyze"));
+    QCOMPARE(rules.join(QLatin1Char(' ')), QStringLiteral("pg.add-column pg.sync.trigger pg.backfill.keyset "
+                                                          "pg.not-null.check-not-valid-validate pg.not-null.set-using-check "
+                                                          "gate.before-contract pg.not-null.drop-helper pg.sync.drop pg.verify.analyze"));
 
     // The same column planned for PostgreSQL 18, then as SQL and Markdown.
     const Result v18 = cli({QStringLiteral("plan"), QStringLiteral("-c"), url, QStringLiteral("--spec"), spec,
@@ -315,7 +315,8 @@ void TestCli::plan()
     const Result flyway = cli({"plan", "-c", url, "--spec", spec, "--format", "flyway", "--out", folder});
     QVERIFY2(flyway.code == 0, qPrintable(flyway.err));
     const QStringList written = flyway.out.split('\n', Qt::SkipEmptyParts);
-    QCOMPARE(written.size(), int(steps.size()) + 1); // one per step, and the backfill's .conf
+    // One per step, and a .conf for the backfill and for the constraint added NOT VALID and validated.
+    QCOMPARE(written.size(), int(steps.size()) + 2);
     for (const QString &file : written)
         QVERIFY2(QFile::exists(file) && file.startsWith(folder + "/V"), qPrintable(file));
     QVERIFY(std::any_of(written.cbegin(), written.cend(), [](const QString &f) { return f.endsWith(".sql.conf"); }));
@@ -334,7 +335,7 @@ void TestCli::planRejectsBadSpec()
     QCOMPARE(r.out, QString());
     const QStringList lines = r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QCOMPARE(lines, (QStringList{
-                        QStringLiteral("stagecraft-cli: colour: is not a column field (known: name, type, nullable, default, backfill, check, unique, index, references, comment, after, side_effects)"),
+                        QStringLiteral("stagecraft-cli: colour: is not a column field (known: name, type, nullable, default, backfill, check, unique, index, references, comment, after, side_effects, sync, gate_after_expand)"),
                         QStringLiteral("stagecraft-cli: name: bad_spec already has a column id"),
                         QStringLiteral("stagecraft-cli: type: precision 2000 is out of range: PostgreSQL allows 1 to 1000"),
                         QStringLiteral("stagecraft-cli: check: contains ';': write one expression, not statements")}));
@@ -402,7 +403,7 @@ void TestCli::runNeedsConfirmation()
     const QString spec = writeSpec(m_dir, QStringLiteral("unconfirmed.json"),
                                    R"j({"table": "public.unconfirmed", "column": {"name": "total_eur", "type": "numeric(12,2)", "backfill": "total_cents / 100.0"}})j");
     const QString before = tableChecksum(profile, QStringLiteral("unconfirmed"));
-    const Result r = cli({QStringLiteral("run"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec});
+    const Result r = cli({QStringLiteral("run"), QStringLiteral("--through-gates"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec});
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.startsWith(QStringLiteral("stagecraft-cli: refusing to change PostgreSQL 17.")), qPrintable(r.err));
     QVERIFY2(r.err.contains(QLatin1String("table public.unconfirmed: add column total_eur in ")), qPrintable(r.err));
@@ -423,7 +424,7 @@ void TestCli::confirmationNamesTheColumnAsWritten()
     QVERIFY2(prepareRunTable(profile, QStringLiteral("percent"), 100, &why), qPrintable(why));
     const QString spec = writeSpec(m_dir, QStringLiteral("percent.json"),
                                    R"j({"table": "public.percent", "column": {"name": "eur %1 %3", "type": "numeric(12,2)"}})j");
-    const Result r = cli({QStringLiteral("run"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec});
+    const Result r = cli({QStringLiteral("run"), QStringLiteral("--through-gates"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec});
     QCOMPARE(r.code, 2);
     static const QRegularExpression message(QStringLiteral("table public\\.percent: add column eur %1 %3 in \\d+ steps; writes blocked "
                                                            "about \\d+\\.\\d\\d s in all without --yes"));
@@ -457,7 +458,7 @@ void TestCli::rollbackOfFailedRun()
     const QString before = shape();
     QCOMPARE(before, QStringLiteral("id,total_cents 1 35350"));
     const QString url = profile.toUrl(true);
-    const Result failed = cli({"run", "-c", url, "--spec", spec, "--yes"});
+    const Result failed = cli({"run", "--through-gates", "-c", url, "--spec", spec, "--yes"});
     QCOMPARE(failed.code, 4);
     QVERIFY2(failed.out.contains(QLatin1String("`stagecraft-cli rollback` undoes it")), qPrintable(failed.out));
     QVERIFY(shape() != before);
@@ -552,20 +553,20 @@ void TestCli::runApprovedPlanOnly()
                                       R"j({"table": "public.approved", "column": {"name": "total_eur", "type": "numeric(14,2)", "backfill": "total_cents / 100.0"}})j");
     const QString before = tableChecksum(profile, QStringLiteral("approved"));
     QVERIFY2(before.contains("total_eur"), qPrintable(before)); // the column is not there yet
-    Result r = cli({"run", "-c", url, "--spec", changed, "--yes", "--approved", approvedFile.fileName()});
+    Result r = cli({"run", "--through-gates", "-c", url, "--spec", changed, "--yes", "--approved", approvedFile.fileName()});
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.startsWith("stagecraft-cli: the plan differs from the approved one: nothing was changed."), qPrintable(r.err));
     QVERIFY(r.err.contains("approved: " + fingerprint));
     QCOMPARE(tableChecksum(profile, QStringLiteral("approved")), before);
     // A file without a fingerprint is no approval.
-    r = cli({"run", "-c", url, "--spec", spec, "--yes", "--approved", spec});
+    r = cli({"run", "--through-gates", "-c", url, "--spec", spec, "--yes", "--approved", spec});
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.contains("holds no plan fingerprint"), qPrintable(r.err));
     QCOMPARE(tableChecksum(profile, QStringLiteral("approved")), before);
 
     // The approved plan runs; more rows since the review do not change what it executes.
     QVERIFY2(TestServers::execute(profile, {"INSERT INTO approved SELECT g, g FROM generate_series(1001, 1100) g"}, &why), qPrintable(why));
-    r = cli({"run", "-c", url, "--spec", spec, "--yes", "--approved", approvedFile.fileName()});
+    r = cli({"run", "--through-gates", "-c", url, "--spec", spec, "--yes", "--approved", approvedFile.fileName()});
     QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
     QVERIFY(r.err.contains("the plan matches the approved one (" + fingerprint + ")"));
     QVERIFY(r.out.contains("Verified on the table:"));
@@ -596,7 +597,7 @@ void TestCli::runInterruptedThenResumed()
     const QStringList slow = {QStringLiteral("--max-batch"), QStringLiteral("100"), QStringLiteral("--throttle"), QStringLiteral("20ms"),
                               QStringLiteral("--progress"), QStringLiteral("json"), QStringLiteral("--yes")};
 
-    const Result reference = cli(QStringList{QStringLiteral("run"), QStringLiteral("-c"), url, QStringLiteral("--spec"),
+    const Result reference = cli(QStringList{QStringLiteral("run"), QStringLiteral("--through-gates"), QStringLiteral("--through-gates"), QStringLiteral("-c"), url, QStringLiteral("--spec"),
                                              writeSpec(m_dir, clean + QLatin1String(".json"),
                                                        QStringLiteral(R"j({"table": "public.%1", "column": %2})j").arg(clean, column).toUtf8())}
                                  + slow);
@@ -604,7 +605,7 @@ void TestCli::runInterruptedThenResumed()
 
     QProcess process;
     process.start(QStringLiteral(STAGECRAFT_CLI),
-                  QStringList{QStringLiteral("run"), QStringLiteral("-c"), url, QStringLiteral("--spec"),
+                  QStringList{QStringLiteral("run"), QStringLiteral("--through-gates"), QStringLiteral("--through-gates"), QStringLiteral("-c"), url, QStringLiteral("--spec"),
                               writeSpec(m_dir, interrupted + QLatin1String(".json"),
                                         QStringLiteral(R"j({"table": "public.%1", "column": %2})j").arg(interrupted, column).toUtf8())}
                       + slow);
@@ -623,7 +624,7 @@ void TestCli::runInterruptedThenResumed()
     }
     QVERIFY(tableChecksum(profile, interrupted) != tableChecksum(profile, clean));
 
-    const Result resumed = cli({QStringLiteral("resume"), QStringLiteral("-c"), url, QStringLiteral("--yes"), QStringLiteral("--progress"),
+    const Result resumed = cli({QStringLiteral("resume"), QStringLiteral("--through-gates"), QStringLiteral("-c"), url, QStringLiteral("--yes"), QStringLiteral("--progress"),
                                 QStringLiteral("json")});
     QVERIFY2(resumed.code == 0, qPrintable(resumed.err + resumed.out));
     QVERIFY2(resumed.out.contains(QLatin1String("\"step\":1,\"title\":\"Add column total_eur\"")) == false
@@ -659,7 +660,7 @@ END $$)"),
     });
     const QString spec = writeSpec(m_dir, QStringLiteral("forgetful.json"),
                                    R"j({"table": "public.forgetful", "column": {"name": "status", "type": "text", "default": {"literal": "new"}}})j");
-    const Result r = cli({QStringLiteral("run"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec, QStringLiteral("--yes")});
+    const Result r = cli({QStringLiteral("run"), QStringLiteral("--through-gates"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec, QStringLiteral("--yes")});
     QVERIFY2(r.out.contains(QStringLiteral("✗ status defaults to 'new'")), qPrintable(r.out + r.err));
     QVERIFY2(r.code == 5, qPrintable(QStringLiteral("exit %1\n%2%3").arg(r.code).arg(r.out, r.err)));
     QVERIFY2(r.out.contains(QLatin1String("run verification_failed:")), qPrintable(r.out));
@@ -676,7 +677,7 @@ void TestCli::runRepeatsAcceptedSideEffects()
     const QString spec = writeSpec(m_dir, QStringLiteral("noisy.json"),
                                    R"j({"table": "public.noisy", "column": {"name": "told", "type": "int",
                                        "backfill": "length(pg_notify('noisy', 'filled')::text)", "side_effects": ["pg_notify"]}})j");
-    const Result r = cli({QStringLiteral("run"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec, QStringLiteral("--yes")});
+    const Result r = cli({QStringLiteral("run"), QStringLiteral("--through-gates"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec, QStringLiteral("--yes")});
     QVERIFY2(r.code == 0, qPrintable(QStringLiteral("exit %1\n%2%3").arg(r.code).arg(r.out, r.err)));
     const qsizetype warned = r.err.indexOf(QLatin1String("stagecraft-cli: warning: The backfill calls pg_notify, accepted in side_effects"));
     QVERIFY2(warned >= 0, qPrintable(r.err));

@@ -283,6 +283,7 @@ void TestRunner::fullRun()
     for (int round = 0; round < 2; ++round) {
         // The second round runs the same plan again: every step is found in place or has nothing to do.
         Runner runner(profile);
+        runner.setPassGates(true); // gates have tests of their own
         RunOutcome outcome = RunOutcome::Failed;
         QString summary;
         int done = 0, skipped = 0;
@@ -385,6 +386,7 @@ void TestRunner::lockHolder()
     options.lockTimeoutMs = lockTimeoutMs;
     options.retryBaseMs = 100;
     Runner runner(profile, options);
+    runner.setPassGates(true); // gates have tests of their own
     int retries = 0;
     RunOutcome outcome = RunOutcome::Failed;
     QString summary;
@@ -426,6 +428,7 @@ void TestRunner::cancelAndResume()
     slow.firstBatchRows = slow.minBatchRows = slow.maxBatchRows = 100;
     slow.pauseBetweenBatchesMs = 30;
     Runner runner(profile, slow);
+    runner.setPassGates(true); // gates have tests of their own
     QString runId, summary;
     RunOutcome outcome = RunOutcome::Done;
     qint64 rowsAtCancel = 0;
@@ -438,13 +441,20 @@ void TestRunner::cancelAndResume()
     connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
     runner.run(plan);
     QCOMPARE(outcome, RunOutcome::Cancelled);
-    QVERIFY2(summary.contains(QLatin1String("Applied steps: 1 (Add column total_eur).")), qPrintable(summary));
-    QVERIFY2(summary.contains(QLatin1String("To undo them: ALTER TABLE \"public\".\"cancelled\" DROP COLUMN IF EXISTS \"total_eur\";")), qPrintable(summary));
+    QVERIFY2(summary.contains(QLatin1String("Applied steps: 1 (Add column total_eur), 2 (Keep total_eur filled for writers that do not know it).")),
+             qPrintable(summary));
+    QVERIFY2(summary.contains(QLatin1String("To undo them: DROP TRIGGER IF EXISTS \"cancelled_total_eur_sync_insert\" ON \"public\".\"cancelled\"; "
+                                            "DROP TRIGGER IF EXISTS \"cancelled_total_eur_sync_update\" ON \"public\".\"cancelled\"; "
+                                            "DROP FUNCTION IF EXISTS \"public\".\"cancelled_total_eur_sync\"(); "
+                                            "ALTER TABLE \"public\".\"cancelled\" DROP COLUMN IF EXISTS \"total_eur\";")),
+             qPrintable(summary));
     QCOMPARE(rowsAtCancel, 500);
     // The table is consistent: exactly the batches done are filled, the rest untouched.
     QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM cancelled WHERE total_eur IS NOT NULL")), 500);
 
     Runner again(profile);
+
+    again.setPassGates(true);
     qint64 resumedRows = -1;
     connect(&again, &Runner::backfillProgressed, this, [&](const BackfillProgress &p) { resumedRows = p.rowsDone; });
     connect(&again, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
@@ -513,6 +523,7 @@ void TestRunner::concurrentWriter()
     options.maxBatchRows = 200;
     options.pauseBetweenBatchesMs = 5;
     Runner runner(profile, options);
+    runner.setPassGates(true); // gates have tests of their own
     RunOutcome outcome = RunOutcome::Failed;
     QString summary;
     connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
@@ -552,6 +563,7 @@ void TestRunner::serverRestartedMidRun()
     slow.pauseBetweenBatchesMs = 20;
     QThread thread;
     auto *runner = new Runner(profile, slow);
+    runner->setPassGates(true); // gates have tests of their own
     runner->moveToThread(&thread);
     connect(&thread, &QThread::finished, runner, &QObject::deleteLater);
     thread.start();
@@ -572,9 +584,12 @@ void TestRunner::serverRestartedMidRun()
     // Issue 12, item 8: the connection lost, named as such (not "failed: " with no reason).
     QCOMPARE(*outcome, RunOutcome::ConnectionLost);
     QVERIFY2(summary.contains(QLatin1String("the connection to the server was lost: ")), qPrintable(summary));
-    QVERIFY2(summary.contains(QLatin1String("Applied steps: 1 (Add column total_eur).")), qPrintable(summary));
+    QVERIFY2(summary.contains(QLatin1String("Applied steps: 1 (Add column total_eur), 2 (Keep total_eur filled for writers that do not know it).")),
+             qPrintable(summary));
 
     Runner again(profile);
+
+    again.setPassGates(true);
     RunOutcome finalOutcome = RunOutcome::Failed;
     connect(&again, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { finalOutcome = o; summary = s; });
     again.resumeRun(runId);
@@ -614,6 +629,7 @@ void TestRunner::blockerPolicy()
     RunSettings options;
     options.onBlockers = BlockerPolicy(policy);
     Runner runner(profile, options);
+    runner.setPassGates(true); // gates have tests of their own
     int reports = 0;
     RunOutcome result = RunOutcome::Cancelled;
     QString summary;
@@ -657,6 +673,7 @@ void TestRunner::cancelLongStatement()
     plan.steps = {slow};
     QThread thread;
     auto *runner = new Runner(profile);
+    runner->setPassGates(true); // gates have tests of their own
     runner->moveToThread(&thread);
     connect(&thread, &QThread::finished, runner, &QObject::deleteLater);
     thread.start();
@@ -706,6 +723,7 @@ void TestRunner::invalidIndexIsRebuilt()
                                                           "AND NOT indisvalid")),
              1);
     Runner runner(profile);
+    runner.setPassGates(true); // gates have tests of their own
     RunOutcome outcome = RunOutcome::Failed;
     QString summary;
     QStringList skipped;
@@ -911,6 +929,7 @@ void TestRunner::sqliteRebuildChecksForeignKeys()
     const qlonglong rowsBefore = scalar(connection.database(), contents);
 
     Runner runner(profile);
+    runner.setPassGates(true); // gates have tests of their own
     RunOutcome outcome = RunOutcome::Done;
     QString summary;
     connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
@@ -963,6 +982,7 @@ void TestRunner::sqliteRebuildKeepsAutoincrement()
              qPrintable(why));
     QCOMPARE(plan.steps.first().rule, QStringLiteral("sqlite.rebuild"));
     Runner runner(profile);
+    runner.setPassGates(true); // gates have tests of their own
     RunOutcome outcome = RunOutcome::Failed;
     QString summary;
     connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
@@ -1021,6 +1041,7 @@ void TestRunner::longNamesRunClean()
     Plan plan;
     QVERIFY2(planFor(connection, table, column, &plan, &why), qPrintable(why));
     Runner runner(profile);
+    runner.setPassGates(true); // gates have tests of their own
     RunOutcome outcome = RunOutcome::Failed;
     QString summary;
     QStringList skipped;
@@ -1089,6 +1110,7 @@ void TestRunner::runLockHolder()
         QThread::msleep(200); // inside its sleep
 
     Runner runner(profile);
+    runner.setPassGates(true); // gates have tests of their own
     RunOutcome outcome = RunOutcome::Failed;
     QString summary;
     qint64 waitedFor = 0;
@@ -1128,6 +1150,7 @@ void TestRunner::pauseAndResume()
     RunSettings options;
     options.firstBatchRows = options.minBatchRows = options.maxBatchRows = 500;
     Runner runner(profile, options);
+    runner.setPassGates(true); // gates have tests of their own
     QFuture<void> watcher;
     std::atomic<qlonglong> whilePausedEarly{-1}, whilePausedLate{-1};
     std::atomic<int> progressWhilePaused{0};
@@ -1185,6 +1208,7 @@ void TestRunner::rowLockedForever()
     options.maxRetries = 2;
     options.retryBaseMs = 50;
     Runner runner(profile, options);
+    runner.setPassGates(true); // gates have tests of their own
     std::atomic<bool> holding{false}, release{false};
     QFuture<void> holder;
     int retries = 0;
@@ -1222,6 +1246,8 @@ void TestRunner::rowLockedForever()
     QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM row_locked WHERE euros IS NOT NULL")), 1500);
 
     Runner again(profile);
+
+    again.setPassGates(true);
     connect(&again, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
     again.resumeRun(runId);
     QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
@@ -1273,6 +1299,7 @@ void TestRunner::rollbackOfFailedRun()
     Plan plan;
     QVERIFY2(planFor(connection, QStringLiteral("undone"), column, &plan, &why), qPrintable(why));
     Runner runner(profile);
+    runner.setPassGates(true); // gates have tests of their own
     QString runId, summary;
     RunOutcome outcome = RunOutcome::Done;
     connect(&runner, &Runner::runStarted, this, [&](const QString &id) { runId = id; });
@@ -1299,6 +1326,7 @@ void TestRunner::rollbackOfFailedRun()
     QVERIFY(journal.unfinished(&runs, &error));
     QVERIFY(std::none_of(runs.cbegin(), runs.cend(), [&](const Journal::RunRecord &r) { return r.runId == runId; }));
     Runner again(profile);
+    again.setPassGates(true);
     connect(&again, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
     again.rollbackRun(runId);
     QCOMPARE(outcome, RunOutcome::Failed);
@@ -1342,6 +1370,7 @@ void TestRunner::rollbackRefusedAfterSqliteRebuild()
              qPrintable(why));
     QCOMPARE(plan.pointOfNoReturn, 0);
     Runner runner(profile);
+    runner.setPassGates(true); // gates have tests of their own
     QString runId, summary;
     RunOutcome outcome = RunOutcome::Done;
     connect(&runner, &Runner::runStarted, this, [&](const QString &id) { runId = id; });
@@ -1410,6 +1439,7 @@ void TestRunner::planMadeElsewhereRefused()
         QVERIFY2(makeTable(other, table, &reason, variant), qPrintable(reason));
 
     Runner runner(other);
+    runner.setPassGates(true); // gates have tests of their own
     std::optional<RunOutcome> outcome;
     QString summary;
     bool started = false;
@@ -1436,6 +1466,7 @@ void TestRunner::planMadeElsewhereRefused()
     }
     // Where it was made, the same plan runs.
     Runner home(profile);
+    home.setPassGates(true);
     connect(&home, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
     home.run(plan);
     QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
@@ -1517,6 +1548,7 @@ void TestRunner::journaledRunElsewhereRefused()
 
     for (const bool rollback : {false, true}) {
         Runner runner(profile);
+        runner.setPassGates(true); // gates have tests of their own
         std::optional<RunOutcome> outcome;
         QString summary;
         bool started = false;

@@ -10,6 +10,8 @@ class TestSqlFragment : public QObject
 private Q_SLOTS:
     void check_data();
     void check();
+    void columnsRead_data();
+    void columnsRead();
 };
 
 void TestSqlFragment::check_data()
@@ -57,6 +59,40 @@ void TestSqlFragment::check()
     const bool ok = SqlFragment::check(Engine(engine), text, &why);
     QCOMPARE(ok, problem.isEmpty());
     QCOMPARE(why, problem);
+}
+
+void TestSqlFragment::columnsRead_data()
+{
+    QTest::addColumn<int>("engine");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("read"); // the columns of orders(id, total, Note, currency) read, comma-separated
+    const int pg = int(Engine::PostgreSQL), my = int(Engine::MySQL), maria = int(Engine::MariaDB), lite = int(Engine::SQLite);
+    QTest::newRow("constant") << pg << "'EUR'" << "";
+    QTest::newRow("arithmetic") << pg << "total * 1.1" << "total";
+    QTest::newRow("case") << pg << "CASE WHEN total >= 50 THEN 'high' ELSE 'low' END" << "total";
+    QTest::newRow("two, in the table's order") << pg << "currency || ':' || total" << "total,currency";
+    QTest::newRow("qualified by the table") << pg << "orders.total + 1" << "total";
+    QTest::newRow("qualified by another table") << pg << "(SELECT max(r.total) FROM rates r)" << "";
+    QTest::newRow("a function of that name") << pg << "total(3)" << "";
+    QTest::newRow("in a string") << pg << "'total'" << "";
+    QTest::newRow("in a dollar quote") << pg << "$$total$$" << "";
+    QTest::newRow("pg folds bare names") << pg << "TOTAL + 1" << "total";
+    QTest::newRow("pg quoted is exact") << pg << "\"Note\" || \"TOTAL\"" << "Note";
+    QTest::newRow("pg bare does not reach a capital") << pg << "Note" << "";
+    QTest::newRow("number with a name's letters") << pg << "1e5 + 2" << "";
+    QTest::newRow("mysql without case") << my << "`NOTE` + Total" << "total,Note";
+    QTest::newRow("mysql double quotes are a string") << maria << "\"total\"" << "";
+    QTest::newRow("sqlite brackets") << lite << "[total] * 2" << "total";
+    QTest::newRow("sqlite without case") << lite << "CURRENCY" << "currency";
+}
+
+void TestSqlFragment::columnsRead()
+{
+    QFETCH(int, engine);
+    QFETCH(QString, text);
+    QFETCH(QString, read);
+    const QStringList columns = {QStringLiteral("id"), QStringLiteral("total"), QStringLiteral("Note"), QStringLiteral("currency")};
+    QCOMPARE(SqlFragment::columnsRead(Engine(engine), text, QStringLiteral("orders"), columns).join(QLatin1Char(',')), read);
 }
 
 QTEST_GUILESS_MAIN(TestSqlFragment)

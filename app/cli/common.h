@@ -16,8 +16,9 @@ namespace Stagecraft::Cli {
 
 // The exit codes --help promises; scripts and tests rely on them.
 // CannotConnect also when the connection is lost half-way (plan, run); PromiseBroken when a run
-// applied every step but the table read back does not keep what the spec asked for.
-enum ExitCode { Ok = 0, Failure = 1, BadInput = 2, CannotConnect = 3, RunStopped = 4, PromiseBroken = 5 };
+// applied every step but the table read back does not keep what the spec asked for; AtGate when a
+// run stopped at a deploy gate, waiting for the application (resume continues past it).
+enum ExitCode { Ok = 0, Failure = 1, BadInput = 2, CannotConnect = 3, RunStopped = 4, PromiseBroken = 5, AtGate = 6 };
 
 QTextStream &out();
 QTextStream &err();

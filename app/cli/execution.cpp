@@ -26,6 +26,7 @@ int execute(const QCommandLineParser &parser, DatabaseConnection &connection, co
     connection.close(); // the runner opens its own
     Runner runner(connection.profile(), settings);
     printer.attach(runner);
+    runner.setPassGates(parser.isSet(QStringLiteral("through-gates")));
     {
         const SignalCancel cancelOnSignal(runner); // SIGINT, SIGTERM: cancel, on the server too
         switch (mode) {
@@ -39,6 +40,7 @@ int execute(const QCommandLineParser &parser, DatabaseConnection &connection, co
     case RunOutcome::RolledBack: return mode == Mode::Rollback ? Ok : RunStopped;
     case RunOutcome::VerificationFailed: return PromiseBroken;
     case RunOutcome::ConnectionLost: return CannotConnect;
+    case RunOutcome::WaitingAtGate: return AtGate;
     case RunOutcome::Cancelled:
     case RunOutcome::Failed: return RunStopped;
     }

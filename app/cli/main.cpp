@@ -24,7 +24,10 @@ const char *const description =
     "           FILE is JSON: {\"table\": \"schema.table\", \"column\":\n"
     "           {\"name\", \"type\", \"nullable\", \"default\": {\"literal\": ...} | {\"expression\": ...} | null,\n"
     "           \"backfill\", \"check\", \"unique\", \"index\", \"references\": {\"table\", \"column\",\n"
-    "           \"on_delete\", \"on_update\"}, \"comment\", \"after\", \"side_effects\": [names]}}. Nothing is\n"
+    "           \"on_delete\", \"on_update\"}, \"comment\", \"after\", \"side_effects\": [names], \"sync\",\n"
+    "           \"gate_after_expand\"}}. sync (default: when the backfill reads the row's columns) keeps the\n"
+    "           column filled by triggers for writers that do not know it, until the contract stage; the\n"
+    "           default applies once the sync ends. Nothing is\n"
     "           changed in the database: the spec is checked by the server in transactions that are rolled\n"
     "           back; an expression is evaluated only READ ONLY under a 2 s statement timeout, and what it\n"
     "           calls is read from the catalog. A default, backfill or CHECK calling a function with side\n"
@@ -35,10 +38,15 @@ const char *const description =
     "           engine, server_version, target_version, table, steps[] (stage, title, sql[], transactional,\n"
     "           locks[], blocks_reads, blocks_writes, rewrites_table, scans_table, estimated_seconds,\n"
     "           lock_held_seconds, rollback_sql[], rule, why, creates[] (kind, name, schema, table, unique_in,\n"
-    "           for) where the step creates something), point_of_no_return, totals, warnings, naive.\n"
+    "           for) where the step creates something, on_failure_sql[] (what the runner removes when the step\n"
+    "           fails), failing_writes (the application writes that fail from that step on), gate {id, probe_sql}\n"
+    "           for a deploy gate), point_of_no_return, totals, warnings, naive, sync {enabled, expression,\n"
+    "           columns_read, reason}.\n"
     "  run      plan the column, then run the plan: stagecraft-cli run -c URL --spec FILE --yes\n"
     "           [--lock-timeout 2s] [--retries 8] [--batch-time 200ms] [--throttle 0ms] [--max-batch N]\n"
-    "           [--on-blockers proceed|wait|stop] [--progress text|json] [--approved FILE]. Without --yes it\n"
+    "           [--on-blockers proceed|wait|stop] [--progress text|json] [--approved FILE] [--through-gates].\n"
+    "           A run stops at each deploy gate (exit 6, naming it): deploy the application, then `resume`\n"
+    "           continues past it; --through-gates passes them for pipelines that deploy in between. Without --yes it\n"
     "           asks you, on a terminal, to type the table\n"
     "           name. Ctrl-C or SIGTERM cancels the statement running on the server and stops (exit 4);\n"
     "           `resume` continues. The journal lives in\n"
@@ -58,7 +66,8 @@ const char *const description =
     "Prefer STAGECRAFT_PASSWORD or -W: a command line is visible to every user of the machine (ps,\n"
     "/proc/PID/cmdline); stagecraft-cli overwrites a URL's password there once started, but not before.\n\n"
     "Exit codes: 0 success, 1 failure, 2 bad input (for plan: an invalid spec, every problem on\n"
-    "stderr naming its field), 3 cannot connect (or the connection was lost), 4 a run cancelled or failed with the table consistent, 5 a run done whose check of the table found a promise broken.";
+    "stderr naming its field), 3 cannot connect (or the connection was lost), 4 a run cancelled or failed with the table consistent, 5 a run done whose check of the table found a promise broken,\n"
+    "6 a run waiting at a deploy gate (resume continues past it).";
 
 void addOptions(QCommandLineParser &parser)
 {
@@ -89,6 +98,8 @@ void addOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("retries"), QStringLiteral("run: attempts after a lock timeout, per step (default 8)."),
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("max-batch"), QStringLiteral("run: largest backfill batch in rows (default 50000)."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("through-gates"),
+                      QStringLiteral("run/resume: pass every deploy gate without stopping (a pipeline that deploys in between).")});
     parser.addOption({QStringLiteral("progress"), QStringLiteral("run: text (default) or json, one object per event."), QStringLiteral("FORMAT"),
                       QStringLiteral("text")});
     parser.addOption({QStringLiteral("on-blockers"),

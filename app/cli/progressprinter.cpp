@@ -104,6 +104,11 @@ void ProgressPrinter::backfillProgressed(const BackfillProgress &p) const
 
 void ProgressPrinter::attachFinish(Runner &runner)
 {
+    QObject::connect(&runner, &Runner::gateReached, [this](int step, const QString &gate, const QString &why) {
+        event({{QStringLiteral("event"), QStringLiteral("gate")}, {QStringLiteral("step"), step + 1}, {QStringLiteral("gate"), gate},
+               {QStringLiteral("why"), why}},
+              QStringLiteral("step %1: waiting at deploy gate %2").arg(step + 1).arg(gate));
+    });
     QObject::connect(&runner, &Runner::runFinished, [this](RunOutcome o, const QString &summary) {
         m_outcome = o;
         const QString name = o == RunOutcome::Done                 ? QStringLiteral("done")
@@ -111,6 +116,7 @@ void ProgressPrinter::attachFinish(Runner &runner)
                              : o == RunOutcome::RolledBack         ? QStringLiteral("rolled_back")
                              : o == RunOutcome::VerificationFailed ? QStringLiteral("verification_failed")
                              : o == RunOutcome::ConnectionLost     ? QStringLiteral("connection_lost")
+                             : o == RunOutcome::WaitingAtGate      ? QStringLiteral("waiting_at_gate")
                                                                    : QStringLiteral("failed");
         event({{QStringLiteral("event"), QStringLiteral("run_finished")}, {QStringLiteral("outcome"), name}, {QStringLiteral("summary"), summary}},
               QStringLiteral("run %1: %2").arg(name, summary));

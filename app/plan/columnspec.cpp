@@ -47,7 +47,7 @@ const QList<std::pair<QString, QStringList>> &specKeys()
     static const QList<std::pair<QString, QStringList>> keys = {
         {QStringLiteral(""), {QStringLiteral("table"), QStringLiteral("column")}},
         {QStringLiteral("column"), QStringLiteral("name type nullable default backfill check unique index references "
-                                                  "comment after side_effects").split(QLatin1Char(' '))},
+                                                  "comment after side_effects sync gate_after_expand").split(QLatin1Char(' '))},
         {QStringLiteral("column.default"), {QStringLiteral("literal"), QStringLiteral("expression")}},
         {QStringLiteral("column.references"), {QStringLiteral("table"), QStringLiteral("column"), QStringLiteral("on_delete"), QStringLiteral("on_update")}},
     };
@@ -136,6 +136,11 @@ bool ColumnSpec::fromJson(const QByteArray &json, ColumnSpec *spec, QList<SpecPr
     text(column, QStringLiteral("check"), QStringLiteral("check"), &s.check);
     flag(column, QStringLiteral("unique"), &s.unique);
     flag(column, QStringLiteral("index"), &s.index);
+    flag(column, QStringLiteral("gate_after_expand"), &s.gateAfterExpand);
+    if (const QJsonValue sync = column.value(QStringLiteral("sync")); sync.isBool())
+        s.sync = sync.toBool();
+    else if (!sync.isUndefined() && !sync.isNull())
+        problems->append({QStringLiteral("sync"), QStringLiteral("must be true, false or null (null: when the backfill reads the row)")});
     text(column, QStringLiteral("comment"), QStringLiteral("comment"), &s.comment);
     text(column, QStringLiteral("after"), QStringLiteral("after"), &s.after);
     const QJsonValue accepted = column.value(QStringLiteral("side_effects"));
@@ -213,6 +218,10 @@ QByteArray ColumnSpec::toJson() const
     column.insert(QStringLiteral("index"), index);
     if (!sideEffects.isEmpty())
         column.insert(QStringLiteral("side_effects"), QJsonArray::fromStringList(sideEffects));
+    if (sync)
+        column.insert(QStringLiteral("sync"), *sync);
+    if (gateAfterExpand)
+        column.insert(QStringLiteral("gate_after_expand"), true);
     if (hasForeignKey()) {
         QJsonObject r{{QStringLiteral("table"), referencedTable.schema.isEmpty() ? referencedTable.name
                                                                                  : referencedTable.schema + QLatin1Char('.') + referencedTable.name},

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace Stagecraft {
 
 // One problem with a column spec, naming the field it is about ("name", "type", "default", ...).
@@ -39,13 +41,20 @@ struct ColumnSpec
     // Functions with side effects outside the row (setval, pg_sleep, a user's VOLATILE function) that
     // the default, backfill or CHECK may call because the user says so; any other is refused.
     QStringList sideEffects;
+    // Whether the plan keeps the column filled for writers that do not know it (a trigger computing
+    // the backfill expression from the row) until the contract stage. Unset: when the backfill reads
+    // the row's columns (see Sync::decide).
+    std::optional<bool> sync;
+    // A deploy gate after the expand stage: the run waits there until the application is deployed.
+    bool gateAfterExpand = false;
 
     [[nodiscard]] bool hasForeignKey() const { return !referencedColumn.isEmpty(); }
 
     // Reads the JSON form:
     // {"table": "schema.table", "column": {"name", "type", "nullable", "default": {"literal": ...} |
     //  {"expression": ...} | null, "backfill", "check", "unique", "index",
-    //  "references": {"table", "column", "on_delete", "on_update"}, "comment", "after", "side_effects": [function names]}}
+    //  "references": {"table", "column", "on_delete", "on_update"}, "comment", "after", "side_effects": [function names],
+    //  "sync": true | false, "gate_after_expand": true | false}}
     // Every problem found is appended to *problems; returns true when there were none.
     [[nodiscard]] static bool fromJson(const QByteArray &json, ColumnSpec *spec, QList<SpecProblem> *problems);
     [[nodiscard]] QByteArray toJson() const;

@@ -29,6 +29,7 @@ QString family(Engine e, Kind kind)
     case Kind::NotNullConstraint: return QStringLiteral("constraints");
     case Kind::ForeignKey: return e == Engine::PostgreSQL ? QStringLiteral("constraints") : QStringLiteral("foreign keys");
     case Kind::Trigger: return QStringLiteral("triggers");
+    case Kind::Function: return QStringLiteral("functions");
     }
     return {};
 }
@@ -63,7 +64,11 @@ QString describe(const CreatedObject &o, const Plan &plan)
     case Kind::NotNullConstraint: return QStringLiteral("NOT NULL constraint");
     case Kind::UniqueConstraint: return QStringLiteral("unique constraint");
     case Kind::ForeignKey: return QStringLiteral("foreign key");
-    case Kind::Trigger: return o.field == QLatin1String("default") ? QStringLiteral("default trigger") : QStringLiteral("trigger");
+    case Kind::Trigger:
+        return o.field == QLatin1String("default") ? QStringLiteral("default trigger")
+            : o.field == QLatin1String("sync")     ? QStringLiteral("sync trigger")
+                                                   : QStringLiteral("trigger");
+    case Kind::Function: return o.field == QLatin1String("sync") ? QStringLiteral("sync function") : QStringLiteral("function");
     case Kind::Table: return o.field == QLatin1String("table") ? QStringLiteral("table for the rebuild") : QStringLiteral("table");
     }
     return {};
@@ -116,6 +121,10 @@ QList<std::pair<QString, QString>> lookups(Engine e, const CreatedObject &o)
                      here}};
         if (f == QLatin1String("triggers"))
             return {{QStringLiteral("SELECT 'a trigger' FROM pg_trigger WHERE tgrelid = %1::regclass AND tgname = %2").arg(regclass, name),
+                     here}};
+        if (f == QLatin1String("functions")) // any of that name: the sync's takes no arguments, but one name is clearer
+            return {{QStringLiteral("SELECT 'a function' FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                                    "WHERE n.nspname = %1 AND p.proname = %2").arg(schema, name),
                      here}};
         return {{QStringLiteral("SELECT 'a constraint' FROM pg_constraint WHERE conrelid = %1::regclass AND conname = %2")
                      .arg(regclass, name),

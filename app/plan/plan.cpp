@@ -25,6 +25,7 @@ QString createdKindName(CreatedObject::Kind kind)
     case CreatedObject::Kind::UniqueConstraint: return QStringLiteral("unique constraint");
     case CreatedObject::Kind::ForeignKey: return QStringLiteral("foreign key");
     case CreatedObject::Kind::Trigger: return QStringLiteral("trigger");
+    case CreatedObject::Kind::Function: return QStringLiteral("function");
     }
     return {};
 }

@@ -4,6 +4,7 @@
 #include "backfill.h"
 #include "columnspec.h"
 #include "runsettings.h"
+#include "sync.h"
 #include "connection/connectionprofile.h"
 
 #include <QList>
@@ -31,7 +32,7 @@ struct LockClaim
 // dropped), and the reviewer reads them in the plan's "creates".
 struct CreatedObject
 {
-    enum class Kind { Table, Index, CheckConstraint, NotNullConstraint, UniqueConstraint, ForeignKey, Trigger };
+    enum class Kind { Table, Index, CheckConstraint, NotNullConstraint, UniqueConstraint, ForeignKey, Trigger, Function };
     // Where the name must be unique, as the engine namespaces it: among one table's objects
     // (PostgreSQL's constraints, MySQL's indexes), one schema's (PostgreSQL's relations, MySQL's
     // foreign keys) or one database file's (SQLite: tables, indexes and triggers alike).
@@ -80,6 +81,22 @@ struct PlanStep
     // existing name (the SQLite rebuild's copies of the table's indexes and triggers), nor the column.
     QList<CreatedObject> creates;
 
+    // Run when the step fails or is cancelled (and before it runs again after an interruption or a
+    // lock timeout): removes what its own statements added, such as a NOT VALID constraint whose
+    // VALIDATE failed, so that a failed run never leaves the application's writes failing. Each
+    // statement on its own, IF EXISTS. Empty: nothing to remove.
+    QStringList onFailureSql;
+    // Which writes of the application fail from this step on, in words ("INSERTs that omit
+    // total_eur fail from here on"); shown in red. Empty: none.
+    QString failingWrites;
+    // A deploy gate: the run stops here, changing nothing, until the application is deployed; a
+    // resume continues past it. Its id ("after-expand", "before-contract"); empty: not a gate.
+    QString gate;
+    // For a gate: a query answering how often the sync filled the column so far and how many rows
+    // the applications wrote, as two counters (each NULL where the server cannot tell cheaply), so
+    // that a waiting run can show whether writers still leave the column out. Empty: cannot tell.
+    QString gateProbeSql;
+
     // For a backfill step: how the runner fills the existing rows, batch by batch (sql holds its
     // statements as the plan shows them). Null for every other step.
     Backfill backfill;
@@ -105,6 +122,9 @@ struct Plan
     // The server's verdict on an expression default (PostgreSQL): "immutable", "stable" or "volatile";
     // empty where unknown. For the designer's badge; not part of the plan's JSON.
     QString defaultVolatility;
+
+    // How the plan keeps the column filled for writers that do not know it.
+    Sync sync;
 
     [[nodiscard]] double totalSeconds() const;
     [[nodiscard]] double secondsWritesBlocked() const;

@@ -144,6 +144,13 @@ QString comments(const PlanStep &step, int number)
     QString out = u"-- Step %1 [%2] %3\n-- %4\n"_s.arg(number).arg(stageName(step.stage), step.title, PlanFormat::impact(step));
     if (!step.why.isEmpty())
         out += u"-- %1\n"_s.arg(step.why);
+    if (!step.gate.isEmpty())
+        out += u"-- DEPLOY GATE (%1): apply the migrations before this one, deploy the application, then the rest.\n"_s.arg(step.gate);
+    if (!step.failingWrites.isEmpty())
+        out += u"-- FAILING WRITES: %1\n"_s.arg(step.failingWrites);
+    if (!step.onFailureSql.isEmpty())
+        out += u"-- If it fails, remove what it added before anything else (its writes would keep failing): %1;\n"_s.arg(
+            step.onFailureSql.join(u"; "_s));
     return out;
 }
 
@@ -210,6 +217,8 @@ QStringList PlanExport::statements(const Plan &plan, const PlanStep &step)
     // The session modes the plan's SQL is read in (as the runner's session sets them) go with the
     // lock timeout before each schema change: a migration tool's session has the server's modes.
     // A MySQL procedure is parsed, and later run, in the sql_mode of its creation.
+    if (!step.gate.isEmpty()) // no statement; a migration tool needs one to keep the file
+        return {u"SELECT 1"_s};
     const QStringList timeout = lockTimeout(plan, step);
     if (step.backfill.isNull())
         return (timeout.isEmpty() ? QStringList() : SessionModes::sql(plan.engine)) + timeout + step.sql;

@@ -49,7 +49,7 @@ QList<CreatedObject> createdFromJson(const QJsonValue &value)
         const QJsonObject o = v.toObject();
         CreatedObject c;
         for (Kind k : {Kind::Table, Kind::Index, Kind::CheckConstraint, Kind::NotNullConstraint, Kind::UniqueConstraint,
-                       Kind::ForeignKey, Kind::Trigger}) {
+                       Kind::ForeignKey, Kind::Trigger, Kind::Function}) {
             if (createdKindName(k) == o.value(QStringLiteral("kind")).toString())
                 c.kind = k;
         }
@@ -94,6 +94,12 @@ QJsonObject stepJson(const PlanStep &s)
         o.insert(QStringLiteral("backfill"), s.backfill.toJson());
     if (!s.creates.isEmpty())
         o.insert(QStringLiteral("creates"), createdJson(s.creates));
+    if (!s.onFailureSql.isEmpty())
+        o.insert(QStringLiteral("on_failure_sql"), strings(s.onFailureSql));
+    if (!s.failingWrites.isEmpty())
+        o.insert(QStringLiteral("failing_writes"), s.failingWrites);
+    if (!s.gate.isEmpty())
+        o.insert(QStringLiteral("gate"), QJsonObject{{QStringLiteral("id"), s.gate}, {QStringLiteral("probe_sql"), s.gateProbeSql}});
     return o;
 }
 
@@ -134,7 +140,27 @@ PlanStep stepFromJson(const QJsonObject &o, Engine engine)
     s.failIfRowsMessage = failIfRows.value(QStringLiteral("means")).toString();
     s.backfill = Backfill::fromJson(engine, o.value(QStringLiteral("backfill")).toObject());
     s.creates = createdFromJson(o.value(QStringLiteral("creates")));
+    s.onFailureSql = stringList(o.value(QStringLiteral("on_failure_sql")));
+    s.failingWrites = o.value(QStringLiteral("failing_writes")).toString();
+    const QJsonObject gate = o.value(QStringLiteral("gate")).toObject();
+    s.gate = gate.value(QStringLiteral("id")).toString();
+    s.gateProbeSql = gate.value(QStringLiteral("probe_sql")).toString();
     return s;
+}
+
+// What a step means for the application beside its locks: the writes it makes fail, the gate it
+// waits at, what it removes when it fails; each line begun with `prefix`.
+QString notes(const PlanStep &s, const QString &prefix)
+{
+    QString out;
+    if (!s.gate.isEmpty())
+        out += prefix + QStringLiteral("DEPLOY GATE (%1): the run stops here; `stagecraft-cli resume` continues past it.\n").arg(s.gate);
+    if (!s.failingWrites.isEmpty())
+        out += prefix + QStringLiteral("FAILING WRITES: %1\n").arg(s.failingWrites);
+    if (!s.onFailureSql.isEmpty())
+        out += prefix + QStringLiteral("If it fails or is cancelled, the runner removes what it added: %1;\n")
+                            .arg(s.onFailureSql.join(QLatin1String("; ")));
+    return out;
 }
 
 QString blocking(const PlanStep &s)
@@ -152,6 +178,8 @@ QString blocking(const PlanStep &s)
 
 QString PlanFormat::impact(const PlanStep &s)
 {
+    if (!s.gate.isEmpty())
+        return QStringLiteral("no lock, no statement: the run waits here until it is resumed");
     QStringList modes;
     for (const LockClaim &l : s.locks)
         modes << QStringLiteral("%1 on %2").arg(l.mode, l.relation);
@@ -184,6 +212,10 @@ QString PlanFormat::fingerprint(const Plan &plan)
         // Only where there is one, so plans without it keep the fingerprints they were reviewed with.
         if (!s.failIfRowsSql.isEmpty())
             step.insert(QStringLiteral("fail_if_rows"), s.failIfRowsSql);
+        if (!s.onFailureSql.isEmpty())
+            step.insert(QStringLiteral("on_failure"), strings(s.onFailureSql));
+        if (!s.gate.isEmpty()) // where the run waits is part of what runs
+            step.insert(QStringLiteral("gate"), s.gate);
         steps << step;
     }
     const QJsonObject canonical{{QStringLiteral("engine"), engineName(plan.engine)},
@@ -231,6 +263,10 @@ QByteArray PlanFormat::toJson(const Plan &plan)
         {QStringLiteral("session"), strings(plan.sessionSql)},
         // The whole column as designed: a resumed run verifies against it.
         {QStringLiteral("spec"), QJsonDocument::fromJson(plan.spec.toJson()).object()},
+        {QStringLiteral("sync"), QJsonObject{{QStringLiteral("enabled"), plan.sync.enabled},
+                                             {QStringLiteral("expression"), plan.sync.expression},
+                                             {QStringLiteral("columns_read"), strings(plan.sync.columnsRead)},
+                                             {QStringLiteral("reason"), plan.sync.reason}}},
     };
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
@@ -273,6 +309,11 @@ bool PlanFormat::fromJson(const QByteArray &json, Plan *plan)
     p.pointOfNoReturn = root.value(QStringLiteral("point_of_no_return")).isNull() ? -1 : root.value(QStringLiteral("point_of_no_return")).toInt();
     p.warnings = stringList(root.value(QStringLiteral("warnings")));
     p.naive = stepFromJson(root.value(QStringLiteral("naive")).toObject(), p.engine);
+    const QJsonObject sync = root.value(QStringLiteral("sync")).toObject();
+    p.sync.enabled = sync.value(QStringLiteral("enabled")).toBool();
+    p.sync.expression = sync.value(QStringLiteral("expression")).toString();
+    p.sync.columnsRead = stringList(sync.value(QStringLiteral("columns_read")));
+    p.sync.reason = sync.value(QStringLiteral("reason")).toString();
     *plan = p;
     return true;
 }
@@ -311,6 +352,7 @@ QString PlanFormat::toSql(const Plan &plan)
         if (!s.failIfRowsSql.isEmpty())
             out += QStringLiteral("-- %1 must answer no rows (each would be %2): the runner rolls the step back if it answers any.\n")
                        .arg(s.failIfRowsSql, s.failIfRowsMessage);
+        out += notes(s, QStringLiteral("-- "));
         for (const QString &statement : s.sql)
             out += statement + QLatin1String(";\n");
     }
@@ -329,14 +371,16 @@ QString PlanFormat::stepSql(const Plan &plan, int step)
         out += QStringLiteral("-- Runs only when this is 0 (%1): %2;\n").arg(s.guardMessage, s.guardSql);
     if (!s.transactional)
         out += QLatin1String("-- Runs outside a transaction block.\n");
-    else if (s.backfill.isNull())
+    else if (s.backfill.isNull() && !s.sql.isEmpty())
         out += QLatin1String("-- In one transaction:\n");
     if (!s.backfill.isNull())
         out += s.backfill.keyed() ? QLatin1String("-- Each batch in its own transaction: the bound statement, then the fill statement, "
                                                   "with values for :from, :to and :batch_size.\n")
                                   : QLatin1String("-- Repeated, each time in its own transaction, with a value for :batch_size, until it "
                                                   "changes no row.\n");
-    out += s.sql.join(QLatin1String(";\n")) + QLatin1String(";\n");
+    out += notes(s, QStringLiteral("-- "));
+    if (!s.sql.isEmpty())
+        out += s.sql.join(QLatin1String(";\n")) + QLatin1String(";\n");
     if (!s.rollbackSql.isEmpty())
         out += QLatin1String("\n-- Rollback:\n") + s.rollbackSql.join(QLatin1String(";\n")) + QLatin1String(";\n");
     return out;
@@ -375,9 +419,10 @@ QString PlanFormat::toMarkdown(const Plan &plan)
     }
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &s = plan.steps.at(i);
-        out += QStringLiteral("\n## %1. %2\n\n%3 (rule `%4`)\n\n```sql\n%5;\n```\n")
-                   .arg(i + 1)
-                   .arg(s.title, s.why, s.rule, s.sql.join(QLatin1String(";\n")));
+        out += QStringLiteral("\n## %1. %2\n\n%3 (rule `%4`)\n\n").arg(i + 1).arg(s.title, s.why, s.rule);
+        out += notes(s, QStringLiteral("> "));
+        if (!s.sql.isEmpty())
+            out += QStringLiteral("\n```sql\n%1;\n```\n").arg(s.sql.join(QLatin1String(";\n")));
         if (!s.rollbackSql.isEmpty())
             out += QStringLiteral("\nRollback:\n\n```sql\n%1;\n```\n").arg(s.rollbackSql.join(QLatin1String(";\n")));
     }

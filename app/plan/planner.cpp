@@ -81,6 +81,19 @@ QString generatedName(Engine engine, const QString &table, const QString &column
     return name();
 }
 
+PlanStep deployGate(const QString &id, const ColumnSpec &spec, const QString &why)
+{
+    PlanStep gate;
+    const bool expand = id == QLatin1String("after-expand");
+    gate.stage = expand ? Stage::Expand : Stage::Contract;
+    gate.gate = id;
+    gate.title = expand ? QStringLiteral("Deploy gate: deploy the application that writes %1").arg(spec.name)
+                        : QStringLiteral("Deploy gate: the application writes %1 itself").arg(spec.name);
+    gate.rule = expand ? QStringLiteral("gate.after-expand") : QStringLiteral("gate.before-contract");
+    gate.why = why;
+    return gate;
+}
+
 QString indexField(const ColumnSpec &spec)
 {
     return spec.unique ? QStringLiteral("unique") : spec.index ? QStringLiteral("index") : QStringLiteral("references");

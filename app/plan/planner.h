@@ -37,6 +37,10 @@ public:
 // text (a CHECK and the NOT NULL helper of one long column) stay distinct.
 [[nodiscard]] QString generatedName(Engine engine, const QString &table, const QString &column, const QString &suffix);
 
+// A deploy gate (PlanStep::gate): "after-expand" or "before-contract", with `why` in words. No SQL,
+// no lock: the run stops there until resumed.
+[[nodiscard]] PlanStep deployGate(const QString &id, const ColumnSpec &spec, const QString &why);
+
 // The spec field that makes a plan index the new column: unique, index, or a foreign key's references.
 [[nodiscard]] QString indexField(const ColumnSpec &spec);
 

@@ -80,21 +80,6 @@ PlanStep PostgresPlanner::ddl(Stage stage, const QString &title, const QStringLi
     return step;
 }
 
-PlanStep PostgresPlanner::validate(const QString &title, const QString &constraint, const QString &appliedSql,
-                                   const QString &rule, const QString &why) const
-{
-    // VALIDATE CONSTRAINT scans the table under SHARE UPDATE EXCLUSIVE: reads and writes go on.
-    PlanStep step = ddl(Stage::Enforce, title,
-                        {QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(m_table, quoteIdentifier(PG, constraint))},
-                        QStringLiteral("ShareUpdateExclusiveLock"));
-    step.scansTable = true;
-    step.estimatedSeconds = CostModel::scan(m_in.table.heapBytes);
-    step.appliedSql = appliedSql;
-    step.rule = rule;
-    step.why = why;
-    return step;
-}
-
 Plan PostgresPlanner::plan()
 {
     m_plan.engine = PG;
@@ -105,6 +90,19 @@ Plan PostgresPlanner::plan()
     m_plan.estimatedRows = m_in.table.estimatedRows;
     m_plan.totalBytes = m_in.table.totalBytes;
     m_plan.spec = m_spec;
+    // PostgreSQL 13 was the first to take BEFORE ROW triggers on a partitioned table.
+    m_plan.sync = Sync::decide(PG, m_spec, m_in.table,
+                               m_in.table.kind == RelationKind::PartitionedTable && m_in.targetVersion < 130000
+                                   ? QStringLiteral("PostgreSQL before 13 has no BEFORE ROW triggers on a partitioned table")
+                                   : QString());
+    if (m_plan.sync.enabled) {
+        m_syncFunction = name(QStringLiteral("sync"));
+        m_syncInsert = name(QStringLiteral("sync_insert"));
+        m_syncUpdate = m_plan.sync.columnsRead.isEmpty() ? QString() : name(QStringLiteral("sync_update"));
+    } else if (!m_spec.backfill.isEmpty() && !m_plan.sync.columnsRead.isEmpty()) {
+        m_plan.warnings << QStringLiteral("Nothing keeps %1 filled for writers that do not know it (%2)")
+                               .arg(m_spec.name, m_plan.sync.reason.left(1).toLower() + m_plan.sync.reason.mid(1));
+    }
 
     const bool hasDefault = m_spec.defaultKind != ColumnSpec::DefaultKind::None;
     if (m_spec.defaultKind == ColumnSpec::DefaultKind::Expression) {
@@ -130,7 +128,13 @@ Plan PostgresPlanner::plan()
         m_plan.warnings << QStringLiteral("Every existing row gets the same default: the unique index will fail "
                                           "unless the table has at most one row.");
 
+    if (!m_spec.nullable && !m_inlineNotNull && !hasDefault && !m_plan.sync.enabled)
+        m_expandGateReason = QStringLiteral("NOT NULL is enforced later in this run, and from then on an INSERT that leaves %1 "
+                                            "out fails: nothing fills it (no default, no sync). The column exists now: deploy "
+                                            "the application version that writes %1 on every INSERT, then resume.")
+                                 .arg(m_spec.name);
     addColumn();
+    addSync();
     backfill();
     enforceCheck();
     enforceNotNull();
@@ -138,12 +142,14 @@ Plan PostgresPlanner::plan()
     // lock-impact.md rule 11: the foreign key after the index on its column, so that the key never
     // exists without it (every delete or key update on the referenced table looks the column up).
     enforceForeignKey();
+    dropSync();
     verify();
     // Stages in order (expand, backfill, enforce, index, contract, verify), steps in order within each.
     std::stable_sort(m_plan.steps.begin(), m_plan.steps.end(),
                      [](const PlanStep &a, const PlanStep &b) { return int(a.stage) < int(b.stage); });
+    addGates();
     for (int i = 0; i < m_plan.steps.size(); ++i) {
-        if (m_plan.steps.at(i).stage == Stage::Contract) {
+        if (m_plan.steps.at(i).stage == Stage::Contract && m_plan.steps.at(i).gate.isEmpty()) {
             m_plan.pointOfNoReturn = i;
             break;
         }
@@ -160,7 +166,10 @@ void PostgresPlanner::addColumn()
         sql += QLatin1String(" DEFAULT ") + defaultSql();
     if (m_inlineNotNull)
         sql += QLatin1String(" NOT NULL");
-    if (hasDefault && !m_inlineDefault) // new rows get it; existing rows are backfilled
+    // New rows get it, existing rows are backfilled. With a sync, new rows get the sync's value
+    // until the contract stage, which sets the default: the sync cannot tell a default from a value
+    // written on purpose.
+    if (hasDefault && !m_inlineDefault && !m_plan.sync.enabled)
         sql += QStringLiteral(", ALTER COLUMN %1 SET DEFAULT %2").arg(m_column, defaultSql());
     QStringList statements{sql};
     if (!m_spec.comment.isEmpty())
@@ -211,7 +220,173 @@ void PostgresPlanner::addColumn()
         step.why = QStringLiteral("A nullable column without a default only changes the catalog: the exclusive lock "
                                   "lasts milliseconds.");
     }
+    if (hasDefault && m_plan.sync.enabled)
+        step.why += QStringLiteral(" The default is set in the contract stage, when the sync ends.");
     m_plan.steps << step;
+}
+
+namespace {
+
+// NEW.x compared with OLD.x. Types without an equality operator (json, xml, the geometric ones)
+// compare as text: the server refuses the trigger otherwise.
+QString distinct(const QString &column, const QString &type, bool different)
+{
+    static const QStringList noEquality = {QStringLiteral("json"), QStringLiteral("xml"), QStringLiteral("point"),
+                                           QStringLiteral("line"), QStringLiteral("lseg"), QStringLiteral("box"),
+                                           QStringLiteral("path"), QStringLiteral("polygon"), QStringLiteral("circle")};
+    const QString base = type.section(QLatin1Char('('), 0, 0).section(QLatin1Char('['), 0, 0).trimmed().toLower();
+    const QString cast = noEquality.contains(base) ? QStringLiteral("::text") : QString();
+    return QStringLiteral("NEW.%1%2 IS %3DISTINCT FROM OLD.%1%2").arg(column, cast, different ? QString() : QStringLiteral("NOT "));
+}
+
+} // namespace
+
+void PostgresPlanner::addSync()
+{
+    if (!m_plan.sync.enabled)
+        return;
+    const QString function = quoteQualified(PG, m_spec.table.schema, m_syncFunction);
+    // The body is dollar-quoted with a tag the expression does not hold.
+    QString tag = QStringLiteral("$sync$");
+    for (int i = 1; m_spec.backfill.contains(tag); ++i)
+        tag = QStringLiteral("$sync%1$").arg(i);
+    // The expression as written, over a one-row table of NEW named like the table: its columns, bare
+    // or qualified by the table's name, are the row's. use_column: a column named like a PL/pgSQL
+    // variable (found, new) is the column. The search path is the one the plan was checked under.
+    const QString create = QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS %2\n"
+                                          "#variable_conflict use_column\nBEGIN\n    NEW.%3 := (SELECT %4 FROM (SELECT NEW.*) AS %5);\n"
+                                          "    RETURN NEW;\nEND\n%2")
+                               .arg(function, tag, m_column, m_spec.backfill, quoteIdentifier(PG, m_spec.table.name));
+    const QString execute = m_in.targetVersion >= 110000 ? QStringLiteral("EXECUTE FUNCTION") : QStringLiteral("EXECUTE PROCEDURE");
+    QStringList sql{create,
+                    QStringLiteral("CREATE TRIGGER %1 BEFORE INSERT ON %2 FOR EACH ROW WHEN (NEW.%3 IS NULL) %4 %5()")
+                        .arg(quoteIdentifier(PG, m_syncInsert), m_table, m_column, execute, function)};
+    QStringList triggers{m_syncInsert};
+    QList<CreatedObject> creates{{Kind::Function, m_syncFunction, Scope::Schema, m_spec.table, QStringLiteral("sync")},
+                                 {Kind::Trigger, m_syncInsert, Scope::Table, m_spec.table, QStringLiteral("sync")}};
+    if (!m_syncUpdate.isEmpty()) {
+        QStringList changed;
+        for (const QString &c : std::as_const(m_plan.sync.columnsRead)) {
+            const ColumnInfo *info = m_in.table.column(c);
+            changed << distinct(quoteIdentifier(PG, c), info ? info->type : QString(), true);
+        }
+        sql << QStringLiteral("CREATE TRIGGER %1 BEFORE UPDATE ON %2 FOR EACH ROW WHEN (%3 AND (%4)) %5 %6()")
+                   .arg(quoteIdentifier(PG, m_syncUpdate), m_table, distinct(m_column, m_spec.type, false),
+                        changed.join(QLatin1String(" OR ")), execute, function);
+        triggers << m_syncUpdate;
+        creates << CreatedObject{Kind::Trigger, m_syncUpdate, Scope::Table, m_spec.table, QStringLiteral("sync")};
+    }
+    QStringList names;
+    for (const QString &t : triggers)
+        names << quoteLiteral(PG, t);
+    PlanStep step = ddl(Stage::Expand, QStringLiteral("Keep %1 filled for writers that do not know it").arg(m_spec.name), sql,
+                        QStringLiteral("ShareRowExclusiveLock"));
+    for (const QString &t : triggers)
+        step.rollbackSql << QStringLiteral("DROP TRIGGER IF EXISTS %1 ON %2").arg(quoteIdentifier(PG, t), m_table);
+    step.rollbackSql << QStringLiteral("DROP FUNCTION IF EXISTS %1()").arg(function);
+    step.appliedSql = QStringLiteral("SELECT count(*) = %1 FROM pg_trigger WHERE tgrelid = %2::regclass AND tgname IN (%3)")
+                          .arg(QString::number(triggers.size()), quoteLiteral(PG, m_table), names.join(QLatin1String(", ")));
+    step.creates = creates;
+    step.rule = QStringLiteral("pg.sync.trigger");
+    step.why = QStringLiteral("Until the contract stage, a row inserted without %1 gets %2 computed from it, and an UPDATE that "
+                              "changes %3 but not %1 computes it again; a writer that sets %1 keeps its value. CREATE TRIGGER "
+                              "takes SHARE ROW EXCLUSIVE for milliseconds: writes pause, reads go on. Cost: such a write runs "
+                              "the function once (one small query); any other only tests the trigger's WHEN condition.")
+                   .arg(m_spec.name, m_spec.backfill,
+                        m_plan.sync.columnsRead.isEmpty() ? QStringLiteral("nothing it reads") : m_plan.sync.columnsRead.join(QLatin1String(", ")));
+    m_plan.steps << step;
+}
+
+void PostgresPlanner::dropSync()
+{
+    if (!m_plan.sync.enabled)
+        return;
+    QStringList sql, names;
+    for (const QString &t : {m_syncInsert, m_syncUpdate}) {
+        if (t.isEmpty())
+            continue;
+        sql << QStringLiteral("DROP TRIGGER IF EXISTS %1 ON %2").arg(quoteIdentifier(PG, t), m_table);
+        names << quoteLiteral(PG, t);
+    }
+    sql << QStringLiteral("DROP FUNCTION IF EXISTS %1()").arg(quoteQualified(PG, m_spec.table.schema, m_syncFunction));
+    const bool hasDefault = m_spec.defaultKind != ColumnSpec::DefaultKind::None;
+    if (hasDefault)
+        sql << QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 SET DEFAULT %3").arg(m_table, m_column, defaultSql());
+    PlanStep step = ddl(Stage::Contract, QStringLiteral("Stop filling %1: the application writes it").arg(m_spec.name), sql,
+                        QStringLiteral("AccessExclusiveLock"));
+    // Dropping the function reads the table it depends on (AccessShareLock, seen in pg_locks).
+    step.locks << LockClaim{m_tableLabel, QStringLiteral("AccessShareLock")};
+    step.appliedSql = QStringLiteral("SELECT NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = %1::regclass AND tgname IN (%2))")
+                          .arg(quoteLiteral(PG, m_table), names.join(QLatin1String(", ")));
+    step.rule = QStringLiteral("pg.sync.drop");
+    step.why = QStringLiteral("The sync ends: DROP TRIGGER takes ACCESS EXCLUSIVE for milliseconds. From here on a row written "
+                              "without %1 gets %2.").arg(m_spec.name, Sync::afterwards(m_spec));
+    if (!m_spec.nullable && !hasDefault)
+        step.failingWrites = QStringLiteral("INSERTs that omit %1 fail from here on: nothing fills it any more.").arg(m_spec.name);
+    m_plan.steps << step;
+}
+
+void PostgresPlanner::addGates()
+{
+    // The rows written to the table (or its partitions) so far, from the statistics the server keeps anyway.
+    const QString written = QStringLiteral("(SELECT sum(n_tup_ins + n_tup_upd) FROM pg_stat_user_tables WHERE relid = %1::regclass "
+                                           "OR relid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = %1::regclass))")
+                                .arg(quoteLiteral(PG, m_table));
+    const auto insertAt = [this](Stage before, PlanStep gate) {
+        auto at = std::find_if(m_plan.steps.begin(), m_plan.steps.end(), [&](const PlanStep &s) { return int(s.stage) >= int(before); });
+        m_plan.steps.insert(at, gate);
+    };
+    if (m_spec.gateAfterExpand || !m_expandGateReason.isEmpty()) {
+        PlanStep gate = deployGate(QStringLiteral("after-expand"), m_spec,
+                                   m_expandGateReason.isEmpty() ? QStringLiteral("The spec asks for a gate here: the column exists, "
+                                                                                 "deploy the application version that uses %1, then resume.")
+                                                                      .arg(m_spec.name)
+                                                                : m_expandGateReason);
+        gate.gateProbeSql = QStringLiteral("SELECT NULL AS filled, %1 AS written").arg(written);
+        insertAt(Stage::Backfill, gate);
+    }
+    if (m_plan.sync.enabled) {
+        PlanStep gate = deployGate(QStringLiteral("before-contract"), m_spec,
+                                   QStringLiteral("The next step ends the sync: from then on nothing fills %1 for a writer that "
+                                                  "leaves it out. Deploy every application that writes %2 so that it sets %1 itself, "
+                                                  "then resume; until then the sync keeps filling it.")
+                                       .arg(m_spec.name, m_spec.table.name));
+        // pg_stat_user_functions counts the sync function's calls (track_functions = pl or all):
+        // the function runs only when the sync fills the column.
+        gate.gateProbeSql = QStringLiteral("SELECT (SELECT calls FROM pg_stat_user_functions WHERE funcid = to_regproc(%1)) AS filled, "
+                                           "%2 AS written")
+                                .arg(quoteLiteral(PG, quoteQualified(PG, m_spec.table.schema, m_syncFunction)), written);
+        insertAt(Stage::Contract, gate);
+    }
+}
+
+PlanStep PostgresPlanner::thenValidate(PlanStep add, const QString &constraint, const QList<LockClaim> &validateLocks,
+                                       const QString &validatedSql, const QString &guardSql, const QString &guardMessage) const
+{
+    add.sql << QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(m_table, quoteIdentifier(PG, constraint));
+    add.transactional = false;
+    for (const LockClaim &l : validateLocks) {
+        if (!add.locks.contains(l))
+            add.locks << l;
+    }
+    add.scansTable = true;
+    add.estimatedSeconds += 2 * CostModel::scan(m_in.table.heapBytes); // the guard's scan and VALIDATE's
+    add.onFailureSql = add.rollbackSql;
+    add.appliedSql = validatedSql;
+    add.guardSql = guardSql;
+    add.guardMessage = guardMessage;
+    return add;
+}
+
+QString PostgresPlanner::notNullFailures() const
+{
+    if (m_plan.sync.enabled)
+        return QStringLiteral("Writes that leave %1 NULL fail from here on: for a writer that does not know it, rows where %2 "
+                              "is NULL (the sync fills %1 with it).").arg(m_spec.name, m_spec.backfill);
+    if (m_spec.defaultKind != ColumnSpec::DefaultKind::None)
+        return {}; // the default fills it; only a NULL written on purpose fails, as designed
+    return QStringLiteral("INSERTs that omit %1 fail from here on (the gate after the expand stage waits until the application "
+                          "writes it).").arg(m_spec.name);
 }
 
 void PostgresPlanner::backfill()
@@ -252,21 +427,20 @@ void PostgresPlanner::enforceCheck()
         return;
     const QString constraint = name(QStringLiteral("check"));
     const QString quoted = quoteIdentifier(PG, constraint);
-    PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add CHECK %1 without checking existing rows").arg(constraint),
+    PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add CHECK %1 and validate it").arg(constraint),
                        {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 CHECK (%3) NOT VALID").arg(m_table, quoted, m_spec.check)},
                        QStringLiteral("AccessExclusiveLock"));
     add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
-    add.appliedSql = constraintExists(constraint);
     add.creates = {{Kind::CheckConstraint, constraint, Scope::Table, m_spec.table, QStringLiteral("check")}};
-    add.rule = QStringLiteral("pg.check.not-valid");
-    add.why = QStringLiteral("NOT VALID checks new and updated rows at once but skips the scan of existing rows, so "
-                             "the exclusive lock lasts milliseconds.");
-    m_plan.steps << add;
-
-    m_plan.steps << validate(QStringLiteral("Validate CHECK %1 on existing rows").arg(constraint), constraint,
-                             constraintExists(constraint).replace(QLatin1String(" AND conname"), QLatin1String(" AND convalidated AND conname")),
-                             QStringLiteral("pg.check.validate"),
-                             QStringLiteral("VALIDATE scans the table under SHARE UPDATE EXCLUSIVE: reads and writes go on."));
+    add.rule = QStringLiteral("pg.check.not-valid-validate");
+    add.why = QStringLiteral("NOT VALID checks new and updated rows at once but skips the scan of existing rows, so the "
+                             "exclusive lock lasts milliseconds; VALIDATE then scans under SHARE UPDATE EXCLUSIVE, reads and "
+                             "writes going on.");
+    add.failingWrites = QStringLiteral("Writes whose %1 breaks CHECK (%2) fail from here on.").arg(m_spec.name, m_spec.check);
+    m_plan.steps << thenValidate(add, constraint, onTable(QStringLiteral("ShareUpdateExclusiveLock")),
+                                 constraintExists(constraint).replace(QLatin1String(" AND conname"), QLatin1String(" AND convalidated AND conname")),
+                                 QStringLiteral("SELECT count(*) FROM %1 WHERE NOT (%2)").arg(m_table, m_spec.check),
+                                 QStringLiteral("rows break CHECK (%1), written since the backfill").arg(m_spec.check));
 }
 
 void PostgresPlanner::enforceForeignKey()
@@ -284,32 +458,33 @@ void PostgresPlanner::enforceForeignKey()
     if (!m_spec.onUpdate.isEmpty())
         definition += QLatin1String(" ON UPDATE ") + m_spec.onUpdate;
 
-    PlanStep add = ddl(Stage::Index, QStringLiteral("Add foreign key %1 without checking existing rows").arg(constraint),
+    PlanStep add = ddl(Stage::Index, QStringLiteral("Add foreign key %1 and validate it").arg(constraint),
                        {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3 NOT VALID").arg(m_table, quoted, definition)},
                        QStringLiteral("ShareRowExclusiveLock"));
     add.locks = onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("ShareRowExclusiveLock"))
         + QList<LockClaim>{{referencedLabel, QStringLiteral("AccessShareLock")},
                            {referencedLabel, QStringLiteral("ShareRowExclusiveLock")}};
     add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
-    add.appliedSql = constraintExists(constraint);
     add.creates = {{Kind::ForeignKey, constraint, Scope::Table, m_spec.table, QStringLiteral("references")}};
-    add.rule = QStringLiteral("pg.foreign-key.not-valid");
-    add.why = QStringLiteral("NOT VALID skips checking existing rows: writes on both tables pause for milliseconds, "
-                             "reads go on.");
-    m_plan.steps << add;
-
-    PlanStep check = validate(QStringLiteral("Validate foreign key %1 on existing rows").arg(constraint), constraint,
-                              constraintExists(constraint).replace(QLatin1String(" AND conname"), QLatin1String(" AND convalidated AND conname")),
-                              QStringLiteral("pg.foreign-key.validate"),
-                              QStringLiteral("VALIDATE checks every row against the referenced table under SHARE UPDATE "
-                                             "EXCLUSIVE and ROW SHARE: writes on both tables go on."));
+    add.rule = QStringLiteral("pg.foreign-key.not-valid-validate");
+    add.why = QStringLiteral("NOT VALID skips checking existing rows: writes on both tables pause for milliseconds, reads go "
+                             "on. VALIDATE then checks every row against %1 under SHARE UPDATE EXCLUSIVE and ROW SHARE: "
+                             "writes on both tables go on.").arg(m_spec.referencedTable.name);
+    add.failingWrites = QStringLiteral("Writes whose %1 matches no %2.%3 fail from here on.")
+                            .arg(m_spec.name, referencedLabel, m_spec.referencedColumn);
     // The validating query also reads both tables (AccessShareLock), as pg_locks shows, and looks
     // up the referenced table for each row.
-    check.locks = onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("ShareUpdateExclusiveLock"))
-        + QList<LockClaim>{{referencedLabel, QStringLiteral("AccessShareLock")}, {referencedLabel, QStringLiteral("RowShareLock")}};
-    check.estimatedSeconds = 2 * CostModel::scan(m_in.table.heapBytes);
-    check.stage = Stage::Index; // in the index stage, after the index it needs
-    m_plan.steps << check;
+    PlanStep step = thenValidate(add, constraint,
+                                 onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("ShareUpdateExclusiveLock"))
+                                     + QList<LockClaim>{{referencedLabel, QStringLiteral("AccessShareLock")},
+                                                        {referencedLabel, QStringLiteral("RowShareLock")}},
+                                 constraintExists(constraint).replace(QLatin1String(" AND conname"), QLatin1String(" AND convalidated AND conname")),
+                                 QStringLiteral("SELECT count(*) FROM %1 t WHERE t.%2 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %3 p "
+                                                "WHERE p.%4 = t.%2)")
+                                     .arg(m_table, m_column, referenced, quoteIdentifier(PG, m_spec.referencedColumn)),
+                                 QStringLiteral("rows of %1 reference missing rows of %2").arg(m_spec.table.name, m_spec.referencedTable.name));
+    step.estimatedSeconds += CostModel::scan(m_in.table.heapBytes); // VALIDATE looks each row up in the referenced table
+    m_plan.steps << step; // in the index stage, after the index it needs
 }
 
 void PostgresPlanner::enforceNotNull()
@@ -322,43 +497,40 @@ void PostgresPlanner::enforceNotNull()
     const QString notNullApplied = QStringLiteral("SELECT attnotnull FROM pg_attribute WHERE attrelid = %1::regclass "
                                                   "AND attname = %2")
                                        .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, m_spec.name));
+    const QString guard = QStringLiteral("SELECT count(*) FROM %1 WHERE %2 IS NULL").arg(m_table, m_column);
+    const QString guardMessage = QStringLiteral("rows hold NULL in %1, written since the backfill").arg(m_spec.name);
     if (v >= 180000) {
-        PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add NOT NULL on %1 without checking existing rows").arg(m_spec.name),
+        PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add NOT NULL on %1 and validate it").arg(m_spec.name),
                            {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 NOT NULL %3 NOT VALID").arg(m_table, quoted, m_column)},
                            QStringLiteral("AccessExclusiveLock"));
         add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
-        add.appliedSql = constraintExists(constraint);
         add.creates = {{Kind::NotNullConstraint, constraint, Scope::Table, m_spec.table, QStringLiteral("nullable")}};
-        add.rule = QStringLiteral("pg18.not-null.not-valid");
-        add.why = QStringLiteral("PostgreSQL 18 adds NOT NULL as NOT VALID: new rows are checked at once, existing rows "
-                                 "later; the exclusive lock lasts milliseconds.");
+        add.rule = QStringLiteral("pg18.not-null.not-valid-validate");
+        add.why = QStringLiteral("PostgreSQL 18 adds NOT NULL as NOT VALID: new rows are checked at once, existing rows by "
+                                 "VALIDATE; the exclusive lock lasts milliseconds, the scan runs under SHARE UPDATE EXCLUSIVE.");
+        add.failingWrites = notNullFailures();
         // On 18 attnotnull is already true while the constraint is NOT VALID: only convalidated of
         // the not-null constraint itself says VALIDATE has run.
         const QString validated = QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %1::regclass "
                                                  "AND contype = 'n' AND conname = %2 AND convalidated)")
                                       .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, constraint));
-        m_plan.steps << add
-                     << validate(QStringLiteral("Validate NOT NULL on %1").arg(m_spec.name), constraint, validated,
-                                 QStringLiteral("pg18.not-null.validate"),
-                                 QStringLiteral("VALIDATE scans under SHARE UPDATE EXCLUSIVE: reads and writes go on."));
+        m_plan.steps << thenValidate(add, constraint, onTable(QStringLiteral("ShareUpdateExclusiveLock")), validated, guard, guardMessage);
         return;
     }
-    PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add CHECK (%1 IS NOT NULL) without checking existing rows").arg(m_spec.name),
+    PlanStep add = ddl(Stage::Enforce, QStringLiteral("Add CHECK (%1 IS NOT NULL) and validate it").arg(m_spec.name),
                        {QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 CHECK (%3 IS NOT NULL) NOT VALID").arg(m_table, quoted, m_column)},
                        QStringLiteral("AccessExclusiveLock"));
     add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS %2").arg(m_table, quoted)};
-    add.appliedSql = constraintExists(constraint);
     add.creates = {{Kind::CheckConstraint, constraint, Scope::Table, m_spec.table, QStringLiteral("nullable")}};
-    add.rule = QStringLiteral("pg.not-null.check-not-valid");
-    add.why = QStringLiteral("SET NOT NULL alone would scan the whole table under an exclusive lock; a CHECK added NOT "
-                             "VALID takes that lock for milliseconds.");
-    m_plan.steps << add
-                 << validate(QStringLiteral("Validate CHECK (%1 IS NOT NULL)").arg(m_spec.name), constraint,
-                             notNullApplied + QStringLiteral(" OR EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %1::regclass "
-                                                             "AND conname = %2 AND convalidated)")
-                                                  .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, constraint)),
-                             QStringLiteral("pg.not-null.validate"),
-                             QStringLiteral("VALIDATE scans under SHARE UPDATE EXCLUSIVE: reads and writes go on."));
+    add.rule = QStringLiteral("pg.not-null.check-not-valid-validate");
+    add.why = QStringLiteral("SET NOT NULL alone would scan the whole table under an exclusive lock; a CHECK added NOT VALID "
+                             "takes that lock for milliseconds, and VALIDATE scans under SHARE UPDATE EXCLUSIVE.");
+    add.failingWrites = notNullFailures();
+    m_plan.steps << thenValidate(add, constraint, onTable(QStringLiteral("ShareUpdateExclusiveLock")),
+                                 notNullApplied + QStringLiteral(" OR EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %1::regclass "
+                                                                 "AND conname = %2 AND convalidated)")
+                                                      .arg(quoteLiteral(PG, m_table), quoteLiteral(PG, constraint)),
+                                 guard, guardMessage);
     if (v < 120000) {
         m_plan.warnings << QStringLiteral("PostgreSQL 11 cannot use a CHECK to skip SET NOT NULL's scan: the column "
                                           "stays nullable in the catalog and the validated CHECK enforces NOT NULL.");
@@ -408,6 +580,8 @@ void PostgresPlanner::buildIndexes()
                            .arg(quoteLiteral(PG, m_spec.table.schema), quoteLiteral(PG, index));
     // Indexes share their names with the schema's tables, views and sequences.
     build.creates = {{Kind::Index, index, Scope::Schema, m_spec.table, indexField(m_spec)}};
+    if (m_spec.unique)
+        build.failingWrites = QStringLiteral("Writes that repeat a value of %1 fail from here on.").arg(m_spec.name);
     build.rule = QStringLiteral("pg.index.concurrently");
     build.why = QStringLiteral("CREATE INDEX CONCURRENTLY scans twice under SHARE UPDATE EXCLUSIVE: reads and writes go "
                                "on. It runs outside a transaction; an invalid index left by a failure is dropped first.");

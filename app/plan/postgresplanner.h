@@ -15,6 +15,7 @@ public:
 
 private:
     void addColumn();
+    void addSync();
     void backfill();
     void enforceCheck();
     void enforceForeignKey();
@@ -22,11 +23,20 @@ private:
     void buildIndexes();
     void buildPartitionedIndex(const QString &index);
     void verify();
+    void dropSync();
+    // The gates: after the expand stage when asked or needed, before the contract stage when a sync
+    // ends there. After the steps are in stage order.
+    void addGates();
 
     [[nodiscard]] PlanStep ddl(Stage stage, const QString &title, const QStringList &sql, const QString &lockMode) const;
-    // The VALIDATE CONSTRAINT step every NOT VALID constraint is followed by.
-    [[nodiscard]] PlanStep validate(const QString &title, const QString &constraint, const QString &appliedSql,
-                                    const QString &rule, const QString &why) const;
+    // `add` (a constraint added NOT VALID) followed by its VALIDATE in the same step, each statement
+    // committed on its own: if VALIDATE fails or the step is cancelled, the runner drops the
+    // constraint again (onFailureSql), so a failed run never leaves it checking the application's
+    // writes. `guardSql` counts the rows that would fail it, asked first.
+    [[nodiscard]] PlanStep thenValidate(PlanStep add, const QString &constraint, const QList<LockClaim> &validateLocks,
+                                        const QString &validatedSql, const QString &guardSql, const QString &guardMessage) const;
+    // What the NOT NULL steps make fail: nothing where a default or the sync fills the column.
+    [[nodiscard]] QString notNullFailures() const;
     // A lock on the table, and on each partition when it is partitioned.
     [[nodiscard]] QList<LockClaim> onTable(const QString &mode) const;
     [[nodiscard]] static QString label(const TableRef &table);
@@ -40,6 +50,9 @@ private:
     QString m_table; // quoted, qualified
     QString m_tableLabel; // schema.table as the user names it, for lock claims
     QString m_column; // quoted
+    // The sync's function and triggers (empty names where there is none).
+    QString m_syncFunction, m_syncInsert, m_syncUpdate;
+    QString m_expandGateReason; // why the plan needs a gate after the expand stage; empty: only if asked
     bool m_volatileDefault = false;
     bool m_inlineDefault = false; // existing rows get the default from ADD COLUMN (PG11+ fast default)
     bool m_inlineNotNull = false;

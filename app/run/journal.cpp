@@ -39,6 +39,7 @@ QString Journal::stateName(StepState state)
     case StepState::Failed: return QStringLiteral("failed");
     case StepState::RolledBack: return QStringLiteral("rolled_back");
     case StepState::Interrupted: return QStringLiteral("interrupted");
+    case StepState::Waiting: return QStringLiteral("waiting");
     }
     return {};
 }
@@ -46,7 +47,8 @@ QString Journal::stateName(StepState state)
 static Journal::StepState stateFrom(const QString &name)
 {
     for (auto s : {Journal::StepState::Pending, Journal::StepState::Running, Journal::StepState::Done, Journal::StepState::Skipped,
-                   Journal::StepState::Failed, Journal::StepState::RolledBack, Journal::StepState::Interrupted}) {
+                   Journal::StepState::Failed, Journal::StepState::RolledBack, Journal::StepState::Interrupted,
+                   Journal::StepState::Waiting}) {
         if (Journal::stateName(s) == name)
             return s;
     }
@@ -214,7 +216,7 @@ bool Journal::unfinished(QList<RunRecord> *runs, ConnectionError *error)
 QString Journal::activeRunOn(const TableRef &table, const QString &column, ConnectionError *error)
 {
     QSqlQuery q(m_connection.database());
-    if (!exec(QStringLiteral("SELECT run_id FROM %1 WHERE state = 'running' AND table_name = ? AND column_name = ?").arg(runsTable()),
+    if (!exec(QStringLiteral("SELECT run_id FROM %1 WHERE state IN ('running', 'waiting') AND table_name = ? AND column_name = ?").arg(runsTable()),
               {table.schema + QLatin1Char('.') + table.name, column}, QStringLiteral("reading the journal"), error, &q))
         return {};
     return q.next() ? q.value(0).toString() : QString();

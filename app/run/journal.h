@@ -14,16 +14,17 @@ class DatabaseConnection;
 // describes: each backfill batch writes its last key in the same transaction as its UPDATE.
 // Where it lives: PostgreSQL schema "stagecraft" (tables runs and steps); MySQL, MariaDB and SQLite
 // the tables stagecraft_runs and stagecraft_steps next to the user's.
-//   runs:  run_id, table_name, column_name, state (running, done, failed, cancelled, interrupted, rolled_back), plan (JSON), started_at, updated_at,
+//   runs:  run_id, table_name, column_name, state (running, waiting, done, failed, cancelled, interrupted, rolled_back), plan (JSON), started_at, updated_at,
 //          engine_name, server_address, database_name (where the run was made; added to an older journal by ensure(), NULL
 //          for its earlier runs)
-//   steps: run_id, step, state (pending, running, done, skipped, failed, rolled_back, interrupted), rows_done, last_key (JSON array), attempts, error
+//   steps: run_id, step, state (pending, running, done, skipped, failed, rolled_back, interrupted, waiting), rows_done, last_key (JSON array), attempts, error
 class Journal
 {
 public:
     // Interrupted: the connection was lost in the middle of the step (recorded once the server
     // answered again); like Running, the step may have taken effect in part.
-    enum class StepState { Pending, Running, Done, Skipped, Failed, RolledBack, Interrupted };
+    // Waiting: a deploy gate the run stopped at; a resume passes it.
+    enum class StepState { Pending, Running, Done, Skipped, Failed, RolledBack, Interrupted, Waiting };
     struct StepRecord
     {
         StepState state = StepState::Pending;
@@ -58,7 +59,7 @@ public:
     // The unfinished runs (running, failed, cancelled) on this database, newest first; a run that
     // was rolled back is finished.
     [[nodiscard]] bool unfinished(QList<RunRecord> *runs, ConnectionError *error);
-    // A run that is running on this table now, if any (a second runner must not start).
+    // A run that is running on this table now, or waits at a deploy gate, if any (a second runner must not start).
     [[nodiscard]] QString activeRunOn(const TableRef &table, const QString &column, ConnectionError *error);
 
     [[nodiscard]] QString runsTable() const;

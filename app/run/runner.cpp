@@ -155,7 +155,8 @@ bool Runner::connectionLost(QString *why)
     QSqlError gone;
     if (m_connection->answers(&gone))
         return false;
-    *why = gone.text().trimmed();
+    if (why)
+        *why = gone.text().trimmed();
     return true;
 }
 
@@ -293,7 +294,7 @@ void Runner::resumeRun(const QString &runId)
     }
     Q_EMIT runStarted(m_runId, int(found.plan.steps.size()));
     const Journal::StepRecord resumeFrom = first < found.steps.size() ? found.steps.at(first) : Journal::StepRecord{};
-    execute(found.plan, first, resumeFrom.lastKey, resumeFrom.rowsDone);
+    execute(found.plan, first, resumeFrom.lastKey, resumeFrom.rowsDone, resumeFrom.state);
 }
 
 void Runner::rollbackRun(const QString &runId)
@@ -376,7 +377,8 @@ void Runner::rollbackRun(const QString &runId)
                                 plan.table.schema, plan.table.name));
 }
 
-void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeKey, qint64 resumeRows)
+void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeKey, qint64 resumeRows,
+                     std::optional<Journal::StepState> resumed)
 {
     ConnectionError e;
     for (int i = firstStep; i < plan.steps.size(); ++i) {
@@ -384,10 +386,37 @@ void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeK
             finish(plan, RunOutcome::Cancelled, QStringLiteral("Cancelled before step %1.").arg(i + 1), -1);
             return;
         }
+        const PlanStep &step = plan.steps.at(i);
         QString error;
         QElapsedTimer timer;
         timer.start();
-        Q_EMIT stepStarted(i, plan.steps.at(i).title);
+        if (!step.gate.isEmpty()) {
+            // A gate stops the run unless this resume starts at it (the user resumed: deployed) or
+            // the run was told to pass gates.
+            if (m_passGates || (i == firstStep && resumed == Journal::StepState::Waiting)) {
+                Q_EMIT stepStarted(i, step.title);
+                static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Done,
+                                                     m_passGates ? QStringLiteral("passed without stopping") : QStringLiteral("resumed"), &e));
+                m_applied << i;
+                Q_EMIT stepFinished(i, 0);
+                continue;
+            }
+            static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Waiting, {}, &e));
+            Q_EMIT gateReached(i, step.gate, step.why);
+            finish(plan, RunOutcome::WaitingAtGate,
+                   QStringLiteral("Waiting at step %1: %2.\n%3").arg(i + 1).arg(step.title, step.why), -1);
+            return;
+        }
+        Q_EMIT stepStarted(i, step.title);
+        // An interrupted step may have left part of its work (a NOT VALID constraint whose VALIDATE
+        // never ran): removed first, so that it runs again from its start.
+        if (i == firstStep && resumed && resumed != Journal::StepState::Pending && !step.onFailureSql.isEmpty()
+            && !inPlace(step).value_or(false) && !removeAdded(step, i, &error)) {
+            static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Failed, error, &e));
+            Q_EMIT stepFailed(i, error);
+            finish(plan, RunOutcome::Failed, QStringLiteral("Step %1 (%2) could not start again: %3").arg(i + 1).arg(step.title, error), i);
+            return;
+        }
         static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Running, {}, &e));
         const StepResult result = runStep(plan, i, i == firstStep ? resumeKey : QStringList(), i == firstStep ? resumeRows : 0, &error);
         switch (result) {
@@ -436,6 +465,7 @@ void Runner::finish(const Plan &plan, RunOutcome outcome, const QString &reason,
 {
     ConnectionError e;
     const QString state = outcome == RunOutcome::Done             ? QStringLiteral("done")
+                          : outcome == RunOutcome::WaitingAtGate  ? QStringLiteral("waiting")
                           : outcome == RunOutcome::Cancelled      ? QStringLiteral("cancelled")
                           : outcome == RunOutcome::ConnectionLost ? QStringLiteral("interrupted")
                                                                   : QStringLiteral("failed");
@@ -468,9 +498,10 @@ void Runner::finish(const Plan &plan, RunOutcome outcome, const QString &reason,
             summary += QStringLiteral("\nTo undo them: %1;").arg(rollback.join(QLatin1String("; ")));
         if (!refusal.isEmpty())
             summary += QStringLiteral("\nNo rollback: %1.").arg(refusal);
+        const QString resume = outcome == RunOutcome::WaitingAtGate ? QStringLiteral("continues past the gate") : QStringLiteral("continues it");
         summary += refusal.isEmpty() && !m_applied.isEmpty()
-            ? QStringLiteral("\nRun id %1: `stagecraft-cli resume` continues it, `stagecraft-cli rollback` undoes it.").arg(m_runId)
-            : QStringLiteral("\nRun id %1: `stagecraft-cli resume` continues it.").arg(m_runId);
+            ? QStringLiteral("\nRun id %1: `stagecraft-cli resume` %2, `stagecraft-cli rollback` undoes it.").arg(m_runId, resume)
+            : QStringLiteral("\nRun id %1: `stagecraft-cli resume` %2.").arg(m_runId, resume);
     }
     if (m_lock)
         m_lock->release();
@@ -525,11 +556,20 @@ Runner::StepResult Runner::runStep(const Plan &plan, int index, const QStringLis
         if (m_cancelled)
             return StepResult::Cancelled;
     }
-    const StepResult result = runStatements(step, index, error);
+    StepResult result = runStatements(step, index, error);
     // Verify the effect, not just the absence of an error: a validated constraint, a valid index.
     if (result == StepResult::Done && !step.appliedSql.isEmpty() && !inPlace(step).value_or(false)) {
         *error = QStringLiteral("the step ran, but its effect is not in place (checked with: %1)").arg(step.appliedSql);
-        return StepResult::Failed;
+        result = StepResult::Failed;
+    }
+    // Issue 13: a NOT VALID constraint left behind by a failed VALIDATE kept failing the
+    // application's writes until someone rolled back. What the step added goes with it.
+    if (result != StepResult::Done && !step.onFailureSql.isEmpty() && !(result == StepResult::Failed && connectionLost(nullptr))) {
+        QString left;
+        const bool removed = removeAdded(step, index, &left);
+        if (result == StepResult::Failed)
+            *error += removed ? QStringLiteral(" What the step added was removed again (%1).").arg(step.onFailureSql.join(QLatin1String("; ")))
+                              : QStringLiteral(" Removing what the step added failed, so it is still in place: %1").arg(left);
     }
     return result;
 }
@@ -573,7 +613,33 @@ Runner::StepResult Runner::runStatements(const PlanStep &step, int index, QStrin
             return StepResult::Failed;
         }
         backOff(index, attempt, failure.text());
+        // Its statements run again from the first: what they added before the timeout goes first.
+        if (!step.onFailureSql.isEmpty() && !m_cancelled && !removeAdded(step, index, error))
+            return StepResult::Failed;
     }
+}
+
+bool Runner::removeAdded(const PlanStep &step, int index, QString *error)
+{
+    QSqlQuery q(m_connection->database());
+    for (const QString &sql : step.onFailureSql) {
+        for (int attempt = 0;; ++attempt) {
+            if (q.exec(sql))
+                break;
+            const QSqlError failure = q.lastError();
+            // A lock timeout, or the server-side cancel of the statement before arriving late: again.
+            const bool again = isLockTimeout(failure.nativeErrorCode(), failure.text()) || failure.nativeErrorCode() == QLatin1String("57014")
+                || failure.nativeErrorCode() == QLatin1String("1317");
+            if (!again || attempt >= m_settings.maxRetries) {
+                *error = QStringLiteral("%1: %2").arg(sql, failure.text());
+                return false;
+            }
+            const bool cancelled = m_cancelled.exchange(false); // the backoff must not be cut short here
+            backOff(index, attempt, failure.text());
+            m_cancelled = cancelled;
+        }
+    }
+    return true;
 }
 
 void Runner::backOff(int step, int attempt, const QString &reason)

@@ -32,7 +32,8 @@ struct BackfillProgress
 // step applied, but the read-back found a promise broken (a "✗" in the summary). ConnectionLost:
 // stopped because the server went away (or could not be reached); the journal has the step as
 // interrupted when the server could be reached again to say so.
-enum class RunOutcome { Done, Cancelled, Failed, RolledBack, VerificationFailed, ConnectionLost };
+// WaitingAtGate: stopped at a deploy gate, changing nothing more; a resume continues past it.
+enum class RunOutcome { Done, Cancelled, Failed, RolledBack, VerificationFailed, ConnectionLost, WaitingAtGate };
 
 // Runs a plan: each step after an "already applied?" check, a guard and a pre-flight for blocking
 // sessions, under a short lock timeout with retries; backfills in keyset batches whose progress
@@ -55,6 +56,8 @@ public:
     // Only raises the cancel flag: safe in a signal handler (Ctrl-C); the run stops after the batch.
     void stopAfterBatch() noexcept { m_cancelled = true; }
     [[nodiscard]] bool isPaused() const { return m_paused; }
+    // Runs past every deploy gate instead of stopping there (a pipeline that deploys in between).
+    void setPassGates(bool pass) { m_passGates = pass; }
 
 public Q_SLOTS:
     // A new run of the plan. Plans the spec again on this connection first and refuses, changing
@@ -81,6 +84,8 @@ Q_SIGNALS:
     // likely): the run waits for that statement to end.
     void waitingForRunLock(qint64 session, const QString &statement, double seconds);
     void backfillProgressed(const Stagecraft::BackfillProgress &progress);
+    // The run stopped at a deploy gate (PlanStep::gate): `why` says what to deploy before resuming.
+    void gateReached(int step, const QString &gate, const QString &why);
     void runFinished(Stagecraft::RunOutcome outcome, const QString &summary);
 
 private:
@@ -91,9 +96,15 @@ private:
     enum class StepResult { Done, Skipped, Cancelled, Failed };
     // run(), with or without planning again first.
     void start(const Plan &plan, bool planAgain);
-    void execute(const Plan &plan, int firstStep, const QStringList &resumeKey, qint64 resumeRows);
+    // From firstStep on; `resumed` is the journal's record of firstStep when a run is resumed (a gate
+    // it waited at is passed, what an interrupted step added is removed before it runs again).
+    void execute(const Plan &plan, int firstStep, const QStringList &resumeKey, qint64 resumeRows,
+                 std::optional<Journal::StepState> resumed = std::nullopt);
     [[nodiscard]] StepResult runStep(const Plan &plan, int index, const QStringList &resumeKey, qint64 resumeRows, QString *error);
     [[nodiscard]] StepResult runStatements(const PlanStep &step, int index, QString *error);
+    // Runs the step's onFailureSql, each statement retried after a lock timeout (or a cancel meant
+    // for the statement before it); false with *error when something it added is still there.
+    [[nodiscard]] bool removeAdded(const PlanStep &step, int index, QString *error);
     [[nodiscard]] StepResult runBackfill(const Plan &plan, int index, QStringList lastKey, qint64 rowsDone, QString *error);
     // Whether the step's effect is in place, by its "applied?" query; nullopt when it has none or
     // the query could not answer.
@@ -131,6 +142,7 @@ private:
     QList<int> m_applied;
     std::atomic<bool> m_paused{false};
     std::atomic<bool> m_cancelled{false};
+    bool m_passGates = false;
     std::atomic<qint64> m_backendId{0}; // the server session running our statements, for a server-side cancel
 };
 

@@ -1,5 +1,7 @@
 #include "sqlfragment.h"
 
+#include <QSet>
+
 namespace Stagecraft {
 
 // Skips a quoted run starting at text[i] (the opening quote); returns the index after the closing
@@ -89,6 +91,90 @@ bool SqlFragment::check(Engine engine, const QString &text, QString *why)
     if (depth != 0)
         return fail(QStringLiteral("leaves %1 parenthesis(es) open").arg(depth));
     return true;
+}
+
+QStringList SqlFragment::columnsRead(Engine engine, const QString &text, const QString &table, const QStringList &columns)
+{
+    const bool mysql = engine == Engine::MySQL || engine == Engine::MariaDB;
+    struct Name
+    {
+        QString text;
+        bool quoted = false;
+        qsizetype end = 0; // index after it
+    };
+    const auto same = [&](const Name &name, const QString &catalogName) {
+        if (mysql || (engine == Engine::SQLite && !name.quoted))
+            return name.text.compare(catalogName, Qt::CaseInsensitive) == 0;
+        if (engine == Engine::PostgreSQL && !name.quoted)
+            return name.text.toLower() == catalogName;
+        return name.text == catalogName;
+    };
+    QList<Name> names;
+    QSet<QString> read;
+    const auto isWordStart = [](QChar c) { return c.isLetter() || c == QLatin1Char('_'); };
+    const auto isWordPart = [](QChar c) { return c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('$'); };
+    for (qsizetype i = 0; i < text.size();) {
+        const QChar c = text.at(i);
+        const bool identifierQuote = (c == QLatin1Char('"') && !mysql) || (c == QLatin1Char('`') && engine != Engine::PostgreSQL);
+        if (c == QLatin1Char('\'') || (c == QLatin1Char('"') && mysql)) {
+            const qsizetype next = skipQuoted(text, i, c, mysql);
+            i = next < 0 ? text.size() : next;
+            continue;
+        }
+        if (c == QLatin1Char('$') && engine == Engine::PostgreSQL) {
+            const qsizetype next = skipDollarQuoted(text, i);
+            if (next != i) {
+                i = next < 0 ? text.size() : next;
+                continue;
+            }
+        }
+        Name name;
+        if (identifierQuote || (c == QLatin1Char('[') && engine == Engine::SQLite)) {
+            const QChar close = c == QLatin1Char('[') ? QLatin1Char(']') : c;
+            const qsizetype next = c == QLatin1Char('[') ? text.indexOf(close, i + 1) + 1 : skipQuoted(text, i, close, false);
+            if (next <= 0)
+                break;
+            name = {text.mid(i + 1, next - i - 2).replace(QString(2, close), QString(close)), true, next};
+        } else if (isWordStart(c)) {
+            qsizetype j = i + 1;
+            while (j < text.size() && isWordPart(text.at(j)))
+                ++j;
+            name = {text.mid(i, j - i), false, j};
+        } else if (c.isDigit()) {
+            qsizetype j = i + 1;
+            while (j < text.size() && (isWordPart(text.at(j)) || text.at(j) == QLatin1Char('.')))
+                ++j;
+            i = j;
+            continue;
+        } else {
+            ++i;
+            continue;
+        }
+        // What precedes it (a "." after a name) and what follows ("(": a function).
+        qsizetype before = i - 1;
+        while (before >= 0 && text.at(before).isSpace())
+            --before;
+        const bool qualified = before >= 0 && text.at(before) == QLatin1Char('.') && !names.isEmpty();
+        qsizetype after = name.end;
+        while (after < text.size() && text.at(after).isSpace())
+            ++after;
+        const bool call = after < text.size() && text.at(after) == QLatin1Char('(');
+        const bool qualifies = after < text.size() && text.at(after) == QLatin1Char('.');
+        if (!call && !qualifies && (!qualified || same(names.last(), table))) {
+            for (const QString &column : columns) {
+                if (same(name, column))
+                    read.insert(column);
+            }
+        }
+        names << name;
+        i = name.end;
+    }
+    QStringList out;
+    for (const QString &column : columns) {
+        if (read.contains(column))
+            out << column;
+    }
+    return out;
 }
 
 } // namespace Stagecraft

@@ -3,6 +3,7 @@
 #include "connection/connectionprofile.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace Stagecraft {
 
@@ -17,6 +18,12 @@ class SqlFragment
 public:
     // True if text is one self-contained fragment; otherwise *why names the problem.
     [[nodiscard]] static bool check(Engine engine, const QString &text, QString *why);
+    // Which of the table's columns a fragment reads: each name of `columns` that it writes as a
+    // name (bare or quoted), not as a function's (followed by "(") and not qualified by anything but
+    // the table's name. A bare name compares as the engine folds it (PostgreSQL: in lower case;
+    // MySQL, MariaDB and SQLite: without case), a quoted one exactly (MySQL and MariaDB: without
+    // case, as their column names are). Strings are skipped. In the columns' order.
+    [[nodiscard]] static QStringList columnsRead(Engine engine, const QString &text, const QString &table, const QStringList &columns);
 };
 
 } // namespace Stagecraft

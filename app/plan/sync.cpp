@@ -1,0 +1,55 @@
+#include "sync.h"
+
+#include "sql/sqlfragment.h"
+
+namespace Stagecraft {
+
+QString Sync::afterwards(const ColumnSpec &spec)
+{
+    switch (spec.defaultKind) {
+    case ColumnSpec::DefaultKind::Literal: return QStringLiteral("the default '%1'").arg(spec.defaultValue);
+    case ColumnSpec::DefaultKind::Expression: return QStringLiteral("the default %1").arg(spec.defaultValue);
+    case ColumnSpec::DefaultKind::None: break;
+    }
+    return spec.nullable ? QStringLiteral("NULL") : QStringLiteral("nothing: NOT NULL makes such an INSERT fail");
+}
+
+Sync Sync::decide(Engine engine, const ColumnSpec &spec, const TableDetails &table, const QString &unsupported)
+{
+    Sync s;
+    s.expression = spec.backfill;
+    QStringList columns;
+    for (const ColumnInfo &c : table.columns)
+        columns << c.name;
+    if (!spec.backfill.isEmpty())
+        s.columnsRead = SqlFragment::columnsRead(engine, spec.backfill, table.table.name, columns);
+    const QString without = QStringLiteral("a row written without %1 gets %2").arg(spec.name, afterwards(spec));
+    if (spec.backfill.isEmpty()) {
+        s.reason = QStringLiteral("No backfill expression to compute: %1.").arg(without);
+        return s;
+    }
+    if (!unsupported.isEmpty()) {
+        s.reason = QStringLiteral("Not possible here (%1): until the application writes %2 itself, %3.").arg(unsupported, spec.name, without);
+        return s;
+    }
+    if (spec.sync == false) {
+        s.reason = QStringLiteral("Off in the spec: until the application writes %1 itself, %2%3.")
+                       .arg(spec.name, without,
+                            s.columnsRead.isEmpty() ? QString()
+                                                    : QStringLiteral(", and one whose %1 changes keeps its old value").arg(s.columnsRead.join(QLatin1String(", "))));
+        return s;
+    }
+    if (s.columnsRead.isEmpty() && spec.sync != true) {
+        s.reason = QStringLiteral("The backfill reads no column of the row, so nothing goes stale: %1.").arg(without);
+        return s;
+    }
+    s.enabled = true;
+    s.reason = s.columnsRead.isEmpty()
+        ? QStringLiteral("On in the spec: until the contract stage a row inserted without %1 gets %2.").arg(spec.name, spec.backfill)
+        : QStringLiteral("The backfill reads %1: until the contract stage a row written without %2 gets %3 computed from it, "
+                         "and an UPDATE of %1 computes it again; then %4.")
+              .arg(s.columnsRead.join(QLatin1String(", ")), spec.name, spec.backfill, without);
+    return s;
+}
+
+} // namespace Stagecraft
