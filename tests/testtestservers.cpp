@@ -29,6 +29,8 @@ private Q_SLOTS:
     void liveWriterSeesDroppedTable_data();
     void liveWriterSeesDroppedTable();
     void liveWriterWithoutConnection();
+    void liveWriterWaitsForLocks_data();
+    void liveWriterWaitsForLocks();
     void staleRows_data();
     void staleRows();
 };
@@ -261,6 +263,59 @@ void TestTestServers::liveWriterWithoutConnection()
     QCOMPARE(r.writes(), qint64(0));
     QCOMPARE(r.firstErrors.size(), qsizetype(1));
     QVERIFY2(r.firstErrors.first().contains(QLatin1String("[(connecting)]")), qPrintable(r.firstErrors.first()));
+}
+
+void TestTestServers::liveWriterWaitsForLocks_data()
+{
+    QTest::addColumn<QString>("engine");
+    QTest::addColumn<int>("holdMs");
+    // SQLite beyond the 5 s busy timeout of Stagecraft's own connections: only the writer's own
+    // busy timeout keeps its writes from failing while the lock is held.
+    QTest::newRow("sqlite") << "sqlite" << 6000;
+    QTest::newRow("postgresql") << "postgresql" << 1000;
+    QTest::newRow("mariadb") << "mariadb" << 1000;
+}
+
+// Another session holds the table's write lock for a while, as a migration step might: the
+// writer's writes wait for it, as an application's would, and none fails; the wait shows in the
+// latency, timed from when the write was due.
+void TestTestServers::liveWriterWaitsForLocks()
+{
+    QFETCH(QString, engine);
+    QFETCH(int, holdMs);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(engine, profile);
+    const QString table = QStringLiteral("live_locked");
+    const QString t = quoteIdentifier(profile.engine, table);
+    QString error;
+    QVERIFY2(TestServers::execute(profile, orders(profile.engine, table, 20), &error), qPrintable(error));
+    QStringList lock, unlock;
+    switch (profile.engine) {
+    case Engine::SQLite: lock << QStringLiteral("BEGIN IMMEDIATE"); unlock << QStringLiteral("COMMIT"); break;
+    case Engine::PostgreSQL: lock << QStringLiteral("BEGIN") << QStringLiteral("LOCK TABLE %1 IN EXCLUSIVE MODE").arg(t); unlock << QStringLiteral("COMMIT"); break;
+    default: lock << QStringLiteral("LOCK TABLES %1 WRITE").arg(t); unlock << QStringLiteral("UNLOCK TABLES"); break;
+    }
+    DatabaseConnection holder(profile);
+    ConnectionError e;
+    QVERIFY2(holder.open(&e), qPrintable(e.text()));
+    QSqlQuery q(holder.database());
+
+    auto writer = ordersWriter(profile, table, 20, 20);
+    writer->start();
+    QVERIFY(writer->waitForWrites(2, 15000));
+    for (const QString &sql : std::as_const(lock))
+        QVERIFY2(q.exec(sql), qPrintable(q.lastError().text()));
+    QThread::msleep(holdMs);
+    for (const QString &sql : std::as_const(unlock))
+        QVERIFY2(q.exec(sql), qPrintable(q.lastError().text()));
+    QVERIFY(writer->waitForWrites(2, 15000));
+    writer->stop();
+    const LiveWriter::Result r = writer->result();
+
+    QVERIFY2(r.errors == 0, qPrintable(r.firstErrors.join(QLatin1Char('\n'))));
+    QVERIFY(r.writes() >= 4);
+    const double longest = *std::max_element(r.latenciesMs.cbegin(), r.latenciesMs.cend());
+    QVERIFY2(longest >= 0.8 * holdMs, qPrintable(QStringLiteral("longest write %1 ms").arg(longest)));
 }
 
 void TestTestServers::staleRows_data()
