@@ -50,9 +50,10 @@ public:
     [[nodiscard]] Result result() const;
 
     // Rows whose column does not hold the expression's value, NULLs counted as different; -1 with
-    // *error when the count fails. quotedTable is already quoted; column is quoted here.
-    [[nodiscard]] static qint64 staleRows(QSqlDatabase db, Engine engine, const QString &quotedTable, const QString &column,
-                                          const QString &expression, QString *error);
+    // *error when the count fails. quotedTable is already quoted; column is quoted here and
+    // qualified by quotedTable, so a misspelt column is an error on SQLite too.
+    [[nodiscard]] static qint64 staleRows(QSqlDatabase db, Engine engine, const QString &quotedTable,
+                                          const QString &column, const QString &expression, QString *error);
 
 private:
     void run();
