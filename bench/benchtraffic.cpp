@@ -1,17 +1,20 @@
 // Live traffic while a column is added: a writer doing single-row updates and inserts at a steady
 // rate on the table, first alone (the idle baseline), then during the naive single statements
 // (ADD COLUMN … NOT NULL DEFAULT <uuid> and a plain CREATE INDEX), then during Stagecraft's staged
-// run of the same column. Reports the writer's p50 / p99 / max latency and errors for each. On
-// PostgreSQL the writer is pgbench with a custom script (-R: a fixed schedule); on MariaDB a small
-// client here. Both time each write from when it was due, so a stall counts against every write
-// it held up, not once.
+// run of the same column, and once more for a column derived from the row (backfill cents / 100.0).
+// Reports the writer's p50 / p99 / max latency and errors for each, and for the derived column the
+// rows left stale: rows the writer inserted or updated after their batch, which nothing but a sync
+// keeps right. On PostgreSQL the writer is pgbench with a custom script (-R: a fixed schedule);
+// elsewhere the tests' LiveWriter. Both time each write from when it was due, so a stall counts
+// against every write it held up, not once.
 //
 //   benchtraffic [--rows N] [--rate OPS] [--engines postgresql,mariadb] [--out DIR]
 //
 // Writes DIR/traffic.md and DIR/traffic.csv. Targets: no writer error, p99 within 3x of the idle
-// baseline, the longest stall below the runner's lock timeout (2 s).
+// baseline, the longest stall below the runner's lock timeout (2 s), no row left stale.
 
 #include "benchsupport.h"
+#include "livewriter.h"
 #include "postgrestestserver.h"
 #include "run/runner.h"
 #include "sql/quoting.h"
@@ -23,15 +26,11 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QSysInfo>
 #include <QTemporaryDir>
 #include <QThread>
 
-#include <atomic>
 #include <cstdio>
 #include <functional>
 
@@ -45,61 +44,6 @@ struct Latencies
     QList<double> ms;
     int errors = 0;
     QString firstError;
-};
-
-// The application: one connection, an update or an insert every 1/rate seconds, each timed.
-class Writer : public QThread
-{
-public:
-    Writer(ConnectionProfile profile, QString table, qint64 rows, qint64 firstNewId, int rate)
-        : m_profile(std::move(profile)), m_table(std::move(table)), m_rows(rows), m_nextId(firstNewId), m_rate(rate)
-    {
-    }
-    void stop() { m_stop = true; }
-    Latencies result() const { return m_result; }
-
-protected:
-    void run() override
-    {
-        DatabaseConnection connection(m_profile);
-        ConnectionError e;
-        if (!connection.open(&e)) {
-            m_result.errors = 1;
-            m_result.firstError = e.text();
-            return;
-        }
-        QSqlQuery q(connection.database());
-        const QString t = quoteIdentifier(m_profile.engine, m_table);
-        QRandomGenerator random(42);
-        qint64 nextId = m_nextId;
-        const qint64 intervalNs = 1000000000LL / m_rate;
-        QElapsedTimer clock;
-        clock.start();
-        qint64 due = 0;
-        for (int i = 0; !m_stop; ++i) {
-            while (clock.nsecsElapsed() < due && !m_stop)
-                QThread::usleep(200);
-            due += intervalNs;
-            const QString sql = i % 2 ? QStringLiteral("INSERT INTO %1 (id, cents) VALUES (%2, 1)").arg(t).arg(nextId++)
-                                      : QStringLiteral("UPDATE %1 SET cents = cents + 1 WHERE id = %2").arg(t).arg(1 + qint64(random.bounded(quint64(m_rows))));
-            if (!q.exec(sql)) {
-                ++m_result.errors;
-                if (m_result.firstError.isEmpty())
-                    m_result.firstError = q.lastError().text();
-            }
-            // From when it was due: a write held up behind a stalled one waited too.
-            m_result.ms << (clock.nsecsElapsed() - (due - intervalNs)) / 1e6;
-        }
-    }
-
-private:
-    ConnectionProfile m_profile;
-    QString m_table;
-    qint64 m_rows;
-    qint64 m_nextId; // ids the inserts use, above any earlier phase's
-    int m_rate;
-    std::atomic<bool> m_stop{false};
-    Latencies m_result;
 };
 
 // The same application on PostgreSQL as pgbench: one client, a Poisson schedule at the rate (-R),
@@ -235,22 +179,29 @@ bool underTraffic(const ConnectionProfile &profile, const QString &table, qint64
             *error = stopError;
         return ok && stopped;
     }
-    Writer writer(profile, table, rows, firstNewId, rate);
+    const QString t = quoteIdentifier(profile.engine, table);
+    LiveWriter writer(profile, QStringLiteral("INSERT INTO %1 (id, cents) VALUES (%2, 1)").arg(t, QStringLiteral("%1")),
+                      QStringLiteral("UPDATE %1 SET cents = cents + 1 WHERE id = %2").arg(t, QStringLiteral("%1")), rows, firstNewId, rate);
     writer.start();
     const bool ok = timedWork();
     writer.stop();
-    writer.wait();
-    *latencies = writer.result();
+    const LiveWriter::Result r = writer.result();
+    latencies->ms = r.latenciesMs;
+    latencies->errors = int(r.errors);
+    latencies->firstError = r.firstErrors.value(0);
     return ok;
 }
 
-QStringList row(const QString &server, const QString &phase, const Latencies &l, double seconds, double baselineP99)
+// stale: rows left stale after the run ("-" where no column derived from the row was added).
+QStringList row(const QString &server, const QString &phase, const Latencies &l, double seconds, double baselineP99,
+                const QString &stale = QStringLiteral("-"))
 {
     const double p99 = percentile(l.ms, 0.99), max = percentile(l.ms, 1.0);
-    const bool ok = l.errors == 0 && (baselineP99 <= 0 || p99 <= 3 * baselineP99) && max < 2000;
+    const bool ok = l.errors == 0 && (baselineP99 <= 0 || p99 <= 3 * baselineP99) && max < 2000
+                    && (stale == QLatin1String("-") || stale == QLatin1String("0"));
     return {server, phase, QString::number(seconds, 'f', 1), QString::number(l.ms.size()), QString::number(percentile(l.ms, 0.5), 'f', 1),
             QString::number(p99, 'f', 1), baselineP99 <= 0 ? QStringLiteral("1.0x") : QStringLiteral("%1x").arg(p99 / baselineP99, 0, 'f', 1),
-            QString::number(max, 'f', 0), QString::number(l.errors),
+            QString::number(max, 'f', 0), QString::number(l.errors), stale,
             baselineP99 <= 0 ? QStringLiteral("(baseline)") : ok ? QStringLiteral("yes") : QStringLiteral("no")};
 }
 
@@ -285,18 +236,24 @@ int main(int argc, char *argv[])
         DatabaseConnection c(profile);
         ConnectionError e;
         const QString server = c.open(&e) ? c.server().displayName() : engine;
-        Latencies idle, naive, staged, stagedShort;
-        double idleSeconds = 0, naiveSeconds = 0, stagedSeconds = 0, stagedShortSeconds = 0;
+        Latencies idle, naive, staged, stagedShort, derived;
+        double idleSeconds = 0, naiveSeconds = 0, stagedSeconds = 0, stagedShortSeconds = 0, derivedSeconds = 0;
+        const QString tokenColumn =
+            QStringLiteral(R"j({"name": "token", "type": "uuid", "nullable": false, "default": {"expression": "%1"}, "index": true})j").arg(uuid);
+        // A column derived from the row, written by nobody but the plan: every row the writer
+        // inserts or updates after its batch is stale unless something keeps the column in sync.
+        const QString derivedExpression = QStringLiteral("cents / 100.0");
+        const QString derivedColumn =
+            QStringLiteral(R"j({"name": "euros", "type": "numeric(12,2)", "nullable": true, "backfill": "%1"})j").arg(derivedExpression);
+        qint64 stale = -1;
         // Stagecraft's run of the column on its own copy of the table, under traffic. The second
         // time with 20 ms batches: a write that meets a row of the batch in flight waits for the
         // batch's commit, so the batch time bounds how long such a write waits.
-        const auto stagedRun = [&](const QString &table, const RunSettings &options, Latencies *latencies, double *seconds) {
+        const auto stagedRun = [&](const QString &table, const QString &column, const RunSettings &options, Latencies *latencies,
+                                   double *seconds) {
             Plan plan;
             return Bench::makeTable(profile, table, rows, &error)
-                   && Bench::planColumn(profile, table,
-                                        QStringLiteral(R"j({"name": "token", "type": "uuid", "nullable": false, "default": {"expression": "%1"}, "index": true})j")
-                                            .arg(uuid),
-                                        &plan, &error)
+                   && Bench::planColumn(profile, table, column, &plan, &error)
                    && underTraffic(profile, table, rows, rate,
                                    [&](QString *why) {
                                        QList<double> steps;
@@ -319,8 +276,13 @@ int main(int argc, char *argv[])
                                                     &s, why);
                             },
                             &naive, &naiveSeconds, &error)
-            && stagedRun(QStringLiteral("traffic_staged"), RunSettings{}, &staged, &stagedSeconds)
-            && stagedRun(QStringLiteral("traffic_short"), shortBatches, &stagedShort, &stagedShortSeconds);
+            && stagedRun(QStringLiteral("traffic_staged"), tokenColumn, RunSettings{}, &staged, &stagedSeconds)
+            && stagedRun(QStringLiteral("traffic_short"), tokenColumn, shortBatches, &stagedShort, &stagedShortSeconds)
+            && stagedRun(QStringLiteral("traffic_derived"), derivedColumn, RunSettings{}, &derived, &derivedSeconds)
+            && (c.isOpen() || (error = e.text(), false))
+            && (stale = LiveWriter::staleRows(c.database(), profile.engine, quoteIdentifier(profile.engine, QStringLiteral("traffic_derived")),
+                                              QStringLiteral("euros"), derivedExpression, &error))
+                   >= 0;
         if (!ok) {
             std::fprintf(stderr, "benchtraffic: %s: %s\n", qPrintable(engine), qPrintable(error));
             return 1;
@@ -329,25 +291,28 @@ int main(int argc, char *argv[])
         table << row(server, QStringLiteral("idle"), idle, idleSeconds, 0)
               << row(server, QStringLiteral("naive statements"), naive, naiveSeconds, baseline)
               << row(server, QStringLiteral("Stagecraft staged run"), staged, stagedSeconds, baseline)
-              << row(server, QStringLiteral("Stagecraft, 20 ms batches"), stagedShort, stagedShortSeconds, baseline);
-        for (const Latencies *l : {&naive, &staged, &stagedShort})
+              << row(server, QStringLiteral("Stagecraft, 20 ms batches"), stagedShort, stagedShortSeconds, baseline)
+              << row(server, QStringLiteral("Stagecraft, derived column"), derived, derivedSeconds, baseline, QString::number(stale));
+        for (const Latencies *l : {&naive, &staged, &stagedShort, &derived})
             if (!l->firstError.isEmpty())
                 std::fprintf(stderr, "  %s: first writer error: %s\n", qPrintable(server), qPrintable(l->firstError));
     }
     Bench::writeTable(parser.value(QStringLiteral("out")), QStringLiteral("traffic"),
                       {QStringLiteral("server"), QStringLiteral("while"), QStringLiteral("work (s)"), QStringLiteral("writes"),
                        QStringLiteral("p50 (ms)"), QStringLiteral("p99 (ms)"), QStringLiteral("p99 / idle"), QStringLiteral("max (ms)"),
-                       QStringLiteral("errors"),
+                       QStringLiteral("writer errors"), QStringLiteral("rows left stale"),
                        QStringLiteral("targets met")},
                       table,
-                      QStringLiteral("%1 rows; the writer (pgbench -R on PostgreSQL, a client of its own on MariaDB) does %2 "
+                      QStringLiteral("%1 rows; the writer (pgbench -R on PostgreSQL, the tests' LiveWriter elsewhere) does %2 "
                                      "single-row updates and inserts per second on its own connection, from 1 s before the work "
-                                     "to 1 s after it, each timed from when it was due. Targets: no error, p99 within 3x of idle, "
-                                     "max below the 2 s lock timeout. %3 cores, %4.")
+                                     "to 1 s after it, each timed from when it was due. Rows left stale: after the derived column's run "
+                                     "(backfill %5), rows whose column does not hold the expression's value, NULLs included. "
+                                     "Targets: no error, p99 within 3x of idle, max below the 2 s lock timeout, no row left stale. %3 cores, %4.")
                           .arg(rows)
                           .arg(rate)
                           .arg(QThread::idealThreadCount())
-                          .arg(QSysInfo::prettyProductName()));
+                          .arg(QSysInfo::prettyProductName())
+                          .arg(QStringLiteral("cents / 100.0")));
     TestServers::stopAll();
     return 0;
 }
