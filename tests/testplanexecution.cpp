@@ -378,6 +378,10 @@ void TestPlanExecution::execute()
     const QString rowidsBefore = e == Engine::SQLite && !input.table.withoutRowid ? rowids(db, table) : QString();
     QVERIFY(!before.startsWith(QLatin1String("error")));
 
+    QSqlQuery counted(db);
+    QVERIFY(counted.exec(QStringLiteral("SELECT count(*) FROM %1").arg(quoteIdentifier(e, table))) && counted.next());
+    const int rowCount = counted.value(0).toInt();
+    counted.finish();
     const QString label = schema + QLatin1Char('.') + table;
     QStringList tables{label};
     if (input.spec.hasForeignKey())
@@ -461,7 +465,7 @@ void TestPlanExecution::execute()
                 if (step.backfill.keyed())
                     after = batch.upper;
             }
-            QCOMPARE(filled, Rows); // every row once: none filled again
+            QCOMPARE(filled, rowCount); // every row once: none filled again
             if (e == Engine::PostgreSQL)
                 QCOMPARE(sortedList(held), sortedList(claimedLocks(step)));
         } else if (!step.transactional && e == Engine::PostgreSQL

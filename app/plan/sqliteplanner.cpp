@@ -76,25 +76,47 @@ Plan SqlitePlanner::plan()
     m_plan.estimatedRows = m_in.table.estimatedRows;
     m_plan.totalBytes = m_in.table.totalBytes;
     m_plan.spec = m_spec;
+    m_plan.sync = Sync::decide(SQ, m_spec, m_in.table);
+    const bool sync = m_plan.sync.enabled;
+    if (sync) {
+        m_syncInsert = generatedName(SQ, m_spec.table.name, m_spec.name, QStringLiteral("sync_insert"));
+        if (!m_plan.sync.columnsRead.isEmpty())
+            m_syncUpdate = generatedName(SQ, m_spec.table.name, m_spec.name, QStringLiteral("sync_update"));
+    } else if (!m_spec.backfill.isEmpty() && !m_plan.sync.columnsRead.isEmpty()) {
+        m_plan.warnings << QStringLiteral("Nothing keeps %1 filled for writers that do not know it (%2)")
+                               .arg(m_spec.name, m_plan.sync.reason.left(1).toLower() + m_plan.sync.reason.mid(1));
+    }
 
     const bool literalDefault = m_spec.defaultKind == ColumnSpec::DefaultKind::Literal;
     const bool expressionDefault = m_spec.defaultKind == ColumnSpec::DefaultKind::Expression;
     // What ALTER TABLE ADD COLUMN refuses (sqlite.org/lang_altertable.html).
     QString refusal;
-    if (!m_spec.nullable && !(literalDefault && m_spec.backfill.isEmpty()))
+    const bool notNullRefused = !m_spec.nullable && !(literalDefault && m_spec.backfill.isEmpty());
+    if (notNullRefused)
         refusal = QStringLiteral("NOT NULL needs a non-NULL constant default when the column is added");
     else if (m_spec.hasForeignKey() && literalDefault)
         refusal = QStringLiteral("a REFERENCES column must default to NULL when foreign keys are on");
-
-    if (!refusal.isEmpty()) {
+    // NOT NULL is checked before an AFTER INSERT trigger runs: a column the sync fills is added
+    // nullable and made NOT NULL by a rebuild when the sync ends (its triggers go with the old table).
+    const bool lateNotNull = sync && notNullRefused && !(m_spec.hasForeignKey() && literalDefault);
+    PlanStep newRowsDefault;
+    if (!refusal.isEmpty() && !lateNotNull) {
         rebuild();
         m_plan.warnings << QStringLiteral("SQLite cannot add this column in place (%1): the table is rebuilt, holding "
                                           "the write lock for the whole copy.").arg(refusal);
+        if (!m_spec.nullable && m_spec.defaultKind == ColumnSpec::DefaultKind::None) {
+            m_plan.steps.last().failingWrites = QStringLiteral("INSERTs that omit %1 fail from here on.").arg(m_spec.name);
+            m_plan.warnings << QStringLiteral("From the rebuild on, an application that does not write %1 fails on every INSERT: "
+                                              "give the column a default, or keep it filled with \"sync\": true (it is then "
+                                              "added nullable and made NOT NULL once the application writes it).")
+                                   .arg(m_spec.name);
+        }
+        addSync();
     } else {
         // UNIQUE and expression defaults cannot be part of ADD COLUMN: they follow as an index and a trigger.
         const bool inlineDefault = literalDefault && m_spec.backfill.isEmpty();
         QString definition = m_column + QLatin1Char(' ') + m_spec.type;
-        if (!m_spec.nullable)
+        if (!m_spec.nullable && !lateNotNull)
             definition += QLatin1String(" NOT NULL");
         if (inlineDefault)
             definition += QLatin1String(" DEFAULT ") + quoteLiteral(SQ, m_spec.defaultValue);
@@ -107,48 +129,161 @@ Plan SqlitePlanner::plan()
         add.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP COLUMN %2").arg(m_table, m_column)};
         add.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM pragma_table_info(%1) WHERE name = %2")
                              .arg(quoteLiteral(SQ, m_spec.table.name), quoteLiteral(SQ, m_spec.name));
-        add.rule = QStringLiteral("sqlite.add-column");
-        add.why = QStringLiteral("ADD COLUMN only rewrites the schema text; the write lock lasts milliseconds.");
+        add.rule = lateNotNull ? QStringLiteral("sqlite.add-column.nullable-until-sync-ends") : QStringLiteral("sqlite.add-column");
+        add.why = lateNotNull ? QStringLiteral("ADD COLUMN only rewrites the schema text; the write lock lasts milliseconds. The column "
+                                               "is nullable while the sync fills it: NOT NULL would fail a writer's INSERT before the "
+                                               "sync's trigger runs. The rebuild that ends the sync makes it NOT NULL.")
+                              : QStringLiteral("ADD COLUMN only rewrites the schema text; the write lock lasts milliseconds.");
         if (!m_spec.check.isEmpty()) {
             add.scansTable = true;
             add.estimatedSeconds = add.lockHeldSeconds = CostModel::scan(m_in.table.heapBytes);
             add.why = QStringLiteral("ADD COLUMN with a CHECK reads every row (SQLite 3.37+) under the write lock.");
+            add.failingWrites = QStringLiteral("Writes whose %1 breaks CHECK (%2) fail from here on.").arg(m_spec.name, m_spec.check);
         }
         m_plan.steps << add;
         if (expressionDefault || (literalDefault && !inlineDefault)) {
-            const QString value = expressionDefault ? m_spec.defaultValue : quoteLiteral(SQ, m_spec.defaultValue);
-            const QString trigger = generatedName(SQ, m_spec.table.name, m_spec.name, QStringLiteral("default"));
-            // The inserted row, by rowid or, in a WITHOUT ROWID table, by its primary key.
-            QStringList sameRow;
-            for (const QString &k : rowKey()) {
-                const QString key = k == rowidName() ? k : quoteIdentifier(SQ, k);
-                sameRow << QStringLiteral("%1 = NEW.%1").arg(key);
-            }
-            PlanStep t = step(Stage::Expand, QStringLiteral("Default new rows of %1 with a trigger").arg(m_spec.name),
-                              {QStringLiteral("CREATE TRIGGER IF NOT EXISTS %1 AFTER INSERT ON %2 FOR EACH ROW WHEN NEW.%3 IS "
-                                              "NULL BEGIN UPDATE %2 SET %3 = (%4) WHERE %5; END")
-                                   .arg(quoteIdentifier(SQ, trigger), m_table, m_column, value, sameRow.join(QLatin1String(" AND ")))});
-            t.rollbackSql = {QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoteIdentifier(SQ, trigger))};
-            // Also what the verification after a run asks: the column itself has no DEFAULT, the trigger is it.
-            t.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'trigger' AND name = %1")
-                               .arg(quoteLiteral(SQ, trigger));
-            t.creates = {{Kind::Trigger, trigger, InDatabase, m_spec.table, QStringLiteral("default")}};
-            t.rule = QStringLiteral("sqlite.default.trigger");
-            t.why = QStringLiteral("SQLite cannot add a column with this default: a trigger gives new rows the value, "
-                                   "the backfill gives it to existing rows.");
-            m_plan.steps << t;
+            // With a sync, new rows get the sync's value until it ends; the default's trigger then
+            // takes over (two AFTER INSERT triggers would race for the NULL).
+            newRowsDefault = defaultTrigger();
+            if (!sync)
+                m_plan.steps << newRowsDefault;
             m_plan.warnings << QStringLiteral("The trigger also replaces a NULL inserted on purpose, which a real "
                                               "DEFAULT would keep.");
         }
+        addSync();
         if (!m_spec.backfill.isEmpty() || expressionDefault)
             backfill();
     }
-    indexes();
+    const PlanStep index = indexStep();
+    if (!index.sql.isEmpty())
+        m_plan.steps << index;
+    if (lateNotNull)
+        rebuild(true, index.sql);
+    else if (sync)
+        dropSync(newRowsDefault);
+    addGates();
+    // The old table is gone once a rebuild commits: nothing undoes it (a rollback would be a second
+    // rebuild), so a run that stopped after it is resumed, not rolled back.
+    for (int i = 0; i < m_plan.steps.size(); ++i) {
+        if (m_plan.steps.at(i).rule.startsWith(QLatin1String("sqlite.rebuild"))) {
+            m_plan.pointOfNoReturn = i;
+            break;
+        }
+    }
     naive(refusal);
     return m_plan;
 }
 
-void SqlitePlanner::rebuild()
+QString SqlitePlanner::sameRow() const
+{
+    QStringList same;
+    for (const QString &k : rowKey()) {
+        const QString key = k == rowidName() ? k : quoteIdentifier(SQ, k);
+        same << QStringLiteral("%1 = NEW.%1").arg(key);
+    }
+    return same.join(QLatin1String(" AND "));
+}
+
+PlanStep SqlitePlanner::defaultTrigger() const
+{
+    const bool expressionDefault = m_spec.defaultKind == ColumnSpec::DefaultKind::Expression;
+    const QString value = expressionDefault ? m_spec.defaultValue : quoteLiteral(SQ, m_spec.defaultValue);
+    const QString trigger = generatedName(SQ, m_spec.table.name, m_spec.name, QStringLiteral("default"));
+    PlanStep t = step(Stage::Expand, QStringLiteral("Default new rows of %1 with a trigger").arg(m_spec.name),
+                      {QStringLiteral("CREATE TRIGGER IF NOT EXISTS %1 AFTER INSERT ON %2 FOR EACH ROW WHEN NEW.%3 IS "
+                                      "NULL BEGIN UPDATE %2 SET %3 = (%4) WHERE %5; END")
+                           .arg(quoteIdentifier(SQ, trigger), m_table, m_column, value, sameRow())});
+    t.rollbackSql = {QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoteIdentifier(SQ, trigger))};
+    // Also what the verification after a run asks: the column itself has no DEFAULT, the trigger is it.
+    t.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'trigger' AND name = %1")
+                       .arg(quoteLiteral(SQ, trigger));
+    t.creates = {{Kind::Trigger, trigger, InDatabase, m_spec.table, QStringLiteral("default")}};
+    t.rule = QStringLiteral("sqlite.default.trigger");
+    t.why = QStringLiteral("SQLite cannot add a column with this default: a trigger gives new rows the value, "
+                           "the backfill gives it to existing rows.");
+    return t;
+}
+
+void SqlitePlanner::addSync()
+{
+    if (!m_plan.sync.enabled)
+        return;
+    // AFTER triggers: SQLite's BEFORE triggers cannot change the row. Each fills the row just
+    // written, by its key, with the expression as written: its columns are that row's.
+    QStringList sql{QStringLiteral("CREATE TRIGGER %1 AFTER INSERT ON %2 FOR EACH ROW WHEN NEW.%3 IS NULL BEGIN UPDATE %2 SET %3 = (%4) "
+                                   "WHERE %5; END")
+                        .arg(quoteIdentifier(SQ, m_syncInsert), m_table, m_column, m_spec.backfill, sameRow())};
+    QList<CreatedObject> creates{{Kind::Trigger, m_syncInsert, InDatabase, m_spec.table, QStringLiteral("sync")}};
+    if (!m_syncUpdate.isEmpty()) {
+        QStringList read;
+        for (const QString &c : std::as_const(m_plan.sync.columnsRead))
+            read << quoteIdentifier(SQ, c);
+        sql << QStringLiteral("CREATE TRIGGER %1 AFTER UPDATE OF %2 ON %3 FOR EACH ROW WHEN NEW.%4 IS OLD.%4 BEGIN UPDATE %3 SET %4 = (%5) "
+                              "WHERE %6; END")
+                   .arg(quoteIdentifier(SQ, m_syncUpdate), read.join(QLatin1String(", ")), m_table, m_column, m_spec.backfill, sameRow());
+        creates << CreatedObject{Kind::Trigger, m_syncUpdate, InDatabase, m_spec.table, QStringLiteral("sync")};
+    }
+    PlanStep s = step(Stage::Expand, QStringLiteral("Keep %1 filled for writers that do not know it").arg(m_spec.name), sql);
+    QStringList names;
+    for (const CreatedObject &o : std::as_const(creates)) {
+        s.rollbackSql << QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoteIdentifier(SQ, o.name));
+        names << quoteLiteral(SQ, o.name);
+    }
+    s.appliedSql = QStringLiteral("SELECT COUNT(*) = %1 FROM sqlite_schema WHERE type = 'trigger' AND name IN (%2)")
+                       .arg(QString::number(names.size()), names.join(QLatin1String(", ")));
+    s.creates = creates;
+    s.rule = QStringLiteral("sqlite.sync.trigger");
+    s.why = QStringLiteral("Until the contract stage, a row inserted without %1 gets %2 computed from it, and an UPDATE of %3 "
+                           "that leaves %1 alone computes it again; a writer that sets %1 keeps its value. Creating a trigger "
+                           "takes the write lock for milliseconds. Cost: such a write runs one more UPDATE of that row.")
+                .arg(m_spec.name, m_spec.backfill,
+                     m_plan.sync.columnsRead.isEmpty() ? QStringLiteral("nothing it reads") : m_plan.sync.columnsRead.join(QLatin1String(", ")));
+    m_plan.steps << s;
+}
+
+void SqlitePlanner::dropSync(const PlanStep &defaultTrigger)
+{
+    QStringList sql, names;
+    for (const QString &t : {m_syncInsert, m_syncUpdate}) {
+        if (t.isEmpty())
+            continue;
+        sql << QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoteIdentifier(SQ, t));
+        names << quoteLiteral(SQ, t);
+    }
+    // The default's trigger takes over in the same transaction: no row is written between the two.
+    sql << defaultTrigger.sql;
+    PlanStep s = step(Stage::Contract, QStringLiteral("Stop filling %1: the application writes it").arg(m_spec.name), sql);
+    s.appliedSql = QStringLiteral("SELECT COUNT(*) = 0 FROM sqlite_schema WHERE type = 'trigger' AND name IN (%1)")
+                       .arg(names.join(QLatin1String(", ")));
+    s.creates = defaultTrigger.creates;
+    s.rule = QStringLiteral("sqlite.sync.drop");
+    s.why = QStringLiteral("The sync ends: dropping its triggers takes the write lock for milliseconds. From here on a row "
+                           "written without %1 gets %2.").arg(m_spec.name, Sync::afterwards(m_spec));
+    m_plan.steps << s;
+}
+
+void SqlitePlanner::addGates()
+{
+    // SQLite keeps no statistics of writes: the gates have no probe.
+    const auto insertAt = [this](Stage before, const PlanStep &gate) {
+        auto at = std::find_if(m_plan.steps.begin(), m_plan.steps.end(), [&](const PlanStep &s) { return int(s.stage) >= int(before); });
+        m_plan.steps.insert(at, gate);
+    };
+    if (m_spec.gateAfterExpand)
+        insertAt(Stage::Backfill, deployGate(QStringLiteral("after-expand"), m_spec,
+                                             QStringLiteral("The spec asks for a gate here: the column exists, deploy the "
+                                                            "application version that uses %1, then resume.").arg(m_spec.name)));
+    if (m_plan.sync.enabled)
+        insertAt(Stage::Contract, deployGate(QStringLiteral("before-contract"), m_spec,
+                                             QStringLiteral("The next step ends the sync: from then on nothing fills %1 for a writer "
+                                                            "that leaves it out%2. Deploy every application that writes %3 so that it "
+                                                            "sets %1 itself, then resume; until then the sync keeps filling it.")
+                                                 .arg(m_spec.name,
+                                                      m_spec.nullable ? QString() : QStringLiteral(" and NOT NULL makes its INSERTs fail"),
+                                                      m_spec.table.name)));
+}
+
+void SqlitePlanner::rebuild(bool contract, const QStringList &extraSql)
 {
     // The 12 steps of sqlite.org/lang_altertable.html#otheralter, in one write transaction. The new
     // table is the old one's own CREATE TABLE with the column added, not one rebuilt from the
@@ -179,7 +314,9 @@ void SqlitePlanner::rebuild()
         if (c.generated != QLatin1String("stored") && c.generated != QLatin1String("virtual"))
             columns << quoteIdentifier(SQ, c.name);
     }
-    QString value = Backfill::valueForExistingRows(SQ, m_spec);
+    // Ending the sync, each row keeps the value it has: the backfill's, the sync's, or the one the
+    // application wrote.
+    QString value = contract ? m_column : Backfill::valueForExistingRows(SQ, m_spec);
     if (value.isEmpty())
         value = QStringLiteral("NULL");
     QStringList sql = {QStringLiteral("PRAGMA foreign_keys = OFF"), QStringLiteral("BEGIN IMMEDIATE"),
@@ -217,7 +354,7 @@ void SqlitePlanner::rebuild()
         if (!i.definition.isEmpty())
             sql << i.definition;
     }
-    sql << m_in.table.triggers;
+    sql << extraSql << m_in.table.triggers;
     for (const SchemaObject &o : dependents)
         sql << o.sql;
     // Foreign keys are off during the copy, so nothing has checked the rows against them: the check
@@ -227,27 +364,35 @@ void SqlitePlanner::rebuild()
     const QString foreignKeys = m_in.server.settings.value(QStringLiteral("foreign_keys"), QStringLiteral("0"));
     sql << foreignKeyCheck << QStringLiteral("COMMIT")
         << QStringLiteral("PRAGMA foreign_keys = %1").arg(foreignKeys == QLatin1String("1") ? QStringLiteral("ON") : QStringLiteral("OFF"));
-    PlanStep s = step(Stage::Expand, QStringLiteral("Rebuild %1 with the new column").arg(m_spec.table.name), sql);
+    PlanStep s = contract ? step(Stage::Contract, QStringLiteral("Rebuild %1 with %2 NOT NULL, ending the sync").arg(m_spec.table.name, m_spec.name), sql)
+                          : step(Stage::Expand, QStringLiteral("Rebuild %1 with the new column").arg(m_spec.table.name), sql);
     s.transactional = false; // it runs its own: PRAGMA foreign_keys only works outside a transaction
     s.failIfRowsSql = foreignKeyCheck;
     s.failIfRowsMessage = QStringLiteral("a row of %1 that breaks a foreign key").arg(m_spec.table.name);
     s.rewritesTable = true;
     s.estimatedSeconds = s.lockHeldSeconds = CostModel::rewrite(m_in.table.totalBytes);
-    s.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM pragma_table_info(%1) WHERE name = %2")
-                       .arg(quoteLiteral(SQ, m_spec.table.name), quoteLiteral(SQ, m_spec.name));
+    s.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM pragma_table_info(%1) WHERE name = %2%3")
+                       .arg(quoteLiteral(SQ, m_spec.table.name), quoteLiteral(SQ, m_spec.name),
+                            contract ? QStringLiteral(" AND \"notnull\"") : QString());
     // The copy's table, dropped first if it is there: a stranger of that name would be lost. The
     // indexes, triggers and views made again keep the names they had, so they are not declared.
     s.creates = {{Kind::Table, temporaryName, InDatabase, m_spec.table, QStringLiteral("table")}};
-    s.rule = QStringLiteral("sqlite.rebuild");
-    s.why = QStringLiteral("ALTER TABLE cannot add this column: the table is copied into a new one with it, renamed, its "
-                           "indexes, triggers and the views using it made again and its foreign keys checked, in one "
-                           "transaction; writers wait for the copy.");
+    s.rule = contract ? QStringLiteral("sqlite.rebuild.not-null") : QStringLiteral("sqlite.rebuild");
+    s.why = contract ? QStringLiteral("ALTER TABLE cannot make a column NOT NULL: the table is copied into a new one where it is, "
+                                      "each row keeping its value, renamed, its indexes, triggers and the views using it made "
+                                      "again (not the sync's triggers: the sync ends) and its foreign keys checked, in one "
+                                      "transaction; writers wait for the copy.")
+                     : QStringLiteral("ALTER TABLE cannot add this column: the table is copied into a new one with it, renamed, its "
+                                      "indexes, triggers and the views using it made again and its foreign keys checked, in one "
+                                      "transaction; writers wait for the copy.");
+    if (contract) { // a NULL would fail the copy, which rolls back: said plainly first
+        s.guardSql = QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2 IS NULL").arg(m_table, m_column);
+        s.guardMessage = QStringLiteral("rows hold NULL in %1, written since the backfill").arg(m_spec.name);
+    }
+    if (contract && m_spec.defaultKind == ColumnSpec::DefaultKind::None)
+        s.failingWrites = QStringLiteral("INSERTs that omit %1 fail from here on: the sync ends and NOT NULL holds.").arg(m_spec.name);
     if (m_in.server.settings.value(QStringLiteral("journal_mode")) != QLatin1String("wal"))
         m_plan.warnings << QStringLiteral("The database is not in WAL mode: readers also wait while the table is rebuilt.");
-    // The old table is gone once the rebuild commits: nothing undoes it (a rollback would be a
-    // second rebuild), so a run that stopped after it is resumed, not rolled back.
-    if (m_plan.pointOfNoReturn < 0)
-        m_plan.pointOfNoReturn = int(m_plan.steps.size());
     m_plan.steps << s;
 }
 
@@ -299,10 +444,10 @@ void SqlitePlanner::backfill()
     m_plan.steps << s;
 }
 
-void SqlitePlanner::indexes()
+PlanStep SqlitePlanner::indexStep() const
 {
     if (!m_spec.unique && !m_spec.index && !m_spec.hasForeignKey())
-        return;
+        return {};
     const QString index = generatedName(SQ, m_spec.table.name, m_spec.name,
                                         m_spec.unique ? QStringLiteral("key") : QStringLiteral("idx"));
     PlanStep s = step(Stage::Index, QStringLiteral("Build %1index %2").arg(m_spec.unique ? QStringLiteral("unique ") : QString(), index),
@@ -315,7 +460,9 @@ void SqlitePlanner::indexes()
     s.rule = m_spec.unique ? QStringLiteral("sqlite.unique.index") : QStringLiteral("sqlite.index");
     s.why = m_spec.unique ? QStringLiteral("ADD COLUMN cannot say UNIQUE: a unique index gives the same guarantee.")
                           : QStringLiteral("The index is built under the write lock; readers go on in WAL mode.");
-    m_plan.steps << s;
+    if (m_spec.unique)
+        s.failingWrites = QStringLiteral("Writes that repeat a value of %1 fail from here on.").arg(m_spec.name);
+    return s;
 }
 
 void SqlitePlanner::naive(const QString &refusal)

@@ -25,9 +25,23 @@ private:
     [[nodiscard]] QString rowidName() const;
     // The columns that find one row: the rowid, or else (a WITHOUT ROWID table) the primary key.
     [[nodiscard]] QStringList rowKey() const;
-    void rebuild();
+    // The 12-step rebuild. In the expand stage it adds the column, each row getting `value`; in the
+    // contract stage (`contract`, a NOT NULL column added nullable for the sync's time) it makes the
+    // column NOT NULL, keeping each row's value, and ends the sync (its triggers go with the old
+    // table), making again `extraSql` (the new column's index) with the table's own.
+    void rebuild(bool contract = false, const QStringList &extraSql = {});
     void backfill();
-    void indexes();
+    // Which row a trigger's NEW is: rowid = NEW.rowid, or the primary key's columns.
+    [[nodiscard]] QString sameRow() const;
+    // The triggers keeping the column filled for writers that do not know it (Plan::sync).
+    void addSync();
+    // The contract step that drops them (where no rebuild does) and gives new rows the default.
+    void dropSync(const PlanStep &defaultTrigger);
+    // The trigger giving new rows an expression default (or a literal one ADD COLUMN cannot set).
+    [[nodiscard]] PlanStep defaultTrigger() const;
+    // The index step, or a null step (no SQL) when the column gets none.
+    [[nodiscard]] PlanStep indexStep() const;
+    void addGates();
     void naive(const QString &refusal);
 
     const PlannerInput &m_in;
@@ -35,6 +49,7 @@ private:
     Plan m_plan;
     QString m_table;
     QString m_column;
+    QString m_syncInsert, m_syncUpdate; // the sync's trigger names; empty without one
 };
 
 } // namespace Stagecraft
