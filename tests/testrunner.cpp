@@ -11,6 +11,7 @@
 #include "run/runner.h"
 #include "run/verification.h"
 #include "journalfixture.h"
+#include "livewriter.h"
 #include "runnertesthook.h"
 #include "sql/quoting.h"
 #include "testservers.h"
@@ -51,6 +52,8 @@ private Q_SLOTS:
     void concurrentWriter_data();
     void concurrentWriter();
     void serverRestartedMidRun();
+    void liveApplicationKeepsWorking_data();
+    void liveApplicationKeepsWorking();
     void blockerPolicy_data();
     void blockerPolicy();
     void cancelLongStatement_data();
@@ -539,6 +542,127 @@ void TestRunner::concurrentWriter()
     QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) - count(DISTINCT public_id) FROM busy")), 0);
 }
 
+void TestRunner::liveApplicationKeepsWorking_data()
+{
+    QTest::addColumn<QString>("engine");
+    QTest::addColumn<QString>("column"); // the spec's column object
+    QTest::addColumn<QString>("expression"); // the value every row must hold at the end
+    QTest::addColumn<QString>("deployed"); // the deployed application's INSERT and UPDATE, "|"-separated: it writes the column
+    struct Row
+    {
+        const char *engine, *name, *type, *extra, *expression, *deployedInsert, *deployedUpdate;
+    };
+    // Issue 13's cases: a NOT NULL derived column with a CHECK and an index (every INSERT of the
+    // application failed from the NOT VALID CHECK on), a nullable derived text column (rows inserted
+    // or updated after their batch ended NULL or stale) and a default with a backfill expression.
+    const Row rows[] = {
+        {"postgresql", "not-null-check-index", "numeric(12,2)", R"j("nullable": false, "check": "live_value >= 0", "index": true)j",
+         "total_cents / 100.0", "(%1, %1 * 7, %1 * 7 / 100.0)", "total_cents = total_cents + 1, live_value = (total_cents + 1) / 100.0"},
+        {"postgresql", "nullable-case", "text", R"j("index": true)j", "CASE WHEN total_cents >= 10000 THEN 'high' ELSE 'low' END",
+         "(%1, %1 * 7, CASE WHEN %1 * 7 >= 10000 THEN 'high' ELSE 'low' END)",
+         "total_cents = total_cents + 1, live_value = CASE WHEN total_cents + 1 >= 10000 THEN 'high' ELSE 'low' END"},
+        {"postgresql", "default-and-backfill", "integer", R"j("default": {"literal": "0"})j", "total_cents % 10",
+         "(%1, %1 * 7, %1 * 7 % 10)", "total_cents = total_cents + 1, live_value = (total_cents + 1) % 10"},
+        {"mariadb", "not-null-check-index", "decimal(12,2)", R"j("nullable": false, "check": "live_value >= 0", "index": true)j",
+         "total_cents / 100", "(%1, %1 * 7, %1 * 7 / 100)", "total_cents = total_cents + 1, live_value = (total_cents + 1) / 100"},
+        {"mariadb", "nullable-case", "varchar(8)", R"j("index": true)j", "CASE WHEN total_cents >= 10000 THEN 'high' ELSE 'low' END",
+         "(%1, %1 * 7, CASE WHEN %1 * 7 >= 10000 THEN 'high' ELSE 'low' END)",
+         "total_cents = total_cents + 1, live_value = CASE WHEN total_cents >= 10000 THEN 'high' ELSE 'low' END"},
+        {"mariadb", "default-and-backfill", "int", R"j("default": {"literal": "0"})j", "total_cents % 10",
+         "(%1, %1 * 7, %1 * 7 % 10)", "total_cents = total_cents + 1, live_value = total_cents % 10"},
+        {"sqlite", "not-null-check-index", "REAL", R"j("nullable": false, "check": "live_value >= 0", "index": true)j",
+         "total_cents / 100.0", "(%1, %1 * 7, %1 * 7 / 100.0)", "total_cents = total_cents + 1, live_value = (total_cents + 1) / 100.0"},
+        {"sqlite", "nullable-case", "TEXT", R"j("index": true)j", "CASE WHEN total_cents >= 10000 THEN 'high' ELSE 'low' END",
+         "(%1, %1 * 7, CASE WHEN %1 * 7 >= 10000 THEN 'high' ELSE 'low' END)",
+         "total_cents = total_cents + 1, live_value = CASE WHEN total_cents + 1 >= 10000 THEN 'high' ELSE 'low' END"},
+        {"sqlite", "default-and-backfill", "INTEGER", R"j("default": {"literal": "0"})j", "total_cents % 10",
+         "(%1, %1 * 7, %1 * 7 % 10)", "total_cents = total_cents + 1, live_value = (total_cents + 1) % 10"},
+    };
+    for (const Row &r : rows)
+        QTest::newRow(qPrintable(QStringLiteral("%1/%2").arg(QLatin1String(r.engine), QLatin1String(r.name))))
+            << QString::fromLatin1(r.engine)
+            << QStringLiteral(R"j({"name": "live_value", "type": "%1", "backfill": "%2", %3})j")
+                   .arg(QLatin1String(r.type), QLatin1String(r.expression), QLatin1String(r.extra))
+            << QString::fromLatin1(r.expression)
+            << QStringLiteral("%1|%2").arg(QLatin1String(r.deployedInsert), QLatin1String(r.deployedUpdate));
+}
+
+// Issue 13: an application that does not know the new column writes all through the run, which
+// stops at the deploy gate before the sync ends; the application deployed then writes the column
+// itself, and the resumed run ends. No write of either fails, and every row holds the value.
+void TestRunner::liveApplicationKeepsWorking()
+{
+    QFETCH(QString, engine);
+    QFETCH(QString, column);
+    QFETCH(QString, expression);
+    QFETCH(QString, deployed);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(engine, profile);
+    const QString table = QStringLiteral("live_") + QString::fromLatin1(QTest::currentDataTag()).section(QLatin1Char('/'), 1).replace(QLatin1Char('-'), QLatin1Char('_'));
+    DatabaseConnection connection(profile);
+    Plan plan;
+    QString why;
+    QVERIFY2(prepareRun(profile, table, column, connection, &plan, &why), qPrintable(why));
+    QVERIFY(plan.sync.enabled);
+    const QString t = quoteIdentifier(profile.engine, table);
+    // SQLite commits each write with its own syncs of the file: a hundred a second would hold its
+    // one lock nearly all the time.
+    const int writesPerSecond = profile.engine == Engine::SQLite ? 25 : 100;
+    LiveWriter old(profile, QStringLiteral("INSERT INTO %1 (id, total_cents) VALUES (%2, %2 * 7)").arg(t, QStringLiteral("%1")),
+                   QStringLiteral("UPDATE %1 SET total_cents = total_cents + 1 WHERE id = %2").arg(t, QStringLiteral("%1")), Rows, 100001,
+                   writesPerSecond);
+    old.start();
+    QVERIFY(old.waitForWrites(10, 10000));
+
+    RunSettings options;
+    options.maxBatchRows = 300;
+    options.pauseBetweenBatchesMs = 5;
+    Runner runner(profile, options);
+    QString runId, summary, gate;
+    RunOutcome outcome = RunOutcome::Failed;
+    connect(&runner, &Runner::runStarted, this, [&](const QString &id) { runId = id; });
+    connect(&runner, &Runner::gateReached, this, [&](int, const QString &g) { gate = g; });
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    runner.run(plan);
+    QVERIFY2(outcome == RunOutcome::WaitingAtGate, qPrintable(summary));
+    QCOMPARE(gate, QStringLiteral("before-contract"));
+    QVERIFY2(summary.contains(QLatin1String("`stagecraft-cli resume` continues past the gate")), qPrintable(summary));
+    // Waiting at the gate, the run is still the column's: a second one is refused.
+    Runner second(profile);
+    connect(&second, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    second.run(plan);
+    QVERIFY2(outcome == RunOutcome::Failed && summary.contains(runId), qPrintable(summary));
+    // The sync still fills the column for the application that does not know it.
+    QVERIFY(old.waitForWrites(20, 10000));
+    old.stop();
+    const LiveWriter::Result before = old.result();
+    qInfo("before the deploy: %lld inserts, %lld updates, %lld errors", before.inserts, before.updates, before.errors);
+    QVERIFY2(before.errors == 0, qPrintable(before.firstErrors.join(QLatin1String("\n"))));
+    QVERIFY(before.inserts > 0 && before.updates > 0);
+    QCOMPARE(LiveWriter::staleRows(connection.database(), profile.engine, t, QStringLiteral("live_value"), expression, &why), 0);
+
+    // Deployed: the application writes the column itself; the run goes on past the gate.
+    LiveWriter upgraded(profile, QStringLiteral("INSERT INTO %1 (id, total_cents, live_value) VALUES %2").arg(t, deployed.section(QLatin1Char('|'), 0, 0)),
+                        QStringLiteral("UPDATE %1 SET %2 WHERE id = %3").arg(t, deployed.section(QLatin1Char('|'), 1), QStringLiteral("%1")),
+                        Rows, 200001, writesPerSecond);
+    upgraded.start();
+    Runner again(profile, options);
+    connect(&again, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    again.resumeRun(runId);
+    QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
+    QVERIFY(upgraded.waitForWrites(10, 10000));
+    upgraded.stop();
+    const LiveWriter::Result after = upgraded.result();
+    QVERIFY2(after.errors == 0, qPrintable(after.firstErrors.join(QLatin1String("\n"))));
+    QCOMPARE(LiveWriter::staleRows(connection.database(), profile.engine, t, QStringLiteral("live_value"), expression, &why), 0);
+    // The sync is gone with the run (on SQLite a default's trigger takes over from it).
+    const QString triggers = profile.engine == Engine::PostgreSQL
+        ? QStringLiteral("SELECT count(*) FROM pg_trigger WHERE tgrelid = '%1'::regclass AND tgname LIKE '%%sync%%'").arg(t)
+        : profile.engine == Engine::SQLite ? QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%%sync%%'")
+                                           : QStringLiteral("SELECT count(*) FROM information_schema.TRIGGERS WHERE TRIGGER_NAME LIKE '%%sync%%'");
+    QCOMPARE(scalar(connection.database(), triggers), 0);
+}
+
 void TestRunner::serverRestartedMidRun()
 {
     // A server of its own, restarted while the runner (on its own thread, as in the GUI) is in the
@@ -912,7 +1036,7 @@ void TestRunner::sqliteRebuildChecksForeignKeys()
     QVERIFY(connection.open(&error));
     Plan plan;
     QVERIFY2(planFor(connection, QStringLiteral("orphans"),
-                     R"j({"name": "coupon_id", "type": "INTEGER", "nullable": false, "backfill": "id % 20 + 1", "references": {"table": "coupons", "column": "id"}})j",
+                     R"j({"name": "coupon_id", "type": "INTEGER", "nullable": false, "sync": false, "backfill": "id % 20 + 1", "references": {"table": "coupons", "column": "id"}})j",
                      &plan, &why),
              qPrintable(why));
     QCOMPARE(plan.steps.first().rule, QStringLiteral("sqlite.rebuild"));
@@ -978,7 +1102,7 @@ void TestRunner::sqliteRebuildKeepsAutoincrement()
     QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT seq FROM sqlite_sequence WHERE name = 'tickets'")), rows);
     Plan plan;
     QVERIFY2(planFor(connection, QStringLiteral("tickets"),
-                     R"j({"name": "total_eur", "type": "REAL", "nullable": false, "backfill": "total_cents / 100.0"})j", &plan, &why),
+                     R"j({"name": "total_eur", "type": "REAL", "nullable": false, "sync": false, "backfill": "total_cents / 100.0"})j", &plan, &why),
              qPrintable(why));
     QCOMPARE(plan.steps.first().rule, QStringLiteral("sqlite.rebuild"));
     Runner runner(profile);
@@ -1364,8 +1488,8 @@ void TestRunner::rollbackRefusedAfterSqliteRebuild()
     DatabaseConnection connection(profile);
     ConnectionError error;
     Plan plan;
-    // NOT NULL with a backfill: a rebuild; then the UNIQUE index meets duplicates and the run stops.
-    QVERIFY2(prepareRun(profile, QStringLiteral("rebuilt"), R"j({"name": "code", "type": "INTEGER", "nullable": false, "backfill": "total_cents / 1000", "unique": true})j",
+    // NOT NULL with a backfill and no sync: a rebuild in the expand stage; then the UNIQUE index meets duplicates and the run stops.
+    QVERIFY2(prepareRun(profile, QStringLiteral("rebuilt"), R"j({"name": "code", "type": "INTEGER", "nullable": false, "sync": false, "backfill": "total_cents / 1000", "unique": true})j",
                         connection, &plan, &why),
              qPrintable(why));
     QCOMPARE(plan.pointOfNoReturn, 0);

@@ -142,7 +142,15 @@ bool Runner::begin()
     QString error;
     m_cancelled = false;
     m_applied.clear();
-    if (connect(&error))
+    // An SQLite application writing without pause can hold the file's lock through a whole busy
+    // timeout (rollback-journal mode, where a writer waiting to commit keeps readers out): that is
+    // a lock timeout like any other, retried after a backoff.
+    for (int attempt = 0; !connect(&error); ++attempt) {
+        if (!error.contains(QLatin1String("database is locked")) || attempt >= m_settings.maxRetries || m_cancelled)
+            break;
+        QThread::msleep(std::min(5000, m_settings.retryBaseMs << std::min(attempt, 4))); // not a step's retry: nothing to report
+    }
+    if (m_connection && m_connection->isOpen())
         return true;
     Q_EMIT runFinished(RunOutcome::ConnectionLost, QStringLiteral("Could not connect: ") + error);
     return false;
@@ -221,6 +229,7 @@ void Runner::start(const Plan &plan, bool planAgain)
     // has added the column, and "resume it" says more than "the column exists".
     const QString active = m_journal->exists() ? m_journal->activeRunOn(plan.table, plan.spec.name, &e) : QString();
     if (!active.isEmpty()) {
+        m_lock->release(); // held until the runner is gone, it would refuse the very resume it asks for
         Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Run %1 is already adding %2 to %3.%4; resume it or wait for it.")
                                                    .arg(active, plan.spec.name, plan.table.schema, plan.table.name));
         return;
@@ -233,11 +242,13 @@ void Runner::start(const Plan &plan, bool planAgain)
         return;
     }
     if (!m_journal->ensure(&e)) {
+        m_lock->release();
         Q_EMIT runFinished(RunOutcome::Failed, e.text());
         return;
     }
     m_runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     if (!m_journal->startRun(m_runId, plan, PlanOrigin::of(*m_connection), &e)) {
+        m_lock->release();
         Q_EMIT runFinished(RunOutcome::Failed, e.text());
         return;
     }
@@ -289,6 +300,7 @@ void Runner::resumeRun(const QString &runId)
         ++first;
     }
     if (!m_journal->setRunState(runId, QStringLiteral("running"), &e)) {
+        m_lock->release();
         Q_EMIT runFinished(RunOutcome::Failed, e.text());
         return;
     }
@@ -581,8 +593,8 @@ Runner::StepResult Runner::runStatements(const PlanStep &step, int index, QStrin
         if (m_cancelled)
             return StepResult::Cancelled;
         QSqlQuery q(db);
-        bool ok = !step.transactional || db.transaction();
-        QSqlError failure = db.lastError();
+        QSqlError failure;
+        bool ok = !step.transactional || beginWrite(db, &failure);
         for (const QString &sql : step.sql) {
             if (!ok)
                 break;
@@ -617,6 +629,25 @@ Runner::StepResult Runner::runStatements(const PlanStep &step, int index, QStrin
         if (!step.onFailureSql.isEmpty() && !m_cancelled && !removeAdded(step, index, error))
             return StepResult::Failed;
     }
+}
+
+bool Runner::beginWrite(QSqlDatabase db, QSqlError *error)
+{
+    if (m_connection->engine() != Engine::SQLite) {
+        if (db.transaction())
+            return true;
+        *error = db.lastError();
+        return false;
+    }
+    // IMMEDIATE: the write lock is taken at BEGIN, waiting out the busy timeout. A deferred
+    // transaction that reads first (a batch's bound) and writes then would be refused at once
+    // while the application's writer holds the lock (SQLite does not wait where waiting could
+    // deadlock). Qt's commit() and rollback() only send COMMIT and ROLLBACK.
+    QSqlQuery begin(db);
+    if (begin.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return true;
+    *error = begin.lastError();
+    return false;
 }
 
 bool Runner::removeAdded(const PlanStep &step, int index, QString *error)
@@ -668,8 +699,16 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             return StepResult::Cancelled;
         QElapsedTimer timer;
         timer.start();
-        if (!db.transaction()) {
-            *error = db.lastError().text();
+        if (QSqlError busy; !beginWrite(db, &busy)) {
+            // Another writer holding the lock past the busy timeout: a batch that waited, retried smaller.
+            if (isLockTimeout(busy.nativeErrorCode(), busy.text()) && retries < m_settings.maxRetries) {
+                backOff(index, retries++, busy.text());
+                if (m_cancelled)
+                    return StepResult::Cancelled;
+                batch = m_settings.boundedBatchRows(batch / 2);
+                continue;
+            }
+            *error = busy.text();
             return StepResult::Failed;
         }
         const BackfillBatch done = BackfillBatch::fill(db, step.backfill, lastKey, batch);

@@ -6,6 +6,8 @@
 #include "plan/plan.h"
 
 #include <QObject>
+#include <QSqlDatabase>
+#include <QSqlError>
 
 #include <atomic>
 #include <memory>
@@ -105,6 +107,8 @@ private:
     // Runs the step's onFailureSql, each statement retried after a lock timeout (or a cancel meant
     // for the statement before it); false with *error when something it added is still there.
     [[nodiscard]] bool removeAdded(const PlanStep &step, int index, QString *error);
+    // Begins a transaction that will write: on SQLite one that takes the write lock at once.
+    [[nodiscard]] bool beginWrite(QSqlDatabase db, QSqlError *error);
     [[nodiscard]] StepResult runBackfill(const Plan &plan, int index, QStringList lastKey, qint64 rowsDone, QString *error);
     // Whether the step's effect is in place, by its "applied?" query; nullopt when it has none or
     // the query could not answer.

@@ -205,20 +205,23 @@ bool Verification::verifyDefault(DatabaseConnection &connection, const Plan &pla
 {
     const ColumnSpec &spec = plan.spec;
     // Where the column cannot keep its default (SQLite's ADD COLUMN), a trigger gives new rows the
-    // value: the trigger is what must be there, found by its step's own query.
-    const auto trigger = std::find_if(plan.steps.cbegin(), plan.steps.cend(),
-                                      [](const PlanStep &s) { return s.rule == "sqlite.default.trigger"_L1; });
-    if (trigger != plan.steps.cend()) {
-        if (trigger->appliedSql.isEmpty()) // a plan journaled before its trigger step said how to find it
+    // value: the trigger is what must be there, by the name the step that makes it declares (its
+    // own step, or the one ending the sync, where it takes over).
+    for (const PlanStep &step : plan.steps) {
+        for (const CreatedObject &o : step.creates) {
+            if (o.kind != CreatedObject::Kind::Trigger || o.field != "default"_L1 || connection.engine() != Engine::SQLite)
+                continue;
+            QSqlQuery q(connection.database());
+            q.prepare(u"SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'trigger' AND name = ?"_s);
+            q.addBindValue(o.name);
+            if (!q.exec() || !q.next()) {
+                *error = ConnectionError::fromQueryFailure(u"looking for the default's trigger"_s, q.lastError());
+                return false;
+            }
+            checks->append({u"a trigger gives new rows of %1 its default"_s.arg(spec.name), q.value(0).toBool(),
+                            q.value(0).toBool() ? QString() : u"the trigger is not there: new rows get NULL"_s});
             return true;
-        QSqlQuery q(connection.database());
-        if (!q.exec(trigger->appliedSql) || !q.next()) {
-            *error = ConnectionError::fromQueryFailure(u"looking for the default's trigger"_s, q.lastError());
-            return false;
         }
-        checks->append({u"a trigger gives new rows of %1 its default"_s.arg(spec.name), q.value(0).toBool(),
-                        q.value(0).toBool() ? QString() : u"the trigger is not there: new rows get NULL"_s});
-        return true;
     }
     // Nothing to say about a column that was to have no default and has none.
     if (spec.defaultKind == ColumnSpec::DefaultKind::None && column.defaultExpression.isEmpty())
