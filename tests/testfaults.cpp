@@ -10,6 +10,7 @@
 #include "plan/planworker.h"
 #include "plan/runsettings.h"
 #include "sql/quoting.h"
+#include "livewriter.h"
 #include "testservers.h"
 
 #include <QElapsedTimer>
@@ -114,9 +115,10 @@ static bool makeTable(const ConnectionProfile &profile, const QString &table, in
     return TestServers::execute(profile, setup, why);
 }
 
-// Everything about the table a run changes, with the table's name taken out: its rows, and its
-// definition (columns, NOT NULL, constraints and their validation, indexes and their validity).
-static QString signature(const ConnectionProfile &profile, const QString &table)
+// Everything about the table a run changes, with the table's name taken out: its rows (unless
+// `rows` is false: an application wrote to it meanwhile), and its definition (columns, NOT NULL,
+// constraints and their validation, indexes and their validity).
+static QString signature(const ConnectionProfile &profile, const QString &table, bool rows = true)
 {
     DatabaseConnection c(profile);
     ConnectionError e;
@@ -135,7 +137,8 @@ static QString signature(const ConnectionProfile &profile, const QString &table)
     if (profile.engine == Engine::PostgreSQL) {
         if (!q.exec(QStringLiteral("SELECT md5(string_agg(concat(%1), ',' ORDER BY id)) FROM %2").arg(row, t)) || !q.next())
             return q.lastError().text();
-        parts << q.value(0).toString();
+        if (rows)
+            parts << q.value(0).toString();
         q.exec(QStringLiteral("SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod) || ' ' || attnotnull, ', ' ORDER BY attnum) "
                               "FROM pg_attribute WHERE attrelid = '%1'::regclass AND attnum > 0 AND NOT attisdropped").arg(t));
         q.next();
@@ -150,7 +153,8 @@ static QString signature(const ConnectionProfile &profile, const QString &table)
         q.exec(QStringLiteral("SET SESSION group_concat_max_len = 10000000"));
         if (!q.exec(QStringLiteral("SELECT md5(group_concat(concat(%1) ORDER BY id SEPARATOR ',')) FROM %2").arg(row, t)) || !q.next())
             return q.lastError().text();
-        parts << q.value(0).toString();
+        if (rows)
+            parts << q.value(0).toString();
         if (!q.exec(QStringLiteral("SHOW CREATE TABLE %1").arg(t)) || !q.next())
             return q.lastError().text();
         parts << q.value(1).toString().replace(table, QStringLiteral("T"));
@@ -166,8 +170,10 @@ void TestFaults::killedAnywhereThenResumed_data()
 }
 
 // For every step of the plan, a run is killed with SIGKILL at a random moment once that step has
-// started (for the backfill, after a random number of batches), then resumed. Every resumed table
-// has the signature of a table the same plan ran on without interruption.
+// started (for the backfill, after a random number of batches), then resumed, while an application
+// that does not know the new column inserts rows and updates the column the backfill reads (issue
+// 13). Every resumed table has the definition of a table the same plan ran on without interruption,
+// every row holds the backfill's value, and no write of the application failed.
 void TestFaults::killedAnywhereThenResumed()
 {
     QFETCH(QString, engine);
@@ -178,7 +184,7 @@ void TestFaults::killedAnywhereThenResumed()
     QVERIFY2(makeTable(profile, QStringLiteral("kill_reference"), Rows, &why), qPrintable(why));
     const Result clean = cli({"run", "--through-gates", "-c", url, "--spec", writeSpec(schemaOf(profile), "kill_reference"), "--yes", "--progress", "json"});
     QVERIFY2(clean.code == 0, qPrintable(clean.err + clean.out));
-    const QString reference = signature(profile, QStringLiteral("kill_reference"));
+    const QString reference = signature(profile, QStringLiteral("kill_reference"), false);
     int steps = 0;
     for (const QString &line : clean.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
         const QJsonObject event = QJsonDocument::fromJson(line.toUtf8()).object();
@@ -193,47 +199,89 @@ void TestFaults::killedAnywhereThenResumed()
         const QString table = QStringLiteral("kill_%1").arg(target);
         QVERIFY2(makeTable(profile, table, Rows, &why), qPrintable(why));
         const QString spec = writeSpec(schemaOf(profile), table);
-        QProcess run;
-        run.start(QStringLiteral(STAGECRAFT_CLI), {"run", "--through-gates", "-c", url, "--spec", spec, "--yes", "--progress", "json",
-                                                    "--throttle", "20ms", "--max-batch", "500"});
-        QVERIFY(run.waitForStarted());
+        const QString t = quoteIdentifier(profile.engine, table);
+        // The application as deployed before the run, and after the deploy gate: then it writes the
+        // column itself (MySQL's SET sees the columns set before it, PostgreSQL's the old row).
+        LiveWriter application(profile, QStringLiteral("INSERT INTO %1 (id, cents) VALUES (%2, %2 * 7)").arg(t, QStringLiteral("%1")),
+                               QStringLiteral("UPDATE %1 SET cents = cents + 1 WHERE id = %2").arg(t, QStringLiteral("%1")), Rows, Rows + 1, 50);
+        LiveWriter deployed(profile, QStringLiteral("INSERT INTO %1 (id, cents, euros) VALUES (%2, %2 * 7, %2 * 14)").arg(t, QStringLiteral("%1")),
+                            QStringLiteral("UPDATE %1 SET cents = cents + 1, euros = %2 WHERE id = %3")
+                                .arg(t, profile.engine == Engine::PostgreSQL ? QStringLiteral("(cents + 1) * 2") : QStringLiteral("cents * 2"),
+                                     QStringLiteral("%1")),
+                            Rows, 5000001, 50);
+        bool isDeployed = false;
+        const auto deploy = [&] {
+            application.stop();
+            deployed.start();
+            isDeployed = true;
+        };
+        application.start();
+        // The run, or after it stopped at the deploy gate the resume, is killed with SIGKILL once the
+        // target step has started.
+        QStringList arguments{"run", "-c", url, "--spec", spec, "--yes", "--progress", "json", "--throttle", "20ms", "--max-batch", "500"};
         const int batchesBeforeKill = 1 + int(random.bounded(8));
         const int delayMs = int(random.bounded(6)); // a step of a few milliseconds is still caught inside
         int progress = 0;
-        bool inTarget = false, killed = false;
-        QByteArray pending;
-        QElapsedTimer timer;
-        timer.start();
-        while (!killed && run.state() == QProcess::Running && timer.elapsed() < 120000) {
-            run.waitForReadyRead(50);
-            pending += run.readAllStandardOutput();
-            qsizetype nl;
-            while (!killed && (nl = pending.indexOf('\n')) >= 0) {
-                const QJsonObject event = QJsonDocument::fromJson(pending.left(nl)).object();
-                pending.remove(0, nl + 1);
-                const QString kind = event.value("event").toString();
-                if (kind == QLatin1String("step_started") && event.value("step").toInt() == target)
-                    inTarget = true;
-                const bool backfill = inTarget && kind == QLatin1String("progress");
-                if (backfill)
-                    ++progress;
-                if (inTarget && (kind == QLatin1String("step_started") || (backfill && progress >= batchesBeforeKill))) {
-                    if (kind == QLatin1String("progress") || delayMs == 0 || !run.waitForFinished(delayMs)) {
-                        ::kill(pid_t(run.processId()), SIGKILL);
-                        killed = true;
+        bool killed = false, wasKilled = false;
+        for (int attempt = 0; attempt < 3 && !killed; ++attempt) {
+            QProcess run;
+            run.start(QStringLiteral(STAGECRAFT_CLI), arguments);
+            QVERIFY(run.waitForStarted());
+            bool inTarget = false;
+            QByteArray pending;
+            QElapsedTimer timer;
+            timer.start();
+            while (!killed && run.state() == QProcess::Running && timer.elapsed() < 120000) {
+                run.waitForReadyRead(50);
+                pending += run.readAllStandardOutput();
+                qsizetype nl;
+                while (!killed && (nl = pending.indexOf('\n')) >= 0) {
+                    const QJsonObject event = QJsonDocument::fromJson(pending.left(nl)).object();
+                    pending.remove(0, nl + 1);
+                    const QString kind = event.value("event").toString();
+                    if (kind == QLatin1String("step_started") && event.value("step").toInt() == target)
+                        inTarget = true;
+                    const bool backfill = inTarget && kind == QLatin1String("progress");
+                    if (backfill)
+                        ++progress;
+                    if (inTarget && (kind == QLatin1String("step_started") || (backfill && progress >= batchesBeforeKill))) {
+                        if (kind == QLatin1String("progress") || delayMs == 0 || !run.waitForFinished(delayMs)) {
+                            ::kill(pid_t(run.processId()), SIGKILL);
+                            killed = true;
+                        }
                     }
                 }
             }
+            run.waitForFinished(30000);
+            wasKilled = run.exitStatus() == QProcess::CrashExit;
+            if (wasKilled || run.exitCode() != 6)
+                break;
+            deploy(); // stopped at the gate before the target: deployed, resumed
+            arguments = QStringList{"resume", "-c", url, "--yes", "--progress", "json", "--throttle", "20ms", "--max-batch", "500"};
         }
-        run.waitForFinished(30000);
-        const bool wasKilled = run.exitStatus() == QProcess::CrashExit;
         // The run may have finished before the kill landed (a step of a few milliseconds, last).
-        Result resumed = cli({"resume", "--through-gates", "-c", url, "--yes"});
+        Result resumed = cli({"resume", "-c", url, "--yes"});
+        if (resumed.code == 6) {
+            deploy();
+            resumed = cli({"resume", "-c", url, "--yes"});
+        }
         QVERIFY2(resumed.code == 0, qPrintable(QStringLiteral("step %1: %2 %3").arg(target).arg(resumed.err, resumed.out)));
         // Killed after the run had recorded its end, there is nothing to resume: fine too.
         const bool ended = resumed.out.contains(QLatin1String("No unfinished run"));
         QVERIFY2(ended || resumed.out.contains(QLatin1String("Verified on the table")), qPrintable(resumed.out));
-        QCOMPARE(signature(profile, table), reference);
+        QVERIFY(isDeployed);
+        QVERIFY(deployed.waitForWrites(5, 10000));
+        deployed.stop();
+        for (const LiveWriter *writer : {&application, &deployed}) {
+            const LiveWriter::Result writes = writer->result();
+            QVERIFY2(writes.errors == 0, qPrintable(QStringLiteral("step %1: %2").arg(target).arg(writes.firstErrors.join(QLatin1String("; ")))));
+            QVERIFY(writes.inserts > 0 && writes.updates > 0);
+        }
+        QCOMPARE(signature(profile, table, false), reference);
+        DatabaseConnection check(profile);
+        ConnectionError error;
+        QVERIFY(check.open(&error));
+        QCOMPARE(LiveWriter::staleRows(check.database(), profile.engine, t, QStringLiteral("euros"), QStringLiteral("cents * 2"), &why), 0);
         qInfo("step %d of %d: %s", target, steps,
               !wasKilled ? "finished before the kill" : ended ? "killed after the run ended" : "killed, then resumed");
         if (wasKilled && !ended)
