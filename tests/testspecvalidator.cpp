@@ -126,6 +126,8 @@ void TestSpecValidator::problems_data()
         row("no name, no type", R"j({"name": "", "type": ""})j", {"name: is missing", "type: is missing"});
         row("statement in a default", R"j({"name": "x", "type": "int", "default": {"expression": "1); DROP TABLE parents; --"}})j",
             {"default: closes a parenthesis it never opened"});
+        row("sync without a backfill", R"j({"name": "x", "type": "int", "sync": true})j",
+            {"sync: needs a backfill expression: the sync computes it for the rows an application writes without the column"});
         row("not null without a value", R"j({"name": "x", "type": "int", "nullable": false})j",
             {"nullable: existing rows need a value for a NOT NULL column: give a default or a backfill expression"});
         row("bad references", R"j({"name": "x", "type": "bigint", "references": {"table": "parents", "column": "code"}})j",

@@ -178,6 +178,9 @@ bool SpecValidator::checkSpec(const ColumnSpec &spec, PlannerInput *input, QList
             unsafe << field;
         }
     }
+    if (spec.sync == true && spec.backfill.isEmpty())
+        problems->append({QStringLiteral("sync"), QStringLiteral("needs a backfill expression: the sync computes it for the rows "
+                                                                 "an application writes without the column")});
     if (e == Engine::SQLite && !spec.comment.isEmpty())
         problems->append({QStringLiteral("comment"), QStringLiteral("SQLite has nowhere to keep a column comment, so it would be "
                                                                     "lost: leave it empty")});
