@@ -43,6 +43,7 @@ private Q_SLOTS:
     void runNeedsConfirmation();
     void confirmationNamesTheColumnAsWritten();
     void runApprovedPlanOnly();
+    void runStopsAtDeployGates();
     void brokenPromiseIsNoSuccess();
     void rollbackOfFailedRun();
     void runMadeElsewhereLeftAlone_data();
@@ -527,6 +528,43 @@ void TestCli::runMadeElsewhereLeftAlone()
 }
 
 // A DBA approves a plan (its review report); the run refuses any other plan, changes nothing then.
+// Issue 13: a run stops at each deploy gate with exit 6, naming it; resume continues past it;
+// --through-gates passes them all.
+void TestCli::runStopsAtDeployGates()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(prepareRunTable(profile, QStringLiteral("gated"), 200, &why), qPrintable(why));
+    QVERIFY2(prepareRunTable(profile, QStringLiteral("gated_through"), 200, &why), qPrintable(why));
+    const QString url = profile.toUrl(true);
+    const auto spec = [&](const char *table) {
+        return writeSpec(m_dir, QStringLiteral("%1.json").arg(QLatin1String(table)),
+                         QStringLiteral(R"j({"table": "public.%1", "column": {"name": "total_eur", "type": "numeric(12,2)", "backfill": "total_cents / 100.0", "gate_after_expand": true}})j")
+                             .arg(QLatin1String(table))
+                             .toUtf8());
+    };
+    const Result first = cli({"run", "-c", url, "--spec", spec("gated"), "--yes", "--progress", "json"});
+    QCOMPARE(first.code, 6);
+    QVERIFY2(first.out.contains(R"("event":"gate","gate":"after-expand")") || first.out.contains(R"("gate":"after-expand")"), qPrintable(first.out));
+    QVERIFY2(first.out.contains(R"("outcome":"waiting_at_gate")"), qPrintable(first.out));
+    QVERIFY2(first.out.contains("`stagecraft-cli resume` continues past the gate"), qPrintable(first.out));
+    // The column is there and the sync fills it; nothing past the gate ran.
+    QVERIFY2(TestServers::execute(profile, {"INSERT INTO gated (id, total_cents) VALUES (100000, 250)",
+                                            "DO $$ BEGIN IF (SELECT total_eur FROM gated WHERE id = 100000) <> 2.50 "
+                                            "OR (SELECT count(*) FROM gated WHERE total_eur IS NOT NULL) <> 1 THEN RAISE 'not as at the gate'; END IF; END $$"},
+                                  &why),
+             qPrintable(why));
+    const Result second = cli({"resume", "-c", url, "--yes"});
+    QCOMPARE(second.code, 6);
+    QVERIFY2(second.out.contains("waiting at deploy gate before-contract"), qPrintable(second.out));
+    const Result third = cli({"resume", "-c", url, "--yes"});
+    QVERIFY2(third.code == 0, qPrintable(third.out + third.err));
+    QVERIFY2(third.out.contains("Verified on the table"), qPrintable(third.out));
+    const Result through = cli({"run", "-c", url, "--spec", spec("gated_through"), "--yes", "--through-gates"});
+    QVERIFY2(through.code == 0, qPrintable(through.out + through.err));
+}
+
 void TestCli::runApprovedPlanOnly()
 {
     ConnectionProfile profile;
