@@ -98,7 +98,7 @@ Plan SqlitePlanner::plan()
         refusal = QStringLiteral("a REFERENCES column must default to NULL when foreign keys are on");
     // NOT NULL is checked before an AFTER INSERT trigger runs: a column the sync fills is added
     // nullable and made NOT NULL by a rebuild when the sync ends (its triggers go with the old table).
-    const bool lateNotNull = sync && notNullRefused && !(m_spec.hasForeignKey() && literalDefault);
+    const bool lateNotNull = m_lateNotNull = sync && notNullRefused && !(m_spec.hasForeignKey() && literalDefault);
     PlanStep newRowsDefault;
     if (!refusal.isEmpty() && !lateNotNull) {
         rebuild();
@@ -231,6 +231,11 @@ void SqlitePlanner::addSync()
     }
     s.appliedSql = QStringLiteral("SELECT COUNT(*) = %1 FROM sqlite_schema WHERE type = 'trigger' AND name IN (%2)")
                        .arg(QString::number(names.size()), names.join(QLatin1String(", ")));
+    // Once the rebuild made the column NOT NULL the sync has ended, its triggers gone with the old
+    // table: a plan run again (a resume that finds every step) must not make them again.
+    if (m_lateNotNull)
+        s.appliedSql = QStringLiteral("SELECT (%1) OR EXISTS (SELECT 1 FROM pragma_table_info(%2) WHERE name = %3 AND \"notnull\")")
+                           .arg(s.appliedSql, quoteLiteral(SQ, m_spec.table.name), quoteLiteral(SQ, m_spec.name));
     s.creates = creates;
     s.rule = QStringLiteral("sqlite.sync.trigger");
     s.why = QStringLiteral("Until the contract stage, a row inserted without %1 gets %2 computed from it, and an UPDATE of %3 "

@@ -181,6 +181,8 @@ bool Verification::verify(DatabaseConnection &connection, const Plan &plan, QLis
         indexCheck(u"index on %1 valid"_s.arg(spec.name), indexOn(false));
     if (!verifyDefault(connection, plan, *column, checks, error))
         return false;
+    if (!verifySyncGone(connection, plan, checks, error))
+        return false;
     // The plan ends with ANALYZE on PostgreSQL: the new column has statistics (an empty table has none to have).
     const bool analyzes = std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return s.rule == "pg.verify.analyze"_L1; });
     if (analyzes && connection.engine() == Engine::PostgreSQL) {
@@ -197,6 +199,44 @@ bool Verification::verify(DatabaseConnection &connection, const Plan &plan, QLis
         checks->append({u"statistics for %1 refreshed"_s.arg(spec.name), q.value(0).toBool(),
                         q.value(0).toBool() ? QString() : u"pg_stats has none: run ANALYZE on the table"_s});
     }
+    return true;
+}
+
+bool Verification::verifySyncGone(DatabaseConnection &connection, const Plan &plan, QList<VerificationCheck> *checks,
+                                  ConnectionError *error)
+{
+    // What the plan's steps say they create for the sync, by name: all gone once the run is done.
+    const Engine e = connection.engine();
+    QStringList left;
+    bool any = false;
+    for (const PlanStep &step : plan.steps) {
+        for (const CreatedObject &o : step.creates) {
+            if (o.field != "sync"_L1)
+                continue;
+            any = true;
+            QSqlQuery q(connection.database());
+            if (o.kind == CreatedObject::Kind::Function) // PostgreSQL
+                q.prepare(u"SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.proname = ?"_s);
+            else if (e == Engine::PostgreSQL)
+                q.prepare(u"SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ?"_s);
+            else if (e == Engine::SQLite)
+                q.prepare(u"SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND ? IS NOT NULL AND name = ?"_s);
+            else
+                q.prepare(u"SELECT count(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND TRIGGER_NAME = ?"_s);
+            q.addBindValue(o.kind == CreatedObject::Kind::Function || e != Engine::PostgreSQL ? o.table.schema
+                                                                                                : quoteQualified(e, o.table.schema, o.table.name));
+            q.addBindValue(o.name);
+            if (!q.exec() || !q.next()) {
+                *error = ConnectionError::fromQueryFailure(u"looking for the sync's triggers"_s, q.lastError());
+                return false;
+            }
+            if (q.value(0).toLongLong() > 0)
+                left << o.name;
+        }
+    }
+    if (any)
+        checks->append({u"the sync is gone: the application writes %1 itself"_s.arg(plan.spec.name), left.isEmpty(),
+                        left.isEmpty() ? QString() : u"still there: %1"_s.arg(left.join(u", "_s))});
     return true;
 }
 

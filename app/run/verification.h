@@ -32,6 +32,9 @@ public:
 
 private:
     // The column's default compared with the spec's as the server writes both back.
+    // The triggers (and function) the plan made for its sync are gone.
+    [[nodiscard]] static bool verifySyncGone(DatabaseConnection &connection, const Plan &plan, QList<VerificationCheck> *checks,
+                                             ConnectionError *error);
     [[nodiscard]] static bool verifyDefault(DatabaseConnection &connection, const Plan &plan, const ColumnInfo &column,
                                             QList<VerificationCheck> *checks, ConnectionError *error);
 };
