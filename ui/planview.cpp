@@ -72,11 +72,15 @@ PlanView::PlanView(QWidget *parent)
     m_steps->setUniformRowHeights(true);
     m_steps->header()->setStretchLastSection(false);
     m_steps->header()->setSectionResizeMode(PlanStepsModel::StepColumn, QHeaderView::Stretch);
-    for (int c = PlanStepsModel::LocksColumn; c < PlanStepsModel::ColumnCount; ++c)
+    for (int c = PlanStepsModel::LocksColumn; c < PlanStepsModel::FailingWritesColumn; ++c)
         m_steps->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    // Long sentences: a width of their own, the whole text in the tooltip and the step's detail.
+    m_steps->header()->setSectionResizeMode(PlanStepsModel::FailingWritesColumn, QHeaderView::Interactive);
+    m_steps->header()->resizeSection(PlanStepsModel::FailingWritesColumn, 240);
     m_sql = new SqlPreview(this);
     m_sql->setObjectName(QStringLiteral("planSql"));
     m_why = new QLabel(this);
+    m_why->setObjectName(QStringLiteral("stepDetail"));
     m_why->setWordWrap(true);
 
     auto *detail = new QWidget(this);
@@ -245,8 +249,22 @@ void PlanView::showStep(int step)
         return;
     }
     const PlanStep &s = plan.steps.at(step);
-    m_why->setText(QStringLiteral("<b>%1</b> — %2<br><i>%3</i>")
-                       .arg(s.rule.toHtmlEscaped(), PlanFormat::impact(s).toHtmlEscaped(), s.why.toHtmlEscaped()));
+    QString detail = QStringLiteral("<b>%1</b> — %2<br><i>%3</i>")
+                         .arg(s.rule.toHtmlEscaped(), PlanFormat::impact(s).toHtmlEscaped(), s.why.toHtmlEscaped());
+    if (!s.gate.isEmpty())
+        detail += QStringLiteral("<br><span style=\"color: %1\"><b>%2</b></span>")
+                      .arg(PlanStepsModel::gateForeground().name(),
+                           tr("Deploy gate (%1): the run stops here, changing nothing, until you continue past it in the run panel.")
+                               .arg(s.gate)
+                               .toHtmlEscaped());
+    if (!s.failingWrites.isEmpty())
+        detail += QStringLiteral("<br><span style=\"color: %1\"><b>%2</b> %3</span>")
+                      .arg(PlanStepsModel::failingWritesColor().name(), tr("Failing writes:").toHtmlEscaped(), s.failingWrites.toHtmlEscaped());
+    if (!s.onFailureSql.isEmpty())
+        detail += QStringLiteral("<br>%1 <code>%2</code>")
+                      .arg(tr("If it fails or is cancelled, the runner removes what it added:").toHtmlEscaped(),
+                           s.onFailureSql.join(QLatin1String("; ")).toHtmlEscaped());
+    m_why->setText(detail);
     m_sql->setSql(PlanFormat::stepSql(plan, step), plan.engine);
 }
 
