@@ -43,10 +43,15 @@ ColumnDesigner::ColumnDesigner(QWidget *parent)
     for (QCheckBox *box : {m_ui->nullableCheck, m_ui->uniqueCheck, m_ui->indexCheck, m_ui->gateAfterExpandCheck})
         connect(box, &QCheckBox::toggled, this, &ColumnDesigner::edited);
     // Three states: partly checked is "automatic" (the spec leaves sync unset), which toggled() misses.
-    connect(m_ui->syncCheck, &QCheckBox::stateChanged, this, [this] {
+    const auto syncChanged = [this] {
         updateSyncText();
         edited();
-    });
+    };
+#if QT_VERSION >= QT_VERSION_CHECK(6, 7, 0)
+    connect(m_ui->syncCheck, &QCheckBox::checkStateChanged, this, syncChanged);
+#else
+    connect(m_ui->syncCheck, &QCheckBox::stateChanged, this, syncChanged);
+#endif
     for (QLabel *note : {m_ui->syncReason, m_ui->defaultAfterSync})
         note->setStyleSheet(QStringLiteral("QLabel { color: palette(placeholder-text); }"));
     for (QSpinBox *spin : {m_ui->lengthSpin, m_ui->precisionSpin, m_ui->scaleSpin})
