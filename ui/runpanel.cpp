@@ -86,11 +86,17 @@ RunPanel::RunPanel(QWidget *parent)
         if (m_runner || m_runId.isEmpty())
             return;
         log(tr("continuing past the gate at step %1").arg(m_gateCard->step() + 1));
-        Q_EMIT continueRequested(m_runId, m_plan);
+        // Copies: the resume that follows starts by clearing this panel's run.
+        const QString runId = m_runId;
+        const Plan plan = m_plan;
+        Q_EMIT continueRequested(runId, plan);
     });
     connect(m_gateCard, &GateCard::rollbackRequested, this, [this] {
-        if (!m_runner && !m_runId.isEmpty())
-            Q_EMIT rollbackRequested(m_runId, m_plan);
+        if (m_runner || m_runId.isEmpty())
+            return;
+        const QString runId = m_runId;
+        const Plan plan = m_plan;
+        Q_EMIT rollbackRequested(runId, plan);
     });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (m_runner) {
