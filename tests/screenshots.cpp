@@ -233,6 +233,9 @@ void Screenshots::runWaitingAtGate()
     window.planSpecFile(spec.fileName());
     QVERIFY(shown.wait(60000));
     QTRY_VERIFY_WITH_TIMEOUT(window.planView()->runButton()->isEnabled(), 30000);
+    // The plan review on PostgreSQL: the sync's reason in the designer, the gate's row, the writes
+    // that fail in red (kept in the build folder, not shown in the README).
+    shoot(&window, QStringLiteral("plan-review-gate.png"));
     GateCard *card = window.runPanel()->gateCard();
     card->setProbeTiming(1000, 10000); // the picture in seconds rather than half a minute
 

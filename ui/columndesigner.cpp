@@ -52,8 +52,11 @@ ColumnDesigner::ColumnDesigner(QWidget *parent)
 #else
     connect(m_ui->syncCheck, &QCheckBox::stateChanged, this, syncChanged);
 #endif
-    for (QLabel *note : {m_ui->syncReason, m_ui->defaultAfterSync})
+    for (QLabel *note : {m_ui->syncReason, m_ui->defaultAfterSync}) {
         note->setStyleSheet(QStringLiteral("QLabel { color: palette(placeholder-text); }"));
+        note->hide(); // until a plan says something
+    }
+    m_ui->volatilityBadge->hide();
     for (QSpinBox *spin : {m_ui->lengthSpin, m_ui->precisionSpin, m_ui->scaleSpin})
         connect(spin, &QSpinBox::valueChanged, this, &ColumnDesigner::edited);
     for (QComboBox *combo : {m_ui->defaultKindCombo, m_ui->onDeleteCombo, m_ui->afterCombo, m_ui->referencedColumnCombo})
@@ -130,8 +133,11 @@ void ColumnDesigner::clear()
     setSpec(ColumnSpec());
     clearProblems();
     m_ui->volatilityBadge->clear();
+    m_ui->volatilityBadge->hide();
     m_ui->syncReason->clear();
+    m_ui->syncReason->hide();
     m_ui->defaultAfterSync->clear();
+    m_ui->defaultAfterSync->hide();
     m_planSyncReason.clear();
     m_debounce.stop();
 }
@@ -305,7 +311,9 @@ void ColumnDesigner::showProblems(const QList<SpecProblem> &problems)
         label->show();
     }
     m_ui->volatilityBadge->clear();
+    m_ui->volatilityBadge->hide();
     m_ui->defaultAfterSync->clear();
+    m_ui->defaultAfterSync->hide();
     m_planSyncReason.clear();
     updateSyncText();
 }
@@ -333,12 +341,14 @@ void ColumnDesigner::showPlan(const Plan &plan)
     }
     m_ui->volatilityBadge->setText(badge);
     m_ui->volatilityBadge->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(colour));
+    m_ui->volatilityBadge->setVisible(!badge.isEmpty());
     // The planner's word on the sync, and what the default means once it is gone.
     m_planSyncReason = plan.sync.reason;
     updateSyncText();
     m_ui->defaultAfterSync->setText(plan.sync.enabled ? tr("Once the sync ends (contract stage), a row written without %1 gets %2.")
                                                              .arg(plan.spec.name, Sync::afterwards(plan.spec))
                                                       : tr("A row written without %1 gets %2.").arg(plan.spec.name, Sync::afterwards(plan.spec)));
+    m_ui->defaultAfterSync->show();
 }
 
 QString ColumnDesigner::syncReason() const

@@ -74,9 +74,11 @@ PlanView::PlanView(QWidget *parent)
     m_steps->header()->setSectionResizeMode(PlanStepsModel::StepColumn, QHeaderView::Stretch);
     for (int c = PlanStepsModel::LocksColumn; c < PlanStepsModel::FailingWritesColumn; ++c)
         m_steps->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
-    // Long sentences: a width of their own, the whole text in the tooltip and the step's detail.
+    // Long sentences: a width of their own, the whole text in the tooltip and the step's detail;
+    // shown right after the step, where the eye is, and only for a plan where some write fails.
     m_steps->header()->setSectionResizeMode(PlanStepsModel::FailingWritesColumn, QHeaderView::Interactive);
-    m_steps->header()->resizeSection(PlanStepsModel::FailingWritesColumn, 240);
+    m_steps->header()->resizeSection(PlanStepsModel::FailingWritesColumn, 260);
+    m_steps->header()->moveSection(m_steps->header()->visualIndex(PlanStepsModel::FailingWritesColumn), 1);
     m_sql = new SqlPreview(this);
     m_sql->setObjectName(QStringLiteral("planSql"));
     m_why = new QLabel(this);
@@ -133,6 +135,8 @@ void PlanView::setPlan(const Plan &plan, int connectedVersion)
 {
     m_problems->hide();
     m_model->setPlan(plan);
+    m_steps->setColumnHidden(PlanStepsModel::FailingWritesColumn,
+                             std::none_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return !s.failingWrites.isEmpty(); }));
     m_steps->expandAll();
     m_timeline->setPlan(plan);
     m_timeline->setVisible(!plan.steps.isEmpty());

@@ -202,6 +202,7 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
         m_stepLabel->setText(tr("Step %1: waiting at the deploy gate %2").arg(step + 1).arg(gate));
         m_step->setRange(0, 1);
         m_step->setValue(0);
+        m_rate->clear(); // the backfill's rate belongs to a step before
         log(tr("step %1: deploy gate %2 reached; the run waits until you continue").arg(step + 1).arg(gate));
     });
     connect(runner, &Runner::runFinished, this, [this](RunOutcome outcome, const QString &summary) {
