@@ -161,6 +161,7 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
         }
         m_stepLabel->setText(tr("Step %1: %2").arg(step + 1).arg(title));
         m_step->setRange(0, 0); // busy until a backfill reports rows
+        m_step->setFormat(QStringLiteral("%p%"));
         log(tr("step %1: %2").arg(step + 1).arg(title));
     });
     connect(runner, &Runner::stepSkipped, this, [this](int step, const QString &why) {
@@ -202,6 +203,7 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
         m_stepLabel->setText(tr("Step %1: waiting at the deploy gate %2").arg(step + 1).arg(gate));
         m_step->setRange(0, 1);
         m_step->setValue(0);
+        m_step->setFormat(tr("waiting for a deploy"));
         m_rate->clear(); // the backfill's rate belongs to a step before
         log(tr("step %1: deploy gate %2 reached; the run waits until you continue").arg(step + 1).arg(gate));
     });
