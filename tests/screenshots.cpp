@@ -1,7 +1,8 @@
 // A tour of every screen on a real X display (Xvfb, started by CTest), saving a screenshot of each
 // into the build folder's screenshots/: the Connect dialog, the schema browser, the column designer
 // with bad input, the plan review with its pre-flight findings, the run confirmation, the finished
-// run, the preferences, the About box, and the plan review in the dark theme. testscreenshot
+// run, a run waiting at a deploy gate (on the test PostgreSQL, with a live application writing),
+// the preferences, the About box, and the plan review in the dark theme. testscreenshot
 // then checks that none is blank; the README shows them (copied to packaging/screenshots).
 //
 // The run happens on a copy of the demo database: the demo itself is never changed.
@@ -11,6 +12,10 @@
 #include "connectdialog.h"
 #include "connection/profilestore.h"
 #include "demo/demodatabase.h"
+#include "gatecard.h"
+#include "livewriter.h"
+#include "sparkline.h"
+#include "testservers.h"
 #include "mainwindow.h"
 #include "planview.h"
 #include "runpanel.h"
@@ -45,6 +50,7 @@ private Q_SLOTS:
     void schemaBrowser();
     void designerWithBadInput();
     void planReviewAndRun();
+    void runWaitingAtGate();
     void preferencesAndAbout();
     void darkTheme();
 
@@ -194,6 +200,70 @@ void Screenshots::planReviewAndRun()
     QVERIFY(ended.wait(120000));
     QVERIFY2(window.runPanel()->summary().startsWith(QLatin1String("<b>Done</b>")), qPrintable(window.runPanel()->summary()));
     shoot(&window, QStringLiteral("run.png"));
+}
+
+// A run on PostgreSQL waiting at the gate before the contract stage, while two versions of the
+// application write: the old one leaves total_eur out (the sync fills it), the new one sets it.
+void Screenshots::runWaitingAtGate()
+{
+    using namespace Stagecraft::Testing;
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    const auto stopServers = qScopeGuard([] { TestServers::stopAll(); });
+    QString why;
+    // Sessions count PL/pgSQL calls, so the card can tell how often the sync still fills the column.
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("ALTER DATABASE postgres SET track_functions = 'pl'"),
+                                            QStringLiteral("CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, "
+                                                           "total_cents int NOT NULL)"),
+                                            QStringLiteral("INSERT INTO orders SELECT g, g % 5000, (g * 37) % 90000 FROM generate_series(1, 50000) g")},
+                                  &why),
+             qPrintable(why));
+    QFile spec(m_dir.filePath(QStringLiteral("orders-total-eur-pg.json")));
+    QVERIFY(spec.open(QIODevice::WriteOnly));
+    spec.write(R"j({"table": "public.orders", "column": {"name": "total_eur", "type": "numeric(12,2)", "backfill": "total_cents / 100.0",
+                   "check": "total_eur >= 0", "index": true}})j");
+    spec.close();
+
+    MainWindow window;
+    prepare(window);
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openConnection(profile);
+    QVERIFY(ready.wait(60000));
+    QSignalSpy shown(&window, &MainWindow::planShown);
+    window.planSpecFile(spec.fileName());
+    QVERIFY(shown.wait(60000));
+    QTRY_VERIFY_WITH_TIMEOUT(window.planView()->runButton()->isEnabled(), 30000);
+    // The plan review on PostgreSQL: the sync's reason in the designer, the gate's row, the writes
+    // that fail in red (kept in the build folder, not shown in the README).
+    shoot(&window, QStringLiteral("plan-review-gate.png"));
+    GateCard *card = window.runPanel()->gateCard();
+    card->setProbeTiming(1000, 10000); // the picture in seconds rather than half a minute
+
+    QSignalSpy ended(&window, &MainWindow::runEnded);
+    window.planView()->runButton()->click();
+    ConfirmRunDialog *confirm = nullptr;
+    QTRY_VERIFY((confirm = window.findChild<ConfirmRunDialog *>(QStringLiteral("confirmRun"))));
+    QTest::keyClicks(confirm->confirmationEdit(), QStringLiteral("orders"));
+    confirm->runButton()->click();
+    QVERIFY(ended.wait(120000));
+    QVERIFY2(window.runPanel()->summary().startsWith(QLatin1String("<b>Waiting at a deploy gate</b>")), qPrintable(window.runPanel()->summary()));
+    QVERIFY(card->isVisible());
+
+    LiveWriter oldApp(profile, QStringLiteral("INSERT INTO orders (id, customer_id, total_cents) VALUES (%1, 7, 1999)"),
+                      QStringLiteral("UPDATE orders SET total_cents = total_cents + 1 WHERE id = %1"), 50000, 100001, 4);
+    LiveWriter newApp(profile, QStringLiteral("INSERT INTO orders (id, customer_id, total_cents, total_eur) VALUES (%1, 9, 2500, 25.00)"),
+                      QStringLiteral("UPDATE orders SET total_cents = total_cents + 1, total_eur = (total_cents + 1) / 100.0 WHERE id = %1"),
+                      50000, 200001, 30);
+    oldApp.start();
+    newApp.start();
+    QTRY_VERIFY_WITH_TIMEOUT(card->sparkline()->values().size() >= 8 && card->probeText().startsWith(QLatin1String("The sync filled")), 60000);
+    oldApp.stop();
+    newApp.stop();
+    QVERIFY2(oldApp.result().errors == 0 && newApp.result().errors == 0,
+             qPrintable((oldApp.result().firstErrors + newApp.result().firstErrors).join(QLatin1Char('\n'))));
+    shoot(&window, QStringLiteral("run-gate.png"));
+    QString ignored;
+    static_cast<void>(TestServers::execute(profile, {QStringLiteral("ALTER DATABASE postgres RESET track_functions")}, &ignored));
 }
 
 void Screenshots::preferencesAndAbout()

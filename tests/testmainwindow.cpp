@@ -5,6 +5,7 @@
 #include "constraintsmodel.h"
 #include "indexesmodel.h"
 #include "confirmrundialog.h"
+#include "gatecard.h"
 #include "run/runner.h"
 #include "runpanel.h"
 #include "settingsdialog.h"
@@ -18,10 +19,13 @@
 #include "schemamodel.h"
 #include "sql/quoting.h"
 #include "sqlpreview.h"
+#include "report/reportwriter.h"
 #include "journalfixture.h"
 #include "testservers.h"
 
 #include <QAbstractItemModelTester>
+#include <QColor>
+#include <QIcon>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
@@ -58,6 +62,9 @@ private Q_SLOTS:
     void specFileWithRepeatedKeyRejected();
     void designerOnDemo();
     void designerOnServer();
+    void designerMapsSyncAndGate();
+    void planStepsShowGatesAndFailingWrites();
+    void runStopsAtGate();
     void runFromPlanReview();
     void resumeOfferedOnConnect();
     void runMadeElsewhereNotOffered();
@@ -276,7 +283,7 @@ void TestMainWindow::planReviewSwitchesVersion()
     versions->setCurrentIndex(versions->findData(180000));
     Q_EMIT versions->activated(versions->currentIndex());
     QVERIFY(shown.wait(60000));
-    QVERIFY(stepRules(model).contains(QStringLiteral("pg18.not-null.not-valid")));
+    QVERIFY(stepRules(model).contains(QStringLiteral("pg18.not-null.not-valid-validate")));
     QCOMPARE(versions->currentData().toInt(), 180000);
     versions->setCurrentIndex(versions->findData(110000));
     Q_EMIT versions->activated(versions->currentIndex());
@@ -429,7 +436,7 @@ void TestMainWindow::designerOnServer()
     auto *column = designer->findChild<QComboBox *>(QStringLiteral("referencedColumnCombo"));
     QTRY_COMPARE(column->count(), 1);
     QCOMPARE(column->currentText(), QStringLiteral("id"));
-    QTRY_VERIFY_WITH_TIMEOUT(stepRules(window.planView()->model()).contains(QStringLiteral("pg.foreign-key.not-valid")), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(stepRules(window.planView()->model()).contains(QStringLiteral("pg.foreign-key.not-valid-validate")), 30000);
     // A default expression the server rejects: the message is the server's, beside the default.
     designer->findChild<QComboBox *>(QStringLiteral("defaultKindCombo"))->setCurrentIndex(2);
     typeInto(designer, "defaultEdit", QStringLiteral("no_such_function()"));
@@ -443,6 +450,218 @@ void TestMainWindow::designerOnServer()
     typeInto(designer, "sideEffectsEdit", QStringLiteral("setval"));
     QCOMPARE(designer->spec().sideEffects, QStringList{QStringLiteral("setval")});
     QTRY_COMPARE_WITH_TIMEOUT(designer->problemFor(QStringLiteral("default")), QString(), 30000);
+}
+
+static void confirmWith(MainWindow &window, const QString &table);
+
+// The designer maps the sync (three states: automatic, on, off) and the gate after the expand
+// stage to the spec and back, by setSpec and by clicks.
+void TestMainWindow::designerMapsSyncAndGate()
+{
+    ColumnDesigner designer;
+    auto *sync = designer.findChild<QCheckBox *>(QStringLiteral("syncCheck"));
+    auto *gate = designer.findChild<QCheckBox *>(QStringLiteral("gateAfterExpandCheck"));
+    QVERIFY(sync && gate && sync->isTristate());
+    QCOMPARE(designer.spec().sync, std::optional<bool>()); // automatic unless asked
+    QVERIFY(!designer.spec().gateAfterExpand);
+    ColumnSpec spec;
+    spec.name = QStringLiteral("total_eur");
+    spec.sync = true;
+    spec.gateAfterExpand = true;
+    designer.setSpec(spec);
+    QCOMPARE(sync->checkState(), Qt::Checked);
+    QVERIFY(gate->isChecked());
+    QCOMPARE(designer.spec().sync, std::optional<bool>(true));
+    QVERIFY(designer.spec().gateAfterExpand);
+    spec.sync = false;
+    spec.gateAfterExpand = false;
+    designer.setSpec(spec);
+    QCOMPARE(sync->checkState(), Qt::Unchecked);
+    QCOMPARE(designer.spec().sync, std::optional<bool>(false));
+    QVERIFY(!designer.spec().gateAfterExpand);
+    spec.sync.reset();
+    designer.setSpec(spec);
+    QCOMPARE(sync->checkState(), Qt::PartiallyChecked);
+    QCOMPARE(designer.spec().sync, std::optional<bool>());
+    // Clicks cycle automatic -> on -> off -> automatic.
+    sync->click();
+    QCOMPARE(designer.spec().sync, std::optional<bool>(true));
+    sync->click();
+    QCOMPARE(designer.spec().sync, std::optional<bool>(false));
+    sync->click();
+    QCOMPARE(designer.spec().sync, std::optional<bool>());
+    gate->click();
+    QVERIFY(designer.spec().gateAfterExpand);
+    // The JSON a spec file holds says the same.
+    QVERIFY(designer.spec().toJson().contains("\"gate_after_expand\": true"));
+}
+
+// A PostgreSQL table and a derived NOT NULL column: the designer shows the plan's sync reason and
+// what the default means afterwards; the plan review shows its gates and the writes that fail.
+static bool designOnServer(MainWindow &window, const ConnectionProfile &profile, const QString &table)
+{
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openConnection(profile);
+    if (!ready.wait(60000) || !window.selectTable({QStringLiteral("public"), table}))
+        return false;
+    // Another table of two columns may be on view first: wait for this one's.
+    if (!QTest::qWaitFor([&] { return columnNames(window.columnsModel()).contains(QStringLiteral("total")); }, 30000))
+        return false;
+    window.addColumn();
+    ColumnDesigner *designer = window.designer();
+    if (!QTest::qWaitFor([&] { return designer->hasTable(); }, 30000))
+        return false;
+    typeInto(designer, "nameEdit", QStringLiteral("total_eur"));
+    designer->findChild<QComboBox *>(QStringLiteral("typeCombo"))->setCurrentText(QStringLiteral("integer"));
+    typeInto(designer, "backfillEdit", QStringLiteral("total * 2"));
+    const bool planned = QTest::qWaitFor(
+        [&] { return window.planView()->runButton()->isEnabled() && window.planView()->model()->plan().spec.backfill == QLatin1String("total * 2"); },
+        30000);
+    if (!planned)
+        qWarning("not planned: spec %s, problems: name %s, type %s, backfill %s", designer->spec().toJson().constData(),
+                 qPrintable(designer->problemFor(QStringLiteral("name"))), qPrintable(designer->problemFor(QStringLiteral("type"))),
+                 qPrintable(designer->problemFor(QStringLiteral("backfill"))));
+    return planned;
+}
+
+static int stepWithGate(const Plan &plan, const QString &gate)
+{
+    for (int i = 0; i < plan.steps.size(); ++i)
+        if (plan.steps.at(i).gate == gate)
+            return i;
+    return -1;
+}
+
+void TestMainWindow::planStepsShowGatesAndFailingWrites()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE reviewed (id bigint PRIMARY KEY, total int)"),
+                                            QStringLiteral("INSERT INTO reviewed SELECT g, g FROM generate_series(1, 100) g")},
+                                  &why),
+             qPrintable(why));
+    MainWindow window;
+    QAbstractItemModelTester tester(window.planView()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(designOnServer(window, profile, QStringLiteral("reviewed")));
+    ColumnDesigner *designer = window.designer();
+    // Beside the checkbox: automatic, and the planner's reason.
+    QTRY_VERIFY_WITH_TIMEOUT(designer->syncReason().startsWith(QLatin1String("Automatic. The backfill reads total:")), 30000);
+    auto *afterSync = designer->findChild<QLabel *>(QStringLiteral("defaultAfterSync"));
+    QCOMPARE(afterSync->text(), QStringLiteral("Once the sync ends (contract stage), a row written without total_eur gets NULL."));
+
+    // NOT NULL without a default: once the sync ends, INSERTs that omit the column fail (in red);
+    // the gate after the expand stage when asked.
+    designer->findChild<QCheckBox *>(QStringLiteral("nullableCheck"))->setChecked(false);
+    designer->findChild<QCheckBox *>(QStringLiteral("gateAfterExpandCheck"))->setChecked(true);
+    PlanStepsModel *model = window.planView()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(stepWithGate(model->plan(), QStringLiteral("after-expand")) >= 0 && !model->plan().spec.nullable, 30000);
+    QTRY_COMPARE(afterSync->text(), QStringLiteral("Once the sync ends (contract stage), a row written without total_eur gets nothing: "
+                                                   "NOT NULL makes such an INSERT fail."));
+    const Plan plan = model->plan();
+    const int before = stepWithGate(plan, QStringLiteral("before-contract"));
+    QVERIFY(before > 0);
+    const QModelIndex gateRow = model->indexOfStep(before);
+    QCOMPARE(gateRow.data(PlanStepsModel::GateRole).toString(), QStringLiteral("before-contract"));
+    QVERIFY(gateRow.data().toString().contains(QLatin1String("Deploy gate: the application writes total_eur itself")));
+    QCOMPARE(gateRow.data(Qt::BackgroundRole).value<QColor>(), PlanStepsModel::gateBackground());
+    QVERIFY(!gateRow.data(Qt::DecorationRole).value<QIcon>().isNull());
+    QCOMPARE(gateRow.siblingAtColumn(PlanStepsModel::WorkColumn).data().toString(), QStringLiteral("deploy gate"));
+    int failing = -1;
+    for (int i = 0; i < plan.steps.size(); ++i)
+        if (plan.steps.at(i).failingWrites.startsWith(QLatin1String("INSERTs that omit total_eur fail")))
+            failing = i;
+    QVERIFY2(failing > before, "the step that ends the sync makes INSERTs without the column fail");
+    const QModelIndex failingCell = model->indexOfStep(failing).siblingAtColumn(PlanStepsModel::FailingWritesColumn);
+    QCOMPARE(failingCell.data().toString(), plan.steps.at(failing).failingWrites);
+    QCOMPARE(failingCell.data(Qt::ForegroundRole).value<QColor>(), PlanStepsModel::failingWritesColor());
+    QCOMPARE(model->indexOfStep(failing).data(PlanStepsModel::FailingWritesRole).toString(), plan.steps.at(failing).failingWrites);
+    QVERIFY(model->indexOfStep(0).siblingAtColumn(PlanStepsModel::FailingWritesColumn).data(Qt::ForegroundRole).isNull());
+
+    // The step's detail: the failing writes in red, the gate, what a failed step removes.
+    auto *steps = window.findChild<QTreeView *>(QStringLiteral("planSteps"));
+    auto *detail = window.findChild<QLabel *>(QStringLiteral("stepDetail"));
+    steps->setCurrentIndex(model->indexOfStep(failing));
+    QVERIFY(detail->text().contains(QStringLiteral("<span style=\"color: %1\"><b>Failing writes:</b> INSERTs that omit total_eur fail")
+                                        .arg(PlanStepsModel::failingWritesColor().name())));
+    steps->setCurrentIndex(gateRow);
+    QVERIFY(detail->text().contains(QLatin1String("Deploy gate (before-contract): the run stops here")));
+    int removes = -1;
+    for (int i = 0; i < plan.steps.size(); ++i)
+        if (!plan.steps.at(i).onFailureSql.isEmpty())
+            removes = i;
+    if (removes >= 0) {
+        steps->setCurrentIndex(model->indexOfStep(removes));
+        QVERIFY(detail->text().contains(plan.steps.at(removes).onFailureSql.first().toHtmlEscaped()));
+    }
+    // The review report: the gates and the failing writes in red.
+    const QString html = ReportWriter::html(plan, QString());
+    QVERIFY(html.contains(QLatin1String("<b>Deploy gate (before-contract):</b>")));
+    QVERIFY(html.contains(QLatin1String("<font color=\"#c62828\"><b>Failing writes:</b> INSERTs that omit total_eur fail")));
+}
+
+// A run on PostgreSQL stops at the gate before the contract stage: the card names it, says why and
+// what the server can tell; Continue resumes the run past it to the end.
+void TestMainWindow::runStopsAtGate()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE gated_orders (id bigint PRIMARY KEY, total int)"),
+                                            QStringLiteral("INSERT INTO gated_orders SELECT g, g FROM generate_series(1, 2000) g")},
+                                  &why),
+             qPrintable(why));
+    MainWindow window;
+    QVERIFY(designOnServer(window, profile, QStringLiteral("gated_orders")));
+    const Plan plan = window.planView()->model()->plan();
+    const int gate = stepWithGate(plan, QStringLiteral("before-contract"));
+    QVERIFY(gate > 0);
+    GateCard *card = window.runPanel()->gateCard();
+    card->setProbeTiming(200, 2000);
+    QVERIFY(!card->isVisible());
+
+    QSignalSpy ended(&window, &MainWindow::runEnded);
+    window.planView()->runButton()->click();
+    confirmWith(window, QStringLiteral("gated_orders"));
+    QVERIFY(ended.wait(120000));
+    const QString summary = window.runPanel()->summary();
+    QVERIFY2(summary.startsWith(QLatin1String("<b>Waiting at a deploy gate</b>")), qPrintable(summary));
+    QVERIFY(card->isVisible());
+    QCOMPARE(card->step(), gate);
+    QCOMPARE(card->titleText(), QStringLiteral("Waiting at step %1 — Deploy gate: the application writes total_eur itself").arg(gate + 1));
+    QVERIFY2(card->whyText().startsWith(QLatin1String("The next step ends the sync")), qPrintable(card->whyText()));
+    QVERIFY(card->continueButton()->isVisible());
+    // The probe, polled off the GUI thread: this server does not count function calls
+    // (track_functions is off), and says so.
+    QSignalSpy probed(card, &GateCard::probeShown);
+    QTRY_VERIFY_WITH_TIMEOUT(probed.size() >= 2, 15000);
+    QVERIFY2(card->probeText().startsWith(QLatin1String("This server cannot tell cheaply how often the sync still fills total_eur "
+                                                        "(PostgreSQL: set track_functions = 'pl').")),
+             qPrintable(card->probeText()));
+    QCOMPARE(window.runPanel()->findChild<QProgressBar *>(QStringLiteral("overallProgress"))->value(), gate);
+    // The journal has the run waiting; the column is kept filled meanwhile.
+    DatabaseConnection c(profile);
+    ConnectionError error;
+    QVERIFY(c.open(&error));
+    QSqlQuery q(c.database());
+    QVERIFY(q.exec(QStringLiteral("INSERT INTO gated_orders (id, total) VALUES (9999, 21)")));
+    QVERIFY(q.exec(QStringLiteral("SELECT total_eur FROM gated_orders WHERE id = 9999")) && q.next());
+    QCOMPARE(q.value(0).toInt(), 42);
+
+    // Continue: no typed confirmation (the run was confirmed), the run resumes past the gate.
+    card->continueButton()->click();
+    QVERIFY(!card->isVisible());
+    QVERIFY(ended.wait(120000));
+    const QString done = window.runPanel()->summary();
+    QVERIFY2(done.startsWith(QLatin1String("<b>Done</b>")), qPrintable(done));
+    QVERIFY(!card->isVisible());
+    auto *overall = window.runPanel()->findChild<QProgressBar *>(QStringLiteral("overallProgress"));
+    QCOMPARE(overall->value(), overall->maximum());
+    QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM gated_orders WHERE total_eur IS DISTINCT FROM total * 2")) && q.next());
+    QCOMPARE(q.value(0).toInt(), 0);
+    QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'gated_orders'::regclass AND NOT tgisinternal")) && q.next());
+    QCOMPARE(q.value(0).toInt(), 0); // the sync is gone
 }
 
 // A copy of the demo database: these tests change it.

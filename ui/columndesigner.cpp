@@ -1,5 +1,6 @@
 #include "columndesigner.h"
 
+#include "plan/sync.h"
 #include "sql/quoting.h"
 #include "ui_columndesigner.h"
 
@@ -25,7 +26,7 @@ ColumnDesigner::ColumnDesigner(QWidget *parent)
     setFocusProxy(m_ui->nameEdit); // focusing the designer (File > Add Column…) puts the cursor in the name
     for (QLabel *error : {m_ui->nameError, m_ui->typeError, m_ui->nullableError, m_ui->defaultError, m_ui->backfillError,
                           m_ui->checkError, m_ui->uniqueError, m_ui->referencesError, m_ui->commentError, m_ui->afterError,
-                          m_ui->otherErrors}) {
+                          m_ui->syncError, m_ui->otherErrors}) {
         error->setWordWrap(true);
         error->setStyleSheet(QStringLiteral("QLabel { color: #c62828; }"));
         error->hide();
@@ -39,8 +40,23 @@ ColumnDesigner::ColumnDesigner(QWidget *parent)
     for (QLineEdit *edit : {m_ui->nameEdit, m_ui->defaultEdit, m_ui->backfillEdit, m_ui->checkEdit, m_ui->commentEdit,
                             m_ui->sideEffectsEdit})
         connect(edit, &QLineEdit::textEdited, this, &ColumnDesigner::edited);
-    for (QCheckBox *box : {m_ui->nullableCheck, m_ui->uniqueCheck, m_ui->indexCheck})
+    for (QCheckBox *box : {m_ui->nullableCheck, m_ui->uniqueCheck, m_ui->indexCheck, m_ui->gateAfterExpandCheck})
         connect(box, &QCheckBox::toggled, this, &ColumnDesigner::edited);
+    // Three states: partly checked is "automatic" (the spec leaves sync unset), which toggled() misses.
+    const auto syncChanged = [this] {
+        updateSyncText();
+        edited();
+    };
+#if QT_VERSION >= QT_VERSION_CHECK(6, 7, 0)
+    connect(m_ui->syncCheck, &QCheckBox::checkStateChanged, this, syncChanged);
+#else
+    connect(m_ui->syncCheck, &QCheckBox::stateChanged, this, syncChanged);
+#endif
+    for (QLabel *note : {m_ui->syncReason, m_ui->defaultAfterSync}) {
+        note->setStyleSheet(QStringLiteral("QLabel { color: palette(placeholder-text); }"));
+        note->hide(); // until a plan says something
+    }
+    m_ui->volatilityBadge->hide();
     for (QSpinBox *spin : {m_ui->lengthSpin, m_ui->precisionSpin, m_ui->scaleSpin})
         connect(spin, &QSpinBox::valueChanged, this, &ColumnDesigner::edited);
     for (QComboBox *combo : {m_ui->defaultKindCombo, m_ui->onDeleteCombo, m_ui->afterCombo, m_ui->referencedColumnCombo})
@@ -117,6 +133,12 @@ void ColumnDesigner::clear()
     setSpec(ColumnSpec());
     clearProblems();
     m_ui->volatilityBadge->clear();
+    m_ui->volatilityBadge->hide();
+    m_ui->syncReason->clear();
+    m_ui->syncReason->hide();
+    m_ui->defaultAfterSync->clear();
+    m_ui->defaultAfterSync->hide();
+    m_planSyncReason.clear();
     m_debounce.stop();
 }
 
@@ -182,6 +204,12 @@ ColumnSpec ColumnDesigner::spec() const
         s.comment = m_ui->commentEdit->text().trimmed();
     if (m_showPosition && m_ui->afterCombo->currentIndex() > 0)
         s.after = m_ui->afterCombo->currentText();
+    switch (m_ui->syncCheck->checkState()) {
+    case Qt::PartiallyChecked: s.sync.reset(); break; // automatic: the planner decides
+    case Qt::Checked: s.sync = true; break;
+    case Qt::Unchecked: s.sync = false; break;
+    }
+    s.gateAfterExpand = m_ui->gateAfterExpandCheck->isChecked();
     for (const QString &name : m_ui->sideEffectsEdit->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         if (!name.trimmed().isEmpty())
             s.sideEffects << name.trimmed();
@@ -216,6 +244,8 @@ void ColumnDesigner::setSpec(const ColumnSpec &spec)
     m_ui->indexCheck->setChecked(spec.index);
     m_ui->commentEdit->setText(spec.comment);
     m_ui->sideEffectsEdit->setText(spec.sideEffects.join(QLatin1String(", ")));
+    m_ui->syncCheck->setCheckState(!spec.sync ? Qt::PartiallyChecked : *spec.sync ? Qt::Checked : Qt::Unchecked);
+    m_ui->gateAfterExpandCheck->setChecked(spec.gateAfterExpand);
     if (!spec.comment.isEmpty() && !m_showComment) {
         // A spec file's comment for an engine without comments: shown, with its problem beside it.
         m_showComment = true;
@@ -252,7 +282,7 @@ void ColumnDesigner::clearProblems()
 {
     for (QLabel *error : {m_ui->nameError, m_ui->typeError, m_ui->nullableError, m_ui->defaultError, m_ui->backfillError,
                           m_ui->checkError, m_ui->uniqueError, m_ui->referencesError, m_ui->commentError, m_ui->afterError,
-                          m_ui->otherErrors}) {
+                          m_ui->syncError, m_ui->otherErrors}) {
         error->clear();
         error->hide();
     }
@@ -266,6 +296,7 @@ QLabel *ColumnDesigner::errorLabel(const QString &field) const
         {QStringLiteral("backfill"), m_ui->backfillError}, {QStringLiteral("check"), m_ui->checkError},
         {QStringLiteral("unique"), m_ui->uniqueError},     {QStringLiteral("references"), m_ui->referencesError},
         {QStringLiteral("comment"), m_ui->commentError},   {QStringLiteral("after"), m_ui->afterError},
+        {QStringLiteral("sync"), m_ui->syncError},         {QStringLiteral("gate_after_expand"), m_ui->syncError},
     };
     return beside.value(field, m_ui->otherErrors); // a field without a place of its own
 }
@@ -280,6 +311,11 @@ void ColumnDesigner::showProblems(const QList<SpecProblem> &problems)
         label->show();
     }
     m_ui->volatilityBadge->clear();
+    m_ui->volatilityBadge->hide();
+    m_ui->defaultAfterSync->clear();
+    m_ui->defaultAfterSync->hide();
+    m_planSyncReason.clear();
+    updateSyncText();
 }
 
 QString ColumnDesigner::problemFor(const QString &field) const
@@ -305,6 +341,29 @@ void ColumnDesigner::showPlan(const Plan &plan)
     }
     m_ui->volatilityBadge->setText(badge);
     m_ui->volatilityBadge->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(colour));
+    m_ui->volatilityBadge->setVisible(!badge.isEmpty());
+    // The planner's word on the sync, and what the default means once it is gone.
+    m_planSyncReason = plan.sync.reason;
+    updateSyncText();
+    m_ui->defaultAfterSync->setText(plan.sync.enabled ? tr("Once the sync ends (contract stage), a row written without %1 gets %2.")
+                                                             .arg(plan.spec.name, Sync::afterwards(plan.spec))
+                                                      : tr("A row written without %1 gets %2.").arg(plan.spec.name, Sync::afterwards(plan.spec)));
+    m_ui->defaultAfterSync->show();
+}
+
+QString ColumnDesigner::syncReason() const
+{
+    return m_ui->syncReason->text();
+}
+
+void ColumnDesigner::updateSyncText()
+{
+    // The state's meaning first (partly checked is not self-explaining), then the planner's reason.
+    const QString state = m_ui->syncCheck->checkState() == Qt::PartiallyChecked ? tr("Automatic. ")
+                          : m_ui->syncCheck->checkState() == Qt::Checked        ? tr("On. ")
+                                                                                : tr("Off. ");
+    m_ui->syncReason->setText(m_planSyncReason.isEmpty() ? QString() : state + m_planSyncReason);
+    m_ui->syncReason->setVisible(!m_planSyncReason.isEmpty());
 }
 
 } // namespace Stagecraft

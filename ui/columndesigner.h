@@ -42,6 +42,8 @@ public:
     void showPlan(const Plan &plan);
     // The message beside a field ("name", "type", ...), empty when none.
     [[nodiscard]] QString problemFor(const QString &field) const;
+    // The plan's reason for its sync (on or off) as shown beside the sync checkbox; empty when none.
+    [[nodiscard]] QString syncReason() const;
 
 Q_SIGNALS:
     void specEdited(const Stagecraft::ColumnSpec &spec);
@@ -51,6 +53,7 @@ private:
     void edited();
     void updateTypeParameters();
     void clearProblems();
+    void updateSyncText();
     [[nodiscard]] const TypeInfo *currentType() const;
     [[nodiscard]] QLabel *errorLabel(const QString &field) const;
 
@@ -61,6 +64,7 @@ private:
     QList<TypeInfo> m_types;
     QList<TableSummary> m_tables;
     bool m_showPosition = false; // MySQL/MariaDB, or a spec that asked for a position (shown with its error)
+    QString m_planSyncReason; // the last plan's Sync::reason
     bool m_showComment = true; // not SQLite, or a spec that brought a comment (shown with its error)
 };
 

@@ -1,7 +1,9 @@
 #include "planstepsmodel.h"
 
+#include <QApplication>
 #include <QFont>
 #include <QLocale>
+#include <QStyle>
 
 namespace Stagecraft {
 
@@ -104,8 +106,10 @@ QVariant PlanStepsModel::data(const QModelIndex &index, int role) const
             }
             return modes.join(QLatin1String(", "));
         }
-        case BlocksColumn: return severityText(severity);
+        case BlocksColumn: return s.gate.isEmpty() ? severityText(severity) : tr("nothing: the run waits");
         case WorkColumn: {
+            if (!s.gate.isEmpty())
+                return tr("deploy gate");
             QStringList work;
             if (s.rewritesTable)
                 work << tr("rewrites");
@@ -115,13 +119,31 @@ QVariant PlanStepsModel::data(const QModelIndex &index, int role) const
                 work << tr("batches");
             return work.join(QLatin1String(", "));
         }
-        case SecondsColumn: return seconds(s.estimatedSeconds);
+        case SecondsColumn: return s.gate.isEmpty() ? seconds(s.estimatedSeconds) : tr("until resumed");
         case LockSecondsColumn: return s.lockHeldSeconds > 0 ? seconds(s.lockHeldSeconds) : QString();
+        case FailingWritesColumn: return s.failingWrites;
         }
         return {};
     case Qt::DecorationRole:
-        return index.column() == BlocksColumn ? QVariant(severityColor(severity)) : QVariant();
-    case Qt::ToolTipRole: return s.why;
+        if (index.column() == StepColumn && !s.gate.isEmpty())
+            return QApplication::style()->standardIcon(QStyle::SP_MediaPause);
+        return index.column() == BlocksColumn && s.gate.isEmpty() ? QVariant(severityColor(severity)) : QVariant();
+    case Qt::ForegroundRole:
+        if (index.column() == FailingWritesColumn && !s.failingWrites.isEmpty())
+            return failingWritesColor();
+        return s.gate.isEmpty() ? QVariant() : QVariant(gateForeground());
+    case Qt::BackgroundRole: return s.gate.isEmpty() ? QVariant() : QVariant(gateBackground());
+    case Qt::FontRole:
+        if (!s.gate.isEmpty() && index.column() == StepColumn) {
+            QFont bold;
+            bold.setBold(true);
+            return bold;
+        }
+        return {};
+    case Qt::ToolTipRole:
+        return s.failingWrites.isEmpty() ? s.why : QStringLiteral("%1\n\n%2").arg(s.why, s.failingWrites);
+    case GateRole: return s.gate;
+    case FailingWritesRole: return s.failingWrites;
     case Qt::TextAlignmentRole:
         return index.column() >= SecondsColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case StepIndexRole: return stepIndex;
@@ -141,6 +163,7 @@ QVariant PlanStepsModel::headerData(int section, Qt::Orientation orientation, in
     case WorkColumn: return tr("Work");
     case SecondsColumn: return tr("About");
     case LockSecondsColumn: return tr("Lock held");
+    case FailingWritesColumn: return tr("Application writes that fail");
     }
     return {};
 }

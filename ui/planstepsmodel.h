@@ -9,13 +9,20 @@
 namespace Stagecraft {
 
 // A plan's steps grouped by stage: stage rows, and under each its steps with their lock, what
-// they block, rewrite and scan markers, and estimated durations.
+// they block, rewrite and scan markers, estimated durations, and the application writes each makes
+// fail (in red). A deploy gate's row looks apart: tinted, with a pause icon.
 class PlanStepsModel : public QAbstractItemModel
 {
     Q_OBJECT
 public:
-    enum Column { StepColumn, LocksColumn, BlocksColumn, WorkColumn, SecondsColumn, LockSecondsColumn, ColumnCount };
-    enum Role { StepIndexRole = Qt::UserRole + 1, SeverityRole };
+    enum Column { StepColumn, LocksColumn, BlocksColumn, WorkColumn, SecondsColumn, LockSecondsColumn, FailingWritesColumn, ColumnCount };
+    // GateRole: the step's deploy gate id (PlanStep::gate), empty for other steps; FailingWritesRole:
+    // PlanStep::failingWrites, on every column of the step's row.
+    enum Role { StepIndexRole = Qt::UserRole + 1, SeverityRole, GateRole, FailingWritesRole };
+    // The colours the rows use: failing writes, and a gate row's tint and text.
+    [[nodiscard]] static QColor failingWritesColor() { return QColor(0xc6, 0x28, 0x28); }
+    [[nodiscard]] static QColor gateBackground() { return QColor(0xe3, 0xf2, 0xfd); }
+    [[nodiscard]] static QColor gateForeground() { return QColor(0x0d, 0x47, 0xa1); }
 
     explicit PlanStepsModel(QObject *parent = nullptr);
 

@@ -72,11 +72,17 @@ PlanView::PlanView(QWidget *parent)
     m_steps->setUniformRowHeights(true);
     m_steps->header()->setStretchLastSection(false);
     m_steps->header()->setSectionResizeMode(PlanStepsModel::StepColumn, QHeaderView::Stretch);
-    for (int c = PlanStepsModel::LocksColumn; c < PlanStepsModel::ColumnCount; ++c)
+    for (int c = PlanStepsModel::LocksColumn; c < PlanStepsModel::FailingWritesColumn; ++c)
         m_steps->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    // Long sentences: a width of their own, the whole text in the tooltip and the step's detail;
+    // shown right after the step, where the eye is, and only for a plan where some write fails.
+    m_steps->header()->setSectionResizeMode(PlanStepsModel::FailingWritesColumn, QHeaderView::Interactive);
+    m_steps->header()->resizeSection(PlanStepsModel::FailingWritesColumn, 260);
+    m_steps->header()->moveSection(m_steps->header()->visualIndex(PlanStepsModel::FailingWritesColumn), 1);
     m_sql = new SqlPreview(this);
     m_sql->setObjectName(QStringLiteral("planSql"));
     m_why = new QLabel(this);
+    m_why->setObjectName(QStringLiteral("stepDetail"));
     m_why->setWordWrap(true);
 
     auto *detail = new QWidget(this);
@@ -129,6 +135,8 @@ void PlanView::setPlan(const Plan &plan, int connectedVersion)
 {
     m_problems->hide();
     m_model->setPlan(plan);
+    m_steps->setColumnHidden(PlanStepsModel::FailingWritesColumn,
+                             std::none_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return !s.failingWrites.isEmpty(); }));
     m_steps->expandAll();
     m_timeline->setPlan(plan);
     m_timeline->setVisible(!plan.steps.isEmpty());
@@ -245,8 +253,22 @@ void PlanView::showStep(int step)
         return;
     }
     const PlanStep &s = plan.steps.at(step);
-    m_why->setText(QStringLiteral("<b>%1</b> — %2<br><i>%3</i>")
-                       .arg(s.rule.toHtmlEscaped(), PlanFormat::impact(s).toHtmlEscaped(), s.why.toHtmlEscaped()));
+    QString detail = QStringLiteral("<b>%1</b> — %2<br><i>%3</i>")
+                         .arg(s.rule.toHtmlEscaped(), PlanFormat::impact(s).toHtmlEscaped(), s.why.toHtmlEscaped());
+    if (!s.gate.isEmpty())
+        detail += QStringLiteral("<br><span style=\"color: %1\"><b>%2</b></span>")
+                      .arg(PlanStepsModel::gateForeground().name(),
+                           tr("Deploy gate (%1): the run stops here, changing nothing, until you continue past it in the run panel.")
+                               .arg(s.gate)
+                               .toHtmlEscaped());
+    if (!s.failingWrites.isEmpty())
+        detail += QStringLiteral("<br><span style=\"color: %1\"><b>%2</b> %3</span>")
+                      .arg(PlanStepsModel::failingWritesColor().name(), tr("Failing writes:").toHtmlEscaped(), s.failingWrites.toHtmlEscaped());
+    if (!s.onFailureSql.isEmpty())
+        detail += QStringLiteral("<br>%1 <code>%2</code>")
+                      .arg(tr("If it fails or is cancelled, the runner removes what it added:").toHtmlEscaped(),
+                           s.onFailureSql.join(QLatin1String("; ")).toHtmlEscaped());
+    m_why->setText(detail);
     m_sql->setSql(PlanFormat::stepSql(plan, step), plan.engine);
 }
 

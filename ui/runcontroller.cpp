@@ -26,6 +26,7 @@ RunController::RunController(RunPanel *panel, QWidget *dialogParent)
     m_thread.setObjectName(QStringLiteral("runner"));
     m_thread.start();
     connect(m_panel, &RunPanel::rollbackRequested, this, &RunController::requestRollback);
+    connect(m_panel, &RunPanel::continueRequested, this, &RunController::continuePastGate);
 }
 
 RunController::~RunController()
@@ -40,6 +41,7 @@ void RunController::setConnection(const ConnectionProfile &profile, const QStrin
     m_serverName = serverName;
     m_interrupted = {};
     ++m_generation;
+    m_panel->setConnection(profile);
 }
 
 void RunController::checkJournal()
@@ -105,6 +107,13 @@ void RunController::requestRollback(const QString &runId, const Plan &plan)
     confirm(plan, runId, Kind::Rollback,
             tr("Undoes what run %1 applied for column %2, last step first, each under the lock timeout with retries.")
                 .arg(runId, plan.spec.name));
+}
+
+void RunController::continuePastGate(const QString &runId, const Plan &plan)
+{
+    if (m_runner || runId.isEmpty())
+        return;
+    start(plan, runId, Kind::Resume);
 }
 
 void RunController::cancel()

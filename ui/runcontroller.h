@@ -45,6 +45,9 @@ public:
     void requestRun(const Plan &plan);
     void requestResume(const QString &runId, const Plan &plan);
     void requestRollback(const QString &runId, const Plan &plan);
+    // Resumes a run waiting at a deploy gate, past the gate. No typed confirmation: the run was
+    // confirmed when it started, on this connection, and the card's button is the decision.
+    void continuePastGate(const QString &runId, const Plan &plan);
     [[nodiscard]] bool isRunning() const { return m_runner != nullptr; }
     // Stops the run in progress after its current batch (the journal keeps it for a resume).
     void cancel();

@@ -1,5 +1,6 @@
 #include "runpanel.h"
 
+#include "gatecard.h"
 #include "run/rollbackplan.h"
 
 #include <QFontDatabase>
@@ -47,6 +48,7 @@ RunPanel::RunPanel(QWidget *parent)
     m_summary->setObjectName(QStringLiteral("runSummary"));
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_gateCard = new GateCard(this);
     auto *buttons = new QHBoxLayout;
     buttons->addStretch();
     buttons->addWidget(m_pause);
@@ -60,6 +62,7 @@ RunPanel::RunPanel(QWidget *parent)
     layout->addWidget(m_rate);
     layout->addLayout(buttons);
     layout->addWidget(m_summary);
+    layout->addWidget(m_gateCard);
     layout->addWidget(m_log, 1);
 
     connect(m_pause, &QPushButton::clicked, this, [this] {
@@ -78,6 +81,22 @@ RunPanel::RunPanel(QWidget *parent)
     connect(m_rollback, &QPushButton::clicked, this, [this] {
         if (!m_runner && !m_runId.isEmpty())
             Q_EMIT rollbackRequested(m_runId, m_plan);
+    });
+    connect(m_gateCard, &GateCard::continueRequested, this, [this] {
+        if (m_runner || m_runId.isEmpty())
+            return;
+        log(tr("continuing past the gate at step %1").arg(m_gateCard->step() + 1));
+        // Copies: the resume that follows starts by clearing this panel's run.
+        const QString runId = m_runId;
+        const Plan plan = m_plan;
+        Q_EMIT continueRequested(runId, plan);
+    });
+    connect(m_gateCard, &GateCard::rollbackRequested, this, [this] {
+        if (m_runner || m_runId.isEmpty())
+            return;
+        const QString runId = m_runId;
+        const Plan plan = m_plan;
+        Q_EMIT rollbackRequested(runId, plan);
     });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (m_runner) {
@@ -98,8 +117,16 @@ void RunPanel::log(const QString &line)
     m_log->appendPlainText(QTime::currentTime().toString(QStringLiteral("HH:mm:ss  ")) + line);
 }
 
+void RunPanel::setConnection(const ConnectionProfile &profile)
+{
+    m_profile = profile;
+    m_gateCard->close(); // its run and probe belong to the connection before
+}
+
 void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
 {
+    m_gateCard->close();
+    m_gateStep = -1;
     m_runner = runner;
     m_plan = plan;
     m_runId.clear();
@@ -127,8 +154,14 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
                           : tr("run %1 started: %2 steps").arg(id).arg(steps));
     });
     connect(runner, &Runner::stepStarted, this, [this](int step, const QString &title) {
+        // A resumed run starts part-way: the steps before it were done by the run before.
+        if (!m_rollingBack && step > m_stepsDone) {
+            m_stepsDone = step;
+            m_overall->setValue(m_stepsDone);
+        }
         m_stepLabel->setText(tr("Step %1: %2").arg(step + 1).arg(title));
         m_step->setRange(0, 0); // busy until a backfill reports rows
+        m_step->setFormat(QStringLiteral("%p%"));
         log(tr("step %1: %2").arg(step + 1).arg(title));
     });
     connect(runner, &Runner::stepSkipped, this, [this](int step, const QString &why) {
@@ -165,6 +198,15 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
                             .arg(p.etaSeconds, 0, 'f', 0)
                             .arg(p.batchSize));
     });
+    connect(runner, &Runner::gateReached, this, [this](int step, const QString &gate, const QString &) {
+        m_gateStep = step;
+        m_stepLabel->setText(tr("Step %1: waiting at the deploy gate %2").arg(step + 1).arg(gate));
+        m_step->setRange(0, 1);
+        m_step->setValue(0);
+        m_step->setFormat(tr("waiting for a deploy"));
+        m_rate->clear(); // the backfill's rate belongs to a step before
+        log(tr("step %1: deploy gate %2 reached; the run waits until you continue").arg(step + 1).arg(gate));
+    });
     connect(runner, &Runner::runFinished, this, [this](RunOutcome outcome, const QString &summary) {
         m_pause->setEnabled(false);
         m_cancel->setEnabled(false);
@@ -173,6 +215,7 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
                              : outcome == RunOutcome::RolledBack         ? tr("Rolled back")
                              : outcome == RunOutcome::VerificationFailed ? tr("Failed verification")
                              : outcome == RunOutcome::ConnectionLost     ? tr("Connection lost")
+                             : outcome == RunOutcome::WaitingAtGate      ? tr("Waiting at a deploy gate")
                                                                          : tr("Failed");
         // A run that stopped half-way can be undone (the runner refuses past the point of no return).
         const bool stopped = outcome == RunOutcome::Failed || outcome == RunOutcome::Cancelled || outcome == RunOutcome::ConnectionLost;
@@ -180,6 +223,8 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
         m_summary->setText(tr("<b>%1</b> after %2 s. %3").arg(word).arg(m_clock.elapsed() / 1000.0, 0, 'f', 1)
                                .arg(summary.toHtmlEscaped().replace(QLatin1Char('\n'), QLatin1String("<br>"))));
         log(word + QLatin1String(": ") + summary);
+        if (outcome == RunOutcome::WaitingAtGate && m_gateStep >= 0)
+            m_gateCard->open(m_profile, m_plan, m_gateStep, !m_runId.isEmpty() && RollbackPlan::refusal(m_plan, m_finished).isEmpty());
         m_runner = nullptr;
         Q_EMIT finished(outcome);
     });

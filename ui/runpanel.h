@@ -1,5 +1,6 @@
 #pragma once
 
+#include "connection/connectionprofile.h"
 #include "plan/plan.h"
 #include "run/runner.h"
 
@@ -13,8 +14,11 @@ class QPushButton;
 
 namespace Stagecraft {
 
+class GateCard;
+
 // The run screen: overall and per-step progress, rows per second, ETA, lock-timeout retries and a
-// log, with pause / resume / cancel, fed by a Runner's signals; a summary when it ends.
+// log, with pause / resume / cancel, fed by a Runner's signals; a summary when it ends. A run that
+// stops at a deploy gate shows a card (GateCard) to continue past it or roll back.
 class RunPanel : public QWidget
 {
     Q_OBJECT
@@ -24,6 +28,10 @@ public:
     // Follows a runner (which lives on another thread) through one run of the plan, or through
     // the rollback of one.
     void follow(Runner *runner, const Plan &plan, bool rollback = false);
+    // The database runs go to: the gate card's probe opens its own connection there. Closes a
+    // card left from the connection before.
+    void setConnection(const ConnectionProfile &profile);
+    [[nodiscard]] GateCard *gateCard() const { return m_gateCard; }
     [[nodiscard]] QString summary() const;
     [[nodiscard]] int stepsDone() const { return m_stepsDone; }
     // The plan being run, for what a dialog says about it.
@@ -33,12 +41,16 @@ Q_SIGNALS:
     void finished(Stagecraft::RunOutcome outcome);
     // The user asks to undo what the run that just stopped applied.
     void rollbackRequested(const QString &runId, const Stagecraft::Plan &plan);
+    // The user continues a run waiting at a deploy gate (the application is deployed).
+    void continueRequested(const QString &runId, const Stagecraft::Plan &plan);
 
 private:
     void log(const QString &line);
 
     Runner *m_runner = nullptr;
     Plan m_plan;
+    ConnectionProfile m_profile;
+    int m_gateStep = -1; // the gate the run stopped at (gateReached)
     QString m_runId;
     QList<int> m_finished; // the steps this run applied
     bool m_rollingBack = false;
@@ -54,6 +66,7 @@ private:
     QPushButton *m_cancel = nullptr;
     QPushButton *m_rollback = nullptr;
     QLabel *m_summary = nullptr;
+    GateCard *m_gateCard = nullptr;
 };
 
 } // namespace Stagecraft

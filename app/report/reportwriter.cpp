@@ -83,16 +83,30 @@ QString ReportWriter::html(const Plan &plan, const QString &findings)
             locks << l.mode;
         const QString blocks = s.blocksReads ? u"reads and writes"_s : s.blocksWrites ? u"writes"_s : u"nothing"_s;
         const QString work = s.rewritesTable ? u"rewrite"_s : s.scansTable ? u"scan"_s : QString();
-        h += u"<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td><td>%8</td></tr>"_s.arg(
-            QString::number(i + 1), stageName(s.stage), esc(s.title), esc(locks.join(u", "_s)), blocks, work,
-            QString::number(s.estimatedSeconds, 'f', 2), QString::number(s.lockHeldSeconds, 'f', 2));
+        // A deploy gate reads as a gate, and the writes a step makes fail in red, beside its title.
+        QString title = s.gate.isEmpty() ? esc(s.title) : u"<b>&#9646;&#9646; %1</b>"_s.arg(esc(s.title));
+        if (!s.failingWrites.isEmpty())
+            title += u"<br><font color=\"#c62828\">%1</font>"_s.arg(esc(s.failingWrites));
+        h += u"<tr%9><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td><td>%8</td></tr>"_s.arg(
+            QString::number(i + 1), stageName(s.stage), title, esc(locks.join(u", "_s)), blocks, work,
+            QString::number(s.estimatedSeconds, 'f', 2), QString::number(s.lockHeldSeconds, 'f', 2),
+            s.gate.isEmpty() ? QString() : u" bgcolor=\"#e3f2fd\""_s);
     }
     h += u"</table>"_s;
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &s = plan.steps.at(i);
-        h += u"<h3>%1. %2</h3><p>%3<br><i>%4</i></p><pre>%5</pre>"_s.arg(QString::number(i + 1), esc(s.title),
-                                                                       esc(PlanFormat::impact(s)), esc(s.why),
-                                                                       esc(s.sql.join(u";\n"_s) + u";"_s));
+        h += u"<h3>%1. %2</h3><p>%3<br><i>%4</i></p>"_s.arg(QString::number(i + 1), esc(s.title), esc(PlanFormat::impact(s)), esc(s.why));
+        if (!s.gate.isEmpty())
+            h += u"<p style=\"background-color: #e3f2fd\"><b>Deploy gate (%1):</b> the run stops here, changing nothing, until it is "
+                 "resumed (<code>stagecraft-cli resume</code>, or Continue past the gate in the run panel); "
+                 "<code>--through-gates</code> passes it.</p>"_s.arg(esc(s.gate));
+        if (!s.failingWrites.isEmpty())
+            h += u"<p><font color=\"#c62828\"><b>Failing writes:</b> %1</font></p>"_s.arg(esc(s.failingWrites));
+        if (!s.sql.isEmpty())
+            h += u"<pre>%1</pre>"_s.arg(esc(s.sql.join(u";\n"_s) + u";"_s));
+        if (!s.onFailureSql.isEmpty())
+            h += u"<p>If it fails or is cancelled, the runner removes what it added:</p><pre>%1;</pre>"_s.arg(
+                esc(s.onFailureSql.join(u";\n"_s)));
         if (!s.rollbackSql.isEmpty())
             h += u"<p>Rollback:</p><pre>%1;</pre>"_s.arg(esc(s.rollbackSql.join(u";\n"_s)));
     }

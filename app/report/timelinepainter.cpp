@@ -63,9 +63,22 @@ double tickStep(double span, int ticks)
     return 10 * magnitude;
 }
 
+// A deploy gate: no lock, no time of its own, but the run stops there; blue, with a pause sign.
+const QColor gateColor(0x42, 0x85, 0xf4);
+constexpr double gateWidth = 16;
+
 // One bar: the blocking part (at least a visible tick) in its severity colour, the rest green.
 void drawBar(QPainter &p, const QRectF &bar, const PlanStep &step, double pixelsPerSecond, bool selected, const QPalette &palette)
 {
+    if (!step.gate.isEmpty()) {
+        p.fillRect(bar, gateColor);
+        const double h = bar.height() * 0.45, cx = bar.center().x(), top = bar.center().y() - h / 2;
+        p.fillRect(QRectF(cx - 4, top, 3, h), Qt::white);
+        p.fillRect(QRectF(cx + 1, top, 3, h), Qt::white);
+        p.setPen(QPen(selected ? palette.color(QPalette::Highlight) : palette.color(QPalette::Base), selected ? 2.5 : 1));
+        p.drawRect(bar);
+        return;
+    }
     p.fillRect(bar, severityColor(Severity::None));
     const Severity severity = severityOf(step);
     if (severity != Severity::None) {
@@ -115,11 +128,12 @@ QList<QRectF> TimelinePainter::paint(QPainter &p, const QRectF &rect, const Plan
     double x = left;
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &s = plan.steps.at(i);
-        const double width = std::max(6.0, s.estimatedSeconds * pps);
-        const QRectF bar(x, stagedY, std::min(width, std::max(6.0, right - x)), laneHeight);
+        const double least = s.gate.isEmpty() ? 6.0 : gateWidth;
+        const double width = std::max(least, s.estimatedSeconds * pps);
+        const QRectF bar(x, stagedY, std::min(width, std::max(least, right - x)), laneHeight);
         drawBar(p, bar, s, pps, i == selected, palette);
         bars << bar;
-        if (bar.width() > fm.horizontalAdvance(QString::number(i + 1)) + 4) {
+        if (s.gate.isEmpty() && bar.width() > fm.horizontalAdvance(QString::number(i + 1)) + 4) {
             p.setPen(Qt::white);
             p.drawText(bar, Qt::AlignCenter, QString::number(i + 1));
         }
@@ -151,6 +165,12 @@ QList<QRectF> TimelinePainter::paint(QPainter &p, const QRectF &rect, const Plan
         const QString text = severityText(s);
         p.drawText(QPointF(lx + 16, ly + fm.ascent()), text);
         lx += 16 + fm.horizontalAdvance(text) + 18;
+    }
+    if (std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return !s.gate.isEmpty(); })) {
+        p.fillRect(QRectF(lx, ly + 2, 12, fm.height() - 4), gateColor);
+        p.setPen(palette.color(QPalette::Text));
+        p.drawText(QPointF(lx + 16, ly + fm.ascent()),
+                   QCoreApplication::translate("Stagecraft::TimelinePainter", "deploy gate: the run waits for the application"));
     }
     return bars;
 }
