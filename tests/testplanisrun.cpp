@@ -110,7 +110,8 @@ QStringList postgresStatements(const QString &file, qint64 offset)
         } else if (anyEntry.match(line).hasMatch()) {
             inStatement = false;
         } else if (inStatement && !line.isEmpty()) {
-            statements.last() += QLatin1Char('\n') + line;
+            // The server logs each further line of a statement after a tab of its own.
+            statements.last() += QLatin1Char('\n') + (line.startsWith(QLatin1Char('\t')) ? line.mid(1) : line);
         }
     }
     return statements;
@@ -305,8 +306,10 @@ void TestPlanIsRun::runnerSendsThePlan()
     // definition and types the expressions (SHOW CREATE TABLE, a SELECT … LIMIT 0, a temporary
     // table LIKE it, a temporary view or a PREPARE holding the backfill, to read what it calls
     // without running it), and writes nothing.
+    // And the journal's record of the run, whose plan (JSON, in a value) names the table.
     static const QRegularExpression check(QStringLiteral("^(SELECT .* LIMIT 0|CREATE TEMPORARY (TABLE|VIEW) stagecraft_probe .*|"
-                                                         "PREPARE stagecraft_probe FROM .*|SHOW CREATE TABLE .*)$"),
+                                                         "PREPARE stagecraft_probe FROM .*|SHOW CREATE TABLE .*|"
+                                                         "EXECUTE qpsqlpstmt_\\w+ \\('[0-9a-f-]{36}', .*)$"),
                                           QRegularExpression::DotMatchesEverythingOption);
     const qsizetype start = e == Engine::SQLite ? 0 : sent.indexOf(marker);
     QVERIFY2(start >= 0, "the start of the run is not in the log");
