@@ -217,8 +217,9 @@ void TestMainWindow::planReviewOnDemo()
     window.planSpecFile(QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json"));
     QVERIFY(shown.wait(60000));
     const PlanStepsModel *model = window.planView()->model();
-    QCOMPARE(childNames(model, {}), (QStringList{QStringLiteral("expand"), QStringLiteral("backfill"), QStringLiteral("index")}));
-    QCOMPARE(childNames(model, model->index(1, 0)), QStringList{QStringLiteral("2. Fill total_eur in existing rows")});
+    QCOMPARE(childNames(model, {}), (QStringList{QStringLiteral("expand"), QStringLiteral("backfill"), QStringLiteral("index"),
+                                                 QStringLiteral("contract")}));
+    QCOMPARE(childNames(model, model->index(1, 0)), QStringList{QStringLiteral("3. Fill total_eur in existing rows")});
     QCOMPARE(model->index(0, PlanStepsModel::BlocksColumn, model->index(1, 0)).data().toString(), QStringLiteral("blocks writes"));
     QCOMPARE(model->index(0, PlanStepsModel::WorkColumn, model->index(1, 0)).data().toString(), QStringLiteral("batches"));
     QCOMPARE(model->index(0, PlanStepsModel::BlocksColumn, model->index(1, 0)).data(Qt::DecorationRole).value<QColor>(),
@@ -232,6 +233,7 @@ void TestMainWindow::planReviewOnDemo()
              QStringLiteral("-- In the run's session: PRAGMA busy_timeout = 2000;\n"
                             "-- Skipped when already in place: SELECT COUNT(*) > 0 FROM pragma_table_info('orders') WHERE name = 'total_eur';\n"
                             "-- In one transaction:\n"
+                            "-- FAILING WRITES: Writes whose total_eur breaks CHECK (total_eur >= 0) fail from here on.\n"
                             "ALTER TABLE \"orders\" ADD COLUMN \"total_eur\" NUMERIC(12,2) CHECK (total_eur >= 0);\n\n-- Rollback:\n"
                             "ALTER TABLE \"orders\" DROP COLUMN \"total_eur\";\n"));
     // The spec is in the designer too, exactly as written, ready to edit.
@@ -703,6 +705,17 @@ static bool openAndPlan(MainWindow &window, const QString &path, const QString &
     return QTest::qWaitFor([&] { return window.planView()->runButton()->isEnabled(); }, 30000);
 }
 
+// A run stopped at a deploy gate: Continue, as a user who deployed the application would, until it ends.
+static bool passGates(MainWindow &window, QSignalSpy &ended)
+{
+    for (int i = 0; i < 3 && window.runPanel()->summary().startsWith(QLatin1String("<b>Waiting at a deploy gate</b>")); ++i) {
+        window.runPanel()->gateCard()->continueButton()->click();
+        if (!ended.wait(120000))
+            return false;
+    }
+    return true;
+}
+
 static void confirmWith(MainWindow &window, const QString &table)
 {
     ConfirmRunDialog *dialog = nullptr;
@@ -731,10 +744,13 @@ void TestMainWindow::runFromPlanReview()
     window.planView()->runButton()->click();
     confirmWith(window, QStringLiteral("orders"));
     QVERIFY(ended.wait(120000));
+    // The demo's column is derived: the run waits at the gate before the sync ends.
+    QVERIFY2(window.runPanel()->summary().startsWith(QLatin1String("<b>Waiting at a deploy gate</b>")), qPrintable(window.runPanel()->summary()));
+    QVERIFY(passGates(window, ended));
     QVERIFY2(window.runPanel()->summary().startsWith(QLatin1String("<b>Done</b>")), qPrintable(window.runPanel()->summary()));
     auto *overall = window.runPanel()->findChild<QProgressBar *>(QStringLiteral("overallProgress"));
     QCOMPARE(overall->value(), overall->maximum());
-    QCOMPARE(overall->maximum(), 3);
+    QCOMPARE(overall->maximum(), 6);
     QCOMPARE(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM orders WHERE total_eur IS NULL OR total_eur <> total_cents / 100.0")), 0);
     QVERIFY(!window.planView()->runButton()->isEnabled());
     QTest::qWait(600); // a late answer from the planner must not take the user away from the run
@@ -874,6 +890,7 @@ void TestMainWindow::resumeOfferedOnConnect()
     window.resumeInterruptedRun();
     confirmWith(window, QStringLiteral("orders"));
     QVERIFY(ended.wait(120000));
+    QVERIFY(passGates(window, ended));
     QVERIFY2(window.runPanel()->summary().startsWith(QLatin1String("<b>Done</b>")), qPrintable(window.runPanel()->summary()));
     QVERIFY(!bar->isVisible());
     QCOMPARE(sqliteScalar(path, QStringLiteral("SELECT count(*) FROM orders WHERE total_eur IS NULL OR total_eur <> total_cents / 100.0")), 0);
