@@ -54,6 +54,7 @@ private Q_SLOTS:
     void serverRestartedMidRun();
     void liveApplicationKeepsWorking_data();
     void liveApplicationKeepsWorking();
+    void syncNeverFailsAWrite();
     void blockerPolicy_data();
     void blockerPolicy();
     void cancelLongStatement_data();
@@ -661,6 +662,32 @@ void TestRunner::liveApplicationKeepsWorking()
         : profile.engine == Engine::SQLite ? QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%%sync%%'")
                                            : QStringLiteral("SELECT count(*) FROM information_schema.TRIGGERS WHERE TRIGGER_NAME LIKE '%%sync%%'");
     QCOMPARE(scalar(connection.database(), triggers), 0);
+}
+
+// The hostile probe of issue 13: a backfill that fails for a row the application writes later
+// (here a division by zero) made that INSERT fail while the sync was in place. The sync leaves the
+// column NULL there; the write goes through.
+void TestRunner::syncNeverFailsAWrite()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
+    DatabaseConnection connection(profile);
+    Plan plan;
+    QString why;
+    QVERIFY2(prepareRun(profile, QStringLiteral("sync_errors"), R"j({"name": "ratio", "type": "numeric", "backfill": "100.0 / (total_cents - 700007)"})j",
+                        connection, &plan, &why),
+             qPrintable(why));
+    Runner runner(profile);
+    RunOutcome outcome = RunOutcome::Failed;
+    QString summary;
+    connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    runner.run(plan);
+    QVERIFY2(outcome == RunOutcome::WaitingAtGate, qPrintable(summary));
+    QSqlQuery q(connection.database());
+    QVERIFY2(q.exec(QStringLiteral("INSERT INTO sync_errors (id, total_cents) VALUES (100001, 700007), (100002, 700107)")), qPrintable(q.lastError().text()));
+    QVERIFY2(q.exec(QStringLiteral("UPDATE sync_errors SET total_cents = 700007 WHERE id = 1")), qPrintable(q.lastError().text()));
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT count(*) FROM sync_errors WHERE ratio IS NULL")), 2);
+    QCOMPARE(scalar(connection.database(), QStringLiteral("SELECT ratio FROM sync_errors WHERE id = 100002")), 1);
 }
 
 void TestRunner::serverRestartedMidRun()

@@ -126,6 +126,15 @@ void TestSpecValidator::problems_data()
         row("no name, no type", R"j({"name": "", "type": ""})j", {"name: is missing", "type: is missing"});
         row("statement in a default", R"j({"name": "x", "type": "int", "default": {"expression": "1); DROP TABLE parents; --"}})j",
             {"default: closes a parenthesis it never opened"});
+        // Issue 13's hostile probe: the sync's function cannot resolve a schema-qualified column, and
+        // every write of the application failed; the server says so before the plan is offered.
+        if (pg) {
+            row("sync cannot read a schema-qualified column", R"j({"name": "x", "type": "int", "backfill": "public.items.amount * 2"})j",
+                {"backfill: the sync computes it for each row an application writes, where the server refuses it (invalid reference "
+                 "to FROM-clause entry for table \"items\"): name the row's columns alone or as items.column, or set \"sync\": false"});
+            row("sync off reads a schema-qualified column", R"j({"name": "x", "type": "int", "backfill": "public.items.amount * 2", "sync": false})j", {});
+            row("sync reads the whole row", R"j({"name": "x", "type": "text", "backfill": "md5(items::text)"})j", {});
+        }
         row("sync without a backfill", R"j({"name": "x", "type": "int", "sync": true})j",
             {"sync: needs a backfill expression: the sync computes it for the rows an application writes without the column"});
         row("not null without a value", R"j({"name": "x", "type": "int", "nullable": false})j",

@@ -74,6 +74,8 @@ void TestSqlFragment::columnsRead_data()
     QTest::newRow("qualified by the table") << pg << "orders.total + 1" << "total";
     QTest::newRow("qualified by another table") << pg << "(SELECT max(r.total) FROM rates r)" << "";
     QTest::newRow("a function of that name") << pg << "total(3)" << "";
+    QTest::newRow("the whole row") << pg << "md5(orders::text)" << "id,total,Note,currency";
+    QTest::newRow("the whole row as an argument") << pg << "score(orders)" << "id,total,Note,currency";
     QTest::newRow("in a string") << pg << "'total'" << "";
     QTest::newRow("in a dollar quote") << pg << "$$total$$" << "";
     QTest::newRow("pg folds bare names") << pg << "TOTAL + 1" << "total";

@@ -246,17 +246,21 @@ void PostgresPlanner::addSync()
     if (!m_plan.sync.enabled)
         return;
     const QString function = quoteQualified(PG, m_spec.table.schema, m_syncFunction);
-    // The body is dollar-quoted with a tag the expression does not hold.
-    QString tag = QStringLiteral("$sync$");
-    for (int i = 1; m_spec.backfill.contains(tag); ++i)
-        tag = QStringLiteral("$sync%1$").arg(i);
     // The expression as written, over a one-row table of NEW named like the table: its columns, bare
-    // or qualified by the table's name, are the row's. use_column: a column named like a PL/pgSQL
-    // variable (found, new) is the column. The search path is the one the plan was checked under.
-    const QString create = QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS %2\n"
-                                          "#variable_conflict use_column\nBEGIN\n    NEW.%3 := (SELECT %4 FROM (SELECT NEW.*) AS %5);\n"
-                                          "    RETURN NEW;\nEND\n%2")
-                               .arg(function, tag, m_column, m_spec.backfill, quoteIdentifier(PG, m_spec.table.name));
+    // or qualified by the table's name, are the row's, and the table's name alone is the row, of the
+    // table's type (unnest of an array of it). use_column: a column named like a PL/pgSQL variable
+    // (found, new) is the column. The search path is the one the plan was checked under. An
+    // expression that fails for a row leaves the column NULL there rather than failing the
+    // application's write (the backfill and the guards before NOT NULL report such rows).
+    const QString body = QStringLiteral("\n#variable_conflict use_column\nBEGIN\n    NEW.%1 := (SELECT %2 FROM unnest(ARRAY[NEW]) AS %3);\n"
+                                        "    RETURN NEW;\nEXCEPTION WHEN OTHERS THEN\n    NEW.%1 := NULL;\n    RETURN NEW;\nEND\n")
+                             .arg(m_column, m_spec.backfill, quoteIdentifier(PG, m_spec.table.name));
+    // Dollar-quoted with a tag nothing in it holds (the expression, the names).
+    QString tag = QStringLiteral("$sync$");
+    for (int i = 1; body.contains(tag) || function.contains(tag); ++i)
+        tag = QStringLiteral("$sync%1$").arg(i);
+    const QString create = QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS %2%3%2")
+                               .arg(function, tag, body);
     const QString execute = m_in.targetVersion >= 110000 ? QStringLiteral("EXECUTE FUNCTION") : QStringLiteral("EXECUTE PROCEDURE");
     QStringList sql{create,
                     QStringLiteral("CREATE TRIGGER %1 BEFORE INSERT ON %2 FOR EACH ROW WHEN (NEW.%3 IS NULL) %4 %5()")
@@ -291,7 +295,8 @@ void PostgresPlanner::addSync()
     step.why = QStringLiteral("Until the contract stage, a row inserted without %1 gets %2 computed from it, and an UPDATE that "
                               "changes %3 but not %1 computes it again; a writer that sets %1 keeps its value. CREATE TRIGGER "
                               "takes SHARE ROW EXCLUSIVE for milliseconds: writes pause, reads go on. Cost: such a write runs "
-                              "the function once (one small query); any other only tests the trigger's WHEN condition.")
+                              "the function once (one small query); any other only tests the trigger's WHEN condition. Where "
+                              "the expression fails for a row the column is left NULL there: the write goes through.")
                    .arg(m_spec.name, m_spec.backfill,
                         m_plan.sync.columnsRead.isEmpty() ? QStringLiteral("nothing it reads") : m_plan.sync.columnsRead.join(QLatin1String(", ")));
     m_plan.steps << step;
@@ -382,7 +387,7 @@ QString PostgresPlanner::notNullFailures() const
 {
     if (m_plan.sync.enabled)
         return QStringLiteral("Writes that leave %1 NULL fail from here on: for a writer that does not know it, rows where %2 "
-                              "is NULL (the sync fills %1 with it).").arg(m_spec.name, m_spec.backfill);
+                              "is NULL or fails (the sync fills %1 with it).").arg(m_spec.name, m_spec.backfill);
     if (m_spec.defaultKind != ColumnSpec::DefaultKind::None)
         return {}; // the default fills it; only a NULL written on purpose fails, as designed
     return QStringLiteral("INSERTs that omit %1 fail from here on (the gate after the expand stage waits until the application "

@@ -1,4 +1,5 @@
 #include "specvalidator.h"
+#include "sync.h"
 
 #include "expressioneffects.h"
 #include "generatednames.h"
@@ -472,6 +473,16 @@ void SpecValidator::checkOnServer(const ColumnSpec &spec, const QSet<QString> &u
             && !(failure = tryRolledBack({QStringLiteral("SELECT (%1)::%2 FROM %3 LIMIT 0").arg(spec.backfill, spec.type, table)},
                                          Evaluation::Evaluates)).isEmpty())
             problems->append({QStringLiteral("backfill"), failure});
+        // The sync evaluates the backfill over each row an application writes, in its function's
+        // form: the server resolves it there too (a schema-qualified column does not), unrun.
+        else if (backfill && Sync::decide(e, spec, input->table).enabled
+                 && !(failure = tryRolledBack({QStringLiteral("SELECT (%1)::%2 FROM unnest(ARRAY[NULL::%3]) AS %4 LIMIT 0")
+                                                   .arg(spec.backfill, spec.type, table, quoteIdentifier(e, spec.table.name))},
+                                              Evaluation::Evaluates)).isEmpty())
+            problems->append({QStringLiteral("backfill"), QStringLiteral("the sync computes it for each row an application writes, where "
+                                                                         "the server refuses it (%1): name the row's columns alone or as "
+                                                                         "%2.column, or set \"sync\": false")
+                                                              .arg(failure, spec.table.name)});
         if (check
             && !(failure = tryRolledBack({QStringLiteral("CREATE TEMPORARY TABLE stagecraft_probe (LIKE %1) ON COMMIT DROP").arg(table),
                                           QStringLiteral("ALTER TABLE stagecraft_probe ADD COLUMN %1 %2").arg(column, spec.type),

@@ -238,9 +238,12 @@ void SqlitePlanner::addSync()
                            .arg(s.appliedSql, quoteLiteral(SQ, m_spec.table.name), quoteLiteral(SQ, m_spec.name));
     s.creates = creates;
     s.rule = QStringLiteral("sqlite.sync.trigger");
+    // SQLite's triggers cannot catch an error: a write for which the expression fails fails.
+    s.failingWrites = QStringLiteral("Writes for which %1 raises an error (not NULL) fail while the sync is in place.").arg(m_spec.backfill);
     s.why = QStringLiteral("Until the contract stage, a row inserted without %1 gets %2 computed from it, and an UPDATE of %3 "
                            "that leaves %1 alone computes it again; a writer that sets %1 keeps its value. Creating a trigger "
-                           "takes the write lock for milliseconds. Cost: such a write runs one more UPDATE of that row.")
+                           "takes the write lock for milliseconds. Cost: such a write runs one more UPDATE of that row, "
+                           "which also fires the table's own UPDATE triggers.")
                 .arg(m_spec.name, m_spec.backfill,
                      m_plan.sync.columnsRead.isEmpty() ? QStringLiteral("nothing it reads") : m_plan.sync.columnsRead.join(QLatin1String(", ")));
     m_plan.steps << s;

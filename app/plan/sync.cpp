@@ -28,8 +28,16 @@ Sync Sync::decide(Engine engine, const ColumnSpec &spec, const TableDetails &tab
         s.reason = QStringLiteral("No backfill expression to compute: %1.").arg(without);
         return s;
     }
-    if (!unsupported.isEmpty()) {
-        s.reason = QStringLiteral("Not possible here (%1): until the application writes %2 itself, %3.").arg(unsupported, spec.name, without);
+    QString cannot = unsupported;
+    // A BEFORE trigger sees a generated column still NULL (PostgreSQL refuses it in WHEN): the
+    // value would be computed from a NULL. SQLite's AFTER triggers see it computed.
+    for (const QString &c : std::as_const(s.columnsRead)) {
+        const ColumnInfo *info = table.column(c);
+        if (cannot.isEmpty() && engine != Engine::SQLite && info && !info->generated.isEmpty())
+            cannot = QStringLiteral("the backfill reads the generated column %1, which a BEFORE trigger sees only as NULL").arg(c);
+    }
+    if (!cannot.isEmpty()) {
+        s.reason = QStringLiteral("Not possible here (%1): until the application writes %2 itself, %3.").arg(cannot, spec.name, without);
         return s;
     }
     if (spec.sync == false) {

@@ -165,6 +165,10 @@ QStringList SqlFragment::columnsRead(Engine engine, const QString &text, const Q
                 if (same(name, column))
                     read.insert(column);
             }
+            // The table's name alone is the whole row (PostgreSQL's orders::text, f(orders)):
+            // it reads every column.
+            if (!qualified && same(name, table))
+                read = QSet<QString>(columns.cbegin(), columns.cend());
         }
         names << name;
         i = name.end;

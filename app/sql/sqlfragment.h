@@ -22,7 +22,8 @@ public:
     // name (bare or quoted), not as a function's (followed by "(") and not qualified by anything but
     // the table's name. A bare name compares as the engine folds it (PostgreSQL: in lower case;
     // MySQL, MariaDB and SQLite: without case), a quoted one exactly (MySQL and MariaDB: without
-    // case, as their column names are). Strings are skipped. In the columns' order.
+    // case, as their column names are). Strings are skipped. The table's name alone (a whole-row
+    // reference) reads every column. In the columns' order.
     [[nodiscard]] static QStringList columnsRead(Engine engine, const QString &text, const QString &table, const QStringList &columns);
 };
 
