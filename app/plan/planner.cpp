@@ -90,8 +90,22 @@ PlanStep deployGate(const QString &id, const ColumnSpec &spec, const QString &wh
     gate.title = expand ? QStringLiteral("Deploy gate: deploy the application that writes %1").arg(spec.name)
                         : QStringLiteral("Deploy gate: the application writes %1 itself").arg(spec.name);
     gate.rule = expand ? QStringLiteral("gate.after-expand") : QStringLiteral("gate.before-contract");
-    gate.why = why;
+    const bool insertsFail = !spec.nullable && spec.defaultKind == ColumnSpec::DefaultKind::None;
+    gate.why = !why.isEmpty() ? why
+        : expand ? QStringLiteral("The spec asks for a gate here: the column exists, deploy the application version that uses %1, "
+                                  "then resume.").arg(spec.name)
+                 : QStringLiteral("The next step ends the sync: from then on nothing fills %1 for a writer that leaves it out%2. "
+                                  "Deploy every application that writes %3 so that it sets %1 itself, then resume; until then the "
+                                  "sync keeps filling it.")
+                       .arg(spec.name, insertsFail ? QStringLiteral(" and NOT NULL makes its INSERTs fail") : QString(), spec.table.name);
     return gate;
+}
+
+void insertGate(QList<PlanStep> *steps, const PlanStep &gate)
+{
+    const Stage before = gate.stage == Stage::Expand ? Stage::Backfill : gate.stage;
+    const auto at = std::find_if(steps->begin(), steps->end(), [&](const PlanStep &s) { return int(s.stage) >= int(before); });
+    steps->insert(at, gate);
 }
 
 QString indexField(const ColumnSpec &spec)

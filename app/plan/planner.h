@@ -37,9 +37,13 @@ public:
 // text (a CHECK and the NOT NULL helper of one long column) stay distinct.
 [[nodiscard]] QString generatedName(Engine engine, const QString &table, const QString &column, const QString &suffix);
 
-// A deploy gate (PlanStep::gate): "after-expand" or "before-contract", with `why` in words. No SQL,
-// no lock: the run stops there until resumed.
-[[nodiscard]] PlanStep deployGate(const QString &id, const ColumnSpec &spec, const QString &why);
+// A deploy gate (PlanStep::gate): "after-expand" or "before-contract" (the sync ends after it),
+// with `why` in words (empty: what the spec asks, or what ending the sync means). No SQL, no lock:
+// the run stops there until resumed.
+[[nodiscard]] PlanStep deployGate(const QString &id, const ColumnSpec &spec, const QString &why = QString());
+// Puts a gate where it belongs among steps in stage order: after the expand stage's last step, or
+// before the contract stage's first.
+void insertGate(QList<PlanStep> *steps, const PlanStep &gate);
 
 // The spec field that makes a plan index the new column: unique, index, or a foreign key's references.
 [[nodiscard]] QString indexField(const ColumnSpec &spec);

@@ -292,13 +292,10 @@ void PostgresPlanner::addSync()
                           .arg(QString::number(triggers.size()), quoteLiteral(PG, m_table), names.join(QLatin1String(", ")));
     step.creates = creates;
     step.rule = QStringLiteral("pg.sync.trigger");
-    step.why = QStringLiteral("Until the contract stage, a row inserted without %1 gets %2 computed from it, and an UPDATE that "
-                              "changes %3 but not %1 computes it again; a writer that sets %1 keeps its value. CREATE TRIGGER "
-                              "takes SHARE ROW EXCLUSIVE for milliseconds: writes pause, reads go on. Cost: such a write runs "
-                              "the function once (one small query); any other only tests the trigger's WHEN condition. Where "
-                              "the expression fails for a row the column is left NULL there: the write goes through.")
-                   .arg(m_spec.name, m_spec.backfill,
-                        m_plan.sync.columnsRead.isEmpty() ? QStringLiteral("nothing it reads") : m_plan.sync.columnsRead.join(QLatin1String(", ")));
+    step.why = m_plan.sync.behaviour(m_spec)
+        + QStringLiteral(" CREATE TRIGGER takes SHARE ROW EXCLUSIVE for milliseconds: writes pause, reads go on. Cost: such a "
+                         "write runs the function once (one small query); any other only tests the trigger's WHEN condition. "
+                         "Where the expression fails for a row the column is left NULL there: the write goes through.");
     m_plan.steps << step;
 }
 
@@ -337,31 +334,19 @@ void PostgresPlanner::addGates()
     const QString written = QStringLiteral("(SELECT sum(n_tup_ins + n_tup_upd) FROM pg_stat_user_tables WHERE relid = %1::regclass "
                                            "OR relid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = %1::regclass))")
                                 .arg(quoteLiteral(PG, m_table));
-    const auto insertAt = [this](Stage before, PlanStep gate) {
-        auto at = std::find_if(m_plan.steps.begin(), m_plan.steps.end(), [&](const PlanStep &s) { return int(s.stage) >= int(before); });
-        m_plan.steps.insert(at, gate);
-    };
     if (m_spec.gateAfterExpand || !m_expandGateReason.isEmpty()) {
-        PlanStep gate = deployGate(QStringLiteral("after-expand"), m_spec,
-                                   m_expandGateReason.isEmpty() ? QStringLiteral("The spec asks for a gate here: the column exists, "
-                                                                                 "deploy the application version that uses %1, then resume.")
-                                                                      .arg(m_spec.name)
-                                                                : m_expandGateReason);
+        PlanStep gate = deployGate(QStringLiteral("after-expand"), m_spec, m_expandGateReason);
         gate.gateProbeSql = QStringLiteral("SELECT NULL AS filled, %1 AS written").arg(written);
-        insertAt(Stage::Backfill, gate);
+        insertGate(&m_plan.steps, gate);
     }
     if (m_plan.sync.enabled) {
-        PlanStep gate = deployGate(QStringLiteral("before-contract"), m_spec,
-                                   QStringLiteral("The next step ends the sync: from then on nothing fills %1 for a writer that "
-                                                  "leaves it out. Deploy every application that writes %2 so that it sets %1 itself, "
-                                                  "then resume; until then the sync keeps filling it.")
-                                       .arg(m_spec.name, m_spec.table.name));
+        PlanStep gate = deployGate(QStringLiteral("before-contract"), m_spec);
         // pg_stat_user_functions counts the sync function's calls (track_functions = pl or all):
         // the function runs only when the sync fills the column.
         gate.gateProbeSql = QStringLiteral("SELECT (SELECT calls FROM pg_stat_user_functions WHERE funcid = to_regproc(%1)) AS filled, "
                                            "%2 AS written")
                                 .arg(quoteLiteral(PG, quoteQualified(PG, m_spec.table.schema, m_syncFunction)), written);
-        insertAt(Stage::Contract, gate);
+        insertGate(&m_plan.steps, gate);
     }
 }
 

@@ -240,12 +240,9 @@ void SqlitePlanner::addSync()
     s.rule = QStringLiteral("sqlite.sync.trigger");
     // SQLite's triggers cannot catch an error: a write for which the expression fails fails.
     s.failingWrites = QStringLiteral("Writes for which %1 raises an error (not NULL) fail while the sync is in place.").arg(m_spec.backfill);
-    s.why = QStringLiteral("Until the contract stage, a row inserted without %1 gets %2 computed from it, and an UPDATE of %3 "
-                           "that leaves %1 alone computes it again; a writer that sets %1 keeps its value. Creating a trigger "
-                           "takes the write lock for milliseconds. Cost: such a write runs one more UPDATE of that row, "
-                           "which also fires the table's own UPDATE triggers.")
-                .arg(m_spec.name, m_spec.backfill,
-                     m_plan.sync.columnsRead.isEmpty() ? QStringLiteral("nothing it reads") : m_plan.sync.columnsRead.join(QLatin1String(", ")));
+    s.why = m_plan.sync.behaviour(m_spec)
+        + QStringLiteral(" Creating a trigger takes the write lock for milliseconds. Cost: such a write runs one more UPDATE of "
+                         "that row, which also fires the table's own UPDATE triggers.");
     m_plan.steps << s;
 }
 
@@ -273,22 +270,10 @@ void SqlitePlanner::dropSync(const PlanStep &defaultTrigger)
 void SqlitePlanner::addGates()
 {
     // SQLite keeps no statistics of writes: the gates have no probe.
-    const auto insertAt = [this](Stage before, const PlanStep &gate) {
-        auto at = std::find_if(m_plan.steps.begin(), m_plan.steps.end(), [&](const PlanStep &s) { return int(s.stage) >= int(before); });
-        m_plan.steps.insert(at, gate);
-    };
     if (m_spec.gateAfterExpand)
-        insertAt(Stage::Backfill, deployGate(QStringLiteral("after-expand"), m_spec,
-                                             QStringLiteral("The spec asks for a gate here: the column exists, deploy the "
-                                                            "application version that uses %1, then resume.").arg(m_spec.name)));
+        insertGate(&m_plan.steps, deployGate(QStringLiteral("after-expand"), m_spec));
     if (m_plan.sync.enabled)
-        insertAt(Stage::Contract, deployGate(QStringLiteral("before-contract"), m_spec,
-                                             QStringLiteral("The next step ends the sync: from then on nothing fills %1 for a writer "
-                                                            "that leaves it out%2. Deploy every application that writes %3 so that it "
-                                                            "sets %1 itself, then resume; until then the sync keeps filling it.")
-                                                 .arg(m_spec.name,
-                                                      m_spec.nullable ? QString() : QStringLiteral(" and NOT NULL makes its INSERTs fail"),
-                                                      m_spec.table.name)));
+        insertGate(&m_plan.steps, deployGate(QStringLiteral("before-contract"), m_spec));
 }
 
 void SqlitePlanner::rebuild(bool contract, const QStringList &extraSql)

@@ -14,6 +14,13 @@ QString Sync::afterwards(const ColumnSpec &spec)
     return spec.nullable ? QStringLiteral("NULL") : QStringLiteral("nothing: NOT NULL makes such an INSERT fail");
 }
 
+QString Sync::behaviour(const ColumnSpec &spec) const
+{
+    return QStringLiteral("Until the contract stage, a row inserted without %1 gets %2 computed from it, and an UPDATE that "
+                          "changes %3 but not %1 computes it again; a writer that sets %1 keeps its value.")
+        .arg(spec.name, expression, columnsRead.isEmpty() ? QStringLiteral("nothing it reads") : columnsRead.join(QLatin1String(", ")));
+}
+
 Sync Sync::decide(Engine engine, const ColumnSpec &spec, const TableDetails &table, const QString &unsupported)
 {
     Sync s;

@@ -27,6 +27,8 @@ struct Sync
     // engine or version cannot have one (a partitioned table before PostgreSQL 13).
     [[nodiscard]] static Sync decide(Engine engine, const ColumnSpec &spec, const TableDetails &table,
                                      const QString &unsupported = QString());
+    // What the sync does, in words, for its step's why: each engine adds its locks and cost.
+    [[nodiscard]] QString behaviour(const ColumnSpec &spec) const;
     // What a row written without the column gets once the sync is gone (or where there is none).
     [[nodiscard]] static QString afterwards(const ColumnSpec &spec);
 };
