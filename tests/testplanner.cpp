@@ -119,6 +119,11 @@ void TestPlanner::golden_data()
     QTest::newRow("mysql8.0.11-nullable") << my << 80011 << R"j({"name": "note", "type": "text"})j" << imm << "";
     QTest::newRow("mysql8.0.28-after") << my << 80028 << R"j({"name": "note", "type": "text", "after": "id"})j" << imm << "";
     QTest::newRow("mysql8.4-fulltext-backfill") << my << 80400 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100"})j" << imm << "fulltext";
+    // The sync (issue 13): the default moves to the contract stage; on MariaDB NOT NULL too (1364 on
+    // INSERT ... SELECT while the triggers are on), on MySQL it stays in the enforce stage.
+    QTest::newRow("mariadb11.8-sync-not-null-default-check-unique") << maria << 110806 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "default": {"literal": "0"}, "backfill": "total_cents / 100", "check": "total_eur >= 0", "unique": true})j" << imm << "";
+    QTest::newRow("mysql9.7-sync-not-null-check") << my << 90704 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "orders.total_cents / 100", "check": "total_eur >= 0"})j" << imm << "";
+    QTest::newRow("mysql8.4-sync-off-schema-qualified") << my << 80400 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "shop.orders.total_cents / 100"})j" << imm << "";
     QTest::newRow("mysql8.4-no-key-backfill") << my << 80400 << R"j({"name": "total_eur", "type": "decimal(12,2)", "backfill": "total_cents / 100"})j" << imm << "no-key";
     // Version boundaries (lock-impact.md §1-3): each pair is the last version without and the first
     // with a capability, so an off-by-one on either side changes a golden file.
