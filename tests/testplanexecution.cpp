@@ -14,6 +14,7 @@
 #include "run/backfillbatch.h"
 #include "sql/quoting.h"
 #include "livewriter.h"
+#include "mariadbtestserver.h"
 #include "testservers.h"
 
 #include <QSet>
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void execute();
     void appliedChecksBeforeARun_data();
     void appliedChecksBeforeARun();
+    void mariadbSyncLocks();
 };
 
 namespace {
@@ -474,6 +476,13 @@ void TestPlanExecution::execute()
     }
 
     if (writer) {
+        // The session the runner opens with (plan.sessionSql): with a writer its isolation level
+        // matters. Under REPEATABLE READ, MariaDB 11.8 (innodb_snapshot_isolation) fails a backfill
+        // batch whose rows the writer changed since the batch's snapshot (1020); the runner's READ
+        // COMMITTED does not.
+        QSqlQuery session(db);
+        for (const QString &sql : plan.sessionSql)
+            QVERIFY2(session.exec(sql), qPrintable(sql + QLatin1String(": ") + session.lastError().text()));
         writer->start();
         QVERIFY(writer->waitForWrites(4, 10000)); // some rows written before the column exists
     }
@@ -737,6 +746,82 @@ void TestPlanExecution::appliedChecksBeforeARun()
         ++checked;
     }
     QVERIFY(checked >= 5);
+}
+
+// The sync's CREATE TRIGGER and DROP TRIGGER claim "shared no-write, then exclusive" on MariaDB:
+// each waits behind a transaction that read the table, and performance_schema.metadata_locks then
+// shows what it holds and what it waits for (notes Q4). A server of its own, with the metadata-lock
+// instrument on (off by default even with performance_schema on).
+void TestPlanExecution::mariadbSyncLocks()
+{
+    MariaDbTestServer server;
+    server.setExtraArguments({QStringLiteral("--performance-schema=ON"),
+                              QStringLiteral("--performance-schema-instrument=wait/lock/metadata/sql/mdl=ON")});
+    STAGECRAFT_REQUIRE_STARTED(server);
+    const ConnectionProfile profile = server.profile();
+    const QString table = QStringLiteral("orders_sync_locks");
+    QString why;
+    QVERIFY2(TestServers::execute(profile, fixture(Engine::MariaDB, table, QString()), &why), qPrintable(why));
+    DatabaseConnection connection(profile), holder(profile), observer(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error) && holder.open(&error) && observer.open(&error));
+    PlannerInput input;
+    input.server = connection.server();
+    QList<SpecProblem> problems;
+    QVERIFY(ColumnSpec::fromJson(QStringLiteral(R"j({"table": "%1.%2", "column": {"name": "total_eur", "type": "decimal(12,2)", "backfill": "total_cents / 100"}})j")
+                                     .arg(profile.database, table).toUtf8(),
+                                 &input.spec, &problems));
+    QVERIFY(CatalogReader::create(connection)->describeTable(input.spec.table, &input.table, &error));
+    const Plan plan = Planner::plan(input);
+    QSqlQuery q(connection.database());
+    QVERIFY(q.exec(plan.steps.at(0).sql.first())); // the column
+    for (const QString &rule : {QStringLiteral("mariadb.sync.trigger"), QStringLiteral("mariadb.sync.drop")}) {
+        const auto step = std::find_if(plan.steps.cbegin(), plan.steps.cend(), [&](const PlanStep &s) { return s.rule == rule; });
+        QVERIFY2(step != plan.steps.cend(), qPrintable(rule));
+        QCOMPARE(step->locks.size(), 1);
+        QCOMPARE(step->locks.first().mode, QStringLiteral("metadata lock: shared no-write, then exclusive briefly"));
+        QSqlQuery h(holder.database());
+        QVERIFY(h.exec(QStringLiteral("START TRANSACTION")) && h.exec(QStringLiteral("SELECT * FROM %1 LIMIT 1").arg(quoteIdentifier(Engine::MariaDB, table))));
+        std::atomic<qint64> id{0};
+        auto done = QtConcurrent::run([&profile, &id, sql = step->sql] {
+            DatabaseConnection ddl(profile);
+            ConnectionError e;
+            if (!ddl.open(&e))
+                return e.text();
+            QSqlQuery d(ddl.database());
+            if (!d.exec(QStringLiteral("SET SESSION lock_wait_timeout = 30"))) // it waits while the test looks
+                return d.lastError().text();
+            if (d.exec(QStringLiteral("SELECT CONNECTION_ID()")) && d.next())
+                id = d.value(0).toLongLong();
+            for (const QString &statement : sql) {
+                if (!d.exec(statement))
+                    return d.lastError().text();
+            }
+            return QString();
+        });
+        // The table's metadata locks the DDL's session holds or waits for, once it waits.
+        QStringList seen;
+        QTRY_VERIFY_WITH_TIMEOUT(id > 0 && [&] {
+            QSqlQuery o(observer.database());
+            o.prepare(QStringLiteral("SELECT m.LOCK_TYPE, m.LOCK_STATUS FROM performance_schema.metadata_locks m "
+                                     "JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID "
+                                     "WHERE t.PROCESSLIST_ID = ? AND m.OBJECT_TYPE = 'TABLE' AND m.OBJECT_NAME = ? ORDER BY 1"));
+            o.addBindValue(qint64(id));
+            o.addBindValue(table);
+            seen.clear();
+            if (o.exec()) {
+                while (o.next())
+                    seen << o.value(0).toString() + QLatin1Char(' ') + o.value(1).toString();
+            }
+            return seen.contains(QStringLiteral("EXCLUSIVE PENDING"));
+        }(), 20000);
+        QCOMPARE(seen, (QStringList{QStringLiteral("EXCLUSIVE PENDING"), QStringLiteral("SHARED_NO_WRITE GRANTED")}));
+        QVERIFY(h.exec(QStringLiteral("COMMIT")));
+        done.waitForFinished();
+        QVERIFY2(done.result().isEmpty(), qPrintable(rule + QLatin1String(": ") + done.result()));
+        QVERIFY(q.exec(step->appliedSql) && q.next());
+        QVERIFY2(q.value(0).toBool(), qPrintable(rule));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestPlanExecution)
