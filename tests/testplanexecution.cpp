@@ -325,7 +325,7 @@ void TestPlanExecution::execute_data()
          "varchar(10)", "SELECT count(*) FROM %1 WHERE NOT (total_band <=> CASE WHEN total_cents >= 10000 THEN 'high' ELSE 'low' END)"},
         {"default-and-backfill", "mariadb", R"j({"name": "priority", "type": "smallint", "default": {"literal": "0"}, "backfill": "total_cents % 10"})j",
          "smallint(6)", "SELECT count(*) FROM %1 WHERE NOT (priority <=> total_cents % 10)", "0"},
-        {"not-null-backfill-check-unique", "mariadb",
+        {"not-null-backfill-check-index", "mariadb",
          R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100", "check": "total_eur >= 0", "index": true})j",
          "decimal(12,2)", "SELECT count(*) FROM %1 WHERE NOT (total_eur <=> round(total_cents / 100, 2))"},
         // MySQL checks NOT NULL after BEFORE triggers: NOT NULL in the enforce stage, the sync still on.
