@@ -464,7 +464,9 @@ void MySqlPlanner::addSync()
     QStringList triggers{m_syncInsert};
     if (!m_syncUpdate.isEmpty()) {
         // <=> is NULL-safe; it compares strings by the column's collation, so a change of letter
-        // case alone in a case-insensitive column does not count as a change.
+        // case alone in a case-insensitive column does not count as a change. A writer that sets
+        // the column to the value it already holds while changing a column read cannot be told
+        // from one that leaves it out: it gets the value computed again (notes Q3).
         QStringList unchanged;
         for (const QString &c : std::as_const(m_plan.sync.columnsRead))
             unchanged << QStringLiteral("NEW.%1 <=> OLD.%1").arg(quoteIdentifier(m_engine, c));
