@@ -15,6 +15,7 @@
 #include "sql/quoting.h"
 #include "livewriter.h"
 #include "mariadbtestserver.h"
+#include "mysqltestserver.h"
 #include "testservers.h"
 
 #include <QSet>
@@ -39,7 +40,8 @@ private Q_SLOTS:
     void execute();
     void appliedChecksBeforeARun_data();
     void appliedChecksBeforeARun();
-    void mariadbSyncLocks();
+    void syncTriggerLocks_data();
+    void syncTriggerLocks();
 };
 
 namespace {
@@ -750,20 +752,34 @@ void TestPlanExecution::appliedChecksBeforeARun()
     QVERIFY(checked >= 5);
 }
 
-// The sync's CREATE TRIGGER and DROP TRIGGER claim "shared no-write, then exclusive" on MariaDB:
-// each waits behind a transaction that read the table, and performance_schema.metadata_locks then
-// shows what it holds and what it waits for (notes Q4). A server of its own, with the metadata-lock
-// instrument on (off by default even with performance_schema on).
-void TestPlanExecution::mariadbSyncLocks()
+// The sync's CREATE TRIGGER and DROP TRIGGER claim "shared no-write, then exclusive" on MySQL and
+// MariaDB: each waits behind a transaction that read the table, and
+// performance_schema.metadata_locks then shows what it holds and what it waits for (notes Q4). A
+// server of its own, with performance_schema on (MariaDB: and its metadata-lock instrument, off by
+// default).
+void TestPlanExecution::syncTriggerLocks_data()
 {
-    MariaDbTestServer server;
-    server.setExtraArguments({QStringLiteral("--performance-schema=ON"),
-                              QStringLiteral("--performance-schema-instrument=wait/lock/metadata/sql/mdl=ON")});
+    QTest::addColumn<QString>("engine");
+    QTest::newRow("mariadb") << "mariadb";
+    QTest::newRow("mysql") << "mysql";
+}
+
+void TestPlanExecution::syncTriggerLocks()
+{
+    QFETCH(QString, engine);
+    const bool maria = engine == QLatin1String("mariadb");
+    const Engine e = maria ? Engine::MariaDB : Engine::MySQL;
+    MariaDbTestServer mariadb;
+    MySqlTestServer mysql;
+    mariadb.setExtraArguments({QStringLiteral("--performance-schema=ON"),
+                               QStringLiteral("--performance-schema-instrument=wait/lock/metadata/sql/mdl=ON")});
+    mysql.setExtraArguments({QStringLiteral("--performance-schema=ON")});
+    TestServer &server = maria ? static_cast<TestServer &>(mariadb) : static_cast<TestServer &>(mysql);
     STAGECRAFT_REQUIRE_STARTED(server);
     const ConnectionProfile profile = server.profile();
     const QString table = QStringLiteral("orders_sync_locks");
     QString why;
-    QVERIFY2(TestServers::execute(profile, fixture(Engine::MariaDB, table, QString()), &why), qPrintable(why));
+    QVERIFY2(TestServers::execute(profile, fixture(e, table, QString()), &why), qPrintable(why));
     DatabaseConnection connection(profile), holder(profile), observer(profile);
     ConnectionError error;
     QVERIFY(connection.open(&error) && holder.open(&error) && observer.open(&error));
@@ -777,13 +793,13 @@ void TestPlanExecution::mariadbSyncLocks()
     const Plan plan = Planner::plan(input);
     QSqlQuery q(connection.database());
     QVERIFY(q.exec(plan.steps.at(0).sql.first())); // the column
-    for (const QString &rule : {QStringLiteral("mariadb.sync.trigger"), QStringLiteral("mariadb.sync.drop")}) {
+    for (const QString &rule : {QStringLiteral("%1.sync.trigger").arg(engine), QStringLiteral("%1.sync.drop").arg(engine)}) {
         const auto step = std::find_if(plan.steps.cbegin(), plan.steps.cend(), [&](const PlanStep &s) { return s.rule == rule; });
         QVERIFY2(step != plan.steps.cend(), qPrintable(rule));
         QCOMPARE(step->locks.size(), 1);
         QCOMPARE(step->locks.first().mode, QStringLiteral("metadata lock: shared no-write, then exclusive briefly"));
         QSqlQuery h(holder.database());
-        QVERIFY(h.exec(QStringLiteral("START TRANSACTION")) && h.exec(QStringLiteral("SELECT * FROM %1 LIMIT 1").arg(quoteIdentifier(Engine::MariaDB, table))));
+        QVERIFY(h.exec(QStringLiteral("START TRANSACTION")) && h.exec(QStringLiteral("SELECT * FROM %1 LIMIT 1").arg(quoteIdentifier(e, table))));
         std::atomic<qint64> id{0};
         auto done = QtConcurrent::run([&profile, &id, sql = step->sql] {
             DatabaseConnection ddl(profile);
