@@ -330,6 +330,9 @@ void TestPlanExecution::execute_data()
         {"not-null-backfill-check-index", "mariadb",
          R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100", "check": "total_eur >= 0", "index": true})j",
          "decimal(12,2)", "SELECT count(*) FROM %1 WHERE NOT (total_eur <=> round(total_cents / 100, 2))"},
+        {"derived-case-default", "mysql",
+         R"j({"name": "total_band", "type": "varchar(10)", "default": {"literal": "none"}, "backfill": "CASE WHEN total_cents >= 10000 THEN 'high' ELSE 'low' END", "index": true})j",
+         "varchar(10)", "SELECT count(*) FROM %1 WHERE NOT (total_band <=> CASE WHEN total_cents >= 10000 THEN 'high' ELSE 'low' END)", "'none'"},
         // MySQL checks NOT NULL after BEFORE triggers: NOT NULL in the enforce stage, the sync still on.
         {"not-null-backfill", "mysql", R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100", "check": "total_eur >= 0"})j",
          "decimal(12,2)", "SELECT count(*) FROM %1 WHERE NOT (total_eur <=> round(total_cents / 100, 2))"},
