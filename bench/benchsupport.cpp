@@ -55,10 +55,11 @@ bool planColumn(const ConnectionProfile &profile, const QString &table, const QS
     return true;
 }
 
-bool runPlan(const ConnectionProfile &profile, const Plan &plan, QList<double> *stepSeconds, QString *error, const RunSettings &options)
+bool runPlan(const ConnectionProfile &profile, const Plan &plan, QList<double> *stepSeconds, QString *error, const RunSettings &options,
+             bool stopAtGate)
 {
     Runner runner(profile, options);
-    runner.setPassGates(true); // gates have tests of their own
+    runner.setPassGates(!stopAtGate); // gates have tests of their own
     QList<double> seconds(plan.steps.size(), 0.0);
     RunOutcome outcome = RunOutcome::Failed;
     QString summary;
@@ -69,9 +70,10 @@ bool runPlan(const ConnectionProfile &profile, const Plan &plan, QList<double> *
     });
     runner.run(plan);
     *stepSeconds = seconds;
-    if (outcome != RunOutcome::Done)
+    const bool finished = outcome == RunOutcome::Done || (stopAtGate && outcome == RunOutcome::WaitingAtGate);
+    if (!finished)
         *error = summary;
-    return outcome == RunOutcome::Done;
+    return finished;
 }
 
 bool timed(const ConnectionProfile &profile, const QStringList &statements, double *seconds, QString *error)

@@ -249,15 +249,18 @@ int main(int argc, char *argv[])
         // Stagecraft's run of the column on its own copy of the table, under traffic. The second
         // time with 20 ms batches: a write that meets a row of the batch in flight waits for the
         // batch's commit, so the batch time bounds how long such a write waits.
+        // The derived column's run stops at the gate before the contract stage: from there on the
+        // application is meant to write the column itself, and a writer that leaves it out makes
+        // stale rows by design (about one a write in the second the writer goes on after the work).
         const auto stagedRun = [&](const QString &table, const QString &column, const RunSettings &options, Latencies *latencies,
-                                   double *seconds) {
+                                   double *seconds, bool stopAtGate = false) {
             Plan plan;
             return Bench::makeTable(profile, table, rows, &error)
                    && Bench::planColumn(profile, table, column, &plan, &error)
                    && underTraffic(profile, table, rows, rate,
                                    [&](QString *why) {
                                        QList<double> steps;
-                                       return Bench::runPlan(profile, plan, &steps, why, options);
+                                       return Bench::runPlan(profile, plan, &steps, why, options, stopAtGate);
                                    },
                                    latencies, seconds, &error);
         };
@@ -278,7 +281,7 @@ int main(int argc, char *argv[])
                             &naive, &naiveSeconds, &error)
             && stagedRun(QStringLiteral("traffic_staged"), tokenColumn, RunSettings{}, &staged, &stagedSeconds)
             && stagedRun(QStringLiteral("traffic_short"), tokenColumn, shortBatches, &stagedShort, &stagedShortSeconds)
-            && stagedRun(QStringLiteral("traffic_derived"), derivedColumn, RunSettings{}, &derived, &derivedSeconds)
+            && stagedRun(QStringLiteral("traffic_derived"), derivedColumn, RunSettings{}, &derived, &derivedSeconds, true)
             && (c.isOpen() || (error = e.text(), false))
             && (stale = LiveWriter::staleRows(c.database(), profile.engine, quoteIdentifier(profile.engine, QStringLiteral("traffic_derived")),
                                               QStringLiteral("euros"), derivedExpression, &error))
@@ -292,7 +295,7 @@ int main(int argc, char *argv[])
               << row(server, QStringLiteral("naive statements"), naive, naiveSeconds, baseline)
               << row(server, QStringLiteral("Stagecraft staged run"), staged, stagedSeconds, baseline)
               << row(server, QStringLiteral("Stagecraft, 20 ms batches"), stagedShort, stagedShortSeconds, baseline)
-              << row(server, QStringLiteral("Stagecraft, derived column"), derived, derivedSeconds, baseline, QString::number(stale));
+              << row(server, QStringLiteral("Stagecraft, derived column, to the gate"), derived, derivedSeconds, baseline, QString::number(stale));
         for (const Latencies *l : {&naive, &staged, &stagedShort, &derived})
             if (!l->firstError.isEmpty())
                 std::fprintf(stderr, "  %s: first writer error: %s\n", qPrintable(server), qPrintable(l->firstError));
@@ -306,7 +309,8 @@ int main(int argc, char *argv[])
                       QStringLiteral("%1 rows; the writer (pgbench -R on PostgreSQL, the tests' LiveWriter elsewhere) does %2 "
                                      "single-row updates and inserts per second on its own connection, from 1 s before the work "
                                      "to 1 s after it, each timed from when it was due. Rows left stale: after the derived column's run "
-                                     "(backfill %5), rows whose column does not hold the expression's value, NULLs included. "
+                                     "(backfill %5) up to the deploy gate before the contract stage, where the application would be "
+                                     "deployed, rows whose column does not hold the expression's value, NULLs included. "
                                      "Targets: no error, p99 within 3x of idle, max below the 2 s lock timeout, no row left stale. %3 cores, %4.")
                           .arg(rows)
                           .arg(rate)

@@ -135,10 +135,13 @@ QRegularExpression pattern(const QString &statement)
 
 // Whether sql names the table (quoted as the engine quotes it) outside its string literals: a
 // catalog query that holds the name as a value does not touch the table.
-bool namesTable(const QString &sql, const QString &quotedName)
+bool namesTable(const QString &sql, const QString &quotedName, Engine engine)
 {
+    // MariaDB's general log writes a bound value with backslash escapes (\' for a quote): the
+    // journal's plan, whose JSON holds the trigger steps' quotes, must stay one literal.
     static const QRegularExpression literal(QStringLiteral("'(?:[^']|'')*'"));
-    return QString(sql).remove(literal).contains(quotedName);
+    static const QRegularExpression escaped(QStringLiteral("'(?:[^'\\\\]|''|\\\\.)*'"));
+    return QString(sql).remove(engine == Engine::MariaDB || engine == Engine::MySQL ? escaped : literal).contains(quotedName);
 }
 
 struct PlanStatement
@@ -323,7 +326,7 @@ void TestPlanIsRun::runnerSendsThePlan()
                 matched = true;
             }
         }
-        if (!matched && namesTable(sql, t) && !(i < start ? check : readBack).match(sql).hasMatch())
+        if (!matched && namesTable(sql, t, e) && !(i < start ? check : readBack).match(sql).hasMatch())
             foreign << (i < start ? QStringLiteral("(before the run) ") : QString()) + sql;
     }
     QVERIFY2(foreign.isEmpty(), qPrintable(QStringLiteral("sent but not in the plan:\n") + foreign.join(QLatin1Char('\n'))));

@@ -23,6 +23,8 @@ private Q_SLOTS:
     void golden();
     void targetVersionChangesThePlan();
     void pg18NotNullValidatedByItsConstraint();
+    void mysqlSyncDefaultAndNotNullWait_data();
+    void mysqlSyncDefaultAndNotNullWait();
     void foreignKeyAfterItsIndex_data();
     void foreignKeyAfterItsIndex();
     void generatedNamesFit_data();
@@ -119,6 +121,11 @@ void TestPlanner::golden_data()
     QTest::newRow("mysql8.0.11-nullable") << my << 80011 << R"j({"name": "note", "type": "text"})j" << imm << "";
     QTest::newRow("mysql8.0.28-after") << my << 80028 << R"j({"name": "note", "type": "text", "after": "id"})j" << imm << "";
     QTest::newRow("mysql8.4-fulltext-backfill") << my << 80400 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100"})j" << imm << "fulltext";
+    // The sync (issue 13): the default moves to the contract stage; on MariaDB NOT NULL too (1364 on
+    // INSERT ... SELECT while the triggers are on), on MySQL it stays in the enforce stage.
+    QTest::newRow("mariadb11.8-sync-not-null-default-check-unique") << maria << 110806 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "default": {"literal": "0"}, "backfill": "total_cents / 100", "check": "total_eur >= 0", "unique": true})j" << imm << "";
+    QTest::newRow("mysql9.7-sync-not-null-check") << my << 90704 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "orders.total_cents / 100", "check": "total_eur >= 0"})j" << imm << "";
+    QTest::newRow("mysql8.4-sync-off-schema-qualified") << my << 80400 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "shop.orders.total_cents / 100"})j" << imm << "";
     QTest::newRow("mysql8.4-no-key-backfill") << my << 80400 << R"j({"name": "total_eur", "type": "decimal(12,2)", "backfill": "total_cents / 100"})j" << imm << "no-key";
     // Version boundaries (lock-impact.md §1-3): each pair is the last version without and the first
     // with a capability, so an off-by-one on either side changes a golden file.
@@ -237,6 +244,69 @@ void TestPlanner::targetVersionChangesThePlan()
     QCOMPARE(rules.at(1), QStringLiteral("pg.add-column gate.after-expand pg.backfill.keyset pg.not-null.check-not-valid-validate "
                                          "pg.not-null.set-using-check pg.not-null.drop-helper pg.verify.analyze"));
     QCOMPARE(rules.at(2), QStringLiteral("pg.add-column gate.after-expand pg.backfill.keyset pg18.not-null.not-valid-validate pg.verify.analyze"));
+}
+
+// MySQL and MariaDB with the sync on (issue 13): the trigger cannot tell a default from a value
+// written on purpose, so no statement before the contract stage gives the column a default; the
+// contract step sets it before dropping the triggers (a NOT NULL column without either would fail
+// an INSERT in between); on MariaDB, which checks NOT NULL before BEFORE triggers on INSERT ...
+// SELECT, nothing before the drop makes the column NOT NULL. The point of no return is the drop.
+void TestPlanner::mysqlSyncDefaultAndNotNullWait_data()
+{
+    QTest::addColumn<int>("engine");
+    QTest::addColumn<QString>("column");
+    const int maria = int(Engine::MariaDB), my = int(Engine::MySQL);
+    const char *specs[] = {
+        R"j({"name": "x", "type": "int", "nullable": false, "backfill": "total_cents % 10"})j",
+        R"j({"name": "x", "type": "int", "nullable": false, "default": {"literal": "0"}, "backfill": "total_cents % 10"})j",
+        R"j({"name": "x", "type": "int", "default": {"literal": "0"}, "backfill": "total_cents % 10", "check": "x >= 0"})j",
+        R"j({"name": "x", "type": "int", "nullable": false, "default": {"expression": "floor(rand() * 10)"}, "backfill": "total_cents % 10", "unique": true})j",
+    };
+    for (const int engine : {maria, my}) {
+        for (int i = 0; i < int(std::size(specs)); ++i)
+            QTest::newRow(qPrintable(QStringLiteral("%1 %2").arg(engine == maria ? QStringLiteral("mariadb") : QStringLiteral("mysql")).arg(i)))
+                << engine << QString::fromLatin1(specs[i]);
+    }
+}
+
+void TestPlanner::mysqlSyncDefaultAndNotNullWait()
+{
+    QFETCH(int, engine);
+    QFETCH(QString, column);
+    const Engine e = Engine(engine);
+    PlannerInput input;
+    input.table = ordersTable(e);
+    input.server.engine = e;
+    input.server.versionNumber = e == Engine::MariaDB ? 110806 : 90704;
+    QList<SpecProblem> problems;
+    QVERIFY(ColumnSpec::fromJson(QStringLiteral(R"j({"table": "shop.orders", "column": %1})j").arg(column).toUtf8(), &input.spec, &problems));
+    const Plan plan = Planner::plan(input);
+    QVERIFY(plan.sync.enabled);
+    const auto drop = std::find_if(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return s.rule.endsWith(QLatin1String(".sync.drop")); });
+    QVERIFY(drop != plan.steps.cend());
+    const qsizetype dropAt = drop - plan.steps.cbegin();
+    QCOMPARE(plan.pointOfNoReturn, int(dropAt));
+    QCOMPARE(plan.steps.at(dropAt - 1).gate, QStringLiteral("before-contract"));
+    for (qsizetype i = 0; i < dropAt; ++i) {
+        const QString sql = plan.steps.at(i).sql.join(QLatin1Char('\n'));
+        QVERIFY2(!sql.contains(QLatin1String("DEFAULT")), qPrintable(sql));
+        if (e == Engine::MariaDB)
+            QVERIFY2(!sql.contains(QLatin1String("NOT NULL")), qPrintable(sql));
+    }
+    QVERIFY(drop->sql.last().startsWith(QLatin1String("DROP TRIGGER")));
+    if (input.spec.defaultKind != ColumnSpec::DefaultKind::None)
+        QVERIFY2(drop->sql.first().contains(QLatin1String("SET DEFAULT")), qPrintable(drop->sql.first()));
+    // The column ends NOT NULL with its default, and the contract stage says which INSERTs fail.
+    if (!input.spec.nullable) {
+        const auto notNull = std::find_if(plan.steps.cbegin(), plan.steps.cend(),
+                                          [](const PlanStep &s) { return s.sql.join(QLatin1Char('\n')).contains(QLatin1String("NOT NULL")); });
+        QVERIFY(notNull != plan.steps.cend());
+        QCOMPARE(notNull > drop, e == Engine::MariaDB);
+        const bool hasDefault = input.spec.defaultKind != ColumnSpec::DefaultKind::None;
+        QCOMPARE(notNull->sql.first().contains(QLatin1String("DEFAULT")), hasDefault && e == Engine::MariaDB);
+        const PlanStep &failing = e == Engine::MariaDB ? *notNull : *drop;
+        QCOMPARE(failing.failingWrites.startsWith(QLatin1String("INSERTs that omit x fail")), !hasDefault);
+    }
 }
 
 void TestPlanner::pg18NotNullValidatedByItsConstraint()

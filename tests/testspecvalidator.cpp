@@ -5,8 +5,11 @@
 #include "connection/databaseconnection.h"
 #include "plan/specvalidator.h"
 #include "sql/quoting.h"
+#include "mariadbtestserver.h"
+#include "mysqltestserver.h"
 #include "testservers.h"
 
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -26,6 +29,8 @@ private Q_SLOTS:
     void typeRewrite();
     void typeNames_data();
     void typeNames();
+    void syncNeedsTriggerPrivilege_data();
+    void syncNeedsTriggerPrivilege();
 };
 
 // Tables that are not the application's: Stagecraft's journal where each engine keeps it, and on
@@ -485,6 +490,83 @@ void TestSpecValidator::typeNames()
         QCOMPARE(typeProblems.size(), 1);
         QVERIFY2(typeProblems.first().startsWith(expected), qPrintable(typeProblems.first() + QLatin1String("\n  expected: ") + expected));
     }
+}
+
+// Issue 13, notes Q6: with binary logging on, a user without SUPER cannot create a trigger unless
+// log_bin_trust_function_creators is 1 (1419). A plan with a sync is then refused on "sync",
+// naming the fixes; without a sync, with SUPER, or with the variable set, it is offered. A server
+// of its own: the shared ones run without a binary log.
+void TestSpecValidator::syncNeedsTriggerPrivilege_data()
+{
+    QTest::addColumn<QString>("engine");
+    QTest::newRow("mariadb") << "mariadb";
+    QTest::newRow("mysql") << "mysql";
+}
+
+void TestSpecValidator::syncNeedsTriggerPrivilege()
+{
+    QFETCH(QString, engine);
+    const bool maria = engine == QLatin1String("mariadb");
+    MariaDbTestServer mariadb;
+    MySqlTestServer mysql;
+    const QStringList binaryLog{QStringLiteral("--log-bin"), QStringLiteral("--server-id=1")};
+    mariadb.setExtraArguments(binaryLog);
+    mysql.setExtraArguments(binaryLog);
+    TestServer &server = maria ? static_cast<TestServer &>(mariadb) : static_cast<TestServer &>(mysql);
+    STAGECRAFT_REQUIRE_STARTED(server);
+    const ConnectionProfile super = server.profile(); // ALL PRIVILEGES ON *.*, SUPER among them
+    ConnectionProfile limited = super;
+    limited.user = QStringLiteral("limited");
+    limited.password = QStringLiteral("limited");
+    QString why;
+    QVERIFY2(TestServers::execute(super, {QStringLiteral("CREATE TABLE orders (id bigint PRIMARY KEY, total_cents int NOT NULL)"),
+                                          QStringLiteral("CREATE USER 'limited'@'%' IDENTIFIED BY 'limited'"),
+                                          QStringLiteral("GRANT ALL PRIVILEGES ON stagecraft_test.* TO 'limited'@'%'")},
+                                  &why),
+             qPrintable(why));
+    const auto problemsOf = [](const ConnectionProfile &profile, const char *column, QString *failure) {
+        DatabaseConnection connection(profile);
+        ConnectionError error;
+        if (!connection.open(&error)) {
+            *failure = error.text();
+            return QStringList();
+        }
+        ColumnSpec spec;
+        QList<SpecProblem> problems;
+        if (!ColumnSpec::fromJson(QStringLiteral(R"j({"table": "orders", "column": %1})j").arg(QLatin1String(column)).toUtf8(), &spec, &problems))
+            *failure = QStringLiteral("spec not read");
+        PlannerInput input;
+        static_cast<void>(SpecValidator(connection).validate(spec, &input, &problems));
+        QStringList out;
+        for (const SpecProblem &p : std::as_const(problems))
+            out << p.field + QLatin1String(": ") + p.message;
+        return out;
+    };
+    const char *derived = R"j({"name": "total_eur", "type": "decimal(12,2)", "backfill": "total_cents / 100"})j";
+    const char *unsynced = R"j({"name": "total_eur", "type": "decimal(12,2)", "backfill": "total_cents / 100", "sync": false})j";
+
+    // The premise, on this server: binary logging is on and the limited user's CREATE TRIGGER fails.
+    DatabaseConnection asLimited(limited);
+    ConnectionError error;
+    QVERIFY2(asLimited.open(&error), qPrintable(error.text()));
+    QSqlQuery q(asLimited.database());
+    QVERIFY(q.exec(QStringLiteral("SELECT @@log_bin")) && q.next());
+    QCOMPARE(q.value(0).toInt(), 1);
+    QVERIFY(!q.exec(QStringLiteral("CREATE TRIGGER probe BEFORE INSERT ON orders FOR EACH ROW SET @x = 1")));
+    QCOMPARE(q.lastError().nativeErrorCode(), QStringLiteral("1419"));
+
+    QStringList problems = problemsOf(limited, derived, &why);
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+    QCOMPARE(problems.size(), 1);
+    QVERIFY2(problems.first().startsWith(QLatin1String("sync: the sync needs triggers")), qPrintable(problems.first()));
+    for (const char *fix : {"1419", "Grant SUPER", "log_bin_trust_function_creators = 1", "\"sync\": false"})
+        QVERIFY2(problems.first().contains(QLatin1String(fix)), qPrintable(problems.first()));
+    QCOMPARE(problems.first().contains(QLatin1String("or drop")), maria); // MySQL lets anyone with TRIGGER drop
+    QCOMPARE(problemsOf(limited, unsynced, &why), QStringList());
+    QCOMPARE(problemsOf(super, derived, &why), QStringList());
+    QVERIFY2(TestServers::execute(super, {QStringLiteral("SET GLOBAL log_bin_trust_function_creators = 1")}, &why), qPrintable(why));
+    QCOMPARE(problemsOf(limited, derived, &why), QStringList());
+    QVERIFY2(why.isEmpty(), qPrintable(why));
 }
 
 QTEST_GUILESS_MAIN(TestSpecValidator)

@@ -12,6 +12,8 @@ private Q_SLOTS:
     void check();
     void columnsRead_data();
     void columnsRead();
+    void oneRowProblem_data();
+    void oneRowProblem();
 };
 
 void TestSqlFragment::check_data()
@@ -95,6 +97,37 @@ void TestSqlFragment::columnsRead()
     QFETCH(QString, read);
     const QStringList columns = {QStringLiteral("id"), QStringLiteral("total"), QStringLiteral("Note"), QStringLiteral("currency")};
     QCOMPARE(SqlFragment::columnsRead(Engine(engine), text, QStringLiteral("orders"), columns).join(QLatin1Char(',')), read);
+}
+
+void TestSqlFragment::oneRowProblem_data()
+{
+    QTest::addColumn<int>("engine");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("problem"); // "": none; else the first word of the reason's topic
+    const int my = int(Engine::MySQL), maria = int(Engine::MariaDB);
+    QTest::newRow("arithmetic") << maria << "total_cents / 100" << "";
+    QTest::newRow("case") << maria << "CASE WHEN total >= 50 THEN 'high' ELSE 'low' END" << "";
+    QTest::newRow("qualified by the table") << maria << "orders.total + 1" << "";
+    QTest::newRow("quoted, qualified by the table") << my << "`orders` . `total` + 1" << "";
+    QTest::newRow("a decimal number after a name") << my << "total * 1.10" << "";
+    QTest::newRow("select in a string") << maria << "concat('select ', total)" << "";
+    QTest::newRow("select in double quotes (a string)") << maria << "\"SELECT\"" << "";
+    QTest::newRow("select in a quoted name") << my << "`select` + 1" << "";
+    QTest::newRow("a column named like a keyword's start") << my << "selected + 1" << "";
+    QTest::newRow("subquery") << maria << "(SELECT max(rate) FROM rates)" << "subquery";
+    QTest::newRow("subquery, lower case") << my << "total * (select 2)" << "subquery";
+    QTest::newRow("schema-qualified") << maria << "shop.orders.total + 1" << "schema";
+    QTest::newRow("schema-qualified, quoted and spaced") << my << "`shop`. `orders` .total" << "schema";
+    QTest::newRow("two qualified names") << maria << "orders.total + orders.id" << "";
+}
+
+void TestSqlFragment::oneRowProblem()
+{
+    QFETCH(int, engine);
+    QFETCH(QString, text);
+    QFETCH(QString, problem);
+    const QString why = SqlFragment::oneRowProblem(Engine(engine), text);
+    QVERIFY2(problem.isEmpty() ? why.isEmpty() : why.contains(problem), qPrintable(why));
 }
 
 QTEST_GUILESS_MAIN(TestSqlFragment)

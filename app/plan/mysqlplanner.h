@@ -25,6 +25,17 @@ private:
     // writes wait for the whole rebuild.
     [[nodiscard]] bool fulltextRebuild(PlanStep *step, const QString &clause, const QString &operation) const;
     void backfill();
+    // The sync (issue 13): BEFORE INSERT and BEFORE UPDATE triggers in the expand stage, dropped in
+    // the contract stage, where the spec's default is set.
+    void addSync();
+    void dropSync();
+    // Make the column NOT NULL (with its default unless the sync is still on), in `stage`.
+    void makeNotNull(Stage stage, bool withDefault);
+    // Deploy gates, after the steps are sorted into stages.
+    void addGates();
+    // The default as a column definition writes it: DEFAULT 'x' or DEFAULT (expression); empty: none.
+    [[nodiscard]] QString defaultClause() const;
+    [[nodiscard]] QString triggerName(const QString &name) const;
     void naive();
 
     const PlannerInput &m_in;
@@ -34,6 +45,9 @@ private:
     QString m_table;
     QString m_tableLabel;
     QString m_column;
+    QString m_syncInsert; // the sync's trigger names; empty: no such trigger
+    QString m_syncUpdate;
+    QString m_expandGateReason; // why the run must wait after the expand stage; empty: only if the spec asks
 };
 
 } // namespace Stagecraft

@@ -175,6 +175,13 @@ qsizetype procedureAt(const QStringList &statements)
     return at == statements.cend() ? 0 : at - statements.cbegin();
 }
 
+// A MySQL/MariaDB statement whose body holds semicolons of its own (the backfill's procedure, the
+// sync's triggers): a client that splits at ';' must take it whole.
+bool compound(Engine engine, const QString &statement)
+{
+    return isMySql(engine) && (statement.startsWith(u"CREATE PROCEDURE"_s) || statement.startsWith(u"CREATE TRIGGER"_s));
+}
+
 QString joined(const QStringList &statements)
 {
     QString out;
@@ -298,13 +305,10 @@ QList<ExportFile> PlanExport::files(const Plan &plan, Format format, const QDate
             const QString name = u"V%1_%2__%3.sql"_s.arg(stamp).arg(i + 1, 2, 10, QLatin1Char('0')).arg(stepSlug(s));
             QString text = header(plan, u"migration (Flyway)"_s) + u"\n"_s + comments(s, i + 1);
             const QStringList sql = statements(plan, s);
-            if (isMySql(plan.engine) && !s.backfill.isNull()) {
-                // Flyway's MySQL parser needs the procedure body under another delimiter.
-                const qsizetype body = procedureAt(sql);
-                text += joined(sql.mid(0, body)) + u"DELIMITER //\n%1//\nDELIMITER ;\n%2"_s.arg(sql.at(body), joined(sql.mid(body + 1)));
-            } else {
-                text += joined(sql);
-            }
+            // Flyway's MySQL parser needs a body with semicolons under another delimiter.
+            for (const QString &statement : sql)
+                text += compound(plan.engine, statement) ? u"DELIMITER //\n"_s + statement + u"//\nDELIMITER ;\n"_s
+                                                         : statement + u";\n"_s;
             if (!s.rollbackSql.isEmpty())
                 text += u"-- To undo: %1;\n"_s.arg(s.rollbackSql.join(u"; "_s));
             out.append({name, text});
@@ -343,6 +347,26 @@ QList<ExportFile> PlanExport::files(const Plan &plan, Format format, const QDate
                 text += changesetLine(false) + sql.at(body) + u";\n--rollback DROP PROCEDURE IF EXISTS "_s
                         + sql.last().mid(u"DROP PROCEDURE "_s.size()) + u";\n"_s;
                 text += changesetLine(true) + joined(sql.mid(body + 1)) + rollback();
+            } else if (std::any_of(sql.cbegin(), sql.cend(), [&](const QString &q) { return compound(plan.engine, q); })) {
+                // The sync's triggers: each its own changeset, not split, undone by its own DROP
+                // (rollbackSql names them in the same order); the session modes before them.
+                QStringList plain;
+                int trigger = 0;
+                for (const QString &statement : sql) {
+                    if (!compound(plan.engine, statement)) {
+                        plain << statement;
+                        continue;
+                    }
+                    if (!plain.isEmpty())
+                        text += changesetLine(true) + joined(plain) + u"--rollback empty\n"_s;
+                    plain.clear();
+                    const QString undo = trigger < s.rollbackSql.size() ? s.rollbackSql.at(trigger) : QString();
+                    ++trigger;
+                    text += changesetLine(false) + statement + u";\n"_s
+                        + (undo.isEmpty() ? u"--rollback empty\n"_s : u"--rollback %1;\n"_s.arg(undo));
+                }
+                if (!plain.isEmpty())
+                    text += changesetLine(true) + joined(plain) + u"--rollback empty\n"_s;
             } else {
                 const bool block = !s.backfill.isNull() && plan.engine == Engine::PostgreSQL;
                 text += changesetLine(!block) + joined(sql) + rollback();

@@ -222,6 +222,8 @@ bool SpecValidator::checkSpec(const ColumnSpec &spec, PlannerInput *input, QList
         return problems->size() == before;
     const Plan planned = Planner::plan(*input);
     static_cast<void>(GeneratedNames::check(m_connection, planned, problems));
+    if (planned.sync.enabled && (e == Engine::MySQL || e == Engine::MariaDB))
+        checkTriggerPrivilege(problems);
     if (plan)
         *plan = planned;
     return problems->size() == before;
@@ -548,6 +550,36 @@ void SpecValidator::checkOnServer(const ColumnSpec &spec, const QSet<QString> &u
             && !(failure = tryRolledBack({QStringLiteral("EXPLAIN SELECT (%1) FROM %2").arg(spec.check, withColumn)})).isEmpty())
             problems->append({QStringLiteral("check"), failure});
     }
+}
+
+void SpecValidator::checkTriggerPrivilege(QList<SpecProblem> *problems)
+{
+    // With binary logging on, MySQL and MariaDB let only SUPER create a trigger unless
+    // log_bin_trust_function_creators is 1: CREATE TRIGGER fails with 1419 for anyone else, even with
+    // ALL PRIVILEGES on the schema, and on MariaDB DROP TRIGGER too (measured on MariaDB 11.8 and
+    // MySQL 9.7, notes Q6). The plan would fail at its sync step, or on MariaDB leave triggers a
+    // rollback could not drop: refused here, before it is offered. CURRENT_USER() is the account
+    // the server checks privileges for, written user@host; USER_PRIVILEGES names it 'user'@'host'.
+    QSqlQuery q(m_connection.database());
+    const QString sql = QStringLiteral(
+        "SELECT @@log_bin, @@log_bin_trust_function_creators, EXISTS (SELECT 1 FROM information_schema.USER_PRIVILEGES "
+        "WHERE PRIVILEGE_TYPE = 'SUPER' AND GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', "
+        "SUBSTRING_INDEX(CURRENT_USER(), '@', -1), ''''))");
+    if (!q.exec(sql) || !q.next()) {
+        problems->append({QStringLiteral("sync"), QStringLiteral("could not check whether the server lets this user create "
+                                                                 "triggers: %1").arg(q.lastError().text())});
+        return;
+    }
+    if (q.value(0).toInt() != 1 || q.value(1).toInt() == 1 || q.value(2).toInt() == 1)
+        return;
+    const bool maria = m_connection.engine() == Engine::MariaDB;
+    problems->append({QStringLiteral("sync"),
+                      QStringLiteral("the sync needs triggers, and with binary logging on (log_bin = 1) the server lets only a "
+                                     "user with SUPER create%1 them unless log_bin_trust_function_creators is 1: this user has "
+                                     "neither, so the sync's CREATE TRIGGER would fail (error 1419). Grant SUPER, set the global "
+                                     "log_bin_trust_function_creators = 1, or set \"sync\": false in the spec (rows written "
+                                     "without the column meanwhile then get no value)")
+                          .arg(maria ? QStringLiteral(" or drop") : QString())});
 }
 
 void SpecValidator::checkForeignKey(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems)

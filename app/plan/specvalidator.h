@@ -53,6 +53,8 @@ private:
     void checkOnServer(const ColumnSpec &spec, const QSet<QString> &unsafe, PlannerInput *input,
                        QList<SpecProblem> *problems);
     void checkForeignKey(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems);
+    // MySQL and MariaDB with binary logging on: whether this user may create (and drop) the sync's triggers.
+    void checkTriggerPrivilege(QList<SpecProblem> *problems);
 
     DatabaseConnection &m_connection;
     ConnectionError m_lost;

@@ -181,4 +181,60 @@ QStringList SqlFragment::columnsRead(Engine engine, const QString &text, const Q
     return out;
 }
 
+QString SqlFragment::oneRowProblem(Engine engine, const QString &text)
+{
+    const bool mysql = engine == Engine::MySQL || engine == Engine::MariaDB;
+    const auto isWordStart = [](QChar c) { return c.isLetter() || c == QLatin1Char('_'); };
+    const auto isWordPart = [](QChar c) { return c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('$'); };
+    int parts = 0; // names so far in the current dotted chain
+    bool dotPending = false; // a "." followed the last name
+    for (qsizetype i = 0; i < text.size();) {
+        const QChar c = text.at(i);
+        if (c == QLatin1Char('\'') || (c == QLatin1Char('"') && mysql)) { // strings
+            const qsizetype next = skipQuoted(text, i, c, mysql);
+            i = next < 0 ? text.size() : next;
+            parts = 0;
+            dotPending = false;
+            continue;
+        }
+        const bool identifierQuote = (c == QLatin1Char('"') && !mysql) || (c == QLatin1Char('`') && engine != Engine::PostgreSQL);
+        qsizetype end = -1;
+        bool keywordSelect = false;
+        if (identifierQuote) {
+            end = skipQuoted(text, i, c, false);
+            if (end < 0)
+                break;
+        } else if (isWordStart(c)) {
+            end = i + 1;
+            while (end < text.size() && isWordPart(text.at(end)))
+                ++end;
+            keywordSelect = text.mid(i, end - i).compare(QLatin1String("select"), Qt::CaseInsensitive) == 0;
+        } else if (c.isDigit()) { // a number, 1.5 included: no name
+            while (i < text.size() && (isWordPart(text.at(i)) || text.at(i) == QLatin1Char('.')))
+                ++i;
+            parts = 0;
+            dotPending = false;
+            continue;
+        } else {
+            if (c == QLatin1Char('.') && parts > 0)
+                dotPending = true;
+            else if (!c.isSpace()) {
+                parts = 0;
+                dotPending = false;
+            }
+            ++i;
+            continue;
+        }
+        if (keywordSelect)
+            return QStringLiteral("it holds a subquery, which would read only the row being written");
+        parts = dotPending ? parts + 1 : 1;
+        dotPending = false;
+        if (parts >= 3)
+            return QStringLiteral("it names a column with its schema (schema.table.column), which a trigger cannot read: "
+                                  "write table.column or the column alone");
+        i = end;
+    }
+    return {};
+}
+
 } // namespace Stagecraft

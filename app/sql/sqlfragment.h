@@ -25,6 +25,12 @@ public:
     // case, as their column names are). Strings are skipped. The table's name alone (a whole-row
     // reference) reads every column. In the columns' order.
     [[nodiscard]] static QStringList columnsRead(Engine engine, const QString &text, const QString &table, const QStringList &columns);
+    // Why a fragment cannot be evaluated over a one-row derived table that stands in for its table
+    // (a MySQL or MariaDB sync trigger's `(SELECT expr FROM (SELECT NEW.a AS a, ...) AS t)`), or
+    // empty: a subquery (SELECT outside strings) would read that one row instead of the table, and
+    // a name with three parts (schema.table.column) is accepted by CREATE TRIGGER but fails every
+    // INSERT with 1054 (measured on MariaDB 11.8 and MySQL 9.7).
+    [[nodiscard]] static QString oneRowProblem(Engine engine, const QString &text);
 };
 
 } // namespace Stagecraft

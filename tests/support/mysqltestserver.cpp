@@ -84,7 +84,7 @@ bool MySqlTestServer::start(QString *error)
                                         QStringLiteral("--innodb-buffer-pool-size=64M"),
                                         QStringLiteral("--innodb-flush-log-at-trx-commit=0"),
                                         QStringLiteral("--innodb-doublewrite=OFF"), QStringLiteral("--max-connections=100")}
-                                + tls,
+                                + tls + m_extraArguments,
                             error))
             return false;
         ConnectionProfile root;

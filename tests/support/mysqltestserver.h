@@ -14,6 +14,8 @@ public:
     ~MySqlTestServer() override;
     [[nodiscard]] bool start(QString *error) override;
     void stop() override;
+    // Before start(): more mysqld options, e.g. to turn binary logging on (--log-bin).
+    void setExtraArguments(const QStringList &arguments) { m_extraArguments = arguments; }
     // The root mysqld runs in; empty (and *why says how to get one) when there is none.
     [[nodiscard]] static QString root(QString *why = nullptr);
 
@@ -22,6 +24,7 @@ private:
     [[nodiscard]] QString inRoot(const QString &path) const { return path.mid(m_root.size()); }
     [[nodiscard]] QStringList tlsArguments(QString *error) const;
     QString m_root;
+    QStringList m_extraArguments;
 };
 
 } // namespace Stagecraft::Testing
