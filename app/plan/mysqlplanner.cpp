@@ -120,16 +120,10 @@ Plan MySqlPlanner::plan()
     m_plan.sync = Sync::decide(m_engine, m_spec, m_in.table,
                                oneRow.isEmpty() ? QString() : QStringLiteral("a trigger cannot compute the backfill: %1").arg(oneRow));
     const bool synced = m_plan.sync.enabled;
-    if (synced) {
-        m_syncInsert = generatedName(m_engine, m_spec.table.name, m_spec.name, QStringLiteral("sync_insert"));
-        // An expression that reads no column of the row cannot go stale on an UPDATE (nor on the
-        // update path of INSERT ... ON DUPLICATE KEY UPDATE, which keeps the row's value): no trigger.
-        if (!m_plan.sync.columnsRead.isEmpty())
-            m_syncUpdate = generatedName(m_engine, m_spec.table.name, m_spec.name, QStringLiteral("sync_update"));
-    } else if (!m_spec.backfill.isEmpty() && !m_plan.sync.columnsRead.isEmpty()) {
-        m_plan.warnings << QStringLiteral("Nothing keeps %1 filled for writers that do not know it (%2)")
-                               .arg(m_spec.name, m_plan.sync.reason.left(1).toLower() + m_plan.sync.reason.mid(1));
-    }
+    m_syncInsert = m_plan.sync.insertTrigger;
+    m_syncUpdate = m_plan.sync.updateTrigger;
+    if (const QString stale = m_plan.sync.staleWarning(m_spec); !stale.isEmpty())
+        m_plan.warnings << stale;
 
     const bool literalDefault = m_spec.defaultKind == ColumnSpec::DefaultKind::Literal;
     const bool expressionDefault = m_spec.defaultKind == ColumnSpec::DefaultKind::Expression;

@@ -95,14 +95,12 @@ Plan PostgresPlanner::plan()
                                m_in.table.kind == RelationKind::PartitionedTable && m_in.targetVersion < 130000
                                    ? QStringLiteral("PostgreSQL before 13 has no BEFORE ROW triggers on a partitioned table")
                                    : QString());
-    if (m_plan.sync.enabled) {
+    if (m_plan.sync.enabled)
         m_syncFunction = name(QStringLiteral("sync"));
-        m_syncInsert = name(QStringLiteral("sync_insert"));
-        m_syncUpdate = m_plan.sync.columnsRead.isEmpty() ? QString() : name(QStringLiteral("sync_update"));
-    } else if (!m_spec.backfill.isEmpty() && !m_plan.sync.columnsRead.isEmpty()) {
-        m_plan.warnings << QStringLiteral("Nothing keeps %1 filled for writers that do not know it (%2)")
-                               .arg(m_spec.name, m_plan.sync.reason.left(1).toLower() + m_plan.sync.reason.mid(1));
-    }
+    m_syncInsert = m_plan.sync.insertTrigger;
+    m_syncUpdate = m_plan.sync.updateTrigger;
+    if (const QString stale = m_plan.sync.staleWarning(m_spec); !stale.isEmpty())
+        m_plan.warnings << stale;
 
     const bool hasDefault = m_spec.defaultKind != ColumnSpec::DefaultKind::None;
     if (m_spec.defaultKind == ColumnSpec::DefaultKind::Expression) {

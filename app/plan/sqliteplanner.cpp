@@ -78,14 +78,10 @@ Plan SqlitePlanner::plan()
     m_plan.spec = m_spec;
     m_plan.sync = Sync::decide(SQ, m_spec, m_in.table);
     const bool sync = m_plan.sync.enabled;
-    if (sync) {
-        m_syncInsert = generatedName(SQ, m_spec.table.name, m_spec.name, QStringLiteral("sync_insert"));
-        if (!m_plan.sync.columnsRead.isEmpty())
-            m_syncUpdate = generatedName(SQ, m_spec.table.name, m_spec.name, QStringLiteral("sync_update"));
-    } else if (!m_spec.backfill.isEmpty() && !m_plan.sync.columnsRead.isEmpty()) {
-        m_plan.warnings << QStringLiteral("Nothing keeps %1 filled for writers that do not know it (%2)")
-                               .arg(m_spec.name, m_plan.sync.reason.left(1).toLower() + m_plan.sync.reason.mid(1));
-    }
+    m_syncInsert = m_plan.sync.insertTrigger;
+    m_syncUpdate = m_plan.sync.updateTrigger;
+    if (const QString stale = m_plan.sync.staleWarning(m_spec); !stale.isEmpty())
+        m_plan.warnings << stale;
 
     const bool literalDefault = m_spec.defaultKind == ColumnSpec::DefaultKind::Literal;
     const bool expressionDefault = m_spec.defaultKind == ColumnSpec::DefaultKind::Expression;

@@ -1,5 +1,6 @@
 #include "sync.h"
 
+#include "planner.h"
 #include "sql/sqlfragment.h"
 
 namespace Stagecraft {
@@ -12,6 +13,13 @@ QString Sync::afterwards(const ColumnSpec &spec)
     case ColumnSpec::DefaultKind::None: break;
     }
     return spec.nullable ? QStringLiteral("NULL") : QStringLiteral("nothing: NOT NULL makes such an INSERT fail");
+}
+
+QString Sync::staleWarning(const ColumnSpec &spec) const
+{
+    if (enabled || spec.backfill.isEmpty() || columnsRead.isEmpty())
+        return {};
+    return QStringLiteral("Nothing keeps %1 filled for writers that do not know it (%2)").arg(spec.name, reason.left(1).toLower() + reason.mid(1));
 }
 
 QString Sync::behaviour(const ColumnSpec &spec) const
@@ -59,6 +67,9 @@ Sync Sync::decide(Engine engine, const ColumnSpec &spec, const TableDetails &tab
         return s;
     }
     s.enabled = true;
+    s.insertTrigger = generatedName(engine, spec.table.name, spec.name, QStringLiteral("sync_insert"));
+    if (!s.columnsRead.isEmpty())
+        s.updateTrigger = generatedName(engine, spec.table.name, spec.name, QStringLiteral("sync_update"));
     s.reason = s.columnsRead.isEmpty()
         ? QStringLiteral("On in the spec: until the contract stage a row inserted without %1 gets %2.").arg(spec.name, spec.backfill)
         : QStringLiteral("The backfill reads %1: until the contract stage a row written without %2 gets %3 computed from it, "
