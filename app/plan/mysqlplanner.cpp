@@ -553,27 +553,15 @@ void MySqlPlanner::addGates()
                                            "WHERE OBJECT_TYPE = 'TABLE' AND OBJECT_SCHEMA = %1 AND OBJECT_NAME = %2)")
                                 .arg(quoteLiteral(m_engine, m_spec.table.schema), quoteLiteral(m_engine, m_spec.table.name));
     const QString probe = QStringLiteral("SELECT NULL AS filled, %1 AS written").arg(written);
-    const auto insertAt = [this](Stage before, const PlanStep &gate) {
-        auto at = std::find_if(m_plan.steps.begin(), m_plan.steps.end(), [&](const PlanStep &s) { return int(s.stage) >= int(before); });
-        m_plan.steps.insert(at, gate);
-    };
     if (m_spec.gateAfterExpand || !m_expandGateReason.isEmpty()) {
-        PlanStep gate = deployGate(QStringLiteral("after-expand"), m_spec,
-                                   m_expandGateReason.isEmpty() ? QStringLiteral("The spec asks for a gate here: the column exists, "
-                                                                                 "deploy the application version that uses %1, then resume.")
-                                                                      .arg(m_spec.name)
-                                                                : m_expandGateReason);
+        PlanStep gate = deployGate(QStringLiteral("after-expand"), m_spec, m_expandGateReason);
         gate.gateProbeSql = probe;
-        insertAt(Stage::Backfill, gate);
+        insertGate(&m_plan.steps, gate);
     }
     if (m_plan.sync.enabled) {
-        PlanStep gate = deployGate(QStringLiteral("before-contract"), m_spec,
-                                   QStringLiteral("The next step ends the sync: from then on nothing fills %1 for a writer that "
-                                                  "leaves it out. Deploy every application that writes %2 so that it sets %1 itself, "
-                                                  "then resume; until then the sync keeps filling it.")
-                                       .arg(m_spec.name, m_spec.table.name));
+        PlanStep gate = deployGate(QStringLiteral("before-contract"), m_spec);
         gate.gateProbeSql = probe;
-        insertAt(Stage::Contract, gate);
+        insertGate(&m_plan.steps, gate);
     }
 }
 
