@@ -100,15 +100,18 @@ QString TestFaults::writeSpec(const QString &schema, const QString &table)
 
 static QString schemaOf(const ConnectionProfile &profile)
 {
-    return profile.engine == Engine::PostgreSQL ? QStringLiteral("public") : profile.database;
+    return profile.engine == Engine::PostgreSQL ? QStringLiteral("public")
+        : profile.engine == Engine::SQLite      ? QStringLiteral("main")
+                                                : profile.database;
 }
 
 static bool makeTable(const ConnectionProfile &profile, const QString &table, int rows, QString *why)
 {
     const QString t = quoteIdentifier(profile.engine, table);
-    const QString fill = profile.engine == Engine::PostgreSQL
-                             ? QStringLiteral("INSERT INTO %1 SELECT g, g * 7 FROM generate_series(1, %2) g")
-                             : QStringLiteral("INSERT INTO %1 SELECT seq, seq * 7 FROM seq_1_to_%2");
+    const QString fill = profile.engine == Engine::PostgreSQL ? QStringLiteral("INSERT INTO %1 SELECT g, g * 7 FROM generate_series(1, %2) g")
+        : profile.engine == Engine::SQLite ? QStringLiteral("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < %2) "
+                                                            "INSERT INTO %1 SELECT i, i * 7 FROM g")
+                                           : QStringLiteral("INSERT INTO %1 SELECT seq, seq * 7 FROM seq_1_to_%2");
     QStringList setup = {QStringLiteral("CREATE TABLE %1 (id bigint PRIMARY KEY, cents int NOT NULL)").arg(t), fill.arg(t).arg(rows)};
     if (profile.engine == Engine::PostgreSQL)
         setup << QStringLiteral("ANALYZE %1").arg(t);
@@ -127,6 +130,23 @@ static QString signature(const ConnectionProfile &profile, const QString &table,
     QSqlQuery q(c.database());
     const QString t = quoteIdentifier(profile.engine, table);
     QStringList parts;
+    if (profile.engine == Engine::SQLite) {
+        // The table's and its indexes' SQL (the name taken out), and its rows.
+        if (rows) {
+            const bool euros = q.exec(QStringLiteral("SELECT 1 FROM pragma_table_info('%1') WHERE name = 'euros'").arg(table)) && q.next();
+            if (!q.exec(QStringLiteral("SELECT group_concat(r, ',') FROM (SELECT id || ':' || cents || ':' || coalesce(%1, -1) AS r FROM %2 ORDER BY id)")
+                            .arg(euros ? QStringLiteral("euros") : QStringLiteral("NULL"), t))
+                || !q.next())
+                return q.lastError().text();
+            parts << q.value(0).toString();
+        }
+        if (!q.exec(QStringLiteral("SELECT group_concat(type || ' ' || replace(sql, '%1', 'T'), '; ') FROM (SELECT type, sql FROM sqlite_schema "
+                                   "WHERE tbl_name = '%1' AND sql IS NOT NULL ORDER BY type, name)").arg(table))
+            || !q.next())
+            return q.lastError().text();
+        parts << q.value(0).toString();
+        return parts.join(QLatin1String(" | "));
+    }
     const QString hasEuros = profile.engine == Engine::PostgreSQL
                                  ? QStringLiteral("SELECT count(*) FROM pg_attribute WHERE attrelid = '%1'::regclass AND attname = 'euros' AND NOT attisdropped").arg(t)
                                  : QStringLiteral("SELECT count(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '%1' AND column_name = 'euros'").arg(table);
@@ -167,6 +187,7 @@ void TestFaults::killedAnywhereThenResumed_data()
     QTest::addColumn<QString>("engine");
     QTest::newRow("postgresql") << "postgresql";
     QTest::newRow("mariadb") << "mariadb";
+    QTest::newRow("sqlite") << "sqlite";
 }
 
 // For every step of the plan, a run is killed with SIGKILL at a random moment once that step has
@@ -200,15 +221,19 @@ void TestFaults::killedAnywhereThenResumed()
         QVERIFY2(makeTable(profile, table, Rows, &why), qPrintable(why));
         const QString spec = writeSpec(schemaOf(profile), table);
         const QString t = quoteIdentifier(profile.engine, table);
+        // SQLite commits each write with its own syncs of the file: fewer a second, or its one lock is nearly always taken.
+        const int writesPerSecond = profile.engine == Engine::SQLite ? 20 : 50;
         // The application as deployed before the run, and after the deploy gate: then it writes the
         // column itself (MySQL's SET sees the columns set before it, PostgreSQL's the old row).
         LiveWriter application(profile, QStringLiteral("INSERT INTO %1 (id, cents) VALUES (%2, %2 * 7)").arg(t, QStringLiteral("%1")),
-                               QStringLiteral("UPDATE %1 SET cents = cents + 1 WHERE id = %2").arg(t, QStringLiteral("%1")), Rows, Rows + 1, 50);
+                               QStringLiteral("UPDATE %1 SET cents = cents + 1 WHERE id = %2").arg(t, QStringLiteral("%1")), Rows, Rows + 1,
+                               writesPerSecond);
         LiveWriter deployed(profile, QStringLiteral("INSERT INTO %1 (id, cents, euros) VALUES (%2, %2 * 7, %2 * 14)").arg(t, QStringLiteral("%1")),
                             QStringLiteral("UPDATE %1 SET cents = cents + 1, euros = %2 WHERE id = %3")
-                                .arg(t, profile.engine == Engine::PostgreSQL ? QStringLiteral("(cents + 1) * 2") : QStringLiteral("cents * 2"),
+                                .arg(t, profile.engine == Engine::PostgreSQL || profile.engine == Engine::SQLite ? QStringLiteral("(cents + 1) * 2")
+                                                                                                                 : QStringLiteral("cents * 2"),
                                      QStringLiteral("%1")),
-                            Rows, 5000001, 50);
+                            Rows, 5000001, writesPerSecond);
         bool isDeployed = false;
         const auto deploy = [&] {
             application.stop();
