@@ -491,6 +491,9 @@ void MySqlPlanner::addSync()
                           .arg(QString::number(triggers.size()), quoteLiteral(m_engine, m_spec.table.schema),
                                quoteLiteral(m_engine, m_spec.table.name), names.join(QLatin1String(", ")));
     step.rule = maria ? QStringLiteral("mariadb.sync.trigger") : QStringLiteral("mysql.sync.trigger");
+    // The trigger does not catch an error of the expression (a failing conversion in strict mode):
+    // such a write fails, and the reviewer must see it.
+    step.failingWrites = QStringLiteral("Writes for which %1 raises an error (not NULL) fail while the sync is in place.").arg(m_spec.backfill);
     step.why = QStringLiteral("Until the contract stage, a row inserted without %1 gets %2 computed from it, and an UPDATE that "
                               "changes %3 but not %1 computes it again; a writer that sets %1 keeps its value. CREATE TRIGGER "
                               "takes the metadata lock shared no-write, then exclusive for milliseconds: reads and writes pause. "
