@@ -1,6 +1,7 @@
 #include "mysqlplanner.h"
 
 #include "costmodel.h"
+#include "failingwrites.h"
 #include "sql/quoting.h"
 #include "sql/sqlfragment.h"
 
@@ -120,8 +121,6 @@ Plan MySqlPlanner::plan()
     m_plan.sync = Sync::decide(m_engine, m_spec, m_in.table,
                                oneRow.isEmpty() ? QString() : QStringLiteral("a trigger cannot compute the backfill: %1").arg(oneRow));
     const bool synced = m_plan.sync.enabled;
-    m_syncInsert = m_plan.sync.insertTrigger;
-    m_syncUpdate = m_plan.sync.updateTrigger;
     if (const QString stale = m_plan.sync.staleWarning(m_spec); !stale.isEmpty())
         m_plan.warnings << stale;
 
@@ -230,7 +229,7 @@ Plan MySqlPlanner::plan()
         // Checked again right before the step: rows written since the backfill may break it.
         check.guardSql = QStringLiteral("SELECT COUNT(*) FROM %1 WHERE NOT (%2)").arg(m_table, m_spec.check);
         check.guardMessage = QStringLiteral("rows break CHECK (%1)").arg(m_spec.check);
-        check.failingWrites = QStringLiteral("Writes whose %1 breaks CHECK (%2) fail from here on.").arg(m_spec.name, m_spec.check);
+        check.failingWrites = FailingWrites::breakingCheck(m_spec);
         check.rule = online ? QStringLiteral("mariadb.check.copy-online") : QStringLiteral("mysql.check.copy");
         check.why = online ? QStringLiteral("MariaDB 11.2+ copies the table online (LOCK=NONE) to add a CHECK.")
                            : QStringLiteral("A CHECK constraint can only be added by copying the table; writes wait for the copy.");
@@ -426,9 +425,8 @@ void MySqlPlanner::makeNotNull(Stage stage, bool withDefault)
                                                "rows where %2 is NULL (the sync fills %1 with it).").arg(m_spec.name, m_spec.backfill);
     else if (m_spec.defaultKind == ColumnSpec::DefaultKind::None)
         notNull.failingWrites = m_plan.sync.enabled
-            ? QStringLiteral("INSERTs that omit %1 fail from here on: nothing fills it any more.").arg(m_spec.name)
-            : QStringLiteral("INSERTs that omit %1 fail from here on (the gate after the expand stage waits until the "
-                             "application writes it).").arg(m_spec.name);
+            ? FailingWrites::omittedAfterSync(m_spec)
+            : FailingWrites::omittedUntilDeployed(m_spec);
     m_plan.steps << notNull;
 }
 
@@ -454,9 +452,9 @@ void MySqlPlanner::addSync()
     // IF, not SET x = IFNULL(x, ...) or CASE: those merge the column's and the expression's types
     // and collations, which can fail (1267) where the plain assignment converts.
     QStringList sql{QStringLiteral("CREATE TRIGGER %1 BEFORE INSERT ON %2 FOR EACH ROW IF NEW.%3 IS NULL THEN SET NEW.%3 = %4; END IF")
-                        .arg(triggerName(m_syncInsert), m_table, m_column, value)};
-    QStringList triggers{m_syncInsert};
-    if (!m_syncUpdate.isEmpty()) {
+                        .arg(triggerName(m_plan.sync.insertTrigger), m_table, m_column, value)};
+    QStringList triggers{m_plan.sync.insertTrigger};
+    if (!m_plan.sync.updateTrigger.isEmpty()) {
         // <=> is NULL-safe; it compares strings by the column's collation, so a change of letter
         // case alone in a case-insensitive column does not count as a change. A writer that sets
         // the column to the value it already holds while changing a column read cannot be told
@@ -466,8 +464,8 @@ void MySqlPlanner::addSync()
             unchanged << QStringLiteral("NEW.%1 <=> OLD.%1").arg(quoteIdentifier(m_engine, c));
         sql << QStringLiteral("CREATE TRIGGER %1 BEFORE UPDATE ON %2 FOR EACH ROW IF NEW.%3 <=> OLD.%3 AND NOT (%4) THEN "
                               "SET NEW.%3 = %5; END IF")
-                   .arg(triggerName(m_syncUpdate), m_table, m_column, unchanged.join(QLatin1String(" AND ")), value);
-        triggers << m_syncUpdate;
+                   .arg(triggerName(m_plan.sync.updateTrigger), m_table, m_column, unchanged.join(QLatin1String(" AND ")), value);
+        triggers << m_plan.sync.updateTrigger;
     }
     PlanStep step;
     step.stage = Stage::Expand;
@@ -493,7 +491,7 @@ void MySqlPlanner::addSync()
     step.rule = maria ? QStringLiteral("mariadb.sync.trigger") : QStringLiteral("mysql.sync.trigger");
     // The trigger does not catch an error of the expression (a failing conversion in strict mode):
     // such a write fails, and the reviewer must see it.
-    step.failingWrites = QStringLiteral("Writes for which %1 raises an error (not NULL) fail while the sync is in place.").arg(m_spec.backfill);
+    step.failingWrites = FailingWrites::syncErrors(m_spec);
     step.why = QStringLiteral("Until the contract stage, a row inserted without %1 gets %2 computed from it, and an UPDATE that "
                               "changes %3 but not %1 computes it again; a writer that sets %1 keeps its value. CREATE TRIGGER "
                               "takes the metadata lock shared no-write, then exclusive for milliseconds: reads and writes pause. "
@@ -521,7 +519,7 @@ void MySqlPlanner::dropSync()
         step.locks << LockClaim{m_tableLabel, QStringLiteral("metadata lock: exclusive, briefly at start and end")};
     }
     QStringList names;
-    for (const QString &t : {m_syncInsert, m_syncUpdate}) {
+    for (const QString &t : {m_plan.sync.insertTrigger, m_plan.sync.updateTrigger}) {
         if (t.isEmpty())
             continue;
         step.sql << QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(triggerName(t));
@@ -540,7 +538,7 @@ void MySqlPlanner::dropSync()
                    .arg(m_spec.name, Sync::afterwards(m_spec));
     // On MySQL the column is NOT NULL already; on MariaDB the next step makes it so.
     if (!m_spec.nullable && !hasDefault && !maria)
-        step.failingWrites = QStringLiteral("INSERTs that omit %1 fail from here on: nothing fills it any more.").arg(m_spec.name);
+        step.failingWrites = FailingWrites::omittedAfterSync(m_spec);
     m_plan.steps << step;
 }
 

@@ -45,8 +45,6 @@ private:
     QString m_table;
     QString m_tableLabel;
     QString m_column;
-    QString m_syncInsert; // the sync's trigger names; empty: no such trigger
-    QString m_syncUpdate;
     QString m_expandGateReason; // why the run must wait after the expand stage; empty: only if the spec asks
 };
 

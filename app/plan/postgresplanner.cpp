@@ -3,6 +3,7 @@
 #include "postgresplanner_p.h"
 
 #include "costmodel.h"
+#include "failingwrites.h"
 #include "sql/quoting.h"
 
 namespace Stagecraft {
@@ -97,8 +98,6 @@ Plan PostgresPlanner::plan()
                                    : QString());
     if (m_plan.sync.enabled)
         m_syncFunction = name(QStringLiteral("sync"));
-    m_syncInsert = m_plan.sync.insertTrigger;
-    m_syncUpdate = m_plan.sync.updateTrigger;
     if (const QString stale = m_plan.sync.staleWarning(m_spec); !stale.isEmpty())
         m_plan.warnings << stale;
 
@@ -262,21 +261,21 @@ void PostgresPlanner::addSync()
     const QString execute = m_in.targetVersion >= 110000 ? QStringLiteral("EXECUTE FUNCTION") : QStringLiteral("EXECUTE PROCEDURE");
     QStringList sql{create,
                     QStringLiteral("CREATE TRIGGER %1 BEFORE INSERT ON %2 FOR EACH ROW WHEN (NEW.%3 IS NULL) %4 %5()")
-                        .arg(quoteIdentifier(PG, m_syncInsert), m_table, m_column, execute, function)};
-    QStringList triggers{m_syncInsert};
+                        .arg(quoteIdentifier(PG, m_plan.sync.insertTrigger), m_table, m_column, execute, function)};
+    QStringList triggers{m_plan.sync.insertTrigger};
     QList<CreatedObject> creates{{Kind::Function, m_syncFunction, Scope::Schema, m_spec.table, QStringLiteral("sync")},
-                                 {Kind::Trigger, m_syncInsert, Scope::Table, m_spec.table, QStringLiteral("sync")}};
-    if (!m_syncUpdate.isEmpty()) {
+                                 {Kind::Trigger, m_plan.sync.insertTrigger, Scope::Table, m_spec.table, QStringLiteral("sync")}};
+    if (!m_plan.sync.updateTrigger.isEmpty()) {
         QStringList changed;
         for (const QString &c : std::as_const(m_plan.sync.columnsRead)) {
             const ColumnInfo *info = m_in.table.column(c);
             changed << distinct(quoteIdentifier(PG, c), info ? info->type : QString(), true);
         }
         sql << QStringLiteral("CREATE TRIGGER %1 BEFORE UPDATE ON %2 FOR EACH ROW WHEN (%3 AND (%4)) %5 %6()")
-                   .arg(quoteIdentifier(PG, m_syncUpdate), m_table, distinct(m_column, m_spec.type, false),
+                   .arg(quoteIdentifier(PG, m_plan.sync.updateTrigger), m_table, distinct(m_column, m_spec.type, false),
                         changed.join(QLatin1String(" OR ")), execute, function);
-        triggers << m_syncUpdate;
-        creates << CreatedObject{Kind::Trigger, m_syncUpdate, Scope::Table, m_spec.table, QStringLiteral("sync")};
+        triggers << m_plan.sync.updateTrigger;
+        creates << CreatedObject{Kind::Trigger, m_plan.sync.updateTrigger, Scope::Table, m_spec.table, QStringLiteral("sync")};
     }
     QStringList names;
     for (const QString &t : triggers)
@@ -302,7 +301,7 @@ void PostgresPlanner::dropSync()
     if (!m_plan.sync.enabled)
         return;
     QStringList sql, names;
-    for (const QString &t : {m_syncInsert, m_syncUpdate}) {
+    for (const QString &t : {m_plan.sync.insertTrigger, m_plan.sync.updateTrigger}) {
         if (t.isEmpty())
             continue;
         sql << QStringLiteral("DROP TRIGGER IF EXISTS %1 ON %2").arg(quoteIdentifier(PG, t), m_table);
@@ -322,7 +321,7 @@ void PostgresPlanner::dropSync()
     step.why = QStringLiteral("The sync ends: DROP TRIGGER takes ACCESS EXCLUSIVE for milliseconds. From here on a row written "
                               "without %1 gets %2.").arg(m_spec.name, Sync::afterwards(m_spec));
     if (!m_spec.nullable && !hasDefault)
-        step.failingWrites = QStringLiteral("INSERTs that omit %1 fail from here on: nothing fills it any more.").arg(m_spec.name);
+        step.failingWrites = FailingWrites::omittedAfterSync(m_spec);
     m_plan.steps << step;
 }
 
@@ -373,8 +372,7 @@ QString PostgresPlanner::notNullFailures() const
                               "is NULL or fails (the sync fills %1 with it).").arg(m_spec.name, m_spec.backfill);
     if (m_spec.defaultKind != ColumnSpec::DefaultKind::None)
         return {}; // the default fills it; only a NULL written on purpose fails, as designed
-    return QStringLiteral("INSERTs that omit %1 fail from here on (the gate after the expand stage waits until the application "
-                          "writes it).").arg(m_spec.name);
+    return FailingWrites::omittedUntilDeployed(m_spec);
 }
 
 void PostgresPlanner::backfill()
@@ -424,7 +422,7 @@ void PostgresPlanner::enforceCheck()
     add.why = QStringLiteral("NOT VALID checks new and updated rows at once but skips the scan of existing rows, so the "
                              "exclusive lock lasts milliseconds; VALIDATE then scans under SHARE UPDATE EXCLUSIVE, reads and "
                              "writes going on.");
-    add.failingWrites = QStringLiteral("Writes whose %1 breaks CHECK (%2) fail from here on.").arg(m_spec.name, m_spec.check);
+    add.failingWrites = FailingWrites::breakingCheck(m_spec);
     m_plan.steps << thenValidate(add, constraint, onTable(QStringLiteral("ShareUpdateExclusiveLock")),
                                  constraintExists(constraint).replace(QLatin1String(" AND conname"), QLatin1String(" AND convalidated AND conname")),
                                  QStringLiteral("SELECT count(*) FROM %1 WHERE NOT (%2)").arg(m_table, m_spec.check),

@@ -50,8 +50,8 @@ private:
     QString m_table; // quoted, qualified
     QString m_tableLabel; // schema.table as the user names it, for lock claims
     QString m_column; // quoted
-    // The sync's function and triggers (empty names where there is none).
-    QString m_syncFunction, m_syncInsert, m_syncUpdate;
+    // The sync's function (empty where there is none; its triggers are named in m_plan.sync).
+    QString m_syncFunction;
     QString m_expandGateReason; // why the plan needs a gate after the expand stage; empty: only if asked
     bool m_volatileDefault = false;
     bool m_inlineDefault = false; // existing rows get the default from ADD COLUMN (PG11+ fast default)

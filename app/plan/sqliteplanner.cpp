@@ -1,6 +1,7 @@
 #include "sqliteplanner.h"
 
 #include "costmodel.h"
+#include "failingwrites.h"
 #include "sql/quoting.h"
 #include "sql/sqliteschemasql.h"
 
@@ -78,8 +79,6 @@ Plan SqlitePlanner::plan()
     m_plan.spec = m_spec;
     m_plan.sync = Sync::decide(SQ, m_spec, m_in.table);
     const bool sync = m_plan.sync.enabled;
-    m_syncInsert = m_plan.sync.insertTrigger;
-    m_syncUpdate = m_plan.sync.updateTrigger;
     if (const QString stale = m_plan.sync.staleWarning(m_spec); !stale.isEmpty())
         m_plan.warnings << stale;
 
@@ -134,7 +133,7 @@ Plan SqlitePlanner::plan()
             add.scansTable = true;
             add.estimatedSeconds = add.lockHeldSeconds = CostModel::scan(m_in.table.heapBytes);
             add.why = QStringLiteral("ADD COLUMN with a CHECK reads every row (SQLite 3.37+) under the write lock.");
-            add.failingWrites = QStringLiteral("Writes whose %1 breaks CHECK (%2) fail from here on.").arg(m_spec.name, m_spec.check);
+            add.failingWrites = FailingWrites::breakingCheck(m_spec);
         }
         m_plan.steps << add;
         if (expressionDefault || (literalDefault && !inlineDefault)) {
@@ -208,16 +207,16 @@ void SqlitePlanner::addSync()
     // written, by its key, with the expression as written: its columns are that row's.
     QStringList sql{QStringLiteral("CREATE TRIGGER %1 AFTER INSERT ON %2 FOR EACH ROW WHEN NEW.%3 IS NULL BEGIN UPDATE %2 SET %3 = (%4) "
                                    "WHERE %5; END")
-                        .arg(quoteIdentifier(SQ, m_syncInsert), m_table, m_column, m_spec.backfill, sameRow())};
-    QList<CreatedObject> creates{{Kind::Trigger, m_syncInsert, InDatabase, m_spec.table, QStringLiteral("sync")}};
-    if (!m_syncUpdate.isEmpty()) {
+                        .arg(quoteIdentifier(SQ, m_plan.sync.insertTrigger), m_table, m_column, m_spec.backfill, sameRow())};
+    QList<CreatedObject> creates{{Kind::Trigger, m_plan.sync.insertTrigger, InDatabase, m_spec.table, QStringLiteral("sync")}};
+    if (!m_plan.sync.updateTrigger.isEmpty()) {
         QStringList read;
         for (const QString &c : std::as_const(m_plan.sync.columnsRead))
             read << quoteIdentifier(SQ, c);
         sql << QStringLiteral("CREATE TRIGGER %1 AFTER UPDATE OF %2 ON %3 FOR EACH ROW WHEN NEW.%4 IS OLD.%4 BEGIN UPDATE %3 SET %4 = (%5) "
                               "WHERE %6; END")
-                   .arg(quoteIdentifier(SQ, m_syncUpdate), read.join(QLatin1String(", ")), m_table, m_column, m_spec.backfill, sameRow());
-        creates << CreatedObject{Kind::Trigger, m_syncUpdate, InDatabase, m_spec.table, QStringLiteral("sync")};
+                   .arg(quoteIdentifier(SQ, m_plan.sync.updateTrigger), read.join(QLatin1String(", ")), m_table, m_column, m_spec.backfill, sameRow());
+        creates << CreatedObject{Kind::Trigger, m_plan.sync.updateTrigger, InDatabase, m_spec.table, QStringLiteral("sync")};
     }
     PlanStep s = step(Stage::Expand, QStringLiteral("Keep %1 filled for writers that do not know it").arg(m_spec.name), sql);
     QStringList names;
@@ -235,7 +234,7 @@ void SqlitePlanner::addSync()
     s.creates = creates;
     s.rule = QStringLiteral("sqlite.sync.trigger");
     // SQLite's triggers cannot catch an error: a write for which the expression fails fails.
-    s.failingWrites = QStringLiteral("Writes for which %1 raises an error (not NULL) fail while the sync is in place.").arg(m_spec.backfill);
+    s.failingWrites = FailingWrites::syncErrors(m_spec);
     s.why = m_plan.sync.behaviour(m_spec)
         + QStringLiteral(" Creating a trigger takes the write lock for milliseconds. Cost: such a write runs one more UPDATE of "
                          "that row, which also fires the table's own UPDATE triggers.");
@@ -245,7 +244,7 @@ void SqlitePlanner::addSync()
 void SqlitePlanner::dropSync(const PlanStep &defaultTrigger)
 {
     QStringList sql, names;
-    for (const QString &t : {m_syncInsert, m_syncUpdate}) {
+    for (const QString &t : {m_plan.sync.insertTrigger, m_plan.sync.updateTrigger}) {
         if (t.isEmpty())
             continue;
         sql << QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoteIdentifier(SQ, t));

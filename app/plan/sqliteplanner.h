@@ -49,7 +49,6 @@ private:
     Plan m_plan;
     QString m_table;
     QString m_column;
-    QString m_syncInsert, m_syncUpdate; // the sync's trigger names; empty without one
     bool m_lateNotNull = false; // added nullable for the sync's time, made NOT NULL by the rebuild that ends it
 };
 
