@@ -699,19 +699,11 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             return StepResult::Cancelled;
         QElapsedTimer timer;
         timer.start();
-        if (QSqlError busy; !beginWrite(db, &busy)) {
-            // Another writer holding the lock past the busy timeout: a batch that waited, retried smaller.
-            if (isLockTimeout(busy.nativeErrorCode(), busy.text()) && retries < m_settings.maxRetries) {
-                backOff(index, retries++, busy.text());
-                if (m_cancelled)
-                    return StepResult::Cancelled;
-                batch = m_settings.boundedBatchRows(batch / 2);
-                continue;
-            }
-            *error = busy.text();
-            return StepResult::Failed;
-        }
-        const BackfillBatch done = BackfillBatch::fill(db, step.backfill, lastKey, batch);
+        // A transaction that could not begin (SQLite: another writer held the lock past the busy
+        // timeout) is a batch that failed: retried smaller after a lock timeout, like one that met a row lock.
+        BackfillBatch done;
+        if (beginWrite(db, &done.failure))
+            done = BackfillBatch::fill(db, step.backfill, lastKey, batch);
         const bool last = done.last;
         const int affected = done.affected;
         const QStringList &upper = done.upper;
