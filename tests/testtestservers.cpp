@@ -74,9 +74,13 @@ void TestTestServers::lifecycle_data()
     QTest::addColumn<QString>("engine");
     QTest::addColumn<int>("expectedEngine");
     QTest::addColumn<int>("minimumVersion");
-    QTest::newRow("postgresql") << "postgresql" << int(Engine::PostgreSQL) << 170000;
-    QTest::newRow("mariadb") << "mariadb" << int(Engine::MariaDB) << 110800;
-    QTest::newRow("mysql") << "mysql" << int(Engine::MySQL) << 90700;
+    QTest::addColumn<int>("maximumVersion"); // below this
+    QTest::newRow("postgresql") << "postgresql" << int(Engine::PostgreSQL) << 170000 << 180000;
+    QTest::newRow("postgresql-15") << "postgresql-15" << int(Engine::PostgreSQL) << 150000 << 160000;
+    QTest::newRow("postgresql-18") << "postgresql-18" << int(Engine::PostgreSQL) << 180000 << 190000;
+    QTest::newRow("mariadb") << "mariadb" << int(Engine::MariaDB) << 110800 << 110900;
+    QTest::newRow("mariadb-10.11") << "mariadb-10.11" << int(Engine::MariaDB) << 101100 << 101200;
+    QTest::newRow("mysql") << "mysql" << int(Engine::MySQL) << 90700 << 90800;
 }
 
 void TestTestServers::lifecycle()
@@ -84,14 +88,10 @@ void TestTestServers::lifecycle()
     QFETCH(QString, engine);
     QFETCH(int, expectedEngine);
     QFETCH(int, minimumVersion);
+    QFETCH(int, maximumVersion);
 
-    std::unique_ptr<TestServer> server;
-    if (engine == QLatin1String("postgresql"))
-        server = std::make_unique<PostgresTestServer>();
-    else if (engine == QLatin1String("mysql"))
-        server = std::make_unique<MySqlTestServer>();
-    else
-        server = std::make_unique<MariaDbTestServer>();
+    std::unique_ptr<TestServer> server = TestServers::make(engine);
+    QVERIFY(server);
     STAGECRAFT_REQUIRE_STARTED(*server);
     const QString folder = server->directory();
     const ConnectionProfile profile = server->profile();
@@ -104,7 +104,8 @@ void TestTestServers::lifecycle()
         ConnectionError e;
         QVERIFY2(connection.open(&e), qPrintable(e.text()));
         QCOMPARE(int(connection.server().engine), expectedEngine);
-        QVERIFY2(connection.server().versionNumber >= minimumVersion, qPrintable(connection.server().version));
+        QVERIFY2(connection.server().versionNumber >= minimumVersion && connection.server().versionNumber < maximumVersion,
+                 qPrintable(connection.server().version));
         QSqlQuery q(connection.database());
         QVERIFY(q.exec(QStringLiteral("CREATE TABLE harness_probe (id int PRIMARY KEY)")));
     }
@@ -133,12 +134,19 @@ void TestTestServers::missingInstallationIsExplained()
     qunsetenv("STAGECRAFT_PG_BINDIR");
     QVERIFY2(error.contains(QLatin1String("/nonexistent/bin/initdb")), qPrintable(error));
 
-    // Oracle MySQL comes from a root scripts/dev makes: the message says how to get it.
-    qputenv("STAGECRAFT_MYSQL_ROOT", "/nonexistent/root");
+    // Oracle MySQL and the other versions come from roots scripts/dev makes: the message says how to get them.
+    qputenv("STAGECRAFT_SERVER_ROOTS", "/nonexistent/roots");
     MySqlTestServer mysql;
+    PostgresTestServer postgres15(15);
+    MariaDbTestServer mariadb1011(QStringLiteral("10.11"));
+    QString pgError, mariaError;
     QVERIFY(!mysql.start(&error));
-    qunsetenv("STAGECRAFT_MYSQL_ROOT");
-    QVERIFY2(error.contains(QLatin1String("no /nonexistent/root/usr/sbin/mysqld. `scripts/dev test`")), qPrintable(error));
+    QVERIFY(!postgres15.start(&pgError));
+    QVERIFY(!mariadb1011.start(&mariaError));
+    qunsetenv("STAGECRAFT_SERVER_ROOTS");
+    QVERIFY2(error.startsWith(QLatin1String("no mysql server in /nonexistent/roots (none at all). `scripts/dev test`")), qPrintable(error));
+    QVERIFY2(pgError.startsWith(QLatin1String("no postgresql-15 server in /nonexistent/roots")), qPrintable(pgError));
+    QVERIFY2(mariaError.startsWith(QLatin1String("no mariadb-10.11 server in /nonexistent/roots")), qPrintable(mariaError));
 }
 
 void TestTestServers::sqliteProfilesAreFresh()

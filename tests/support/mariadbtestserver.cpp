@@ -1,6 +1,7 @@
 #include "mariadbtestserver.h"
 
 #include "connection/databaseconnection.h"
+#include "serverroots.h"
 #include "testservers.h"
 
 #include <QDir>
@@ -22,16 +23,34 @@ QString MariaDbTestServer::socketPath() const
     return m_dir ? m_dir->filePath(QStringLiteral("mysqld.sock")) : QString();
 }
 
-bool MariaDbTestServer::start(QString *error)
+bool MariaDbTestServer::locate(QString *server, QString *installDb, QString *error)
 {
-    const QString server = findProgram(QStringLiteral("mariadbd"));
-    const QString installDb = findProgram(QStringLiteral("mariadb-install-db"));
-    if (server.isEmpty() || installDb.isEmpty()) {
+    if (!m_version.isEmpty()) { // only a root's: this machine's is the default server
+        ServerRoots::Server inRoot;
+        if (!ServerRoots::find(QStringLiteral("mariadb-") + m_version, &inRoot, error))
+            return false;
+        m_root = inRoot.root;
+        *server = inRoot.program;
+        *installDb = QStringLiteral("/usr/bin/mariadb-install-db");
+        return true;
+    }
+    *server = findProgram(QStringLiteral("mariadbd"));
+    *installDb = findProgram(QStringLiteral("mariadb-install-db"));
+    if (server->isEmpty() || installDb->isEmpty()) {
         *error = QStringLiteral("MariaDB is not installed (mariadbd or mariadb-install-db not found)");
         return false;
     }
-    if (!makeDirectory(error))
+    return true;
+}
+
+bool MariaDbTestServer::start(QString *error)
+{
+    QString server, installDb;
+    if (!locate(&server, &installDb, error))
         return false;
+    if (!makeDirectory(error, m_root.isEmpty() ? QString() : m_root + QLatin1String("/tmp")))
+        return false;
+    m_server.setRoot(m_root);
     const QString data = m_dir->filePath(QStringLiteral("data"));
     // A tmpdir of its own: a starting server deletes the #sql* temporary tables it finds in its
     // tmpdir, which in a shared /tmp belong to the other servers running in parallel.
@@ -40,8 +59,8 @@ bool MariaDbTestServer::start(QString *error)
     // mariadbd refuses to run as root unless told so explicitly.
     const QStringList asUser = geteuid() == 0 ? QStringList{QStringLiteral("--user=root")} : QStringList{};
     if (!m_server.run(installDb,
-                      QStringList{QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + data,
-                                  QStringLiteral("--tmpdir=") + tmp,
+                      QStringList{QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + inRoot(data),
+                                  QStringLiteral("--tmpdir=") + inRoot(tmp),
                                   QStringLiteral("--auth-root-authentication-method=normal"),
                                   QStringLiteral("--skip-test-db"), QStringLiteral("--skip-name-resolve")}
                           + asUser,
@@ -51,11 +70,11 @@ bool MariaDbTestServer::start(QString *error)
     for (int attempt = 1;; ++attempt) {
         const int port = freeLoopbackPort();
         if (!m_server.start(server,
-                            QStringList{QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + data,
-                                        QStringLiteral("--tmpdir=") + tmp, QStringLiteral("--port=%1").arg(port),
+                            QStringList{QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + inRoot(data),
+                                        QStringLiteral("--tmpdir=") + inRoot(tmp), QStringLiteral("--port=%1").arg(port),
                                         QStringLiteral("--bind-address=127.0.0.1"),
-                                        QStringLiteral("--socket=") + socketPath(),
-                                        QStringLiteral("--pid-file=") + m_dir->filePath(QStringLiteral("mysqld.pid")),
+                                        QStringLiteral("--socket=") + inRoot(socketPath()),
+                                        QStringLiteral("--pid-file=") + inRoot(m_dir->filePath(QStringLiteral("mysqld.pid"))),
                                         QStringLiteral("--skip-name-resolve"), QStringLiteral("--skip-log-bin"),
                                         QStringLiteral("--innodb-buffer-pool-size=128M"),
                                         QStringLiteral("--innodb-flush-log-at-trx-commit=0"),
@@ -69,7 +88,7 @@ bool MariaDbTestServer::start(QString *error)
         root.host = socketPath(); // a Unix socket folder or file: see DatabaseConnection
         root.user = QStringLiteral("root");
         bool retry = false;
-        if (!waitUntilReady(root, data, 90000, error, &retry)) {
+        if (!waitUntilReady(root, data, 90000, error, &retry, m_root)) {
             stop();
             if (!retry || attempt == 5)
                 return false;
@@ -90,7 +109,7 @@ bool MariaDbTestServer::start(QString *error)
         m_profile.database = QStringLiteral("stagecraft_test");
         m_profile.user = QStringLiteral("stagecraft");
         m_profile.password = QStringLiteral("stagecraft");
-        if (waitUntilReady(m_profile, data, 10000, error, &retry))
+        if (waitUntilReady(m_profile, data, 10000, error, &retry, m_root))
             return true;
         stop();
         if (!retry || attempt == 5)

@@ -1,5 +1,6 @@
 #include "mysqltestserver.h"
 
+#include "serverroots.h"
 #include "testservers.h"
 
 #include <QDir>
@@ -17,14 +18,10 @@ MySqlTestServer::~MySqlTestServer()
 
 QString MySqlTestServer::root(QString *why)
 {
-    const QString root = qEnvironmentVariable("STAGECRAFT_MYSQL_ROOT", QStringLiteral("/opt/stagecraft/mysql-root"));
-    if (QFileInfo(root + QLatin1String("/usr/sbin/mysqld")).isExecutable())
-        return QDir(root).absolutePath();
-    if (why)
-        *why = QStringLiteral("Oracle MySQL is not available: no %1/usr/sbin/mysqld. `scripts/dev test` (or "
-                              "`scripts/dev setup-mysql`) creates a Debian sid root with mysql-server and mounts it "
-                              "there; STAGECRAFT_MYSQL_ROOT names another.").arg(root);
-    return {};
+    ServerRoots::Server server;
+    if (!ServerRoots::find(QStringLiteral("mysql"), &server, why))
+        return {};
+    return server.root;
 }
 
 QStringList MySqlTestServer::tlsArguments(QString *error) const

@@ -1,5 +1,7 @@
 #include "postgrestestserver.h"
 
+#include "serverroots.h"
+
 #include <QCollator>
 #include <QDir>
 #include <QFile>
@@ -33,15 +35,34 @@ QString PostgresTestServer::binDirectory()
     return initdb.isEmpty() ? QString() : QFileInfo(initdb).absolutePath();
 }
 
-bool PostgresTestServer::start(QString *error)
+bool PostgresTestServer::locate(QString *error)
 {
     const QString bin = binDirectory();
-    if (bin.isEmpty()) {
+    // This machine's own: "/usr/lib/postgresql/17/bin" is 17.
+    if (!bin.isEmpty() && (m_major == 0 || bin.section(QLatin1Char('/'), -2, -2) == QString::number(m_major))) {
+        m_bin = bin;
+        return true;
+    }
+    if (m_major == 0) {
         *error = QStringLiteral("PostgreSQL is not installed (no initdb under /usr/lib/postgresql or on PATH)");
         return false;
     }
-    if (!makeDirectory(error))
+    ServerRoots::Server server;
+    if (!ServerRoots::find(QStringLiteral("postgresql-%1").arg(m_major), &server, error))
         return false;
+    m_root = server.root;
+    m_bin = server.program;
+    return true;
+}
+
+bool PostgresTestServer::start(QString *error)
+{
+    if (!locate(error))
+        return false;
+    const QString bin = m_bin;
+    if (!makeDirectory(error, m_root.isEmpty() ? QString() : m_root + QLatin1String("/tmp")))
+        return false;
+    m_server.setRoot(m_root);
     m_server.setUser(QStringLiteral("postgres"));
     const QString data = m_dir->filePath(QStringLiteral("data"));
     const QString sockets = m_dir->filePath(QStringLiteral("run"));
@@ -52,7 +73,7 @@ bool PostgresTestServer::start(QString *error)
         return false;
     }
     if (!m_server.run(bin + QLatin1String("/initdb"),
-                      {QStringLiteral("-D"), data, QStringLiteral("-U"), QStringLiteral("postgres"), QStringLiteral("-A"),
+                      {QStringLiteral("-D"), inRoot(data), QStringLiteral("-U"), QStringLiteral("postgres"), QStringLiteral("-A"),
                        QStringLiteral("trust"), QStringLiteral("-E"), QStringLiteral("UTF8"),
                        QStringLiteral("--no-locale"), QStringLiteral("--no-sync"), QStringLiteral("--no-instructions")},
                       120000, error))
@@ -65,7 +86,6 @@ bool PostgresTestServer::start(QString *error)
         }
         hba.write("local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n");
     }
-    m_bin = bin;
     m_data = data;
     m_sockets = sockets;
     // A port found free may be taken before the server binds it: then start again on another.
@@ -76,7 +96,7 @@ bool PostgresTestServer::start(QString *error)
         if (m_requireTls)
             probe.host = sockets; // TCP is refused by design: ask through the Unix socket
         bool retry = false;
-        if (waitUntilReady(probe, data, 60000, error, &retry))
+        if (waitUntilReady(probe, data, 60000, error, &retry, m_root))
             return true;
         stop();
         if (!retry || attempt == 5)
@@ -91,7 +111,7 @@ QString PostgresTestServer::logFile() const
 
 bool PostgresTestServer::launch(int port, QString *error)
 {
-    QStringList arguments{QStringLiteral("-D"), m_data, QStringLiteral("-p"), QString::number(port), QStringLiteral("-k"), m_sockets,
+    QStringList arguments{QStringLiteral("-D"), inRoot(m_data), QStringLiteral("-p"), QString::number(port), QStringLiteral("-k"), inRoot(m_sockets),
                           QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-c"), QStringLiteral("fsync=off"),
                           QStringLiteral("-c"), QStringLiteral("full_page_writes=off"), QStringLiteral("-c"),
                           QStringLiteral("synchronous_commit=off"), QStringLiteral("-c"), QStringLiteral("max_connections=60"),
@@ -101,7 +121,7 @@ bool PostgresTestServer::launch(int port, QString *error)
                   << QStringLiteral("log_directory=log") << QStringLiteral("-c") << QStringLiteral("log_filename=postgresql.log")
                   << QStringLiteral("-c") << QStringLiteral("log_statement=all") << QStringLiteral("-c")
                   << QStringLiteral("log_line_prefix=%p|");
-    if (!m_server.start(m_bin + QLatin1String("/postgres"), arguments, error))
+    if (!m_server.start(m_bin + QLatin1String("/postgres"), arguments + m_extraArguments, error))
         return false;
     m_profile = {};
     m_profile.engine = Engine::PostgreSQL;
@@ -117,7 +137,7 @@ bool PostgresTestServer::restart(QString *error)
     const int port = m_profile.port;
     stop();
     bool retry = false;
-    return launch(port, error) && waitUntilReady(m_profile, m_data, 60000, error, &retry);
+    return launch(port, error) && waitUntilReady(m_profile, m_data, 60000, error, &retry, m_root);
 }
 
 void PostgresTestServer::stop()

@@ -4,11 +4,14 @@
 
 namespace Stagecraft::Testing {
 
-// A PostgreSQL server from this machine's installation (the newest under /usr/lib/postgresql, or
-// initdb on PATH), with fsync off: fast to start, never for real data.
+// A PostgreSQL server with fsync off: fast to start, never for real data. Of this machine's
+// installation (the newest under /usr/lib/postgresql, or initdb on PATH), or of one major version:
+// from this machine when it has that one, else from a server root (ServerRoots), chrooted there
+// with its folder in the root's /tmp.
 class PostgresTestServer final : public TestServer
 {
 public:
+    explicit PostgresTestServer(int major = 0) : m_major(major) {}
     ~PostgresTestServer() override;
     [[nodiscard]] bool start(QString *error) override;
     void stop() override;
@@ -27,6 +30,12 @@ public:
 
 private:
     [[nodiscard]] bool launch(int port, QString *error);
+    // Where the programs are, chrooted or not; false with *error when this version is nowhere.
+    [[nodiscard]] bool locate(QString *error);
+    // A path as the server sees it (inside its root).
+    [[nodiscard]] QString inRoot(const QString &path) const { return path.mid(m_root.size()); }
+    int m_major = 0;
+    QString m_root;
     bool m_requireTls = false;
     bool m_logStatements = false;
     QString m_bin;

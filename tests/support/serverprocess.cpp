@@ -10,6 +10,7 @@
 #include <grp.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -27,6 +28,20 @@ void ServerProcess::setUser(const QString &name)
 {
     if (geteuid() != 0)
         return;
+    if (!m_root.isEmpty()) { // the root's own user database
+        const QByteArray wanted = name.toLocal8Bit();
+        if (FILE *users = fopen(QFile::encodeName(m_root + QLatin1String("/etc/passwd")).constData(), "r")) {
+            while (const passwd *pw = fgetpwent(users)) {
+                if (wanted == pw->pw_name) {
+                    m_uid = pw->pw_uid;
+                    m_gid = pw->pw_gid;
+                    break;
+                }
+            }
+            fclose(users);
+        }
+        return;
+    }
     if (const passwd *pw = getpwnam(name.toLocal8Bit().constData())) {
         m_uid = pw->pw_uid;
         m_gid = pw->pw_gid;
@@ -40,11 +55,14 @@ void ServerProcess::prepare(QProcess &process) const
 {
     const uid_t uid = m_uid;
     const gid_t gid = m_gid;
+    const QByteArray root = QFile::encodeName(m_root);
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.setChildProcessModifier([uid, gid] {
+    process.setChildProcessModifier([uid, gid, root] {
         // Only async-signal-safe calls here: this runs between fork and exec.
         // A process group of its own: a kill takes the server's children (backends) with it.
         setpgid(0, 0);
+        if (!root.isEmpty() && (chroot(root.constData()) != 0 || chdir("/") != 0))
+            _exit(126);
         if (uid != 0) {
             if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
                 _exit(127);

@@ -20,6 +20,9 @@ public:
     ServerProcess(const ServerProcess &) = delete;
     ServerProcess &operator=(const ServerProcess &) = delete;
 
+    // Run chrooted into root (a server root of ServerRoots): the program and every path it is
+    // given are then as seen inside it. Before setUser, whose user is then the root's.
+    void setRoot(const QString &root) { m_root = root; }
     // Run as this user (ignored unless the test runs as root).
     void setUser(const QString &name);
     [[nodiscard]] uid_t uid() const { return m_uid; }
@@ -45,6 +48,7 @@ private:
     QString m_output;
     uid_t m_uid = 0;
     gid_t m_gid = 0;
+    QString m_root;
 };
 
 // A TCP port on 127.0.0.1 that was free a moment ago.

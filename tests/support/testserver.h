@@ -38,6 +38,10 @@ public:
         m_tlsKey = key;
     }
 
+    // Before start(): more options for the server program (mariadbd, mysqld, postgres), e.g. to turn
+    // performance_schema or binary logging on.
+    void setExtraArguments(const QStringList &arguments) { m_extraArguments = arguments; }
+
 protected:
     // A temporary folder in parent (default: the system's temporary folder).
     [[nodiscard]] bool makeDirectory(QString *error, const QString &parent = {});
@@ -54,6 +58,7 @@ protected:
     bool m_tlsOff = false;
     QString m_tlsCertificate;
     QString m_tlsKey;
+    QStringList m_extraArguments;
 };
 
 } // namespace Stagecraft::Testing

@@ -7,7 +7,9 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
+#include <map>
 #include <memory>
+#include <type_traits>
 
 namespace Stagecraft::Testing {
 
@@ -20,11 +22,19 @@ struct Slot
     QString error;
     bool tried = false;
 
-    Server *get(QString *why)
+    Server *get(QString *why, const QString &name = {})
     {
         if (!tried) {
             tried = true;
-            auto candidate = std::make_unique<Server>();
+            std::unique_ptr<Server> candidate;
+            if constexpr (std::is_same_v<Server, TestServer>)
+                candidate = TestServers::make(name);
+            else
+                candidate = std::make_unique<Server>();
+            if (!candidate) {
+                error = QStringLiteral("unknown server '%1'").arg(name);
+                return nullptr;
+            }
             if (candidate->start(&error))
                 server = std::move(candidate);
         }
@@ -52,6 +62,13 @@ Slot<MySqlTestServer> &mysqlSlot()
     return slot;
 }
 
+// The servers by name other than the three above.
+std::map<QString, Slot<TestServer>> &namedSlots()
+{
+    static std::map<QString, Slot<TestServer>> named;
+    return named;
+}
+
 QTemporaryDir &sqliteFolder()
 {
     static QTemporaryDir dir;
@@ -75,6 +92,62 @@ MySqlTestServer *TestServers::mysql(QString *error)
     return mysqlSlot().get(error);
 }
 
+std::unique_ptr<TestServer> TestServers::make(const QString &name)
+{
+    if (name == QLatin1String("postgresql"))
+        return std::make_unique<PostgresTestServer>();
+    if (name == QLatin1String("mariadb"))
+        return std::make_unique<MariaDbTestServer>();
+    if (name == QLatin1String("mysql"))
+        return std::make_unique<MySqlTestServer>();
+    const QString version = name.section(QLatin1Char('-'), 1);
+    bool numeric = false;
+    const int major = version.toInt(&numeric);
+    if (name.startsWith(QLatin1String("postgresql-")) && numeric)
+        return std::make_unique<PostgresTestServer>(major);
+    if (name.startsWith(QLatin1String("mariadb-")) && !version.isEmpty())
+        return std::make_unique<MariaDbTestServer>(version);
+    return nullptr;
+}
+
+Engine TestServers::engineOf(const QString &name)
+{
+    const QString engine = name.section(QLatin1Char('-'), 0, 0);
+    if (engine == QLatin1String("postgresql"))
+        return Engine::PostgreSQL;
+    if (engine == QLatin1String("mariadb"))
+        return Engine::MariaDB;
+    if (engine == QLatin1String("mysql"))
+        return Engine::MySQL;
+    return Engine::SQLite;
+}
+
+TestServer *TestServers::server(const QString &name, QString *error)
+{
+    if (name == QLatin1String("postgresql"))
+        return postgres(error);
+    if (name == QLatin1String("mariadb"))
+        return mariadb(error);
+    if (name == QLatin1String("mysql"))
+        return mysql(error);
+    return namedSlots()[name].get(error, name);
+}
+
+QStringList TestServers::otherVersions(const QString &engine)
+{
+    if (engine == QLatin1String("postgresql"))
+        return {QStringLiteral("postgresql-15"), QStringLiteral("postgresql-18")};
+    if (engine == QLatin1String("mariadb"))
+        return {QStringLiteral("mariadb-10.11")};
+    return {};
+}
+
+bool TestServers::wanted(const QString &server)
+{
+    const QString list = qEnvironmentVariable("STAGECRAFT_TEST_SERVERS");
+    return list.isEmpty() || list.split(QLatin1Char(',')).contains(server);
+}
+
 bool TestServers::serversRequired()
 {
     return qEnvironmentVariable("CI") == QLatin1String("true");
@@ -96,15 +169,7 @@ bool TestServers::profileFor(const QString &engine, ConnectionProfile *profile, 
         return true;
     }
     QString why;
-    TestServer *server = nullptr;
-    if (engine == QLatin1String("postgresql"))
-        server = postgres(&why);
-    else if (engine == QLatin1String("mariadb"))
-        server = mariadb(&why);
-    else if (engine == QLatin1String("mysql"))
-        server = mysql(&why);
-    else
-        why = QStringLiteral("unknown engine '%1'").arg(engine);
+    TestServer *server = TestServers::server(engine, &why);
     if (!server) {
         *error = QStringLiteral("no %1 server for this test: %2").arg(engine, why);
         return false;
@@ -136,6 +201,7 @@ void TestServers::stopAll()
     postgresSlot().server.reset();
     mariadbSlot().server.reset();
     mysqlSlot().server.reset();
+    namedSlots().clear();
 }
 
 } // namespace Stagecraft::Testing

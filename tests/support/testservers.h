@@ -17,9 +17,23 @@ public:
     [[nodiscard]] static MariaDbTestServer *mariadb(QString *error);
     // Oracle MySQL, from the root scripts/dev provides (see MySqlTestServer).
     [[nodiscard]] static MySqlTestServer *mysql(QString *error);
-    // A profile for an engine by name ("sqlite", "postgresql", "mariadb", "mysql"); SQLite gets a fresh
-    // empty file in a temporary folder. Empty engine name or failure: returns false with *error.
+    // A server by name: "postgresql" (this machine's, 17), "postgresql-15", "postgresql-18",
+    // "mariadb" (this machine's, 11.8), "mariadb-10.11", "mysql" (9.7); the others from the server
+    // roots (ServerRoots). Shared like the ones above.
+    [[nodiscard]] static TestServer *server(const QString &name, QString *error);
+    // A server of the test's own by the same names (not started); nullptr for an unknown name.
+    [[nodiscard]] static std::unique_ptr<TestServer> make(const QString &name);
+    // The engine of a server name ("postgresql-15" is PostgreSQL); SQLite for "sqlite".
+    [[nodiscard]] static Engine engineOf(const QString &name);
+    // A profile for a server by name (above) or "sqlite"; SQLite gets a fresh empty file in a
+    // temporary folder. Empty name or failure: returns false with *error.
     [[nodiscard]] static bool profileFor(const QString &engine, ConnectionProfile *profile, QString *error);
+    // The other versions of an engine's server the harness has: "postgresql" has "postgresql-15"
+    // and "postgresql-18", "mariadb" has "mariadb-10.11".
+    [[nodiscard]] static QStringList otherVersions(const QString &engine);
+    // Whether this run takes the server's rows: STAGECRAFT_TEST_SERVERS (a comma-separated list of
+    // server names, "sqlite" among them) names them; unset, every server.
+    [[nodiscard]] static bool wanted(const QString &server);
     // With CI=true a missing server is a failure, elsewhere a skip.
     [[nodiscard]] static bool serversRequired();
     // Runs set-up statements on a connection of their own; false with *error naming the statement.
@@ -42,7 +56,8 @@ public:
         }                                                                                                            \
     } while (false)
 
-// Gets a connection profile for the engine ("sqlite", "postgresql", "mariadb") from the shared servers.
+// Gets a connection profile for the engine or server ("sqlite", "postgresql", "postgresql-15", "mariadb",
+// "mariadb-10.11", "mysql", ...) from the shared servers.
 #define STAGECRAFT_REQUIRE_PROFILE(engine, profile)                                                                  \
     do {                                                                                                             \
         QString stagecraftWhy_;                                                                                      \
