@@ -535,7 +535,12 @@ void TestPlanExecution::execute()
             QStringList after;
             int filled = 0;
             for (int batches = 0;; ++batches) {
-                QVERIFY2(batches <= (Rows + application.result().inserts) / 1000 + 2, qPrintable(where + QLatin1String(": the backfill does not move on")));
+                // A keyed backfill moves on when each batch ends past the one before (checked below);
+                // it may take a few batches more than the rows need, chasing the rows the application
+                // inserts at the end of the key meanwhile: each such batch fills what came since the last.
+                // Without a key, each batch must fill rows until none is left.
+                QVERIFY2(batches <= (Rows + application.result().inserts) / 1000 + 2 + (step.backfill.keyed() ? 50 : 0),
+                         qPrintable(where + QLatin1String(": the backfill does not end")));
                 // As the runner does: on SQLite the write lock at BEGIN, else the application's writer
                 // makes the batch's UPDATE after its SELECT fail at once.
                 QVERIFY(e == Engine::SQLite ? QSqlQuery(db).exec(QStringLiteral("BEGIN IMMEDIATE")) : db.transaction());
@@ -547,6 +552,15 @@ void TestPlanExecution::execute()
                 QVERIFY(db.commit());
                 if (batch.last)
                     break;
+                if (step.backfill.keyed() && !after.isEmpty()) { // the fixtures' keys are integers
+                    const auto key = [](const QStringList &k) {
+                        QList<qint64> numbers;
+                        for (const QString &part : k)
+                            numbers << part.toLongLong();
+                        return numbers;
+                    };
+                    QVERIFY2(key(after) < key(batch.upper), qPrintable(where + QLatin1String(": the backfill does not move on")));
+                }
                 if (step.backfill.keyed())
                     after = batch.upper;
             }
@@ -741,6 +755,8 @@ void TestPlanExecution::appliedChecksBeforeARun_data()
 
 void TestPlanExecution::appliedChecksBeforeARun()
 {
+    if (!QTest::currentDataTag())
+        QSKIP("none of this test's servers is in this run (STAGECRAFT_TEST_SERVERS)");
     QFETCH(QString, server);
     QFETCH(int, targetVersion);
     ConnectionProfile profile;
@@ -791,6 +807,8 @@ void TestPlanExecution::syncTriggerLocks_data()
 
 void TestPlanExecution::syncTriggerLocks()
 {
+    if (!QTest::currentDataTag())
+        QSKIP("none of this test's servers is in this run (STAGECRAFT_TEST_SERVERS)");
     QFETCH(QString, server);
     const Engine e = TestServers::engineOf(server);
     const bool maria = e == Engine::MariaDB;
