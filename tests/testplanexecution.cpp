@@ -25,6 +25,10 @@
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+
 #include <atomic>
 
 using namespace Stagecraft;
@@ -41,6 +45,8 @@ private Q_SLOTS:
     void appliedChecksBeforeARun();
     void syncTriggerLocks_data();
     void syncTriggerLocks();
+    void goldenPlansRun_data();
+    void goldenPlansRun();
 };
 
 namespace {
@@ -882,6 +888,197 @@ void TestPlanExecution::syncTriggerLocks()
         QVERIFY2(done.result().isEmpty(), qPrintable(rule + QLatin1String(": ") + done.result()));
         QVERIFY(q.exec(step->appliedSql) && q.next());
         QVERIFY2(q.value(0).toBool(), qPrintable(rule));
+    }
+}
+
+// The server a golden plan's version is run on ("pg18.0-not-null-backfill" on PostgreSQL 18); empty
+// when the harness has no server of that version.
+static QString serverForGolden(const QString &name)
+{
+    const QString version = name.section(QLatin1Char('-'), 0, 0);
+    static const QList<QPair<QString, QString>> servers = {
+        {QStringLiteral("pg15"), QStringLiteral("postgresql-15")}, {QStringLiteral("pg17"), QStringLiteral("postgresql")},
+        {QStringLiteral("pg18"), QStringLiteral("postgresql-18")}, {QStringLiteral("pg18.0"), QStringLiteral("postgresql-18")},
+        {QStringLiteral("mariadb10.11"), QStringLiteral("mariadb-10.11")}, {QStringLiteral("mariadb11.8"), QStringLiteral("mariadb")},
+        {QStringLiteral("mysql9.7"), QStringLiteral("mysql")}};
+    for (const auto &[prefix, server] : servers) {
+        if (version == prefix)
+            return server;
+    }
+    return {};
+}
+
+// The table a golden plan was made for (tests/support/plannerfixture: id, customer_id, total_cents in
+// public or shop), built for real with rows, with what the golden row's name says of it.
+static QStringList goldenFixture(Engine engine, const QString &name)
+{
+    const bool pg = engine == Engine::PostgreSQL;
+    const QString key = name.endsWith(QLatin1String("-no-key")) ? QStringLiteral("bigint NOT NULL") : QStringLiteral("bigint PRIMARY KEY");
+    QStringList sql;
+    if (pg) {
+        sql << QStringLiteral("DROP TABLE IF EXISTS public.orders CASCADE") << QStringLiteral("DROP TABLE IF EXISTS public.coupons")
+            << QStringLiteral("DROP DOMAIN IF EXISTS public.cents")
+            << QStringLiteral("CREATE TABLE public.coupons (id bigint PRIMARY KEY)")
+            << QStringLiteral("INSERT INTO public.coupons SELECT g FROM generate_series(1, 10) g");
+        if (name.contains(QLatin1String("-domain")))
+            sql << QStringLiteral("CREATE DOMAIN public.cents AS integer CHECK (VALUE >= 0)");
+        if (name.contains(QLatin1String("-partitioned")))
+            sql << QStringLiteral("CREATE TABLE public.orders (id bigint PRIMARY KEY, customer_id bigint, total_cents integer) PARTITION BY RANGE (id)")
+                << QStringLiteral("CREATE TABLE public.orders_2024 PARTITION OF public.orders FOR VALUES FROM (MINVALUE) TO (%1)").arg(Rows / 2)
+                << QStringLiteral("CREATE TABLE public.orders_2025 PARTITION OF public.orders FOR VALUES FROM (%1) TO (MAXVALUE)").arg(Rows / 2);
+        else
+            sql << QStringLiteral("CREATE TABLE public.orders (id %1, customer_id bigint, total_cents integer)").arg(key);
+        return sql << QStringLiteral("INSERT INTO public.orders SELECT g, g % 97, g * 7 FROM generate_series(1, %1) g").arg(Rows)
+                   << QStringLiteral("ANALYZE public.orders");
+    }
+    QString options;
+    if (name.contains(QLatin1String("-compressed")))
+        options = QStringLiteral(" ROW_FORMAT=COMPRESSED");
+    const QString fulltext = name.contains(QLatin1String("-fulltext")) ? QStringLiteral(", notes text, FULLTEXT KEY notes_ft (notes)") : QString();
+    sql << QStringLiteral("DROP DATABASE IF EXISTS shop") << QStringLiteral("CREATE DATABASE shop")
+        << QStringLiteral("CREATE TABLE shop.coupons (id bigint PRIMARY KEY)")
+        << QStringLiteral("CREATE TABLE shop.orders (id %1, customer_id bigint, total_cents int%2)%3").arg(key, fulltext, options)
+        << QStringLiteral("SET SESSION cte_max_recursion_depth = %1").arg(Rows + 1);
+    if (engine == Engine::MariaDB) // MariaDB names it max_recursive_iterations
+        sql.last() = QStringLiteral("SET SESSION max_recursive_iterations = %1").arg(Rows + 1);
+    return sql << QStringLiteral("INSERT INTO shop.coupons WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 10) SELECT i FROM g")
+               << QStringLiteral("INSERT INTO shop.orders (id, customer_id, total_cents) WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL "
+                                 "SELECT i + 1 FROM g WHERE i < %1) SELECT i, i % 97, i * 7 FROM g").arg(Rows)
+               << QStringLiteral("ANALYZE TABLE shop.orders");
+}
+
+// InnoDB's id of the table: a rebuild (INPLACE with a rebuild, or COPY) makes a new one.
+static QString innodbTableId(QSqlDatabase db, Engine engine)
+{
+    QSqlQuery q(db);
+    const QString view = engine == Engine::MySQL ? QStringLiteral("information_schema.INNODB_TABLES")
+                                                 : QStringLiteral("information_schema.INNODB_SYS_TABLES");
+    return q.exec(QStringLiteral("SELECT TABLE_ID FROM %1 WHERE NAME = 'shop/orders'").arg(view)) && q.next() ? q.value(0).toString()
+                                                                                                                  : QString();
+}
+
+// Every golden plan (tests/golden/plans) made for a version the harness has a server of runs there as
+// it is written, step by step on a table like the one it was made for: each statement is accepted, the
+// locks each transactional step holds are those it claims (pg_locks), and the table is rewritten
+// (relfilenode) or rebuilt (InnoDB's table id) exactly when the step says so. What the golden file
+// holds is what runs on that version.
+void TestPlanExecution::goldenPlansRun_data()
+{
+    QTest::addColumn<QString>("server");
+    QTest::addColumn<QString>("path");
+    const QDir golden(QStringLiteral(STAGECRAFT_GOLDEN_DIR "/plans"));
+    for (const QString &file : golden.entryList({QStringLiteral("*.txt")}, QDir::Files, QDir::Name)) {
+        const QString name = file.chopped(4);
+        const QString server = serverForGolden(name);
+        if (!server.isEmpty() && TestServers::wanted(server))
+            QTest::newRow(qPrintable(name)) << server << golden.filePath(file);
+    }
+}
+
+void TestPlanExecution::goldenPlansRun()
+{
+    if (!QTest::currentDataTag())
+        QSKIP("none of this test's servers is in this run (STAGECRAFT_TEST_SERVERS)");
+    QFETCH(QString, server);
+    QFETCH(QString, path);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    Plan plan;
+    QVERIFY2(PlanFormat::fromJson(text.left(text.indexOf("\n-- sql --\n")), &plan), qPrintable(path));
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(server, profile);
+    const Engine e = profile.engine;
+    QCOMPARE(int(plan.engine), int(e));
+    QString why;
+    QVERIFY2(TestServers::execute(profile, goldenFixture(e, QString::fromLatin1(QTest::currentDataTag())), &why), qPrintable(why));
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY(connection.open(&error));
+    QSqlDatabase db = connection.database();
+    // The golden plan's version (in its name: "pg18.0", "mariadb10.11") is the server's: its major
+    // version on PostgreSQL, major and minor on MySQL/MariaDB.
+    const QStringList version = QString::fromLatin1(QTest::currentDataTag()).section(QLatin1Char('-'), 0, 0)
+                                    .remove(QRegularExpression(QStringLiteral("^[a-z]+"))).split(QLatin1Char('.'));
+    const int serverVersion = connection.server().versionNumber;
+    if (e == Engine::PostgreSQL)
+        QCOMPARE(version.first().toInt(), serverVersion / 10000);
+    else
+        QCOMPARE(version.first().toInt() * 100 + version.value(1).toInt(), serverVersion / 100);
+    for (const QString &sql : std::as_const(plan.sessionSql))
+        QVERIFY2(QSqlQuery(db).exec(sql), qPrintable(sql));
+    const QString label = plan.spec.table.schema + QLatin1Char('.') + plan.spec.table.name;
+    QStringList relations{label, plan.spec.table.schema + QLatin1String(".coupons")};
+    if (QByteArray(QTest::currentDataTag()).contains("-partitioned"))
+        relations << QStringLiteral("public.orders_2024") << QStringLiteral("public.orders_2025");
+    QSqlQuery pidQuery(db);
+    const qint64 pid = e == Engine::PostgreSQL && pidQuery.exec(QStringLiteral("SELECT pg_backend_pid()")) && pidQuery.next()
+        ? pidQuery.value(0).toLongLong() : 0;
+    const auto storage = [&] { return e == Engine::PostgreSQL ? fileNode(db, label) : innodbTableId(db, e); };
+    for (int i = 0; i < plan.steps.size(); ++i) {
+        const PlanStep &step = plan.steps.at(i);
+        const QString where = QStringLiteral("step %1 (%2)").arg(i + 1).arg(step.rule);
+        if (!step.gate.isEmpty())
+            continue; // a gate runs nothing
+        QStringList stepRelations = relations;
+        for (const LockClaim &l : step.locks)
+            if (!stepRelations.contains(l.relation))
+                stepRelations << l.relation;
+        const QString before = storage();
+        QVERIFY2(!before.isEmpty(), qPrintable(where + QLatin1String(": no table id")));
+        QSqlQuery q(db);
+        if (!step.backfill.isNull()) {
+            QStringList after;
+            for (int batches = 0;; ++batches) {
+                QVERIFY2(batches <= Rows / 1000 + 2, qPrintable(where + QLatin1String(": the backfill does not end")));
+                QVERIFY(db.transaction());
+                const BackfillBatch batch = BackfillBatch::fill(db, step.backfill, after, 1000);
+                QVERIFY2(batch.ok(), qPrintable(where + QLatin1String(": ") + batch.failure.text()));
+                QVERIFY(db.commit());
+                if (batch.last)
+                    break;
+                if (step.backfill.keyed())
+                    after = batch.upper;
+            }
+        } else if (step.transactional) {
+            QVERIFY(db.transaction());
+            for (const QString &sql : step.sql) {
+                QVERIFY2(q.exec(sql), qPrintable(where + QLatin1String(": ") + sql + QLatin1String(": ") + q.lastError().text()));
+                if (sql == step.failIfRowsSql)
+                    QVERIFY2(!q.next(), qPrintable(where + QLatin1String(": ") + sql + QLatin1String(" answered a row")));
+            }
+            if (e == Engine::PostgreSQL)
+                QCOMPARE(sortedList(heldLocks(db, pid, stepRelations)), sortedList(claimedLocks(step)));
+            QVERIFY(db.commit());
+        } else {
+            // Each statement on its own, as the runner sends them; on PostgreSQL the locks of those
+            // that can run in a transaction (not CONCURRENTLY: execute() proves those) are read there.
+            QSet<QString> held;
+            bool concurrently = false;
+            for (const QString &sql : step.sql) {
+                const bool inTransaction = e == Engine::PostgreSQL && !sql.contains(QLatin1String("CONCURRENTLY"));
+                concurrently = concurrently || !inTransaction;
+                if (inTransaction)
+                    QVERIFY(db.transaction());
+                QVERIFY2(q.exec(sql), qPrintable(where + QLatin1String(": ") + sql + QLatin1String(": ") + q.lastError().text()));
+                if (sql == step.failIfRowsSql)
+                    QVERIFY2(!q.next(), qPrintable(where + QLatin1String(": ") + sql + QLatin1String(" answered a row")));
+                if (inTransaction) {
+                    held += heldLocks(db, pid, stepRelations);
+                    QVERIFY(db.commit());
+                }
+            }
+            if (e == Engine::PostgreSQL && !concurrently)
+                QCOMPARE(sortedList(held), sortedList(claimedLocks(step)));
+        }
+        QVERIFY2((storage() != before) == step.rewritesTable,
+                 qPrintable(QStringLiteral("%1: claims %2 rewrite; the table's %3 went from %4 to %5")
+                                .arg(where, step.rewritesTable ? QStringLiteral("a") : QStringLiteral("no"),
+                                     e == Engine::PostgreSQL ? QStringLiteral("relfilenode") : QStringLiteral("InnoDB table id"), before, storage())));
+        if (!step.appliedSql.isEmpty()) {
+            QVERIFY2(q.exec(step.appliedSql) && q.next(), qPrintable(where + QLatin1String(": ") + q.lastError().text()));
+            QVERIFY2(q.value(0).toBool(), qPrintable(where + QLatin1String(": not applied by its own test")));
+        }
     }
 }
 

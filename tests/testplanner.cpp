@@ -142,6 +142,21 @@ void TestPlanner::golden_data()
     QTest::newRow("pg12.0-not-null-backfill") << pg << 120000 << R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "";
     QTest::newRow("pg17-not-null-backfill") << pg << 170006 << R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "";
     QTest::newRow("pg18.0-not-null-backfill") << pg << 180000 << R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "";
+    // The versions the tests' servers have beside 17, 11.8 and 9.7 (issue 14): testplanexecution's
+    // goldenPlansRun runs each of these plans on PostgreSQL 15 and 18, MariaDB 10.11 as it is written.
+    QTest::newRow("pg15-not-null-backfill") << pg << 150018 << R"j({"name": "total_eur", "type": "numeric(12,2)", "nullable": false, "backfill": "total_cents / 100.0"})j" << imm << "";
+    QTest::newRow("pg15-uuid-not-null-unique") << pg << 150018 << R"j({"name": "public_id", "type": "uuid", "nullable": false, "default": {"expression": "gen_random_uuid()"}, "unique": true})j" << vol << "";
+    QTest::newRow("pg15-foreign-key") << pg << 150018 << R"j({"name": "coupon_id", "type": "bigint", "references": {"table": "public.coupons", "column": "id", "on_delete": "set null"}})j" << imm << "";
+    QTest::newRow("pg15-check-index-comment") << pg << 150018 << R"j({"name": "priority", "type": "smallint", "default": {"literal": "0"}, "check": "priority BETWEEN 0 AND 9", "index": true, "comment": "0 = normal"})j" << imm << "";
+    QTest::newRow("pg18-foreign-key-not-null") << pg << 180001 << R"j({"name": "coupon_id", "type": "bigint", "nullable": false, "backfill": "customer_id % 10 + 1", "references": {"table": "public.coupons", "column": "id"}})j" << imm << "";
+    QTest::newRow("pg18-partitioned-index") << pg << 180001 << R"j({"name": "coupon_ref", "type": "bigint", "nullable": false, "backfill": "customer_id + 1", "index": true})j" << imm << "partitioned";
+    QTest::newRow("mariadb10.11-literal-not-null") << maria << 101118 << R"j({"name": "status", "type": "varchar(20)", "nullable": false, "default": {"literal": "new"}, "after": "id"})j" << imm << "";
+    QTest::newRow("mariadb10.11-uuid-default") << maria << 101118 << R"j({"name": "public_id", "type": "char(36)", "nullable": false, "default": {"expression": "uuid()"}, "unique": true})j" << imm << "";
+    QTest::newRow("mariadb10.11-check-foreign-key") << maria << 101118 << R"j({"name": "coupon_id", "type": "bigint", "check": "coupon_id > 0", "references": {"table": "shop.coupons", "column": "id", "on_delete": "cascade"}})j" << imm << "";
+    QTest::newRow("mariadb10.11-fulltext") << maria << 101118 << R"j({"name": "note", "type": "varchar(10)"})j" << imm << "fulltext";
+    QTest::newRow("mariadb10.11-fulltext-not-null") << maria << 101118 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "backfill": "total_cents / 100"})j" << imm << "fulltext";
+    QTest::newRow("mariadb10.11-compressed") << maria << 101118 << R"j({"name": "note", "type": "text"})j" << imm << "compressed";
+    QTest::newRow("mariadb10.11-sync-not-null-default-check-unique") << maria << 101118 << R"j({"name": "total_eur", "type": "decimal(12,2)", "nullable": false, "default": {"literal": "0"}, "backfill": "total_cents / 100", "check": "total_eur >= 0", "unique": true})j" << imm << "";
     // MySQL's limits on INSTANT: an expression default, a CHECK, the row versions (64, 255 from 9.1), COMPRESSED.
     QTest::newRow("mysql8.4-expression-default") << my << 80400 << R"j({"name": "public_id", "type": "char(36)", "default": {"expression": "uuid()"}})j" << imm << "";
     QTest::newRow("mysql8.4-check") << my << 80400 << R"j({"name": "priority", "type": "smallint", "check": "priority BETWEEN 0 AND 9"})j" << imm << "";
