@@ -991,6 +991,17 @@ void TestPlanExecution::goldenPlansRun()
     const Engine e = profile.engine;
     QCOMPARE(int(plan.engine), int(e));
     QString why;
+    // A database of their own, apart from execute()'s tables (MySQL/MariaDB: the schema shop).
+    if (e == Engine::PostgreSQL) {
+        DatabaseConnection admin(profile);
+        ConnectionError adminError;
+        QVERIFY(admin.open(&adminError));
+        QSqlQuery q(admin.database());
+        QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = 'golden'")) && q.next());
+        if (q.value(0).toInt() == 0)
+            QVERIFY2(q.exec(QStringLiteral("CREATE DATABASE golden")), qPrintable(q.lastError().text()));
+        profile.database = QStringLiteral("golden");
+    }
     QVERIFY2(TestServers::execute(profile, goldenFixture(e, QString::fromLatin1(QTest::currentDataTag())), &why), qPrintable(why));
     DatabaseConnection connection(profile);
     ConnectionError error;
