@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFile>
 #include "goldenfile.h"
+#include "plan/ruleevidence.h"
 #include "plannerfixture.h"
 
 #include <QTest>
@@ -22,6 +23,8 @@ private Q_SLOTS:
     void golden_data();
     void golden();
     void targetVersionChangesThePlan();
+    void ruleEvidence_data();
+    void ruleEvidence();
     void pg18NotNullValidatedByItsConstraint();
     void mysqlSyncDefaultAndNotNullWait_data();
     void mysqlSyncDefaultAndNotNullWait();
@@ -231,6 +234,45 @@ void TestPlanner::golden()
     const QString actual = QString::fromUtf8(PlanFormat::toJson(plan)) + QLatin1String("\n-- sql --\n") + PlanFormat::toSql(plan);
     const QString path = QStringLiteral(STAGECRAFT_GOLDEN_DIR "/plans/%1.txt").arg(QString::fromLatin1(QTest::currentDataTag()));
     STAGECRAFT_COMPARE_GOLDEN(actual, path);
+}
+
+// Whether a step's claims were proved on a real server of the plan's version, or rest on the
+// documentation (testplanexecution checks the table behind it against what it ran).
+void TestPlanner::ruleEvidence_data()
+{
+    QTest::addColumn<int>("engine");
+    QTest::addColumn<int>("version");
+    QTest::addColumn<QString>("rule");
+    QTest::addColumn<QString>("text");
+    const int pg = int(Engine::PostgreSQL), maria = int(Engine::MariaDB), my = int(Engine::MySQL), lite = int(Engine::SQLite);
+    QTest::newRow("pg17") << pg << 170012 << "pg.index.concurrently"
+                          << "Proved in Stagecraft's tests on Debian 13's PostgreSQL 17 (locks read from pg_locks, rewrites from relfilenode)";
+    QTest::newRow("pg18-not-null") << pg << 180006 << "pg18.not-null.not-valid-validate"
+                                   << "Proved in Stagecraft's tests on Debian sid's PostgreSQL 18 (locks read from pg_locks, rewrites from relfilenode)";
+    QTest::newRow("pg16") << pg << 160004 << "pg.index.concurrently"
+                          << "Rests on the documentation: Stagecraft's tests run no PostgreSQL 16 server (they run 15, 17, 18)";
+    QTest::newRow("pg17-rule-not-run") << pg << 170012 << "pg18.not-null.not-valid-validate"
+                                       << "Rests on the documentation: Stagecraft's tests run PostgreSQL 17, but not this rule";
+    QTest::newRow("mysql9.7") << my << 90704 << "mysql.add-column.instant"
+                              << "Proved in Stagecraft's tests on Debian sid's Oracle MySQL 9.7 (ALGORITHM and LOCK accepted, rebuilds seen in InnoDB's table id)";
+    QTest::newRow("mysql8.4") << my << 80400 << "mysql.add-column.instant"
+                              << "Rests on the documentation: Stagecraft's tests run no MySQL 8.4 server (they run 9.7)";
+    QTest::newRow("mariadb10.11") << maria << 101118 << "mysql.not-null.fulltext-shared"
+                                  << "Proved in Stagecraft's tests on Debian 12's MariaDB 10.11 (ALGORITHM and LOCK accepted, rebuilds seen in InnoDB's table id)";
+    QTest::newRow("mariadb10.6") << maria << 100621 << "mysql.not-null.fulltext-shared"
+                                 << "Rests on the documentation: Stagecraft's tests run no MariaDB 10.6 server (they run 10.11, 11.8)";
+    QTest::newRow("sqlite3.46") << lite << 3046001 << "sqlite.rebuild"
+                                << "Proved in Stagecraft's tests on Debian 13's SQLite 3.46 (each statement run, rebuilds seen in the table's root page)";
+}
+
+void TestPlanner::ruleEvidence()
+{
+    QFETCH(int, engine);
+    QFETCH(int, version);
+    QFETCH(QString, rule);
+    QFETCH(QString, text);
+    QCOMPARE(RuleEvidence::text(Engine(engine), version, rule), text);
+    QCOMPARE(RuleEvidence::proved(Engine(engine), version, rule), text.startsWith(QLatin1String("Proved")));
 }
 
 void TestPlanner::targetVersionChangesThePlan()

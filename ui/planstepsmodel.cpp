@@ -1,5 +1,7 @@
 #include "planstepsmodel.h"
 
+#include "plan/ruleevidence.h"
+
 #include <QApplication>
 #include <QFont>
 #include <QLocale>
@@ -121,6 +123,12 @@ QVariant PlanStepsModel::data(const QModelIndex &index, int role) const
         }
         case SecondsColumn: return s.gate.isEmpty() ? seconds(s.estimatedSeconds) : tr("until resumed");
         case LockSecondsColumn: return s.lockHeldSeconds > 0 ? seconds(s.lockHeldSeconds) : QString();
+        case ClaimsColumn:
+            if (!s.gate.isEmpty() || m_plan.targetVersion == 0)
+                return QString();
+            return RuleEvidence::proved(m_plan.engine, m_plan.targetVersion, s.rule)
+                ? tr("proved on %1").arg(RuleEvidence::versionFamily(m_plan.engine, m_plan.targetVersion))
+                : tr("documentation");
         case FailingWritesColumn: return s.failingWrites;
         }
         return {};
@@ -131,6 +139,8 @@ QVariant PlanStepsModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (index.column() == FailingWritesColumn && !s.failingWrites.isEmpty())
             return failingWritesColor();
+        if (index.column() == ClaimsColumn && s.gate.isEmpty() && !RuleEvidence::proved(m_plan.engine, m_plan.targetVersion, s.rule))
+            return unprovedColor();
         return s.gate.isEmpty() ? QVariant() : QVariant(gateForeground());
     case Qt::BackgroundRole: return s.gate.isEmpty() ? QVariant() : QVariant(gateBackground());
     case Qt::FontRole:
@@ -141,11 +151,13 @@ QVariant PlanStepsModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::ToolTipRole:
+        if (index.column() == ClaimsColumn && s.gate.isEmpty() && m_plan.targetVersion != 0)
+            return RuleEvidence::text(m_plan.engine, m_plan.targetVersion, s.rule);
         return s.failingWrites.isEmpty() ? s.why : QStringLiteral("%1\n\n%2").arg(s.why, s.failingWrites);
     case GateRole: return s.gate;
     case FailingWritesRole: return s.failingWrites;
     case Qt::TextAlignmentRole:
-        return index.column() >= SecondsColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+        return index.column() == SecondsColumn || index.column() == LockSecondsColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case StepIndexRole: return stepIndex;
     case SeverityRole: return int(severity);
     }
@@ -163,6 +175,7 @@ QVariant PlanStepsModel::headerData(int section, Qt::Orientation orientation, in
     case WorkColumn: return tr("Work");
     case SecondsColumn: return tr("About");
     case LockSecondsColumn: return tr("Lock held");
+    case ClaimsColumn: return tr("Claims");
     case FailingWritesColumn: return tr("Application writes that fail");
     }
     return {};

@@ -9,13 +9,24 @@
 namespace Stagecraft {
 
 // A plan's steps grouped by stage: stage rows, and under each its steps with their lock, what
-// they block, rewrite and scan markers, estimated durations, and the application writes each makes
-// fail (in red). A deploy gate's row looks apart: tinted, with a pause icon.
+// they block, rewrite and scan markers, estimated durations, whether a real server of the plan's
+// version proved the step's claims in the tests (RuleEvidence), and the application writes each
+// makes fail (in red). A deploy gate's row looks apart: tinted, with a pause icon.
 class PlanStepsModel : public QAbstractItemModel
 {
     Q_OBJECT
 public:
-    enum Column { StepColumn, LocksColumn, BlocksColumn, WorkColumn, SecondsColumn, LockSecondsColumn, FailingWritesColumn, ColumnCount };
+    enum Column {
+        StepColumn,
+        LocksColumn,
+        BlocksColumn,
+        WorkColumn,
+        SecondsColumn,
+        LockSecondsColumn,
+        ClaimsColumn,
+        FailingWritesColumn,
+        ColumnCount
+    };
     // GateRole: the step's deploy gate id (PlanStep::gate), empty for other steps; FailingWritesRole:
     // PlanStep::failingWrites, on every column of the step's row.
     enum Role { StepIndexRole = Qt::UserRole + 1, SeverityRole, GateRole, FailingWritesRole };
@@ -23,6 +34,8 @@ public:
     [[nodiscard]] static QColor failingWritesColor() { return QColor(0xc6, 0x28, 0x28); }
     [[nodiscard]] static QColor gateBackground() { return QColor(0xe3, 0xf2, 0xfd); }
     [[nodiscard]] static QColor gateForeground() { return QColor(0x0d, 0x47, 0xa1); }
+    // Claims that rest on the documentation only.
+    [[nodiscard]] static QColor unprovedColor() { return QColor(0xb2, 0x6a, 0x00); }
 
     explicit PlanStepsModel(QObject *parent = nullptr);
 

@@ -1,5 +1,7 @@
 #include "planformat.h"
 
+#include "ruleevidence.h"
+
 #include "sql/quoting.h"
 
 #include <QCryptographicHash>
@@ -420,6 +422,8 @@ QString PlanFormat::toMarkdown(const Plan &plan)
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &s = plan.steps.at(i);
         out += QStringLiteral("\n## %1. %2\n\n%3 (rule `%4`)\n\n").arg(i + 1).arg(s.title, s.why, s.rule);
+        if (s.gate.isEmpty() && plan.targetVersion != 0)
+            out += QStringLiteral("Claims: %1.\n\n").arg(RuleEvidence::text(plan.engine, plan.targetVersion, s.rule));
         out += notes(s, QStringLiteral("> "));
         if (!s.sql.isEmpty())
             out += QStringLiteral("\n```sql\n%1;\n```\n").arg(s.sql.join(QLatin1String(";\n")));
