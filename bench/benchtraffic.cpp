@@ -268,17 +268,25 @@ int main(int argc, char *argv[])
         };
         RunSettings shortBatches;
         shortBatches.batchTargetMs = 20;
+        // Oracle MySQL refuses ADD COLUMN with a default of uuid() ("unsafe ... may return a different
+        // value on the replica", even without a binary log): by hand there, the column is added
+        // nullable with its default, filled by one UPDATE, then made NOT NULL (a table copy).
+        const QStringList naiveStatements = profile.engine == Engine::MySQL
+            ? QStringList{QStringLiteral("ALTER TABLE traffic_naive ADD COLUMN token %1").arg(uuidType),
+                          QStringLiteral("ALTER TABLE traffic_naive ALTER COLUMN token SET DEFAULT (%1)").arg(uuid),
+                          QStringLiteral("UPDATE traffic_naive SET token = %1 WHERE token IS NULL").arg(uuid),
+                          QStringLiteral("ALTER TABLE traffic_naive MODIFY token %1 NOT NULL DEFAULT (%2)").arg(uuidType, uuid),
+                          QStringLiteral("CREATE INDEX traffic_naive_token_idx ON traffic_naive (token)")}
+            : QStringList{QStringLiteral("ALTER TABLE traffic_naive ADD COLUMN token %1 NOT NULL DEFAULT %2")
+                              .arg(uuidType, pg ? uuid : QLatin1Char('(') + uuid + QLatin1Char(')')),
+                          QStringLiteral("CREATE INDEX traffic_naive_token_idx ON traffic_naive (token)")};
         const bool ok =
             Bench::makeTable(profile, QStringLiteral("traffic_naive"), rows, &error)
             && underTraffic(profile, QStringLiteral("traffic_naive"), rows, rate, {}, &idle, &idleSeconds, &error)
             && underTraffic(profile, QStringLiteral("traffic_naive"), rows, rate,
                             [&](QString *why) {
                                 double s = 0;
-                                return Bench::timed(profile,
-                                                    {QStringLiteral("ALTER TABLE traffic_naive ADD COLUMN token %1 NOT NULL DEFAULT %2")
-                                                         .arg(uuidType, pg ? uuid : QLatin1Char('(') + uuid + QLatin1Char(')')),
-                                                     QStringLiteral("CREATE INDEX traffic_naive_token_idx ON traffic_naive (token)")},
-                                                    &s, why);
+                                return Bench::timed(profile, naiveStatements, &s, why);
                             },
                             &naive, &naiveSeconds, &error)
             && stagedRun(QStringLiteral("traffic_staged"), tokenColumn, RunSettings{}, &staged, &stagedSeconds)
