@@ -1589,7 +1589,7 @@ void TestRunner::rollbackRefusedAfterSqliteRebuild()
 void TestRunner::planMadeElsewhereRefused_data()
 {
     QTest::addColumn<QString>("engine"); // where the plan is made
-    QTest::addColumn<QString>("elsewhere"); // where it is run: an engine (SQLite: a file of its own), or another database of the server
+    QTest::addColumn<QString>("elsewhere"); // where it is run: an engine (SQLite: a file of its own), or a fresh database of a server
     QTest::addColumn<QString>("variant"); // the table there, as makeTable makes it; "none": no such table
     QTest::addColumn<QString>("why"); // the refusal, a pattern
     const QString start = QStringLiteral("^Not run, nothing was changed: the plan was made for ");
@@ -1603,9 +1603,9 @@ void TestRunner::planMadeElsewhereRefused_data()
         << "sqlite" << "sqlite" << "none" << start + "SQLite main\\.elsewhere_\\d+; on this connection \\(SQLite test-\\d+\\.sqlite\\) it cannot be planned \\(table: .+\\)" + end;
     QTest::newRow("sqlite plan on a table keyed otherwise")
         << "sqlite" << "sqlite" << "without-rowid" << start + "SQLite main\\.elsewhere_\\d+; on this connection \\(SQLite test-\\d+\\.sqlite\\) it would be different" + end;
-    // The same table in a database of the same name: only the engine tells Oracle MySQL and MariaDB apart.
+    // The same table, in a fresh database (no journal there yet): only the engine tells Oracle MySQL and MariaDB apart.
     QTest::newRow("mysql plan on mariadb")
-        << "mysql" << "mariadb" << "" << start + "MySQL stagecraft_test\\.elsewhere_\\d+; this connection is MariaDB stagecraft_test at [^,]+, another engine" + end;
+        << "mysql" << "mariadb-database" << "" << start + "MySQL stagecraft_test\\.elsewhere_\\d+; this connection is MariaDB stagecraft_elsewhere at [^,]+, another engine" + end;
 }
 
 // A plan runs only where it was made: run on another engine, another database, or a table that
@@ -1633,6 +1633,12 @@ void TestRunner::planMadeElsewhereRefused()
                                       &reason),
                  qPrintable(reason));
         other = profile;
+        other.database = QStringLiteral("stagecraft_elsewhere");
+    } else if (elsewhere == QLatin1String("mariadb-database")) {
+        STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("mariadb"), other);
+        QVERIFY2(TestServers::execute(other, {QStringLiteral("DROP DATABASE IF EXISTS stagecraft_elsewhere"), QStringLiteral("CREATE DATABASE stagecraft_elsewhere")},
+                                      &reason),
+                 qPrintable(reason));
         other.database = QStringLiteral("stagecraft_elsewhere");
     } else {
         STAGECRAFT_REQUIRE_PROFILE(elsewhere, other);
