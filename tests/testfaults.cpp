@@ -111,8 +111,13 @@ static bool makeTable(const ConnectionProfile &profile, const QString &table, in
     const QString fill = profile.engine == Engine::PostgreSQL ? QStringLiteral("INSERT INTO %1 SELECT g, g * 7 FROM generate_series(1, %2) g")
         : profile.engine == Engine::SQLite ? QStringLiteral("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < %2) "
                                                             "INSERT INTO %1 SELECT i, i * 7 FROM g")
+        : profile.engine == Engine::MySQL  ? QStringLiteral("INSERT INTO %1 WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < %2) "
+                                                            "SELECT i, i * 7 FROM g") // no sequence tables
                                            : QStringLiteral("INSERT INTO %1 SELECT seq, seq * 7 FROM seq_1_to_%2");
-    QStringList setup = {QStringLiteral("CREATE TABLE %1 (id bigint PRIMARY KEY, cents int NOT NULL)").arg(t), fill.arg(t).arg(rows)};
+    QStringList setup = {QStringLiteral("CREATE TABLE %1 (id bigint PRIMARY KEY, cents int NOT NULL)").arg(t)};
+    if (profile.engine == Engine::MySQL)
+        setup << QStringLiteral("SET SESSION cte_max_recursion_depth = %1").arg(rows);
+    setup << fill.arg(t).arg(rows);
     if (profile.engine == Engine::PostgreSQL)
         setup << QStringLiteral("ANALYZE %1").arg(t);
     return TestServers::execute(profile, setup, why);
@@ -171,7 +176,8 @@ static QString signature(const ConnectionProfile &profile, const QString &table,
         parts << q.value(0).toString();
     } else {
         q.exec(QStringLiteral("SET SESSION group_concat_max_len = 10000000"));
-        if (!q.exec(QStringLiteral("SELECT md5(group_concat(concat(%1) ORDER BY id SEPARATOR ',')) FROM %2").arg(row, t)) || !q.next())
+        // SHA2, not MD5: MySQL 9 has no MD5 any more.
+        if (!q.exec(QStringLiteral("SELECT SHA2(group_concat(concat(%1) ORDER BY id SEPARATOR ','), 256) FROM %2").arg(row, t)) || !q.next())
             return q.lastError().text();
         if (rows)
             parts << q.value(0).toString();
@@ -187,6 +193,7 @@ void TestFaults::killedAnywhereThenResumed_data()
     QTest::addColumn<QString>("engine");
     QTest::newRow("postgresql") << "postgresql";
     QTest::newRow("mariadb") << "mariadb";
+    QTest::newRow("mysql") << "mysql";
     QTest::newRow("sqlite") << "sqlite";
 }
 
@@ -325,6 +332,7 @@ void TestFaults::secondStagecraftRefused_data()
     QTest::addColumn<QString>("engine");
     QTest::newRow("postgresql") << "postgresql";
     QTest::newRow("mariadb") << "mariadb";
+    QTest::newRow("mysql") << "mysql";
 }
 
 // Two Stagecraft runs on one column at once: the second (and a resume) are refused at once and
@@ -527,6 +535,7 @@ void TestFaults::serverRestartedMidRun_data()
     QTest::addColumn<QString>("engine");
     QTest::newRow("postgresql") << "postgresql"; // the server restarted
     QTest::newRow("mariadb") << "mariadb"; // the server ends the runner's session (KILL CONNECTION)
+    QTest::newRow("mysql") << "mysql"; // the same
 }
 
 // The connection is lost while the backfill runs (issue 12, item 8: the run said "Step 2 … failed: "
@@ -595,6 +604,8 @@ void TestFaults::serverLostDuringPlan_data()
     QTest::newRow("mariadb") << "mariadb" << false; // the server ends the session (KILL CONNECTION)
     QTest::newRow("postgresql desktop") << "postgresql" << true;
     QTest::newRow("mariadb desktop") << "mariadb" << true;
+    QTest::newRow("mysql") << "mysql" << false;
+    QTest::newRow("mysql desktop") << "mysql" << true;
 }
 
 // Issue 12, item 8: the server went away while `plan` checked the spec, and the CLI blamed the spec
@@ -688,6 +699,8 @@ void TestFaults::signalCancelsServerStatement_data()
     QTest::newRow("postgresql SIGINT") << "postgresql" << int(SIGINT);
     QTest::newRow("mariadb SIGTERM") << "mariadb" << int(SIGTERM);
     QTest::newRow("mariadb SIGINT") << "mariadb" << int(SIGINT);
+    QTest::newRow("mysql SIGTERM") << "mysql" << int(SIGTERM);
+    QTest::newRow("mysql SIGINT") << "mysql" << int(SIGINT);
 }
 
 // A backfill batch waits for a row the test keeps locked (under a lock timeout of a minute): SIGTERM
@@ -731,8 +744,12 @@ void TestFaults::signalCancelsServerStatement()
     const auto runningUpdates = [&](int ms) {
         const QString sql = pg ? QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'UPDATE%%%1%%' "
                                                 "AND now() - query_start >= interval '%2 ms' AND pid <> pg_backend_pid()").arg(table).arg(ms)
+            : profile.engine == Engine::MariaDB
+                               ? QStringLiteral("SELECT count(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'UPDATE%%%1%%' "
+                                                "AND TIME_MS >= %2 AND ID <> CONNECTION_ID()").arg(table).arg(ms)
+                               // MySQL's PROCESSLIST counts whole seconds only
                                : QStringLiteral("SELECT count(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'UPDATE%%%1%%' "
-                                                "AND TIME_MS >= %2 AND ID <> CONNECTION_ID()").arg(table).arg(ms);
+                                                "AND TIME >= %2 AND ID <> CONNECTION_ID()").arg(table).arg((ms + 999) / 1000);
         QSqlQuery q(watcher.database());
         return q.exec(sql) && q.next() ? q.value(0).toInt() : -1;
     };

@@ -4,6 +4,7 @@
 #include "sql/quoting.h"
 #include "sql/sqlfragment.h"
 
+#include <QHash>
 #include <QSet>
 
 #include <QSqlQuery>
@@ -35,6 +36,54 @@ QString defaultExpression(const QVariant &value, const QString &extra, const QSt
 QString sessionState(const QString &command)
 {
     return command == QLatin1String("Sleep") ? QStringLiteral("idle in transaction") : command.toLower();
+}
+
+// The CHECK constraints of MySQL's SHOW CREATE TABLE (CONSTRAINT `name` CHECK (...)) by name, each
+// definition as CHECK (clause) with the clause as written there.
+QHash<QString, QString> checksOf(const QString &createTable)
+{
+    QHash<QString, QString> checks;
+    for (const QString &line : createTable.split(QLatin1Char('\n'))) {
+        QString definition = line.trimmed();
+        if (!definition.startsWith(QLatin1String("CONSTRAINT `")))
+            continue;
+        // The name, its backticks doubled inside.
+        QString name;
+        qsizetype i = 12;
+        for (; i < definition.size(); ++i) {
+            if (definition.at(i) == QLatin1Char('`')) {
+                if (i + 1 < definition.size() && definition.at(i + 1) == QLatin1Char('`'))
+                    ++i;
+                else
+                    break;
+            }
+            name += definition.at(i);
+        }
+        const QString rest = definition.mid(i + 1).trimmed();
+        if (!rest.startsWith(QLatin1String("CHECK (")))
+            continue;
+        // Up to the parenthesis closing CHECK's, quotes minded.
+        QChar quote;
+        int depth = 0;
+        qsizetype end = 6;
+        for (; end < rest.size(); ++end) {
+            const QChar c = rest.at(end);
+            if (!quote.isNull()) {
+                if (c == QLatin1Char('\\'))
+                    ++end;
+                else if (c == quote)
+                    quote = QChar();
+            } else if (c == QLatin1Char('\'') || c == QLatin1Char('"') || c == QLatin1Char('`')) {
+                quote = c;
+            } else if (c == QLatin1Char('(')) {
+                ++depth;
+            } else if (c == QLatin1Char(')') && --depth == 0) {
+                break;
+            }
+        }
+        checks.insert(name, rest.left(end + 1));
+    }
+    return checks;
 }
 
 QString columnList(Engine engine, const QStringList &columns)
@@ -122,6 +171,15 @@ bool MySqlCatalog::describeTable(const TableRef &table, TableDetails *details, C
     if (!run(q, QStringLiteral("SHOW CREATE TABLE %1").arg(qualified), {}, what, error))
         return false;
     details->definitionSql = q.next() ? q.value(1).toString() + QLatin1String(";\n") : QString();
+    // Oracle MySQL's information_schema.CHECK_CONSTRAINTS gives the clause encoded twice (each UTF-8
+    // byte of a non-ASCII letter as a character of its own: é as Ã©, seen on 9.7) and its quotes as
+    // \': a CHECK on a column named in other letters was not found. SHOW CREATE TABLE writes it right.
+    if (e == Engine::MySQL) {
+        const QHash<QString, QString> checks = checksOf(details->definitionSql);
+        for (ConstraintInfo &k : details->constraints)
+            if (k.kind == ConstraintKind::Check && checks.contains(k.name))
+                k.definition = checks.value(k.name);
+    }
     return true;
 }
 

@@ -39,6 +39,63 @@ QString defaultClause(Engine engine, const ColumnSpec &spec)
     return {};
 }
 
+// The DEFAULT clause of a column's line in MySQL's SHOW CREATE TABLE (`x` type ... DEFAULT <value>
+// ...), as written there: a quoted literal, an expression in parentheses, or a word such as
+// CURRENT_TIMESTAMP(6). A null QVariant where the line has none or says DEFAULT NULL.
+QVariant mysqlDefaultClause(const QString &createTable, const QString &quotedColumn)
+{
+    for (const QString &line : createTable.split(u'\n')) {
+        const QString definition = line.trimmed();
+        if (!definition.startsWith(quotedColumn + u' ', Qt::CaseInsensitive))
+            continue;
+        // Outside quotes and parentheses (an ENUM's values, a COLLATE name), the word DEFAULT.
+        QChar quote;
+        int depth = 0;
+        for (qsizetype i = quotedColumn.size(); i < definition.size(); ++i) {
+            const QChar c = definition.at(i);
+            if (!quote.isNull()) {
+                if (c == u'\\')
+                    ++i;
+                else if (c == quote)
+                    quote = QChar();
+                continue;
+            }
+            if (c == u'\'' || c == u'`' || c == u'"')
+                quote = c;
+            else if (c == u'(')
+                ++depth;
+            else if (c == u')')
+                --depth;
+            else if (depth == 0 && c == u' ' && definition.mid(i, 9).compare(u" DEFAULT "_s, Qt::CaseInsensitive) == 0) {
+                // The value: up to the first space or comma outside quotes and parentheses.
+                const qsizetype start = i + 9;
+                qsizetype end = start;
+                for (; end < definition.size(); ++end) {
+                    const QChar v = definition.at(end);
+                    if (!quote.isNull()) {
+                        if (v == u'\\')
+                            ++end;
+                        else if (v == quote)
+                            quote = QChar();
+                    } else if (v == u'\'' || v == u'"') {
+                        quote = v;
+                    } else if (v == u'(') {
+                        ++depth;
+                    } else if (v == u')') {
+                        --depth;
+                    } else if (depth == 0 && (v == u' ' || v == u',')) {
+                        break;
+                    }
+                }
+                const QString value = definition.mid(start, end - start);
+                return value.compare(u"NULL"_s, Qt::CaseInsensitive) == 0 ? QVariant() : QVariant(value);
+            }
+        }
+        return {};
+    }
+    return {};
+}
+
 // A column's default as the server itself writes it back (a null QVariant: none), read from a
 // table of the database (schema, name) or, with an empty schema, from the temporary table Probe.
 bool readDefault(QSqlDatabase db, Engine engine, const TableRef &table, const QString &column, QVariant *value, QSqlError *error)
@@ -63,6 +120,15 @@ bool readDefault(QSqlDatabase db, Engine engine, const TableRef &table, const QS
         ok = q.exec();
         if (ok && q.next())
             *value = q.value(0);
+    } else if (engine == Engine::MySQL) {
+        // Oracle MySQL's SHOW COLUMNS writes an expression default of a temporary table otherwise
+        // than a table's ("(uuid())" against "uuid()", "(_utf8mb4'x')" against "_utf8mb4\\'x\\'",
+        // seen on 9.7), and its information_schema lists no temporary table; SHOW CREATE TABLE
+        // writes both the same.
+        const QString name = table.schema.isEmpty() ? quoteIdentifier(engine, table.name) : quoteQualified(engine, table.schema, table.name);
+        ok = q.exec(u"SHOW CREATE TABLE "_s + name);
+        if (ok && q.next())
+            *value = mysqlDefaultClause(q.value(1).toString(), quoteIdentifier(engine, column));
     } else {
         // SHOW COLUMNS, not information_schema: it also lists temporary tables.
         ok = q.exec(u"SHOW COLUMNS FROM "_s + (table.schema.isEmpty() ? quoteIdentifier(engine, table.name)
