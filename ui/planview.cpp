@@ -1,5 +1,7 @@
 #include "planview.h"
 
+#include "plan/ruleevidence.h"
+
 #include "locktimeline.h"
 #include "plan/planformat.h"
 #include "planstepsmodel.h"
@@ -79,6 +81,8 @@ PlanView::PlanView(QWidget *parent)
     m_steps->header()->setSectionResizeMode(PlanStepsModel::FailingWritesColumn, QHeaderView::Interactive);
     m_steps->header()->resizeSection(PlanStepsModel::FailingWritesColumn, 260);
     m_steps->header()->moveSection(m_steps->header()->visualIndex(PlanStepsModel::FailingWritesColumn), 1);
+    // Whether the step's claims were proved on a server of this version, before them all.
+    m_steps->header()->moveSection(m_steps->header()->visualIndex(PlanStepsModel::ClaimsColumn), 1);
     m_sql = new SqlPreview(this);
     m_sql->setObjectName(QStringLiteral("planSql"));
     m_why = new QLabel(this);
@@ -264,6 +268,12 @@ void PlanView::showStep(int step)
     if (!s.failingWrites.isEmpty())
         detail += QStringLiteral("<br><span style=\"color: %1\"><b>%2</b> %3</span>")
                       .arg(PlanStepsModel::failingWritesColor().name(), tr("Failing writes:").toHtmlEscaped(), s.failingWrites.toHtmlEscaped());
+    if (s.gate.isEmpty() && plan.targetVersion != 0) {
+        const bool proved = RuleEvidence::proved(plan.engine, plan.targetVersion, s.rule);
+        detail += QStringLiteral("<br><span style=\"color: %1\">%2</span>")
+                      .arg(proved ? palette().color(QPalette::WindowText).name() : PlanStepsModel::unprovedColor().name(),
+                           RuleEvidence::text(plan.engine, plan.targetVersion, s.rule).toHtmlEscaped());
+    }
     if (!s.onFailureSql.isEmpty())
         detail += QStringLiteral("<br>%1 <code>%2</code>")
                       .arg(tr("If it fails or is cancelled, the runner removes what it added:").toHtmlEscaped(),
