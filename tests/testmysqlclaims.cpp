@@ -499,11 +499,18 @@ void TestMySqlClaims::claims()
                         QVERIFY(w.isIdle() && r.isIdle());
                         w.run({traffic.value(relation).write});
                         r.run({traffic.value(relation).read});
+                        Sample last;
                         QTRY_VERIFY2_WITH_TIMEOUT([&] {
-                            const Sample s = sample(db, ids);
-                            return !s.pending(w.connectionId(), relation).isEmpty() && !s.pending(r.connectionId(), relation).isEmpty();
-                        }(), qPrintable(QStringLiteral("%1: a reader or writer of %2 went past it while it waited for the exclusive lock")
-                                            .arg(where, relation)), 10000);
+                            last = sample(db, ids);
+                            return !last.pending(w.connectionId(), relation).isEmpty() && !last.pending(r.connectionId(), relation).isEmpty();
+                        }(), qPrintable(QStringLiteral("%1: a reader or writer of %2 went past it while it waited for the exclusive lock "
+                                                       "(step: %3 [%4]; writer %5: %6 [%7] %8; reader %9: %10 [%11] %12)")
+                                            .arg(where, relation, last.state.value(d), last.on(d, relation).join(QLatin1String(", ")))
+                                            .arg(w.isIdle() ? QStringLiteral("done") : QStringLiteral("running"), last.state.value(w.connectionId()),
+                                                 last.on(w.connectionId(), relation).join(QLatin1String(", ")), w.takeErrors().join(QLatin1Char(' ')))
+                                            .arg(r.isIdle() ? QStringLiteral("done") : QStringLiteral("running"), last.state.value(r.connectionId()),
+                                                 last.on(r.connectionId(), relation).join(QLatin1String(", ")), r.takeErrors().join(QLatin1Char(' ')))),
+                                                  10000);
                     }
                     QVERIFY(release(relation));
                 }
