@@ -32,8 +32,6 @@
 #include "plan/planner.h"
 #include "run/backfillbatch.h"
 #include "sql/quoting.h"
-#include "mariadbtestserver.h"
-#include "mysqltestserver.h"
 #include "testservers.h"
 #include "threadedsession.h"
 
@@ -64,10 +62,10 @@ namespace {
 
 const int Rows = 30000;
 
-// The servers this test starts for itself, by the names TestServers::profileFor takes. The shared
-// servers run without performance_schema (MySqlTestServer turns it off, MariaDB has it off), and it
-// cannot be turned on while a server runs. Each is started on first use and shared by the rows
-// that name it; another version needs only a line here once the harness can start it.
+// The servers this test starts for itself, by the names TestServers::profileFor takes ("mysql",
+// "mariadb", "mariadb-10.11"). The shared servers run without performance_schema (MySqlTestServer
+// turns it off, MariaDB has it off), and it cannot be turned on while a server runs. Each is
+// started on first use and shared by the rows that name it.
 std::map<QString, std::unique_ptr<TestServer>> &ownServers()
 {
     static std::map<QString, std::unique_ptr<TestServer>> servers;
@@ -82,21 +80,16 @@ TestServer *ownServer(const QString &name, QString *why)
             *why = QStringLiteral("the %1 server did not start before").arg(name);
         return found->second.get();
     }
-    std::unique_ptr<TestServer> server;
-    if (name == QLatin1String("mysql")) {
-        auto mysql = std::make_unique<MySqlTestServer>();
-        mysql->setExtraArguments({QStringLiteral("--performance-schema=ON")});
-        server = std::move(mysql);
-    } else if (name == QLatin1String("mariadb")) {
-        auto mariadb = std::make_unique<MariaDbTestServer>();
-        // MariaDB's metadata-lock instrument is off by default.
-        mariadb->setExtraArguments({QStringLiteral("--performance-schema=ON"),
-                                    QStringLiteral("--performance-schema-instrument=wait/lock/metadata/sql/mdl=ON")});
-        server = std::move(mariadb);
-    } else {
-        *why = QStringLiteral("no server of its own for '%1'").arg(name);
+    std::unique_ptr<TestServer> server = TestServers::make(name);
+    const Engine e = TestServers::engineOf(name);
+    if (!server || (e != Engine::MySQL && e != Engine::MariaDB)) {
+        *why = QStringLiteral("no MySQL or MariaDB server called '%1'").arg(name);
         return nullptr;
     }
+    // MariaDB's metadata-lock instrument is off by default.
+    server->setExtraArguments(e == Engine::MariaDB ? QStringList{QStringLiteral("--performance-schema=ON"),
+                                                                 QStringLiteral("--performance-schema-instrument=wait/lock/metadata/sql/mdl=ON")}
+                                                   : QStringList{QStringLiteral("--performance-schema=ON")});
     if (!server->start(why))
         server.reset();
     return (servers[name] = std::move(server)).get();
@@ -318,6 +311,18 @@ void TestMySqlClaims::claims_data()
          "mariadb.add-column.instant,mysql.expression-default.set-default,mysql.not-null.inplace,mariadb.index.nocopy"},
         {"mariadb", "check-index", "", checkIndex, "mariadb.check.copy-online,mariadb.index.nocopy"},
         {"mariadb", "foreign-key", "", foreignKey, "mariadb.index.nocopy,mysql.foreign-key.checks-off"},
+
+        // MariaDB 10.11: before 11.2, a FULLTEXT table is rebuilt in place with LOCK=SHARED (two
+        // indexes: copied), a CHECK copies the table with LOCK=SHARED.
+        {"mariadb-10.11", "nullable", "", nullable, "mariadb.add-column.instant,mysql.verify.analyze"},
+        {"mariadb-10.11", "fulltext-not-null-backfill", "fulltext", notNullBackfill,
+         "mariadb.add-column.fulltext-shared,mariadb.sync.trigger,mariadb.sync.drop,mariadb.not-null.fulltext-shared"},
+        {"mariadb-10.11", "two-fulltext", "two-fulltext", nullable, "mariadb.add-column.fulltext-copy"},
+        {"mariadb-10.11", "compressed", "compressed", nullable, "mariadb.add-column.inplace"},
+        {"mariadb-10.11", "uuid-not-null-unique", "", uuidNotNullUnique,
+         "mariadb.add-column.instant,mysql.expression-default.set-default,mysql.not-null.inplace,mariadb.index.nocopy"},
+        {"mariadb-10.11", "check-index", "", checkIndex, "mysql.check.copy,mariadb.index.nocopy"},
+        {"mariadb-10.11", "foreign-key", "", foreignKey, "mariadb.index.nocopy,mysql.foreign-key.checks-off"},
     };
     for (const Row &r : rows)
         QTest::newRow(qPrintable(QStringLiteral("%1/%2").arg(QLatin1String(r.server), QLatin1String(r.name))))
