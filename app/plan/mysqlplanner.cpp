@@ -365,10 +365,10 @@ bool MySqlPlanner::fulltextRebuild(PlanStep *step, const QString &clause, const 
     // planned so; only 9.7 is proved here, that 8.0 and 8.4 refuse the same rests on InnoDB's source
     // (ha_innobase::check_if_supported_inplace_alter refuses a rebuild of a table that has FULLTEXT
     // indexes), not on a run. MariaDB rebuilds in place with LOCK=SHARED, and from 11.2
-    // can copy the table online instead (both accepted by 11.8.9; 10.6's rule rests on MariaDB's
-    // documentation and on 11.8 running it). But MariaDB too refuses the rebuild in place when the
-    // table has more than one FULLTEXT index (11.8.9: the same 1846; its InnoDB counts them): then
-    // a copy with LOCK=SHARED before 11.2, as on MySQL.
+    // can copy the table online instead (both accepted by 11.8.9; the rule before 11.2 is proved on
+    // 10.11 too, 10.6 rests on the documentation). But MariaDB too refuses the rebuild in place when
+    // the table has more than one FULLTEXT index (11.8.9 and 10.11: the same 1846; its InnoDB counts
+    // them): then a copy with LOCK=SHARED before 11.2, as on MySQL.
     const bool maria = m_engine == Engine::MariaDB;
     const bool onlineCopy = maria && m_in.targetVersion >= 110200;
     const auto fulltextIndexes = std::count_if(m_in.table.indexes.cbegin(), m_in.table.indexes.cend(),
