@@ -5,6 +5,8 @@
 #include "sql/quoting.h"
 #include "sql/sqlfragment.h"
 
+#include <algorithm>
+
 namespace Stagecraft {
 
 MySqlPlanner::MySqlPlanner(const PlannerInput &input)
@@ -41,6 +43,10 @@ QString MySqlPlanner::literal() const
     return quoteLiteral(m_engine, m_spec.defaultValue);
 }
 
+// Proved on Oracle MySQL 9.7.4 and MariaDB 11.8.9 (testmysqlclaims): INSTANT refused for
+// ROW_FORMAT=COMPRESSED (1845) and FULLTEXT (MySQL 1846, MariaDB 1845), and MySQL's row-version
+// limit. The version thresholds (MySQL 8.0.12 and 8.0.29, MariaDB 10.3.2 and 10.4) and the limit of
+// 64 before MySQL 9.1 rest on the documentation: no such server runs here.
 bool MySqlPlanner::instantAddAllowed(QString *why) const
 {
     const int v = m_in.targetVersion;
@@ -64,7 +70,9 @@ bool MySqlPlanner::instantAddAllowed(QString *why) const
         *why = QStringLiteral("a table with a FULLTEXT index is never changed instantly");
         return false;
     }
-    // MySQL counts instant ADD/DROP COLUMNs per table: 64 row versions, 255 from 9.1 (error 4092 at the limit).
+    // MySQL counts instant ADD/DROP COLUMNs per table: 64 row versions, 255 from 9.1 (error 4092 at the
+    // limit). 9.7.4 took the 255th and refused the 256th: "Maximum row versions reached for table ...
+    // No more columns can be added or dropped instantly. Please use COPY/INPLACE".
     const int rowVersionLimit = v >= 90100 ? 255 : 64;
     if (!maria && m_in.table.instantRowVersions >= rowVersionLimit) {
         *why = QStringLiteral("the table has used all %1 instant row versions").arg(rowVersionLimit);
@@ -94,7 +102,11 @@ PlanStep MySqlPlanner::alter(Stage stage, const QString &title, const QString &c
     // MySQL rejects a LOCK clause with INSTANT; MariaDB accepts it, but it says nothing there either.
     step.sql = {QStringLiteral("ALTER TABLE %1 %2, ALGORITHM=%3%4")
                     .arg(m_table, clause, algorithm, lockNone ? QStringLiteral(", LOCK=NONE") : QString())};
-    step.locks = {{m_tableLabel, QStringLiteral("metadata lock: exclusive, briefly at start and end")}};
+    // Claimed "exclusive, briefly at start and end" until measured (testmysqlclaims, MySQL 9.7.4 and
+    // MariaDB 11.8.9): every ALTER opens the table with SHARED_UPGRADABLE and holds it while it
+    // waits for EXCLUSIVE (behind a transaction that read the table, with every later reader and
+    // writer queued behind it); an INSTANT change then takes EXCLUSIVE once, not at start and end.
+    step.locks = {{m_tableLabel, QStringLiteral("metadata lock: shared upgradable, then exclusive briefly")}};
     step.blocksReads = step.blocksWrites = true; // for the brief exclusive moments only
     step.estimatedSeconds = CostModel::CatalogOnlySeconds;
     step.lockHeldSeconds = CostModel::CatalogOnlySeconds;
@@ -219,8 +231,12 @@ Plan MySqlPlanner::plan()
         check.blocksWrites = !online;
         check.blocksReads = false;
         check.lockHeldSeconds = online ? CostModel::CatalogOnlySeconds : check.estimatedSeconds;
-        check.locks = {{m_tableLabel, online ? QStringLiteral("metadata lock: shared upgradable; exclusive briefly at start and end")
-                                             : QStringLiteral("metadata lock: shared no-write for the whole copy")}};
+        // Measured (testmysqlclaims): a copy takes no exclusive lock at its start, it copies beside a
+        // transaction that read the table and then waits for EXCLUSIVE to swap the copy in. MySQL 9.7.4
+        // holds SHARED_NO_WRITE for the copy (claimed until then without the exclusive end); MariaDB
+        // 11.8.9's online copy SHARED_UPGRADABLE (claimed "exclusive briefly at start and end").
+        check.locks = {{m_tableLabel, online ? QStringLiteral("metadata lock: shared upgradable for the whole copy, then exclusive briefly")
+                                             : QStringLiteral("metadata lock: shared no-write for the whole copy, then exclusive briefly")}};
         check.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT %2").arg(m_table, quoteIdentifier(m_engine, constraint))};
         check.appliedSql = constraintApplied(m_engine, m_spec.table, constraint);
         // MySQL keeps CHECK names unique per schema, MariaDB per table.
@@ -283,8 +299,15 @@ Plan MySqlPlanner::plan()
         // guard before it is what keeps the data consistent.
         fk.sql = QStringList{QStringLiteral("SET SESSION foreign_key_checks = 0")} + fk.sql
             + QStringList{QStringLiteral("SET SESSION foreign_key_checks = 1")};
-        fk.locks << LockClaim{m_spec.referencedTable.schema + QLatin1Char('.') + m_spec.referencedTable.name,
-                              QStringLiteral("metadata lock: shared read, briefly")};
+        // The referenced table was claimed "shared read, briefly" on both. Measured (testmysqlclaims):
+        // MySQL 9.7.4 takes SHARED_UPGRADABLE on it and then waits for EXCLUSIVE there (its data
+        // dictionary records the key on the parent too) while it already holds EXCLUSIVE on this
+        // table, so a transaction that read the referenced table stalls readers and writers of both;
+        // MariaDB 11.8.9 with foreign_key_checks off takes no metadata lock on it at all (the ALTER
+        // went through while another session held LOCK TABLES ... WRITE on it).
+        if (!maria)
+            fk.locks << LockClaim{m_spec.referencedTable.schema + QLatin1Char('.') + m_spec.referencedTable.name,
+                                  QStringLiteral("metadata lock: shared upgradable, then exclusive briefly")};
         fk.guardSql = QStringLiteral("SELECT COUNT(*) FROM %1 t LEFT JOIN %2 p ON p.%3 = t.%4 WHERE t.%4 IS NOT NULL "
                                      "AND p.%3 IS NULL").arg(m_table, referenced, referencedColumn, m_column);
         fk.guardMessage = QStringLiteral("rows of %1 reference missing rows of %2").arg(m_spec.table.name, m_spec.referencedTable.name);
@@ -297,6 +320,10 @@ Plan MySqlPlanner::plan()
         fk.rule = QStringLiteral("mysql.foreign-key.checks-off");
         fk.why = QStringLiteral("With foreign_key_checks off the key is added in place without a copy; orphans are "
                                 "checked first, so nothing unverified gets in.");
+        if (!maria)
+            fk.why += QStringLiteral(" MySQL also takes the referenced table's metadata lock exclusively for a moment: a "
+                                     "transaction open on %1 makes the step wait, holding %2 meanwhile.")
+                          .arg(m_spec.referencedTable.name, m_spec.table.name);
         m_plan.steps << fk;
     }
 
@@ -329,23 +356,60 @@ Plan MySqlPlanner::plan()
 
 bool MySqlPlanner::fulltextRebuild(PlanStep *step, const QString &clause, const QString &operation) const
 {
-    // A FULLTEXT index rules out INSTANT and a lock-free in-place rebuild (the server says "Fulltext
-    // index creation requires a lock"); MariaDB 11.2+ can copy the table online instead.
-    const bool onlineCopy = m_engine == Engine::MariaDB && m_in.targetVersion >= 110200;
+    // A FULLTEXT index rules out INSTANT and a lock-free in-place rebuild. MySQL refuses to rebuild
+    // such a table in place at all: planned as INPLACE, LOCK=SHARED until Oracle MySQL 9.7.4 refused
+    // it for ADD COLUMN and for MODIFY ... NOT NULL, with or without a user FTS_DOC_ID column (1846,
+    // "InnoDB presently supports one FULLTEXT index creation at a time. Try ALGORITHM=COPY"; INSTANT
+    // and every LOCK with INPLACE alike), and accepted only ALGORITHM=COPY with LOCK=SHARED or
+    // EXCLUSIVE (COPY with LOCK=NONE: "COPY algorithm requires a lock"). Every MySQL version is
+    // planned so; only 9.7 is proved here, that 8.0 and 8.4 refuse the same rests on InnoDB's source
+    // (ha_innobase::check_if_supported_inplace_alter refuses a rebuild of a table that has FULLTEXT
+    // indexes), not on a run. MariaDB rebuilds in place with LOCK=SHARED, and from 11.2
+    // can copy the table online instead (both accepted by 11.8.9; the rule before 11.2 is proved on
+    // 10.11 too, 10.6 rests on the documentation). But MariaDB too refuses the rebuild in place when
+    // the table has more than one FULLTEXT index (11.8.9 and 10.11: the same 1846; its InnoDB counts
+    // them): then a copy with LOCK=SHARED before 11.2, as on MySQL.
+    const bool maria = m_engine == Engine::MariaDB;
+    const bool onlineCopy = maria && m_in.targetVersion >= 110200;
+    const auto fulltextIndexes = std::count_if(m_in.table.indexes.cbegin(), m_in.table.indexes.cend(),
+                                               [](const IndexInfo &i) { return i.method == QLatin1String("FULLTEXT"); });
+    const bool inPlace = maria && !onlineCopy && fulltextIndexes <= 1;
     step->sql = {QStringLiteral("ALTER TABLE %1 %2, ALGORITHM=%3")
-                     .arg(m_table, clause, onlineCopy ? QStringLiteral("COPY, LOCK=NONE") : QStringLiteral("INPLACE, LOCK=SHARED"))};
+                     .arg(m_table, clause, onlineCopy ? QStringLiteral("COPY, LOCK=NONE")
+                                           : inPlace  ? QStringLiteral("INPLACE, LOCK=SHARED")
+                                                      : QStringLiteral("COPY, LOCK=SHARED"))};
     step->rewritesTable = true;
     step->estimatedSeconds = CostModel::rewrite(m_in.table.totalBytes);
     step->blocksReads = false;
     step->blocksWrites = true;
     step->lockHeldSeconds = onlineCopy ? CostModel::CatalogOnlySeconds : step->estimatedSeconds;
-    step->locks = {{m_tableLabel, onlineCopy ? QStringLiteral("metadata lock: shared upgradable; exclusive briefly at start and end")
-                                             : QStringLiteral("metadata lock: shared no-write for the whole rebuild")}};
+    // What the server holds, measured in performance_schema.metadata_locks (testmysqlclaims): the
+    // copies take no exclusive lock at their start and wait for one at their end; MariaDB's rebuild
+    // in place waits for one at its start too (it was claimed "shared no-write for the whole rebuild").
+    QString locks;
+    if (onlineCopy)
+        locks = QStringLiteral("metadata lock: shared upgradable for the whole copy, then exclusive briefly");
+    else if (inPlace)
+        locks = QStringLiteral("metadata lock: shared upgradable; exclusive briefly at start and end; shared no-write for the whole rebuild");
+    else
+        locks = QStringLiteral("metadata lock: shared no-write for the whole copy, then exclusive briefly");
+    step->locks = {{m_tableLabel, locks}};
     step->rule = onlineCopy ? QStringLiteral("mariadb.%1.fulltext-online-copy").arg(operation)
-                            : QStringLiteral("mysql.%1.fulltext-shared").arg(operation);
-    step->why = onlineCopy ? QStringLiteral("The table has a FULLTEXT index, so it cannot change instantly or in place without a "
-                                            "lock: MariaDB 11.2+ copies it online (LOCK=NONE); reads and writes go on.")
-                           : QStringLiteral("The table has a FULLTEXT index: the rebuild needs LOCK=SHARED, so writes wait for it.");
+        : inPlace           ? QStringLiteral("mariadb.%1.fulltext-shared").arg(operation)
+                            : QStringLiteral("%1.%2.fulltext-copy").arg(maria ? QStringLiteral("mariadb") : QStringLiteral("mysql"), operation);
+    if (onlineCopy)
+        step->why = QStringLiteral("The table has a FULLTEXT index, so it cannot change instantly or in place without a "
+                                   "lock: MariaDB 11.2+ copies it online (LOCK=NONE); reads and writes go on.");
+    else if (inPlace)
+        step->why = QStringLiteral("The table has a FULLTEXT index: the rebuild needs LOCK=SHARED, so writes wait for it.");
+    else if (maria)
+        step->why = QStringLiteral("The table has more than one FULLTEXT index, and MariaDB before 11.2 rebuilds such a table "
+                                   "only by copying it (it refuses INPLACE): ALGORITHM=COPY, LOCK=SHARED, so writes wait for "
+                                   "the whole copy; reads go on.");
+    else
+        step->why = QStringLiteral("The table has a FULLTEXT index, and MySQL rebuilds such a table only by copying it "
+                                   "(it refuses INSTANT and INPLACE): ALGORITHM=COPY, LOCK=SHARED, so writes wait for the "
+                                   "whole copy; reads go on.");
     return !onlineCopy;
 }
 
@@ -516,7 +580,7 @@ void MySqlPlanner::dropSync()
     // neither trigger nor default would fail an INSERT that leaves it out.
     if (hasDefault) {
         step.sql << QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 SET%3, ALGORITHM=INSTANT").arg(m_table, m_column, defaultClause());
-        step.locks << LockClaim{m_tableLabel, QStringLiteral("metadata lock: exclusive, briefly at start and end")};
+        step.locks << LockClaim{m_tableLabel, QStringLiteral("metadata lock: shared upgradable, then exclusive briefly")};
     }
     QStringList names;
     for (const QString &t : {m_plan.sync.insertTrigger, m_plan.sync.updateTrigger}) {

@@ -7,6 +7,8 @@ namespace Stagecraft {
 // The MySQL and MariaDB rules (lock-impact.md, rules 13-16): an explicit ALGORITHM on every ALTER so
 // the server errors instead of silently copying the table; INSTANT when this version, position,
 // row format and row-version count allow it; otherwise INPLACE (MariaDB: NOCOPY) with LOCK=NONE.
+// The claims are proved on Oracle MySQL 9.7 and MariaDB 11.8 by tests/testmysqlclaims.cpp; the
+// comments say what a real server contradicted, and which rules rest on the documentation alone.
 class MySqlPlanner
 {
 public:
@@ -20,9 +22,9 @@ private:
     [[nodiscard]] QString literal() const;
     [[nodiscard]] PlanStep alter(Stage stage, const QString &title, const QString &clause, const QString &algorithm,
                                  bool lockNone) const;
-    // Makes *step the rebuild a table with a FULLTEXT index needs for clause (LOCK=SHARED, or an
-    // online copy on MariaDB 11.2+), with its lock claims; operation names the rule. True when
-    // writes wait for the whole rebuild.
+    // Makes *step the rebuild a table with a FULLTEXT index needs for clause (MySQL: a copy with
+    // LOCK=SHARED; MariaDB: in place with LOCK=SHARED, or an online copy from 11.2), with its lock
+    // claims; operation names the rule. True when writes wait for the whole rebuild.
     [[nodiscard]] bool fulltextRebuild(PlanStep *step, const QString &clause, const QString &operation) const;
     void backfill();
     // The sync (issue 13): BEFORE INSERT and BEFORE UPDATE triggers in the expand stage, dropped in
