@@ -270,9 +270,9 @@ void TestPlanner::ruleEvidence_data()
                               << "Proved in Stagecraft's tests on Debian sid's Oracle MySQL 9.7 (ALGORITHM and LOCK accepted, rebuilds seen in InnoDB's table id)";
     QTest::newRow("mysql8.4") << my << 80400 << "mysql.add-column.instant"
                               << "Rests on the documentation: Stagecraft's tests run no MySQL 8.4 server (they run 9.7)";
-    QTest::newRow("mariadb10.11") << maria << 101118 << "mysql.not-null.fulltext-shared"
+    QTest::newRow("mariadb10.11") << maria << 101118 << "mariadb.not-null.fulltext-shared"
                                   << "Proved in Stagecraft's tests on Debian 12's MariaDB 10.11 (ALGORITHM and LOCK accepted, rebuilds seen in InnoDB's table id)";
-    QTest::newRow("mariadb10.6") << maria << 100621 << "mysql.not-null.fulltext-shared"
+    QTest::newRow("mariadb10.6") << maria << 100621 << "mariadb.not-null.fulltext-shared"
                                  << "Rests on the documentation: Stagecraft's tests run no MariaDB 10.6 server (they run 10.11, 11.8)";
     QTest::newRow("sqlite3.46") << lite << 3046001 << "sqlite.rebuild"
                                 << "Proved in Stagecraft's tests on Debian 13's SQLite 3.46 (each statement run, rebuilds seen in the table's root page)";
