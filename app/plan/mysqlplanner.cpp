@@ -5,6 +5,8 @@
 #include "sql/quoting.h"
 #include "sql/sqlfragment.h"
 
+#include <QRegularExpression>
+
 #include <algorithm>
 
 namespace Stagecraft {
@@ -664,6 +666,16 @@ void MySqlPlanner::naive()
     n.rule = QStringLiteral("naive");
     n.why = copies ? QStringLiteral("Without ALGORITHM the server silently copies the table and blocks writes meanwhile.")
                    : QStringLiteral("Usually instant, but nothing stops the server from copying the table instead.");
+    // Seen on Oracle MySQL 9.7.4, also without binary logging and on an empty table: ADD COLUMN
+    // with DEFAULT (uuid()) or (rand()) fails with 1674 ("Statement is unsafe because it uses a system
+    // function that may return a different value on the replica"); DEFAULT (now()) and SET DEFAULT
+    // (uuid()) are accepted. MariaDB accepts all of them.
+    static const QRegularExpression unsafe(QStringLiteral("\\b(uuid|uuid_short|rand|sysdate)\\s*\\("),
+                                           QRegularExpression::CaseInsensitiveOption);
+    if (m_engine == Engine::MySQL && m_spec.defaultKind == ColumnSpec::DefaultKind::Expression && unsafe.match(m_spec.defaultValue).hasMatch())
+        n.why = QStringLiteral("MySQL refuses this statement (error 1674): ADD COLUMN cannot take a default that may differ "
+                               "on a replica, such as (uuid()) or (rand()), with or without binary logging; only SET DEFAULT "
+                               "can, once the column exists.");
 }
 
 } // namespace Stagecraft
