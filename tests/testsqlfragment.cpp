@@ -12,6 +12,8 @@ private Q_SLOTS:
     void check();
     void columnsRead_data();
     void columnsRead();
+    void findOutside_data();
+    void findOutside();
     void oneRowProblem_data();
     void oneRowProblem();
 };
@@ -128,6 +130,31 @@ void TestSqlFragment::oneRowProblem()
     QFETCH(QString, problem);
     const QString why = SqlFragment::oneRowProblem(Engine(engine), text);
     QVERIFY2(problem.isEmpty() ? why.isEmpty() : why.contains(problem), qPrintable(why));
+}
+
+// The first space, comma or ')' outside quotes and parentheses, as the MySQL verification and
+// catalog read SHOW CREATE TABLE's lines.
+void TestSqlFragment::findOutside_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("expected");
+    QTest::newRow("plain") << "uuid() NOT NULL" << 6;
+    QTest::newRow("parentheses") << "(concat('a', 'b')) NOT NULL" << 18;
+    QTest::newRow("quoted space and comma") << "'a, b' COMMENT" << 6;
+    QTest::newRow("escaped quote") << R"('it\'s x', y)" << 9;
+    QTest::newRow("doubled quote") << "'it''s x' y" << 9;
+    QTest::newRow("backticks") << "`a b` c" << 5;
+    QTest::newRow("closing parenthesis") << "length(`x)`)) rest" << 12;
+    QTest::newRow("none") << "(a b)" << -1;
+    QTest::newRow("unclosed quote") << "'a b" << -1;
+}
+
+void TestSqlFragment::findOutside()
+{
+    QFETCH(QString, text);
+    QFETCH(int, expected);
+    const auto stop = [&](qsizetype i) { return text.at(i) == u' ' || text.at(i) == u',' || text.at(i) == u')'; };
+    QCOMPARE(SqlFragment::findOutside(Engine::MySQL, text, 0, stop), qsizetype(expected));
 }
 
 QTEST_GUILESS_MAIN(TestSqlFragment)

@@ -63,24 +63,9 @@ QHash<QString, QString> checksOf(const QString &createTable)
         if (!rest.startsWith(QLatin1String("CHECK (")))
             continue;
         // Up to the parenthesis closing CHECK's, quotes minded.
-        QChar quote;
-        int depth = 0;
-        qsizetype end = 6;
-        for (; end < rest.size(); ++end) {
-            const QChar c = rest.at(end);
-            if (!quote.isNull()) {
-                if (c == QLatin1Char('\\'))
-                    ++end;
-                else if (c == quote)
-                    quote = QChar();
-            } else if (c == QLatin1Char('\'') || c == QLatin1Char('"') || c == QLatin1Char('`')) {
-                quote = c;
-            } else if (c == QLatin1Char('(')) {
-                ++depth;
-            } else if (c == QLatin1Char(')') && --depth == 0) {
-                break;
-            }
-        }
+        qsizetype end = SqlFragment::findOutside(Engine::MySQL, rest, 7, [&](qsizetype i) { return rest.at(i) == QLatin1Char(')'); });
+        if (end < 0)
+            end = rest.size();
         checks.insert(name, rest.left(end + 1));
     }
     return checks;

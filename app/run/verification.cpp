@@ -4,6 +4,7 @@
 #include "connection/databaseconnection.h"
 
 #include "sql/quoting.h"
+#include "sql/sqlfragment.h"
 
 #include <QRegularExpression>
 #include <QSqlDatabase>
@@ -48,50 +49,21 @@ QVariant mysqlDefaultClause(const QString &createTable, const QString &quotedCol
         const QString definition = line.trimmed();
         if (!definition.startsWith(quotedColumn + u' ', Qt::CaseInsensitive))
             continue;
-        // Outside quotes and parentheses (an ENUM's values, a COLLATE name), the word DEFAULT.
-        QChar quote;
-        int depth = 0;
-        for (qsizetype i = quotedColumn.size(); i < definition.size(); ++i) {
-            const QChar c = definition.at(i);
-            if (!quote.isNull()) {
-                if (c == u'\\')
-                    ++i;
-                else if (c == quote)
-                    quote = QChar();
-                continue;
-            }
-            if (c == u'\'' || c == u'`' || c == u'"')
-                quote = c;
-            else if (c == u'(')
-                ++depth;
-            else if (c == u')')
-                --depth;
-            else if (depth == 0 && c == u' ' && definition.mid(i, 9).compare(u" DEFAULT "_s, Qt::CaseInsensitive) == 0) {
-                // The value: up to the first space or comma outside quotes and parentheses.
-                const qsizetype start = i + 9;
-                qsizetype end = start;
-                for (; end < definition.size(); ++end) {
-                    const QChar v = definition.at(end);
-                    if (!quote.isNull()) {
-                        if (v == u'\\')
-                            ++end;
-                        else if (v == quote)
-                            quote = QChar();
-                    } else if (v == u'\'' || v == u'"') {
-                        quote = v;
-                    } else if (v == u'(') {
-                        ++depth;
-                    } else if (v == u')') {
-                        --depth;
-                    } else if (depth == 0 && (v == u' ' || v == u',')) {
-                        break;
-                    }
-                }
-                const QString value = definition.mid(start, end - start);
-                return value.compare(u"NULL"_s, Qt::CaseInsensitive) == 0 ? QVariant() : QVariant(value);
-            }
-        }
-        return {};
+        // Outside quotes and parentheses (an ENUM's values, a COLLATE name), the word DEFAULT; its
+        // value runs up to the first space or comma outside them.
+        const qsizetype keyword = SqlFragment::findOutside(Engine::MySQL, definition, quotedColumn.size(), [&](qsizetype i) {
+            return definition.mid(i, 9).compare(u" DEFAULT "_s, Qt::CaseInsensitive) == 0;
+        });
+        if (keyword < 0)
+            return {};
+        const qsizetype start = keyword + 9;
+        qsizetype end = SqlFragment::findOutside(Engine::MySQL, definition, start, [&](qsizetype i) {
+            return definition.at(i) == u' ' || definition.at(i) == u',';
+        });
+        if (end < 0)
+            end = definition.size();
+        const QString value = definition.mid(start, end - start);
+        return value.compare(u"NULL"_s, Qt::CaseInsensitive) == 0 ? QVariant() : QVariant(value);
     }
     return {};
 }

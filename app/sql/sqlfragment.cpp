@@ -237,4 +237,27 @@ QString SqlFragment::oneRowProblem(Engine engine, const QString &text)
     return {};
 }
 
+qsizetype SqlFragment::findOutside(Engine engine, const QString &text, qsizetype from, const std::function<bool(qsizetype)> &stop)
+{
+    const bool mysql = engine == Engine::MySQL || engine == Engine::MariaDB;
+    int depth = 0;
+    for (qsizetype i = from; i < text.size();) {
+        if (depth == 0 && stop(i))
+            return i;
+        const QChar c = text.at(i);
+        if (c == QLatin1Char('\'') || c == QLatin1Char('"') || (mysql && c == QLatin1Char('`'))) {
+            i = skipQuoted(text, i, c, mysql && c != QLatin1Char('`'));
+            if (i < 0)
+                return -1;
+            continue;
+        }
+        if (c == QLatin1Char('('))
+            ++depth;
+        else if (c == QLatin1Char(')'))
+            --depth;
+        ++i;
+    }
+    return -1;
+}
+
 } // namespace Stagecraft

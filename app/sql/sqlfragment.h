@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 namespace Stagecraft {
 
 // User-written SQL that Stagecraft must place inside its own statements: a default or CHECK
@@ -31,6 +33,11 @@ public:
     // a name with three parts (schema.table.column) is accepted by CREATE TRIGGER but fails every
     // INSERT with 1054 (measured on MariaDB 11.8 and MySQL 9.7).
     [[nodiscard]] static QString oneRowProblem(Engine engine, const QString &text);
+    // The first index from `from` where stop(i) holds outside quotes and outside any parentheses
+    // opened after `from` (text the server wrote back, such as a line of SHOW CREATE TABLE); -1 if
+    // none. Quotes are skipped as check() skips them.
+    [[nodiscard]] static qsizetype findOutside(Engine engine, const QString &text, qsizetype from,
+                                               const std::function<bool(qsizetype)> &stop);
 };
 
 } // namespace Stagecraft
