@@ -13,6 +13,7 @@
 #include "sql/sqliteschemasql.h"
 
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -109,11 +110,64 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
     return false;
 }
 
+QString SpecValidator::userFacing(const QString &message, const ColumnSpec &spec)
+{
+    // The server's messages about the checks' own objects (a temporary table, view, constraint or
+    // prepared statement named stagecraft_probe, its column stagecraft_probe_value, its constraint
+    // stagecraft_probe_check) speak of what the user asked for instead.
+    static const QRegularExpression probe(QStringLiteral("(?:(\\b(?:relation|table|view)\\s+)?([\"`']?)(?:pg_temp(?:_\\d+)?\\.)?"
+                                                         "stagecraft_probe(_value|_check|_id)?\\b\\2)"));
+    // SQLite's probe of a NOT NULL default names its one column x: that is the new column.
+    static const QRegularExpression probeColumn(QStringLiteral("\\bstagecraft_probe\\.x\\b"));
+    const QString source = QString(message).replace(probeColumn, spec.table.name + QLatin1Char('.') + spec.name);
+    QString text;
+    qsizetype at = 0;
+    auto it = probe.globalMatch(source);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        text += source.mid(at, m.capturedStart() - at);
+        const QString part = m.captured(3);
+        const QString kind = m.captured(1).isEmpty() ? QString() : QStringLiteral("table ");
+        if (part == QLatin1String("_value"))
+            text += QStringLiteral("\"%1\"").arg(spec.name);
+        else if (part == QLatin1String("_check"))
+            text += QStringLiteral("the CHECK");
+        else if (part == QLatin1String("_id"))
+            text += QStringLiteral("a column of %1").arg(spec.table.name);
+        else
+            text += kind + m.captured(2) + spec.table.name + m.captured(2);
+        at = m.capturedEnd();
+    }
+    return text + source.mid(at);
+}
+
+QList<SpecProblem> SpecValidator::warnings(Engine engine, const ColumnSpec &spec, const TableDetails &table)
+{
+    QList<SpecProblem> found;
+    QString why;
+    if (!spec.check.isEmpty() && !spec.name.isEmpty() && SqlFragment::check(engine, spec.check, &why)) {
+        // Read with the engine's own name rules (quoted names exactly, bare ones folded), as the
+        // server would: a CHECK that names only other columns constrains them, not the new one.
+        QStringList columns{spec.name};
+        for (const ColumnInfo &c : table.columns)
+            columns << c.name;
+        if (!SqlFragment::columnsRead(engine, spec.check, spec.table.name, columns).contains(spec.name))
+            found.append({QStringLiteral("check"),
+                          QStringLiteral("CHECK (%1) does not mention %2: it constrains other columns, and fails writes of the "
+                                         "application that break it").arg(spec.check, spec.name)});
+    }
+    return found;
+}
+
 bool SpecValidator::checkSpec(const ColumnSpec &spec, PlannerInput *input, QList<SpecProblem> *problems, Plan *plan)
 {
     const auto before = problems->size();
     const Engine e = m_connection.engine();
     input->spec = spec;
+    const auto rewrite = qScopeGuard([&] {
+        for (qsizetype i = before; i < problems->size(); ++i)
+            (*problems)[i].message = userFacing(problems->at(i).message, input->spec);
+    });
     input->server = m_connection.server();
     if (input->targetVersion == 0)
         input->targetVersion = input->server.versionNumber;
@@ -148,6 +202,10 @@ bool SpecValidator::checkSpec(const ColumnSpec &spec, PlannerInput *input, QList
     checkName(input->spec, input->table, problems);
     // Fields whose text must not reach the server (or, for the type, makes every server check moot).
     QSet<QString> unsafe;
+    // A name already taken is its own problem: the CHECK's probe adds the column again, and the
+    // server would only refuse the name once more, under CHECK.
+    if (std::any_of(problems->cbegin() + before, problems->cend(), [](const SpecProblem &p) { return p.field == QLatin1String("name"); }))
+        unsafe << QStringLiteral("check");
     if (const QString why = systemColumn(input->spec.name, input->table); !why.isEmpty()) {
         problems->append({QStringLiteral("name"), why});
         unsafe << QStringLiteral("type"); // the server's probes would only refuse the name again, on other fields
@@ -224,8 +282,11 @@ bool SpecValidator::checkSpec(const ColumnSpec &spec, PlannerInput *input, QList
     static_cast<void>(GeneratedNames::check(m_connection, planned, problems));
     if (planned.sync.enabled && (e == Engine::MySQL || e == Engine::MariaDB))
         checkTriggerPrivilege(problems);
-    if (plan)
+    if (plan) {
         *plan = planned;
+        for (const SpecProblem &w : warnings(e, input->spec, input->table))
+            plan->warnings << w.message;
+    }
     return problems->size() == before;
 }
 

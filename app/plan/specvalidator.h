@@ -28,6 +28,12 @@ public:
     // Set when validate() failed because the server stopped answering: its problems are then one
     // problem of the field "connection", not of the spec.
     [[nodiscard]] const ConnectionError &connectionLost() const { return m_lost; }
+    // What the spec's fields allow but a reviewer should hear (a CHECK that does not mention the new
+    // column), each on its field. validate() adds them to the plan's warnings.
+    [[nodiscard]] static QList<SpecProblem> warnings(Engine engine, const ColumnSpec &spec, const TableDetails &table);
+    // A server message with the checks' own probe objects (stagecraft_probe ...) named as the user's
+    // table, column or CHECK.
+    [[nodiscard]] static QString userFacing(const QString &message, const ColumnSpec &spec);
 
 private:
     // validate() without the check for a lost connection.
