@@ -1,11 +1,19 @@
 #include "columndesigner.h"
 
+#include "backfillpreviewmodel.h"
+#include "fieldmessage.h"
 #include "plan/sync.h"
 #include "sql/quoting.h"
 #include "ui_columndesigner.h"
 
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLocale>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
 #include <QRegularExpression>
+#include <QSignalBlocker>
 
 namespace Stagecraft {
 
@@ -24,12 +32,33 @@ ColumnDesigner::ColumnDesigner(QWidget *parent)
 {
     m_ui->setupUi(this);
     setFocusProxy(m_ui->nameEdit); // focusing the designer (File > Add Column…) puts the cursor in the name
-    for (QLabel *error : {m_ui->nameError, m_ui->typeError, m_ui->nullableError, m_ui->defaultError, m_ui->backfillError,
-                          m_ui->checkError, m_ui->uniqueError, m_ui->referencesError, m_ui->commentError, m_ui->afterError,
-                          m_ui->syncError, m_ui->otherErrors}) {
-        error->setWordWrap(true);
-        error->setStyleSheet(QStringLiteral("QLabel { color: #c62828; }"));
-        error->hide();
+    // The field messages keep their line whether they say something or not (FieldMessage); only the
+    // problems of no field of their own go below the form.
+    // Each field's message line is the gap between it and the next field.
+    m_ui->form->setVerticalSpacing(2);
+    m_ui->otherErrors->setWordWrap(true);
+    m_ui->otherErrors->setForegroundRole(QPalette::WindowText);
+    m_ui->otherErrors->hide();
+    // Which field each input edits: its problems show once it was edited (touched), not before.
+    const QList<std::pair<QString, QList<QWidget *>>> inputs = {
+        {QStringLiteral("name"), {m_ui->nameEdit}},
+        {QStringLiteral("type"), {m_ui->typeCombo, m_ui->lengthSpin, m_ui->precisionSpin, m_ui->scaleSpin}},
+        {QStringLiteral("nullable"), {m_ui->nullableCheck}},
+        {QStringLiteral("default"), {m_ui->defaultKindCombo, m_ui->defaultEdit}},
+        {QStringLiteral("backfill"), {m_ui->backfillEdit}},
+        {QStringLiteral("sync"), {m_ui->syncCheck, m_ui->gateAfterExpandCheck}},
+        {QStringLiteral("gate_after_expand"), {m_ui->gateAfterExpandCheck}},
+        {QStringLiteral("check"), {m_ui->checkEdit}},
+        {QStringLiteral("unique"), {m_ui->uniqueCheck}},
+        {QStringLiteral("index"), {m_ui->indexCheck}},
+        {QStringLiteral("references"), {m_ui->referencedTableCombo, m_ui->referencedColumnCombo, m_ui->onDeleteCombo}},
+        {QStringLiteral("comment"), {m_ui->commentEdit}},
+        {QStringLiteral("after"), {m_ui->afterCombo}},
+        {QStringLiteral("side_effects"), {m_ui->sideEffectsEdit}},
+    };
+    for (const auto &[field, widgets] : inputs) {
+        for (QWidget *w : widgets)
+            m_fieldOf.insert(w, field);
     }
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(400);
@@ -40,6 +69,10 @@ ColumnDesigner::ColumnDesigner(QWidget *parent)
     for (QLineEdit *edit : {m_ui->nameEdit, m_ui->defaultEdit, m_ui->backfillEdit, m_ui->checkEdit, m_ui->commentEdit,
                             m_ui->sideEffectsEdit})
         connect(edit, &QLineEdit::textEdited, this, &ColumnDesigner::edited);
+    // Enter in a field asks for the plan: every problem shows, edited or not.
+    for (QLineEdit *edit : {m_ui->nameEdit, m_ui->defaultEdit, m_ui->backfillEdit, m_ui->checkEdit, m_ui->commentEdit,
+                            m_ui->sideEffectsEdit})
+        connect(edit, &QLineEdit::returnPressed, this, &ColumnDesigner::revealProblems);
     for (QCheckBox *box : {m_ui->nullableCheck, m_ui->uniqueCheck, m_ui->indexCheck, m_ui->gateAfterExpandCheck})
         connect(box, &QCheckBox::toggled, this, &ColumnDesigner::edited);
     // Three states: partly checked is "automatic" (the spec leaves sync unset), which toggled() misses.
@@ -76,6 +109,7 @@ ColumnDesigner::ColumnDesigner(QWidget *parent)
             Q_EMIT referencedTableChosen(m_ui->referencedTableCombo->itemData(i).value<TableRef>());
         edited();
     });
+    buildBackfillPreview();
     m_ui->defaultEdit->setEnabled(false);
     m_ui->referencedColumnCombo->setEnabled(false);
     m_ui->onDeleteCombo->setEnabled(false);
@@ -84,22 +118,113 @@ ColumnDesigner::ColumnDesigner(QWidget *parent)
 
 ColumnDesigner::~ColumnDesigner() = default;
 
+void ColumnDesigner::buildBackfillPreview()
+{
+    // Under the Backfill field, where the eye is while typing it: the value each of a few rows
+    // would get, beside the row's key and the columns the expression reads. Its height is fixed, so
+    // the fields below stay where they are whatever it shows; the toggle folds it away.
+    auto *box = new QWidget(this);
+    box->setObjectName(QStringLiteral("backfillPreviewBox"));
+    auto *layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    auto *header = new QHBoxLayout;
+    m_previewToggle = new QToolButton(box);
+    m_previewToggle->setObjectName(QStringLiteral("backfillPreviewToggle"));
+    m_previewToggle->setText(tr("Preview"));
+    m_previewToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_previewToggle->setArrowType(Qt::DownArrow);
+    m_previewToggle->setCheckable(true);
+    m_previewToggle->setChecked(true);
+    m_previewToggle->setAutoRaise(true);
+    m_previewToggle->setToolTip(tr("The values the backfill writes, on %1 rows, computed by the server read-only")
+                                    .arg(BackfillPreview::DefaultRows));
+    m_previewStatus = new QLabel(box);
+    m_previewStatus->setObjectName(QStringLiteral("backfillPreviewStatus"));
+    m_previewStatus->setForegroundRole(QPalette::PlaceholderText);
+    m_previewStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_previewStatus->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    header->addWidget(m_previewToggle);
+    header->addWidget(m_previewStatus, 1);
+    layout->addLayout(header);
+    m_preview = new BackfillPreviewModel(this);
+    m_previewView = new QTableView(box);
+    m_previewView->setObjectName(QStringLiteral("backfillPreview"));
+    m_previewView->setModel(m_preview);
+    m_previewView->verticalHeader()->hide();
+    m_previewView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_previewView->horizontalHeader()->setStretchLastSection(true);
+    m_previewView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_previewView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_previewView->setAlternatingRowColors(true);
+    m_previewView->verticalHeader()->setDefaultSectionSize(m_previewView->fontMetrics().height() + 6);
+    const int rowHeight = m_previewView->verticalHeader()->defaultSectionSize();
+    m_previewView->setFixedHeight(rowHeight * 5 + m_previewView->horizontalHeader()->sizeHint().height() + 2 * m_previewView->frameWidth());
+    layout->addWidget(m_previewView);
+    connect(m_previewToggle, &QToolButton::toggled, this, [this](bool open) {
+        m_previewToggle->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+        m_previewView->setVisible(open);
+    });
+    int row = 0;
+    QFormLayout::ItemRole role;
+    m_ui->form->getWidgetPosition(m_ui->backfillError, &row, &role);
+    m_ui->form->insertRow(row + 1, static_cast<QWidget *>(nullptr), box);
+    showBackfillPreview({});
+}
+
+void ColumnDesigner::showBackfillPreviewBusy()
+{
+    m_previewStatus->setText(tr("Computing on %1 rows…").arg(BackfillPreview::DefaultRows));
+}
+
+void ColumnDesigner::showBackfillPreview(const BackfillPreviewResult &preview)
+{
+    m_preview->setPreview(preview);
+    QString status;
+    switch (preview.state) {
+    case BackfillPreviewResult::State::None:
+        status = tr("Give a backfill or a default to see the values existing rows get.");
+        break;
+    case BackfillPreviewResult::State::Done:
+        status = preview.rows.isEmpty() ? tr("The table has no rows: nothing to backfill.")
+                                        : preview.rows.size() == 1 ? tr("1 row, computed read-only; nothing was written.")
+                                                                   : tr("%1 rows, computed read-only; nothing was written.").arg(preview.rows.size());
+        break;
+    case BackfillPreviewResult::State::NotRun:
+    case BackfillPreviewResult::State::Failed: status = preview.message; break;
+    }
+    const bool failed = preview.state == BackfillPreviewResult::State::Failed || preview.state == BackfillPreviewResult::State::NotRun;
+    m_previewStatus->setText(status);
+    m_previewStatus->setToolTip(status);
+    m_previewStatus->setStyleSheet(failed ? QStringLiteral("QLabel { color: %1; }")
+                                                .arg(FieldMessage::colour(palette(), FieldMessage::Kind::Error).name())
+                                          : QString());
+}
+
+QString ColumnDesigner::backfillPreviewStatus() const
+{
+    return m_previewStatus->text();
+}
+
 void ColumnDesigner::setContext(Engine engine, const TableDetails &table, const QList<TypeInfo> &types,
                                 const QList<TableSummary> &tables)
 {
+    // A new column starts from an empty form: nothing of the column designed before is kept, and
+    // no field is touched yet, so no problem shows before the user edits (issue 15).
+    m_filling = true;
     m_engine = engine;
     m_table = table.table;
     m_types = types;
     m_tables = tables;
+    m_touched.clear();
+    m_revealAll = false;
     m_ui->tableLabel->setText(tr("New column in <b>%1.%2</b> (%3 rows, %4)")
                                   .arg(table.table.schema.toHtmlEscaped(), table.table.name.toHtmlEscaped())
                                   .arg(table.estimatedRows < 0 ? tr("unknown number of") : QLocale().toString(table.estimatedRows))
                                   .arg(engineName(engine)));
-    const QString typed = m_ui->typeCombo->currentText();
     m_ui->typeCombo->clear();
     for (const TypeInfo &t : types)
         m_ui->typeCombo->addItem(typeLabel(engine, t));
-    m_ui->typeCombo->setCurrentText(typed.isEmpty() ? QString() : typed);
     m_ui->referencedTableCombo->clear();
     m_ui->referencedTableCombo->addItem(tr("(no foreign key)"));
     for (const TableSummary &t : tables) {
@@ -117,21 +242,20 @@ void ColumnDesigner::setContext(Engine engine, const TableDetails &table, const 
     m_showComment = engine != Engine::SQLite;
     m_ui->commentEdit->setVisible(m_showComment);
     m_ui->commentLabel->setVisible(m_showComment);
+    fillFields(ColumnSpec());
+    m_ui->lengthSpin->setValue(255);
+    m_ui->precisionSpin->setValue(12);
+    m_ui->scaleSpin->setValue(2);
     updateTypeParameters();
+    clearProblems();
+    clearPlanNotes();
+    showBackfillPreview({});
+    m_filling = false;
     edited();
 }
 
-void ColumnDesigner::clear()
+void ColumnDesigner::clearPlanNotes()
 {
-    m_table = {}; // first: none of the edits below asks for a plan
-    m_types.clear();
-    m_tables.clear();
-    m_ui->tableLabel->clear();
-    m_ui->typeCombo->clear();
-    m_ui->referencedTableCombo->clear();
-    m_ui->afterCombo->clear();
-    setSpec(ColumnSpec());
-    clearProblems();
     m_ui->volatilityBadge->clear();
     m_ui->volatilityBadge->hide();
     m_ui->syncReason->clear();
@@ -139,6 +263,25 @@ void ColumnDesigner::clear()
     m_ui->defaultAfterSync->clear();
     m_ui->defaultAfterSync->hide();
     m_planSyncReason.clear();
+}
+
+void ColumnDesigner::clear()
+{
+    m_table = {}; // first: none of the edits below asks for a plan
+    m_filling = true;
+    m_types.clear();
+    m_tables.clear();
+    m_ui->tableLabel->clear();
+    m_ui->typeCombo->clear();
+    m_ui->referencedTableCombo->clear();
+    m_ui->afterCombo->clear();
+    fillFields(ColumnSpec());
+    m_touched.clear();
+    m_revealAll = false;
+    clearProblems();
+    clearPlanNotes();
+    showBackfillPreview({});
+    m_filling = false;
     m_debounce.stop();
 }
 
@@ -219,6 +362,16 @@ ColumnSpec ColumnDesigner::spec() const
 
 void ColumnDesigner::setSpec(const ColumnSpec &spec)
 {
+    // A spec given whole (a spec file): its problems are all asked for.
+    m_filling = true;
+    fillFields(spec);
+    m_filling = false;
+    m_revealAll = true;
+    edited();
+}
+
+void ColumnDesigner::fillFields(const ColumnSpec &spec)
+{
     m_ui->nameEdit->setText(spec.name);
     // "numeric(12,2)": the known type in the picker, its parameters in the spin boxes.
     static const QRegularExpression parameters(QStringLiteral("^(.*?)\\s*\\((\\d+)(?:\\s*,\\s*(\\d+))?\\)$"));
@@ -270,27 +423,85 @@ void ColumnDesigner::setSpec(const ColumnSpec &spec)
         const int action = m_ui->onDeleteCombo->findText(spec.onDelete);
         m_ui->onDeleteCombo->setCurrentIndex(std::max(0, action));
     }
-    edited();
 }
 
 void ColumnDesigner::edited()
 {
+    // An edit the user made (setSpec and setContext block this): its field is touched.
+    if (!m_filling) {
+        if (const QString field = m_fieldOf.value(qobject_cast<QWidget *>(sender())); !field.isEmpty()) {
+            m_touched << field;
+            if (field == QLatin1String("sync"))
+                m_touched << QStringLiteral("gate_after_expand");
+        }
+    }
     m_debounce.start();
+}
+
+void ColumnDesigner::revealProblems()
+{
+    m_revealAll = true;
+    showFieldMessages();
+}
+
+bool ColumnDesigner::shown(const QString &field) const
+{
+    // A problem of a field the user has not edited yet waits, unless every problem was asked for;
+    // one of no input (the table, the connection) shows at once.
+    return m_revealAll || m_touched.contains(field) || !std::any_of(m_fieldOf.cbegin(), m_fieldOf.cend(), [&](const QString &f) { return f == field; });
+}
+
+QStringList ColumnDesigner::invalidFields() const
+{
+    QStringList fields;
+    for (const SpecProblem &p : m_problems) {
+        if (shown(p.field) && !fields.contains(p.field))
+            fields << p.field;
+    }
+    return fields;
 }
 
 void ColumnDesigner::clearProblems()
 {
-    for (QLabel *error : {m_ui->nameError, m_ui->typeError, m_ui->nullableError, m_ui->defaultError, m_ui->backfillError,
-                          m_ui->checkError, m_ui->uniqueError, m_ui->referencesError, m_ui->commentError, m_ui->afterError,
-                          m_ui->syncError, m_ui->otherErrors}) {
-        error->clear();
-        error->hide();
-    }
+    m_problems.clear();
+    m_warnings.clear();
+    showFieldMessages();
 }
 
-QLabel *ColumnDesigner::errorLabel(const QString &field) const
+void ColumnDesigner::showFieldMessages()
 {
-    const QHash<QString, QLabel *> beside = {
+    QHash<FieldMessage *, QStringList> errors;
+    QHash<FieldMessage *, QStringList> warnings;
+    QStringList others;
+    for (const SpecProblem &p : std::as_const(m_problems)) {
+        if (!shown(p.field))
+            continue;
+        if (FieldMessage *line = messageLine(p.field))
+            errors[line] << p.message;
+        else
+            others << p.field + QLatin1String(": ") + p.message;
+    }
+    for (const SpecProblem &w : std::as_const(m_warnings)) {
+        if (FieldMessage *line = messageLine(w.field))
+            warnings[line] << w.message;
+    }
+    for (FieldMessage *line : {m_ui->nameError, m_ui->typeError, m_ui->nullableError, m_ui->defaultError, m_ui->backfillError,
+                               m_ui->checkError, m_ui->uniqueError, m_ui->referencesError, m_ui->commentError, m_ui->afterError,
+                               m_ui->syncError}) {
+        if (errors.contains(line))
+            line->setMessage(errors.value(line).join(QLatin1Char('\n')), FieldMessage::Kind::Error);
+        else
+            line->setMessage(warnings.value(line).join(QLatin1Char('\n')), FieldMessage::Kind::Warning);
+    }
+    m_ui->otherErrors->setText(others.join(QLatin1Char('\n')));
+    m_ui->otherErrors->setStyleSheet(QStringLiteral("QLabel { color: %1; }")
+                                         .arg(FieldMessage::colour(palette(), FieldMessage::Kind::Error).name()));
+    m_ui->otherErrors->setVisible(!others.isEmpty());
+}
+
+FieldMessage *ColumnDesigner::messageLine(const QString &field) const
+{
+    const QHash<QString, FieldMessage *> beside = {
         {QStringLiteral("name"), m_ui->nameError},         {QStringLiteral("type"), m_ui->typeError},
         {QStringLiteral("nullable"), m_ui->nullableError}, {QStringLiteral("default"), m_ui->defaultError},
         {QStringLiteral("backfill"), m_ui->backfillError}, {QStringLiteral("check"), m_ui->checkError},
@@ -298,35 +509,45 @@ QLabel *ColumnDesigner::errorLabel(const QString &field) const
         {QStringLiteral("comment"), m_ui->commentError},   {QStringLiteral("after"), m_ui->afterError},
         {QStringLiteral("sync"), m_ui->syncError},         {QStringLiteral("gate_after_expand"), m_ui->syncError},
     };
-    return beside.value(field, m_ui->otherErrors); // a field without a place of its own
+    return beside.value(field, nullptr); // nullptr: a field without a line of its own (below the form)
 }
 
 void ColumnDesigner::showProblems(const QList<SpecProblem> &problems)
 {
-    clearProblems();
-    for (const SpecProblem &p : problems) {
-        QLabel *label = errorLabel(p.field);
-        const QString text = label == m_ui->otherErrors ? p.field + QLatin1String(": ") + p.message : p.message;
-        label->setText(label->text().isEmpty() ? text : label->text() + QLatin1Char('\n') + text);
-        label->show();
-    }
-    m_ui->volatilityBadge->clear();
-    m_ui->volatilityBadge->hide();
-    m_ui->defaultAfterSync->clear();
-    m_ui->defaultAfterSync->hide();
-    m_planSyncReason.clear();
-    updateSyncText();
+    // The notes of the last plan (volatility, sync, what a new row gets) stay: that plan stays on
+    // screen, marked out of date, until the spec is valid again.
+    m_problems = problems;
+    m_warnings.clear();
+    showFieldMessages();
 }
 
 QString ColumnDesigner::problemFor(const QString &field) const
 {
-    QLabel *label = errorLabel(field);
-    return label->isVisibleTo(this) ? label->text() : QString();
+    QStringList shownProblems;
+    for (const SpecProblem &p : m_problems) {
+        if (p.field == field && shown(field))
+            shownProblems << p.message;
+    }
+    return shownProblems.join(QLatin1Char('\n'));
+}
+
+void ColumnDesigner::showWarnings(const QList<SpecProblem> &warnings)
+{
+    m_warnings = warnings;
+    showFieldMessages();
+}
+
+QString ColumnDesigner::warningFor(const QString &field) const
+{
+    FieldMessage *line = messageLine(field);
+    return line && line->kind() == FieldMessage::Kind::Warning ? line->text() : QString();
 }
 
 void ColumnDesigner::showPlan(const Plan &plan)
 {
-    clearProblems();
+    m_problems.clear();
+    m_warnings.clear();
+    showFieldMessages();
     QString badge;
     QString colour;
     if (plan.defaultVolatility == QLatin1String("volatile")) {

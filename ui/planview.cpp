@@ -8,6 +8,7 @@
 #include "sqlpreview.h"
 
 #include <QComboBox>
+#include <QGraphicsOpacityEffect>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -59,6 +60,12 @@ PlanView::PlanView(QWidget *parent)
     m_problems->setStyleSheet(QStringLiteral("QLabel { background: #f8d7da; color: #58151c; border-radius: 4px; }"));
     m_problems->hide();
     m_warnings->hide();
+    m_outOfDate = new QLabel(this);
+    m_outOfDate->setObjectName(QStringLiteral("planOutOfDate"));
+    m_outOfDate->setWordWrap(true);
+    m_outOfDate->setMargin(6);
+    m_outOfDate->setStyleSheet(QStringLiteral("QLabel { background: #e2e3e5; color: #2b2f32; border-radius: 4px; }"));
+    m_outOfDate->hide();
     m_findings = new QLabel(this);
     m_findings->setObjectName(QStringLiteral("dataFindings"));
     m_findings->setWordWrap(true);
@@ -103,6 +110,7 @@ PlanView::PlanView(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
     layout->addWidget(m_problems);
+    layout->addWidget(m_outOfDate);
     layout->addWidget(m_warnings);
     layout->addWidget(m_findings);
     layout->addWidget(m_timeline);
@@ -138,6 +146,7 @@ QList<QPair<QString, int>> PlanView::comparableVersions(Engine engine)
 void PlanView::setPlan(const Plan &plan, int connectedVersion)
 {
     m_problems->hide();
+    showCurrent();
     m_model->setPlan(plan);
     m_steps->setColumnHidden(PlanStepsModel::FailingWritesColumn,
                              std::none_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return !s.failingWrites.isEmpty(); }));
@@ -175,6 +184,7 @@ void PlanView::clear()
     m_run->setEnabled(false);
     m_checkData->setEnabled(false);
     m_problems->hide();
+    showCurrent();
     m_warnings->hide();
     m_findings->clear();
     m_findings->hide();
@@ -237,6 +247,7 @@ void PlanView::showProblems(const QList<SpecProblem> &problems)
         lines << QStringLiteral("%1: %2").arg(p.field, p.message);
     m_problems->setText(tr("The column cannot be planned:\n") + lines.join(QLatin1Char('\n')));
     m_problems->show();
+    showCurrent();
     m_run->setEnabled(false);
     m_checkData->setEnabled(false);
     m_findings->hide();
@@ -280,6 +291,50 @@ void PlanView::showStep(int step)
                            s.onFailureSql.join(QLatin1String("; ")).toHtmlEscaped());
     m_why->setText(detail);
     m_sql->setSql(PlanFormat::stepSql(plan, step), plan.engine);
+}
+
+} // namespace Stagecraft
+
+namespace Stagecraft {
+
+void PlanView::showOutOfDate(const QList<SpecProblem> &problems)
+{
+    QStringList fields;
+    QStringList lines;
+    for (const SpecProblem &p : problems) {
+        if (!fields.contains(p.field))
+            fields << p.field;
+        lines << QStringLiteral("%1: %2").arg(p.field, p.message);
+    }
+    m_outOfDate->setText(tr("Out of date: %1 %2 not valid. This is the last valid plan; Run is off until the fields are "
+                            "valid again.\n%3")
+                             .arg(fields.join(QLatin1String(", ")), fields.size() == 1 ? tr("is") : tr("are"),
+                                  lines.join(QLatin1Char('\n'))));
+    m_outOfDate->show();
+    m_problems->hide();
+    m_run->setEnabled(false);
+    m_checkData->setEnabled(false);
+    m_findings->hide();
+    // Greyed, not gone: the steps, the timeline and the SQL stay readable while the field is fixed.
+    for (QWidget *w : {static_cast<QWidget *>(m_steps), static_cast<QWidget *>(m_timeline), static_cast<QWidget *>(m_sql),
+                       static_cast<QWidget *>(m_warnings), static_cast<QWidget *>(m_why)}) {
+        auto *faded = new QGraphicsOpacityEffect(w);
+        faded->setOpacity(0.45);
+        w->setGraphicsEffect(faded);
+    }
+}
+
+bool PlanView::isOutOfDate() const
+{
+    return !m_outOfDate->isHidden();
+}
+
+void PlanView::showCurrent()
+{
+    m_outOfDate->hide();
+    for (QWidget *w : {static_cast<QWidget *>(m_steps), static_cast<QWidget *>(m_timeline), static_cast<QWidget *>(m_sql),
+                       static_cast<QWidget *>(m_warnings), static_cast<QWidget *>(m_why)})
+        w->setGraphicsEffect(nullptr);
 }
 
 } // namespace Stagecraft

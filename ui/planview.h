@@ -30,6 +30,11 @@ public:
     // No plan: what was shown belonged to a connection that is gone (Run and the checks disabled).
     void clear();
     void showProblems(const QList<SpecProblem> &problems);
+    // The plan on screen no longer matches the designer's fields, which have these problems: it
+    // stays, greyed, under a banner naming the invalid fields; Run and the checks are off until
+    // setPlan() brings a plan for valid fields.
+    void showOutOfDate(const QList<SpecProblem> &problems);
+    [[nodiscard]] bool isOutOfDate() const;
     [[nodiscard]] PlanStepsModel *model() const { return m_model; }
     [[nodiscard]] LockTimeline *timeline() const { return m_timeline; }
     [[nodiscard]] SqlPreview *sqlPreview() const { return m_sql; }
@@ -53,6 +58,7 @@ Q_SIGNALS:
 
 private:
     void showStep(int step);
+    void showCurrent(); // the out-of-date banner and greying gone
 
     QLabel *m_title = nullptr;
     QComboBox *m_versions = nullptr;
@@ -61,6 +67,7 @@ private:
     QLabel *m_findings = nullptr;
     QLabel *m_warnings = nullptr;
     QLabel *m_problems = nullptr;
+    QLabel *m_outOfDate = nullptr; // the banner over a plan kept from before the fields went invalid
     LockTimeline *m_timeline = nullptr;
     QTreeView *m_steps = nullptr;
     PlanStepsModel *m_model = nullptr;

@@ -3,8 +3,10 @@
 #include "catalog/catalogreader.h"
 #include "columndesigner.h"
 #include "connectioncontroller.h"
+#include "plan/backfillpreviewworker.h"
 #include "plan/planexport.h"
 #include "plan/planworker.h"
+#include "plan/specvalidator.h"
 #include "planstepsmodel.h"
 #include "planview.h"
 #include "report/reportwriter.h"
@@ -17,8 +19,12 @@
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QMenu>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <limits>
 
 namespace Stagecraft {
 
@@ -31,8 +37,17 @@ PlanWorkspace::PlanWorkspace(ConnectionController *connection, StatusReporter *s
     m_planView->setObjectName(QStringLiteral("planView"));
     m_designer = new ColumnDesigner(this);
     m_designer->setObjectName(QStringLiteral("columnDesigner"));
+    // The form scrolls rather than making the window taller than a 700 px screen.
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("columnDesignerScroll"));
+    scroll->setWidget(m_designer);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // As wide as the form needs (as before it scrolled): only its height scrolls.
+    scroll->setMinimumWidth(m_designer->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width());
     auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_designer);
+    splitter->addWidget(scroll);
     splitter->addWidget(m_planView);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 5);
@@ -51,18 +66,63 @@ PlanWorkspace::PlanWorkspace(ConnectionController *connection, StatusReporter *s
     m_exportMenu->addAction(tr("&golang-migrate Files…"), this, [this] { promptForExport(QStringLiteral("golang-migrate")); });
     m_exportMenu->setEnabled(false);
 
-    connect(m_designer, &ColumnDesigner::specEdited, this, [this](const ColumnSpec &spec) { planColumn(spec); });
+    connect(m_designer, &ColumnDesigner::specEdited, this, [this](const ColumnSpec &spec) {
+        requestPlan(spec, 0, PlanRequest::Source::Designer);
+        previewBackfill(spec);
+    });
     connect(m_designer, &ColumnDesigner::referencedTableChosen, m_connection, &ConnectionController::loadReferencedTable);
     connect(m_connection, &ConnectionController::referencedTableLoaded, m_designer, &ColumnDesigner::setReferencedColumns);
-    connect(m_planView, &PlanView::targetVersionChosen, this, [this](int version) { planColumn(m_spec, version); });
+    connect(m_planView, &PlanView::targetVersionChosen, this,
+            [this](int version) { requestPlan(m_spec, version, PlanRequest::Source::Designer); });
     connect(m_planView, &PlanView::dataCheckRequested, this, &PlanWorkspace::checkData);
     startPlanner();
 }
 
 PlanWorkspace::~PlanWorkspace()
 {
+    m_previewWorker->supersede(std::numeric_limits<quint64>::max()); // whatever is queued need not run
+    m_previewThread.quit();
     m_thread.quit();
+    m_previewThread.wait();
     m_thread.wait();
+}
+
+void PlanWorkspace::startPreviewer()
+{
+    qRegisterMetaType<BackfillPreviewResult>();
+    qRegisterMetaType<TableDetails>();
+    m_previewWorker = new BackfillPreviewWorker;
+    m_previewWorker->moveToThread(&m_previewThread);
+    connect(&m_previewThread, &QThread::finished, m_previewWorker, &QObject::deleteLater);
+    connect(m_previewWorker, &BackfillPreviewWorker::previewed, this, [this](quint64 request, const BackfillPreviewResult &result) {
+        if (request != m_previewRequest)
+            return; // an answer to a spec typed over since, or of the connection before
+        m_designer->showBackfillPreview(result);
+        Q_EMIT backfillPreviewed();
+    });
+    m_previewThread.setObjectName(QStringLiteral("backfill preview"));
+    m_previewThread.start();
+}
+
+void PlanWorkspace::previewBackfill(const ColumnSpec &spec)
+{
+    // Only what changes the values asks the server again: the expression, the type, the table.
+    const auto key = [](const ColumnSpec &s) {
+        return QStringList{s.table.schema, s.table.name, s.name, s.type, s.backfill, QString::number(int(s.defaultKind)), s.defaultValue};
+    };
+    if (m_previewRequest != 0 && key(spec) == m_previewedKey)
+        return;
+    m_previewedKey = key(spec);
+    m_previewWorker->supersede(++m_previewRequest);
+    const TableDetails &details = m_connection->details();
+    if (details.table != spec.table || Backfill::valueForExistingRows(m_connection->server().engine, spec).isEmpty()) {
+        m_designer->showBackfillPreview({});
+        return;
+    }
+    m_designer->showBackfillPreviewBusy();
+    QMetaObject::invokeMethod(m_previewWorker, "preview", Qt::QueuedConnection, Q_ARG(quint64, m_previewRequest),
+                              Q_ARG(Stagecraft::ConnectionProfile, m_connection->profile()), Q_ARG(Stagecraft::ColumnSpec, spec),
+                              Q_ARG(Stagecraft::TableDetails, details), Q_ARG(int, BackfillPreview::DefaultRows));
 }
 
 void PlanWorkspace::startPlanner()
@@ -82,6 +142,7 @@ void PlanWorkspace::startPlanner()
     });
     m_thread.setObjectName(QStringLiteral("planner"));
     m_thread.start();
+    startPreviewer();
 }
 
 void PlanWorkspace::onPlanned(const Plan &plan)
@@ -91,6 +152,9 @@ void PlanWorkspace::onPlanned(const Plan &plan)
     m_status->clearBusy();
     m_planView->setPlan(plan, m_connection->server().versionNumber);
     m_designer->showPlan(plan);
+    // The warnings on the designer's fields (also in the plan's warnings), on the table planned.
+    if (m_connection->details().table == plan.table)
+        m_designer->showWarnings(SpecValidator::warnings(plan.engine, plan.spec, m_connection->details()));
     m_exportMenu->setEnabled(!plan.steps.isEmpty());
     m_status->showStatus(tr("Planned %1 steps; writes blocked about %2 s in all")
                              .arg(plan.steps.size())
@@ -100,23 +164,53 @@ void PlanWorkspace::onPlanned(const Plan &plan)
 
 void PlanWorkspace::onRejected(const QList<SpecProblem> &problems)
 {
-    if (!takePlanAnswer())
+    PlanRequest request;
+    if (!takePlanAnswer(&request))
         return;
     m_status->clearBusy();
-    m_planView->showProblems(problems);
     m_designer->showProblems(problems);
+    // From the designer, the problems the user can see so far (the fields edited); asked for
+    // directly (planColumn), all of them.
+    QList<SpecProblem> shown;
+    const QStringList fields = m_designer->invalidFields();
+    for (const SpecProblem &p : problems) {
+        if (request.source == PlanRequest::Source::Asked || fields.contains(p.field))
+            shown << p;
+    }
+    const Plan onScreen = m_planView->model()->plan();
+    if (request.source == PlanRequest::Source::Designer && !onScreen.steps.isEmpty() && onScreen.table == request.table) {
+        // The last valid plan stays, marked out of date, while a field is being fixed.
+        m_planView->showOutOfDate(shown.isEmpty() ? problems : shown);
+    } else if (shown.isEmpty()) {
+        m_planView->clear(); // a new form: nothing the user has edited is wrong yet
+    } else {
+        m_planView->showProblems(shown);
+    }
     m_exportMenu->setEnabled(false);
-    m_status->showStatus(tr("The column cannot be planned (problems to fix: %1); each is shown beside its field")
-                             .arg(problems.size()));
+    if (shown.isEmpty())
+        m_status->showStatus(tr("Fill in the column to see its plan"));
+    else
+        m_status->showStatus(tr("The column cannot be planned (problems to fix: %1); each is shown beside its field")
+                                 .arg(shown.size()));
     Q_EMIT planShown();
 }
 
-bool PlanWorkspace::takePlanAnswer()
+bool PlanWorkspace::takePlanAnswer(PlanRequest *taken)
 {
-    return !m_planRequests.isEmpty() && m_planRequests.takeFirst() == m_connection->generation();
+    if (m_planRequests.isEmpty())
+        return false;
+    const PlanRequest request = m_planRequests.takeFirst();
+    if (taken)
+        *taken = request;
+    return !request.dropped && request.generation == m_connection->generation();
 }
 
 void PlanWorkspace::planColumn(const ColumnSpec &spec, int targetVersion)
+{
+    requestPlan(spec, targetVersion, PlanRequest::Source::Asked);
+}
+
+void PlanWorkspace::requestPlan(const ColumnSpec &spec, int targetVersion, PlanRequest::Source source)
 {
     if (m_connection->profile().database.isEmpty()) {
         m_status->showError(tr("No database is open"), tr("Open a database first, then plan a column on one of its tables."));
@@ -124,7 +218,7 @@ void PlanWorkspace::planColumn(const ColumnSpec &spec, int targetVersion)
     }
     m_spec = spec;
     m_targetVersion = targetVersion;
-    m_planRequests << m_connection->generation();
+    m_planRequests << PlanRequest{m_connection->generation(), source, spec.table, false};
     m_status->showBusy(tr("Checking and planning column %1…").arg(spec.name));
     QMetaObject::invokeMethod(m_worker, "plan", Qt::QueuedConnection, Q_ARG(Stagecraft::ConnectionProfile, m_connection->profile()),
                               Q_ARG(Stagecraft::ColumnSpec, spec), Q_ARG(int, targetVersion),
@@ -193,12 +287,26 @@ bool PlanWorkspace::takePendingSpec(const TableRef &table, ColumnSpec *spec)
 
 void PlanWorkspace::designSelectedTable()
 {
+    // A new column: a fresh form, and no plan of the column designed before (nor its answers still
+    // on the way) in the plan view.
+    for (PlanRequest &r : m_planRequests)
+        r.dropped = true;
+    m_planView->clear();
+    m_exportMenu->setEnabled(false);
+    m_spec = {};
     m_designer->setContext(m_connection->server().engine, m_connection->details(), m_connection->types(),
                            m_connection->tables());
+    m_previewWorker->supersede(++m_previewRequest);
+    m_previewedKey.clear();
+    m_designer->showBackfillPreview({});
 }
 
 void PlanWorkspace::clear()
 {
+    for (PlanRequest &r : m_planRequests)
+        r.dropped = true;
+    m_previewWorker->supersede(++m_previewRequest);
+    m_previewedKey.clear();
     m_planView->clear();
     m_designer->clear();
     m_spec = {};

@@ -11,6 +11,7 @@ class QMenu;
 
 namespace Stagecraft {
 
+class BackfillPreviewWorker;
 class ColumnDesigner;
 class ConnectionController;
 class PlanView;
@@ -59,13 +60,30 @@ Q_SIGNALS:
     // A spec file that could not be read as a column: its problems are on screen.
     void specFileRejected();
     void dataChecked();
+    // The backfill preview under the designer's Backfill field shows the answer to the last edit.
+    void backfillPreviewed();
 
 private:
+    // One request to the planner: the connection it was made on, and whether the designer's edits
+    // made it (their problems show as the fields are touched; a plan on screen goes out of date) or
+    // it was asked for whole (every problem shows).
+    struct PlanRequest
+    {
+        enum class Source { Designer, Asked };
+        quint64 generation = 0;
+        Source source = Source::Asked;
+        TableRef table;
+        bool dropped = false; // a new form or connection since: its answer is not shown
+    };
     void startPlanner();
+    void startPreviewer();
+    void requestPlan(const ColumnSpec &spec, int targetVersion, PlanRequest::Source source);
+    void previewBackfill(const ColumnSpec &spec);
     void onPlanned(const Plan &plan);
     void onRejected(const QList<SpecProblem> &problems);
-    // Whether the planner's next answer is for the open connection (it answers each request once, in order).
-    [[nodiscard]] bool takePlanAnswer();
+    // Whether the planner's next answer is to be shown: made on the open connection, not dropped
+    // since (it answers each request once, in order).
+    [[nodiscard]] bool takePlanAnswer(PlanRequest *request = nullptr);
     void promptForExport(const QString &kind);
 
     ConnectionController *m_connection;
@@ -78,7 +96,11 @@ private:
     ColumnSpec m_spec; // the column last planned, for re-planning on another version
     int m_targetVersion = 0; // the version it was last planned for (0: the server's)
     ColumnSpec m_pendingSpec; // a spec file's column, shown in the designer once its table is loaded
-    QList<quint64> m_planRequests; // the connection generation of each request the planner has not answered yet
+    QList<PlanRequest> m_planRequests; // each request the planner has not answered yet
+    QThread m_previewThread;
+    BackfillPreviewWorker *m_previewWorker = nullptr; // lives on m_previewThread
+    quint64 m_previewRequest = 0; // the last preview asked for; only its answer is shown
+    QStringList m_previewedKey; // what the last preview was of (see previewBackfill)
 };
 
 } // namespace Stagecraft
