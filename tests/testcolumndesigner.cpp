@@ -191,12 +191,17 @@ void TestColumnDesigner::lastValidPlanKeptOutOfDate()
     QVERIFY(!view->checkDataButton()->isEnabled());
     QVERIFY(view->timeline()->isVisible());
     QVERIFY(view->timeline()->graphicsEffect() != nullptr); // greyed
+    QVERIFY(!view->findChild<QWidget *>(QStringLiteral("planSteps"))->isEnabled());
+    QVERIFY(!view->versionSwitcher()->isEnabled());
+    if (const QByteArray folder = qgetenv("STAGECRAFT_SHOTS"); !folder.isEmpty())
+        QVERIFY(window.grab().save(QString::fromLocal8Bit(folder) + QStringLiteral("/designer-out-of-date.png")));
 
     // Valid again: the new plan replaces it.
     typeInto(designer, "nameEdit", QStringLiteral("priority2"));
     QTRY_VERIFY_WITH_TIMEOUT(!view->isOutOfDate() && view->runButton()->isEnabled(), 30000);
     QVERIFY(!outOfDate->isVisible());
     QVERIFY(view->timeline()->graphicsEffect() == nullptr);
+    QVERIFY(view->findChild<QWidget *>(QStringLiteral("planSteps"))->isEnabled());
     QVERIFY(view->model()->plan().spec.name == QLatin1String("priority2"));
 }
 

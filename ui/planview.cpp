@@ -315,9 +315,13 @@ void PlanView::showOutOfDate(const QList<SpecProblem> &problems)
     m_run->setEnabled(false);
     m_checkData->setEnabled(false);
     m_findings->hide();
+    m_versions->setEnabled(false); // it would plan the old column again, not the fields on screen
     // Greyed, not gone: the steps, the timeline and the SQL stay readable while the field is fixed.
-    for (QWidget *w : {static_cast<QWidget *>(m_steps), static_cast<QWidget *>(m_timeline), static_cast<QWidget *>(m_sql),
-                       static_cast<QWidget *>(m_warnings), static_cast<QWidget *>(m_why)}) {
+    // The lists are disabled (their palette greys them; an opacity effect darkens a scroll area's
+    // viewport), the painted ones faded.
+    m_steps->setEnabled(false);
+    m_sql->setEnabled(false);
+    for (QWidget *w : {static_cast<QWidget *>(m_timeline), static_cast<QWidget *>(m_warnings), static_cast<QWidget *>(m_why)}) {
         auto *faded = new QGraphicsOpacityEffect(w);
         faded->setOpacity(0.45);
         w->setGraphicsEffect(faded);
@@ -332,8 +336,9 @@ bool PlanView::isOutOfDate() const
 void PlanView::showCurrent()
 {
     m_outOfDate->hide();
-    for (QWidget *w : {static_cast<QWidget *>(m_steps), static_cast<QWidget *>(m_timeline), static_cast<QWidget *>(m_sql),
-                       static_cast<QWidget *>(m_warnings), static_cast<QWidget *>(m_why)})
+    m_steps->setEnabled(true);
+    m_sql->setEnabled(true);
+    for (QWidget *w : {static_cast<QWidget *>(m_timeline), static_cast<QWidget *>(m_warnings), static_cast<QWidget *>(m_why)})
         w->setGraphicsEffect(nullptr);
 }
 
