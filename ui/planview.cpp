@@ -2,6 +2,7 @@
 
 #include "plan/ruleevidence.h"
 
+#include "blockingsessionsmodel.h"
 #include "locktimeline.h"
 #include "plan/planformat.h"
 #include "planstepsmodel.h"
@@ -65,6 +66,7 @@ PlanView::PlanView(QWidget *parent)
     m_findings->setMargin(6);
     m_findings->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_findings->hide();
+    buildSessions();
 
     m_timeline = new LockTimeline(this);
     m_timeline->hide(); // shown with the first plan
@@ -105,6 +107,7 @@ PlanView::PlanView(QWidget *parent)
     layout->addWidget(m_problems);
     layout->addWidget(m_warnings);
     layout->addWidget(m_findings);
+    layout->addWidget(m_sessionsBox);
     layout->addWidget(m_timeline);
     layout->addWidget(splitter, 1);
 
@@ -115,6 +118,59 @@ PlanView::PlanView(QWidget *parent)
     connect(m_timeline, &LockTimeline::stepClicked, this,
             [this](int step) { m_steps->setCurrentIndex(m_model->indexOfStep(step)); });
     connect(m_versions, &QComboBox::activated, this, [this](int i) { Q_EMIT targetVersionChosen(m_versions->itemData(i).toInt()); });
+}
+
+void PlanView::buildSessions()
+{
+    // The pre-flight's sessions, to act on one: cancel its statement or end it (each confirmed by
+    // typing its number). SQLite has no sessions to signal: there the list says who, and no more.
+    m_sessionsModel = new BlockingSessionsModel(this);
+    m_sessions = new QTreeView(this);
+    m_sessions->setObjectName(QStringLiteral("blockingSessions"));
+    m_sessions->setModel(m_sessionsModel);
+    m_sessions->setRootIsDecorated(false);
+    m_sessions->setUniformRowHeights(true);
+    m_sessions->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_sessions->setMaximumHeight(m_sessions->fontMetrics().height() * 7);
+    m_sessions->header()->setStretchLastSection(true);
+    for (int c = 0; c < BlockingSessionsModel::StatementColumn; ++c)
+        m_sessions->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_cancelSession = new QPushButton(tr("Cancel &Statement…"), this);
+    m_cancelSession->setObjectName(QStringLiteral("cancelSessionButton"));
+    m_cancelSession->setToolTip(tr("Ask the server to cancel what the selected session is running"));
+    m_terminateSession = new QPushButton(tr("&Terminate Session…"), this);
+    m_terminateSession->setObjectName(QStringLiteral("terminateSessionButton"));
+    m_terminateSession->setToolTip(tr("Ask the server to close the selected session, rolling back its transaction"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(m_cancelSession);
+    buttons->addWidget(m_terminateSession);
+    m_sessionsBox = new QWidget(this);
+    auto *box = new QVBoxLayout(m_sessionsBox);
+    box->setContentsMargins(0, 0, 0, 0);
+    box->addWidget(m_sessions);
+    box->addLayout(buttons);
+    m_sessionsBox->hide();
+    const auto selected = [this]() -> const BlockingSession * {
+        const QModelIndex current = m_sessions->currentIndex();
+        return current.isValid() ? &m_sessionsModel->rows().at(current.row()) : nullptr;
+    };
+    const auto updateButtons = [this, selected] {
+        const BlockingSession *s = selected();
+        const bool can = s && s->pid > 0 && SessionSignal::supported(m_model->plan().engine);
+        m_cancelSession->setEnabled(can);
+        m_terminateSession->setEnabled(can);
+    };
+    connect(m_sessions->selectionModel(), &QItemSelectionModel::currentRowChanged, this, updateButtons);
+    connect(m_sessionsModel, &QAbstractItemModel::modelReset, this, updateButtons);
+    connect(m_cancelSession, &QPushButton::clicked, this, [this, selected] {
+        if (const BlockingSession *s = selected())
+            Q_EMIT sessionSignalRequested(*s, SessionSignal::Action::CancelStatement);
+    });
+    connect(m_terminateSession, &QPushButton::clicked, this, [this, selected] {
+        if (const BlockingSession *s = selected())
+            Q_EMIT sessionSignalRequested(*s, SessionSignal::Action::Terminate);
+    });
 }
 
 QList<QPair<QString, int>> PlanView::comparableVersions(Engine engine)
@@ -159,6 +215,8 @@ void PlanView::setPlan(const Plan &plan, int connectedVersion)
     m_run->setEnabled(!plan.steps.isEmpty() && plan.targetVersion == connectedVersion);
     m_checkData->setEnabled(!plan.steps.isEmpty());
     m_findings->hide();
+    m_sessionsModel->setRows({});
+    m_sessionsBox->hide();
     m_warnings->setText(plan.warnings.join(QLatin1Char('\n')));
     m_warnings->setVisible(!plan.warnings.isEmpty());
     showStep(-1);
@@ -178,6 +236,8 @@ void PlanView::clear()
     m_warnings->hide();
     m_findings->clear();
     m_findings->hide();
+    m_sessionsModel->setRows({});
+    m_sessionsBox->hide();
     m_model->setPlan({});
     m_timeline->setPlan({});
     m_timeline->hide();
@@ -223,6 +283,10 @@ void PlanView::showFindings(const QList<DataFinding> &findings, const QList<Bloc
     m_findings->setStyleSheet(clean ? QStringLiteral("QLabel { background: #d1e7dd; color: #0a3622; border-radius: 4px; }")
                                     : QStringLiteral("QLabel { background: #f8d7da; color: #58151c; border-radius: 4px; }"));
     m_findings->show();
+    m_sessionsModel->setRows(sessions);
+    m_sessionsBox->setVisible(!sessions.isEmpty());
+    if (!sessions.isEmpty())
+        m_sessions->setCurrentIndex(m_sessionsModel->index(0, 0));
 }
 
 QString PlanView::findingsText() const
@@ -240,6 +304,7 @@ void PlanView::showProblems(const QList<SpecProblem> &problems)
     m_run->setEnabled(false);
     m_checkData->setEnabled(false);
     m_findings->hide();
+    m_sessionsBox->hide();
     m_model->setPlan({});
     m_timeline->setPlan({});
     m_timeline->hide(); // no plan, no picture

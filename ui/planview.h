@@ -3,6 +3,7 @@
 #include "plan/columnspec.h"
 #include "plan/datachecks.h"
 #include "plan/plan.h"
+#include "run/sessionsignal.h"
 
 #include <QWidget>
 
@@ -13,6 +14,7 @@ class QTreeView;
 
 namespace Stagecraft {
 
+class BlockingSessionsModel;
 class LockTimeline;
 class PlanStepsModel;
 class SqlPreview;
@@ -40,6 +42,9 @@ public:
     // make the run's schema changes wait.
     void showFindings(const QList<DataFinding> &findings, const QList<BlockingSession> &sessions);
     [[nodiscard]] QString findingsText() const;
+    // The sessions the last pre-flight found, each of which can be cancelled or terminated.
+    [[nodiscard]] BlockingSessionsModel *sessionsModel() const { return m_sessionsModel; }
+    [[nodiscard]] QTreeView *sessionsView() const { return m_sessions; }
     // Versions worth comparing for an engine, as (label, version number).
     [[nodiscard]] static QList<QPair<QString, int>> comparableVersions(Engine engine);
 
@@ -50,8 +55,11 @@ Q_SIGNALS:
     void runRequested();
     // The user asked to check the existing rows against the new column's constraints.
     void dataCheckRequested();
+    // The user asked to cancel a blocking session's statement or terminate it (confirmed elsewhere).
+    void sessionSignalRequested(const Stagecraft::BlockingSession &session, Stagecraft::SessionSignal::Action action);
 
 private:
+    void buildSessions();
     void showStep(int step);
 
     QLabel *m_title = nullptr;
@@ -59,6 +67,11 @@ private:
     QPushButton *m_run = nullptr;
     QPushButton *m_checkData = nullptr;
     QLabel *m_findings = nullptr;
+    QWidget *m_sessionsBox = nullptr;
+    QTreeView *m_sessions = nullptr;
+    BlockingSessionsModel *m_sessionsModel = nullptr;
+    QPushButton *m_cancelSession = nullptr;
+    QPushButton *m_terminateSession = nullptr;
     QLabel *m_warnings = nullptr;
     QLabel *m_problems = nullptr;
     LockTimeline *m_timeline = nullptr;

@@ -2,6 +2,7 @@
 
 #include "plan/columnspec.h"
 #include "plan/plan.h"
+#include "run/sessionsignal.h"
 
 #include <QList>
 #include <QThread>
@@ -67,6 +68,9 @@ private:
     // Whether the planner's next answer is for the open connection (it answers each request once, in order).
     [[nodiscard]] bool takePlanAnswer();
     void promptForExport(const QString &kind);
+    // Confirms (typing the session's number), then signals the session from a connection of its own
+    // and runs the pre-flight again to show what is left.
+    void signalSession(const BlockingSession &session, SessionSignal::Action action);
 
     ConnectionController *m_connection;
     StatusReporter *m_status;

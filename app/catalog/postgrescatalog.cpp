@@ -6,6 +6,7 @@
 
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTimeZone>
 
 namespace Stagecraft {
 
@@ -414,7 +415,7 @@ bool PostgresCatalog::blockingSessions(const TableRef &table, QList<BlockingSess
                     "EXTRACT(epoch FROM now() - a.xact_start)::float8, a.query, "
                     "(SELECT string_agg(DISTINCT l.mode, ',') FROM pg_locks l WHERE l.pid = a.pid "
                     "AND l.relation = r.oid AND l.granted), "
-                    "a.wait_event_type = 'Lock' "
+                    "a.wait_event_type = 'Lock', EXTRACT(epoch FROM a.backend_start)::float8 "
                     "FROM pg_stat_activity a, %1 r(oid) "
                     "WHERE a.pid <> pg_backend_pid() AND a.backend_type = 'client backend' "
                     "AND (EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.relation = r.oid) "
@@ -435,6 +436,8 @@ bool PostgresCatalog::blockingSessions(const TableRef &table, QList<BlockingSess
         s.locks = q.value(6).isNull() ? QStringList() : q.value(6).toString().split(QLatin1Char(','));
         std::sort(s.locks.begin(), s.locks.end());
         s.waiting = q.value(7).toBool();
+        if (!q.value(8).isNull())
+            s.connectedAt = QDateTime::fromMSecsSinceEpoch(qRound64(q.value(8).toDouble() * 1000), QTimeZone::UTC);
         sessions->append(s);
     }
     return true;
