@@ -23,11 +23,21 @@ QString humanBytes(qint64 bytes)
 SpaceCost SpaceCost::ofBackfill(Engine engine, const TableDetails &table)
 {
     SpaceCost cost;
-    if (table.totalBytes < 0)
+    qint64 total = table.totalBytes;
+    qint64 heap = std::max<qint64>(0, table.heapBytes);
+    qint64 indexes = std::max<qint64>(0, table.indexBytes);
+    // A partitioned table holds nothing itself: its partitions' heaps are what the catalog tells
+    // (their indexes and TOAST are not counted, and grow too).
+    if (!table.partitions.isEmpty() && total <= 0) {
+        heap = 0;
+        for (const PartitionInfo &p : table.partitions)
+            heap += std::max<qint64>(0, p.heapBytes);
+        total = heap;
+        indexes = 0;
+        cost.heapOnly = true;
+    }
+    if (total < 0)
         return cost;
-    const qint64 total = table.totalBytes;
-    const qint64 heap = std::max<qint64>(0, table.heapBytes);
-    const qint64 indexes = std::max<qint64>(0, table.indexBytes);
     cost.beforeBytes = total;
     switch (engine) {
     case Engine::PostgreSQL:
@@ -66,13 +76,13 @@ QString SpaceCost::backfillNote(Engine engine, const TableDetails &table)
     case Engine::PostgreSQL:
         return QStringLiteral("The backfill writes a new version of every row and leaves the old one dead until VACUUM; "
                               "without room in the pages for HOT updates (fillfactor 100, the default) each new version "
-                              "also adds an entry to every index: %1 (heap, indexes and TOAST). Run VACUUM (not VACUUM "
+                              "also adds an entry to every index: %1 (%2). Run VACUUM (not VACUUM "
                               "FULL, which locks the table) after the run, or let autovacuum do it: the space is reused "
                               "by later writes, not given back to the file system. Each batch commits on its own, so a "
                               "VACUUM during the run already reclaims the batches done. A table often updated this way "
                               "is worth a fillfactor below 100 (ALTER TABLE ... SET (fillfactor = 90)), which leaves "
                               "room for HOT updates in new pages.")
-            .arg(growth);
+            .arg(growth, cost.heapOnly ? QStringLiteral("the partitions' heaps; their indexes grow too") : QStringLiteral("heap, indexes and TOAST"));
     case Engine::MySQL:
     case Engine::MariaDB:
         return QStringLiteral("InnoDB updates each row in place, but the new value makes it longer: a full page splits "

@@ -16,6 +16,7 @@ struct SpaceCost
     qint64 beforeBytes = -1; // table + indexes + TOAST now; -1: unknown
     qint64 afterLowBytes = -1; // after the backfill, before VACUUM or a rebuild gives space back
     qint64 afterHighBytes = -1;
+    bool heapOnly = false; // a partitioned table: only its partitions' heaps are counted
 
     // "to between 267.0 MiB and 457.8 MiB", or "to at most 267.0 MiB" where it may not grow at all.
     [[nodiscard]] QString range() const;
