@@ -60,6 +60,11 @@ PlanView::PlanView(QWidget *parent)
     m_problems->setStyleSheet(QStringLiteral("QLabel { background: #f8d7da; color: #58151c; border-radius: 4px; }"));
     m_problems->hide();
     m_warnings->hide();
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("planSummary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->hide();
     m_findings = new QLabel(this);
     m_findings->setObjectName(QStringLiteral("dataFindings"));
     m_findings->setWordWrap(true);
@@ -104,6 +109,7 @@ PlanView::PlanView(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
+    layout->addWidget(m_summary);
     layout->addWidget(m_problems);
     layout->addWidget(m_warnings);
     layout->addWidget(m_findings);
@@ -219,6 +225,8 @@ void PlanView::setPlan(const Plan &plan, int connectedVersion)
     m_sessionsBox->hide();
     m_warnings->setText(plan.warnings.join(QLatin1Char('\n')));
     m_warnings->setVisible(!plan.warnings.isEmpty());
+    m_summary->setText((QStringList{PlanFormat::summary(plan)} + plan.notes).join(QLatin1Char('\n')));
+    m_summary->setVisible(!plan.steps.isEmpty());
     showStep(-1);
 }
 
@@ -234,6 +242,7 @@ void PlanView::clear()
     m_checkData->setEnabled(false);
     m_problems->hide();
     m_warnings->hide();
+    m_summary->hide();
     m_findings->clear();
     m_findings->hide();
     m_sessionsModel->setRows({});
@@ -305,6 +314,7 @@ void PlanView::showProblems(const QList<SpecProblem> &problems)
     m_checkData->setEnabled(false);
     m_findings->hide();
     m_sessionsBox->hide();
+    m_summary->hide();
     m_model->setPlan({});
     m_timeline->setPlan({});
     m_timeline->hide(); // no plan, no picture
@@ -343,6 +353,8 @@ void PlanView::showStep(int step)
         detail += QStringLiteral("<br>%1 <code>%2</code>")
                       .arg(tr("If it fails or is cancelled, the runner removes what it added:").toHtmlEscaped(),
                            s.onFailureSql.join(QLatin1String("; ")).toHtmlEscaped());
+    if (!s.space.isEmpty())
+        detail += QStringLiteral("<br><b>%1</b> %2").arg(tr("Space:").toHtmlEscaped(), s.space.toHtmlEscaped());
     m_why->setText(detail);
     m_sql->setSql(PlanFormat::stepSql(plan, step), plan.engine);
 }

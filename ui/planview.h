@@ -73,6 +73,7 @@ private:
     QPushButton *m_cancelSession = nullptr;
     QPushButton *m_terminateSession = nullptr;
     QLabel *m_warnings = nullptr;
+    QLabel *m_summary = nullptr; // the plan's totals beside the single statement's, and its notes
     QLabel *m_problems = nullptr;
     LockTimeline *m_timeline = nullptr;
     QTreeView *m_steps = nullptr;

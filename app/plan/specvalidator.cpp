@@ -224,8 +224,13 @@ bool SpecValidator::checkSpec(const ColumnSpec &spec, PlannerInput *input, QList
     static_cast<void>(GeneratedNames::check(m_connection, planned, problems));
     if (planned.sync.enabled && (e == Engine::MySQL || e == Engine::MariaDB))
         checkTriggerPrivilege(problems);
-    if (plan)
+    if (plan) {
         *plan = planned;
+        const ConnectionProfile &where = m_connection.profile();
+        plan->host = where.host;
+        plan->port = where.engine == Engine::SQLite ? 0 : where.effectivePort();
+        plan->database = where.database;
+    }
     return problems->size() == before;
 }
 
