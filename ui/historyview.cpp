@@ -57,9 +57,7 @@ HistoryView::HistoryView(QWidget *parent)
     m_status->setWordWrap(true);
     m_runsView = tableView(m_runs, QStringLiteral("historyRuns"), this);
     m_stepsView = tableView(m_steps, QStringLiteral("historySteps"), this);
-    // The message takes what is left; the step titles may be cut with an ellipsis, shown whole in the report.
-    m_stepsView->horizontalHeader()->setSectionResizeMode(RunStepsModel::StepColumn, QHeaderView::Interactive);
-    m_stepsView->setColumnWidth(RunStepsModel::StepColumn, 280);
+    // Every column as wide as its text; the message (last) takes what is left, whole in its tooltip.
     m_refresh = new QPushButton(tr("Re&fresh"), this);
     m_refresh->setObjectName(QStringLiteral("historyRefresh"));
     m_open = new QPushButton(tr("&Open Report"), this);

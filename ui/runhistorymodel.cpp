@@ -2,7 +2,8 @@
 
 #include "run/runhistory.h"
 
-#include <QColor>
+#include <QGuiApplication>
+#include <QPalette>
 
 namespace Stagecraft {
 
@@ -38,6 +39,12 @@ QString RunHistoryModel::timeText(const QDateTime &time)
     return time.isValid() ? time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QStringLiteral("—");
 }
 
+QColor RunHistoryModel::failureColor()
+{
+    const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
+    return dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xc6, 0x28, 0x28);
+}
+
 QString RunHistoryModel::durationText(double seconds)
 {
     if (seconds < 0)
@@ -59,10 +66,10 @@ QVariant RunHistoryModel::data(const QModelIndex &index, int role) const
         return r->runId;
     if (role == Qt::ForegroundRole && index.column() == OutcomeColumn) {
         if (r->state == QLatin1String("failed") || r->state == QLatin1String("interrupted"))
-            return QColor(0xc6, 0x28, 0x28);
+            return failureColor();
         return {};
     }
-    if (role == Qt::TextAlignmentRole && (index.column() == DurationColumn || index.column() == StepsColumn))
+    if (role == Qt::TextAlignmentRole && index.column() == DurationColumn)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole)
         return tr("Run %1").arg(r->runId);

@@ -3,6 +3,7 @@
 #include "run/journal.h"
 
 #include <QAbstractTableModel>
+#include <QColor>
 
 namespace Stagecraft {
 
@@ -30,6 +31,8 @@ public:
 
     // A time as History shows it (local, to the second); "—" when unknown.
     [[nodiscard]] static QString timeText(const QDateTime &time);
+    // The colour of a failed or interrupted outcome: readable on the light and the dark theme.
+    [[nodiscard]] static QColor failureColor();
     // A duration as History shows it: "0.42 s", "12 s", "3 min 05 s"; "—" when unknown (< 0).
     [[nodiscard]] static QString durationText(double seconds);
 

@@ -3,7 +3,6 @@
 #include "run/runhistory.h"
 #include "runhistorymodel.h"
 
-#include <QColor>
 #include <QLocale>
 
 namespace Stagecraft {
@@ -40,7 +39,7 @@ QVariant RunStepsModel::data(const QModelIndex &index, int role) const
     const QDateTime end = ended ? s.updatedAt : QDateTime();
     if (role == Qt::ForegroundRole && index.column() == OutcomeColumn
         && (s.state == Journal::StepState::Failed || s.state == Journal::StepState::Interrupted))
-        return QColor(0xc6, 0x28, 0x28);
+        return RunHistoryModel::failureColor();
     if (role == Qt::TextAlignmentRole
         && (index.column() == NumberColumn || index.column() == TimeColumn || index.column() == RowsColumn || index.column() == AttemptsColumn))
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
