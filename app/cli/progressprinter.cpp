@@ -88,7 +88,7 @@ void ProgressPrinter::backfillProgressed(const BackfillProgress &p) const
         const int width = 30;
         const int filled = p.rowsTotal > 0 ? int(width * std::min<double>(1.0, double(p.rowsDone) / p.rowsTotal)) : 0;
         out() << "\r  [" << QString(filled, QLatin1Char('#')) << QString(width - filled, QLatin1Char('.')) << "] " << p.rowsDone
-              << "/" << p.rowsTotal << " rows, " << qint64(p.rowsPerSecond) << " rows/s, ETA " << eta << ", batch " << p.batchSize
+              << "/" << p.rowsTotal << " rows, " << qint64(p.rowsPerSecond) << " rows/s, ETA " << eta << ", batches of " << p.batchSize << " rows"
               << "   " << Qt::flush;
         return;
     }
