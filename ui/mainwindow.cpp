@@ -2,6 +2,7 @@
 
 #include "columndesigner.h"
 #include "connectioncontroller.h"
+#include "historyview.h"
 #include "planstepsmodel.h"
 #include "planview.h"
 #include "planworkspace.h"
@@ -56,6 +57,9 @@ void MainWindow::buildLayout()
     m_runPanel = new RunPanel(this);
     m_runPanel->setObjectName(QStringLiteral("runPanel"));
     m_tabs->addTab(m_runPanel, tr("Run"));
+    m_history = new HistoryView(this);
+    m_history->setObjectName(QStringLiteral("historyView"));
+    m_tabs->addTab(m_history, tr("History"));
     m_resumeBar = new QLabel(this);
     m_resumeBar->setObjectName(QStringLiteral("resumeBar"));
     m_resumeBar->setWordWrap(true);
@@ -108,6 +112,7 @@ void MainWindow::connectRuns()
     connect(m_runs, &RunController::ended, this, [this] {
         m_plan->planView()->runButton()->setEnabled(false); // the plan on screen is spent; edit or re-plan for another
         m_connection->reloadTable(); // show the table as it is now
+        m_history->refresh();
         Q_EMIT runEnded();
         if (m_closeAfterRun)
             close();
@@ -179,6 +184,8 @@ void MainWindow::onOpening(const ConnectionProfile &profile)
 void MainWindow::onConnected(const ServerInfo &server)
 {
     m_runs->setConnection(m_connection->profile(), server.displayName());
+    m_history->setConnection(m_connection->profile());
+    m_history->refresh();
     m_resumeBar->hide();
     m_runs->checkJournal();
 }

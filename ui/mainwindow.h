@@ -21,6 +21,7 @@ class ColumnsModel;
 class ConnectDialog;
 class ConnectionController;
 class ConstraintsModel;
+class HistoryView;
 class IndexesModel;
 class PlanView;
 class PlanWorkspace;
@@ -65,6 +66,7 @@ public:
     // Asks for confirmation (the table's name), then runs the plan on screen.
     void requestRun();
     [[nodiscard]] RunPanel *runPanel() const { return m_runPanel; }
+    [[nodiscard]] HistoryView *historyView() const { return m_history; }
     // An interrupted run found in the journal on connect, offered for resume ("" if none, or if it
     // was made on another engine or database: the resume bar says so instead).
     [[nodiscard]] QString resumableRun() const;
@@ -119,6 +121,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     RunPanel *m_runPanel = nullptr;
     RunController *m_runs = nullptr; // confirmations and the runner's thread
+    HistoryView *m_history = nullptr; // the past runs, from the journal
     QLabel *m_resumeBar = nullptr;
     QAction *m_addColumn = nullptr;
     bool m_closeAfterRun = false; // the user chose to stop the run and close
