@@ -10,6 +10,7 @@
 #include "demo/demodatabase.h"
 #include "gatecard.h"
 #include "locktimeline.h"
+#include "report/timelinepainter.h"
 #include "mainwindow.h"
 #include "planstepsmodel.h"
 #include "planview.h"
@@ -59,6 +60,8 @@ private Q_SLOTS:
     void contrast_data();
     void contrast();
     void darkCheckBoxVisible();
+    void timelineMarker_data();
+    void timelineMarker();
 };
 
 static QStringList childNames(const QAbstractItemModel *model, const QModelIndex &parent)
@@ -199,7 +202,10 @@ void TestShell::connectionTree()
                  qPrintable(why));
 }
 
-// F5 reads the catalog again and keeps the selected table, so the next Ctrl+N designs a column for it.
+static bool planSpec(MainWindow &window, const QString &specFile);
+
+// F5 reads the catalog again and keeps the selected table, so the next Ctrl+N designs a column for
+// it; the plan stays, its pre-flight findings said to be of before the refresh.
 void TestShell::refreshKeepsSelection()
 {
     QTemporaryDir dir;
@@ -211,6 +217,11 @@ void TestShell::refreshKeepsSelection()
     const TableRef orders{QStringLiteral("main"), QStringLiteral("orders")};
     QVERIFY(window.selectTable(orders));
     QTRY_VERIFY(columnNames(window.columnsModel()).contains(QStringLiteral("customer_id")));
+    QVERIFY(planSpec(window, QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json")));
+    QSignalSpy checked(&window, &MainWindow::dataChecked);
+    window.planView()->checkDataButton()->click();
+    QVERIFY(checked.wait(60000));
+    QVERIFY(window.planView()->findingsText().startsWith(QLatin1String("Existing data:")));
     QString why;
     QVERIFY2(TestServers::execute(sqliteProfile(path), {QStringLiteral("ALTER TABLE orders ADD COLUMN note text")}, &why), qPrintable(why));
 
@@ -221,6 +232,17 @@ void TestShell::refreshKeepsSelection()
     QVERIFY(ready.wait(60000));
     QCOMPARE(selectedTable(window), orders);
     QVERIFY2(columnNames(window.columnsModel()).contains(QStringLiteral("note")), qPrintable(columnNames(window.columnsModel()).join(u',')));
+    QVERIFY(window.planView()->runButton()->isEnabled()); // the same connection: the plan stays
+    QVERIFY2(window.planView()->findingsText().contains(QLatin1String("before the tables were read again")),
+             qPrintable(window.planView()->findingsText()));
+    // Two refreshes that cross (the second asked before the first's tables are in) keep it too.
+    QTest::keyClick(&window, Qt::Key_F5);
+    QTest::keyClick(&window, Qt::Key_F5);
+    QVERIFY(ready.wait(60000));
+    QTest::qWait(500); // the second answer
+    QCOMPARE(selectedTable(window), orders);
+    QTRY_VERIFY(columnNames(window.columnsModel()).contains(QStringLiteral("note")));
+    QVERIFY(window.lastError().isEmpty());
     QTest::keyClick(&window, Qt::Key_N, Qt::ControlModifier);
     QTRY_VERIFY(window.designer()->hasTable());
     QCOMPARE(window.designer()->spec().table, orders);
@@ -253,6 +275,7 @@ void TestShell::stateAfterRun()
     const QString path = demoCopy(dir);
     QVERIFY(!path.isEmpty());
     MainWindow window;
+    window.resize(1024, 700);
     window.show();
     QVERIFY(openAndWait(window, sqliteProfile(path)));
     QVERIFY(planSpec(window, QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json")));
@@ -274,6 +297,8 @@ void TestShell::stateAfterRun()
     QVERIFY(!window.planView()->runButton()->isEnabled());
     // The run panel with its gate card fits a 1024 px screen.
     QVERIFY2(window.minimumSizeHint().width() <= 1024, qPrintable(QString::number(window.minimumSizeHint().width())));
+    QVERIFY(QDir().mkpath(QStringLiteral(STAGECRAFT_BINARY_DIR "/screenshots")));
+    QVERIFY(window.grab().save(QStringLiteral(STAGECRAFT_BINARY_DIR "/screenshots/shell-1024-run-gate.png")));
     for (int i = 0; i < 3 && window.runPanel()->summary().startsWith(QLatin1String("<b>Waiting at a deploy gate</b>")); ++i) {
         window.runPanel()->gateCard()->continueButton()->click();
         QVERIFY(ended.wait(120000));
@@ -282,7 +307,8 @@ void TestShell::stateAfterRun()
     QVERIFY2(window.minimumSizeHint().width() <= 1024, qPrintable(QString::number(window.minimumSizeHint().width())));
 
     // The Schema tab, without F5: the new column, the same table, no journal tables.
-    QTRY_VERIFY_WITH_TIMEOUT(columnNames(window.columnsModel()).contains(QStringLiteral("total_eur")), 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(columnNames(window.columnsModel()).contains(QStringLiteral("total_eur")),
+                              qPrintable(window.lastError() + u' ' + columnNames(window.columnsModel()).join(u',')), 30000);
     QCOMPARE(selectedTable(window), orders);
     const QModelIndex main = window.schemaModel()->index(0, 0, window.schemaModel()->index(0, 0));
     QCOMPARE(childNames(window.schemaModel(), main),
@@ -292,11 +318,13 @@ void TestShell::stateAfterRun()
     QVERIFY(!window.planView()->runButton()->isEnabled());
     const QString state = window.planView()->runStateText();
     QVERIFY2(state.startsWith(QLatin1String("This plan has run (done at ")) && state.contains(QLatin1String("Plan Again")), qPrintable(state));
-    QVERIFY2(window.planView()->findingsText().startsWith(QLatin1String("As of ")), qPrintable(window.planView()->findingsText()));
+    QVERIFY2(window.planView()->findingsText().startsWith(QLatin1String("As of ")) && window.planView()->findingsText().contains(QLatin1String("before the run")), qPrintable(window.planView()->findingsText()));
     auto *label = window.planView()->findChild<QLabel *>(QStringLiteral("planRunState"));
     QVERIFY(label && label->isVisibleTo(window.planView()));
     QSignalSpy shown(&window, &MainWindow::planShown);
     QVERIFY(QMetaObject::invokeMethod(label, "linkActivated", Q_ARG(QString, QStringLiteral("plan-again"))));
+    window.findChild<QTabWidget *>()->setCurrentIndex(1);
+    QVERIFY(window.grab().save(QStringLiteral(STAGECRAFT_BINARY_DIR "/screenshots/shell-1024-after-run.png")));
     QVERIFY(shown.wait(60000));
     QVERIFY(!label->isVisibleTo(window.planView())); // a new answer from the planner (here: the column exists now)
 }
@@ -489,6 +517,67 @@ void TestShell::darkCheckBoxVisible()
             best = std::max(best, ThemeColors::contrast(image.pixelColor(x * image.width() / box.width(), y * image.height() / box.height()), window));
     }
     QVERIFY2(best >= 3.0, qPrintable(QString::number(best)));
+}
+
+void TestShell::timelineMarker_data()
+{
+    QTest::addColumn<int>("marker"); // the step where the point of no return is
+    QTest::addColumn<int>("width");
+    QTest::newRow("middle, wide") << 1 << 900;
+    QTest::newRow("last step, narrow") << 2 << 360;
+}
+
+// The timeline's "point of no return" label on a line of its own under the header, inside the
+// picture (left of its line where the right has no room); the legend wraps, and the widget is as
+// tall as the picture needs.
+void TestShell::timelineMarker()
+{
+    QFETCH(int, marker);
+    QFETCH(int, width);
+    Plan plan;
+    plan.spec.name = QStringLiteral("total_eur");
+    for (int i = 0; i < 3; ++i) {
+        PlanStep step;
+        step.title = QStringLiteral("step %1").arg(i + 1);
+        step.estimatedSeconds = i == 1 ? 4 : 1;
+        step.blocksWrites = i != 1;
+        step.lockHeldSeconds = i != 1 ? 0.5 : 0;
+        plan.steps << step;
+    }
+    plan.pointOfNoReturn = marker;
+    plan.naive.estimatedSeconds = 6;
+    plan.naive.blocksWrites = true;
+    plan.naive.lockHeldSeconds = 6;
+    LockTimeline timeline;
+    timeline.setPlan(plan);
+    Plan without = plan;
+    without.pointOfNoReturn = -1;
+    const QFontMetrics fm(timeline.font());
+    QVERIFY(timeline.heightForWidth(width) >= TimelinePainter::heightFor(without, width, timeline.font()) + fm.height());
+    QVERIFY(timeline.heightForWidth(360) >= timeline.heightForWidth(900)); // the legend wraps when narrow
+    QPalette palette;
+    palette.setColor(QPalette::Base, Qt::white);
+    palette.setColor(QPalette::Text, Qt::black);
+    const QImage image = LockTimeline::render(plan, QSize(width, timeline.heightForWidth(width)), palette).convertToFormat(QImage::Format_RGB32);
+    // The label's band: below the header line, above the staged lane.
+    const int bandTop = 4 + fm.height() + 6, bandBottom = fm.height() + 10 + fm.height();
+    int left = width, right = -1;
+    for (int y = bandTop; y < bandBottom; ++y) {
+        for (int x = 0; x < width; ++x) {
+            const QRgb pixel = image.pixel(x, y);
+            // Text only (black or its grey antialiasing): no bar reaches up into the label's line.
+            QVERIFY2(std::abs(qRed(pixel) - qGreen(pixel)) < 40 && std::abs(qGreen(pixel) - qBlue(pixel)) < 40,
+                     qPrintable(QStringLiteral("a colour at %1,%2").arg(x).arg(y)));
+            if (qGray(pixel) < 128) {
+                left = std::min(left, x);
+                right = std::max(right, x);
+            }
+        }
+    }
+    QVERIFY2(right > left + fm.horizontalAdvance(QStringLiteral("point of no return")) / 2, qPrintable(QStringLiteral("%1..%2").arg(left).arg(right)));
+    QVERIFY2(right < width - 1, qPrintable(QString::number(right)));
+    QVERIFY(QDir().mkpath(QStringLiteral(STAGECRAFT_BINARY_DIR "/screenshots")));
+    QVERIFY(image.save(QStringLiteral(STAGECRAFT_BINARY_DIR "/screenshots/timeline-marker-%1.png").arg(width)));
 }
 
 QTEST_MAIN(TestShell)

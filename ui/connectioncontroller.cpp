@@ -246,9 +246,13 @@ void ConnectionController::onTablesLoaded(const QList<TableSummary> &tables)
         if (!Journal::isJournalTable(m_server.engine, t.table))
             m_tables << t;
     }
+    // The table to select again: the one asked for by a refresh, else the one selected now (two
+    // reloads may cross: the second finds the first's selection), else the first.
+    TableRef keep = std::exchange(m_keepTable, TableRef());
+    if (keep.name.isEmpty())
+        keep = m_browser->selectedTable();
     m_browser->setTables(summary(), m_tables);
     m_status->showStatus(connectedText());
-    const TableRef keep = std::exchange(m_keepTable, TableRef());
     m_refreshing = false;
     if (m_tables.isEmpty()) {
         m_details = {};

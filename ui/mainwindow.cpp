@@ -140,9 +140,6 @@ static QString outcomeText(RunOutcome outcome)
 
 void MainWindow::onRunEnded()
 {
-    // Whatever the outcome, the run changed the table (or may have): the tree, the columns, the
-    // indexes, the constraints and the SQL are read again, the same table kept selected.
-    m_connection->reloadCatalog();
     const Plan &ran = m_runPanel->plan();
     const Plan &shown = m_plan->planView()->model()->plan();
     // The plan on view is spent once its run ended (a new plan is made from the table as it is now);
@@ -152,6 +149,9 @@ void MainWindow::onRunEnded()
                                     m_lastOutcome == RunOutcome::WaitingAtGate);
     else
         m_plan->planView()->markFindingsStale(tr("a run on this table"));
+    // Whatever the outcome, the run changed the table (or may have): the tree, the columns, the
+    // indexes, the constraints and the SQL are read again, the same table kept selected.
+    m_connection->reloadCatalog();
     Q_EMIT runEnded();
     if (m_closeAfterRun)
         close();

@@ -151,9 +151,10 @@ QList<QRectF> TimelinePainter::paint(QPainter &p, const QRectF &rect, const Plan
     QFont bold = p.font();
     bold.setBold(true);
     p.setFont(bold);
+    const QString headline = QCoreApplication::translate("Stagecraft::TimelinePainter", "Writes blocked: ~%1 staged, ~%2 as one statement")
+                                 .arg(secondsText(plan.secondsWritesBlocked()), secondsText(plan.naive.blocksWrites ? plan.naive.lockHeldSeconds : 0));
     p.drawText(QRectF(rect.left() + 8, rect.top() + 4, rect.width() - 16, fm.height()), Qt::AlignLeft,
-               QCoreApplication::translate("Stagecraft::TimelinePainter", "Writes blocked: ~%1 staged, ~%2 as one statement")
-                   .arg(secondsText(plan.secondsWritesBlocked()), secondsText(plan.naive.blocksWrites ? plan.naive.lockHeldSeconds : 0)));
+               QFontMetricsF(bold).elidedText(headline, Qt::ElideRight, rect.width() - 16));
     p.setFont(QFont(p.font().family(), p.font().pointSize()));
     p.drawText(QRectF(rect.left() + 8, stagedY, labelWidth, laneHeight), Qt::AlignVCenter, QCoreApplication::translate("Stagecraft::TimelinePainter", "Staged plan"));
     p.drawText(QRectF(rect.left() + 8, naiveY, labelWidth, laneHeight), Qt::AlignVCenter, QCoreApplication::translate("Stagecraft::TimelinePainter", "One statement"));
