@@ -239,6 +239,8 @@ void ConnectionController::onConnected(const ServerInfo &server)
 
 void ConnectionController::onTablesLoaded(const QList<TableSummary> &tables)
 {
+    if (m_server.version.isEmpty())
+        return; // read for the connection before (a reload after a run), answered after another was asked for
     m_status->clearBusy();
     // Stagecraft's own journal is no table to add a column to: neither in the tree nor in a picker.
     m_tables.clear();

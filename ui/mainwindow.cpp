@@ -148,7 +148,7 @@ void MainWindow::onRunEnded()
         m_plan->planView()->markRun(m_lastOutcome ? outcomeText(*m_lastOutcome) : tr("ended"), QDateTime::currentDateTime(),
                                     m_lastOutcome == RunOutcome::WaitingAtGate);
     else
-        m_plan->planView()->markFindingsStale(tr("a run on this table"));
+        m_plan->planView()->markFindingsStale(tr("another run"));
     // Whatever the outcome, the run changed the table (or may have): the tree, the columns, the
     // indexes, the constraints and the SQL are read again, the same table kept selected.
     m_connection->reloadCatalog();
