@@ -13,6 +13,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMap>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -269,19 +270,30 @@ void PlanView::fitStepColumns()
         }
         return widest;
     };
+    QMap<int, int> sizes;
     int others = 0;
     for (int c = PlanStepsModel::LocksColumn; c < PlanStepsModel::ColumnCount; ++c) {
         if (m_steps->isColumnHidden(c))
             continue;
         // The lock's and the failing writes' sentences are capped (whole in the tooltip and the step's detail).
         const int cap = c == PlanStepsModel::LocksColumn || c == PlanStepsModel::FailingWritesColumn ? 200 : 1 << 20;
-        const int size = std::min(contents(c) + 8, cap);
-        header->resizeSection(c, size);
-        others += size;
+        sizes[c] = std::min(contents(c) + 8, cap);
+        others += sizes[c];
     }
+    const int title = contents(PlanStepsModel::StepColumn) + 8;
+    // Short of room, those two give up to 80 px each before the view scrolls.
+    for (int c : {int(PlanStepsModel::LocksColumn), int(PlanStepsModel::FailingWritesColumn)}) {
+        const int over = title + others - width;
+        if (over > 0 && sizes.contains(c)) {
+            const int give = std::min({over, 80, std::max(0, sizes[c] - 120)});
+            sizes[c] -= give;
+            others -= give;
+        }
+    }
+    for (auto it = sizes.cbegin(); it != sizes.cend(); ++it)
+        header->resizeSection(it.key(), it.value());
     // Where everything fits, the title takes the rest of the width; where not, it keeps its own
     // width and the view scrolls sideways: a step's name is never cut.
-    const int title = contents(PlanStepsModel::StepColumn) + 8;
     if (title + others <= width) {
         header->setSectionResizeMode(PlanStepsModel::StepColumn, QHeaderView::Stretch);
     } else {
