@@ -29,6 +29,14 @@ QString Journal::stepsTable() const
     return e == Engine::PostgreSQL ? QStringLiteral("stagecraft.steps") : quoteIdentifier(e, QStringLiteral("stagecraft_steps"));
 }
 
+bool Journal::isJournalTable(Engine engine, const TableRef &table)
+{
+    // Where runsTable() and stepsTable() put them.
+    if (engine == Engine::PostgreSQL)
+        return table.schema == QLatin1String("stagecraft") && (table.name == QLatin1String("runs") || table.name == QLatin1String("steps"));
+    return table.name == QLatin1String("stagecraft_runs") || table.name == QLatin1String("stagecraft_steps");
+}
+
 QString Journal::stateName(StepState state)
 {
     switch (state) {

@@ -77,6 +77,8 @@ public:
     [[nodiscard]] QString runsTable() const;
     [[nodiscard]] QString stepsTable() const;
     [[nodiscard]] static QString stateName(StepState state);
+    // Whether a table is one of the journal's own (the browser and the table pickers leave them out).
+    [[nodiscard]] static bool isJournalTable(Engine engine, const TableRef &table);
 
 private:
     // Whether the runs table has the columns of a run's origin (a journal made by an older
