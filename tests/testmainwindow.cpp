@@ -105,10 +105,11 @@ void TestMainWindow::opensDemo()
     QVERIFY2(window.lastError().isEmpty(), qPrintable(window.lastError()));
     QVERIFY(DemoDatabase::isCurrent(DemoDatabase::defaultPath()));
 
-    // The tree: one schema, the shop's four tables, exact row counts.
+    // The tree: the connection, one schema, the shop's four tables, exact row counts.
     const SchemaModel *model = window.schemaModel();
-    QCOMPARE(childNames(model, {}), QStringList{QStringLiteral("main")});
-    const QModelIndex main = model->index(0, 0);
+    QCOMPARE(childNames(model, {}), QStringList{QStringLiteral("Demo database — SQLite %1").arg(window.schemaModel()->connection().server.version)});
+    QCOMPARE(childNames(model, model->index(0, 0)), QStringList{QStringLiteral("main")});
+    const QModelIndex main = model->index(0, 0, model->index(0, 0));
     QCOMPARE(childNames(model, main),
              (QStringList{QStringLiteral("customers"), QStringLiteral("order_items"), QStringLiteral("orders"),
                           QStringLiteral("products")}));
@@ -121,10 +122,10 @@ void TestMainWindow::opensDemo()
     // Filter as you type: only matching tables stay, their schema with them.
     auto *filter = window.findChild<QLineEdit *>(QStringLiteral("tableFilter"));
     QTest::keyClicks(filter, QStringLiteral("ORD"));
-    QCOMPARE(childNames(tree->model(), tree->model()->index(0, 0)),
+    QCOMPARE(childNames(tree->model(), tree->model()->index(0, 0, tree->model()->index(0, 0))),
              (QStringList{QStringLiteral("order_items"), QStringLiteral("orders")}));
     filter->clear();
-    QCOMPARE(tree->model()->rowCount(tree->model()->index(0, 0)), 4);
+    QCOMPARE(tree->model()->rowCount(tree->model()->index(0, 0, tree->model()->index(0, 0))), 4);
 
     // The first table is shown at once: its columns and its definition, highlighted as plain SQL.
     QCOMPARE(columnNames(window.columnsModel()),
@@ -189,8 +190,9 @@ void TestMainWindow::browsesServer()
     QVERIFY(ready.wait(60000));
     QVERIFY2(window.lastError().isEmpty(), qPrintable(window.lastError()));
     const SchemaModel *model = window.schemaModel();
-    QCOMPARE(childNames(model, {}), QStringList{schema});
-    QCOMPARE(childNames(model, model->index(0, 0)), QStringList{QStringLiteral("Widgets")});
+    QCOMPARE(model->rowCount(), 1); // the connection
+    QCOMPARE(childNames(model, model->index(0, 0)), QStringList{schema});
+    QCOMPARE(childNames(model, model->index(0, 0, model->index(0, 0))), QStringList{QStringLiteral("Widgets")});
     QCOMPARE(columnNames(window.columnsModel()), (QStringList{QStringLiteral("id"), QStringLiteral("label")}));
     QTEST(window.sqlPreview()->currentDefinitionName(), "definitionName");
     QFETCH(QString, sqlStart);

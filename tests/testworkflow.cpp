@@ -311,7 +311,7 @@ void TestWorkflow::wholeFlow()
     QVERIFY2(window.lastError().isEmpty(), qPrintable(window.lastError()));
 
     // Pick the table, design the column: NOT NULL, filled from another column, checked and indexed.
-    const QString schema = window.schemaModel()->index(0, 0).data().toString();
+    const QString schema = window.schemaModel()->index(0, 0, window.schemaModel()->index(0, 0)).data().toString();
     QVERIFY(window.selectTable({schema, QStringLiteral("accounts")}));
     QTRY_COMPARE(window.columnsModel()->rowCount(), 2);
     window.addColumn();

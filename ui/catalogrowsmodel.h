@@ -18,6 +18,8 @@ public:
         endResetModel();
     }
 
+    [[nodiscard]] const QList<Row> &rows() const { return m_rows; }
+
     [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override
     {
         return parent.isValid() ? 0 : int(m_rows.size());

@@ -4,6 +4,7 @@
 #include "fieldmessage.h"
 #include "plan/sync.h"
 #include "sql/quoting.h"
+#include "themecolors.h"
 #include "ui_columndesigner.h"
 
 #include <QHBoxLayout>
@@ -89,6 +90,7 @@ ColumnDesigner::ColumnDesigner(QWidget *parent)
         note->setStyleSheet(QStringLiteral("QLabel { color: palette(placeholder-text); }"));
         note->hide(); // until a plan says something
     }
+    m_ui->volatilityBadge->setWordWrap(true); // a long badge wraps; it must not widen the window
     m_ui->volatilityBadge->hide();
     for (QSpinBox *spin : {m_ui->lengthSpin, m_ui->precisionSpin, m_ui->scaleSpin})
         connect(spin, &QSpinBox::valueChanged, this, &ColumnDesigner::edited);
@@ -549,19 +551,19 @@ void ColumnDesigner::showPlan(const Plan &plan)
     m_warnings.clear();
     showFieldMessages();
     QString badge;
-    QString colour;
+    ThemeColors::Kind colour = ThemeColors::Neutral;
     if (plan.defaultVolatility == QLatin1String("volatile")) {
         badge = tr("volatile: as a plain default it would rewrite the table; the plan adds the column empty and backfills");
-        colour = QStringLiteral("#b26a00");
+        colour = ThemeColors::Warning;
     } else if (plan.defaultVolatility == QLatin1String("stable")) {
         badge = tr("stable: existing rows all get the value computed when the column is added; no rewrite");
-        colour = QStringLiteral("#1565c0");
+        colour = ThemeColors::Info;
     } else if (plan.defaultVolatility == QLatin1String("immutable")) {
         badge = tr("immutable: kept in the catalog; no rewrite");
-        colour = QStringLiteral("#2e7d32");
+        colour = ThemeColors::Success;
     }
     m_ui->volatilityBadge->setText(badge);
-    m_ui->volatilityBadge->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(colour));
+    ThemeColors::setTextColor(m_ui->volatilityBadge, colour);
     m_ui->volatilityBadge->setVisible(!badge.isEmpty());
     // The planner's word on the sync, and what the default means once it is gone.
     m_planSyncReason = plan.sync.reason;

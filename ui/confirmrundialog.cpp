@@ -33,4 +33,10 @@ ConfirmRunDialog::ConfirmRunDialog(const QString &server, const QString &databas
     resize(520, sizeHint().height());
 }
 
+void ConfirmRunDialog::setAction(const QString &title, const QString &button)
+{
+    setWindowTitle(title);
+    m_run->setText(button);
+}
+
 } // namespace Stagecraft

@@ -16,6 +16,9 @@ class ConfirmRunDialog : public QDialog
 public:
     ConfirmRunDialog(const QString &server, const QString &database, const QString &table, const QString &impact,
                      QWidget *parent = nullptr);
+    // Names the dialog and its button for what it does ("Roll back total_eur?", "Roll Back");
+    // by default "Run the migration?" and "Run".
+    void setAction(const QString &title, const QString &button);
     [[nodiscard]] QLineEdit *confirmationEdit() const { return m_edit; }
     [[nodiscard]] QPushButton *runButton() const { return m_run; }
 

@@ -1,6 +1,7 @@
 #include "connectdialog.h"
 
 #include "connection/connectionbook.h"
+#include "themecolors.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -105,6 +106,7 @@ void ConnectDialog::buildForm()
     m_url->setToolTip(tr("Paste a connection URL to fill the form; the form's fields show here as you edit them. "
                          "The password is never shown in the URL."));
     connect(m_url, &QLineEdit::editingFinished, this, &ConnectDialog::onUrlEdited);
+    connect(m_url, &QLineEdit::textEdited, this, &ConnectDialog::onUrlTyped);
     m_name = new QLineEdit(this);
     m_name->setObjectName(QStringLiteral("name"));
     m_name->setPlaceholderText(tr("e.g. Production orders (read replica)"));
@@ -191,6 +193,13 @@ void ConnectDialog::buildForm()
     m_deleteButton = buttons->addButton(tr("De&lete"), QDialogButtonBox::ActionRole);
     m_connectButton = buttons->addButton(tr("&Connect"), QDialogButtonBox::AcceptRole);
     buttons->addButton(QDialogButtonBox::Cancel);
+    // Enter connects, wherever the focus is: only Connect is a default button; Test, Save and
+    // Delete take Enter only by a click or Space (autoDefault would make the focused one the default).
+    for (QPushButton *button : buttons->findChildren<QPushButton *>())
+        button->setAutoDefault(false);
+    for (QPushButton *button : findChildren<QPushButton *>())
+        button->setAutoDefault(false);
+    m_connectButton->setAutoDefault(true);
     m_connectButton->setDefault(true);
     connect(m_testButton, &QPushButton::clicked, this, &ConnectDialog::testConnection);
     connect(m_saveButton, &QPushButton::clicked, this, &ConnectDialog::saveConnection);
@@ -291,8 +300,37 @@ void ConnectDialog::onFieldsEdited()
     if (m_updating)
         return;
     cancelPasswordRead(); // the form is the user's now: a late keychain answer must not land in it
+    if (m_urlTyping)
+        return; // the URL is being typed: the form follows it, not the other way round
     const ConnectionProfile p = profile();
-    m_url->setText(p.database.isEmpty() ? QString() : p.toUrl());
+    setUrlText(p.database.isEmpty() ? QString() : p.toUrl());
+}
+
+void ConnectDialog::setUrlText(const QString &text)
+{
+    m_urlBefore = text;
+    m_url->setText(text);
+}
+
+void ConnectDialog::onUrlTyped(const QString &text)
+{
+    const bool pasted = text.size() > m_urlBefore.size() + 1;
+    m_urlBefore = text;
+    if (pasted) {
+        onUrlEdited(); // as leaving the field does: the form, and a password in it hidden
+        return;
+    }
+    ConnectionProfile p;
+    QString error;
+    if (!ConnectionProfile::fromUrl(text.trimmed(), &p, &error))
+        return; // half typed: no error while typing; leaving the field says what is wrong
+    cancelPasswordRead();
+    if (p.password.isEmpty())
+        p.password = m_password->text();
+    m_urlTyping = true;
+    setProfile(p);
+    m_urlTyping = false;
+    setStatus(tr("The form now holds %1.").arg(p.displayName()), true);
 }
 
 void ConnectDialog::cancelPasswordRead()
@@ -305,11 +343,12 @@ void ConnectDialog::cancelPasswordRead()
 
 void ConnectDialog::updateButtons()
 {
+    // Test and Save stay enabled while they work (a second click is ignored): disabling the button
+    // that has the focus would move the focus on, to the next button.
     const bool waitingForPassword = !m_pendingPasswordName.isEmpty();
     const bool saving = !m_savingName.isEmpty();
     m_connectButton->setEnabled(!waitingForPassword);
-    m_testButton->setEnabled(!waitingForPassword && !m_check.isRunning());
-    m_saveButton->setEnabled(!saving);
+    m_testButton->setEnabled(!waitingForPassword);
     m_deleteButton->setEnabled(!saving && m_savedView->currentIndex().isValid());
 }
 
@@ -325,7 +364,7 @@ void ConnectDialog::onUrlEdited()
         // Whatever was pasted, a password does not stay on screen.
         static const QRegularExpression password(QStringLiteral("^((?:[a-z]+://)?[^/@:]*:)[^@/]*@"));
         QString shown = text;
-        m_url->setText(shown.replace(password, QStringLiteral("\\1@")));
+        setUrlText(shown.replace(password, QStringLiteral("\\1@")));
         setStatus(error, false);
         return;
     }
@@ -547,7 +586,7 @@ void ConnectDialog::setStatus(const QString &text, bool good)
     m_status->setText(text);
     QPalette palette = m_status->palette();
     palette.setColor(QPalette::WindowText, good ? QApplication::palette().color(QPalette::WindowText)
-                                                : QColor(0xc0, 0x1c, 0x28));
+                                                : ThemeColors::text(ThemeColors::Error));
     m_status->setPalette(palette);
 }
 

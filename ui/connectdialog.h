@@ -71,6 +71,9 @@ private:
     void onEngineChanged();
     void onFieldsEdited();
     void onUrlEdited();
+    // The URL as it is typed or pasted: the form fills as soon as it reads as a URL.
+    void onUrlTyped(const QString &text);
+    void setUrlText(const QString &text);
     void onTested();
     void onSavedActivated(const QModelIndex &index);
     void onRecentActivated(const QModelIndex &index);
@@ -92,6 +95,8 @@ private:
     ConnectionProfile m_pendingProfile; // the form when it asked (a late answer for another is dropped)
     QString m_savingName; // a save this dialog waits for
     bool m_updating = false; // the form is being filled: edits are not the user's
+    bool m_urlTyping = false; // the form is filled from the URL being typed: the URL is left as typed
+    QString m_urlBefore; // the URL field's text before the last edit (a paste grows it by more than a letter)
 
     QStandardItemModel *m_savedModel = nullptr;
     QStandardItemModel *m_recentModel = nullptr;

@@ -4,6 +4,7 @@
 #include "connectdialog.h"
 #include "connection/connectionbook.h"
 #include "demo/demodatabase.h"
+#include "run/journal.h"
 #include "schemabrowser.h"
 #include "schemamodel.h"
 #include "statusreporter.h"
@@ -11,6 +12,8 @@
 #include <QFutureWatcher>
 #include <QWidget>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <utility>
 
 namespace Stagecraft {
 
@@ -91,6 +94,9 @@ void ConnectionController::openConnection(const ConnectionProfile &profile)
 {
     ++m_generation;
     m_profile = profile;
+    m_server = {};
+    m_keepTable = {};
+    m_refreshing = false;
     m_readySent = false;
     m_status->clearError();
     m_browser->clear();
@@ -106,8 +112,35 @@ void ConnectionController::openConnection(const ConnectionProfile &profile)
 
 void ConnectionController::refresh()
 {
-    if (!m_profile.database.isEmpty())
-        openConnection(m_profile);
+    if (m_profile.database.isEmpty())
+        return;
+    if (m_server.version.isEmpty()) {
+        openConnection(m_profile); // it never opened: try again from the start
+        return;
+    }
+    reload(true);
+}
+
+void ConnectionController::reloadCatalog()
+{
+    if (!m_server.version.isEmpty())
+        reload(false);
+}
+
+void ConnectionController::reload(bool reconnect)
+{
+    // The same connection: the plan and the runs stay; the tree comes back with the same table selected.
+    const TableRef selected = m_browser->selectedTable();
+    m_keepTable = selected.name.isEmpty() ? m_details.table : selected;
+    m_refreshing = true;
+    m_readySent = false;
+    m_status->clearError();
+    Q_EMIT refreshing();
+    m_status->showBusy(tr("Reading the tables of %1 again…").arg(m_profile.displayName()));
+    if (reconnect) // a new session: a server restarted or a connection dropped since is no matter
+        QMetaObject::invokeMethod(m_worker, "connectTo", Qt::QueuedConnection, Q_ARG(Stagecraft::ConnectionProfile, m_profile));
+    else
+        QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTables, Qt::QueuedConnection);
 }
 
 ConnectDialog *ConnectionController::showConnectDialog()
@@ -134,12 +167,6 @@ bool ConnectionController::selectTable(const TableRef &table)
 bool ConnectionController::hasTable(const TableRef &table) const
 {
     return m_browser->schemaModel()->indexOf(table).isValid();
-}
-
-void ConnectionController::reloadTable()
-{
-    if (!m_details.table.name.isEmpty())
-        QMetaObject::invokeMethod(m_worker, "loadTable", Qt::QueuedConnection, Q_ARG(Stagecraft::TableRef, m_details.table));
 }
 
 void ConnectionController::showTableAgain()
@@ -177,9 +204,31 @@ QString ConnectionController::connectedText() const
                                   count == 1 ? tr("1 table") : tr("%1 tables").arg(count));
 }
 
+ConnectionSummary ConnectionController::summary() const
+{
+    if (m_server.version.isEmpty())
+        return {};
+    QString savedName;
+    ConnectionProfile opened = m_profile;
+    opened.password.clear();
+    for (const SavedConnection &c : m_book->saved()) {
+        if (c.profile == opened) {
+            savedName = c.name;
+            break;
+        }
+    }
+    return ConnectionSummary::of(m_profile, m_server, savedName);
+}
+
 void ConnectionController::onConnected(const ServerInfo &server)
 {
     m_server = server;
+    if (m_refreshing) {
+        // The same database on a new session: read it again, without telling the window it is another.
+        QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTables, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(m_worker, &CatalogWorker::loadTypes, Qt::QueuedConnection);
+        return;
+    }
     if (m_profile.database != DemoDatabase::defaultPath())
         m_book->addRecent(m_profile); // the demo has a button of its own
     m_status->showBusy(tr("Reading the tables of %1…").arg(m_profile.displayName()));
@@ -190,16 +239,31 @@ void ConnectionController::onConnected(const ServerInfo &server)
 
 void ConnectionController::onTablesLoaded(const QList<TableSummary> &tables)
 {
+    if (m_server.version.isEmpty())
+        return; // read for the connection before (a reload after a run), answered after another was asked for
     m_status->clearBusy();
-    m_tables = tables;
-    m_browser->setTables(tables);
+    // Stagecraft's own journal is no table to add a column to: neither in the tree nor in a picker.
+    m_tables.clear();
+    for (const TableSummary &t : tables) {
+        if (!Journal::isJournalTable(m_server.engine, t.table))
+            m_tables << t;
+    }
+    // The table to select again: the one asked for by a refresh, else the one selected now (two
+    // reloads may cross: the second finds the first's selection), else the first.
+    TableRef keep = std::exchange(m_keepTable, TableRef());
+    if (keep.name.isEmpty())
+        keep = m_browser->selectedTable();
+    m_browser->setTables(summary(), m_tables);
     m_status->showStatus(connectedText());
-    if (tables.isEmpty()) {
+    m_refreshing = false;
+    if (m_tables.isEmpty()) {
+        m_details = {};
         m_browser->showNoTables();
         markReady();
         return;
     }
-    m_browser->selectTable(tables.first().table);
+    if (keep.name.isEmpty() || !m_browser->selectTable(keep))
+        m_browser->selectTable(m_tables.first().table);
 }
 
 void ConnectionController::onTableSelected(const TableRef &table)

@@ -4,6 +4,7 @@
 #include "connection/connectionerror.h"
 #include "connection/connectionprofile.h"
 #include "connection/databaseconnection.h"
+#include "connectionsummary.h"
 
 #include <QObject>
 #include <QPointer>
@@ -36,15 +37,16 @@ public:
     // Opens a connection given as a URL; a bad URL is reported like a failed connection.
     void openUrl(const QString &url);
     void openConnection(const ConnectionProfile &profile);
-    // Opens the open connection again (File > Refresh); nothing when none is open.
+    // Reads the open connection's catalog again on a new session (File > Refresh), keeping the
+    // selected table; opens it anew when it never opened; nothing when none is open.
     void refresh();
+    // Reads the table list and the selected table again, on the same session (a run changed them).
+    void reloadCatalog();
     // File > Connect…: opened, not exec'd; the one already open is raised instead.
     ConnectDialog *showConnectDialog();
     // Selects a table in the browser (its details are read off the GUI thread); false if it is not there.
     bool selectTable(const TableRef &table);
     [[nodiscard]] bool hasTable(const TableRef &table) const;
-    // Reads the shown table again (a run changed it).
-    void reloadTable();
     // Shows the table last read again, as when it was read (tableShown() follows).
     void showTableAgain();
     // Reads a table's columns for the designer's foreign key picker: referencedTableLoaded().
@@ -62,11 +64,16 @@ public:
     [[nodiscard]] const QList<TypeInfo> &types() const { return m_types; }
     // The status line when idle: server, connection, number of tables.
     [[nodiscard]] QString connectedText() const;
+    // The open connection as the tree's root and the tabs' chip name it (empty until connected).
+    [[nodiscard]] ConnectionSummary summary() const;
 
 Q_SIGNALS:
     // A connection is being opened: everything shown for the one before is gone.
     void opening(const Stagecraft::ConnectionProfile &profile);
     void connected(const Stagecraft::ServerInfo &server);
+    // The catalog is being read again for the same connection (File > Refresh, or after a run):
+    // what was read from it before (the pre-flight findings) is now of an earlier time.
+    void refreshing();
     // The selected table's details are on screen.
     void tableShown(const Stagecraft::TableDetails &details);
     void referencedTableLoaded(const Stagecraft::TableRef &table, const QStringList &columns);
@@ -78,6 +85,7 @@ private:
     void onTablesLoaded(const QList<TableSummary> &tables);
     void onTableSelected(const TableRef &table);
     void onTableLoaded(const TableDetails &details);
+    void reload(bool reconnect);
 
     SchemaBrowser *m_browser;
     StatusReporter *m_status;
@@ -92,6 +100,8 @@ private:
     QList<TableSummary> m_tables;
     QList<TypeInfo> m_types;
     TableRef m_pendingReference; // a table whose columns the designer's key picker waits for
+    TableRef m_keepTable; // the table to select again once the tables are read again (refresh)
+    bool m_refreshing = false; // the catalog is read again for the same connection
     bool m_readySent = false;
     quint64 m_generation = 0;
 };

@@ -1,5 +1,7 @@
 #include "fieldmessage.h"
 
+#include "themecolors.h"
+
 #include <QPainter>
 
 namespace Stagecraft {
@@ -32,11 +34,8 @@ QSize FieldMessage::minimumSizeHint() const
 
 QColor FieldMessage::colour(const QPalette &palette, Kind kind)
 {
-    // Light theme: dark red and dark amber; dark theme: light ones (about 7:1 and 9:1 on #2b2b2b).
-    const bool dark = palette.color(QPalette::Window).lightness() < 128;
-    if (kind == Kind::Error)
-        return dark ? QColor(0xff, 0x9e, 0x9e) : QColor(0xb7, 0x1c, 0x1c);
-    return dark ? QColor(0xff, 0xd5, 0x80) : QColor(0x8a, 0x4b, 0x00);
+    // The application's one set of message colours, readable in the light and the dark theme.
+    return ThemeColors::text(kind == Kind::Error ? ThemeColors::Error : ThemeColors::Warning, palette);
 }
 
 void FieldMessage::paintEvent(QPaintEvent *)

@@ -18,20 +18,33 @@ namespace Stagecraft {
 LockTimeline::LockTimeline(QWidget *parent)
     : QWidget(parent)
 {
-    setMinimumHeight(150);
     setMouseTracking(true);
-    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    QSizePolicy policy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    policy.setHeightForWidth(true);
+    setSizePolicy(policy);
 }
 
 QSize LockTimeline::sizeHint() const
 {
-    return {800, 170};
+    return {800, heightForWidth(800)};
+}
+
+QSize LockTimeline::minimumSizeHint() const
+{
+    // Room for the lane labels and a few bars; the picture scales its time axis to the width.
+    return {320, heightForWidth(320)};
+}
+
+int LockTimeline::heightForWidth(int width) const
+{
+    return TimelinePainter::heightFor(m_plan, width, font());
 }
 
 void LockTimeline::setPlan(const Plan &plan)
 {
     m_plan = plan;
     m_selected = -1;
+    updateGeometry(); // a marker line or another legend line: another height
     update();
 }
 

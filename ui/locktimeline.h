@@ -20,6 +20,10 @@ public:
     // The same picture as an image (for reports and exports).
     [[nodiscard]] static QImage render(const Plan &plan, const QSize &size, const QPalette &palette);
     [[nodiscard]] QSize sizeHint() const override;
+    [[nodiscard]] QSize minimumSizeHint() const override;
+    // As tall as the picture needs at that width (the legend wraps on a narrow window).
+    [[nodiscard]] bool hasHeightForWidth() const override { return true; }
+    [[nodiscard]] int heightForWidth(int width) const override;
 
 Q_SIGNALS:
     void stepClicked(int step);

@@ -1,7 +1,9 @@
 #include "mainwindow.h"
 
 #include "columndesigner.h"
+#include "connectionchip.h"
 #include "connectioncontroller.h"
+#include "historyview.h"
 #include "planstepsmodel.h"
 #include "planview.h"
 #include "planworkspace.h"
@@ -10,9 +12,11 @@
 #include "schemabrowser.h"
 #include "settingsdialog.h"
 #include "statusreporter.h"
+#include "themecolors.h"
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -56,14 +60,21 @@ void MainWindow::buildLayout()
     m_runPanel = new RunPanel(this);
     m_runPanel->setObjectName(QStringLiteral("runPanel"));
     m_tabs->addTab(m_runPanel, tr("Run"));
+    m_history = new HistoryView(this);
+    m_history->setObjectName(QStringLiteral("historyView"));
+    m_tabs->addTab(m_history, tr("History"));
     m_resumeBar = new QLabel(this);
     m_resumeBar->setObjectName(QStringLiteral("resumeBar"));
     m_resumeBar->setWordWrap(true);
     m_resumeBar->setMargin(8);
-    m_resumeBar->setStyleSheet(QStringLiteral("QLabel { background: #cfe2ff; color: #052c65; border-radius: 4px; }"));
+    ThemeColors::setBanner(m_resumeBar, ThemeColors::Info);
     m_resumeBar->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     m_resumeBar->hide();
     m_runs = new RunController(m_runPanel, this);
+    m_chip = new ConnectionChip(this);
+    m_chip->setObjectName(QStringLiteral("connectionChip"));
+    m_tabs->setCornerWidget(m_chip, Qt::TopRightCorner);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateChip);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -80,7 +91,12 @@ void MainWindow::connectFeatures()
     connect(m_connection, &ConnectionController::opening, this, &MainWindow::onOpening);
     connect(m_connection, &ConnectionController::connected, this, &MainWindow::onConnected);
     connect(m_connection, &ConnectionController::tableShown, this, &MainWindow::onTableShown);
+    connect(m_connection, &ConnectionController::refreshing, this,
+            [this] { m_plan->planView()->markFindingsStale(tr("the tables were read again")); });
+    connect(m_connection, &ConnectionController::ready, this, &MainWindow::updateChip);
+    connect(m_plan->planView(), &PlanView::planAgainRequested, m_plan, &PlanWorkspace::planAgain);
     connect(m_plan, &PlanWorkspace::planShown, this, [this] {
+        updateChip();
         showPlanTab();
         Q_EMIT planShown();
     });
@@ -103,15 +119,58 @@ void MainWindow::connectRuns()
     connect(m_runs, &RunController::journalChecked, this, &MainWindow::onJournalChecked);
     connect(m_runs, &RunController::started, this, [this] {
         m_resumeBar->hide();
+        m_runConnection = m_connection->summary();
+        m_lastOutcome.reset();
         m_tabs->setCurrentWidget(m_runPanel);
+        updateChip();
     });
-    connect(m_runs, &RunController::ended, this, [this] {
-        m_plan->planView()->runButton()->setEnabled(false); // the plan on screen is spent; edit or re-plan for another
-        m_connection->reloadTable(); // show the table as it is now
-        Q_EMIT runEnded();
-        if (m_closeAfterRun)
-            close();
-    });
+    connect(m_runPanel, &RunPanel::finished, this, [this](RunOutcome outcome) { m_lastOutcome = outcome; });
+    connect(m_runs, &RunController::ended, this, &MainWindow::onRunEnded);
+}
+
+static QString outcomeText(RunOutcome outcome)
+{
+    switch (outcome) {
+    case RunOutcome::Done: return MainWindow::tr("done");
+    case RunOutcome::Cancelled: return MainWindow::tr("cancelled");
+    case RunOutcome::Failed: return MainWindow::tr("failed");
+    case RunOutcome::RolledBack: return MainWindow::tr("rolled back");
+    case RunOutcome::VerificationFailed: return MainWindow::tr("verification failed");
+    case RunOutcome::ConnectionLost: return MainWindow::tr("connection lost");
+    case RunOutcome::WaitingAtGate: return MainWindow::tr("waiting at a deploy gate");
+    }
+    return {};
+}
+
+void MainWindow::onRunEnded()
+{
+    const Plan &ran = m_runPanel->plan();
+    const Plan &shown = m_plan->planView()->model()->plan();
+    // The plan on view is spent once its run ended (a new plan is made from the table as it is now);
+    // a resume or rollback of another column leaves it as it is.
+    if (ran.table == shown.table && ran.spec.name == shown.spec.name)
+        m_plan->planView()->markRun(m_lastOutcome ? outcomeText(*m_lastOutcome) : tr("ended"), QDateTime::currentDateTime(),
+                                    m_lastOutcome == RunOutcome::WaitingAtGate);
+    else
+        m_plan->planView()->markFindingsStale(tr("another run"));
+    // Whatever the outcome, the run changed the table (or may have): the tree, the columns, the
+    // indexes, the constraints and the SQL are read again, the same table kept selected.
+    m_connection->reloadCatalog();
+    m_history->refresh();
+    Q_EMIT runEnded();
+    if (m_closeAfterRun)
+        close();
+}
+
+void MainWindow::updateChip()
+{
+    const QWidget *tab = m_tabs->currentWidget();
+    if (tab == m_runPanel)
+        m_chip->setConnection(tr("Run on"), m_runConnection.isEmpty() ? m_connection->summary() : m_runConnection);
+    else if (tab == m_plan)
+        m_chip->setConnection(tr("Plan on"), m_connection->summary());
+    else
+        m_chip->setConnection(tr("Connected to"), m_connection->summary());
 }
 
 void MainWindow::buildMenus()
@@ -174,11 +233,14 @@ void MainWindow::onOpening(const ConnectionProfile &profile)
     // The plan on screen was made on the connection before: it must not be run on this one.
     m_plan->clear();
     setWindowTitle(tr("Stagecraft — %1").arg(profile.displayName()));
+    updateChip();
 }
 
 void MainWindow::onConnected(const ServerInfo &server)
 {
     m_runs->setConnection(m_connection->profile(), server.displayName());
+    m_history->setConnection(m_connection->profile());
+    m_history->refresh();
     m_resumeBar->hide();
     m_runs->checkJournal();
 }

@@ -4,11 +4,15 @@
 #include "connection/connectionerror.h"
 #include "connection/connectionprofile.h"
 #include "connection/databaseconnection.h"
+#include "connectionsummary.h"
 #include "plan/columnspec.h"
 #include "plan/plan.h"
+#include "run/runner.h"
 
 #include <QMainWindow>
 #include <QPointer>
+
+#include <optional>
 
 class QAction;
 class QLabel;
@@ -18,9 +22,11 @@ namespace Stagecraft {
 
 class ColumnDesigner;
 class ColumnsModel;
+class ConnectionChip;
 class ConnectDialog;
 class ConnectionController;
 class ConstraintsModel;
+class HistoryView;
 class IndexesModel;
 class PlanView;
 class PlanWorkspace;
@@ -65,6 +71,7 @@ public:
     // Asks for confirmation (the table's name), then runs the plan on screen.
     void requestRun();
     [[nodiscard]] RunPanel *runPanel() const { return m_runPanel; }
+    [[nodiscard]] HistoryView *historyView() const { return m_history; }
     // An interrupted run found in the journal on connect, offered for resume ("" if none, or if it
     // was made on another engine or database: the resume bar says so instead).
     [[nodiscard]] QString resumableRun() const;
@@ -82,6 +89,8 @@ public:
     [[nodiscard]] IndexesModel *indexesModel() const;
     [[nodiscard]] ConstraintsModel *constraintsModel() const;
     [[nodiscard]] SqlPreview *sqlPreview() const;
+    // The chip beside the tabs naming the connection of the tab on view.
+    [[nodiscard]] ConnectionChip *connectionChip() const { return m_chip; }
     [[nodiscard]] QString lastError() const;
 
 Q_SIGNALS:
@@ -111,6 +120,10 @@ private:
     // Brings the Plan tab forward, unless a run is on view (never pull the user away from a run).
     void showPlanTab();
     void showAbout();
+    // The chip names the connection of the tab on view: the open one, or the one the run was started on.
+    void updateChip();
+    // The run that just ended ran the plan on view: Run… says why it is disabled.
+    void onRunEnded();
 
     StatusReporter *m_status = nullptr; // the status line, its progress bar and the error banner
     SchemaBrowser *m_browser = nullptr;
@@ -119,7 +132,11 @@ private:
     QTabWidget *m_tabs = nullptr;
     RunPanel *m_runPanel = nullptr;
     RunController *m_runs = nullptr; // confirmations and the runner's thread
+    HistoryView *m_history = nullptr; // the past runs, from the journal
     QLabel *m_resumeBar = nullptr;
+    ConnectionChip *m_chip = nullptr;
+    ConnectionSummary m_runConnection; // where the last run was started
+    std::optional<RunOutcome> m_lastOutcome; // how the last run ended (RunPanel::finished)
     QAction *m_addColumn = nullptr;
     bool m_closeAfterRun = false; // the user chose to stop the run and close
 };

@@ -1,5 +1,7 @@
 #include "planstepsmodel.h"
 
+#include "themecolors.h"
+
 #include "plan/ruleevidence.h"
 
 #include <QApplication>
@@ -8,6 +10,26 @@
 #include <QStyle>
 
 namespace Stagecraft {
+
+QColor PlanStepsModel::failingWritesColor()
+{
+    return ThemeColors::text(ThemeColors::Error);
+}
+
+QColor PlanStepsModel::gateBackground()
+{
+    return ThemeColors::bannerBackground(ThemeColors::Info, QApplication::palette());
+}
+
+QColor PlanStepsModel::gateForeground()
+{
+    return ThemeColors::bannerText(ThemeColors::Info, QApplication::palette());
+}
+
+QColor PlanStepsModel::unprovedColor()
+{
+    return ThemeColors::text(ThemeColors::Warning);
+}
 
 
 static QString seconds(double s)
@@ -150,10 +172,14 @@ QVariant PlanStepsModel::data(const QModelIndex &index, int role) const
             return bold;
         }
         return {};
-    case Qt::ToolTipRole:
+    case Qt::ToolTipRole: {
         if (index.column() == ClaimsColumn && s.gate.isEmpty() && m_plan.targetVersion != 0)
             return RuleEvidence::text(m_plan.engine, m_plan.targetVersion, s.rule);
-        return s.failingWrites.isEmpty() ? s.why : QStringLiteral("%1\n\n%2").arg(s.why, s.failingWrites);
+        // The cell's own text first: elided in a narrow window, it is whole here.
+        const QString text = data(index, Qt::DisplayRole).toString();
+        const QString why = text.isEmpty() || index.column() == FailingWritesColumn ? s.why : QStringLiteral("%1\n\n%2").arg(text, s.why);
+        return s.failingWrites.isEmpty() ? why : QStringLiteral("%1\n\n%2").arg(why, s.failingWrites);
+    }
     case GateRole: return s.gate;
     case FailingWritesRole: return s.failingWrites;
     case Qt::TextAlignmentRole:

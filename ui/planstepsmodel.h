@@ -31,11 +31,12 @@ public:
     // PlanStep::failingWrites, on every column of the step's row.
     enum Role { StepIndexRole = Qt::UserRole + 1, SeverityRole, GateRole, FailingWritesRole };
     // The colours the rows use: failing writes, and a gate row's tint and text.
-    [[nodiscard]] static QColor failingWritesColor() { return QColor(0xc6, 0x28, 0x28); }
-    [[nodiscard]] static QColor gateBackground() { return QColor(0xe3, 0xf2, 0xfd); }
-    [[nodiscard]] static QColor gateForeground() { return QColor(0x0d, 0x47, 0xa1); }
+    // They follow the application's palette, light or dark (ThemeColors).
+    [[nodiscard]] static QColor failingWritesColor();
+    [[nodiscard]] static QColor gateBackground();
+    [[nodiscard]] static QColor gateForeground();
     // Claims that rest on the documentation only.
-    [[nodiscard]] static QColor unprovedColor() { return QColor(0xb2, 0x6a, 0x00); }
+    [[nodiscard]] static QColor unprovedColor();
 
     explicit PlanStepsModel(QObject *parent = nullptr);
 

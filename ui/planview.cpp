@@ -2,16 +2,20 @@
 
 #include "plan/ruleevidence.h"
 
+#include "blockingsessionsmodel.h"
 #include "locktimeline.h"
 #include "plan/planformat.h"
 #include "planstepsmodel.h"
 #include "sqlpreview.h"
+#include "themecolors.h"
 
 #include <QComboBox>
 #include <QGraphicsOpacityEffect>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
+#include <QMap>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -29,18 +33,24 @@ PlanView::PlanView(QWidget *parent)
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
     m_title->setFont(titleFont);
+    m_title->setObjectName(QStringLiteral("planTitle"));
+    m_title->setWordWrap(true); // a long table or column name wraps rather than widening the window
     m_versions = new QComboBox(this);
     m_versions->setObjectName(QStringLiteral("versionSwitcher"));
     m_versions->setToolTip(tr("Plan the same column for another server version"));
-    m_versions->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // As wide as a version name; the connected server's long entry is elided, not the window widened.
+    m_versions->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_versions->setMinimumContentsLength(22);
+    // The title on a line of its own, the version and the actions under it: side by side they made
+    // the window wider than a 1024 px screen.
     auto *header = new QHBoxLayout;
-    header->addWidget(m_title, 1);
     header->addWidget(new QLabel(tr("Plan for:"), this));
     header->addWidget(m_versions);
     m_checkData = new QPushButton(tr("Pre-flight &Checks"), this);
     m_checkData->setObjectName(QStringLiteral("checkDataButton"));
     m_checkData->setToolTip(tr("Count the existing rows that would break the new column's constraints (reads the table)"));
     m_checkData->setEnabled(false);
+    header->addStretch(1);
     header->addWidget(m_checkData);
     connect(m_checkData, &QPushButton::clicked, this, &PlanView::dataCheckRequested);
     m_run = new QPushButton(tr("&Run…"), this);
@@ -52,26 +62,41 @@ PlanView::PlanView(QWidget *parent)
     m_warnings = new QLabel(this);
     m_warnings->setWordWrap(true);
     m_warnings->setMargin(6);
-    m_warnings->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; border-radius: 4px; }"));
+    m_warnings->setObjectName(QStringLiteral("planWarnings"));
+    ThemeColors::setBanner(m_warnings, ThemeColors::Warning);
     m_problems = new QLabel(this);
     m_problems->setObjectName(QStringLiteral("specProblems"));
     m_problems->setWordWrap(true);
     m_problems->setMargin(6);
-    m_problems->setStyleSheet(QStringLiteral("QLabel { background: #f8d7da; color: #58151c; border-radius: 4px; }"));
+    ThemeColors::setBanner(m_problems, ThemeColors::Error);
     m_problems->hide();
     m_warnings->hide();
     m_outOfDate = new QLabel(this);
     m_outOfDate->setObjectName(QStringLiteral("planOutOfDate"));
     m_outOfDate->setWordWrap(true);
     m_outOfDate->setMargin(6);
-    m_outOfDate->setStyleSheet(QStringLiteral("QLabel { background: #e2e3e5; color: #2b2f32; border-radius: 4px; }"));
+    ThemeColors::setBanner(m_outOfDate, ThemeColors::Neutral);
     m_outOfDate->hide();
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("planSummary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->hide();
     m_findings = new QLabel(this);
     m_findings->setObjectName(QStringLiteral("dataFindings"));
     m_findings->setWordWrap(true);
     m_findings->setMargin(6);
     m_findings->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_findings->hide();
+    buildSessions();
+    m_runState = new QLabel(this);
+    m_runState->setObjectName(QStringLiteral("planRunState"));
+    m_runState->setWordWrap(true);
+    m_runState->setMargin(6);
+    ThemeColors::setBanner(m_runState, ThemeColors::Info);
+    m_runState->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    m_runState->hide();
+    connect(m_runState, &QLabel::linkActivated, this, &PlanView::planAgainRequested);
 
     m_timeline = new LockTimeline(this);
     m_timeline->hide(); // shown with the first plan
@@ -80,13 +105,14 @@ PlanView::PlanView(QWidget *parent)
     m_steps->setModel(m_model);
     m_steps->setUniformRowHeights(true);
     m_steps->header()->setStretchLastSection(false);
+    // The step's title takes what the others leave; they are sized to their contents by
+    // fitStepColumns(), as the plan and the width change. Failing writes (long sentences, whole in
+    // the tooltip and the step's detail) at most 260 px; shown right after the step, where the eye
+    // is, and only for a plan where some write fails.
     m_steps->header()->setSectionResizeMode(PlanStepsModel::StepColumn, QHeaderView::Stretch);
-    for (int c = PlanStepsModel::LocksColumn; c < PlanStepsModel::FailingWritesColumn; ++c)
-        m_steps->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
-    // Long sentences: a width of their own, the whole text in the tooltip and the step's detail;
-    // shown right after the step, where the eye is, and only for a plan where some write fails.
-    m_steps->header()->setSectionResizeMode(PlanStepsModel::FailingWritesColumn, QHeaderView::Interactive);
-    m_steps->header()->resizeSection(PlanStepsModel::FailingWritesColumn, 260);
+    for (int c = PlanStepsModel::LocksColumn; c < PlanStepsModel::ColumnCount; ++c)
+        m_steps->header()->setSectionResizeMode(c, QHeaderView::Interactive);
+    m_steps->installEventFilter(this);
     m_steps->header()->moveSection(m_steps->header()->visualIndex(PlanStepsModel::FailingWritesColumn), 1);
     // Whether the step's claims were proved on a server of this version, before them all.
     m_steps->header()->moveSection(m_steps->header()->visualIndex(PlanStepsModel::ClaimsColumn), 1);
@@ -108,11 +134,15 @@ PlanView::PlanView(QWidget *parent)
     splitter->setStretchFactor(1, 1);
 
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_title);
     layout->addLayout(header);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_runState);
     layout->addWidget(m_problems);
     layout->addWidget(m_outOfDate);
     layout->addWidget(m_warnings);
     layout->addWidget(m_findings);
+    layout->addWidget(m_sessionsBox);
     layout->addWidget(m_timeline);
     layout->addWidget(splitter, 1);
 
@@ -123,6 +153,59 @@ PlanView::PlanView(QWidget *parent)
     connect(m_timeline, &LockTimeline::stepClicked, this,
             [this](int step) { m_steps->setCurrentIndex(m_model->indexOfStep(step)); });
     connect(m_versions, &QComboBox::activated, this, [this](int i) { Q_EMIT targetVersionChosen(m_versions->itemData(i).toInt()); });
+}
+
+void PlanView::buildSessions()
+{
+    // The pre-flight's sessions, to act on one: cancel its statement or end it (each confirmed by
+    // typing its number). SQLite has no sessions to signal: there the list says who, and no more.
+    m_sessionsModel = new BlockingSessionsModel(this);
+    m_sessions = new QTreeView(this);
+    m_sessions->setObjectName(QStringLiteral("blockingSessions"));
+    m_sessions->setModel(m_sessionsModel);
+    m_sessions->setRootIsDecorated(false);
+    m_sessions->setUniformRowHeights(true);
+    m_sessions->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_sessions->setMaximumHeight(m_sessions->fontMetrics().height() * 7);
+    m_sessions->header()->setStretchLastSection(true);
+    for (int c = 0; c < BlockingSessionsModel::StatementColumn; ++c)
+        m_sessions->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_cancelSession = new QPushButton(tr("Cancel &Statement…"), this);
+    m_cancelSession->setObjectName(QStringLiteral("cancelSessionButton"));
+    m_cancelSession->setToolTip(tr("Ask the server to cancel what the selected session is running"));
+    m_terminateSession = new QPushButton(tr("&Terminate Session…"), this);
+    m_terminateSession->setObjectName(QStringLiteral("terminateSessionButton"));
+    m_terminateSession->setToolTip(tr("Ask the server to close the selected session, rolling back its transaction"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(m_cancelSession);
+    buttons->addWidget(m_terminateSession);
+    m_sessionsBox = new QWidget(this);
+    auto *box = new QVBoxLayout(m_sessionsBox);
+    box->setContentsMargins(0, 0, 0, 0);
+    box->addWidget(m_sessions);
+    box->addLayout(buttons);
+    m_sessionsBox->hide();
+    const auto selected = [this]() -> const BlockingSession * {
+        const QModelIndex current = m_sessions->currentIndex();
+        return current.isValid() ? &m_sessionsModel->rows().at(current.row()) : nullptr;
+    };
+    const auto updateButtons = [this, selected] {
+        const BlockingSession *s = selected();
+        const bool can = s && s->pid > 0 && SessionSignal::supported(m_model->plan().engine);
+        m_cancelSession->setEnabled(can);
+        m_terminateSession->setEnabled(can);
+    };
+    connect(m_sessions->selectionModel(), &QItemSelectionModel::currentRowChanged, this, updateButtons);
+    connect(m_sessionsModel, &QAbstractItemModel::modelReset, this, updateButtons);
+    connect(m_cancelSession, &QPushButton::clicked, this, [this, selected] {
+        if (const BlockingSession *s = selected())
+            Q_EMIT sessionSignalRequested(*s, SessionSignal::Action::CancelStatement);
+    });
+    connect(m_terminateSession, &QPushButton::clicked, this, [this, selected] {
+        if (const BlockingSession *s = selected())
+            Q_EMIT sessionSignalRequested(*s, SessionSignal::Action::Terminate);
+    });
 }
 
 QList<QPair<QString, int>> PlanView::comparableVersions(Engine engine)
@@ -151,6 +234,7 @@ void PlanView::setPlan(const Plan &plan, int connectedVersion)
     m_steps->setColumnHidden(PlanStepsModel::FailingWritesColumn,
                              std::none_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return !s.failingWrites.isEmpty(); }));
     m_steps->expandAll();
+    fitStepColumns();
     m_timeline->setPlan(plan);
     m_timeline->setVisible(!plan.steps.isEmpty());
     m_title->setText(tr("Add %1 to %2.%3").arg(plan.spec.name, plan.table.schema, plan.table.name));
@@ -168,8 +252,14 @@ void PlanView::setPlan(const Plan &plan, int connectedVersion)
     m_run->setEnabled(!plan.steps.isEmpty() && plan.targetVersion == connectedVersion);
     m_checkData->setEnabled(!plan.steps.isEmpty());
     m_findings->hide();
+    m_sessionsModel->setRows({});
+    m_sessionsBox->hide();
+    m_findingsBody.clear();
+    m_runState->hide(); // a new plan: not run yet
     m_warnings->setText(plan.warnings.join(QLatin1Char('\n')));
     m_warnings->setVisible(!plan.warnings.isEmpty());
+    m_summary->setText((QStringList{PlanFormat::summary(plan)} + plan.notes).join(QLatin1Char('\n')));
+    m_summary->setVisible(!plan.steps.isEmpty());
     showStep(-1);
 }
 
@@ -186,8 +276,13 @@ void PlanView::clear()
     m_problems->hide();
     showCurrent();
     m_warnings->hide();
+    m_summary->hide();
     m_findings->clear();
     m_findings->hide();
+    m_sessionsModel->setRows({});
+    m_sessionsBox->hide();
+    m_findingsBody.clear();
+    m_runState->hide();
     m_model->setPlan({});
     m_timeline->setPlan({});
     m_timeline->hide();
@@ -229,15 +324,121 @@ void PlanView::showFindings(const QList<DataFinding> &findings, const QList<Bloc
     if (!sessions.isEmpty())
         lines << tr("A schema change waits behind these sessions and, while it waits, blocks the queries queued "
                     "after it: the run's lock timeout keeps that short, but each retry waits again.");
-    m_findings->setText(tr("Existing data:\n") + lines.join(QLatin1Char('\n')));
-    m_findings->setStyleSheet(clean ? QStringLiteral("QLabel { background: #d1e7dd; color: #0a3622; border-radius: 4px; }")
-                                    : QStringLiteral("QLabel { background: #f8d7da; color: #58151c; border-radius: 4px; }"));
+    m_findingsBody = tr("Existing data:\n") + lines.join(QLatin1Char('\n'));
+    m_findingsAt = QDateTime::currentDateTime();
+    m_findingsStaleAfter.clear();
+    m_findingsClean = clean;
+    showFindingsText();
     m_findings->show();
+    m_sessionsModel->setRows(sessions);
+    m_sessionsBox->setVisible(!sessions.isEmpty());
+    if (!sessions.isEmpty())
+        m_sessions->setCurrentIndex(m_sessionsModel->index(0, 0));
+}
+
+void PlanView::fitStepColumns()
+{
+    QHeaderView *header = m_steps->header();
+    const int width = m_steps->viewport()->width();
+    // A column's contents: its header and every row, stages and their steps (indented in the first column).
+    const auto contents = [this, header](int column) {
+        int widest = header->sectionSizeHint(column);
+        for (int stage = 0; stage < m_model->rowCount(); ++stage) {
+            const QModelIndex parent = m_model->index(stage, 0);
+            widest = std::max(widest, m_steps->sizeHintForIndex(m_model->index(stage, column)).width()
+                                          + (column == PlanStepsModel::StepColumn ? m_steps->indentation() : 0));
+            for (int step = 0; step < m_model->rowCount(parent); ++step)
+                widest = std::max(widest, m_steps->sizeHintForIndex(m_model->index(step, column, parent)).width()
+                                              + (column == PlanStepsModel::StepColumn ? 2 * m_steps->indentation() : 0));
+        }
+        return widest;
+    };
+    QMap<int, int> sizes;
+    int others = 0;
+    for (int c = PlanStepsModel::LocksColumn; c < PlanStepsModel::ColumnCount; ++c) {
+        if (m_steps->isColumnHidden(c))
+            continue;
+        // The lock's and the failing writes' sentences are capped (whole in the tooltip and the step's detail).
+        const int cap = c == PlanStepsModel::LocksColumn || c == PlanStepsModel::FailingWritesColumn ? 200 : 1 << 20;
+        sizes[c] = std::min(contents(c) + 8, cap);
+        others += sizes[c];
+    }
+    const int title = contents(PlanStepsModel::StepColumn) + 8;
+    // Short of room, those two give up to 80 px each before the view scrolls.
+    for (int c : {int(PlanStepsModel::LocksColumn), int(PlanStepsModel::FailingWritesColumn)}) {
+        const int over = title + others - width;
+        if (over > 0 && sizes.contains(c)) {
+            const int give = std::min({over, 80, std::max(0, sizes[c] - 120)});
+            sizes[c] -= give;
+            others -= give;
+        }
+    }
+    for (auto it = sizes.cbegin(); it != sizes.cend(); ++it)
+        header->resizeSection(it.key(), it.value());
+    // Where everything fits, the title takes the rest of the width; where not, it keeps its own
+    // width and the view scrolls sideways: a step's name is never cut.
+    if (title + others <= width) {
+        header->setSectionResizeMode(PlanStepsModel::StepColumn, QHeaderView::Stretch);
+    } else {
+        header->setSectionResizeMode(PlanStepsModel::StepColumn, QHeaderView::Interactive);
+        header->resizeSection(PlanStepsModel::StepColumn, title);
+    }
+}
+
+bool PlanView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_steps && event->type() == QEvent::Resize)
+        fitStepColumns();
+    return QWidget::eventFilter(watched, event);
+}
+
+void PlanView::showFindingsText()
+{
+    if (m_findingsStaleAfter.isEmpty()) {
+        m_findings->setText(m_findingsBody);
+        ThemeColors::setBanner(m_findings, m_findingsClean ? ThemeColors::Success : ThemeColors::Error);
+        return;
+    }
+    // Old findings are not news: said as of their time, in a neutral colour, with how to check again.
+    m_findings->setText(tr("As of %1, before %2 (Pre-flight Checks to check again):\n%3")
+                            .arg(QLocale().toString(m_findingsAt.time(), QLocale::ShortFormat), m_findingsStaleAfter, m_findingsBody));
+    ThemeColors::setBanner(m_findings, ThemeColors::Neutral);
+}
+
+void PlanView::markFindingsStale(const QString &event)
+{
+    if (m_findingsBody.isEmpty() || !m_findingsStaleAfter.isEmpty())
+        return; // none, or already of an earlier time
+    m_findingsStaleAfter = event;
+    showFindingsText();
+    // The sessions seen then are not offered for cancelling now: the pre-flight lists them again.
+    m_sessionsModel->setRows({});
+    m_sessionsBox->hide();
 }
 
 QString PlanView::findingsText() const
 {
     return m_findings->isVisibleTo(this) ? m_findings->text() : QString();
+}
+
+void PlanView::markRun(const QString &outcome, const QDateTime &when, bool waitingAtGate)
+{
+    if (m_model->plan().steps.isEmpty())
+        return;
+    m_run->setEnabled(false); // the plan on screen is spent: a new one is made from the table as it is now
+    const QString time = QLocale().toString(when.time(), QLocale::ShortFormat);
+    if (waitingAtGate)
+        m_runState->setText(tr("This plan's run waits at a deploy gate (since %1): continue it or roll it back in the Run tab.").arg(time));
+    else
+        m_runState->setText(tr("This plan has run (%1 at %2). Edit the column or <a href=\"plan-again\">Plan Again</a> to make a new plan.")
+                                .arg(outcome.toHtmlEscaped(), time));
+    m_runState->show();
+    markFindingsStale(tr("the run"));
+}
+
+QString PlanView::runStateText() const
+{
+    return m_runState->isVisibleTo(this) ? m_runState->text() : QString();
 }
 
 void PlanView::showProblems(const QList<SpecProblem> &problems)
@@ -248,9 +449,13 @@ void PlanView::showProblems(const QList<SpecProblem> &problems)
     m_problems->setText(tr("The column cannot be planned:\n") + lines.join(QLatin1Char('\n')));
     m_problems->show();
     showCurrent();
+    m_runState->hide();
     m_run->setEnabled(false);
     m_checkData->setEnabled(false);
     m_findings->hide();
+    m_sessionsBox->hide();
+    m_summary->hide();
+    m_findingsBody.clear();
     m_model->setPlan({});
     m_timeline->setPlan({});
     m_timeline->hide(); // no plan, no picture
@@ -289,6 +494,8 @@ void PlanView::showStep(int step)
         detail += QStringLiteral("<br>%1 <code>%2</code>")
                       .arg(tr("If it fails or is cancelled, the runner removes what it added:").toHtmlEscaped(),
                            s.onFailureSql.join(QLatin1String("; ")).toHtmlEscaped());
+    if (!s.space.isEmpty())
+        detail += QStringLiteral("<br><b>%1</b> %2").arg(tr("Space:").toHtmlEscaped(), s.space.toHtmlEscaped());
     m_why->setText(detail);
     m_sql->setSql(PlanFormat::stepSql(plan, step), plan.engine);
 }

@@ -3,7 +3,9 @@
 #include "plan/columnspec.h"
 #include "plan/datachecks.h"
 #include "plan/plan.h"
+#include "run/sessionsignal.h"
 
+#include <QDateTime>
 #include <QWidget>
 
 class QComboBox;
@@ -13,6 +15,7 @@ class QTreeView;
 
 namespace Stagecraft {
 
+class BlockingSessionsModel;
 class LockTimeline;
 class PlanStepsModel;
 class SqlPreview;
@@ -45,6 +48,16 @@ public:
     // make the run's schema changes wait.
     void showFindings(const QList<DataFinding> &findings, const QList<BlockingSession> &sessions);
     [[nodiscard]] QString findingsText() const;
+    // The sessions the last pre-flight found, each of which can be cancelled or terminated.
+    [[nodiscard]] BlockingSessionsModel *sessionsModel() const { return m_sessionsModel; }
+    [[nodiscard]] QTreeView *sessionsView() const { return m_sessions; }
+    // The findings on screen were read before `event` (a run ended, the catalog was read again):
+    // they are shown as of their time, with a word to check again. Nothing when none are shown.
+    void markFindingsStale(const QString &event);
+    // The plan on screen has run (its run ended with outcome, e.g. "done", at `when`; or it waits
+    // at a deploy gate): Run… stays disabled, and the view says why and offers to plan again.
+    void markRun(const QString &outcome, const QDateTime &when, bool waitingAtGate = false);
+    [[nodiscard]] QString runStateText() const;
     // Versions worth comparing for an engine, as (label, version number).
     [[nodiscard]] static QList<QPair<QString, int>> comparableVersions(Engine engine);
 
@@ -55,17 +68,38 @@ Q_SIGNALS:
     void runRequested();
     // The user asked to check the existing rows against the new column's constraints.
     void dataCheckRequested();
+    // The user asked to cancel a blocking session's statement or terminate it (confirmed elsewhere).
+    void sessionSignalRequested(const Stagecraft::BlockingSession &session, Stagecraft::SessionSignal::Action action);
+    // The user asked for a new plan of the same column (the one on screen has run).
+    void planAgainRequested();
 
 private:
+    void buildSessions();
     void showStep(int step);
     void showCurrent(); // the out-of-date banner and greying gone
+    void showFindingsText();
+    // Gives the step's title the room: the other columns as wide as their contents where there is
+    // room, narrower (elided, whole in their tooltips) where there is not.
+    void fitStepColumns();
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
     QLabel *m_title = nullptr;
     QComboBox *m_versions = nullptr;
     QPushButton *m_run = nullptr;
     QPushButton *m_checkData = nullptr;
     QLabel *m_findings = nullptr;
+    QWidget *m_sessionsBox = nullptr;
+    QTreeView *m_sessions = nullptr;
+    BlockingSessionsModel *m_sessionsModel = nullptr;
+    QPushButton *m_cancelSession = nullptr;
+    QPushButton *m_terminateSession = nullptr;
+    QString m_findingsBody; // the findings as checked (what the report prints)
+    QDateTime m_findingsAt; // when they were checked
+    QString m_findingsStaleAfter; // what happened since ("" while they are current)
+    bool m_findingsClean = false;
+    QLabel *m_runState = nullptr; // why Run… is disabled after a run, with Plan Again
     QLabel *m_warnings = nullptr;
+    QLabel *m_summary = nullptr; // the plan's totals beside the single statement's, and its notes
     QLabel *m_problems = nullptr;
     QLabel *m_outOfDate = nullptr; // the banner over a plan kept from before the fields went invalid
     LockTimeline *m_timeline = nullptr;

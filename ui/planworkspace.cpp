@@ -2,6 +2,7 @@
 
 #include "catalog/catalogreader.h"
 #include "columndesigner.h"
+#include "connection/databaseconnection.h"
 #include "connectioncontroller.h"
 #include "plan/backfillpreviewworker.h"
 #include "plan/planexport.h"
@@ -10,6 +11,7 @@
 #include "planstepsmodel.h"
 #include "planview.h"
 #include "report/reportwriter.h"
+#include "sessionsignaldialog.h"
 #include "settingsdialog.h"
 #include "statusreporter.h"
 
@@ -75,6 +77,7 @@ PlanWorkspace::PlanWorkspace(ConnectionController *connection, StatusReporter *s
     connect(m_planView, &PlanView::targetVersionChosen, this,
             [this](int version) { requestPlan(m_spec, version, PlanRequest::Source::Designer); });
     connect(m_planView, &PlanView::dataCheckRequested, this, &PlanWorkspace::checkData);
+    connect(m_planView, &PlanView::sessionSignalRequested, this, &PlanWorkspace::signalSession);
     startPlanner();
 }
 
@@ -357,6 +360,46 @@ void PlanWorkspace::checkData()
             result.error = error.text();
         return result;
     }));
+}
+
+void PlanWorkspace::signalSession(const BlockingSession &session, SessionSignal::Action action)
+{
+    const ConnectionProfile profile = m_connection->profile();
+    auto *dialog = new SessionSignalDialog(profile.displayName(), profile.database, session, action, this);
+    dialog->setObjectName(QStringLiteral("sessionSignalDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const quint64 generation = m_connection->generation();
+    connect(dialog, &QDialog::accepted, this, [this, profile, session, action, generation] {
+        if (generation != m_connection->generation())
+            return; // the connection changed while the dialog was open: the session was another server's
+        const QString what = action == SessionSignal::Action::Terminate ? tr("Terminating session %1…").arg(session.pid)
+                                                                        : tr("Cancelling the statement of session %1…").arg(session.pid);
+        m_status->showBusy(what);
+        auto *watcher = new QFutureWatcher<QString>(this);
+        connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, session, action, generation] {
+            const QString error = watcher->result();
+            watcher->deleteLater();
+            if (generation != m_connection->generation())
+                return;
+            m_status->clearBusy();
+            if (!error.isEmpty()) {
+                m_status->showError(tr("Session %1 was not signalled").arg(session.pid), error);
+                return;
+            }
+            m_status->showStatus(action == SessionSignal::Action::Terminate
+                                     ? tr("Session %1 terminated; checking the table's sessions again").arg(session.pid)
+                                     : tr("Session %1's statement cancelled; checking the table's sessions again").arg(session.pid));
+            checkData();
+        });
+        watcher->setFuture(QtConcurrent::run([profile, session, action] {
+            DatabaseConnection connection(profile);
+            ConnectionError error;
+            if (!connection.open(&error) || !SessionSignal::send(connection, session, action, &error))
+                return error.text();
+            return QString();
+        }));
+    });
+    dialog->open();
 }
 
 bool PlanWorkspace::exportPlan(const QString &kind, const QString &path, QString *error)

@@ -2,6 +2,7 @@
 
 #include "plan/columnspec.h"
 #include "plan/plan.h"
+#include "run/sessionsignal.h"
 
 #include <QList>
 #include <QThread>
@@ -85,6 +86,9 @@ private:
     // since (it answers each request once, in order).
     [[nodiscard]] bool takePlanAnswer(PlanRequest *request = nullptr);
     void promptForExport(const QString &kind);
+    // Confirms (typing the session's number), then signals the session from a connection of its own
+    // and runs the pre-flight again to show what is left.
+    void signalSession(const BlockingSession &session, SessionSignal::Action action);
 
     ConnectionController *m_connection;
     StatusReporter *m_status;

@@ -26,6 +26,7 @@ RunController::RunController(RunPanel *panel, QWidget *dialogParent)
     m_thread.setObjectName(QStringLiteral("runner"));
     m_thread.start();
     connect(m_panel, &RunPanel::rollbackRequested, this, &RunController::requestRollback);
+    connect(m_panel, &RunPanel::resumeRequested, this, &RunController::requestResume);
     connect(m_panel, &RunPanel::continueRequested, this, &RunController::continuePastGate);
 }
 
@@ -97,16 +98,38 @@ void RunController::requestResume(const QString &runId, const Plan &plan)
 {
     if (runId == m_interrupted.runId && !m_interrupted.refusal.isEmpty())
         return; // made elsewhere: the runner would refuse it too
-    confirm(plan, runId, Kind::Resume, tr("Resumes run %1 from where it stopped.").arg(runId));
+    confirm(plan, runId, Kind::Resume,
+            tr("Resumes run %1 (adding %2) from where it stopped, from the journal: the steps it applied are not run again, "
+               "a backfill continues after its last committed batch.")
+                .arg(runId, plan.spec.name));
 }
 
 void RunController::requestRollback(const QString &runId, const Plan &plan)
 {
     if (runId == m_interrupted.runId && !m_interrupted.refusal.isEmpty())
         return;
-    confirm(plan, runId, Kind::Rollback,
-            tr("Undoes what run %1 applied for column %2, last step first, each under the lock timeout with retries.")
-                .arg(runId, plan.spec.name));
+    confirm(plan, runId, Kind::Rollback, rollbackImpact(runId, plan));
+}
+
+QString RunController::rollbackImpact(const QString &runId, const Plan &plan)
+{
+    // What the steps before the point of no return made (a rollback is refused past it).
+    QStringList made;
+    for (int i = 0; i < plan.steps.size() && (plan.pointOfNoReturn < 0 || i < plan.pointOfNoReturn); ++i) {
+        for (const CreatedObject &o : plan.steps.at(i).creates) {
+            if (o.kind != CreatedObject::Kind::Table)
+                made << tr("%1 %2").arg(createdKindName(o.kind), o.name);
+        }
+    }
+    const QString table = plan.table.schema + QLatin1Char('.') + plan.table.name;
+    QString text = tr("Undoes what run %1 applied, last step first, each under the lock timeout with retries. "
+                      "It drops the column %2 from %3, and every value in it, the backfilled values included: they are lost.")
+                       .arg(runId, plan.spec.name, table);
+    if (!made.isEmpty())
+        text += QLatin1Char(' ') + tr("It also drops what the run made, where it got to them: %1.").arg(made.join(QLatin1String(", ")));
+    text += QLatin1Char(' ') + tr("What stays: the rows of %1, its other columns, and the indexes, constraints and triggers it had before the run.")
+                                  .arg(table);
+    return text;
 }
 
 void RunController::continuePastGate(const QString &runId, const Plan &plan)
@@ -129,6 +152,10 @@ void RunController::confirm(const Plan &plan, const QString &runId, Kind kind, c
     auto *dialog = new ConfirmRunDialog(m_serverName + QLatin1String(" at ") + m_profile.displayName(), m_profile.database,
                                         plan.table.name, impact, m_dialogParent);
     dialog->setObjectName(QStringLiteral("confirmRun"));
+    if (kind == Kind::Rollback)
+        dialog->setAction(tr("Roll back %1 on %2?").arg(plan.spec.name, plan.table.name), tr("Roll Back"));
+    else if (kind == Kind::Resume)
+        dialog->setAction(tr("Resume adding %1 to %2?").arg(plan.spec.name, plan.table.name), tr("Resume"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, plan, runId, kind] { start(plan, runId, kind); });
     dialog->open();

@@ -45,6 +45,8 @@ public:
     void requestRun(const Plan &plan);
     void requestResume(const QString &runId, const Plan &plan);
     void requestRollback(const QString &runId, const Plan &plan);
+    // What a rollback of the run drops, and what stays, for its confirmation.
+    [[nodiscard]] static QString rollbackImpact(const QString &runId, const Plan &plan);
     // Resumes a run waiting at a deploy gate, past the gate. No typed confirmation: the run was
     // confirmed when it started, on this connection, and the card's button is the decision.
     void continuePastGate(const QString &runId, const Plan &plan);

@@ -7,6 +7,8 @@
 #include <QElapsedTimer>
 #include <QWidget>
 
+#include <optional>
+
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
@@ -36,6 +38,8 @@ public:
     [[nodiscard]] int stepsDone() const { return m_stepsDone; }
     // The plan being run, for what a dialog says about it.
     [[nodiscard]] const Plan &plan() const { return m_plan; }
+    // Whether the runner has stopped for a pause (not only been asked to).
+    [[nodiscard]] bool isPaused() const { return m_paused; }
 
 Q_SIGNALS:
     void finished(Stagecraft::RunOutcome outcome);
@@ -43,19 +47,36 @@ Q_SIGNALS:
     void rollbackRequested(const QString &runId, const Stagecraft::Plan &plan);
     // The user continues a run waiting at a deploy gate (the application is deployed).
     void continueRequested(const QString &runId, const Stagecraft::Plan &plan);
+    // The user resumes the run that just stopped (cancelled, failed, lost its connection) from the journal.
+    void resumeRequested(const QString &runId, const Stagecraft::Plan &plan);
+    // The runner stopped for a pause, or went on (the panel shows it).
+    void pausedChanged(bool paused);
 
 private:
     void log(const QString &line);
+    void connectRunner(Runner *runner);
+    // The overall bar's value and text: the step running now, the steps done, or where it stopped.
+    void showOverall(const QString &state = QString());
+    void showPaused(bool paused);
+    void showStopped(RunOutcome outcome, const QString &word);
+    [[nodiscard]] QString rateText(const BackfillProgress &p) const;
 
     Runner *m_runner = nullptr;
     Plan m_plan;
     ConnectionProfile m_profile;
     int m_gateStep = -1; // the gate the run stopped at (gateReached)
     QString m_runId;
-    QList<int> m_finished; // the steps this run applied
+    QList<int> m_finished; // the steps this run applied, and those the runs it resumed applied
+    QList<int> m_done; // the steps done, skipped, or done before a resume (the overall bar counts them)
+    int m_running = -1; // the step running now (its index in the plan)
+    int m_total = 0; // the steps of this run (a rollback's: those it undoes)
     bool m_rollingBack = false;
+    bool m_paused = false;
     int m_stepsDone = 0;
+    std::optional<BackfillProgress> m_progress; // the running step's last, when it is a backfill
     QElapsedTimer m_clock;
+    QElapsedTimer m_pausedClock; // since the runner stopped for the pause in progress
+    qint64 m_pausedMs = 0; // paused in all, in this run
     QLabel *m_title = nullptr;
     QProgressBar *m_overall = nullptr;
     QLabel *m_stepLabel = nullptr;
@@ -65,6 +86,7 @@ private:
     QPushButton *m_pause = nullptr;
     QPushButton *m_cancel = nullptr;
     QPushButton *m_rollback = nullptr;
+    QPushButton *m_resume = nullptr; // resumes a stopped run
     QLabel *m_summary = nullptr;
     GateCard *m_gateCard = nullptr;
 };

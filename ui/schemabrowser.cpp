@@ -90,7 +90,11 @@ QWidget *SchemaBrowser::buildDetails()
     m_columns->setAlternatingRowColors(true);
     m_columns->verticalHeader()->hide();
     m_columns->verticalHeader()->setDefaultSectionSize(m_columns->fontMetrics().height() + 8);
-    m_columns->horizontalHeader()->setStretchLastSection(true);
+    // Names whole, the short columns as wide as their contents, the default (often long) takes the rest.
+    m_columns->horizontalHeader()->setStretchLastSection(false);
+    for (int c = 0; c < ColumnsModel::ColumnCount; ++c)
+        m_columns->horizontalHeader()->setSectionResizeMode(c, c == ColumnsModel::DefaultColumn ? QHeaderView::Stretch
+                                                                                                 : QHeaderView::ResizeToContents);
 
     m_preview = new SqlPreview(this);
     m_preview->setObjectName(QStringLiteral("sqlPreview"));
@@ -99,15 +103,20 @@ QWidget *SchemaBrowser::buildDetails()
     auto *detailTabs = new QTabWidget(this);
     detailTabs->setObjectName(QStringLiteral("tableTabs"));
     detailTabs->addTab(m_columns, tr("Columns"));
-    for (auto [model, name, title] : {std::tuple{static_cast<QAbstractItemModel *>(m_indexesModel), "indexesView", tr("Indexes")},
-                                      std::tuple{static_cast<QAbstractItemModel *>(m_constraintsModel), "constraintsView", tr("Constraints")}}) {
+    // The column that takes the rest of the width: the index's predicate, the constraint's definition.
+    for (auto [model, name, title, stretch] :
+         {std::tuple{static_cast<QAbstractItemModel *>(m_indexesModel), "indexesView", tr("Indexes"), int(IndexesModel::PredicateColumn)},
+          std::tuple{static_cast<QAbstractItemModel *>(m_constraintsModel), "constraintsView", tr("Constraints"),
+                     int(ConstraintsModel::DefinitionColumn)}}) {
         auto *view = new QTableView(this);
         view->setObjectName(QLatin1String(name));
         view->setModel(model);
         view->setSelectionBehavior(QAbstractItemView::SelectRows);
         view->verticalHeader()->hide();
         view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-        view->horizontalHeader()->setStretchLastSection(true);
+        view->horizontalHeader()->setStretchLastSection(false);
+        for (int c = 0; c < model->columnCount(); ++c)
+            view->horizontalHeader()->setSectionResizeMode(c, c == stretch ? QHeaderView::Stretch : QHeaderView::ResizeToContents);
         detailTabs->addTab(view, title);
     }
     auto *detailSplitter = new QSplitter(Qt::Vertical, this);
@@ -134,9 +143,9 @@ void SchemaBrowser::clear()
     m_tableTitle->clear();
 }
 
-void SchemaBrowser::setTables(const QList<TableSummary> &tables)
+void SchemaBrowser::setTables(const ConnectionSummary &connection, const QList<TableSummary> &tables)
 {
-    m_schemaModel->setTables(tables);
+    m_schemaModel->setTables(connection, tables);
     m_tree->expandAll();
 }
 
@@ -165,13 +174,18 @@ bool SchemaBrowser::isSelected(const TableRef &table) const
     return current.isValid() && current.value<TableRef>() == table;
 }
 
+TableRef SchemaBrowser::selectedTable() const
+{
+    const QVariant current = m_tree->currentIndex().siblingAtColumn(0).data(SchemaModel::TableRefRole);
+    return current.isValid() ? current.value<TableRef>() : TableRef();
+}
+
 void SchemaBrowser::showTable(const TableDetails &details, Engine engine)
 {
     m_tableTitle->setText(details.table.schema == QLatin1String("main")
                               ? details.table.name
                               : details.table.schema + QLatin1Char('.') + details.table.name);
     m_columnsModel->setRows(details.columns);
-    m_columns->resizeColumnsToContents();
     m_indexesModel->setRows(details.indexes);
     m_constraintsModel->setRows(details.constraints);
     m_preview->setSql(details.definitionSql, engine);

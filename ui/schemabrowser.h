@@ -2,6 +2,7 @@
 
 #include "catalog/catalogtypes.h"
 #include "connection/connectionprofile.h"
+#include "connectionsummary.h"
 
 #include <QWidget>
 
@@ -30,12 +31,15 @@ public:
 
     // Nothing shown: the tables and the table belonged to the connection before.
     void clear();
-    void setTables(const QList<TableSummary> &tables);
+    // The connection tree: the connection, its schemas and tables (the journal's left out by the caller).
+    void setTables(const ConnectionSummary &connection, const QList<TableSummary> &tables);
     void showNoTables();
     // Selects a table in the tree (clearing a filter that hides it); false if it is not there.
     bool selectTable(const TableRef &table);
     // Whether table is the one selected in the tree.
     [[nodiscard]] bool isSelected(const TableRef &table) const;
+    // The table selected in the tree (empty when none is).
+    [[nodiscard]] TableRef selectedTable() const;
     void showTable(const TableDetails &details, Engine engine);
 
     [[nodiscard]] SchemaModel *schemaModel() const { return m_schemaModel; }

@@ -10,10 +10,11 @@ SchemaModel::SchemaModel(QObject *parent)
 {
 }
 
-void SchemaModel::setTables(const QList<TableSummary> &tables)
+void SchemaModel::setTables(const ConnectionSummary &connection, const QList<TableSummary> &tables)
 {
     beginResetModel();
-    m_tables = tables;
+    m_connection = connection;
+    m_tables = connection.isEmpty() ? QList<TableSummary>() : tables;
     m_schemas.clear();
     for (int i = 0; i < m_tables.size(); ++i) {
         const QString &schema = m_tables.at(i).table.schema;
@@ -26,7 +27,7 @@ void SchemaModel::setTables(const QList<TableSummary> &tables)
 
 void SchemaModel::clear()
 {
-    setTables({});
+    setTables({}, {});
 }
 
 QModelIndex SchemaModel::indexOf(const TableRef &table) const
@@ -35,7 +36,7 @@ QModelIndex SchemaModel::indexOf(const TableRef &table) const
         const QList<int> &rows = m_schemas.at(s).tables;
         for (int r = 0; r < rows.size(); ++r) {
             if (m_tables.at(rows.at(r)).table == table)
-                return createIndex(r, 0, quintptr(s + 1));
+                return createIndex(r, 0, TableId + quintptr(s));
         }
     }
     return {};
@@ -46,22 +47,30 @@ QModelIndex SchemaModel::index(int row, int column, const QModelIndex &parent) c
     if (!hasIndex(row, column, parent))
         return {};
     if (!parent.isValid())
-        return createIndex(row, column, quintptr(0));
-    return createIndex(row, column, quintptr(parent.row() + 1));
+        return createIndex(row, column, RootId);
+    if (parent.internalId() == RootId)
+        return createIndex(row, column, SchemaId);
+    return createIndex(row, column, TableId + quintptr(parent.row()));
 }
 
 QModelIndex SchemaModel::parent(const QModelIndex &child) const
 {
-    if (!child.isValid() || child.internalId() == 0)
+    if (!child.isValid() || child.internalId() == RootId)
         return {};
-    return createIndex(int(child.internalId() - 1), 0, quintptr(0));
+    if (child.internalId() == SchemaId)
+        return createIndex(0, 0, RootId);
+    return createIndex(int(child.internalId() - TableId), 0, SchemaId);
 }
 
 int SchemaModel::rowCount(const QModelIndex &parent) const
 {
     if (!parent.isValid())
+        return m_connection.isEmpty() ? 0 : 1;
+    if (parent.column() != 0)
+        return 0;
+    if (parent.internalId() == RootId)
         return int(m_schemas.size());
-    if (parent.internalId() == 0 && parent.column() == 0)
+    if (parent.internalId() == SchemaId)
         return int(m_schemas.at(parent.row()).tables.size());
     return 0;
 }
@@ -81,11 +90,29 @@ static QString rowsText(const TableSummary &t)
     return t.rowCountExact ? n : QStringLiteral("≈ ") + n;
 }
 
+QVariant SchemaModel::connectionData(int column, int role) const
+{
+    switch (role) {
+    case Qt::DisplayRole:
+        // The version in the name column: the short columns stay as wide as a row count.
+        return column == NameColumn ? m_connection.oneLine() : QString();
+    case Qt::ToolTipRole: return m_connection.toolTip();
+    case Qt::FontRole: {
+        QFont bold;
+        bold.setBold(true);
+        return column == NameColumn ? QVariant(bold) : QVariant();
+    }
+    }
+    return {};
+}
+
 QVariant SchemaModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
-    if (index.internalId() == 0) {
+    if (index.internalId() == RootId)
+        return connectionData(index.column(), role);
+    if (index.internalId() == SchemaId) {
         const Schema &schema = m_schemas.at(index.row());
         if (role == Qt::DisplayRole && index.column() == NameColumn)
             return schema.name;
@@ -93,7 +120,7 @@ QVariant SchemaModel::data(const QModelIndex &index, int role) const
             return tr("Schema %1: %n table(s)", nullptr, int(schema.tables.size())).arg(schema.name);
         return {};
     }
-    const TableSummary &t = m_tables.at(m_schemas.at(int(index.internalId() - 1)).tables.at(index.row()));
+    const TableSummary &t = m_tables.at(m_schemas.at(int(index.internalId() - TableId)).tables.at(index.row()));
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {

@@ -1,5 +1,9 @@
 #include "settingsdialog.h"
 
+#include "themecolors.h"
+#include "themestyle.h"
+
+
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -116,9 +120,10 @@ void SettingsDialog::applyTheme(Theme theme)
     static const QPalette systemPalette = QApplication::palette();
     if (theme == Theme::System) {
         QApplication::setPalette(systemPalette);
+        ThemeColors::restyleAll();
         return;
     }
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QApplication::setStyle(new ThemeStyle(QStyleFactory::create(QStringLiteral("Fusion"))));
     QPalette p = QApplication::style()->standardPalette();
     if (theme == Theme::Dark) {
         p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x30));
@@ -136,8 +141,18 @@ void SettingsDialog::applyTheme(Theme theme)
         p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
         p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
         p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+        // Fusion's bevels, frames and links come from these: left light, they glare or vanish on a dark window.
+        p.setColor(QPalette::Light, QColor(0x4a, 0x4d, 0x52));
+        p.setColor(QPalette::Midlight, QColor(0x3c, 0x3f, 0x43));
+        p.setColor(QPalette::Mid, QColor(0x5a, 0x5d, 0x62));
+        p.setColor(QPalette::Dark, QColor(0x18, 0x19, 0x1b));
+        p.setColor(QPalette::Shadow, QColor(0x0a, 0x0a, 0x0a));
+        p.setColor(QPalette::BrightText, QColor(0xff, 0x8a, 0x80));
+        p.setColor(QPalette::Link, QColor(0x8a, 0xb4, 0xf8));
+        p.setColor(QPalette::LinkVisited, QColor(0xc5, 0x8a, 0xf9));
     }
     QApplication::setPalette(p);
+    ThemeColors::restyleAll(); // the banners and coloured labels take the theme's colours
 }
 
 } // namespace Stagecraft

@@ -1,5 +1,7 @@
 #include "statusreporter.h"
 
+#include "themecolors.h"
+
 #include <QLabel>
 #include <QMainWindow>
 #include <QMessageBox>
@@ -17,7 +19,7 @@ StatusReporter::StatusReporter(QMainWindow *window)
     m_banner->setWordWrap(true);
     m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_banner->setMargin(8);
-    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #f8d7da; color: #58151c; border-radius: 4px; }"));
+    ThemeColors::setBanner(m_banner, ThemeColors::Error);
     m_banner->hide();
 
     m_statusLabel = new QLabel(tr("Not connected"), window);

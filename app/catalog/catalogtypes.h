@@ -3,6 +3,7 @@
 #include <QList>
 #include <QMap>
 #include <QMetaType>
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 
@@ -156,6 +157,9 @@ struct BlockingSession
     QString query; // its current or last statement
     QStringList locks; // lock modes it holds on the table (PostgreSQL), or "metadata lock (table open)"
     bool waiting = false; // itself waiting for a lock
+    // PostgreSQL: when the session connected (pg_stat_activity.backend_start), which tells it from a
+    // later session given the same pid; invalid elsewhere (MySQL/MariaDB never reuse an id while running).
+    QDateTime connectedAt;
     bool operator==(const BlockingSession &) const = default;
 };
 

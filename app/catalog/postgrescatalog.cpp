@@ -6,6 +6,7 @@
 
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTimeZone>
 
 namespace Stagecraft {
 
@@ -408,15 +409,18 @@ bool PostgresCatalog::blockingSessions(const TableRef &table, QList<BlockingSess
 {
     QSqlQuery q(m_connection.database());
     // Sessions with a lock on the table (granted or waited for), and sessions whose transaction has
-    // been open for 5 s or more: CREATE INDEX CONCURRENTLY and VALIDATE wait for those too.
+    // been open for 5 s or more: CREATE INDEX CONCURRENTLY waits for those too. Only sessions in
+    // this database: pg_stat_activity lists the whole cluster, and a transaction in another
+    // database neither locks this table nor holds back an index build here.
     if (!run(q, QStringLiteral(
                     "SELECT a.pid, a.usename, a.application_name, a.state, "
                     "EXTRACT(epoch FROM now() - a.xact_start)::float8, a.query, "
                     "(SELECT string_agg(DISTINCT l.mode, ',') FROM pg_locks l WHERE l.pid = a.pid "
                     "AND l.relation = r.oid AND l.granted), "
-                    "a.wait_event_type = 'Lock' "
+                    "a.wait_event_type = 'Lock', EXTRACT(epoch FROM a.backend_start)::float8 "
                     "FROM pg_stat_activity a, %1 r(oid) "
                     "WHERE a.pid <> pg_backend_pid() AND a.backend_type = 'client backend' "
+                    "AND a.datname = current_database() "
                     "AND (EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.relation = r.oid) "
                     "OR now() - a.xact_start >= interval '5 seconds') "
                     "ORDER BY a.xact_start NULLS LAST, a.pid").arg(Relation),
@@ -435,6 +439,8 @@ bool PostgresCatalog::blockingSessions(const TableRef &table, QList<BlockingSess
         s.locks = q.value(6).isNull() ? QStringList() : q.value(6).toString().split(QLatin1Char(','));
         std::sort(s.locks.begin(), s.locks.end());
         s.waiting = q.value(7).toBool();
+        if (!q.value(8).isNull())
+            s.connectedAt = QDateTime::fromMSecsSinceEpoch(qRound64(q.value(8).toDouble() * 1000), QTimeZone::UTC);
         sessions->append(s);
     }
     return true;

@@ -77,9 +77,7 @@ void ProgressPrinter::attachWaits(Runner &runner)
             event({{QStringLiteral("event"), QStringLiteral("blocker")}, {QStringLiteral("step"), step + 1}, {QStringLiteral("pid"), s.pid},
                    {QStringLiteral("state"), s.state}, {QStringLiteral("transaction_seconds"), s.transactionSeconds},
                    {QStringLiteral("locks"), s.locks.join(QLatin1Char(','))}, {QStringLiteral("query"), s.query}},
-                  QStringLiteral("step %1: session %2 (%3, transaction open %4 s, holds %5) may delay it: %6")
-                      .arg(step + 1).arg(s.pid).arg(s.state).arg(s.transactionSeconds, 0, 'f', 1)
-                      .arg(s.locks.join(QLatin1String(", ")), s.query.left(80)));
+                  QStringLiteral("step %1 may wait for %2").arg(step + 1).arg(Runner::describe(s)));
     });
 }
 
@@ -90,7 +88,7 @@ void ProgressPrinter::backfillProgressed(const BackfillProgress &p) const
         const int width = 30;
         const int filled = p.rowsTotal > 0 ? int(width * std::min<double>(1.0, double(p.rowsDone) / p.rowsTotal)) : 0;
         out() << "\r  [" << QString(filled, QLatin1Char('#')) << QString(width - filled, QLatin1Char('.')) << "] " << p.rowsDone
-              << "/" << p.rowsTotal << " rows, " << qint64(p.rowsPerSecond) << " rows/s, ETA " << eta << ", batch " << p.batchSize
+              << "/" << p.rowsTotal << " rows, " << qint64(p.rowsPerSecond) << " rows/s, ETA " << eta << ", batches of " << p.batchSize << " rows"
               << "   " << Qt::flush;
         return;
     }

@@ -637,45 +637,79 @@ void MySqlPlanner::naive()
     PlanStep &n = m_plan.naive;
     n.stage = Stage::Expand;
     n.title = QStringLiteral("One ALTER TABLE, as written by hand");
-    QString sql = QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(m_table, m_column, m_spec.type);
-    if (!m_spec.nullable)
-        sql += QLatin1String(" NOT NULL");
+    // Seen on Oracle MySQL 9.7.4, also without binary logging and on an empty table: ADD COLUMN
+    // with DEFAULT (uuid()) or (rand()) fails with 1674 ("Statement is unsafe because it uses a system
+    // function that may return a different value on the replica"); DEFAULT (now()) and SET DEFAULT
+    // (uuid()) are accepted. MariaDB accepts all of them. By hand: added without it, filled by an
+    // UPDATE, and SET DEFAULT at the end.
+    static const QRegularExpression unsafe(QStringLiteral("\\b(uuid|uuid_short|rand|sysdate)\\s*\\("),
+                                           QRegularExpression::CaseInsensitiveOption);
+    const bool unsafeDefault = m_engine == Engine::MySQL && m_spec.defaultKind == ColumnSpec::DefaultKind::Expression
+        && unsafe.match(m_spec.defaultValue).hasMatch();
+    const QString value = !m_spec.backfill.isEmpty() ? m_spec.backfill
+        : unsafeDefault                 ? QLatin1Char('(') + m_spec.defaultValue + QLatin1Char(')')
+                                        : QString();
+    const bool filled = !value.isEmpty();
+    QString defaults;
     if (m_spec.defaultKind == ColumnSpec::DefaultKind::Literal)
-        sql += QLatin1String(" DEFAULT ") + literal();
-    else if (m_spec.defaultKind == ColumnSpec::DefaultKind::Expression)
-        sql += QStringLiteral(" DEFAULT (%1)").arg(m_spec.defaultValue);
-    if (!m_spec.check.isEmpty())
+        defaults = QLatin1String(" DEFAULT ") + literal();
+    else if (m_spec.defaultKind == ColumnSpec::DefaultKind::Expression && !unsafeDefault)
+        defaults = QStringLiteral(" DEFAULT (%1)").arg(m_spec.defaultValue);
+    QString sql = QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(m_table, m_column, m_spec.type);
+    // Filled by an UPDATE, the column is added bare and constrained once it is filled: NOT NULL would
+    // give the existing rows the type's implicit value (0, '') and a CHECK would judge those.
+    if (!m_spec.nullable && !filled)
+        sql += QLatin1String(" NOT NULL");
+    sql += defaults;
+    if (!m_spec.check.isEmpty() && !filled)
         sql += QStringLiteral(" CHECK (%1)").arg(m_spec.check);
-    if (m_spec.unique)
+    if (m_spec.unique && !filled)
         sql += QLatin1String(" UNIQUE");
     n.sql = {sql};
     n.locks = {{m_tableLabel, QStringLiteral("metadata lock: whatever the server picks (no ALGORITHM given)")}};
     // Without ALGORITHM the server may fall back to COPY: expression defaults and CHECKs copy the table
     // with writes blocked.
-    const bool copies = m_spec.defaultKind == ColumnSpec::DefaultKind::Expression || !m_spec.check.isEmpty();
+    // A FULLTEXT index rules out INSTANT: the server rebuilds the table, under a shared lock.
+    const bool copies = (m_spec.defaultKind == ColumnSpec::DefaultKind::Expression && !unsafeDefault) || (!m_spec.check.isEmpty() && !filled)
+        || m_in.table.hasFulltextIndex;
     n.rewritesTable = copies;
     n.blocksWrites = true;
     n.blocksReads = false;
     n.estimatedSeconds = copies ? CostModel::rewrite(m_in.table.totalBytes) : CostModel::CatalogOnlySeconds;
     n.lockHeldSeconds = n.estimatedSeconds;
-    if (!m_spec.backfill.isEmpty()) {
-        n.sql << QStringLiteral("UPDATE %1 SET %2 = %3").arg(m_table, m_column, m_spec.backfill);
+    if (filled) {
+        n.title = QStringLiteral("The statements written by hand");
+        n.sql << QStringLiteral("UPDATE %1 SET %2 = %3").arg(m_table, m_column, value);
         n.estimatedSeconds += CostModel::rewrite(m_in.table.totalBytes);
+        QStringList actions;
+        if (!m_spec.nullable) // MODIFY restates the whole column: its default goes with it
+            actions << QStringLiteral("MODIFY COLUMN %1 %2 NOT NULL%3").arg(m_column, m_spec.type, defaults);
+        if (!m_spec.check.isEmpty())
+            actions << QStringLiteral("ADD CHECK (%1)").arg(m_spec.check);
+        if (m_spec.unique)
+            actions << QStringLiteral("ADD UNIQUE (%1)").arg(m_column);
+        if (!actions.isEmpty()) { // NOT NULL rebuilds the table, a CHECK copies it
+            n.sql << QStringLiteral("ALTER TABLE %1 ").arg(m_table) + actions.join(QLatin1String(", "));
+            n.rewritesTable = true;
+            n.estimatedSeconds += CostModel::rewrite(m_in.table.totalBytes);
+        }
+        if (unsafeDefault) // after MODIFY, which restates the column without it
+            n.sql << QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 SET DEFAULT (%3)").arg(m_table, m_column, m_spec.defaultValue);
         n.lockHeldSeconds = n.estimatedSeconds;
     }
     n.rule = QStringLiteral("naive");
-    n.why = copies ? QStringLiteral("Without ALGORITHM the server silently copies the table and blocks writes meanwhile.")
+    n.why = m_in.table.hasFulltextIndex ? QStringLiteral("The FULLTEXT index rules out INSTANT: the server rebuilds the table and blocks writes meanwhile.")
+        : copies ? QStringLiteral("Without ALGORITHM the server silently copies the table and blocks writes meanwhile.")
                    : QStringLiteral("Usually instant, but nothing stops the server from copying the table instead.");
-    // Seen on Oracle MySQL 9.7.4, also without binary logging and on an empty table: ADD COLUMN
-    // with DEFAULT (uuid()) or (rand()) fails with 1674 ("Statement is unsafe because it uses a system
-    // function that may return a different value on the replica"); DEFAULT (now()) and SET DEFAULT
-    // (uuid()) are accepted. MariaDB accepts all of them.
-    static const QRegularExpression unsafe(QStringLiteral("\\b(uuid|uuid_short|rand|sysdate)\\s*\\("),
-                                           QRegularExpression::CaseInsensitiveOption);
-    if (m_engine == Engine::MySQL && m_spec.defaultKind == ColumnSpec::DefaultKind::Expression && unsafe.match(m_spec.defaultValue).hasMatch())
-        n.why = QStringLiteral("MySQL refuses this statement (error 1674): ADD COLUMN cannot take a default that may differ "
-                               "on a replica, such as (uuid()) or (rand()), with or without binary logging; only SET DEFAULT "
-                               "can, once the column exists.");
+    if (filled)
+        n.why += n.sql.size() - (unsafeDefault ? 1 : 0) > 2 ? QStringLiteral(" One UPDATE then locks every row until it commits, and the ALTER TABLE that "
+                                                   "constrains the filled column rebuilds the table.")
+                                  : QStringLiteral(" One UPDATE then locks every row until it commits.");
+    if (unsafeDefault)
+        n.why = QStringLiteral("MySQL refuses ADD COLUMN with a default that may differ on a replica, such as (uuid()) or "
+                               "(rand()) (error 1674, with or without binary logging): by hand the column is added without "
+                               "it, filled by one UPDATE that locks every row until it commits, and given the default by "
+                               "SET DEFAULT once it exists.");
 }
 
 } // namespace Stagecraft

@@ -96,6 +96,10 @@ struct PlanStep
     // the applications wrote, as two counters (each NULL where the server cannot tell cheaply), so
     // that a waiting run can show whether writers still leave the column out. Empty: cannot tell.
     QString gateProbeSql;
+    // What the step costs in disk space and what to do about it, in words (a backfill writes a new
+    // version of every row: "orders grows from about 19 MiB to 38-57 MiB; VACUUM ..."). Empty: nothing
+    // worth saying.
+    QString space;
 
     // For a backfill step: how the runner fills the existing rows, batch by batch (sql holds its
     // statements as the plan shows them). Null for every other step.
@@ -116,9 +120,18 @@ struct Plan
     QList<PlanStep> steps;
     int pointOfNoReturn = -1; // index of the first step that cannot be rolled back; -1: every step can
     QStringList warnings;
+    // What the reviewer weighs beside the warnings, for the plan's summary: where the staged plan
+    // blocks writes longer than the single statement, and the space the backfill takes.
+    QStringList notes;
     PlanStep naive; // what a developer would write by hand, with its own lock impact
     RunSettings settings; // what the plan was made with: its estimates, its session, the runner's batches and retries
     QStringList sessionSql; // what the runner sends on its connection before any step (the lock timeout)
+    // Where the plan was made, for the review report's header and sign-off: the connection's host
+    // and port (empty and 0 for SQLite) and database (the file for SQLite). Empty for a plan made
+    // without a connection; not part of the fingerprint or the JSON.
+    QString host;
+    int port = 0;
+    QString database;
     // The server's verdict on an expression default (PostgreSQL): "immutable", "stable" or "volatile";
     // empty where unknown. For the designer's badge; not part of the plan's JSON.
     QString defaultVolatility;

@@ -151,6 +151,8 @@ QString comments(const PlanStep &step, int number)
     if (!step.onFailureSql.isEmpty())
         out += u"-- If it fails, remove what it added before anything else (its writes would keep failing): %1;\n"_s.arg(
             step.onFailureSql.join(u"; "_s));
+    if (!step.space.isEmpty())
+        out += u"-- SPACE: %1\n"_s.arg(step.space);
     return out;
 }
 
@@ -165,6 +167,8 @@ QString header(const Plan &plan, const QString &what)
                u"-- run the migration again then (every step is safe to repeat).\n"_s
                    .arg(plan.engine == Engine::PostgreSQL ? u"%1 ms"_s.arg(plan.settings.lockTimeoutMs)
                                                           : u"%1 s"_s.arg(plan.settings.lockTimeoutSeconds()));
+    for (const QString &note : plan.notes)
+        out += u"-- NOTE: %1\n"_s.arg(note);
     return out;
 }
 

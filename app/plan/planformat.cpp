@@ -1,6 +1,7 @@
 #include "planformat.h"
 
 #include "ruleevidence.h"
+#include "spacecost.h"
 
 #include "sql/quoting.h"
 
@@ -100,6 +101,8 @@ QJsonObject stepJson(const PlanStep &s)
         o.insert(QStringLiteral("on_failure_sql"), strings(s.onFailureSql));
     if (!s.failingWrites.isEmpty())
         o.insert(QStringLiteral("failing_writes"), s.failingWrites);
+    if (!s.space.isEmpty())
+        o.insert(QStringLiteral("space"), s.space);
     if (!s.gate.isEmpty())
         o.insert(QStringLiteral("gate"), QJsonObject{{QStringLiteral("id"), s.gate}, {QStringLiteral("probe_sql"), s.gateProbeSql}});
     return o;
@@ -144,6 +147,7 @@ PlanStep stepFromJson(const QJsonObject &o, Engine engine)
     s.creates = createdFromJson(o.value(QStringLiteral("creates")));
     s.onFailureSql = stringList(o.value(QStringLiteral("on_failure_sql")));
     s.failingWrites = o.value(QStringLiteral("failing_writes")).toString();
+    s.space = o.value(QStringLiteral("space")).toString();
     const QJsonObject gate = o.value(QStringLiteral("gate")).toObject();
     s.gate = gate.value(QStringLiteral("id")).toString();
     s.gateProbeSql = gate.value(QStringLiteral("probe_sql")).toString();
@@ -162,6 +166,8 @@ QString notes(const PlanStep &s, const QString &prefix)
     if (!s.onFailureSql.isEmpty())
         out += prefix + QStringLiteral("If it fails or is cancelled, the runner removes what it added: %1;\n")
                             .arg(s.onFailureSql.join(QLatin1String("; ")));
+    if (!s.space.isEmpty())
+        out += prefix + QStringLiteral("SPACE: %1\n").arg(s.space);
     return out;
 }
 
@@ -195,6 +201,15 @@ QString PlanFormat::impact(const PlanStep &s)
         text += QLatin1String("; scans the table");
     text += QStringLiteral("; ~%1 s in all").arg(rounded(s.estimatedSeconds));
     return text;
+}
+
+QString PlanFormat::summary(const Plan &plan)
+{
+    return QStringLiteral("Writes blocked ~%1 s in all, reads ~%2 s; the whole plan takes ~%3 s; the single statement blocks writes ~%4 s.")
+        .arg(rounded(plan.secondsWritesBlocked()))
+        .arg(rounded(plan.secondsReadsBlocked()))
+        .arg(rounded(plan.totalSeconds()))
+        .arg(rounded(plan.naive.blocksWrites ? plan.naive.lockHeldSeconds : 0));
 }
 
 QString PlanFormat::fingerprint(const Plan &plan)
@@ -259,6 +274,7 @@ QByteArray PlanFormat::toJson(const Plan &plan)
                                                {QStringLiteral("seconds_writes_blocked"), rounded(plan.secondsWritesBlocked())},
                                                {QStringLiteral("seconds_reads_blocked"), rounded(plan.secondsReadsBlocked())}}},
         {QStringLiteral("warnings"), strings(plan.warnings)},
+        {QStringLiteral("notes"), strings(plan.notes)},
         {QStringLiteral("naive"), stepJson(plan.naive)},
         {QStringLiteral("fingerprint"), fingerprint(plan)},
         {QStringLiteral("settings"), plan.settings.toJson()},
@@ -310,6 +326,7 @@ bool PlanFormat::fromJson(const QByteArray &json, Plan *plan)
     }
     p.pointOfNoReturn = root.value(QStringLiteral("point_of_no_return")).isNull() ? -1 : root.value(QStringLiteral("point_of_no_return")).toInt();
     p.warnings = stringList(root.value(QStringLiteral("warnings")));
+    p.notes = stringList(root.value(QStringLiteral("notes")));
     p.naive = stepFromJson(root.value(QStringLiteral("naive")).toObject(), p.engine);
     const QJsonObject sync = root.value(QStringLiteral("sync")).toObject();
     p.sync.enabled = sync.value(QStringLiteral("enabled")).toBool();
@@ -332,6 +349,8 @@ QString PlanFormat::toSql(const Plan &plan)
     out += QStringLiteral("-- Runs with: %1\n").arg(plan.settings.describe(plan.engine));
     for (const QString &w : plan.warnings)
         out += QLatin1String("-- WARNING: ") + w + QLatin1Char('\n');
+    for (const QString &n : plan.notes)
+        out += QLatin1String("-- NOTE: ") + n + QLatin1Char('\n');
     if (!plan.sessionSql.isEmpty()) {
         out += QLatin1String("\n-- Session: the runner sends these first, on the connection that runs every step.\n");
         for (const QString &statement : plan.sessionSql)
@@ -391,10 +410,10 @@ QString PlanFormat::stepSql(const Plan &plan, int step)
 QString PlanFormat::toMarkdown(const Plan &plan)
 {
     QString out = QStringLiteral("# Add column `%1` to `%2.%3`\n\n").arg(plan.spec.name, plan.table.schema, plan.table.name);
-    out += QStringLiteral("%1 %2 (planned for %3); about %4 rows, %5 bytes.\n\n")
+    out += QStringLiteral("%1 %2 (planned for %3); about %4 rows, %5.\n\n")
                .arg(engineName(plan.engine), plan.serverVersion, plan.targetVersionText)
                .arg(plan.estimatedRows)
-               .arg(plan.totalBytes);
+               .arg(humanBytes(plan.totalBytes));
     out += QStringLiteral("Writes blocked ~%1 s in all, reads ~%2 s; the whole plan takes ~%3 s.\n\n")
                .arg(rounded(plan.secondsWritesBlocked()))
                .arg(rounded(plan.secondsReadsBlocked()))
@@ -405,6 +424,8 @@ QString PlanFormat::toMarkdown(const Plan &plan)
         out += QStringLiteral("Session, sent before every step:\n\n```sql\n%1;\n```\n\n").arg(plan.sessionSql.join(QLatin1String(";\n")));
     for (const QString &w : plan.warnings)
         out += QLatin1String("> **Warning:** ") + w + QLatin1String("\n\n");
+    for (const QString &n : plan.notes)
+        out += QLatin1String("> **Note:** ") + n + QLatin1String("\n\n");
     out += QLatin1String("| # | stage | step | locks | blocks | rewrite | scan | ~s | lock ~s |\n|---|---|---|---|---|---|---|---:|---:|\n");
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &s = plan.steps.at(i);

@@ -24,6 +24,9 @@ public:
     [[nodiscard]] static QString fingerprint(const Plan &plan);
     // The first "sha256:…" in a file (a plan's JSON, its SQL or its review report); empty if none.
     [[nodiscard]] static QString findFingerprint(const QByteArray &text);
+    // "Writes blocked ~0.03 s in all, reads ~0.02 s; the whole plan takes ~12.5 s; the single
+    // statement blocks writes ~14.2 s.": the plan's totals beside the naive statement's.
+    [[nodiscard]] static QString summary(const Plan &plan);
     // "AccessExclusiveLock on public.orders; blocks reads and writes for ~0.01 s; rewrites the table"
     [[nodiscard]] static QString impact(const PlanStep &step);
 };

@@ -2,6 +2,7 @@
 
 #include "mysqlplanner.h"
 #include "postgresplanner.h"
+#include "spacecost.h"
 #include "sqliteplanner.h"
 
 #include "sql/quoting.h"
@@ -9,6 +10,47 @@
 #include <QCryptographicHash>
 
 namespace Stagecraft {
+
+namespace {
+
+// Staging spreads the work into short locks, but on some engines and specs its steps add up to more
+// time with writes blocked than the one statement a person would write (SQLite: one write lock per
+// file, taken again by every step): the plan says so plainly, with the choice it leaves.
+void compareWithNaive(Plan *plan)
+{
+    const double staged = plan->secondsWritesBlocked();
+    const double single = plan->naive.blocksWrites ? plan->naive.lockHeldSeconds : 0;
+    if (plan->steps.isEmpty() || staged - single < std::max(0.1, 0.1 * single)) // only where it is worth weighing
+        return;
+    double longest = 0;
+    for (const PlanStep &s : std::as_const(plan->steps))
+        longest = std::max(longest, s.blocksWrites ? s.lockHeldSeconds : 0);
+    const auto seconds = [](double s) { return QString::number(s, 'f', s < 10 ? 2 : 0); };
+    QString why;
+    switch (plan->engine) {
+    case Engine::SQLite:
+        why = QStringLiteral("on SQLite every write takes the file's one write lock, and each staged step takes it again");
+        break;
+    case Engine::PostgreSQL:
+        why = QStringLiteral("on PostgreSQL each staged step that changes the table's definition takes its own exclusive lock");
+        break;
+    case Engine::MySQL:
+    case Engine::MariaDB:
+        why = QStringLiteral("on %1 each staged step that changes the table's definition takes its own metadata lock").arg(engineName(plan->engine));
+        break;
+    }
+    const QString choice = longest < single
+        ? QStringLiteral("choose the single statement where one pause of ~%1 s is acceptable, the staged plan where no writer may wait "
+                         "longer than ~%2 s at a time")
+              .arg(seconds(single), seconds(longest))
+        : QStringLiteral("its longest step alone blocks writes ~%1 s, no shorter than the single statement: choose the single statement "
+                         "unless the staged plan's batches, checks and resumable steps matter more here")
+              .arg(seconds(longest));
+    plan->notes << QStringLiteral("The staged plan blocks writes longer than the single statement (~%1 s vs ~%2 s): %3; %4.")
+                       .arg(seconds(staged), seconds(single), why, choice);
+}
+
+} // namespace
 
 Plan Planner::plan(const PlannerInput &input)
 {
@@ -24,6 +66,15 @@ Plan Planner::plan(const PlannerInput &input)
     }
     plan.settings = in.settings;
     plan.sessionSql = in.settings.sessionSql(in.server.engine);
+    compareWithNaive(&plan);
+    // A backfill writes every row again: its space, on the step and in the summary.
+    for (int i = 0; i < plan.steps.size(); ++i) {
+        PlanStep &step = plan.steps[i];
+        if (step.backfill.isNull())
+            continue;
+        step.space = SpaceCost::backfillNote(plan.engine, in.table);
+        plan.notes << SpaceCost::backfillSummary(plan.engine, in.table, i);
+    }
     // An accepted side effect is no problem, but the reviewer must see where it runs: the steps whose
     // statements carry the expression.
     for (const SideEffect &effect : std::as_const(in.acceptedEffects)) {

@@ -27,6 +27,11 @@ QString PostgresNaive::sql() const
     QString sql = QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(m_table, m_column, m_spec.type);
     if (m_spec.defaultKind != ColumnSpec::DefaultKind::None)
         sql += QLatin1String(" DEFAULT ") + postgresDefaultSql(m_spec);
+    // Filled by an UPDATE, the column is added bare and constrained once it is filled (constraints()):
+    // NOT NULL without a default fails on the rows the UPDATE has not filled yet, and PostgreSQL
+    // refuses it on any table with rows.
+    if (!m_spec.backfill.isEmpty())
+        return sql;
     if (!m_spec.nullable)
         sql += QLatin1String(" NOT NULL");
     if (!m_spec.check.isEmpty())
@@ -43,11 +48,30 @@ QString PostgresNaive::sql() const
     return sql;
 }
 
+QString PostgresNaive::constraints() const
+{
+    QStringList actions;
+    if (!m_spec.nullable)
+        actions << QStringLiteral("ALTER COLUMN %1 SET NOT NULL").arg(m_column);
+    if (!m_spec.check.isEmpty())
+        actions << QStringLiteral("ADD CHECK (%1)").arg(m_spec.check);
+    if (m_spec.unique)
+        actions << QStringLiteral("ADD UNIQUE (%1)").arg(m_column);
+    if (m_spec.hasForeignKey()) {
+        QString key = QStringLiteral("ADD FOREIGN KEY (%1) REFERENCES %2 (%3)")
+                          .arg(m_column, quoteQualified(PG, m_spec.referencedTable.schema, m_spec.referencedTable.name),
+                               quoteIdentifier(PG, m_spec.referencedColumn));
+        if (!m_spec.onDelete.isEmpty())
+            key += QLatin1String(" ON DELETE ") + m_spec.onDelete;
+        actions << key;
+    }
+    return actions.isEmpty() ? QString() : QStringLiteral("ALTER TABLE %1 ").arg(m_table) + actions.join(QLatin1String(", "));
+}
+
 PlanStep PostgresNaive::statement() const
 {
     PlanStep n;
     n.stage = Stage::Expand;
-    n.title = QStringLiteral("One ALTER TABLE, as written by hand");
     const bool hasDefault = m_spec.defaultKind != ColumnSpec::DefaultKind::None;
     n.sql = {sql()};
     // As pg_locks shows them inside the statements' transaction (tests/testplanexecution.cpp runs
@@ -99,6 +123,14 @@ PlanStep PostgresNaive::statement() const
         n.sql << QStringLiteral("UPDATE %1 SET %2 = %3").arg(m_table, m_column, m_spec.backfill);
         held += CostModel::rewrite(m_in.table.totalBytes);
         reasons << QStringLiteral("one UPDATE locks every row until it commits");
+        if (const QString constrain = constraints(); !constrain.isEmpty()) {
+            n.sql << constrain;
+            if (!m_spec.nullable && m_spec.check.isEmpty() && !m_spec.hasForeignKey()) { // else counted above
+                n.scansTable = true;
+                held += CostModel::scan(heap);
+                reasons << QStringLiteral("SET NOT NULL scans the table");
+            }
+        }
     }
     if (m_spec.index && !m_spec.unique) {
         n.sql << QStringLiteral("CREATE INDEX %1 ON %2 (%3)").arg(quoteIdentifier(PG, generatedName(PG, m_spec.table.name, m_spec.name, QStringLiteral("idx"))), m_table, m_column);
@@ -108,6 +140,10 @@ PlanStep PostgresNaive::statement() const
     }
     if (!m_spec.nullable && !hasDefault && m_spec.backfill.isEmpty())
         reasons << QStringLiteral("NOT NULL without a default fails on any non-empty table");
+    // More than one statement: in one transaction, as a person who wants all or nothing runs them, so
+    // the exclusive lock of the first is held to the end.
+    n.title = n.sql.size() == 1 ? QStringLiteral("One ALTER TABLE, as written by hand")
+                                : QStringLiteral("The statements written by hand, in one transaction");
     n.estimatedSeconds = held;
     n.lockHeldSeconds = held;
     n.rule = QStringLiteral("naive");

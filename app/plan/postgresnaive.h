@@ -4,8 +4,9 @@
 
 namespace Stagecraft {
 
-// What a developer would write by hand on PostgreSQL, one ALTER TABLE (and the UPDATE and CREATE
-// INDEX that go with it), with the locks pg_locks shows for it, for the plan review to compare.
+// What a developer would write by hand on PostgreSQL, one ALTER TABLE (and the UPDATE, the ALTER
+// TABLE that constrains the filled column and the CREATE INDEX that go with it, in one
+// transaction), with the locks pg_locks shows for it, for the plan review to compare.
 class PostgresNaive
 {
 public:
@@ -15,6 +16,8 @@ public:
 
 private:
     [[nodiscard]] QString sql() const;
+    // After the UPDATE: the column's constraints in one ALTER TABLE; empty when it has none.
+    [[nodiscard]] QString constraints() const;
 
     const PlannerInput &m_in;
     const ColumnSpec &m_spec;

@@ -284,6 +284,10 @@ bool SpecValidator::checkSpec(const ColumnSpec &spec, PlannerInput *input, QList
         checkTriggerPrivilege(problems);
     if (plan) {
         *plan = planned;
+        const ConnectionProfile &where = m_connection.profile();
+        plan->host = where.host;
+        plan->port = where.engine == Engine::SQLite ? 0 : where.effectivePort();
+        plan->database = where.database;
         for (const SpecProblem &w : warnings(e, input->spec, input->table))
             plan->warnings << w.message;
     }

@@ -273,6 +273,20 @@ void SqlitePlanner::addGates()
 
 void SqlitePlanner::rebuild(bool contract, const QStringList &extraSql)
 {
+    QString unreadable;
+    const PlanStep s = rebuildStep(contract, extraSql, &unreadable);
+    if (s.sql.isEmpty()) {
+        m_plan.warnings << QStringLiteral("The CREATE TABLE of %1 could not be read (%2), so it cannot be rebuilt.")
+                               .arg(m_spec.table.name, unreadable);
+        return;
+    }
+    if (m_in.server.settings.value(QStringLiteral("journal_mode")) != QLatin1String("wal"))
+        m_plan.warnings << QStringLiteral("The database is not in WAL mode: readers also wait while the table is rebuilt.");
+    m_plan.steps << s;
+}
+
+PlanStep SqlitePlanner::rebuildStep(bool contract, const QStringList &extraSql, QString *unreadable) const
+{
     // The 12 steps of sqlite.org/lang_altertable.html#otheralter, in one write transaction. The new
     // table is the old one's own CREATE TABLE with the column added, not one rebuilt from the
     // catalog: the pragmas do not give back everything it says (collations, named and table-level
@@ -280,12 +294,8 @@ void SqlitePlanner::rebuild(bool contract, const QStringList &extraSql)
     // STRICT), so only the text keeps all of it.
     const QString &createSql = m_in.table.createSql;
     SqliteSchemaSql::TableParts parts;
-    QString unreadable;
-    if (!SqliteSchemaSql::parseCreateTable(createSql, &parts, &unreadable)) {
-        m_plan.warnings << QStringLiteral("The CREATE TABLE of %1 could not be read (%2), so it cannot be rebuilt.")
-                               .arg(m_spec.table.name, unreadable);
-        return;
-    }
+    if (!SqliteSchemaSql::parseCreateTable(createSql, &parts, unreadable))
+        return {};
     const QString temporaryName = QStringLiteral("stagecraft_new_") + m_spec.table.name;
     const QString temporary = quoteIdentifier(SQ, temporaryName);
     // The column goes after the last column definition: SQLite's grammar allows none after a table
@@ -379,9 +389,7 @@ void SqlitePlanner::rebuild(bool contract, const QStringList &extraSql)
     }
     if (contract && m_spec.defaultKind == ColumnSpec::DefaultKind::None)
         s.failingWrites = QStringLiteral("INSERTs that omit %1 fail from here on: the sync ends and NOT NULL holds.").arg(m_spec.name);
-    if (m_in.server.settings.value(QStringLiteral("journal_mode")) != QLatin1String("wal"))
-        m_plan.warnings << QStringLiteral("The database is not in WAL mode: readers also wait while the table is rebuilt.");
-    m_plan.steps << s;
+    return s;
 }
 
 QString SqlitePlanner::rowidName() const
@@ -457,34 +465,51 @@ void SqlitePlanner::naive(const QString &refusal)
 {
     PlanStep &n = m_plan.naive;
     n.stage = Stage::Expand;
-    n.title = QStringLiteral("One ALTER TABLE, as written by hand");
-    QString definition = columnDefinition(true);
-    if (m_spec.defaultKind == ColumnSpec::DefaultKind::Expression)
-        definition += QStringLiteral(" DEFAULT (%1)").arg(m_spec.defaultValue);
-    if (m_spec.unique)
-        definition += QLatin1String(" UNIQUE");
-    n.sql = {QStringLiteral("ALTER TABLE %1 ADD COLUMN %2").arg(m_table, definition)};
+    n.rule = QStringLiteral("naive");
     n.locks = {{QStringLiteral("main.") + m_spec.table.name, WriteLock}};
     n.blocksWrites = true;
-    n.estimatedSeconds = n.lockHeldSeconds = CostModel::CatalogOnlySeconds;
+    const bool expressionDefault = m_spec.defaultKind == ColumnSpec::DefaultKind::Expression;
+    const PlanStep index = indexStep();
+    // What ADD COLUMN refuses, and an expression default (which it cannot give new rows): by hand,
+    // the one way SQLite has, the copy of the table sqlite.org describes, in one transaction.
+    if (!refusal.isEmpty() || expressionDefault) {
+        QString unreadable;
+        const PlanStep copy = rebuildStep(false, index.sql, &unreadable);
+        if (!copy.sql.isEmpty()) {
+            n.title = QStringLiteral("The table copied by hand, in one transaction");
+            n.sql = copy.sql;
+            n.transactional = false;
+            n.rewritesTable = true;
+            n.blocksReads = copy.blocksReads;
+            n.estimatedSeconds = n.lockHeldSeconds = copy.estimatedSeconds + (index.sql.isEmpty() ? 0 : index.estimatedSeconds);
+            n.why = QStringLiteral("ALTER TABLE cannot add this column (%1): by hand it is the copy of the table into a new one "
+                                   "with the column, in one transaction that holds the write lock throughout.")
+                        .arg(!refusal.isEmpty() ? refusal : QStringLiteral("it cannot give new rows an expression default"));
+            return;
+        }
+    }
+    n.title = QStringLiteral("One ALTER TABLE, as written by hand");
+    // Where the copy could not be planned (its CREATE TABLE unreadable), what a person would type,
+    // which SQLite refuses, as the why says.
+    n.sql = {QStringLiteral("ALTER TABLE %1 ADD COLUMN %2").arg(m_table, columnDefinition(true))};
+    n.estimatedSeconds = n.lockHeldSeconds = m_spec.check.isEmpty() ? CostModel::CatalogOnlySeconds : CostModel::scan(m_in.table.heapBytes);
     // Filling existing rows by hand is one UPDATE holding the write lock until it commits.
-    const QString value = !m_spec.backfill.isEmpty() ? m_spec.backfill
-        : m_spec.defaultKind == ColumnSpec::DefaultKind::Expression ? m_spec.defaultValue : QString();
+    const QString value = !m_spec.backfill.isEmpty() ? m_spec.backfill : expressionDefault ? m_spec.defaultValue : QString();
     if (!value.isEmpty()) {
         n.sql << QStringLiteral("UPDATE %1 SET %2 = %3").arg(m_table, m_column, value);
         n.estimatedSeconds += CostModel::rewrite(m_in.table.totalBytes);
-        n.lockHeldSeconds = n.estimatedSeconds;
     }
-    n.rule = QStringLiteral("naive");
-    QStringList refused;
-    if (!refusal.isEmpty())
-        refused << refusal;
-    if (m_spec.unique)
-        refused << QStringLiteral("it cannot add a UNIQUE column");
-    if (m_spec.defaultKind == ColumnSpec::DefaultKind::Expression)
-        refused << QStringLiteral("it cannot add a column with an expression default");
-    n.why = refused.isEmpty() ? QStringLiteral("SQLite accepts this ALTER; the plan adds only batching and indexes.")
-                              : QStringLiteral("SQLite refuses this ALTER: ") + refused.join(QLatin1String("; ")) + QLatin1Char('.');
+    // UNIQUE, which ADD COLUMN cannot say, and the index: built after.
+    if (!index.sql.isEmpty()) {
+        n.sql << index.sql;
+        n.estimatedSeconds += index.estimatedSeconds;
+    }
+    n.lockHeldSeconds = n.estimatedSeconds;
+    if (n.sql.size() > 1)
+        n.title = QStringLiteral("The statements written by hand");
+    n.why = !refusal.isEmpty() ? QStringLiteral("SQLite refuses this ALTER: %1.").arg(refusal)
+        : n.sql.size() == 1    ? QStringLiteral("SQLite accepts this ALTER; the plan adds only batching and indexes.")
+                               : QStringLiteral("ADD COLUMN, then one UPDATE (and the index) each holding the write lock until it commits.");
 }
 
 } // namespace Stagecraft

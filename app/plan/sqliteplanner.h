@@ -30,6 +30,9 @@ private:
     // column NOT NULL, keeping each row's value, and ends the sync (its triggers go with the old
     // table), making again `extraSql` (the new column's index) with the table's own.
     void rebuild(bool contract = false, const QStringList &extraSql = {});
+    // The rebuild's step; a step without SQL, and *unreadable saying why, where the table's CREATE
+    // TABLE cannot be read.
+    [[nodiscard]] PlanStep rebuildStep(bool contract, const QStringList &extraSql, QString *unreadable) const;
     void backfill();
     // Which row a trigger's NEW is: rowid = NEW.rowid, or the primary key's columns.
     [[nodiscard]] QString sameRow() const;

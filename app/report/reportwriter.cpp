@@ -2,6 +2,7 @@
 
 #include "timelinepainter.h"
 #include "plan/planformat.h"
+#include "plan/spacecost.h"
 
 #include <QGuiApplication>
 #include <QFile>
@@ -12,6 +13,7 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QTextDocument>
+#include <QTextOption>
 #include <QUrl>
 
 namespace Stagecraft {
@@ -30,6 +32,32 @@ static QImage timelinePicture(const Plan &plan)
     return TimelinePainter::render(plan, QSize(1000, 200), light);
 }
 
+namespace {
+
+QString esc(const QString &s)
+{
+    return s.toHtmlEscaped();
+}
+
+// Statements as the reviewer must read them, every character: kept as written (pre), but wrapped
+// at the page's edge, at spaces where there are any and anywhere in a token longer than a line
+// (the document's WrapAtWordBoundaryOrAnywhere), never cut off.
+QString sqlBlock(const QStringList &statements)
+{
+    return u"<pre style=\"white-space: pre-wrap\">%1;</pre>"_s.arg(esc(statements.join(u";\n"_s)));
+}
+
+QString connectionText(const Plan &plan)
+{
+    if (plan.database.isEmpty())
+        return u"(not recorded: the plan was made without a connection)"_s;
+    if (plan.host.isEmpty())
+        return u"%1 database %2"_s.arg(engineName(plan.engine), plan.database);
+    return u"%1 on %2:%3, database %4"_s.arg(engineName(plan.engine), plan.host, QString::number(plan.port), plan.database);
+}
+
+} // namespace
+
 bool ReportWriter::writeMarkdown(const Plan &plan, const QString &findings, const QString &path, QString *error)
 {
     const QFileInfo info(path);
@@ -39,13 +67,18 @@ bool ReportWriter::writeMarkdown(const Plan &plan, const QString &findings, cons
         return false;
     }
     QString text = PlanFormat::toMarkdown(plan);
-    // The picture and the pre-flight findings right after the title and summary.
-    QString extra = u"![Lock timeline: each step on a time axis, coloured by what it blocks, the naive statement below](%1)\n\n"_s
+    // Where, when, the picture and the pre-flight findings right after the title and summary.
+    QString extra = u"Connection: %1. Report made %2.\n\n"_s.arg(connectionText(plan),
+                                                                    QDateTime::currentDateTime().toString(u"yyyy-MM-dd HH:mm t"_s));
+    extra += u"![Lock timeline: each step on a time axis, coloured by what it blocks, the naive statement below](%1)\n\n"_s
                         .arg(picture);
     if (!findings.isEmpty())
         extra += u"## Pre-flight\n\n```\n%1\n```\n\n"_s.arg(findings);
     const qsizetype firstTable = text.indexOf(u"| # |"_s);
     text.insert(firstTable < 0 ? text.size() : firstTable, extra);
+    text += u"\n## Sign-off\n\nApproved to run on %1, table %2.%3, plan `%4`.\n\n"
+            "Reviewed by: ______________________\n\nDate: ______________________\n\nSignature: ______________________\n"_s
+                .arg(connectionText(plan), plan.table.schema, plan.table.name, PlanFormat::fingerprint(plan));
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0) {
         *error = u"Cannot write %1: %2"_s.arg(path, file.errorString());
@@ -54,43 +87,67 @@ bool ReportWriter::writeMarkdown(const Plan &plan, const QString &findings, cons
     return true;
 }
 
-QString ReportWriter::html(const Plan &plan, const QString &findings)
+QString ReportWriter::html(const Plan &plan, const QString &findings, const QDateTime &madeAt)
 {
-    const auto esc = [](const QString &s) { return s.toHtmlEscaped(); };
+    const QDateTime made = madeAt.isValid() ? madeAt : QDateTime::currentDateTime();
     QString h = u"<h1>Add column <code>%1</code> to <code>%2.%3</code></h1>"_s.arg(esc(plan.spec.name),
                                                                                    esc(plan.table.schema),
                                                                                    esc(plan.table.name));
-    h += u"<p>%1 %2 (planned for %3); about %4 rows, %5 bytes.<br>Writes blocked ~%6 s in all, reads ~%7 s; the whole "
-         "plan takes ~%8 s.<br>Fingerprint: <code>%9</code></p>"_s.arg(
-             engineName(plan.engine), esc(plan.serverVersion), esc(plan.targetVersionText),
-             QString::number(plan.estimatedRows), QString::number(plan.totalBytes),
-             QString::number(plan.secondsWritesBlocked(), 'f', 2), QString::number(plan.secondsReadsBlocked(), 'f', 2),
-             QString::number(plan.totalSeconds(), 'f', 1), PlanFormat::fingerprint(plan));
+    // Where and what: the reviewer signs for one server, one database, one plan.
+    const auto row = [](const QString &label, const QString &value) {
+        return u"<tr><td width=\"22%\"><b>%1</b></td><td>%2</td></tr>"_s.arg(label, value);
+    };
+    h += u"<table cellspacing=\"0\" cellpadding=\"2\" width=\"100%\">"_s;
+    h += row(u"Host"_s, plan.host.isEmpty() ? u"(local file)"_s : esc(plan.host));
+    h += row(u"Port"_s, plan.port > 0 ? QString::number(plan.port) : u"-"_s);
+    h += row(u"Database"_s, plan.database.isEmpty() ? u"(not recorded)"_s : esc(plan.database));
+    h += row(u"Server version"_s, u"%1 %2 (planned for %3)"_s.arg(engineName(plan.engine), esc(plan.serverVersion), esc(plan.targetVersionText)));
+    h += row(u"Table"_s, u"%1.%2: about %3 rows, %4"_s.arg(esc(plan.table.schema), esc(plan.table.name),
+                                                           QString::number(plan.estimatedRows), humanBytes(plan.totalBytes)));
+    h += row(u"Report made"_s, made.toString(u"yyyy-MM-dd HH:mm t"_s));
+    h += row(u"Fingerprint"_s, u"<code>%1</code>"_s.arg(PlanFormat::fingerprint(plan)));
+    h += u"</table>"_s;
+    h += u"<p>Writes blocked ~%1 s in all, reads ~%2 s; the whole plan takes ~%3 s. The single statement blocks writes ~%4 s.</p>"_s.arg(
+        QString::number(plan.secondsWritesBlocked(), 'f', 2), QString::number(plan.secondsReadsBlocked(), 'f', 2),
+        QString::number(plan.totalSeconds(), 'f', 1), QString::number(plan.naive.blocksWrites ? plan.naive.lockHeldSeconds : 0, 'f', 2));
     h += u"<p>Runs with: %1.</p>"_s.arg(esc(plan.settings.describe(plan.engine)));
     if (!plan.sessionSql.isEmpty())
-        h += u"<p>Session, sent before every step:</p><pre>%1;</pre>"_s.arg(esc(plan.sessionSql.join(u";\n"_s)));
+        h += u"<p>Session, sent before every step:</p>"_s + sqlBlock(plan.sessionSql);
     h += u"<p><img src=\"timeline.png\" width=\"640\"></p>"_s;
     for (const QString &w : plan.warnings)
         h += u"<p><b>Warning:</b> %1</p>"_s.arg(esc(w));
+    for (const QString &n : plan.notes)
+        h += u"<p><b>Note:</b> %1</p>"_s.arg(esc(n));
     if (!findings.isEmpty())
-        h += u"<h2>Pre-flight</h2><pre>%1</pre>"_s.arg(esc(findings));
-    h += u"<h2>Steps</h2><table border=\"1\" cellspacing=\"0\" cellpadding=\"3\" width=\"100%\"><tr><th>#</th><th>stage</th><th>step</th>"
-         "<th>lock</th><th>blocks</th><th>work</th><th>~s</th><th>lock ~s</th></tr>"_s;
+        h += u"<h2>Pre-flight</h2><pre style=\"white-space: pre-wrap\">%1</pre>"_s.arg(esc(findings));
+    // Widths that hold each column's longest word (a lock mode such as ShareUpdateExclusiveLock, one
+    // per line), the rest to the step's title: a word is broken only where it is longer than its column.
+    // In a smaller type, which the cells do not inherit from the table.
+    const auto cell = [](const QString &tag, const QString &attributes, const QString &content) {
+        return u"<%1%2><span style=\"font-size: 8pt\">%3</span></%1>"_s.arg(tag, attributes, content);
+    };
+    h += u"<h2>Steps</h2><table border=\"1\" cellspacing=\"0\" cellpadding=\"3\" width=\"100%\"><tr>"_s
+        + cell(u"th"_s, u" width=\"4%\""_s, u"#"_s) + cell(u"th"_s, u" width=\"10%\""_s, u"stage"_s)
+        + cell(u"th"_s, u" width=\"30%\""_s, u"step"_s) + cell(u"th"_s, u" width=\"31%\""_s, u"lock"_s)
+        + cell(u"th"_s, u" width=\"9%\""_s, u"blocks"_s) + cell(u"th"_s, u" width=\"8%\""_s, u"~s"_s)
+        + cell(u"th"_s, u" width=\"8%\""_s, u"lock ~s"_s) + u"</tr>"_s;
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &s = plan.steps.at(i);
         QStringList locks;
         for (const LockClaim &l : s.locks)
-            locks << l.mode;
-        const QString blocks = s.blocksReads ? u"reads and writes"_s : s.blocksWrites ? u"writes"_s : u"nothing"_s;
-        const QString work = s.rewritesTable ? u"rewrite"_s : s.scansTable ? u"scan"_s : QString();
+            if (!locks.contains(esc(l.mode)))
+                locks << esc(l.mode);
+        QString blocks = s.blocksReads ? u"reads and writes"_s : s.blocksWrites ? u"writes"_s : u"nothing"_s;
+        if (s.rewritesTable || s.scansTable) // the work, under what it blocks
+            blocks += s.rewritesTable ? u"<br>rewrite"_s : u"<br>scan"_s;
         // A deploy gate reads as a gate, and the writes a step makes fail in red, beside its title.
         QString title = s.gate.isEmpty() ? esc(s.title) : u"<b>&#9646;&#9646; %1</b>"_s.arg(esc(s.title));
         if (!s.failingWrites.isEmpty())
             title += u"<br><font color=\"#c62828\">%1</font>"_s.arg(esc(s.failingWrites));
-        h += u"<tr%9><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td><td>%8</td></tr>"_s.arg(
-            QString::number(i + 1), stageName(s.stage), title, esc(locks.join(u", "_s)), blocks, work,
-            QString::number(s.estimatedSeconds, 'f', 2), QString::number(s.lockHeldSeconds, 'f', 2),
-            s.gate.isEmpty() ? QString() : u" bgcolor=\"#e3f2fd\""_s);
+        h += (s.gate.isEmpty() ? u"<tr>"_s : u"<tr bgcolor=\"#e3f2fd\">"_s) + cell(u"td"_s, {}, QString::number(i + 1))
+            + cell(u"td"_s, {}, stageName(s.stage)) + cell(u"td"_s, {}, title) + cell(u"td"_s, {}, locks.join(u"<br>"_s))
+            + cell(u"td"_s, {}, blocks) + cell(u"td"_s, {}, QString::number(s.estimatedSeconds, 'f', 2))
+            + cell(u"td"_s, {}, QString::number(s.lockHeldSeconds, 'f', 2)) + u"</tr>"_s;
     }
     h += u"</table>"_s;
     for (int i = 0; i < plan.steps.size(); ++i) {
@@ -102,16 +159,23 @@ QString ReportWriter::html(const Plan &plan, const QString &findings)
                  "<code>--through-gates</code> passes it.</p>"_s.arg(esc(s.gate));
         if (!s.failingWrites.isEmpty())
             h += u"<p><font color=\"#c62828\"><b>Failing writes:</b> %1</font></p>"_s.arg(esc(s.failingWrites));
+        if (!s.space.isEmpty())
+            h += u"<p><b>Space:</b> %1</p>"_s.arg(esc(s.space));
         if (!s.sql.isEmpty())
-            h += u"<pre>%1</pre>"_s.arg(esc(s.sql.join(u";\n"_s) + u";"_s));
+            h += sqlBlock(s.sql);
         if (!s.onFailureSql.isEmpty())
-            h += u"<p>If it fails or is cancelled, the runner removes what it added:</p><pre>%1;</pre>"_s.arg(
-                esc(s.onFailureSql.join(u";\n"_s)));
+            h += u"<p>If it fails or is cancelled, the runner removes what it added:</p>"_s + sqlBlock(s.onFailureSql);
         if (!s.rollbackSql.isEmpty())
-            h += u"<p>Rollback:</p><pre>%1;</pre>"_s.arg(esc(s.rollbackSql.join(u";\n"_s)));
+            h += u"<p>Rollback:</p>"_s + sqlBlock(s.rollbackSql);
     }
-    h += u"<h2>The naive statement, for comparison</h2><p>%1</p><pre>%2;</pre>"_s.arg(esc(PlanFormat::impact(plan.naive)),
-                                                                                      esc(plan.naive.sql.join(u";\n"_s)));
+    h += u"<h2>The naive statement, for comparison</h2><p>%1<br><i>%2</i></p>"_s.arg(esc(PlanFormat::impact(plan.naive)), esc(plan.naive.why))
+        + sqlBlock(plan.naive.sql);
+    h += u"<h2>Sign-off</h2><p>Approved to run on %1, table %2.%3, plan <code>%4</code>.</p>"_s.arg(
+        esc(connectionText(plan)), esc(plan.table.schema), esc(plan.table.name), PlanFormat::fingerprint(plan));
+    h += u"<table cellspacing=\"0\" cellpadding=\"10\" width=\"100%\">"
+         "<tr><td width=\"22%\">Reviewed by</td><td>________________________________________</td></tr>"
+         "<tr><td>Date</td><td>________________________________________</td></tr>"
+         "<tr><td>Signature</td><td>________________________________________</td></tr></table>"_s;
     return h;
 }
 
@@ -124,8 +188,15 @@ bool ReportWriter::writePdf(const Plan &plan, const QString &findings, const QSt
     writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
     writer.setResolution(300);
     QTextDocument document;
-    document.setDefaultFont(QGuiApplication::font());
+    // The application's font at a size the steps table's widths are made for, whatever the desktop's.
+    QFont font = QGuiApplication::font();
+    font.setPointSizeF(10);
+    document.setDefaultFont(font);
     document.addResource(QTextDocument::ImageResource, QUrl(u"timeline.png"_s), timelinePicture(plan));
+    // A word is broken only where it is longer than its line or cell.
+    QTextOption option = document.defaultTextOption();
+    option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    document.setDefaultTextOption(option);
     document.setHtml(html(plan, findings));
     document.print(&writer);
     if (QFileInfo(path).size() <= 0) {

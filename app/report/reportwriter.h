@@ -2,6 +2,7 @@
 
 #include "plan/plan.h"
 
+#include <QDateTime>
 #include <QString>
 
 namespace Stagecraft {
@@ -15,8 +16,9 @@ public:
     // Writes path and, next to it, <name>-timeline.png, which the Markdown shows.
     [[nodiscard]] static bool writeMarkdown(const Plan &plan, const QString &findings, const QString &path, QString *error);
     [[nodiscard]] static bool writePdf(const Plan &plan, const QString &findings, const QString &path, QString *error);
-    // The report as HTML, the picture referenced as "timeline.png" (a QTextDocument resource).
-    [[nodiscard]] static QString html(const Plan &plan, const QString &findings);
+    // The report as HTML, the picture referenced as "timeline.png" (a QTextDocument resource);
+    // madeAt is the date the header gives (invalid: now).
+    [[nodiscard]] static QString html(const Plan &plan, const QString &findings, const QDateTime &madeAt = {});
 };
 
 } // namespace Stagecraft

@@ -67,6 +67,41 @@ double tickStep(double span, int ticks)
 const QColor gateColor(0x42, 0x85, 0xf4);
 constexpr double gateWidth = 16;
 
+// The legend's entries, as drawn under the axis.
+QList<QPair<QColor, QString>> legend(const Plan &plan)
+{
+    QList<QPair<QColor, QString>> entries;
+    for (Severity s : {Severity::None, Severity::BlocksWrites, Severity::BlocksReadsAndWrites})
+        entries.append({severityColor(s), severityText(s)});
+    if (std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return !s.gate.isEmpty(); }))
+        entries.append({gateColor, QCoreApplication::translate("Stagecraft::TimelinePainter", "deploy gate: the run waits for the application")});
+    return entries;
+}
+
+// Where each legend entry goes, from (left, top), wrapping at right: its swatch's top-left corner.
+QList<QPointF> legendPlaces(const QList<QPair<QColor, QString>> &entries, double left, double top, double right, const QFontMetricsF &fm)
+{
+    QList<QPointF> places;
+    double x = left, y = top;
+    for (const auto &entry : entries) {
+        const double width = 16 + fm.horizontalAdvance(entry.second);
+        if (x > left && x + width > right) {
+            x = left;
+            y += fm.height() + 4;
+        }
+        places << QPointF(x, y);
+        x += width + 18;
+    }
+    return places;
+}
+
+double labelColumnWidth(const QFontMetricsF &fm)
+{
+    return std::max(fm.horizontalAdvance(QCoreApplication::translate("Stagecraft::TimelinePainter", "One statement")),
+                    fm.horizontalAdvance(QCoreApplication::translate("Stagecraft::TimelinePainter", "Staged plan")))
+           + 16;
+}
+
 // One bar: the blocking part (at least a visible tick) in its severity colour, the rest green.
 void drawBar(QPainter &p, const QRectF &bar, const PlanStep &step, double pixelsPerSecond, bool selected, const QPalette &palette)
 {
@@ -102,10 +137,13 @@ QList<QRectF> TimelinePainter::paint(QPainter &p, const QRectF &rect, const Plan
     p.fillRect(rect, palette.color(QPalette::Base));
     p.setRenderHint(QPainter::Antialiasing, false);
     const QFontMetricsF fm(p.font());
-    const double labelWidth = std::max(fm.horizontalAdvance(QCoreApplication::translate("Stagecraft::TimelinePainter", "One statement")), fm.horizontalAdvance(QCoreApplication::translate("Stagecraft::TimelinePainter", "Staged plan"))) + 16;
+    const double labelWidth = labelColumnWidth(fm);
     const double left = rect.left() + labelWidth, right = rect.right() - 12;
     const double laneHeight = 26;
-    const double top = rect.top() + fm.height() + 10;
+    // A line of its own under the header for the "point of no return" marker, when there is one:
+    // drawn into the lane's margin it overlapped the header.
+    const bool marker = plan.pointOfNoReturn >= 0 && plan.pointOfNoReturn < plan.steps.size();
+    const double top = rect.top() + fm.height() + 10 + (marker ? fm.height() + 2 : 0);
     const double stagedY = top, naiveY = top + laneHeight + 18;
     const double axisY = naiveY + laneHeight + 8;
 
@@ -113,9 +151,10 @@ QList<QRectF> TimelinePainter::paint(QPainter &p, const QRectF &rect, const Plan
     QFont bold = p.font();
     bold.setBold(true);
     p.setFont(bold);
+    const QString headline = QCoreApplication::translate("Stagecraft::TimelinePainter", "Writes blocked: ~%1 staged, ~%2 as one statement")
+                                 .arg(secondsText(plan.secondsWritesBlocked()), secondsText(plan.naive.blocksWrites ? plan.naive.lockHeldSeconds : 0));
     p.drawText(QRectF(rect.left() + 8, rect.top() + 4, rect.width() - 16, fm.height()), Qt::AlignLeft,
-               QCoreApplication::translate("Stagecraft::TimelinePainter", "Writes blocked: ~%1 staged, ~%2 as one statement")
-                   .arg(secondsText(plan.secondsWritesBlocked()), secondsText(plan.naive.blocksWrites ? plan.naive.lockHeldSeconds : 0)));
+               QFontMetricsF(bold).elidedText(headline, Qt::ElideRight, rect.width() - 16));
     p.setFont(QFont(p.font().family(), p.font().pointSize()));
     p.drawText(QRectF(rect.left() + 8, stagedY, labelWidth, laneHeight), Qt::AlignVCenter, QCoreApplication::translate("Stagecraft::TimelinePainter", "Staged plan"));
     p.drawText(QRectF(rect.left() + 8, naiveY, labelWidth, laneHeight), Qt::AlignVCenter, QCoreApplication::translate("Stagecraft::TimelinePainter", "One statement"));
@@ -142,8 +181,13 @@ QList<QRectF> TimelinePainter::paint(QPainter &p, const QRectF &rect, const Plan
     if (plan.pointOfNoReturn >= 0 && plan.pointOfNoReturn < bars.size()) {
         const double px = bars.at(plan.pointOfNoReturn).left();
         p.setPen(QPen(palette.color(QPalette::Text), 1, Qt::DashLine));
-        p.drawLine(QPointF(px, stagedY - 6), QPointF(px, stagedY + laneHeight + 4));
-        p.drawText(QPointF(px + 3, stagedY - 2), QCoreApplication::translate("Stagecraft::TimelinePainter", "point of no return"));
+        const double lineTop = stagedY - fm.height() - 2;
+        p.drawLine(QPointF(px, lineTop), QPointF(px, stagedY + laneHeight + 4));
+        // Right of the line, or left of it where the right has no room: whole, inside the picture.
+        const QString label = QCoreApplication::translate("Stagecraft::TimelinePainter", "point of no return");
+        const double labelWidth = fm.horizontalAdvance(label);
+        const double lx = px + 4 + labelWidth <= rect.right() - 2 ? px + 4 : std::max(rect.left() + 2, px - 4 - labelWidth);
+        p.drawText(QRectF(lx, lineTop, labelWidth + 1, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, label);
     }
     drawBar(p, QRectF(left, naiveY, std::max(6.0, plan.naive.estimatedSeconds * pps), laneHeight), plan.naive, pps, false, palette);
 
@@ -156,23 +200,29 @@ QList<QRectF> TimelinePainter::paint(QPainter &p, const QRectF &rect, const Plan
         p.drawLine(QPointF(tx, axisY), QPointF(tx, axisY + 4));
         p.drawText(QRectF(tx - 40, axisY + 5, 80, fm.height()), Qt::AlignHCenter, secondsText(t));
     }
-    // Legend.
-    double lx = left;
-    const double ly = axisY + fm.height() + 10;
-    for (Severity s : {Severity::None, Severity::BlocksWrites, Severity::BlocksReadsAndWrites}) {
-        p.fillRect(QRectF(lx, ly + 2, 12, fm.height() - 4), severityColor(s));
+    // Legend, wrapped where the width is short (heightFor() counts its lines).
+    const QList<QPair<QColor, QString>> entries = legend(plan);
+    const QList<QPointF> places = legendPlaces(entries, left, axisY + fm.height() + 10, right, fm);
+    for (int i = 0; i < entries.size(); ++i) {
+        const QPointF at = places.at(i);
+        p.fillRect(QRectF(at.x(), at.y() + 2, 12, fm.height() - 4), entries.at(i).first);
         p.setPen(palette.color(QPalette::Text));
-        const QString text = severityText(s);
-        p.drawText(QPointF(lx + 16, ly + fm.ascent()), text);
-        lx += 16 + fm.horizontalAdvance(text) + 18;
-    }
-    if (std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return !s.gate.isEmpty(); })) {
-        p.fillRect(QRectF(lx, ly + 2, 12, fm.height() - 4), gateColor);
-        p.setPen(palette.color(QPalette::Text));
-        p.drawText(QPointF(lx + 16, ly + fm.ascent()),
-                   QCoreApplication::translate("Stagecraft::TimelinePainter", "deploy gate: the run waits for the application"));
+        p.drawText(QPointF(at.x() + 16, at.y() + fm.ascent()), entries.at(i).second);
     }
     return bars;
+}
+
+int TimelinePainter::heightFor(const Plan &plan, double width, const QFont &font)
+{
+    // As paint() lays it out: the header, the marker's line, two lanes, the axis, the legend.
+    const QFontMetricsF fm(font);
+    const bool marker = plan.pointOfNoReturn >= 0 && plan.pointOfNoReturn < plan.steps.size();
+    const double laneHeight = 26;
+    const double axisY = fm.height() + 10 + (marker ? fm.height() + 2 : 0) + 2 * laneHeight + 18 + 8;
+    const double legendTop = axisY + fm.height() + 10;
+    const QList<QPointF> places = legendPlaces(legend(plan), labelColumnWidth(fm), legendTop, width - 12, fm);
+    const double bottom = (places.isEmpty() ? legendTop : places.last().y()) + fm.height() + 6;
+    return int(std::ceil(bottom));
 }
 
 QImage TimelinePainter::render(const Plan &plan, const QSize &size, const QPalette &palette)

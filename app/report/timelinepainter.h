@@ -8,6 +8,8 @@
 #include <QRectF>
 #include <QSize>
 
+class QFont;
+class QFontMetricsF;
 class QImage;
 class QPainter;
 
@@ -30,6 +32,8 @@ public:
     // Draws into rect; returns each step's bar, for hit testing. selected: a step to outline, or -1.
     static QList<QRectF> paint(QPainter &painter, const QRectF &rect, const Plan &plan, const QPalette &palette, int selected);
     [[nodiscard]] static QImage render(const Plan &plan, const QSize &size, const QPalette &palette);
+    // The height the picture needs at a width, in a font: the legend wraps where the width is short.
+    [[nodiscard]] static int heightFor(const Plan &plan, double width, const QFont &font);
 };
 
 } // namespace Stagecraft

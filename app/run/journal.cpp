@@ -29,6 +29,14 @@ QString Journal::stepsTable() const
     return e == Engine::PostgreSQL ? QStringLiteral("stagecraft.steps") : quoteIdentifier(e, QStringLiteral("stagecraft_steps"));
 }
 
+bool Journal::isJournalTable(Engine engine, const TableRef &table)
+{
+    // Where runsTable() and stepsTable() put them.
+    if (engine == Engine::PostgreSQL)
+        return table.schema == QLatin1String("stagecraft") && (table.name == QLatin1String("runs") || table.name == QLatin1String("steps"));
+    return table.name == QLatin1String("stagecraft_runs") || table.name == QLatin1String("stagecraft_steps");
+}
+
 QString Journal::stateName(StepState state)
 {
     switch (state) {
@@ -81,6 +89,15 @@ bool Journal::hasOrigin()
     return q.exec(QStringLiteral("SELECT engine_name, server_address, database_name FROM %1 WHERE 1 = 0").arg(runsTable()));
 }
 
+bool Journal::hasStepStart()
+{
+    if (!m_hasStepStart) {
+        QSqlQuery q(m_connection.database());
+        m_hasStepStart = q.exec(QStringLiteral("SELECT started_at FROM %1 WHERE 1 = 0").arg(stepsTable()));
+    }
+    return *m_hasStepStart;
+}
+
 bool Journal::exists()
 {
     QSqlQuery q(m_connection.database());
@@ -97,6 +114,12 @@ bool Journal::ensure(ConnectionError *error)
         // A journal made by an older Stagecraft: the columns of a run's origin are added. Where
         // that is not allowed (a role that may write the journal but not alter it), runs go on
         // without them, their origin unknown as its earlier runs' is.
+        // The same for the steps' start times (History shows them): added where allowed, else
+        // the steps go on without them.
+        if (!hasStepStart()) {
+            QSqlQuery add(m_connection.database());
+            m_hasStepStart = add.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN started_at varchar(40)").arg(stepsTable()));
+        }
         if (hasOrigin())
             return true;
         for (const char *name : {"engine_name", "server_address", "database_name"}) {
@@ -109,7 +132,7 @@ bool Journal::ensure(ConnectionError *error)
     if (e == Engine::PostgreSQL && !exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS stagecraft"), {}, what, error))
         return false;
     const QString text = e == Engine::MySQL || e == Engine::MariaDB ? QStringLiteral("longtext") : QStringLiteral("text");
-    return exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (run_id varchar(40) NOT NULL PRIMARY KEY, table_name varchar(300) NOT NULL, "
+    const bool made = exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (run_id varchar(40) NOT NULL PRIMARY KEY, table_name varchar(300) NOT NULL, "
                                "column_name varchar(300) NOT NULL, state varchar(16) NOT NULL, plan %2 NOT NULL, "
                                "started_at varchar(40) NOT NULL, updated_at varchar(40) NOT NULL, engine_name varchar(300), "
                                "server_address varchar(300), database_name varchar(300))").arg(runsTable(), text),
@@ -117,8 +140,10 @@ bool Journal::ensure(ConnectionError *error)
         && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (run_id varchar(40) NOT NULL, step integer NOT NULL, "
                                "state varchar(16) NOT NULL, rows_done bigint NOT NULL DEFAULT 0, last_key %2, "
                                "attempts integer NOT NULL DEFAULT 0, error %2, updated_at varchar(40) NOT NULL, "
-                               "PRIMARY KEY (run_id, step))").arg(stepsTable(), text),
+                               "started_at varchar(40), PRIMARY KEY (run_id, step))").arg(stepsTable(), text),
                 {}, what, error);
+    m_hasStepStart.reset(); // asked again when needed
+    return made;
 }
 
 bool Journal::startRun(const QString &runId, const Plan &plan, const PlanOrigin &origin, ConnectionError *error)
@@ -154,10 +179,20 @@ bool Journal::setRunState(const QString &runId, const QString &state, Connection
 
 bool Journal::setStep(const QString &runId, int step, StepState state, const QString &message, ConnectionError *error)
 {
-    const QString attempts = state == StepState::Running ? QStringLiteral(", attempts = attempts + 1") : QString();
-    return exec(QStringLiteral("UPDATE %1 SET state = ?, error = ?, updated_at = ?%2 WHERE run_id = ? AND step = ?").arg(stepsTable(), attempts),
-                {stateName(state), message.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(message), now(), runId, step},
-                QStringLiteral("updating the journal"), error);
+    const bool starts = state == StepState::Running;
+    const QString attempts = starts ? QStringLiteral(", attempts = attempts + 1") : QString();
+    const QString at = now();
+    QVariantList values{stateName(state), message.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(message), at};
+    // When the step began: each time it starts running; a step that never ran (a gate reached or
+    // passed, a step found in place) begins when it first changes state.
+    const bool stamp = state != StepState::Pending && hasStepStart(); // asked first: on PostgreSQL a failed probe would end a transaction
+    if (stamp)
+        values << at;
+    values << runId << step;
+    const QString started = !stamp ? QString() : starts ? QStringLiteral(", started_at = ?") : QStringLiteral(", started_at = COALESCE(started_at, ?)");
+    return exec(QStringLiteral("UPDATE %1 SET state = ?, error = ?, updated_at = ?%2%3 WHERE run_id = ? AND step = ?")
+                    .arg(stepsTable(), attempts, started),
+                values, QStringLiteral("updating the journal"), error);
 }
 
 bool Journal::recordBatch(const QString &runId, int step, qint64 rowsDone, const QStringList &lastKey, ConnectionError *error)
@@ -167,14 +202,30 @@ bool Journal::recordBatch(const QString &runId, int step, qint64 rowsDone, const
                 {rowsDone, key, now(), runId, step}, QStringLiteral("recording the batch in the journal"), error);
 }
 
+static QDateTime timeFrom(const QVariant &value)
+{
+    return value.isNull() ? QDateTime() : QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+}
+
 bool Journal::unfinished(QList<RunRecord> *runs, ConnectionError *error)
+{
+    return readRuns(QStringLiteral("WHERE state NOT IN ('done', 'rolled_back') "), runs, error);
+}
+
+bool Journal::history(QList<RunRecord> *runs, ConnectionError *error)
+{
+    return readRuns(QString(), runs, error);
+}
+
+bool Journal::readRuns(const QString &where, QList<RunRecord> *runs, ConnectionError *error)
 {
     runs->clear();
     const bool withOrigin = hasOrigin();
+    const bool withStart = hasStepStart();
     QSqlQuery q(m_connection.database());
-    if (!exec(QStringLiteral("SELECT run_id, table_name, column_name, state, plan%2 FROM %1 WHERE state NOT IN ('done', 'rolled_back') "
+    if (!exec(QStringLiteral("SELECT run_id, table_name, column_name, state, plan, started_at, updated_at%2 FROM %1 %3"
                              "ORDER BY started_at DESC")
-                  .arg(runsTable(), withOrigin ? QStringLiteral(", engine_name, server_address, database_name") : QString()),
+                  .arg(runsTable(), withOrigin ? QStringLiteral(", engine_name, server_address, database_name") : QString(), where),
               {}, QStringLiteral("reading the journal"), error, &q))
         return false;
     while (q.next()) {
@@ -185,18 +236,21 @@ bool Journal::unfinished(QList<RunRecord> *runs, ConnectionError *error)
         r.state = q.value(3).toString();
         if (!PlanFormat::fromJson(q.value(4).toString().toUtf8(), &r.plan))
             continue;
+        r.startedAt = timeFrom(q.value(5));
+        r.updatedAt = timeFrom(q.value(6));
         // Not recorded (an older journal, or an older Stagecraft's run): the plan still says its engine.
         r.origin.engine = r.plan.engine;
         if (withOrigin) {
-            static_cast<void>(engineFromName(q.value(5).toString(), &r.origin.engine)); // else the plan's, set above
-            r.origin.server = q.value(6).toString();
-            r.origin.database = q.value(7).toString();
+            static_cast<void>(engineFromName(q.value(7).toString(), &r.origin.engine)); // else the plan's, set above
+            r.origin.server = q.value(8).toString();
+            r.origin.database = q.value(9).toString();
         }
         runs->append(r);
     }
     for (RunRecord &r : *runs) {
         QSqlQuery s(m_connection.database());
-        if (!exec(QStringLiteral("SELECT step, state, rows_done, last_key, attempts, error FROM %1 WHERE run_id = ? ORDER BY step").arg(stepsTable()),
+        if (!exec(QStringLiteral("SELECT step, state, rows_done, last_key, attempts, error, updated_at%2 FROM %1 WHERE run_id = ? ORDER BY step")
+                      .arg(stepsTable(), withStart ? QStringLiteral(", started_at") : QString()),
                   {r.runId}, QStringLiteral("reading the journal"), error, &s))
             return false;
         while (s.next()) {
@@ -207,6 +261,9 @@ bool Journal::unfinished(QList<RunRecord> *runs, ConnectionError *error)
                 step.lastKey << v.toString();
             step.attempts = s.value(4).toInt();
             step.error = s.value(5).toString();
+            step.updatedAt = timeFrom(s.value(6));
+            if (withStart)
+                step.startedAt = timeFrom(s.value(7));
             r.steps.append(step);
         }
     }

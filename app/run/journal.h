@@ -4,7 +4,10 @@
 #include "plan/plan.h"
 #include "planorigin.h"
 
+#include <QDateTime>
 #include <QSqlDatabase>
+
+#include <optional>
 
 namespace Stagecraft {
 
@@ -17,7 +20,8 @@ class DatabaseConnection;
 //   runs:  run_id, table_name, column_name, state (running, waiting, done, failed, cancelled, interrupted, rolled_back), plan (JSON), started_at, updated_at,
 //          engine_name, server_address, database_name (where the run was made; added to an older journal by ensure(), NULL
 //          for its earlier runs)
-//   steps: run_id, step, state (pending, running, done, skipped, failed, rolled_back, interrupted, waiting), rows_done, last_key (JSON array), attempts, error
+//   steps: run_id, step, state (pending, running, done, skipped, failed, rolled_back, interrupted, waiting), rows_done, last_key (JSON array), attempts, error,
+//          updated_at, started_at (when the step last began to run; added to an older journal by ensure(), NULL before)
 class Journal
 {
 public:
@@ -32,6 +36,10 @@ public:
         QStringList lastKey;
         int attempts = 0;
         QString error;
+        // UTC; startedAt is null when the step never ran (or an older journal did not record it),
+        // updatedAt is when its state last changed (its end, once it is done or failed).
+        QDateTime startedAt;
+        QDateTime updatedAt;
     };
     struct RunRecord
     {
@@ -43,6 +51,8 @@ public:
         QList<StepRecord> steps;
         // Where the run was recorded; a run from an older journal has only its plan's engine.
         PlanOrigin origin;
+        QDateTime startedAt; // UTC
+        QDateTime updatedAt; // when its state last changed: its end, once it has one
     };
 
     explicit Journal(DatabaseConnection &connection);
@@ -59,21 +69,30 @@ public:
     // The unfinished runs (running, failed, cancelled) on this database, newest first; a run that
     // was rolled back is finished.
     [[nodiscard]] bool unfinished(QList<RunRecord> *runs, ConnectionError *error);
+    // Every run on this database, newest first, with its steps (History).
+    [[nodiscard]] bool history(QList<RunRecord> *runs, ConnectionError *error);
     // A run that is running on this table now, or waits at a deploy gate, if any (a second runner must not start).
     [[nodiscard]] QString activeRunOn(const TableRef &table, const QString &column, ConnectionError *error);
 
     [[nodiscard]] QString runsTable() const;
     [[nodiscard]] QString stepsTable() const;
     [[nodiscard]] static QString stateName(StepState state);
+    // Whether a table is one of the journal's own (the browser and the table pickers leave them out).
+    [[nodiscard]] static bool isJournalTable(Engine engine, const TableRef &table);
 
 private:
     // Whether the runs table has the columns of a run's origin (a journal made by an older
     // Stagecraft does not, until ensure() adds them).
     [[nodiscard]] bool hasOrigin();
+    // Whether the steps table has started_at (a journal made by an older Stagecraft does not).
+    [[nodiscard]] bool hasStepStart();
+    // The runs the WHERE clause picks (with its values), newest first, with their steps.
+    [[nodiscard]] bool readRuns(const QString &where, QList<RunRecord> *runs, ConnectionError *error);
     [[nodiscard]] bool exec(const QString &sql, const QVariantList &values, const QString &what, ConnectionError *error,
                             QSqlQuery *result = nullptr);
 
     DatabaseConnection &m_connection;
+    std::optional<bool> m_hasStepStart; // asked once
 };
 
 } // namespace Stagecraft

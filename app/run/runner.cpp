@@ -132,9 +132,38 @@ bool Runner::isLockTimeout(const QString &code, const QString &text) const
 
 bool Runner::waitWhilePaused()
 {
+    if (!m_paused || m_cancelled)
+        return !m_cancelled;
+    QElapsedTimer paused;
+    paused.start();
+    Q_EMIT pausedChanged(true);
     while (m_paused && !m_cancelled)
         QThread::msleep(50);
+    m_pausedMs += paused.elapsed();
+    if (!m_cancelled) // a cancel ends the pause, and the run with it
+        Q_EMIT pausedChanged(false);
     return !m_cancelled;
+}
+
+QString Runner::describe(const BlockingSession &s)
+{
+    QStringList what;
+    if (!s.state.isEmpty())
+        what << s.state;
+    if (s.transactionSeconds >= 0)
+        what << QStringLiteral("transaction open for %1 s").arg(s.transactionSeconds, 0, 'f', 1);
+    what << (s.locks.isEmpty() ? QStringLiteral("holds no lock on the table") : QStringLiteral("holds %1").arg(s.locks.join(QLatin1String(", "))));
+    if (s.waiting)
+        what << QStringLiteral("waiting for a lock");
+    QStringList who;
+    for (const QString &name : {s.user, s.application})
+        if (!name.isEmpty())
+            who << name;
+    const QString session = s.pid ? QStringLiteral("session %1").arg(s.pid) : QStringLiteral("another connection");
+    const QString query = s.query.simplified();
+    return QStringLiteral("%1%2: %3%4")
+        .arg(session, who.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(who.join(QLatin1String(", "))), what.join(QLatin1String("; ")),
+             query.isEmpty() ? QString() : QStringLiteral("; last statement: %1").arg(query.left(120)));
 }
 
 bool Runner::begin()
@@ -142,6 +171,7 @@ bool Runner::begin()
     QString error;
     m_cancelled = false;
     m_applied.clear();
+    m_pausedMs = 0;
     // An SQLite application writing without pause can hold the file's lock through a whole busy
     // timeout (rollback-journal mode, where a writer waiting to commit keeps readers out): that is
     // a lock timeout like any other, retried after a backoff.
@@ -305,6 +335,7 @@ void Runner::resumeRun(const QString &runId)
         return;
     }
     Q_EMIT runStarted(m_runId, int(found.plan.steps.size()));
+    Q_EMIT resumedAfter(m_applied);
     const Journal::StepRecord resumeFrom = first < found.steps.size() ? found.steps.at(first) : Journal::StepRecord{};
     execute(found.plan, first, resumeFrom.lastKey, resumeFrom.rowsDone, resumeFrom.state);
 }
@@ -402,6 +433,7 @@ void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeK
         QString error;
         QElapsedTimer timer;
         timer.start();
+        const qint64 pausedBefore = m_pausedMs; // a pause within the step is not its time
         if (!step.gate.isEmpty()) {
             // A gate stops the run unless this resume starts at it (the user resumed: deployed) or
             // the run was told to pass gates.
@@ -435,7 +467,7 @@ void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeK
         case StepResult::Done:
             m_applied << i;
             static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Done, {}, &e));
-            Q_EMIT stepFinished(i, timer.elapsed() / 1000.0);
+            Q_EMIT stepFinished(i, (timer.elapsed() - (m_pausedMs - pausedBefore)) / 1000.0);
             break;
         case StepResult::Skipped:
             static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Skipped, error, &e));
@@ -692,7 +724,9 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
     int batch = m_settings.boundedBatchRows(m_settings.firstBatchRows);
     QElapsedTimer total;
     total.start();
+    const qint64 pausedBefore = m_pausedMs; // the rate counts the time it worked, not the time paused
     const qint64 rowsAtStart = rowsDone;
+    int batches = 0;
     int retries = 0; // of the batch at hand
     for (;;) {
         if (!waitWhilePaused())
@@ -737,6 +771,7 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             return StepResult::Failed;
         }
         retries = 0;
+        ++batches;
         rowsDone += std::max(0, affected);
         if (!last)
             lastKey = upper;
@@ -748,10 +783,11 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
         p.step = index;
         p.rowsDone = rowsDone;
         p.rowsTotal = plan.estimatedRows;
-        const double seconds = std::max(0.001, total.elapsed() / 1000.0);
+        const double seconds = std::max(0.001, (total.elapsed() - (m_pausedMs - pausedBefore)) / 1000.0);
         p.rowsPerSecond = (rowsDone - rowsAtStart) / seconds;
         p.etaSeconds = p.rowsTotal > rowsDone && p.rowsPerSecond > 0 ? (p.rowsTotal - rowsDone) / p.rowsPerSecond : 0;
         p.batchSize = batch;
+        p.batches = batches;
         Q_EMIT backfillProgressed(p);
         if (last)
             return StepResult::Done;

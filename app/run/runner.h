@@ -27,7 +27,8 @@ struct BackfillProgress
     qint64 rowsTotal = -1; // the plan's estimate
     double rowsPerSecond = 0;
     double etaSeconds = -1;
-    int batchSize = 0;
+    int batchSize = 0; // the rows the next batch takes (the size steered toward the target batch time)
+    int batches = 0; // batches this step committed in this run so far
 };
 
 // Done: every step applied and the table read back keeps every promise. VerificationFailed: every
@@ -60,6 +61,9 @@ public:
     [[nodiscard]] bool isPaused() const { return m_paused; }
     // Runs past every deploy gate instead of stopping there (a pipeline that deploys in between).
     void setPassGates(bool pass) { m_passGates = pass; }
+    // A blocking session in one line for a log: who, what it is doing, what it holds on the table
+    // (or that it holds no lock there: an old transaction a concurrent index build waits for).
+    [[nodiscard]] static QString describe(const BlockingSession &session);
 
 public Q_SLOTS:
     // A new run of the plan. Plans the spec again on this connection first and refuses, changing
@@ -86,6 +90,11 @@ Q_SIGNALS:
     // likely): the run waits for that statement to end.
     void waitingForRunLock(qint64 session, const QString &statement, double seconds);
     void backfillProgressed(const Stagecraft::BackfillProgress &progress);
+    // The run has stopped for a pause (between batches or steps), or goes on after it. The time
+    // paused counts neither in a step's time nor in the backfill's rate.
+    void pausedChanged(bool paused);
+    // A resumed run: the steps the runs before it applied (they count as done).
+    void resumedAfter(const QList<int> &appliedSteps);
     // The run stopped at a deploy gate (PlanStep::gate): `why` says what to deploy before resuming.
     void gateReached(int step, const QString &gate, const QString &why);
     void runFinished(Stagecraft::RunOutcome outcome, const QString &summary);
@@ -145,6 +154,7 @@ private:
     QString m_runId;
     QList<int> m_applied;
     std::atomic<bool> m_paused{false};
+    qint64 m_pausedMs = 0; // time spent paused in this run (the runner's thread only)
     std::atomic<bool> m_cancelled{false};
     bool m_passGates = false;
     std::atomic<qint64> m_backendId{0}; // the server session running our statements, for a server-side cancel

@@ -1,6 +1,7 @@
 #include "threadedsession.h"
 
 #include "connection/databaseconnection.h"
+#include "run/servercancel.h"
 
 #include <QDeadlineTimer>
 #include <QSqlError>
@@ -36,8 +37,8 @@ void ThreadedSession::work(const ConnectionProfile &profile, const QStringList &
         if (failure.isEmpty() && !q.exec(sql))
             failure = sql + QLatin1String(": ") + q.lastError().text();
     }
-    if (failure.isEmpty() && q.exec(QStringLiteral("SELECT CONNECTION_ID()")) && q.next())
-        m_id = q.value(0).toLongLong();
+    if (failure.isEmpty())
+        m_id = ServerCancel::sessionOf(connection);
     {
         QMutexLocker lock(&m_mutex);
         m_openError = failure;

@@ -12,7 +12,7 @@
 
 namespace Stagecraft::Testing {
 
-// A MySQL or MariaDB connection on a thread of its own that runs statements when asked and returns
+// A connection (MySQL, MariaDB or PostgreSQL) on a thread of its own that runs statements when asked and returns
 // at once, so that a test can watch from another connection (performance_schema) what they hold
 // and what they wait for: a DDL behind a transaction that read the table, a writer queued behind
 // the DDL. The connection opens on its thread (a QSqlDatabase belongs to the thread that made it).
@@ -27,7 +27,8 @@ public:
 
     // Waits until the connection is open and its setup ran; false with *error when that failed.
     [[nodiscard]] bool waitReady(QString *error, int timeoutMs = 60000);
-    // CONNECTION_ID(), as performance_schema.threads.PROCESSLIST_ID names the session.
+    // The server's id of the session: CONNECTION_ID() (performance_schema.threads.PROCESSLIST_ID),
+    // PostgreSQL's backend pid.
     [[nodiscard]] qint64 connectionId() const { return m_id; }
     // Queues statements to run in order, after those queued before; returns at once.
     void run(const QStringList &statements);

@@ -1,0 +1,101 @@
+#include "runhistory.h"
+
+#include "connection/databaseconnection.h"
+#include "plan/planformat.h"
+
+#include <algorithm>
+
+namespace Stagecraft {
+
+bool RunHistory::read(const ConnectionProfile &profile, QList<Journal::RunRecord> *runs, ConnectionError *error)
+{
+    runs->clear();
+    DatabaseConnection connection(profile);
+    if (!connection.open(error))
+        return false;
+    Journal journal(connection);
+    if (!journal.exists())
+        return true; // nothing was ever run here
+    return journal.history(runs, error);
+}
+
+QString RunHistory::outcome(const Journal::RunRecord &run)
+{
+    if (run.state == QLatin1String("rolled_back"))
+        return QStringLiteral("rolled back");
+    if (run.state == QLatin1String("waiting"))
+        return QStringLiteral("waiting at a gate");
+    return run.state; // done, cancelled, failed, interrupted, running
+}
+
+QString RunHistory::stepOutcome(Journal::StepState state)
+{
+    switch (state) {
+    case Journal::StepState::Pending: return QStringLiteral("not run");
+    case Journal::StepState::Running: return QStringLiteral("running");
+    case Journal::StepState::Done: return QStringLiteral("done");
+    case Journal::StepState::Skipped: return QStringLiteral("skipped");
+    case Journal::StepState::Failed: return QStringLiteral("failed");
+    case Journal::StepState::RolledBack: return QStringLiteral("rolled back");
+    case Journal::StepState::Interrupted: return QStringLiteral("interrupted");
+    case Journal::StepState::Waiting: return QStringLiteral("waiting");
+    }
+    return {};
+}
+
+int RunHistory::stepsApplied(const Journal::RunRecord &run)
+{
+    return int(std::count_if(run.steps.cbegin(), run.steps.cend(), [](const Journal::StepRecord &s) { return s.state == Journal::StepState::Done; }));
+}
+
+QDateTime RunHistory::ended(const Journal::RunRecord &run)
+{
+    return run.state == QLatin1String("running") ? QDateTime() : run.updatedAt;
+}
+
+double RunHistory::seconds(const QDateTime &start, const QDateTime &end)
+{
+    return start.isValid() && end.isValid() ? start.msecsTo(end) / 1000.0 : -1;
+}
+
+static QString time(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")) : QStringLiteral("—");
+}
+
+static QString duration(double seconds)
+{
+    return seconds < 0 ? QStringLiteral("—") : QStringLiteral("%1 s").arg(seconds, 0, 'f', seconds < 10 ? 2 : 0);
+}
+
+QString RunHistory::report(const Journal::RunRecord &run)
+{
+    QString outcomeText = QStringLiteral("## Outcome: %1\n\n").arg(outcome(run));
+    // Where it ran: an older journal's runs know only their engine.
+    const QString where = run.origin.database.isEmpty() ? engineName(run.origin.engine) : run.origin.displayName();
+    outcomeText += QStringLiteral("Run `%1` on %2: started %3, ended %4 (%5); %6 of %7 steps applied.\n\n")
+                       .arg(run.runId, where, time(run.startedAt), time(ended(run)), duration(seconds(run.startedAt, ended(run))))
+                       .arg(stepsApplied(run))
+                       .arg(run.plan.steps.size());
+    outcomeText += QLatin1String("| # | step | outcome | started | ended | time | rows | attempts | message |\n"
+                                 "|---|---|---|---|---|---:|---:|---:|---|\n");
+    for (int i = 0; i < run.steps.size(); ++i) {
+        const Journal::StepRecord &s = run.steps.at(i);
+        const bool ran = s.state != Journal::StepState::Pending && s.state != Journal::StepState::Running;
+        const QDateTime end = ran ? s.updatedAt : QDateTime();
+        outcomeText += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 | %8 | %9 |\n")
+                           .arg(i + 1)
+                           .arg(i < run.plan.steps.size() ? run.plan.steps.at(i).title : QString(), stepOutcome(s.state), time(s.startedAt),
+                                time(end), duration(seconds(s.startedAt, end)), s.rowsDone ? QString::number(s.rowsDone) : QString())
+                           .arg(s.attempts)
+                           .arg(QString(s.error).replace(QLatin1Char('|'), QLatin1String("\\|")).simplified());
+    }
+    outcomeText += QLatin1Char('\n');
+    QString text = PlanFormat::toMarkdown(run.plan);
+    // After the title: the outcome is what the reader of a past run's report wants first.
+    const qsizetype afterTitle = text.indexOf(QLatin1String("\n\n"));
+    text.insert(afterTitle < 0 ? text.size() : afterTitle + 2, outcomeText);
+    return text;
+}
+
+} // namespace Stagecraft

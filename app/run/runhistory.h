@@ -1,0 +1,34 @@
+#pragma once
+
+#include "connection/connectionerror.h"
+#include "connection/connectionprofile.h"
+#include "journal.h"
+
+#include <QList>
+#include <QString>
+
+namespace Stagecraft {
+
+// The past runs on a database, read from its journal, and what History says about each: the
+// outcome in a word, the steps applied, how long it took, and the plan's report with the outcome.
+class RunHistory
+{
+public:
+    // Opens a connection of its own (call it off the GUI thread) and reads every run, newest first;
+    // none when the database has no journal.
+    [[nodiscard]] static bool read(const ConnectionProfile &profile, QList<Journal::RunRecord> *runs, ConnectionError *error);
+    // done, cancelled, failed, rolled back, interrupted, waiting at a gate, running.
+    [[nodiscard]] static QString outcome(const Journal::RunRecord &run);
+    // A step's state in words: done, skipped, failed, rolled back, interrupted, waiting, running, not run.
+    [[nodiscard]] static QString stepOutcome(Journal::StepState state);
+    // The steps done (applied and still in place, as far as the journal knows).
+    [[nodiscard]] static int stepsApplied(const Journal::RunRecord &run);
+    // When it ended (its last change of state); null while it is running.
+    [[nodiscard]] static QDateTime ended(const Journal::RunRecord &run);
+    // Seconds from start to end; -1 when either is unknown.
+    [[nodiscard]] static double seconds(const QDateTime &start, const QDateTime &end);
+    // The plan's Markdown report with an Outcome section: the run, its times and each step's.
+    [[nodiscard]] static QString report(const Journal::RunRecord &run);
+};
+
+} // namespace Stagecraft
