@@ -102,7 +102,6 @@ void TestBackfillPreview::equalsBackfill()
     QFETCH(QStringList, shown);
     ConnectionProfile profile;
     STAGECRAFT_REQUIRE_PROFILE(engine, profile);
-    const Engine e = profile.engine;
     // 30 rows: every 7th without cents, every 3rd without a note, every 5th with an empty one.
     QString why;
     QStringList fill{QStringLiteral("DROP TABLE IF EXISTS bp_rows"),
