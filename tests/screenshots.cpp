@@ -13,6 +13,8 @@
 #include "connection/profilestore.h"
 #include "demo/demodatabase.h"
 #include "gatecard.h"
+#include "historyview.h"
+#include "runhistorymodel.h"
 #include "livewriter.h"
 #include "sparkline.h"
 #include "testservers.h"
@@ -36,6 +38,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -205,6 +208,15 @@ void Screenshots::planReviewAndRun()
     }
     QVERIFY2(window.runPanel()->summary().startsWith(QLatin1String("<b>Done</b>")), qPrintable(window.runPanel()->summary()));
     shoot(&window, QStringLiteral("run.png"));
+    // History: the run just made, newest first, with its steps' times and outcome.
+    HistoryView *history = window.historyView();
+    QTRY_VERIFY_WITH_TIMEOUT(history->runsModel()->rowCount() > 0, 30000);
+    for (QTabWidget *tabs : window.findChildren<QTabWidget *>())
+        if (tabs->indexOf(history) >= 0)
+            tabs->setCurrentWidget(history);
+    QVERIFY(history->isVisible());
+    history->runsView()->selectRow(0);
+    shoot(&window, QStringLiteral("history.png"));
 }
 
 // A run on PostgreSQL waiting at the gate before the contract stage, while two versions of the
@@ -304,6 +316,10 @@ void Screenshots::darkTheme()
     window.planSpecFile(QStringLiteral(STAGECRAFT_SOURCE_DIR "/resources/demo/orders-total-eur.json"));
     QVERIFY(shown.wait(60000));
     shoot(&window, QStringLiteral("plan-review-dark.png"));
+    // The smallest screen the window is made for (not in the README; to look at).
+    window.resize(1024, 700);
+    QTest::qWait(200);
+    shoot(&window, QStringLiteral("plan-review-dark-1024.png"));
 }
 
 // Before QApplication exists: the tour never reaches the user's keychain.

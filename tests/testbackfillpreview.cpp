@@ -50,16 +50,20 @@ void TestBackfillPreview::sql_data()
 {
     QTest::addColumn<int>("engine");
     QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("backfill");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("postgresql") << int(Engine::PostgreSQL) << "numeric(12,2)"
+    QTest::newRow("postgresql") << int(Engine::PostgreSQL) << "numeric(12,2)" << "cents / 100.0"
                                 << R"(SELECT "id", "cents", CAST((cents / 100.0) AS numeric(12,2)) FROM "shop"."orders" ORDER BY "id" LIMIT 20)";
-    QTest::newRow("mariadb decimal") << int(Engine::MariaDB) << "decimal(12, 2)"
+    // A % in the expression is the user's text, never a placeholder of the statement's.
+    QTest::newRow("postgresql: % kept") << int(Engine::PostgreSQL) << "text" << "cents::text || '%1%4'"
+                                        << R"(SELECT "id", "cents", CAST((cents::text || '%1%4') AS text) FROM "shop"."orders" ORDER BY "id" LIMIT 20)";
+    QTest::newRow("mariadb decimal") << int(Engine::MariaDB) << "decimal(12, 2)" << "cents / 100.0"
                                      << "SELECT `id`, `cents`, CAST((cents / 100.0) AS DECIMAL(12,2)) FROM `shop`.`orders` ORDER BY `id` LIMIT 20";
-    QTest::newRow("mysql unsigned") << int(Engine::MySQL) << "int unsigned"
+    QTest::newRow("mysql unsigned") << int(Engine::MySQL) << "int unsigned" << "cents / 100.0"
                                     << "SELECT `id`, `cents`, CAST((cents / 100.0) AS UNSIGNED) FROM `shop`.`orders` ORDER BY `id` LIMIT 20";
-    QTest::newRow("mysql enum: as computed") << int(Engine::MySQL) << "enum('a','b')"
+    QTest::newRow("mysql enum: as computed") << int(Engine::MySQL) << "enum('a','b')" << "cents / 100.0"
                                              << "SELECT `id`, `cents`, (cents / 100.0) FROM `shop`.`orders` ORDER BY `id` LIMIT 20";
-    QTest::newRow("sqlite: as computed") << int(Engine::SQLite) << "REAL"
+    QTest::newRow("sqlite: as computed") << int(Engine::SQLite) << "REAL" << "cents / 100.0"
                                          << R"(SELECT "id", "cents", (cents / 100.0) FROM "orders" ORDER BY "id" LIMIT 20)";
 }
 
@@ -67,12 +71,13 @@ void TestBackfillPreview::sql()
 {
     QFETCH(int, engine);
     QFETCH(QString, type);
+    QFETCH(QString, backfill);
     QFETCH(QString, expected);
     ColumnSpec spec;
     spec.table = {QStringLiteral("shop"), QStringLiteral("orders")};
     spec.name = QStringLiteral("eur");
     spec.type = type;
-    spec.backfill = QStringLiteral("cents / 100.0");
+    spec.backfill = backfill;
     QCOMPARE(BackfillPreview::sql(Engine(engine), spec, {QStringLiteral("id"), QStringLiteral("cents")}, {QStringLiteral("id")}, 20), expected);
 }
 

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void preflightTerminatesAfterTypedConfirmation_data();
     void preflightTerminatesAfterTypedConfirmation();
     void sqliteOffersNoSignal();
+    void preflightSkipsOutOfDatePlan();
 };
 
 static QStringList servers()
@@ -338,6 +339,29 @@ void TestBlockingSessions::sqliteOffersNoSignal()
     QVERIFY(!window.planView()->findChild<QPushButton *>(QStringLiteral("terminateSessionButton"))->isEnabled());
     QVERIFY(!window.planView()->findChild<QPushButton *>(QStringLiteral("cancelSessionButton"))->isEnabled());
     QVERIFY(q.exec(QStringLiteral("ROLLBACK")));
+}
+
+// While the fields on screen are invalid (the plan on view is the last valid one, out of date), the
+// pre-flight does not run: it would evaluate expressions the validator has not passed.
+void TestBlockingSessions::preflightSkipsOutOfDatePlan()
+{
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("sqlite"), profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE orders (id integer PRIMARY KEY, total int)"),
+                                            QStringLiteral("INSERT INTO orders VALUES (1, 10)")},
+                                  &why),
+             qPrintable(why));
+    MainWindow window;
+    QVERIFY(designOn(window, profile, {QStringLiteral("main"), QStringLiteral("orders")}, QStringLiteral("total")));
+    typeInto(window.designer(), "backfillEdit", QStringLiteral("no_such_column + 1"));
+    QTRY_VERIFY_WITH_TIMEOUT(window.planView()->isOutOfDate(), 30000);
+    QVERIFY(!window.planView()->checkDataButton()->isEnabled());
+    QSignalSpy checked(&window, &MainWindow::dataChecked);
+    window.checkData();
+    QVERIFY2(!checked.wait(3000), "no pre-flight of an out-of-date plan");
+    QVERIFY(window.planView()->findingsText().isEmpty());
+    QVERIFY2(window.lastError().isEmpty(), qPrintable(window.lastError()));
 }
 
 QTEST_MAIN(TestBlockingSessions)

@@ -134,6 +134,16 @@ void HistoryView::setConnection(const ConnectionProfile &profile)
     m_status->setText(tr("Reading the journal…"));
 }
 
+void HistoryView::clearConnection()
+{
+    m_connected = false;
+    ++m_generation; // an answer for the database before is dropped
+    m_runs->setRuns({});
+    m_steps->setRun({});
+    m_refresh->setEnabled(false);
+    m_status->setText(tr("Not connected."));
+}
+
 void HistoryView::refresh()
 {
     if (!m_connected)

@@ -24,6 +24,8 @@ public:
 
     // The database to read; clears what was shown for the one before.
     void setConnection(const ConnectionProfile &profile);
+    // No database (another is being opened): nothing shown, nothing read.
+    void clearConnection();
     // Reads the journal again (after every run); loaded() when the answer is in.
     void refresh();
 

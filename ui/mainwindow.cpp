@@ -232,6 +232,7 @@ void MainWindow::onOpening(const ConnectionProfile &profile)
     m_addColumn->setEnabled(false);
     // The plan on screen was made on the connection before: it must not be run on this one.
     m_plan->clear();
+    m_history->clearConnection(); // the runs of the database before are not this one's
     setWindowTitle(tr("Stagecraft — %1").arg(profile.displayName()));
     updateChip();
 }

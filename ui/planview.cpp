@@ -112,7 +112,8 @@ PlanView::PlanView(QWidget *parent)
     m_steps->header()->setSectionResizeMode(PlanStepsModel::StepColumn, QHeaderView::Stretch);
     for (int c = PlanStepsModel::LocksColumn; c < PlanStepsModel::ColumnCount; ++c)
         m_steps->header()->setSectionResizeMode(c, QHeaderView::Interactive);
-    m_steps->installEventFilter(this);
+    // The viewport's resize, not the view's: the view's comes before the viewport has its new width.
+    m_steps->viewport()->installEventFilter(this);
     m_steps->header()->moveSection(m_steps->header()->visualIndex(PlanStepsModel::FailingWritesColumn), 1);
     // Whether the step's claims were proved on a server of this version, before them all.
     m_steps->header()->moveSection(m_steps->header()->visualIndex(PlanStepsModel::ClaimsColumn), 1);
@@ -387,7 +388,7 @@ void PlanView::fitStepColumns()
 
 bool PlanView::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_steps && event->type() == QEvent::Resize)
+    if (watched == m_steps->viewport() && event->type() == QEvent::Resize)
         fitStepColumns();
     return QWidget::eventFilter(watched, event);
 }
@@ -522,6 +523,9 @@ void PlanView::showOutOfDate(const QList<SpecProblem> &problems)
     m_run->setEnabled(false);
     m_checkData->setEnabled(false);
     m_findings->hide();
+    m_sessionsModel->setRows({}); // a pre-flight of the plan that is out of date
+    m_sessionsBox->hide();
+    m_runState->hide(); // the fields on screen are a new column, not the plan that ran
     m_versions->setEnabled(false); // it would plan the old column again, not the fields on screen
     // Greyed, not gone: the steps, the timeline and the SQL stay readable while the field is fixed.
     // The lists are disabled (their palette greys them; an opacity effect darkens a scroll area's

@@ -6,6 +6,7 @@
 #include "connectioncontroller.h"
 #include "plan/backfillpreviewworker.h"
 #include "plan/planexport.h"
+#include "plan/planformat.h"
 #include "plan/planworker.h"
 #include "plan/specvalidator.h"
 #include "planstepsmodel.h"
@@ -320,9 +321,9 @@ void PlanWorkspace::clear()
 void PlanWorkspace::checkData()
 {
     const Plan plan = m_planView->model()->plan();
-    if (plan.steps.isEmpty())
-        return;
-    ColumnSpec spec = m_spec;
+    if (plan.steps.isEmpty() || m_planView->isOutOfDate())
+        return; // only a plan the validator passed is checked: its expressions, never the fields being typed
+    ColumnSpec spec = plan.spec;
     spec.table = plan.table;
     if (spec.hasForeignKey() && spec.referencedTable.schema.isEmpty())
         spec.referencedTable.schema = plan.table.schema;
@@ -338,12 +339,19 @@ void PlanWorkspace::checkData()
     };
     auto *watcher = new QFutureWatcher<Result>(this);
     const quint64 generation = m_connection->generation();
-    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation] {
+    const QString checked = PlanFormat::fingerprint(plan);
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation, checked] {
         const Result result = watcher->result();
         watcher->deleteLater();
         if (generation != m_connection->generation())
             return; // the findings of a table on the connection before
         m_status->clearBusy();
+        if (m_planView->isOutOfDate() || PlanFormat::fingerprint(m_planView->model()->plan()) != checked) {
+            // Another plan is on screen now: these findings were of the one before.
+            m_status->showStatus(tr("The pre-flight finished for the plan before; Pre-flight Checks checks this one"));
+            Q_EMIT dataChecked();
+            return;
+        }
         m_status->showStatus(m_connection->connectedText());
         if (!result.error.isEmpty())
             m_status->showError(tr("The pre-flight checks failed"), result.error);

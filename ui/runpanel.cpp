@@ -133,6 +133,11 @@ void RunPanel::log(const QString &line)
 
 void RunPanel::setConnection(const ConnectionProfile &profile)
 {
+    if (!(profile == m_profile)) {
+        // The stopped run shown here was the connection before's: not offered on this one.
+        m_resume->hide();
+        m_rollback->hide();
+    }
     m_profile = profile;
     m_gateCard->close(); // its run and probe belong to the connection before
 }
@@ -247,6 +252,8 @@ void RunPanel::showStopped(RunOutcome outcome, const QString &word)
     if (m_pausedClock.isValid())
         m_pausedMs += m_pausedClock.elapsed();
     m_pausedClock.invalidate();
+    if (m_paused) // cancelled while paused: the run is stopped now, not paused
+        m_stepLabel->setText(m_stepLabel->text().remove(tr(" — paused")));
     m_paused = false;
     if (outcome == RunOutcome::Done || outcome == RunOutcome::RolledBack) {
         // Every step is done, those a resumed run's predecessors did included.

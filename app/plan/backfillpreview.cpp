@@ -77,8 +77,8 @@ QString BackfillPreview::sql(Engine engine, const ColumnSpec &spec, const QStrin
                                                    : quoteQualified(engine, spec.table.schema, spec.table.name);
     return QStringLiteral("SELECT %1 FROM %2%3 LIMIT %4")
         .arg(select.join(QLatin1String(", ")), table,
-             order.isEmpty() ? QString() : QStringLiteral(" ORDER BY ") + order.join(QLatin1String(", ")))
-        .arg(rows);
+             order.isEmpty() ? QString() : QStringLiteral(" ORDER BY ") + order.join(QLatin1String(", ")),
+             QString::number(rows)); // one pass: a % in the expression is never taken for a placeholder
 }
 
 BackfillPreviewResult BackfillPreview::run(DatabaseConnection &connection, const ColumnSpec &spec, const TableDetails &table, int rows)

@@ -74,9 +74,8 @@ QString RunHistory::report(const Journal::RunRecord &run)
     // Where it ran: an older journal's runs know only their engine.
     const QString where = run.origin.database.isEmpty() ? engineName(run.origin.engine) : run.origin.displayName();
     outcomeText += QStringLiteral("Run `%1` on %2: started %3, ended %4 (%5); %6 of %7 steps applied.\n\n")
-                       .arg(run.runId, where, time(run.startedAt), time(ended(run)), duration(seconds(run.startedAt, ended(run))))
-                       .arg(stepsApplied(run))
-                       .arg(run.plan.steps.size());
+                       .arg(run.runId, where, time(run.startedAt), time(ended(run)), duration(seconds(run.startedAt, ended(run))),
+                            QString::number(stepsApplied(run)), QString::number(run.plan.steps.size()));
     outcomeText += QLatin1String("| # | step | outcome | started | ended | time | rows | attempts | message |\n"
                                  "|---|---|---|---|---|---:|---:|---:|---|\n");
     for (int i = 0; i < run.steps.size(); ++i) {
@@ -84,11 +83,10 @@ QString RunHistory::report(const Journal::RunRecord &run)
         const bool ran = s.state != Journal::StepState::Pending && s.state != Journal::StepState::Running;
         const QDateTime end = ran ? s.updatedAt : QDateTime();
         outcomeText += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 | %8 | %9 |\n")
-                           .arg(i + 1)
-                           .arg(i < run.plan.steps.size() ? run.plan.steps.at(i).title : QString(), stepOutcome(s.state), time(s.startedAt),
-                                time(end), duration(seconds(s.startedAt, end)), s.rowsDone ? QString::number(s.rowsDone) : QString())
-                           .arg(s.attempts)
-                           .arg(QString(s.error).replace(QLatin1Char('|'), QLatin1String("\\|")).simplified());
+                           .arg(QString::number(i + 1), i < run.plan.steps.size() ? run.plan.steps.at(i).title : QString(),
+                                stepOutcome(s.state), time(s.startedAt), time(end), duration(seconds(s.startedAt, end)),
+                                s.rowsDone ? QString::number(s.rowsDone) : QString(), QString::number(s.attempts),
+                                QString(s.error).replace(QLatin1Char('|'), QLatin1String("\\|")).simplified());
     }
     outcomeText += QLatin1Char('\n');
     QString text = PlanFormat::toMarkdown(run.plan);
