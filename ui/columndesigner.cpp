@@ -198,9 +198,8 @@ void ColumnDesigner::showBackfillPreview(const BackfillPreviewResult &preview)
     const bool failed = preview.state == BackfillPreviewResult::State::Failed || preview.state == BackfillPreviewResult::State::NotRun;
     m_previewStatus->setText(status);
     m_previewStatus->setToolTip(status);
-    m_previewStatus->setStyleSheet(failed ? QStringLiteral("QLabel { color: %1; }")
-                                                .arg(FieldMessage::colour(palette(), FieldMessage::Kind::Error).name())
-                                          : QString());
+    // Kept in the theme's colours when it changes (ThemeColors::restyleAll).
+    ThemeColors::setTextColor(m_previewStatus, failed ? ThemeColors::Error : ThemeColors::Neutral);
 }
 
 QString ColumnDesigner::backfillPreviewStatus() const
@@ -496,8 +495,7 @@ void ColumnDesigner::showFieldMessages()
             line->setMessage(warnings.value(line).join(QLatin1Char('\n')), FieldMessage::Kind::Warning);
     }
     m_ui->otherErrors->setText(others.join(QLatin1Char('\n')));
-    m_ui->otherErrors->setStyleSheet(QStringLiteral("QLabel { color: %1; }")
-                                         .arg(FieldMessage::colour(palette(), FieldMessage::Kind::Error).name()));
+    ThemeColors::setTextColor(m_ui->otherErrors, ThemeColors::Error);
     m_ui->otherErrors->setVisible(!others.isEmpty());
 }
 
