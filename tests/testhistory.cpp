@@ -16,6 +16,7 @@
 #include "runhistorymodel.h"
 #include "runstepsmodel.h"
 
+#include "specplan.h"
 #include <QAbstractItemModelTester>
 #include <QFile>
 #include <QLineEdit>
@@ -55,22 +56,9 @@ struct Demo
 
     bool plan(const QByteArray &json, Plan *plan, QString *why) const
     {
-        DatabaseConnection c(profile);
-        ConnectionError e;
-        if (!c.open(&e)) {
-            *why = e.text();
-            return false;
-        }
-        ColumnSpec spec;
-        QList<SpecProblem> problems;
-        PlannerInput input;
-        input.settings.firstBatchRows = input.settings.minBatchRows = input.settings.maxBatchRows = 5000;
-        if (!ColumnSpec::fromJson(json, &spec, &problems) || !SpecValidator(c).validate(spec, &input, &problems)) {
-            *why = problems.isEmpty() ? QStringLiteral("?") : problems.first().field + QLatin1String(": ") + problems.first().message;
-            return false;
-        }
-        *plan = Planner::plan(input);
-        return true;
+        RunSettings settings;
+        settings.firstBatchRows = settings.minBatchRows = settings.maxBatchRows = 5000;
+        return Testing::planSpec(profile, json, settings, plan, why);
     }
 
     bool execute(const QStringList &statements, const QVariantList &values = {}) const

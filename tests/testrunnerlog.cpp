@@ -10,6 +10,7 @@
 #include "sql/quoting.h"
 #include "testservers.h"
 
+#include "specplan.h"
 #include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTest>
@@ -65,23 +66,8 @@ private:
 
 bool planFor(const ConnectionProfile &profile, const QString &table, Plan *plan, QString *why)
 {
-    DatabaseConnection c(profile);
-    ConnectionError e;
-    if (!c.open(&e)) {
-        *why = e.text();
-        return false;
-    }
-    ColumnSpec spec;
-    QList<SpecProblem> problems;
-    PlannerInput input;
-    if (!ColumnSpec::fromJson(QStringLiteral(R"j({"table": "public.%1", "column": {"name": "note", "type": "text"}})j").arg(table).toUtf8(),
-                              &spec, &problems)
-        || !SpecValidator(c).validate(spec, &input, &problems)) {
-        *why = problems.isEmpty() ? QStringLiteral("?") : problems.first().message;
-        return false;
-    }
-    *plan = Planner::plan(input);
-    return true;
+    return planSpec(profile, QStringLiteral(R"j({"table": "public.%1", "column": {"name": "note", "type": "text"}})j").arg(table).toUtf8(),
+                    RunSettings{}, plan, why);
 }
 
 // The pre-flight's sessions on the table (as Pre-flight Checks asks).
