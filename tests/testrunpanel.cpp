@@ -13,6 +13,7 @@
 #include "runnertesthook.h"
 #include "runpanel.h"
 
+#include "specplan.h"
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
@@ -50,22 +51,7 @@ struct Demo
     // The plan of a spec ({"table": ..., "column": ...}), made with these settings.
     bool plan(const QByteArray &json, const RunSettings &settings, Plan *plan, QString *why) const
     {
-        DatabaseConnection c(profile);
-        ConnectionError e;
-        if (!c.open(&e)) {
-            *why = e.text();
-            return false;
-        }
-        ColumnSpec spec;
-        QList<SpecProblem> problems;
-        PlannerInput input;
-        input.settings = settings;
-        if (!ColumnSpec::fromJson(json, &spec, &problems) || !SpecValidator(c).validate(spec, &input, &problems)) {
-            *why = problems.isEmpty() ? QStringLiteral("?") : problems.first().field + QLatin1String(": ") + problems.first().message;
-            return false;
-        }
-        *plan = Planner::plan(input);
-        return true;
+        return Testing::planSpec(profile, json, settings, plan, why);
     }
 
     qlonglong scalar(const QString &sql) const
@@ -412,6 +398,8 @@ void TestRunPanel::rollBackConfirmationSaysWhatIsDropped()
     QVERIFY(finished.wait(120000));
     QVERIFY2(panel->summary().startsWith(QLatin1String("<b>Failed</b>")), qPrintable(panel->summary()));
     QTRY_VERIFY(!window.findChild<ConfirmRunDialog *>(QStringLiteral("confirmRun"))); // the first one closed
+    // The panel says Failed before the controller has let its runner go; until then it confirms nothing.
+    QTRY_VERIFY(!controller.isRunning());
 
     button(*panel, "rollbackButton")->click();
     QVERIFY((dialog = confirmation(window)));
@@ -487,6 +475,7 @@ void TestRunPanel::cancelThenResumeFromThePanel()
     const qlonglong filled = demo.scalar(QStringLiteral("SELECT count(*) FROM orders WHERE total_eur IS NOT NULL"));
     QVERIFY(filled >= 20000);
 
+    QTRY_VERIFY(!controller.isRunning()); // as above: the runner let go before a confirmation
     resume->click();
     QVERIFY(confirm(window, QStringLiteral("orders")));
     QVERIFY(!resume->isVisible());
