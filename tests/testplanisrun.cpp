@@ -118,7 +118,8 @@ QStringList postgresStatements(const QString &file, qint64 offset)
 }
 
 // A statement of the plan as a pattern: each named parameter (:from, :to_2, :batch_size) matches
-// the literal the runner puts in its place.
+// the literal the runner puts in its place, or the placeholder of the statement prepared once
+// ($1 on PostgreSQL, ? on MySQL/MariaDB) whose executions the log shows by name.
 QRegularExpression pattern(const QString &statement)
 {
     static const QRegularExpression parameter(QStringLiteral(":(?:from|to)(?:_\\d+)?\\b|:batch_size\\b"));
@@ -126,7 +127,7 @@ QRegularExpression pattern(const QString &statement)
     qsizetype at = 0;
     for (auto it = parameter.globalMatch(statement); it.hasNext();) {
         const QRegularExpressionMatch m = it.next();
-        rx += QRegularExpression::escape(statement.mid(at, m.capturedStart() - at)) + QStringLiteral("(?:'(?:[^']|'')*'|-?\\d+)");
+        rx += QRegularExpression::escape(statement.mid(at, m.capturedStart() - at)) + QStringLiteral("(?:'(?:[^']|'')*'|-?\\d+|\\$\\d+|\\?)");
         at = m.capturedEnd();
     }
     rx += QRegularExpression::escape(statement.mid(at)) + QStringLiteral("$");

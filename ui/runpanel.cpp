@@ -338,6 +338,7 @@ void RunPanel::connectRunner(Runner *runner)
     connect(runner, &Runner::retrying, this, [this](int step, int attempt, const QString &reason, double wait) {
         log(tr("step %1: %2 — retry %3 in %4 s").arg(step + 1).arg(reason).arg(attempt).arg(wait, 0, 'f', 1));
     });
+    connect(runner, &Runner::noted, this, [this](int step, const QString &message) { log(tr("step %1: %2").arg(step + 1).arg(message)); });
     connect(runner, &Runner::waitingForRunLock, this, [this](qint64 session, const QString &statement, double seconds) {
         log(tr("waiting for session %1, which holds the run lock and has been running this for %2 s "
                "(a Stagecraft stopped mid-statement keeps it until the server finishes): %3")

@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QFormLayout>
 #include <QSettings>
@@ -45,6 +46,36 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_throttle->setValue(options.pauseBetweenBatchesMs);
     m_throttle->setToolTip(tr("A pause after each backfill batch, to leave the server more room for its traffic "
                               "(and replicas time to catch up)."));
+    m_writerWait = new QSpinBox(this);
+    m_writerWait->setObjectName(QStringLiteral("maxWriterWait"));
+    m_writerWait->setRange(0, 10000);
+    m_writerWait->setSingleStep(5);
+    m_writerWait->setSuffix(tr(" ms"));
+    m_writerWait->setSpecialValueText(tr("Not watched"));
+    m_writerWait->setValue(options.maxWriterWaitMs);
+    m_writerWait->setToolTip(tr("A connection beside the run watches the sessions that wait for the backfill's row locks. "
+                                "When one waited longer than this, the batches shrink at once; while nobody waits they grow "
+                                "slowly back to the target batch time. A quiet table gets big batches, a busy one short ones."));
+    m_replicaLag = new QSpinBox(this);
+    m_replicaLag->setObjectName(QStringLiteral("maxReplicaLag"));
+    m_replicaLag->setRange(0, 600000);
+    m_replicaLag->setSingleStep(250);
+    m_replicaLag->setSuffix(tr(" ms"));
+    m_replicaLag->setSpecialValueText(tr("Not watched"));
+    m_replicaLag->setValue(options.maxReplicaLagMs);
+    m_replicaLag->setToolTip(tr("The run waits between batches while a replica's replay is further behind than this "
+                                "(PostgreSQL: every replica the primary streams to; MySQL/MariaDB: those the primary reports)."));
+    m_latencyFactor = new QDoubleSpinBox(this);
+    m_latencyFactor->setObjectName(QStringLiteral("maxLatencyFactor"));
+    m_latencyFactor->setRange(0, 100);
+    m_latencyFactor->setDecimals(1);
+    m_latencyFactor->setSingleStep(0.5);
+    m_latencyFactor->setSuffix(tr("x"));
+    m_latencyFactor->setSpecialValueText(tr("Not watched"));
+    m_latencyFactor->setValue(options.maxLatencyFactor);
+    m_latencyFactor->setToolTip(tr("The batches shrink while the application's statements on the table take this many times "
+                                   "longer than before the backfill, as the server times them (pg_stat_statements, "
+                                   "performance_schema)."));
     m_blockers = new QComboBox(this);
     m_blockers->setObjectName(QStringLiteral("blockerPolicy"));
     m_blockers->addItem(tr("Proceed: the lock timeout and retries protect traffic"), int(BlockerPolicy::Proceed));
@@ -71,6 +102,9 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     form->addRow(tr("&Retries after a lock timeout:"), m_retries);
     form->addRow(tr("Target &batch time:"), m_batchTime);
     form->addRow(tr("Pause &between batches:"), m_throttle);
+    form->addRow(tr("Longest &writer wait:"), m_writerWait);
+    form->addRow(tr("Longest replica la&g:"), m_replicaLag);
+    form->addRow(tr("Application slo&wdown:"), m_latencyFactor);
     form->addRow(tr("When sessions &hold the table:"), m_blockers);
     form->addRow(tr("&Theme:"), m_theme);
     auto *note = new QLabel(tr("A plan carries the run settings it was made with, and runs by them: a plan on view is "
@@ -94,6 +128,9 @@ RunSettings SettingsDialog::runSettings()
     options.batchTargetMs = settings.value(QStringLiteral("run/batchTargetMs"), options.batchTargetMs).toInt();
     options.maxRetries = settings.value(QStringLiteral("run/maxRetries"), options.maxRetries).toInt();
     options.pauseBetweenBatchesMs = settings.value(QStringLiteral("run/pauseBetweenBatchesMs"), options.pauseBetweenBatchesMs).toInt();
+    options.maxWriterWaitMs = settings.value(QStringLiteral("run/maxWriterWaitMs"), options.maxWriterWaitMs).toInt();
+    options.maxReplicaLagMs = settings.value(QStringLiteral("run/maxReplicaLagMs"), options.maxReplicaLagMs).toInt();
+    options.maxLatencyFactor = settings.value(QStringLiteral("run/maxLatencyFactor"), options.maxLatencyFactor).toDouble();
     options.onBlockers = BlockerPolicy(std::clamp(settings.value(QStringLiteral("run/onBlockers"), int(options.onBlockers)).toInt(), 0, 2));
     return options;
 }
@@ -111,6 +148,10 @@ void SettingsDialog::save()
     settings.setValue(QStringLiteral("run/maxRetries"), m_retries->value());
     settings.setValue(QStringLiteral("run/pauseBetweenBatchesMs"), m_throttle->value());
     settings.setValue(QStringLiteral("run/onBlockers"), m_blockers->currentData().toInt());
+    settings.setValue(QStringLiteral("run/maxWriterWaitMs"), m_writerWait->value());
+    settings.setValue(QStringLiteral("run/maxReplicaLagMs"), m_replicaLag->value());
+    // 1.0x or less would shrink the batches at the first slower interval: off.
+    settings.setValue(QStringLiteral("run/maxLatencyFactor"), m_latencyFactor->value() <= 1.0 ? 0.0 : m_latencyFactor->value());
     settings.setValue(QStringLiteral("appearance/theme"), m_theme->currentIndex());
     applyTheme(Theme(m_theme->currentIndex()));
 }

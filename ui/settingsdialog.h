@@ -5,6 +5,7 @@
 #include <QDialog>
 
 class QComboBox;
+class QDoubleSpinBox;
 class QSpinBox;
 
 namespace Stagecraft {
@@ -42,6 +43,9 @@ private:
     QSpinBox *m_batchTime = nullptr;
     QSpinBox *m_retries = nullptr;
     QSpinBox *m_throttle = nullptr;
+    QSpinBox *m_writerWait = nullptr;
+    QSpinBox *m_replicaLag = nullptr;
+    QDoubleSpinBox *m_latencyFactor = nullptr;
     QComboBox *m_blockers = nullptr;
     QComboBox *m_theme = nullptr;
 };

@@ -59,8 +59,10 @@ int parseMilliseconds(const QString &text, bool *ok)
     return *ok ? int(m.captured(1).toDouble() * (m.captured(2) == QLatin1String("s") ? 1000 : 1)) : 0;
 }
 
-const QStringList runFlags = {QStringLiteral("lock-timeout"), QStringLiteral("batch-time"), QStringLiteral("throttle"),
-                              QStringLiteral("max-batch"),    QStringLiteral("retries"),    QStringLiteral("on-blockers")};
+const QStringList runFlags = {QStringLiteral("lock-timeout"),    QStringLiteral("batch-time"),      QStringLiteral("throttle"),
+                              QStringLiteral("max-batch"),       QStringLiteral("retries"),         QStringLiteral("on-blockers"),
+                              QStringLiteral("max-writer-wait"), QStringLiteral("max-replica-lag"), QStringLiteral("replica"),
+                              QStringLiteral("max-latency-factor")};
 
 } // namespace
 
@@ -126,10 +128,39 @@ int runSettingsFromFlags(const QCommandLineParser &parser, Engine engine, const 
     }
     if (ok && parser.isSet(QStringLiteral("on-blockers")))
         ok = blockerPolicyFromName(parser.value(QStringLiteral("on-blockers")), &s.onBlockers);
+    if (ok && parser.isSet(QStringLiteral("max-writer-wait")))
+        s.maxWriterWaitMs = parseMilliseconds(parser.value(QStringLiteral("max-writer-wait")), &ok);
+    if (ok && parser.isSet(QStringLiteral("max-replica-lag")))
+        s.maxReplicaLagMs = parseMilliseconds(parser.value(QStringLiteral("max-replica-lag")), &ok);
+    if (ok && parser.isSet(QStringLiteral("max-latency-factor"))) {
+        s.maxLatencyFactor = parser.value(QStringLiteral("max-latency-factor")).toDouble(&ok);
+        ok = ok && (s.maxLatencyFactor == 0 || s.maxLatencyFactor > 1);
+    }
     if (!ok || s.lockTimeoutMs <= 0 || s.batchTargetMs <= 0 || s.maxBatchRows <= 0) {
-        err() << "stagecraft-cli: --lock-timeout, --batch-time and --throttle take 200ms or 2s; --max-batch a positive number; "
-                 "--retries 0 or more; --on-blockers proceed, wait or stop\n";
+        err() << "stagecraft-cli: --lock-timeout, --batch-time, --throttle, --max-writer-wait and --max-replica-lag take 200ms or 2s "
+                 "(0 turns the last two off); --max-batch a positive number; --retries 0 or more; --on-blockers proceed, wait or stop; "
+                 "--max-latency-factor a number over 1, or 0\n";
         return BadInput;
+    }
+    if (parser.isSet(QStringLiteral("replica")))
+        s.replicas.clear();
+    for (const QString &url : parser.values(QStringLiteral("replica"))) {
+        ConnectionProfile replica;
+        QString why;
+        if (!ConnectionProfile::fromUrl(url, &replica, &why)) {
+            err() << "stagecraft-cli: --replica " << url << ": " << why << "\n";
+            return BadInput;
+        }
+        if (replica.engine != Engine::MySQL && replica.engine != Engine::MariaDB) {
+            err() << "stagecraft-cli: --replica names a MySQL or MariaDB replica (PostgreSQL's replicas are read from the primary)\n";
+            return BadInput;
+        }
+        if (!replica.password.isEmpty()) {
+            // The URL is kept with the plan and its journal: never a password there.
+            err() << "stagecraft-cli: --replica " << replica.host << ": give the URL without its password (the run's password is used)\n";
+            return BadInput;
+        }
+        s.replicas << url;
     }
     if (!s.lockTimeoutExact(engine))
         err() << "stagecraft-cli: " << engineName(engine) << " counts lock_wait_timeout in whole seconds: the lock timeout is "

@@ -44,7 +44,14 @@ const char *const description =
     "           columns_read, reason}.\n"
     "  run      plan the column, then run the plan: stagecraft-cli run -c URL --spec FILE --yes\n"
     "           [--lock-timeout 2s] [--retries 8] [--batch-time 200ms] [--throttle 0ms] [--max-batch N]\n"
-    "           [--on-blockers proceed|wait|stop] [--progress text|json] [--approved FILE] [--through-gates].\n"
+    "           [--on-blockers proceed|wait|stop] [--max-writer-wait 20ms] [--max-replica-lag 1s]\n"
+    "           [--replica mariadb://user@host:port/db ...] [--max-latency-factor 0]\n"
+    "           [--progress text|json] [--approved FILE] [--through-gates].\n"
+    "           The backfill's batches shrink at once when a session waited longer than --max-writer-wait on\n"
+    "           their row locks and grow slowly back while nobody waits; the run waits between batches while a\n"
+    "           replica is further behind than --max-replica-lag (PostgreSQL's replicas are read from the primary,\n"
+    "           MySQL/MariaDB's given by --replica or reported by the primary); with --max-latency-factor the\n"
+    "           batches also shrink while the application's statements on the table are that much slower.\n"
     "           A run stops at each deploy gate (exit 6, naming it): deploy the application, then `resume`\n"
     "           continues past it; --through-gates passes them for pipelines that deploy in between. Without --yes it\n"
     "           asks you, on a terminal, to type the table\n"
@@ -97,6 +104,18 @@ void addOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("throttle"), QStringLiteral("run: pause between backfill batches (default 0ms)."), QStringLiteral("TIME")});
     parser.addOption({QStringLiteral("retries"), QStringLiteral("run: attempts after a lock timeout, per step (default 8)."),
                       QStringLiteral("N")});
+    parser.addOption({QStringLiteral("max-writer-wait"),
+                      QStringLiteral("run: shrink the backfill's batches when a session waits longer than this on them (default 20ms; 0: off)."),
+                      QStringLiteral("TIME")});
+    parser.addOption({QStringLiteral("max-replica-lag"),
+                      QStringLiteral("run: wait between batches while a replica is further behind than this (default 1s; 0: off)."),
+                      QStringLiteral("TIME")});
+    parser.addOption({QStringLiteral("replica"), QStringLiteral("run: a MySQL/MariaDB replica to watch, by URL without password (repeatable)."),
+                      QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("max-latency-factor"),
+                      QStringLiteral("run: shrink the batches while the application's statements on the table are this much slower "
+                                     "than before the backfill (default 0: off)."),
+                      QStringLiteral("X")});
     parser.addOption({QStringLiteral("max-batch"), QStringLiteral("run: largest backfill batch in rows (default 50000)."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("through-gates"),
                       QStringLiteral("run/resume: pass every deploy gate without stopping (a pipeline that deploys in between).")});

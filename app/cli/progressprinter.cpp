@@ -72,6 +72,10 @@ void ProgressPrinter::attachWaits(Runner &runner)
                              "(a Stagecraft killed mid-statement keeps it until the server finishes): %3")
                   .arg(session).arg(seconds, 0, 'f', 1).arg(statement.left(120)));
     });
+    QObject::connect(&runner, &Runner::noted, [this](int step, const QString &message) {
+        event({{QStringLiteral("event"), QStringLiteral("note")}, {QStringLiteral("step"), step + 1}, {QStringLiteral("message"), message}},
+              QStringLiteral("step %1: %2").arg(step + 1).arg(message));
+    });
     QObject::connect(&runner, &Runner::blockersFound, [this](int step, const QList<BlockingSession> &sessions) {
         for (const BlockingSession &s : sessions)
             event({{QStringLiteral("event"), QStringLiteral("blocker")}, {QStringLiteral("step"), step + 1}, {QStringLiteral("pid"), s.pid},

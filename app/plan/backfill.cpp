@@ -3,6 +3,7 @@
 #include "sql/quoting.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
 
 namespace Stagecraft {
 
@@ -14,12 +15,14 @@ QString tuple(const QStringList &parts)
     return parts.size() == 1 ? parts.first() : QLatin1Char('(') + parts.join(QLatin1String(", ")) + QLatin1Char(')');
 }
 
+} // namespace
+
 // A key value as the bound statement returned it (text), as a literal of this engine. SQLite
 // compares by type, not by number: only text that an integer prints back to is an integer (a text
 // key '01000' written as 1000 would be compared as '1000' against a TEXT column, and a batch meant
 // to end at '01000' would take every key up to '1000'). PostgreSQL and MySQL/MariaDB give a quoted
 // literal the key column's type.
-QString keyLiteral(Engine engine, const QString &text)
+QString Backfill::keyLiteral(const QString &text) const
 {
     if (engine == Engine::SQLite) {
         bool isInteger = false;
@@ -29,8 +32,6 @@ QString keyLiteral(Engine engine, const QString &text)
     }
     return quoteLiteral(engine, text);
 }
-
-} // namespace
 
 QList<Backfill::Statement> Backfill::forms() const
 {
@@ -69,7 +70,7 @@ QString Backfill::sql(Statement statement, const QStringList &from, const QStrin
     return sql(statement, [&](const QString &name, int index) {
         if (name == QLatin1String("batch_size"))
             return QString::number(batchSize);
-        return keyLiteral(engine, (name == QLatin1String("from") ? from : to).value(index));
+        return keyLiteral((name == QLatin1String("from") ? from : to).value(index));
     });
 }
 
@@ -127,6 +128,29 @@ QString Backfill::sql(Statement statement, const std::function<QString(const QSt
         }
     }
     return {};
+}
+
+Backfill::Prepared Backfill::prepared(Statement statement) const
+{
+    // Each parameter first as a marker no SQL text holds, then, in the order the markers appear
+    // (the statement is built in another order), as a placeholder.
+    QList<QPair<QString, int>> asked;
+    const QString text = sql(statement, [&asked](const QString &name, int index) {
+        asked.append({name, index});
+        return QStringLiteral("\x01%1\x01").arg(asked.size() - 1);
+    });
+    static const QRegularExpression marker(QStringLiteral("\\x01(\\d+)\\x01"));
+    Prepared p;
+    qsizetype at = 0;
+    for (auto it = marker.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        p.parameters.append(asked.at(m.captured(1).toInt()));
+        p.sql += text.mid(at, m.capturedStart() - at)
+                 + (engine == Engine::PostgreSQL ? QStringLiteral("$%1").arg(p.parameters.size()) : QStringLiteral("?"));
+        at = m.capturedEnd();
+    }
+    p.sql += text.mid(at);
+    return p;
 }
 
 QString Backfill::wholeTableSql() const

@@ -4,6 +4,8 @@
 #include "connection/connectionprofile.h"
 
 #include <QJsonObject>
+#include <QList>
+#include <QPair>
 #include <QStringList>
 
 #include <functional>
@@ -48,6 +50,17 @@ struct Backfill
     // One statement with each parameter replaced by what value(name, index) says (index counts the
     // key's columns from 0): what the exports' loops use, with their variables.
     [[nodiscard]] QString sql(Statement statement, const std::function<QString(const QString &name, int index)> &value) const;
+    // One statement prepared once and executed for every batch: its parameters as the engine's
+    // placeholders ($1, $2, … on PostgreSQL; ? on MySQL/MariaDB and SQLite), each occurrence its
+    // own, and for each in order the parameter it stands for (its name and key column index).
+    struct Prepared
+    {
+        QString sql;
+        QList<QPair<QString, int>> parameters;
+    };
+    [[nodiscard]] Prepared prepared(Statement statement) const;
+    // A key value as the bound statement returned it (text), as a literal of this engine.
+    [[nodiscard]] QString keyLiteral(const QString &text) const;
     // Every existing row at once, in one statement (the naive way, and SQLite's export, which
     // cannot loop in SQL).
     [[nodiscard]] QString wholeTableSql() const;

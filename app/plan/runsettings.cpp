@@ -4,6 +4,8 @@
 
 #include "connection/sessionmodes.h"
 
+#include <QJsonArray>
+
 #include <algorithm>
 #include <cmath>
 
@@ -81,6 +83,10 @@ QJsonObject RunSettings::toJson() const
             {QStringLiteral("max_batch_rows"), maxBatchRows},
             {QStringLiteral("first_batch_rows"), firstBatchRows},
             {QStringLiteral("pause_between_batches_ms"), pauseBetweenBatchesMs},
+            {QStringLiteral("max_writer_wait_ms"), maxWriterWaitMs},
+            {QStringLiteral("max_replica_lag_ms"), maxReplicaLagMs},
+            {QStringLiteral("replicas"), QJsonArray::fromStringList(replicas)},
+            {QStringLiteral("max_latency_factor"), maxLatencyFactor},
             {QStringLiteral("on_blockers"), blockerPolicyName(onBlockers)},
             {QStringLiteral("blocker_wait_seconds"), blockerWaitSeconds},
             {QStringLiteral("run_lock_wait_seconds"), runLockWaitSeconds}};
@@ -98,6 +104,13 @@ RunSettings RunSettings::fromJson(const QJsonObject &json)
     s.maxBatchRows = number("max_batch_rows", s.maxBatchRows);
     s.firstBatchRows = number("first_batch_rows", s.firstBatchRows);
     s.pauseBetweenBatchesMs = number("pause_between_batches_ms", s.pauseBetweenBatchesMs);
+    // A plan made before the pacing existed ran without it: it resumes so.
+    const bool paced = json.contains(QStringLiteral("max_writer_wait_ms")) || json.isEmpty();
+    s.maxWriterWaitMs = paced ? number("max_writer_wait_ms", s.maxWriterWaitMs) : 0;
+    s.maxReplicaLagMs = paced ? number("max_replica_lag_ms", s.maxReplicaLagMs) : 0;
+    for (const QJsonValue &url : json.value(QStringLiteral("replicas")).toArray())
+        s.replicas << url.toString();
+    s.maxLatencyFactor = json.value(QStringLiteral("max_latency_factor")).toDouble(s.maxLatencyFactor);
     static_cast<void>(blockerPolicyFromName(json.value(QStringLiteral("on_blockers")).toString(), &s.onBlockers));
     s.blockerWaitSeconds = number("blocker_wait_seconds", s.blockerWaitSeconds);
     s.runLockWaitSeconds = number("run_lock_wait_seconds", s.runLockWaitSeconds);
@@ -108,9 +121,17 @@ QString RunSettings::describe(Engine engine) const
 {
     const QString timeout = lockTimeoutExact(engine) ? QStringLiteral("%1 ms").arg(lockTimeoutMs)
                                                      : QStringLiteral("%1 s (asked %2 ms; whole seconds here)").arg(lockTimeoutSeconds()).arg(lockTimeoutMs);
-    return QStringLiteral("lock timeout %1, %2 retries after it, backfill batches of %3 ms (%4-%5 rows, %6 first), %7 ms between "
-                          "batches, sessions holding the table: %8")
+    QStringList pacing;
+    pacing << (maxWriterWaitMs > 0 ? QStringLiteral("shorter while a writer waits over %1 ms").arg(maxWriterWaitMs)
+                                   : QStringLiteral("not paced on writers' waits"));
+    if (maxReplicaLagMs > 0)
+        pacing << QStringLiteral("waiting while a replica is over %1 s behind").arg(maxReplicaLagMs / 1000.0);
+    if (maxLatencyFactor > 0)
+        pacing << QStringLiteral("shorter while the application's statements are over %1x slower").arg(maxLatencyFactor);
+    return QStringLiteral("lock timeout %1, %2 retries after it, backfill batches of %3 ms (%4-%5 rows, %6 first; %7), %8 ms between "
+                          "batches, sessions holding the table: %9")
         .arg(timeout).arg(maxRetries).arg(batchTargetMs).arg(minBatchRows).arg(maxBatchRows).arg(firstBatchRows)
+        .arg(pacing.join(QStringLiteral(", ")))
         .arg(pauseBetweenBatchesMs).arg(blockerPolicyName(onBlockers));
 }
 

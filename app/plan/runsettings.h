@@ -26,6 +26,19 @@ struct RunSettings
     int maxBatchRows = 50000;
     int firstBatchRows = 1000;
     int pauseBetweenBatchesMs = 0; // throttle
+    // Pacing on the live workload (a monitor connection watches during every batch): the batch
+    // shrinks at once when a session waited longer than this on the backfill's row locks, and grows
+    // slowly back toward batchTargetMs while nobody waits. 0: not watched.
+    int maxWriterWaitMs = 20;
+    // The run waits between batches while a replica's replay is further behind than this. 0: not watched.
+    int maxReplicaLagMs = 1000;
+    // MySQL/MariaDB replicas to watch besides those the primary reports (URLs without password:
+    // the run's password is used); PostgreSQL's are read from the primary.
+    QStringList replicas;
+    // The batch shrinks when the application's mean statement time on the table (as the server
+    // times it: pg_stat_statements, performance_schema) rises above this factor of its mean before
+    // the backfill. 0: not watched.
+    double maxLatencyFactor = 0;
     BlockerPolicy onBlockers = BlockerPolicy::Proceed; // proceed: the lock timeout and retries protect traffic
     int blockerWaitSeconds = 300; // with Wait: give up after this long
     // A killed runner's statement goes on on the server, holding the run lock, until it ends: a

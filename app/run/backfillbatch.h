@@ -8,7 +8,7 @@
 
 namespace Stagecraft {
 
-// One batch of a backfill, in the caller's transaction, by the plan's own statements with values
+// One batch of a backfill (BackfillSender sends a run's batches; fill() sends one), in the caller's transaction, by the plan's own statements with values
 // in place of their parameters: the bound statement finds the batch's last key after the last one
 // done, the fill statement fills the rows up to it; without a key, the one statement. What the
 // runner sends for each batch (and the execution tests, through the same function).

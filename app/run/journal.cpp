@@ -198,8 +198,25 @@ bool Journal::setStep(const QString &runId, int step, StepState state, const QSt
 bool Journal::recordBatch(const QString &runId, int step, qint64 rowsDone, const QStringList &lastKey, ConnectionError *error)
 {
     const QString key = QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(lastKey)).toJson(QJsonDocument::Compact));
-    return exec(QStringLiteral("UPDATE %1 SET rows_done = ?, last_key = ?, updated_at = ? WHERE run_id = ? AND step = ?").arg(stepsTable()),
-                {rowsDone, key, now(), runId, step}, QStringLiteral("recording the batch in the journal"), error);
+    // Prepared once, executed for every batch: one round trip each.
+    if (!m_recordBatch) {
+        m_recordBatch = std::make_unique<QSqlQuery>(m_connection.database());
+        if (!m_recordBatch->prepare(
+                QStringLiteral("UPDATE %1 SET rows_done = ?, last_key = ?, updated_at = ? WHERE run_id = ? AND step = ?").arg(stepsTable()))) {
+            if (error)
+                *error = ConnectionError::fromQueryFailure(QStringLiteral("recording the batch in the journal"), m_recordBatch->lastError());
+            m_recordBatch.reset();
+            return false;
+        }
+    }
+    const QVariantList values{rowsDone, key, now(), runId, step};
+    for (int i = 0; i < values.size(); ++i)
+        m_recordBatch->bindValue(i, values.at(i));
+    if (m_recordBatch->exec())
+        return true;
+    if (error)
+        *error = ConnectionError::fromQueryFailure(QStringLiteral("recording the batch in the journal"), m_recordBatch->lastError());
+    return false;
 }
 
 static QDateTime timeFrom(const QVariant &value)

@@ -6,7 +6,9 @@
 
 #include <QDateTime>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 
+#include <memory>
 #include <optional>
 
 namespace Stagecraft {
@@ -93,6 +95,7 @@ private:
 
     DatabaseConnection &m_connection;
     std::optional<bool> m_hasStepStart; // asked once
+    std::unique_ptr<QSqlQuery> m_recordBatch; // recordBatch's statement, prepared once
 };
 
 } // namespace Stagecraft

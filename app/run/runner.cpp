@@ -1,6 +1,9 @@
 #include "runner.h"
 
 #include "backfillbatch.h"
+#include "backfillsender.h"
+#include "loadmonitor.h"
+#include "pacer.h"
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
 #include "journal.h"
@@ -87,6 +90,7 @@ std::optional<bool> Runner::inPlace(const PlanStep &step)
 
 bool Runner::connect(QString *error)
 {
+    m_journal.reset(); // its statements belong to the connection before
     m_connection = std::make_unique<DatabaseConnection>(m_profile);
     ConnectionError e;
     if (!m_connection->open(&e)) {
@@ -721,7 +725,19 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
 {
     const PlanStep &step = plan.steps.at(index);
     QSqlDatabase db = m_connection->database();
-    int batch = m_settings.boundedBatchRows(m_settings.firstBatchRows);
+    Pacer pacer(m_settings);
+    int batch = pacer.firstBatch();
+    BackfillSender sender(db, step.backfill);
+    // Beside the run, on a connection of its own: who waits for the batches' row locks.
+    std::unique_ptr<LoadMonitor> monitor;
+    if (m_settings.maxWriterWaitMs > 0) {
+        monitor = std::make_unique<LoadMonitor>(m_profile, m_settings, m_backendId);
+        QString why;
+        if (!monitor->begin(&why)) {
+            monitor.reset();
+            Q_EMIT noted(index, QStringLiteral("writers' waits are not watched (%1): the batches follow their time alone").arg(why));
+        }
+    }
     QElapsedTimer total;
     total.start();
     const qint64 pausedBefore = m_pausedMs; // the rate counts the time it worked, not the time paused
@@ -731,13 +747,15 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
     for (;;) {
         if (!waitWhilePaused())
             return StepResult::Cancelled;
+        if (monitor)
+            static_cast<void>(monitor->takeWaits()); // what it saw between batches is not this batch's doing
         QElapsedTimer timer;
         timer.start();
         // A transaction that could not begin (SQLite: another writer held the lock past the busy
         // timeout) is a batch that failed: retried smaller after a lock timeout, like one that met a row lock.
         BackfillBatch done;
         if (beginWrite(db, &done.failure))
-            done = BackfillBatch::fill(db, step.backfill, lastKey, batch);
+            done = sender.fill(lastKey, batch);
         const bool last = done.last;
         const int affected = done.affected;
         const QStringList &upper = done.upper;
@@ -749,6 +767,7 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             ok = m_journal->recordBatch(m_runId, index, rowsDone + std::max(0, affected), last ? lastKey : upper, &je);
         if (ok)
             ok = db.commit();
+        const LoadMonitor::Waits waits = monitor ? monitor->takeWaits() : LoadMonitor::Waits{};
         if (!ok) {
             db.rollback();
             if (m_cancelled)
@@ -775,10 +794,9 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
         rowsDone += std::max(0, affected);
         if (!last)
             lastKey = upper;
-        // Steer the batch size toward the target batch time, at most halving or doubling at once.
-        const double elapsed = std::max<qint64>(1, timer.elapsed());
-        const double factor = std::clamp(m_settings.batchTargetMs / elapsed, 0.5, 2.0);
-        batch = m_settings.boundedBatchRows(batch * factor);
+        // The next batch's size: from this one's time and the waits it caused (Pacer).
+        const double elapsedMs = timer.nsecsElapsed() / 1e6;
+        batch = pacer.next({batch, elapsedMs, waits.longestMs, 0});
         BackfillProgress p;
         p.step = index;
         p.rowsDone = rowsDone;
@@ -788,6 +806,10 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
         p.etaSeconds = p.rowsTotal > rowsDone && p.rowsPerSecond > 0 ? (p.rowsTotal - rowsDone) / p.rowsPerSecond : 0;
         p.batchSize = batch;
         p.batches = batches;
+        p.seconds = seconds;
+        p.batchSeconds = elapsedMs / 1000.0;
+        p.writersWaiting = monitor ? waits.most : -1;
+        p.longestWaitMs = monitor ? waits.longestMs : -1;
         Q_EMIT backfillProgressed(p);
         if (last)
             return StepResult::Done;

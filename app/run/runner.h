@@ -2,6 +2,7 @@
 
 #include "catalog/catalogtypes.h"
 #include "connection/connectionprofile.h"
+#include "backfillprogress.h"
 #include "journal.h"
 #include "plan/plan.h"
 
@@ -20,16 +21,6 @@ class RunLock;
 class DatabaseConnection;
 
 
-struct BackfillProgress
-{
-    int step = 0;
-    qint64 rowsDone = 0;
-    qint64 rowsTotal = -1; // the plan's estimate
-    double rowsPerSecond = 0;
-    double etaSeconds = -1;
-    int batchSize = 0; // the rows the next batch takes (the size steered toward the target batch time)
-    int batches = 0; // batches this step committed in this run so far
-};
 
 // Done: every step applied and the table read back keeps every promise. VerificationFailed: every
 // step applied, but the read-back found a promise broken (a "✗" in the summary). ConnectionLost:
@@ -90,6 +81,8 @@ Q_SIGNALS:
     // likely): the run waits for that statement to end.
     void waitingForRunLock(qint64 session, const QString &statement, double seconds);
     void backfillProgressed(const Stagecraft::BackfillProgress &progress);
+    // A line for the run's log about how the step goes (what the pacing cannot watch, and why).
+    void noted(int step, const QString &message);
     // The run has stopped for a pause (between batches or steps), or goes on after it. The time
     // paused counts neither in a step's time nor in the backfill's rate.
     void pausedChanged(bool paused);
@@ -162,5 +155,4 @@ private:
 
 } // namespace Stagecraft
 
-Q_DECLARE_METATYPE(Stagecraft::BackfillProgress)
 Q_DECLARE_METATYPE(Stagecraft::RunOutcome)

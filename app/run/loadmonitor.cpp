@@ -1,0 +1,179 @@
+#include "loadmonitor.h"
+
+#include "connection/databaseconnection.h"
+
+#include <QMutexLocker>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <algorithm>
+#include <memory>
+
+namespace Stagecraft {
+
+LoadMonitor::LoadMonitor(ConnectionProfile profile, RunSettings settings, qint64 session, QObject *parent)
+    : QThread(parent)
+    , m_profile(std::move(profile))
+    , m_settings(std::move(settings))
+    , m_session(session)
+{
+    m_clock.start();
+}
+
+LoadMonitor::~LoadMonitor()
+{
+    end();
+}
+
+bool LoadMonitor::begin(QString *why)
+{
+    if (m_profile.engine == Engine::SQLite) {
+        *why = QStringLiteral("SQLite does not show which sessions wait for the backfill");
+        return false;
+    }
+    if (m_session <= 0) {
+        *why = QStringLiteral("the run's session is not known");
+        return false;
+    }
+    m_stop = false;
+    start();
+    // The thread says when its connection is open and its first poll answered.
+    for (;;) {
+        {
+            QMutexLocker lock(&m_mutex);
+            if (m_ready) {
+                *why = m_why;
+                return m_why.isEmpty();
+            }
+        }
+        if (isFinished()) {
+            QMutexLocker lock(&m_mutex);
+            *why = m_why.isEmpty() ? QStringLiteral("the monitor stopped") : m_why;
+            return false;
+        }
+        QThread::msleep(5);
+    }
+}
+
+void LoadMonitor::end()
+{
+    m_stop = true;
+    wait();
+}
+
+LoadMonitor::Waits LoadMonitor::takeWaits()
+{
+    QMutexLocker lock(&m_mutex);
+    Waits w;
+    w.most = m_most;
+    const double now = m_clock.nsecsElapsed() / 1e6;
+    for (const double started : std::as_const(m_startedMs))
+        w.longestMs = std::max(w.longestMs, now - started);
+    m_most = 0;
+    m_startedMs.clear();
+    return w;
+}
+
+QString LoadMonitor::waitsSql(const DatabaseConnection &connection) const
+{
+    const QString session = QString::number(m_session);
+    switch (connection.engine()) {
+    case Engine::PostgreSQL:
+        // The sessions waiting for a lock the runner holds, and those queued behind them on the
+        // same row (a second writer waits for the first one's tuple lock); pg_blocking_pids only
+        // for sessions that wait for a lock at all. The wait counts from the statement's start.
+        return QStringLiteral("WITH w AS (SELECT pid, query_start, pg_blocking_pids(pid) AS b FROM pg_stat_activity "
+                              "WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()) "
+                              "SELECT pid, extract(epoch FROM clock_timestamp() - query_start) * 1000 FROM w "
+                              "WHERE %1 = ANY (b) OR b && ARRAY(SELECT pid FROM w WHERE %1 = ANY (b))")
+            .arg(session);
+    case Engine::MariaDB:
+        // The waiting statement's time in ms (PROCESSLIST.TIME_MS, read live) counts its wait.
+        return QStringLiteral("SELECT r.trx_mysql_thread_id, p.TIME_MS FROM information_schema.INNODB_LOCK_WAITS w "
+                              "JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id "
+                              "JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id "
+                              "JOIN information_schema.PROCESSLIST p ON p.ID = r.trx_mysql_thread_id "
+                              "WHERE b.trx_mysql_thread_id = %1")
+            .arg(session);
+    case Engine::MySQL:
+        if (m_performanceSchema)
+            // Read live from the engine. MySQL tells a wait's start to the second only: the wait
+            // counts from when it is first seen.
+            return QStringLiteral("SELECT r.PROCESSLIST_ID, 0 FROM performance_schema.data_lock_waits w "
+                                  "JOIN performance_schema.threads r ON r.THREAD_ID = w.REQUESTING_THREAD_ID "
+                                  "JOIN performance_schema.threads b ON b.THREAD_ID = w.BLOCKING_THREAD_ID "
+                                  "WHERE b.PROCESSLIST_ID = %1")
+                .arg(session);
+        // Without performance_schema MySQL names no blocker: every session waiting for a row lock
+        // while a batch runs counts (trx_wait_started is to the second: from when it is first seen).
+        return QStringLiteral("SELECT trx_mysql_thread_id, 0 FROM information_schema.INNODB_TRX "
+                              "WHERE trx_state = 'LOCK WAIT' AND trx_mysql_thread_id <> %1")
+            .arg(session);
+    case Engine::SQLite: return {};
+    }
+    return {};
+}
+
+bool LoadMonitor::poll(DatabaseConnection &connection, QHash<qint64, double> *waiting, QString *error) const
+{
+    QSqlQuery q(connection.database());
+    if (!q.exec(waitsSql(connection))) {
+        *error = q.lastError().text();
+        return false;
+    }
+    while (q.next())
+        waiting->insert(q.value(0).toLongLong(), std::max(0.0, q.value(1).toDouble()));
+    return true;
+}
+
+void LoadMonitor::run()
+{
+    const auto fail = [this](const QString &why) {
+        QMutexLocker lock(&m_mutex);
+        m_why = why;
+        m_ready = true;
+    };
+    auto connection = std::make_unique<DatabaseConnection>(m_profile);
+    ConnectionError ce;
+    if (!connection->open(&ce)) {
+        fail(QStringLiteral("the monitor could not connect: %1").arg(ce.text()));
+        return;
+    }
+    // InnoDB's information_schema lock views come from a cache refreshed only when nobody has read
+    // it for 0.1 s: polled more often, they would never change. performance_schema and PostgreSQL's
+    // views are read live.
+    if (connection->engine() == Engine::MySQL) {
+        QSqlQuery q(connection->database());
+        m_performanceSchema = q.exec(QStringLiteral("SELECT @@performance_schema")) && q.next() && q.value(0).toInt() == 1;
+    }
+    const bool cached = connection->engine() == Engine::MariaDB || (connection->engine() == Engine::MySQL && !m_performanceSchema);
+    m_pollMs = cached ? CachedPollMs : PollMs;
+    m_namesBlockers = connection->engine() != Engine::MySQL || m_performanceSchema;
+    while (!m_stop) {
+        QHash<qint64, double> waiting;
+        QString error;
+        const double now = m_clock.nsecsElapsed() / 1e6;
+        if (!poll(*connection, &waiting, &error)) {
+            // Refused (a view this role may not read, performance_schema off): not watched.
+            fail(QStringLiteral("the server does not show who waits for the backfill's locks here (%1)")
+                     .arg(error.section(QLatin1Char('\n'), 0, 0)));
+            return;
+        }
+        {
+            QMutexLocker lock(&m_mutex);
+            m_ready = true;
+            m_most = std::max<int>(m_most, waiting.size());
+            for (auto it = waiting.cbegin(); it != waiting.cend(); ++it) {
+                const double started = now - it.value();
+                auto seen = m_startedMs.find(it.key());
+                if (seen == m_startedMs.end())
+                    m_startedMs.insert(it.key(), started);
+                else
+                    *seen = std::min(*seen, started);
+            }
+        }
+        QThread::msleep(m_pollMs);
+    }
+}
+
+} // namespace Stagecraft

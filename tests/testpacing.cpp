@@ -1,0 +1,223 @@
+// Pacing the backfill on the live workload, against real servers: the monitor connection sees the
+// sessions waiting for the runner's row locks (and those queued behind them) and how long they
+// waited; a run whose batches make writers wait longer than the target shrinks them at once, and a
+// run on a quiet table keeps its big batches.
+
+#include "run/loadmonitor.h"
+#include "run/runner.h"
+#include "livewriter.h"
+#include "specplan.h"
+#include "testservers.h"
+#include "threadedsession.h"
+
+#include <QSqlDatabase>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace Stagecraft;
+using namespace Stagecraft::Testing;
+
+class TestPacing : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<BackfillProgress>(); }
+    void cleanupTestCase() { TestServers::stopAll(); }
+    void monitorSeesWaiters_data();
+    void monitorSeesWaiters();
+    void batchesShrinkWhileWritersWait_data();
+    void batchesShrinkWhileWritersWait();
+};
+
+namespace {
+
+void servers()
+{
+    QTest::addColumn<QString>("server");
+    for (const char *name : {"postgresql", "mariadb", "mysql"})
+        if (TestServers::wanted(QLatin1String(name)))
+            QTest::newRow(name) << QString::fromLatin1(name);
+}
+
+QString begin(Engine engine)
+{
+    return engine == Engine::PostgreSQL ? QStringLiteral("BEGIN") : QStringLiteral("START TRANSACTION");
+}
+
+// A table of rows with a key and a value the backfill reads.
+QStringList tableSql(const QString &table, int rows, Engine engine)
+{
+    QStringList sql{QStringLiteral("DROP TABLE IF EXISTS %1").arg(table),
+                    QStringLiteral("CREATE TABLE %1 (id bigint PRIMARY KEY, v int NOT NULL)").arg(table)};
+    switch (engine) {
+    case Engine::PostgreSQL:
+        return sql << QStringLiteral("INSERT INTO %1 (id, v) SELECT g, g % 100 FROM generate_series(1, %2) g").arg(table).arg(rows);
+    case Engine::MariaDB: sql << QStringLiteral("SET SESSION max_recursive_iterations = 10000000"); break;
+    case Engine::MySQL: sql << QStringLiteral("SET SESSION cte_max_recursion_depth = 10000000"); break;
+    case Engine::SQLite: break;
+    }
+    return sql << QStringLiteral("INSERT INTO %1 (id, v) WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %2) "
+                                 "SELECT n, MOD(n, 100) FROM g").arg(table).arg(rows);
+}
+
+} // namespace
+
+void TestPacing::monitorSeesWaiters_data()
+{
+    servers();
+}
+
+// A session holds a row; two more wait for it (the second behind the first). The monitor, told the
+// holder's session, sees both waiting and how long; once the holder commits, nobody.
+void TestPacing::monitorSeesWaiters()
+{
+    QFETCH(QString, server);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(server, profile);
+    QString why;
+    QVERIFY2(TestServers::execute(profile, tableSql(QStringLiteral("pacing_hold"), 10, profile.engine), &why), qPrintable(why));
+    ThreadedSession holder(profile, {});
+    ThreadedSession first(profile, {});
+    ThreadedSession second(profile, {});
+    QVERIFY2(holder.waitReady(&why) && first.waitReady(&why) && second.waitReady(&why), qPrintable(why));
+    holder.run({begin(profile.engine), QStringLiteral("UPDATE pacing_hold SET v = v + 1 WHERE id = 1")});
+    QVERIFY(holder.waitIdle(10000));
+    QVERIFY2(holder.takeErrors().isEmpty(), "the holder's update failed");
+
+    LoadMonitor monitor(profile, RunSettings{}, holder.connectionId());
+    QVERIFY2(monitor.begin(&why), qPrintable(why));
+    QTest::qWait(300);
+    LoadMonitor::Waits waits = monitor.takeWaits();
+    QCOMPARE(waits.most, 0);
+    QCOMPARE(waits.longestMs, 0.0);
+
+    first.run({QStringLiteral("UPDATE pacing_hold SET v = v + 10 WHERE id = 1")});
+    QTest::qWait(100);
+    second.run({QStringLiteral("UPDATE pacing_hold SET v = v + 100 WHERE id = 1")});
+    QTest::qWait(400);
+    waits = monitor.takeWaits();
+    QVERIFY2(waits.most == 2, qPrintable(QStringLiteral("%1 waiting").arg(waits.most)));
+    // The first waited about half a second when it was read; 10 ms polls, a loaded machine.
+    QVERIFY2(waits.longestMs >= 450 && waits.longestMs < 5000, qPrintable(QString::number(waits.longestMs)));
+    // Sessions not held by this one are not counted: a monitor for another session sees nobody
+    // (MySQL without performance_schema, as the test server runs, names no blocker: it counts every
+    // other session's wait, here the first writer's).
+    LoadMonitor other(profile, RunSettings{}, second.connectionId());
+    QVERIFY2(other.begin(&why), qPrintable(why));
+    QTest::qWait(300);
+    QCOMPARE(other.takeWaits().most, other.namesBlockers() ? 0 : 1);
+    // One reader at a time: InnoDB's cache of its lock views refreshes only after 0.1 s unread.
+    other.end();
+
+    holder.run({QStringLiteral("COMMIT")});
+    QVERIFY(first.waitIdle(10000));
+    QVERIFY(second.waitIdle(10000));
+    QVERIFY(first.takeErrors().isEmpty());
+    QVERIFY(second.takeErrors().isEmpty());
+    static_cast<void>(monitor.takeWaits());
+    QTest::qWait(300);
+    waits = monitor.takeWaits();
+    QCOMPARE(waits.most, 0);
+    monitor.end();
+    QVERIFY(TestServers::execute(profile, {QStringLiteral("DROP TABLE pacing_hold")}, &why));
+}
+
+void TestPacing::batchesShrinkWhileWritersWait_data()
+{
+    servers();
+}
+
+// The same backfill twice: on a quiet table the batches grow to the batch time; while an
+// application updates random rows, a batch that made a writer wait longer than the target is
+// followed by one at most half its size, and the writer never fails.
+void TestPacing::batchesShrinkWhileWritersWait()
+{
+    QFETCH(QString, server);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(server, profile);
+    const int rows = 100000;
+    RunSettings settings;
+    settings.maxWriterWaitMs = 20;
+    QString why;
+    struct Seen
+    {
+        QList<BackfillProgress> progress;
+        LiveWriter::Result writes;
+    };
+    const auto backfill = [&](const QString &table, int writesPerSecond, Seen *seen) {
+        QVERIFY2(TestServers::execute(profile, tableSql(table, rows, profile.engine), &why), qPrintable(why));
+        Plan plan;
+        const QByteArray spec = QStringLiteral(R"j({"table": "%1", "column": {"name": "doubled", "type": "bigint", "backfill": "v * 2"}})j")
+                                    .arg(profile.engine == Engine::PostgreSQL ? QStringLiteral("public.") + table : table)
+                                    .toUtf8();
+        QVERIFY2(planSpec(profile, spec, settings, &plan, &why), qPrintable(why));
+        std::unique_ptr<LiveWriter> writer;
+        if (writesPerSecond > 0) {
+            writer = std::make_unique<LiveWriter>(profile, QStringLiteral("INSERT INTO %1 (id, v) VALUES (%2, 7)").arg(table, QStringLiteral("%1")),
+                                                  QStringLiteral("UPDATE %1 SET v = v + 1 WHERE id = %2").arg(table, QStringLiteral("%1")), rows,
+                                                  rows + 1, writesPerSecond);
+            writer->start();
+            QVERIFY(writer->waitForWrites(50, 20000));
+        }
+        Runner runner(profile);
+        runner.setPassGates(true);
+        RunOutcome outcome = RunOutcome::Failed;
+        QString summary;
+        connect(&runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+        connect(&runner, &Runner::backfillProgressed, this, [&](const BackfillProgress &p) { seen->progress << p; });
+        runner.run(plan);
+        if (writer) {
+            writer->stop();
+            seen->writes = writer->result();
+        }
+        QVERIFY2(outcome == RunOutcome::Done, qPrintable(summary));
+        QVERIFY(TestServers::execute(profile, {QStringLiteral("DROP TABLE %1").arg(table)}, &why));
+    };
+
+    Seen quiet;
+    backfill(QStringLiteral("pacing_quiet"), 0, &quiet);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(!quiet.progress.isEmpty());
+    int quietLargest = 0;
+    for (const BackfillProgress &p : std::as_const(quiet.progress)) {
+        QVERIFY2(p.longestWaitMs >= 0, "the monitor did not watch the quiet run");
+        QVERIFY2(p.longestWaitMs <= settings.maxWriterWaitMs, qPrintable(QStringLiteral("a wait of %1 ms on a quiet table").arg(p.longestWaitMs)));
+        quietLargest = std::max(quietLargest, p.batchSize);
+    }
+
+    Seen busy;
+    backfill(QStringLiteral("pacing_busy"), 400, &busy);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(busy.writes.errors, 0);
+    int shrinks = 0;
+    int size = settings.firstBatchRows;
+    QList<int> sizes;
+    for (const BackfillProgress &p : std::as_const(busy.progress)) {
+        if (p.longestWaitMs > settings.maxWriterWaitMs) {
+            ++shrinks;
+            QVERIFY2(p.batchSize <= std::max(settings.minBatchRows, size / 2 + 1),
+                     qPrintable(QStringLiteral("a writer waited %1 ms behind a batch of %2 rows, and the next takes %3")
+                                    .arg(p.longestWaitMs).arg(size).arg(p.batchSize)));
+        }
+        size = p.batchSize;
+        sizes << size;
+    }
+    std::sort(sizes.begin(), sizes.end());
+    const int median = sizes.at(sizes.size() / 2);
+    qInfo("%s: quiet run up to %d rows a batch in %lld batches; busy run: %d shrinks after waits, median %d rows in %lld batches, "
+          "%lld writes, p99 %.1f ms",
+          qPrintable(server), quietLargest, qint64(quiet.progress.size()), shrinks, median, qint64(busy.progress.size()),
+          busy.writes.writes(), [&] {
+              QList<double> l = busy.writes.latenciesMs;
+              std::sort(l.begin(), l.end());
+              return l.isEmpty() ? 0.0 : l.at(int(l.size() * 0.99));
+          }());
+    QVERIFY2(shrinks > 0, "no writer ever waited longer than the target behind a batch");
+    QVERIFY2(median < quietLargest, qPrintable(QStringLiteral("busy median %1, quiet largest %2").arg(median).arg(quietLargest)));
+}
+
+QTEST_GUILESS_MAIN(TestPacing)
+#include "testpacing.moc"
