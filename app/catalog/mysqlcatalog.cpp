@@ -96,12 +96,19 @@ bool MySqlCatalog::listSchemas(QStringList *schemas, ConnectionError *error)
 
 bool MySqlCatalog::listTables(QList<TableSummary> *tables, ConnectionError *error)
 {
+    // MariaDB opens every table (its .frm, then InnoDB's dictionary and statistics) to give
+    // information_schema.TABLES' TABLE_ROWS and DATA_LENGTH, and only reads each .frm's header for its
+    // kind: with 10,000 tables the figures cost 1.4 to 2.9 s, the names and kinds about 0.1 s. There
+    // the figures come from InnoDB's persistent statistics instead (readInnodbFigures). MySQL keeps
+    // them in its data dictionary, where the one query is fast.
+    const bool mariadb = m_connection.engine() == Engine::MariaDB;
     QSqlQuery q(m_connection.database());
     // TABLE_ROWS is InnoDB's estimate, the figure the planner works with.
-    if (!run(q, QStringLiteral("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, TABLE_ROWS, DATA_LENGTH + INDEX_LENGTH "
+    if (!run(q, QStringLiteral("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, %1 "
                                "FROM information_schema.TABLES "
                                "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'VIEW') "
-                               "ORDER BY CAST(TABLE_NAME AS BINARY)"),
+                               "ORDER BY CAST(TABLE_NAME AS BINARY)")
+                    .arg(mariadb ? QStringLiteral("NULL, NULL") : QStringLiteral("TABLE_ROWS, DATA_LENGTH + INDEX_LENGTH")),
              {}, QStringLiteral("listing the tables"), error))
         return false;
     tables->clear();
@@ -112,6 +119,79 @@ bool MySqlCatalog::listTables(QList<TableSummary> *tables, ConnectionError *erro
         t.estimatedRows = q.value(3).isNull() ? -1 : q.value(3).toLongLong();
         t.totalBytes = q.value(4).isNull() ? -1 : q.value(4).toLongLong();
         tables->append(t);
+    }
+    return !mariadb || readInnodbFigures(tables, error);
+}
+
+bool MySqlCatalog::readInnodbFigures(QList<TableSummary> *tables, ConnectionError *error)
+{
+    // mysql.innodb_table_stats holds what InnoDB loads into memory when it opens a table, what
+    // information_schema would report: the row estimate, and the clustered and other indexes'
+    // sizes in pages (DATA_LENGTH and INDEX_LENGTH are those pages times the page size). A
+    // partitioned table has a row per partition, named table#P#partition (#SP# for subpartitions).
+    // They lag behind the figures in memory between two recalculations (InnoDB recalculates after
+    // a tenth of the rows changed, and at ANALYZE TABLE), as PostgreSQL's reltuples lags.
+    struct Figures
+    {
+        qint64 rows = 0;
+        qint64 bytes = 0;
+    };
+    QHash<QString, Figures> exact, partitioned;
+    QSqlQuery q(m_connection.database());
+    // Unreadable without the privilege on mysql.*: then information_schema gives them all.
+    if (run(q, QStringLiteral("SELECT table_name, n_rows, (clustered_index_size + sum_of_other_index_sizes) * @@innodb_page_size "
+                              "FROM mysql.innodb_table_stats WHERE database_name = DATABASE()"),
+            {}, QStringLiteral("listing the tables"), nullptr)) {
+        while (q.next()) {
+            const QString name = q.value(0).toString();
+            const Figures f{q.value(1).toLongLong(), q.value(2).toLongLong()};
+            exact.insert(name, f);
+            const qsizetype partition = name.indexOf(QLatin1String("#P#"));
+            if (partition > 0) {
+                Figures &sum = partitioned[name.left(partition)];
+                sum.rows += f.rows;
+                sum.bytes += f.bytes;
+            }
+        }
+    }
+    // Tables InnoDB keeps no persistent statistics for (other engines, STATS_PERSISTENT=0): asked
+    // from information_schema by name, which opens only those.
+    QHash<QString, qsizetype> missing;
+    for (qsizetype i = 0; i < tables->size(); ++i) {
+        TableSummary &t = (*tables)[i];
+        if (t.kind == RelationKind::View)
+            continue;
+        // A table's own row first: a table may be named like another's partition.
+        const auto found = exact.constFind(t.table.name);
+        const auto sum = found == exact.cend() ? partitioned.constFind(t.table.name) : partitioned.cend();
+        if (found != exact.cend() || sum != partitioned.cend()) {
+            const Figures f = found != exact.cend() ? *found : *sum;
+            t.estimatedRows = f.rows;
+            t.totalBytes = f.bytes;
+        } else {
+            missing.insert(t.table.name, i);
+        }
+    }
+    if (missing.isEmpty())
+        return true;
+    QString sql = QStringLiteral("SELECT TABLE_NAME, TABLE_ROWS, DATA_LENGTH + INDEX_LENGTH FROM information_schema.TABLES "
+                                 "WHERE TABLE_SCHEMA = DATABASE()");
+    QVariantList names;
+    // A long list of names costs more to send than the few tables it spares opening.
+    if (missing.size() <= 1000) {
+        for (auto it = missing.cbegin(); it != missing.cend(); ++it)
+            names << it.key();
+        sql += QStringLiteral(" AND TABLE_NAME IN (%1)").arg(QStringList(names.size(), QStringLiteral("?")).join(QLatin1String(", ")));
+    }
+    if (!run(q, sql, names, QStringLiteral("listing the tables"), error))
+        return false;
+    while (q.next()) {
+        const auto it = missing.constFind(q.value(0).toString());
+        if (it == missing.cend())
+            continue;
+        TableSummary &t = (*tables)[*it];
+        t.estimatedRows = q.value(1).isNull() ? -1 : q.value(1).toLongLong();
+        t.totalBytes = q.value(2).isNull() ? -1 : q.value(2).toLongLong();
     }
     return true;
 }

@@ -23,6 +23,8 @@ public:
                                        ConnectionError *error) override;
 
 private:
+    // MariaDB: each base table's row estimate and size, without opening every table.
+    [[nodiscard]] bool readInnodbFigures(QList<TableSummary> *tables, ConnectionError *error);
     [[nodiscard]] bool readColumns(const TableRef &table, TableDetails *details, ConnectionError *error);
     [[nodiscard]] bool readIndexes(const TableRef &table, TableDetails *details, ConnectionError *error);
     [[nodiscard]] bool readConstraints(const TableRef &table, TableDetails *details, ConnectionError *error);

@@ -80,7 +80,7 @@ bool MariaDbTestServer::start(QString *error)
                                         QStringLiteral("--innodb-flush-log-at-trx-commit=0"),
                                         QStringLiteral("--innodb-doublewrite=0"),
                                         QStringLiteral("--max-connections=100")}
-                                + asUser + tlsArguments() + m_extraArguments,
+                                + asUser + tlsArguments() + digestArguments() + m_extraArguments,
                             error))
             return false;
         ConnectionProfile root;
@@ -115,6 +115,14 @@ bool MariaDbTestServer::start(QString *error)
         if (!retry || attempt == 5)
             return false;
     }
+}
+
+QStringList MariaDbTestServer::digestArguments() const
+{
+    if (!m_statementDigests)
+        return {};
+    return {QStringLiteral("--performance-schema=ON"), QStringLiteral("--performance-schema-consumer-global-instrumentation=ON"),
+            QStringLiteral("--performance-schema-consumer-statements-digest=ON")};
 }
 
 QStringList MariaDbTestServer::tlsArguments() const

@@ -15,16 +15,21 @@ public:
     ~MariaDbTestServer() override;
     [[nodiscard]] bool start(QString *error) override;
     void stop() override;
+    // Before start(): performance_schema on, with the consumers that sum statements by digest
+    // (events_statements_summary_by_digest). Off by default, as MariaDB ships it.
+    void setStatementDigests(bool on) { m_statementDigests = on; }
     // The Unix socket root connects through (for set-up as the server's superuser).
     [[nodiscard]] QString socketPath() const;
 
 private:
     [[nodiscard]] QStringList tlsArguments() const;
+    [[nodiscard]] QStringList digestArguments() const;
     // Where mariadbd and mariadb-install-db are, chrooted or not.
     [[nodiscard]] bool locate(QString *server, QString *installDb, QString *error);
     [[nodiscard]] QString inRoot(const QString &path) const { return path.mid(m_root.size()); }
     QString m_version;
     QString m_root;
+    bool m_statementDigests = false;
 };
 
 } // namespace Stagecraft::Testing

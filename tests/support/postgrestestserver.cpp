@@ -121,6 +121,8 @@ bool PostgresTestServer::launch(int port, QString *error)
                   << QStringLiteral("log_directory=log") << QStringLiteral("-c") << QStringLiteral("log_filename=postgresql.log")
                   << QStringLiteral("-c") << QStringLiteral("log_statement=all") << QStringLiteral("-c")
                   << QStringLiteral("log_line_prefix=%p|");
+    if (m_statementStatistics)
+        arguments << QStringLiteral("-c") << QStringLiteral("shared_preload_libraries=pg_stat_statements");
     if (!m_server.start(m_bin + QLatin1String("/postgres"), arguments + m_extraArguments, error))
         return false;
     m_profile = {};

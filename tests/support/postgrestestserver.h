@@ -21,6 +21,9 @@ public:
     // Before start(): log every statement every session sends (log_statement = all) to a file,
     // through the logging collector (never a pipe that a busy test could leave unread).
     void setLogStatements(bool log) { m_logStatements = log; }
+    // Before start(): preload pg_stat_statements (shared_preload_libraries), so that a test's CREATE
+    // EXTENSION pg_stat_statements makes the server time statements. Off by default.
+    void setStatementStatistics(bool on) { m_statementStatistics = on; }
     // The statement log (with setLogStatements); empty otherwise.
     [[nodiscard]] QString logFile() const;
     // Where initdb and postgres are; empty when PostgreSQL is not installed.
@@ -38,6 +41,7 @@ private:
     QString m_root;
     bool m_requireTls = false;
     bool m_logStatements = false;
+    bool m_statementStatistics = false;
     QString m_bin;
     QString m_data;
     QString m_sockets;
