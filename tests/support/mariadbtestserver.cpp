@@ -2,6 +2,7 @@
 
 #include "connection/databaseconnection.h"
 #include "serverroots.h"
+#include "sql/quoting.h"
 #include "testservers.h"
 
 #include <QDir>
@@ -75,12 +76,12 @@ bool MariaDbTestServer::start(QString *error)
                                         QStringLiteral("--bind-address=127.0.0.1"),
                                         QStringLiteral("--socket=") + inRoot(socketPath()),
                                         QStringLiteral("--pid-file=") + inRoot(m_dir->filePath(QStringLiteral("mysqld.pid"))),
-                                        QStringLiteral("--skip-name-resolve"), QStringLiteral("--skip-log-bin"),
+                                        QStringLiteral("--skip-name-resolve"),
                                         QStringLiteral("--innodb-buffer-pool-size=128M"),
                                         QStringLiteral("--innodb-flush-log-at-trx-commit=0"),
                                         QStringLiteral("--innodb-doublewrite=0"),
                                         QStringLiteral("--max-connections=100")}
-                                + asUser + tlsArguments() + m_extraArguments,
+                                + replicationArguments(port) + asUser + tlsArguments() + m_extraArguments,
                             error))
             return false;
         ConnectionProfile root;
@@ -102,6 +103,8 @@ bool MariaDbTestServer::start(QString *error)
         };
         if (!TestServers::execute(root, setup, error))
             return false;
+        if (m_primary && !startReplication(root, error))
+            return false;
         m_profile = {};
         m_profile.engine = Engine::MariaDB;
         m_profile.host = QStringLiteral("127.0.0.1");
@@ -115,6 +118,37 @@ bool MariaDbTestServer::start(QString *error)
         if (!retry || attempt == 5)
             return false;
     }
+}
+
+QStringList MariaDbTestServer::replicationArguments(int port) const
+{
+    if (m_primary)
+        // A relay log named for no host; report_host/port: how the primary's SHOW REPLICA HOSTS names it.
+        return {QStringLiteral("--skip-log-bin"), QStringLiteral("--server-id=%1").arg(m_replicaServerId),
+                QStringLiteral("--relay-log=relay-bin"), QStringLiteral("--report-host=127.0.0.1"),
+                QStringLiteral("--report-port=%1").arg(port), QStringLiteral("--skip-slave-start")};
+    if (m_binlogServerId > 0)
+        return {QStringLiteral("--log-bin=mysql-bin"), QStringLiteral("--server-id=%1").arg(m_binlogServerId)};
+    return {QStringLiteral("--skip-log-bin")};
+}
+
+bool MariaDbTestServer::startReplication(const ConnectionProfile &root, QString *error)
+{
+    if (!m_primary->isRunning()) {
+        *error = QStringLiteral("the primary of this replica is not running");
+        return false;
+    }
+    const ConnectionProfile primary = m_primary->profile();
+    // MASTER_CONNECT_RETRY=1: a replica cut off from the primary is back within a second of it.
+    return TestServers::execute(root,
+                                {QStringLiteral("CHANGE MASTER TO MASTER_HOST=%1, MASTER_PORT=%2, MASTER_USER=%3, "
+                                                "MASTER_PASSWORD=%4, MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1")
+                                     .arg(quoteLiteral(Engine::MariaDB, primary.host))
+                                     .arg(primary.port)
+                                     .arg(quoteLiteral(Engine::MariaDB, primary.user),
+                                          quoteLiteral(Engine::MariaDB, primary.password)),
+                                 QStringLiteral("START SLAVE")},
+                                error);
 }
 
 QStringList MariaDbTestServer::tlsArguments() const
