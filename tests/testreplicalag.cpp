@@ -37,6 +37,8 @@ private Q_SLOTS:
     void lagFollowsReplay_data();
     void lagFollowsReplay();
     void postgresSlotsShowRetainedWal();
+    void replicaGone_data();
+    void replicaGone();
 };
 
 namespace {
@@ -53,8 +55,11 @@ ReplicaPair *pairFor(Engine engine, QString *why)
     auto &slot = pairs()[engine];
     if (!slot) {
         auto pair = std::make_unique<ReplicaPair>(engine);
+        QElapsedTimer timer;
+        timer.start();
         if (!pair->start(why))
             return nullptr;
+        qInfo("%s primary and replica started in %lld ms", qPrintable(engineName(engine)), timer.elapsed());
         slot = std::move(pair);
     }
     return slot.get();
@@ -343,6 +348,69 @@ void TestReplicaLag::postgresSlotsShowRetainedWal()
     QCOMPARE(pairs.size(), 1);
     QCOMPARE(pairs.first().first, QStringLiteral("stagecraft_kept"));
     QVERIFY(pairs.first().second >= slots.first().retainedBytes);
+}
+
+void TestReplicaLag::replicaGone_data()
+{
+    QTest::addColumn<QString>("server");
+    QTest::addColumn<QString>("state");
+    QTest::newRow("postgresql") << "postgresql" << "not connected";
+    QTest::newRow("mariadb") << "mariadb" << "cannot be reached: ";
+}
+
+// Last: the MariaDB pair is not started again. PostgreSQL's replica is, and streams again.
+void TestReplicaLag::replicaGone()
+{
+    QFETCH(QString, server);
+    QFETCH(QString, state);
+    if (!TestServers::wanted(server))
+        QSKIP("not among STAGECRAFT_TEST_SERVERS");
+    const Engine engine = TestServers::engineOf(server);
+    QString why;
+    ReplicaPair *pair = pairFor(engine, &why);
+    STAGECRAFT_REQUIRE(pair, server, why);
+    QVERIFY2(pair->waitCaughtUp(20000, &why), qPrintable(why));
+    const QString name = engine == Engine::PostgreSQL ? ReplicaPair::applicationName() + QLatin1String(" (127.0.0.1)")
+                                                      : QStringLiteral("127.0.0.1:%1").arg(pair->replica()->port());
+    ReplicaLagReader reader(pair->primaryProfile(), {});
+    QVERIFY2(reader.open(&why), qPrintable(why));
+    QList<ReplicaLag> readings = readFor(reader, nullptr, 250, name);
+    QCOMPARE(readings.size(), 1);
+    QVERIFY2(readings.first().replaying && readings.first().seconds == 0, qPrintable(describe(readings.first())));
+
+    pair->replica()->stop();
+    Writer writer(pair->primaryProfile());
+    QVERIFY2(writer.open(&why), qPrintable(why));
+    QElapsedTimer timer;
+    timer.start();
+    ReplicaLag last;
+    while (timer.elapsed() < 5000) { // until the primary's WAL sender notices, and the WAL it lacks was written a while ago
+        readings = readFor(reader, &writer, 250, name);
+        QVERIFY(!readings.isEmpty());
+        last = readings.constLast();
+        if (last.state.startsWith(state) && (engine == Engine::MariaDB || (last.bytes > 0 && last.seconds > 0)))
+            break;
+    }
+    QVERIFY2(last.state.startsWith(state) && !last.replaying, qPrintable(describe(last)));
+    if (engine == Engine::MariaDB) { // it cannot be asked how far it got
+        QCOMPARE(last.seconds, -1.0);
+        pairs().erase(engine);
+        return;
+    }
+    QVERIFY2(last.bytes > 0 && last.seconds > 0, qPrintable(describe(last)));
+
+    auto *replica = dynamic_cast<PostgresTestServer *>(pair->replica());
+    QVERIFY(replica);
+    QVERIFY2(replica->restart(&why), qPrintable(why));
+    timer.restart();
+    while (timer.elapsed() < 10000) {
+        readings = readFor(reader, nullptr, 250, name);
+        QVERIFY(!readings.isEmpty());
+        last = readings.constLast();
+        if (last.replaying && last.seconds == 0)
+            break;
+    }
+    QVERIFY2(last.replaying && last.seconds == 0 && last.state == QLatin1String("streaming"), qPrintable(describe(last)));
 }
 
 QTEST_GUILESS_MAIN(TestReplicaLag)

@@ -6,8 +6,12 @@
 #include "testservers.h"
 
 #include <QDir>
+#include <QTemporaryDir>
 #include <QSqlError>
 #include <QSqlQuery>
+
+#include <map>
+#include <memory>
 
 #include <signal.h>
 #include <unistd.h>
@@ -59,13 +63,7 @@ bool MariaDbTestServer::start(QString *error)
     QDir().mkpath(tmp);
     // mariadbd refuses to run as root unless told so explicitly.
     const QStringList asUser = geteuid() == 0 ? QStringList{QStringLiteral("--user=root")} : QStringList{};
-    if (!m_server.run(installDb,
-                      QStringList{QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + inRoot(data),
-                                  QStringLiteral("--tmpdir=") + inRoot(tmp),
-                                  QStringLiteral("--auth-root-authentication-method=normal"),
-                                  QStringLiteral("--skip-test-db"), QStringLiteral("--skip-name-resolve")}
-                          + asUser,
-                      180000, error))
+    if (!install(installDb, data, tmp, asUser, error))
         return false;
     // A port found free may be taken before the server binds it: then start again on another.
     for (int attempt = 1;; ++attempt) {
@@ -118,6 +116,36 @@ bool MariaDbTestServer::start(QString *error)
         if (!retry || attempt == 5)
             return false;
     }
+}
+
+bool MariaDbTestServer::install(const QString &installDb, const QString &data, const QString &tmp,
+                                const QStringList &asUser, QString *error)
+{
+    const auto installInto = [&](const QString &folder, const QString &tmpFolder) {
+        return m_server.run(installDb,
+                            QStringList{QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + inRoot(folder),
+                                        QStringLiteral("--tmpdir=") + inRoot(tmpFolder),
+                                        QStringLiteral("--auth-root-authentication-method=normal"),
+                                        QStringLiteral("--skip-test-db"), QStringLiteral("--skip-name-resolve")}
+                                + asUser,
+                            180000, error);
+    };
+    if (!m_sharedInstall)
+        return installInto(data, tmp);
+    // One installation per root (version) for the whole executable, copied for each server.
+    static std::map<QString, std::unique_ptr<QTemporaryDir>> installed;
+    auto &shared = installed[m_root];
+    if (!shared) {
+        auto folder = std::make_unique<QTemporaryDir>((m_root.isEmpty() ? QDir::tempPath() : m_root + QLatin1String("/tmp"))
+                                                      + QLatin1String("/stagecraft-mariadb-install-XXXXXX"));
+        const QString tmpFolder = folder->filePath(QStringLiteral("tmp"));
+        QDir().mkpath(tmpFolder);
+        if (!folder->isValid() || !installInto(folder->filePath(QStringLiteral("data")), tmpFolder))
+            return false;
+        shared = std::move(folder);
+    }
+    return m_server.run(QStringLiteral("/bin/cp"), {QStringLiteral("-a"), inRoot(shared->filePath(QStringLiteral("data"))), inRoot(data)},
+                        60000, error);
 }
 
 QStringList MariaDbTestServer::replicationArguments(int port) const

@@ -17,6 +17,9 @@ public:
     void stop() override;
     // The Unix socket root connects through (for set-up as the server's superuser).
     [[nodiscard]] QString socketPath() const;
+    // Before start(): copy a data folder that mariadb-install-db made once for the whole test
+    // executable (and server version) instead of running it for this server (some 6 s each).
+    void setSharedInstall(bool on) { m_sharedInstall = on; }
     // Before start(): a primary that replicas can follow: binary log on (binlog files mysql-bin.*),
     // with this server_id. Off by default (--skip-log-bin): other tests' servers stay as they were.
     void setBinaryLog(int serverId) { m_binlogServerId = serverId; }
@@ -39,8 +42,12 @@ private:
     // The replication options for mariadbd (binary log, server_id, report_host/port).
     [[nodiscard]] QStringList replicationArguments(int port) const;
     [[nodiscard]] bool startReplication(const ConnectionProfile &root, QString *error);
+    // The data folder: mariadb-install-db, or a copy of the shared installation.
+    [[nodiscard]] bool install(const QString &installDb, const QString &data, const QString &tmp, const QStringList &asUser,
+                               QString *error);
     QString m_version;
     QString m_root;
+    bool m_sharedInstall = false;
     int m_binlogServerId = 0;
     const MariaDbTestServer *m_primary = nullptr;
     int m_replicaServerId = 0;

@@ -95,10 +95,12 @@ bool ReplicaPair::start(QString *error)
     } else if (m_engine == Engine::MariaDB) {
         m_mariadbPrimary = std::make_unique<MariaDbTestServer>();
         m_mariadbPrimary->setBinaryLog(1);
+        m_mariadbPrimary->setSharedInstall(true);
         if (!m_mariadbPrimary->start(error))
             return false;
         m_mariadbReplica = std::make_unique<MariaDbTestServer>();
         m_mariadbReplica->setReplicaOf(m_mariadbPrimary.get(), 2);
+        m_mariadbReplica->setSharedInstall(true);
         if (!m_mariadbReplica->start(error)) {
             *error = QStringLiteral("the replica did not start: ") + *error;
             return false;
