@@ -62,6 +62,7 @@ ReplicaPair::~ReplicaPair()
     // The replica first: it would otherwise retry a primary that is gone.
     m_postgresReplica.reset();
     m_mariadbReplica.reset();
+    m_mysqlReplica.reset();
 }
 
 QString ReplicaPair::applicationName()
@@ -71,12 +72,24 @@ QString ReplicaPair::applicationName()
 
 TestServer *ReplicaPair::primary() const
 {
-    return m_engine == Engine::PostgreSQL ? static_cast<TestServer *>(m_postgresPrimary.get()) : m_mariadbPrimary.get();
+    switch (m_engine) {
+    case Engine::PostgreSQL: return m_postgresPrimary.get();
+    case Engine::MariaDB: return m_mariadbPrimary.get();
+    case Engine::MySQL: return m_mysqlPrimary.get();
+    case Engine::SQLite: break;
+    }
+    return nullptr;
 }
 
 TestServer *ReplicaPair::replica() const
 {
-    return m_engine == Engine::PostgreSQL ? static_cast<TestServer *>(m_postgresReplica.get()) : m_mariadbReplica.get();
+    switch (m_engine) {
+    case Engine::PostgreSQL: return m_postgresReplica.get();
+    case Engine::MariaDB: return m_mariadbReplica.get();
+    case Engine::MySQL: return m_mysqlReplica.get();
+    case Engine::SQLite: break;
+    }
+    return nullptr;
 }
 
 bool ReplicaPair::start(QString *error)
@@ -105,6 +118,17 @@ bool ReplicaPair::start(QString *error)
             *error = QStringLiteral("the replica did not start: ") + *error;
             return false;
         }
+    } else if (m_engine == Engine::MySQL) {
+        m_mysqlPrimary = std::make_unique<MySqlTestServer>();
+        m_mysqlPrimary->setBinaryLog(1);
+        if (!m_mysqlPrimary->start(error))
+            return false;
+        m_mysqlReplica = std::make_unique<MySqlTestServer>();
+        m_mysqlReplica->setReplicaOf(m_mysqlPrimary.get(), 2);
+        if (!m_mysqlReplica->start(error)) {
+            *error = QStringLiteral("the replica did not start: ") + *error;
+            return false;
+        }
     } else {
         *error = QStringLiteral("no replica pair for %1").arg(engineName(m_engine));
         return false;
@@ -122,21 +146,22 @@ bool ReplicaPair::waitFollowing(int timeoutMs, QString *error)
             return firstRow(primaryProfile(), sql, &row, why) && row.value(0).toInt() == 1;
         });
     }
+    const bool mysql = m_engine == Engine::MySQL; // MySQL 8.4 has only the new words
     return waitFor(timeoutMs, QStringLiteral("replication to the replica"), error, [&](QString *why) {
         QSqlRecord row;
-        if (!firstRow(replicaProfile(), QStringLiteral("SHOW SLAVE STATUS"), &row, why))
+        if (!firstRow(replicaProfile(), mysql ? QStringLiteral("SHOW REPLICA STATUS") : QStringLiteral("SHOW SLAVE STATUS"), &row, why))
             return false;
         *why = row.value(QStringLiteral("Last_IO_Error")).toString() + QLatin1Char(' ')
             + row.value(QStringLiteral("Last_SQL_Error")).toString();
-        return row.value(QStringLiteral("Slave_IO_Running")).toString() == QLatin1String("Yes")
-            && row.value(QStringLiteral("Slave_SQL_Running")).toString() == QLatin1String("Yes");
+        return row.value(mysql ? QStringLiteral("Replica_IO_Running") : QStringLiteral("Slave_IO_Running")).toString() == QLatin1String("Yes")
+            && row.value(mysql ? QStringLiteral("Replica_SQL_Running") : QStringLiteral("Slave_SQL_Running")).toString() == QLatin1String("Yes");
     });
 }
 
 bool ReplicaPair::pauseReplay(QString *error)
 {
-    if (m_engine == Engine::MariaDB)
-        return TestServers::execute(replicaProfile(), {QStringLiteral("STOP SLAVE SQL_THREAD")}, error);
+    if (m_engine != Engine::PostgreSQL)
+        return TestServers::execute(replicaProfile(), {QStringLiteral("STOP REPLICA SQL_THREAD")}, error);
     if (!TestServers::execute(replicaProfile(), {QStringLiteral("SELECT pg_wal_replay_pause()")}, error))
         return false;
     return waitFor(10000, QStringLiteral("the replica's pause"), error, [&](QString *why) {
@@ -149,8 +174,8 @@ bool ReplicaPair::pauseReplay(QString *error)
 bool ReplicaPair::resumeReplay(QString *error)
 {
     return TestServers::execute(replicaProfile(),
-                                {m_engine == Engine::MariaDB ? QStringLiteral("START SLAVE SQL_THREAD")
-                                                             : QStringLiteral("SELECT pg_wal_replay_resume()")},
+                                {m_engine != Engine::PostgreSQL ? QStringLiteral("START REPLICA SQL_THREAD")
+                                                                : QStringLiteral("SELECT pg_wal_replay_resume()")},
                                 error);
 }
 
@@ -166,6 +191,22 @@ bool ReplicaPair::waitCaughtUp(int timeoutMs, QString *error)
             QSqlRecord replayed;
             return firstRow(replicaProfile(), sql, &replayed, why) && replayed.value(0).toBool();
         });
+    }
+    if (m_engine == Engine::MySQL) {
+        if (!firstRow(primaryProfile(), QStringLiteral("SHOW BINARY LOG STATUS"), &row, error))
+            return false;
+        // NULL: the SQL thread is not running; -1: timed out.
+        const QString sql = QStringLiteral("SELECT SOURCE_POS_WAIT(%1, %2, %3)")
+                                .arg(quoteLiteral(Engine::MySQL, row.value(0).toString()))
+                                .arg(row.value(1).toLongLong())
+                                .arg(timeoutMs / 1000.0);
+        if (!firstRow(replicaProfile(), sql, &row, error))
+            return false;
+        if (row.value(0).isNull() || row.value(0).toInt() < 0) {
+            *error = QStringLiteral("the replica did not catch up within %1 s").arg(timeoutMs / 1000.0);
+            return false;
+        }
+        return true;
     }
     if (!firstRow(primaryProfile(), QStringLiteral("SELECT @@gtid_binlog_pos"), &row, error))
         return false;
