@@ -38,6 +38,7 @@ private Q_SLOTS:
     void lagFollowsReplay_data();
     void lagFollowsReplay();
     void postgresSlotsShowRetainedWal();
+    void postgresPrimaryRestartIsReadAgain();
     void replicaGone_data();
     void replicaGone();
 };
@@ -352,6 +353,42 @@ void TestReplicaLag::postgresSlotsShowRetainedWal()
     QCOMPARE(pairs.size(), 1);
     QCOMPARE(pairs.first().first, QStringLiteral("stagecraft_kept"));
     QVERIFY(pairs.first().second >= slots.first().retainedBytes);
+}
+
+// A primary that restarts (a failover, a crash) is read again once it is back: the reader opens its
+// connection again, every 5 s; meanwhile each read says why it has nothing.
+void TestReplicaLag::postgresPrimaryRestartIsReadAgain()
+{
+    if (!TestServers::wanted(QStringLiteral("postgresql")))
+        QSKIP("not among STAGECRAFT_TEST_SERVERS");
+    QString why;
+    ReplicaPair *pair = pairFor(Engine::PostgreSQL, &why);
+    STAGECRAFT_REQUIRE(pair, QStringLiteral("postgresql"), why);
+    const QString name = ReplicaPair::applicationName() + QLatin1String(" (127.0.0.1)");
+    ReplicaLagReader reader(pair->primaryProfile(), {});
+    QVERIFY2(reader.open(&why), qPrintable(why));
+    QCOMPARE(readFor(reader, nullptr, 250, name).size(), 1);
+
+    auto *primary = dynamic_cast<PostgresTestServer *>(pair->primary());
+    QVERIFY(primary);
+    QVERIFY2(primary->restart(&why), qPrintable(why));
+    QElapsedTimer timer;
+    timer.start();
+    QStringList errors;
+    QList<ReplicaLag> lags;
+    while (timer.elapsed() < 10000) {
+        QString error;
+        lags = reader.read(&error);
+        if (error.isEmpty())
+            break;
+        errors << error;
+        QVERIFY(lags.isEmpty());
+        QThread::msleep(250);
+    }
+    QVERIFY2(!errors.isEmpty(), "the restart went unnoticed");
+    QVERIFY2(lags.size() == 1 && lags.first().name == name, qPrintable(errors.join(QLatin1Char('\n'))));
+    qInfo("read again after %lld ms: %s", timer.elapsed(), qPrintable(describe(lags.first())));
+    QVERIFY2(pair->waitCaughtUp(20000, &why), qPrintable(why)); // streaming again, for the next test
 }
 
 void TestReplicaLag::replicaGone_data()

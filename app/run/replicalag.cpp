@@ -63,6 +63,17 @@ void ReplicaLagReader::warn(const QString &text)
         m_warnings.append(text);
 }
 
+bool ReplicaLagReader::primaryLost(const QString &failure)
+{
+    // The driver may have closed a connection the server ended (then a ping says nothing).
+    if (m_primary->isOpen() && m_primary->answers())
+        return false;
+    m_primaryError = failure.isEmpty() ? QStringLiteral("the connection to the primary was lost") : failure;
+    m_primaryLostAt = now();
+    m_primary->close();
+    return true;
+}
+
 bool ReplicaLagReader::open(QString *error)
 {
     m_clock.start();
@@ -99,6 +110,19 @@ QList<ReplicaLag> ReplicaLagReader::read(QString *error)
         *error = QStringLiteral("the replica lag reader is not open");
         return {};
     }
+    if (!m_primary->isOpen()) { // lost at an earlier read: connect again, every few seconds
+        if (now() - m_primaryLostAt < ReconnectMs) {
+            *error = m_primaryError;
+            return {};
+        }
+        ConnectionError e;
+        if (!m_primary->open(&e)) {
+            m_primaryLostAt = now();
+            m_primaryError = e.text();
+            *error = m_primaryError;
+            return {};
+        }
+    }
     switch (m_primary->engine()) {
     case Engine::PostgreSQL: return readPostgres(error);
     case Engine::MySQL:
@@ -128,6 +152,8 @@ QList<ReplicaLag> ReplicaLagReader::readPostgres(QString *error)
     QSqlQuery q(m_primary->database());
     if (!q.exec(sql)) {
         *error = q.lastError().text();
+        if (primaryLost(*error))
+            *error = m_primaryError;
         return {};
     }
     const qint64 at = now();
@@ -146,9 +172,12 @@ QList<ReplicaLag> ReplicaLagReader::readPostgres(QString *error)
         current = {0, q.value(0).toLongLong()};
         if (q.value(1).isNull())
             continue;
+        // The address is unknown for a Unix socket, and to a user who may not see other users' sessions.
         const QString application = q.value(2).toString();
-        const QString address = q.value(3).isNull() ? QStringLiteral("local") : q.value(3).toString();
-        const QString base = application.isEmpty() ? address : QStringLiteral("%1 (%2)").arg(application, address);
+        const QString address = q.value(3).toString();
+        const QString base = address.isEmpty() ? (application.isEmpty() ? QStringLiteral("WAL sender %1").arg(q.value(1).toInt()) : application)
+            : application.isEmpty()          ? address
+                                             : QStringLiteral("%1 (%2)").arg(application, address);
         rows.append({q.value(1).toInt(), base, base, q.value(4).toInt(), q.value(5).toString(), q.value(6), q.value(7),
                      q.value(8), q.value(9), q.value(10)});
     }
@@ -193,7 +222,7 @@ QList<ReplicaLag> ReplicaLagReader::readPostgres(QString *error)
         lag.name = row.name;
         lag.state = row.state;
         if (row.sent.isNull()) { // its positions are shown to superusers and pg_read_all_stats only
-            lag.state += QStringLiteral(" (lag hidden: needs pg_read_all_stats)");
+            lag.state = QStringLiteral("lag hidden: needs pg_read_all_stats");
         } else if (!hasReplayed) { // pg_receivewal and the like keep WAL, they replay none
             lag.state += QStringLiteral(" (no replay)");
         } else {
@@ -351,10 +380,9 @@ bool ReplicaLagReader::readBinlogPosition(LogPosition *current, bool *lost, QStr
                                                                                          : QStringLiteral("SHOW MASTER STATUS");
     QSqlQuery q(m_primary->database());
     if (!q.exec(sql)) {
-        QSqlError why;
-        if (!m_primary->answers(&why)) {
+        if (primaryLost(q.lastError().text())) {
             *lost = true;
-            *error = why.text();
+            *error = m_primaryError;
             return false;
         }
         warn(QStringLiteral("Cannot read the primary's binary log position (%1): %2. Replica lag is then the replicas' "
@@ -408,11 +436,11 @@ ReplicaLag ReplicaLagReader::readMySqlReplica(MySqlReplica &replica, bool havePo
     const QString sql = replicaWords ? QStringLiteral("SHOW REPLICA STATUS") : QStringLiteral("SHOW SLAVE STATUS");
     QSqlQuery q(replica.connection->database());
     if (!q.exec(sql)) {
-        QSqlError why;
-        if (!replica.connection->answers(&why)) {
+        if (!replica.connection->isOpen() || !replica.connection->answers()) {
+            const QString why = q.lastError().text();
             replica.connection.reset();
-            replica.connectError = why.text();
-            lag.state = QStringLiteral("cannot be reached: ") + why.text();
+            replica.connectError = why.isEmpty() ? QStringLiteral("the connection was lost") : why;
+            lag.state = QStringLiteral("cannot be reached: ") + replica.connectError;
             return lag;
         }
         // Not allowed to look: it may well replay; nothing says it does not.

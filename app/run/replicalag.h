@@ -51,7 +51,8 @@ struct ReplicationSlot
 // position there is the one the replica last reported: on each WAL it receives, and every
 // wal_receiver_status_interval (10 s by default) when the primary writes nothing; the lag counts
 // up to that report, so a replica that stopped replaying shows it at its next report at the latest.
-// Reading the replay positions needs superuser or pg_read_all_stats (else they are unknown).
+// Reading the replay positions needs superuser or pg_read_all_stats (else they are unknown). A
+// replica that disconnects stays listed, "not connected", until it comes back under the same name.
 //
 // MySQL/MariaDB: each replica is asked for its own status (SHOW REPLICA STATUS), on a connection
 // to it: the ones named by URL, and the ones the primary lists (SHOW REPLICA HOSTS: those started
@@ -73,8 +74,11 @@ public:
     // (connecting with the primary's user and password). false with *error only when the primary
     // cannot be read; a replica that cannot be reached is reported by read().
     [[nodiscard]] bool open(QString *error);
-    // Every replica's lag now (after open()); meant to be called every ~250 ms. An empty list with
-    // *error set when the primary could not be read this time (the next call tries again).
+    // Every replica's lag now (after open()), in name order for PostgreSQL, in the order found for
+    // MySQL/MariaDB; meant to be called every ~250 ms. When the primary could not be read this time:
+    // an empty list, and *error set (only then); the next call tries again. Each call asks the
+    // primary once (PostgreSQL) or the primary and each replica once (MySQL/MariaDB); a replica that
+    // cannot be reached is tried again every 5 s, which may take up to the 10 s connect timeout.
     [[nodiscard]] QList<ReplicaLag> read(QString *error);
     // PostgreSQL: the replication slots and the WAL each retains, inactive ones included, in name
     // order; other engines have none.
@@ -111,6 +115,9 @@ private:
 
     [[nodiscard]] qint64 now() const { return m_clock.elapsed(); }
     void warn(const QString &text);
+    // After a query failed with failure: when the primary no longer answers, closes the connection
+    // for a later read to open it again, and returns true.
+    bool primaryLost(const QString &failure);
 
     [[nodiscard]] QList<ReplicaLag> readPostgres(QString *error);
     [[nodiscard]] QList<ReplicaLag> readMySql(QString *error);
@@ -130,6 +137,8 @@ private:
     QElapsedTimer m_clock;
     PositionHistory m_history;
     QStringList m_warnings;
+    qint64 m_primaryLostAt = 0;
+    QString m_primaryError;
     // PostgreSQL
     QHash<QString, Standby> m_standbys; // by name, also the ones that went away
     // MySQL/MariaDB
