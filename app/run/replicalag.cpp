@@ -175,9 +175,11 @@ QList<ReplicaLag> ReplicaLagReader::readPostgres(QString *error)
         // The address is unknown for a Unix socket, and to a user who may not see other users' sessions.
         const QString application = q.value(2).toString();
         const QString address = q.value(3).toString();
-        const QString base = address.isEmpty() ? (application.isEmpty() ? QStringLiteral("WAL sender %1").arg(q.value(1).toInt()) : application)
-            : application.isEmpty()          ? address
-                                             : QStringLiteral("%1 (%2)").arg(application, address);
+        QString base = QStringLiteral("%1 (%2)").arg(application, address);
+        if (address.isEmpty())
+            base = application.isEmpty() ? QStringLiteral("WAL sender %1").arg(q.value(1).toInt()) : application;
+        else if (application.isEmpty())
+            base = address;
         rows.append({q.value(1).toInt(), base, base, q.value(4).toInt(), q.value(5).toString(), q.value(6), q.value(7),
                      q.value(8), q.value(9), q.value(10)});
     }
