@@ -2,11 +2,16 @@
 
 #include "connection/databaseconnection.h"
 #include "serverroots.h"
+#include "sql/quoting.h"
 #include "testservers.h"
 
 #include <QDir>
+#include <QTemporaryDir>
 #include <QSqlError>
 #include <QSqlQuery>
+
+#include <map>
+#include <memory>
 
 #include <signal.h>
 #include <unistd.h>
@@ -58,13 +63,7 @@ bool MariaDbTestServer::start(QString *error)
     QDir().mkpath(tmp);
     // mariadbd refuses to run as root unless told so explicitly.
     const QStringList asUser = geteuid() == 0 ? QStringList{QStringLiteral("--user=root")} : QStringList{};
-    if (!m_server.run(installDb,
-                      QStringList{QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + inRoot(data),
-                                  QStringLiteral("--tmpdir=") + inRoot(tmp),
-                                  QStringLiteral("--auth-root-authentication-method=normal"),
-                                  QStringLiteral("--skip-test-db"), QStringLiteral("--skip-name-resolve")}
-                          + asUser,
-                      180000, error))
+    if (!install(installDb, data, tmp, asUser, error))
         return false;
     // A port found free may be taken before the server binds it: then start again on another.
     for (int attempt = 1;; ++attempt) {
@@ -75,12 +74,12 @@ bool MariaDbTestServer::start(QString *error)
                                         QStringLiteral("--bind-address=127.0.0.1"),
                                         QStringLiteral("--socket=") + inRoot(socketPath()),
                                         QStringLiteral("--pid-file=") + inRoot(m_dir->filePath(QStringLiteral("mysqld.pid"))),
-                                        QStringLiteral("--skip-name-resolve"), QStringLiteral("--skip-log-bin"),
+                                        QStringLiteral("--skip-name-resolve"),
                                         QStringLiteral("--innodb-buffer-pool-size=128M"),
                                         QStringLiteral("--innodb-flush-log-at-trx-commit=0"),
                                         QStringLiteral("--innodb-doublewrite=0"),
                                         QStringLiteral("--max-connections=100")}
-                                + asUser + tlsArguments() + digestArguments() + m_extraArguments,
+                                + replicationArguments(port) + asUser + tlsArguments() + digestArguments() + m_extraArguments,
                             error))
             return false;
         ConnectionProfile root;
@@ -101,6 +100,8 @@ bool MariaDbTestServer::start(QString *error)
             QStringLiteral("GRANT ALL PRIVILEGES ON *.* TO 'stagecraft'@'%' WITH GRANT OPTION"),
         };
         if (!TestServers::execute(root, setup, error))
+            return false;
+        if (m_primary && !startReplication(root, error))
             return false;
         m_profile = {};
         m_profile.engine = Engine::MariaDB;
@@ -123,6 +124,67 @@ QStringList MariaDbTestServer::digestArguments() const
         return {};
     return {QStringLiteral("--performance-schema=ON"), QStringLiteral("--performance-schema-consumer-global-instrumentation=ON"),
             QStringLiteral("--performance-schema-consumer-statements-digest=ON")};
+}
+
+bool MariaDbTestServer::install(const QString &installDb, const QString &data, const QString &tmp,
+                                const QStringList &asUser, QString *error)
+{
+    const auto installInto = [&](const QString &folder, const QString &tmpFolder) {
+        return m_server.run(installDb,
+                            QStringList{QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + inRoot(folder),
+                                        QStringLiteral("--tmpdir=") + inRoot(tmpFolder),
+                                        QStringLiteral("--auth-root-authentication-method=normal"),
+                                        QStringLiteral("--skip-test-db"), QStringLiteral("--skip-name-resolve")}
+                                + asUser,
+                            180000, error);
+    };
+    if (!m_sharedInstall)
+        return installInto(data, tmp);
+    // One installation per root (version) for the whole executable, copied for each server.
+    static std::map<QString, std::unique_ptr<QTemporaryDir>> installed;
+    auto &shared = installed[m_root];
+    if (!shared) {
+        auto folder = std::make_unique<QTemporaryDir>((m_root.isEmpty() ? QDir::tempPath() : m_root + QLatin1String("/tmp"))
+                                                      + QLatin1String("/stagecraft-mariadb-install-XXXXXX"));
+        const QString tmpFolder = folder->filePath(QStringLiteral("tmp"));
+        QDir().mkpath(tmpFolder);
+        if (!folder->isValid() || !installInto(folder->filePath(QStringLiteral("data")), tmpFolder))
+            return false;
+        shared = std::move(folder);
+    }
+    return m_server.run(QStringLiteral("/bin/cp"), {QStringLiteral("-a"), inRoot(shared->filePath(QStringLiteral("data"))), inRoot(data)},
+                        60000, error);
+}
+
+QStringList MariaDbTestServer::replicationArguments(int port) const
+{
+    if (m_primary)
+        // A relay log named for no host; report_host/port: how the primary's SHOW REPLICA HOSTS names it.
+        return {QStringLiteral("--skip-log-bin"), QStringLiteral("--server-id=%1").arg(m_replicaServerId),
+                QStringLiteral("--relay-log=relay-bin"), QStringLiteral("--report-host=127.0.0.1"),
+                QStringLiteral("--report-port=%1").arg(port), QStringLiteral("--skip-slave-start")};
+    if (m_binlogServerId > 0)
+        return {QStringLiteral("--log-bin=mysql-bin"), QStringLiteral("--server-id=%1").arg(m_binlogServerId)};
+    return {QStringLiteral("--skip-log-bin")};
+}
+
+bool MariaDbTestServer::startReplication(const ConnectionProfile &root, QString *error)
+{
+    if (!m_primary->isRunning()) {
+        *error = QStringLiteral("the primary of this replica is not running");
+        return false;
+    }
+    const ConnectionProfile primary = m_primary->profile();
+    // MASTER_CONNECT_RETRY=1: a replica cut off from the primary is back within a second of it.
+    return TestServers::execute(root,
+                                {QStringLiteral("CHANGE MASTER TO MASTER_HOST=%1, MASTER_PORT=%2, MASTER_USER=%3, "
+                                                "MASTER_PASSWORD=%4, MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1")
+                                     .arg(quoteLiteral(Engine::MariaDB, primary.host))
+                                     .arg(primary.port)
+                                     .arg(quoteLiteral(Engine::MariaDB, primary.user),
+                                          quoteLiteral(Engine::MariaDB, primary.password)),
+                                 QStringLiteral("START SLAVE")},
+                                error);
 }
 
 QStringList MariaDbTestServer::tlsArguments() const

@@ -1,11 +1,15 @@
 #include "mysqltestserver.h"
 
+#include "connection/databaseconnection.h"
 #include "serverroots.h"
+#include "sql/quoting.h"
 #include "testservers.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
 
 #include <signal.h>
 
@@ -77,11 +81,11 @@ bool MySqlTestServer::start(QString *error)
                                         QStringLiteral("--pid-file=") + inRoot(m_dir->filePath(QStringLiteral("mysqld.pid"))),
                                         QStringLiteral("--secure-file-priv=") + inRoot(tmp),
                                         QStringLiteral("--mysqlx=OFF"), QStringLiteral("--skip-name-resolve"),
-                                        QStringLiteral("--skip-log-bin"), QStringLiteral("--performance-schema=OFF"),
+                                        QStringLiteral("--performance-schema=OFF"),
                                         QStringLiteral("--innodb-buffer-pool-size=64M"),
                                         QStringLiteral("--innodb-flush-log-at-trx-commit=0"),
                                         QStringLiteral("--innodb-doublewrite=OFF"), QStringLiteral("--max-connections=100")}
-                                + tls + m_extraArguments,
+                                + replicationArguments(port) + tls + m_extraArguments,
                             error))
             return false;
         ConnectionProfile root;
@@ -102,6 +106,8 @@ bool MySqlTestServer::start(QString *error)
         };
         if (!TestServers::execute(root, setup, error))
             return false;
+        if (m_primary && !startReplication(root, error))
+            return false;
         m_profile = {};
         m_profile.engine = Engine::MySQL;
         m_profile.host = QStringLiteral("127.0.0.1");
@@ -115,6 +121,48 @@ bool MySqlTestServer::start(QString *error)
         if (!retry || attempt == 5)
             return false;
     }
+}
+
+QStringList MySqlTestServer::replicationArguments(int port) const
+{
+    if (m_primary)
+        return {QStringLiteral("--skip-log-bin"), QStringLiteral("--server-id=%1").arg(m_replicaServerId),
+                QStringLiteral("--relay-log=relay-bin"), QStringLiteral("--report-host=127.0.0.1"),
+                QStringLiteral("--report-port=%1").arg(port), QStringLiteral("--skip-replica-start")};
+    if (m_binlogServerId > 0)
+        return {QStringLiteral("--log-bin=binlog"), QStringLiteral("--server-id=%1").arg(m_binlogServerId)};
+    return {QStringLiteral("--skip-log-bin")};
+}
+
+bool MySqlTestServer::startReplication(const ConnectionProfile &root, QString *error)
+{
+    if (!m_primary->isRunning()) {
+        *error = QStringLiteral("the primary of this replica is not running");
+        return false;
+    }
+    const ConnectionProfile primary = m_primary->profile();
+    // From the primary's position now: each server made its own set-up already.
+    DatabaseConnection connection(primary);
+    ConnectionError e;
+    if (!connection.open(&e)) {
+        *error = e.text();
+        return false;
+    }
+    QSqlQuery q(connection.database());
+    if (!q.exec(QStringLiteral("SHOW BINARY LOG STATUS")) || !q.next()) {
+        *error = QStringLiteral("SHOW BINARY LOG STATUS on the primary: ") + q.lastError().text();
+        return false;
+    }
+    // GET_SOURCE_PUBLIC_KEY: caching_sha2_password over a connection without TLS.
+    const QString change = QStringLiteral("CHANGE REPLICATION SOURCE TO SOURCE_HOST=%1, SOURCE_PORT=%2, SOURCE_USER=%3, "
+                                          "SOURCE_PASSWORD=%4, SOURCE_LOG_FILE=%5, SOURCE_LOG_POS=%6, "
+                                          "SOURCE_CONNECT_RETRY=1, GET_SOURCE_PUBLIC_KEY=1")
+                               .arg(quoteLiteral(Engine::MySQL, primary.host))
+                               .arg(primary.port)
+                               .arg(quoteLiteral(Engine::MySQL, primary.user), quoteLiteral(Engine::MySQL, primary.password),
+                                    quoteLiteral(Engine::MySQL, q.value(0).toString()))
+                               .arg(q.value(1).toLongLong());
+    return TestServers::execute(root, {change, QStringLiteral("START REPLICA")}, error);
 }
 
 void MySqlTestServer::stop()

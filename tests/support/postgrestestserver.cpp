@@ -57,9 +57,16 @@ bool PostgresTestServer::locate(QString *error)
 
 bool PostgresTestServer::start(QString *error)
 {
-    if (!locate(error))
+    if (m_primary) { // a replica runs the primary's own programs, in its root
+        if (!m_primary->isRunning()) {
+            *error = QStringLiteral("the primary of this replica is not running");
+            return false;
+        }
+        m_root = m_primary->m_root;
+        m_bin = m_primary->m_bin;
+    } else if (!locate(error)) {
         return false;
-    const QString bin = m_bin;
+    }
     if (!makeDirectory(error, m_root.isEmpty() ? QString() : m_root + QLatin1String("/tmp")))
         return false;
     m_server.setRoot(m_root);
@@ -72,11 +79,7 @@ bool PostgresTestServer::start(QString *error)
         *error = QStringLiteral("cannot hand %1 to the postgres user").arg(m_dir->path());
         return false;
     }
-    if (!m_server.run(bin + QLatin1String("/initdb"),
-                      {QStringLiteral("-D"), inRoot(data), QStringLiteral("-U"), QStringLiteral("postgres"), QStringLiteral("-A"),
-                       QStringLiteral("trust"), QStringLiteral("-E"), QStringLiteral("UTF8"),
-                       QStringLiteral("--no-locale"), QStringLiteral("--no-sync"), QStringLiteral("--no-instructions")},
-                      120000, error))
+    if (!makeData(data, error))
         return false;
     if (m_requireTls) {
         QFile hba(data + QLatin1String("/pg_hba.conf"));
@@ -85,6 +88,14 @@ bool PostgresTestServer::start(QString *error)
             return false;
         }
         hba.write("local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n");
+    }
+    if (m_replication) { // initdb's pg_hba.conf has this line too; a server that requires TLS has not
+        QFile hba(data + QLatin1String("/pg_hba.conf"));
+        if (!hba.open(QIODevice::WriteOnly | QIODevice::Append)) {
+            *error = QStringLiteral("cannot write %1").arg(hba.fileName());
+            return false;
+        }
+        hba.write(m_requireTls ? "hostssl replication all 127.0.0.1/32 trust\n" : "host replication all 127.0.0.1/32 trust\n");
     }
     m_data = data;
     m_sockets = sockets;
@@ -104,6 +115,23 @@ bool PostgresTestServer::start(QString *error)
     }
 }
 
+bool PostgresTestServer::makeData(const QString &data, QString *error)
+{
+    if (!m_primary)
+        return m_server.run(m_bin + QLatin1String("/initdb"),
+                            {QStringLiteral("-D"), inRoot(data), QStringLiteral("-U"), QStringLiteral("postgres"),
+                             QStringLiteral("-A"), QStringLiteral("trust"), QStringLiteral("-E"), QStringLiteral("UTF8"),
+                             QStringLiteral("--no-locale"), QStringLiteral("--no-sync"), QStringLiteral("--no-instructions")},
+                            120000, error);
+    // -R writes standby.signal and primary_conninfo; -c fast: no wait for the primary's next checkpoint.
+    return m_server.run(m_bin + QLatin1String("/pg_basebackup"),
+                        {QStringLiteral("-D"), inRoot(data), QStringLiteral("-h"), QStringLiteral("127.0.0.1"),
+                         QStringLiteral("-p"), QString::number(m_primary->port()), QStringLiteral("-U"),
+                         QStringLiteral("postgres"), QStringLiteral("-R"), QStringLiteral("-X"), QStringLiteral("stream"),
+                         QStringLiteral("-c"), QStringLiteral("fast"), QStringLiteral("--no-sync")},
+                        120000, error);
+}
+
 QString PostgresTestServer::logFile() const
 {
     return m_logStatements ? m_data + QLatin1String("/log/postgresql.log") : QString();
@@ -116,6 +144,16 @@ bool PostgresTestServer::launch(int port, QString *error)
                           QStringLiteral("-c"), QStringLiteral("full_page_writes=off"), QStringLiteral("-c"),
                           QStringLiteral("synchronous_commit=off"), QStringLiteral("-c"), QStringLiteral("max_connections=60"),
                           QStringLiteral("-c"), QStringLiteral("shared_buffers=64MB")};
+    if (m_replication)
+        arguments << QStringLiteral("-c") << QStringLiteral("wal_level=replica") << QStringLiteral("-c")
+                  << QStringLiteral("max_wal_senders=10") << QStringLiteral("-c") << QStringLiteral("max_replication_slots=10");
+    if (m_primary) // the command line wins over postgresql.auto.conf, where -R wrote a primary_conninfo without a name
+        arguments << QStringLiteral("-c")
+                  << QStringLiteral("primary_conninfo=host=127.0.0.1 port=%1 user=postgres application_name=%2")
+                         .arg(m_primary->port())
+                         .arg(m_applicationName)
+                  << QStringLiteral("-c") << QStringLiteral("wal_receiver_status_interval=1") << QStringLiteral("-c")
+                  << QStringLiteral("hot_standby=on");
     if (m_logStatements)
         arguments << QStringLiteral("-c") << QStringLiteral("logging_collector=on") << QStringLiteral("-c")
                   << QStringLiteral("log_directory=log") << QStringLiteral("-c") << QStringLiteral("log_filename=postgresql.log")

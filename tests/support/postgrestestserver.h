@@ -31,8 +31,24 @@ public:
     // Stops the server (fast shutdown: sessions are cut) and starts it again on the same data and port.
     [[nodiscard]] bool restart(QString *error);
 
+    // Before start(): a primary that streaming replicas can copy and follow over loopback (wal_level
+    // replica, WAL senders, a replication line in pg_hba.conf). Off by default: other tests' servers
+    // stay as they were.
+    void setReplication(bool on) { m_replication = on; }
+    // Before start(): make this server a streaming replica of primary (started, with setReplication):
+    // pg_basebackup -R over loopback into this server's own folder, then started on a port of its own,
+    // as application_name. It reports its replay position to the primary every second (not the
+    // default 10 s), so that a test sees replay resume quickly. Same version and root as primary.
+    void setReplicaOf(const PostgresTestServer *primary, const QString &applicationName = QStringLiteral("stagecraft_replica"))
+    {
+        m_primary = primary;
+        m_applicationName = applicationName;
+    }
+
 private:
     [[nodiscard]] bool launch(int port, QString *error);
+    // The data folder: initdb, or pg_basebackup from m_primary.
+    [[nodiscard]] bool makeData(const QString &data, QString *error);
     // Where the programs are, chrooted or not; false with *error when this version is nowhere.
     [[nodiscard]] bool locate(QString *error);
     // A path as the server sees it (inside its root).
@@ -42,6 +58,9 @@ private:
     bool m_requireTls = false;
     bool m_logStatements = false;
     bool m_statementStatistics = false;
+    bool m_replication = false;
+    const PostgresTestServer *m_primary = nullptr;
+    QString m_applicationName;
     QString m_bin;
     QString m_data;
     QString m_sockets;
