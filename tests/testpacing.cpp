@@ -6,14 +6,18 @@
 #include "run/loadmonitor.h"
 #include "run/runner.h"
 #include "livewriter.h"
+#include "replicapair.h"
 #include "specplan.h"
 #include "testservers.h"
 #include "threadedsession.h"
 
+#include <QScopeGuard>
 #include <QSqlDatabase>
+#include <QThread>
 #include <QTest>
 
 #include <algorithm>
+#include <optional>
 
 using namespace Stagecraft;
 using namespace Stagecraft::Testing;
@@ -28,6 +32,8 @@ private Q_SLOTS:
     void monitorSeesWaiters();
     void batchesShrinkWhileWritersWait_data();
     void batchesShrinkWhileWritersWait();
+    void runWaitsForAPausedReplica_data();
+    void runWaitsForAPausedReplica();
 };
 
 namespace {
@@ -53,7 +59,9 @@ QStringList tableSql(const QString &table, int rows, Engine engine)
     switch (engine) {
     case Engine::PostgreSQL:
         return sql << QStringLiteral("INSERT INTO %1 (id, v) SELECT g, g % 100 FROM generate_series(1, %2) g").arg(table).arg(rows);
-    case Engine::MariaDB: sql << QStringLiteral("SET SESSION max_recursive_iterations = 10000000"); break;
+    case Engine::MariaDB:
+        // The Sequence engine: one statement a replica replays alike (a session's recursion limit is not replicated).
+        return sql << QStringLiteral("INSERT INTO %1 (id, v) SELECT seq, seq % 100 FROM seq_1_to_%2").arg(table).arg(rows);
     case Engine::MySQL: sql << QStringLiteral("SET SESSION cte_max_recursion_depth = 10000000"); break;
     case Engine::SQLite: break;
     }
@@ -217,6 +225,97 @@ void TestPacing::batchesShrinkWhileWritersWait()
           }());
     QVERIFY2(shrinks > 0, "no writer ever waited longer than the target behind a batch");
     QVERIFY2(median < quietLargest, qPrintable(QStringLiteral("busy median %1, quiet largest %2").arg(median).arg(quietLargest)));
+}
+
+void TestPacing::runWaitsForAPausedReplica_data()
+{
+    QTest::addColumn<int>("engine");
+    if (TestServers::wanted(QStringLiteral("postgresql")))
+        QTest::newRow("postgresql") << int(Engine::PostgreSQL);
+    if (TestServers::wanted(QStringLiteral("mariadb")))
+        QTest::newRow("mariadb") << int(Engine::MariaDB);
+}
+
+// A primary and a real replica whose replay is paused: the run waits between batches and says which
+// replica it waits for and how far behind it is; once replay resumes, it goes on and finishes, and
+// the summary says how long it waited.
+void TestPacing::runWaitsForAPausedReplica()
+{
+    QFETCH(int, engine);
+    ReplicaPair pair{Engine(engine)};
+    QString why;
+    STAGECRAFT_REQUIRE(pair.start(&why), Engine(engine) == Engine::PostgreSQL ? QStringLiteral("postgresql") : QStringLiteral("mariadb"), why);
+    const ConnectionProfile profile = pair.primaryProfile();
+    const QString replica = Engine(engine) == Engine::PostgreSQL ? ReplicaPair::applicationName() + QStringLiteral(" (127.0.0.1)")
+                                                                 : QStringLiteral("127.0.0.1:%1").arg(pair.replica()->port());
+    QVERIFY2(TestServers::execute(profile, tableSql(QStringLiteral("lagging"), 20000, Engine(engine)), &why), qPrintable(why));
+    QVERIFY2(pair.waitCaughtUp(30000, &why), qPrintable(why));
+    RunSettings settings; // replicas at most 1 s behind
+    QCOMPARE(settings.maxReplicaLagMs, 1000);
+    Plan plan;
+    const QByteArray spec = QStringLiteral(R"j({"table": "%1lagging", "column": {"name": "doubled", "type": "bigint", "backfill": "v * 2"}})j")
+                                .arg(Engine(engine) == Engine::PostgreSQL ? QStringLiteral("public.") : QString())
+                                .toUtf8();
+    QVERIFY2(planSpec(profile, spec, settings, &plan, &why), qPrintable(why));
+
+    // Replay paused while the primary writes: the replica falls behind.
+    QVERIFY2(pair.pauseReplay(&why), qPrintable(why));
+    const auto resume = qScopeGuard([&pair] {
+        QString ignored;
+        static_cast<void>(pair.resumeReplay(&ignored));
+    });
+    QVERIFY2(TestServers::execute(profile, {QStringLiteral("UPDATE lagging SET v = v + 1 WHERE id <= 10")}, &why), qPrintable(why));
+    QTest::qWait(1500);
+
+    QThread thread;
+    auto *runner = new Runner(profile);
+    runner->setPassGates(true);
+    runner->moveToThread(&thread);
+    connect(&thread, &QThread::finished, runner, &QObject::deleteLater);
+    thread.start();
+    std::optional<RunOutcome> outcome;
+    const auto stopThread = qScopeGuard([&thread, runner, &outcome] {
+        if (!outcome)
+            runner->cancel();
+        thread.quit();
+        thread.wait();
+    });
+    QString summary;
+    QStringList notes;
+    std::optional<BackfillProgress> waiting;
+    qint64 rowsDone = 0;
+    connect(runner, &Runner::noted, this, [&](int, const QString &m) { notes << m; });
+    connect(runner, &Runner::backfillProgressed, this, [&](const BackfillProgress &p) {
+        rowsDone = p.rowsDone;
+        if (!p.throttle.isEmpty())
+            waiting = p;
+    });
+    connect(runner, &Runner::runFinished, this, [&](RunOutcome o, const QString &s) { outcome = o; summary = s; });
+    QMetaObject::invokeMethod(runner, "run", Qt::QueuedConnection, Q_ARG(Stagecraft::Plan, plan));
+
+    QTRY_VERIFY_WITH_TIMEOUT(waiting.has_value() || outcome.has_value(), 30000);
+    QVERIFY2(!outcome, qPrintable(QStringLiteral("the run ended without waiting: ") + summary));
+    QVERIFY2(waiting->throttle.contains(replica) && waiting->throttle.contains(QLatin1String("behind")), qPrintable(waiting->throttle));
+    QVERIFY2(waiting->laggingReplica == replica, qPrintable(waiting->laggingReplica));
+    // Behind and not replaying: waited for whatever its lag (PostgreSQL's reader knows it from the
+    // replica's reports, over 1 s; MariaDB's counts from when it first saw the primary ahead).
+    QVERIFY2(waiting->replicaLagSeconds >= 0, qPrintable(QString::number(waiting->replicaLagSeconds)));
+    QVERIFY2(std::any_of(notes.cbegin(), notes.cend(), [&](const QString &n) { return n.startsWith(QLatin1String("waiting between batches: replica ")); }),
+             qPrintable(notes.join(QLatin1Char('\n'))));
+    // It waits: no batch while replay stays paused.
+    const qint64 rowsWhenWaiting = rowsDone;
+    QTest::qWait(1500);
+    QVERIFY(!outcome);
+    QCOMPARE(rowsDone, rowsWhenWaiting);
+    QVERIFY2(waiting->throttledSeconds >= 1.0, qPrintable(QString::number(waiting->throttledSeconds)));
+
+    QVERIFY2(pair.resumeReplay(&why), qPrintable(why));
+    QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 60000);
+    QVERIFY2(*outcome == RunOutcome::Done, qPrintable(summary));
+    QVERIFY2(std::any_of(notes.cbegin(), notes.cend(), [](const QString &n) { return n.startsWith(QLatin1String("the replicas caught up after ")); }),
+             qPrintable(notes.join(QLatin1Char('\n'))));
+    QVERIFY2(summary.contains(QLatin1String("between batches for replicas over 1 s behind (") + replica), qPrintable(summary));
+    QVERIFY2(pair.waitCaughtUp(30000, &why), qPrintable(why));
 }
 
 QTEST_GUILESS_MAIN(TestPacing)

@@ -1,5 +1,6 @@
 #include "loadmonitor.h"
 
+#include "applatency.h"
 #include "connection/databaseconnection.h"
 
 #include <QMutexLocker>
@@ -11,11 +12,13 @@
 
 namespace Stagecraft {
 
-LoadMonitor::LoadMonitor(ConnectionProfile profile, RunSettings settings, qint64 session, QObject *parent)
+LoadMonitor::LoadMonitor(ConnectionProfile profile, RunSettings settings, qint64 session, TableRef table, QString column, QObject *parent)
     : QThread(parent)
     , m_profile(std::move(profile))
     , m_settings(std::move(settings))
     , m_session(session)
+    , m_table(std::move(table))
+    , m_column(std::move(column))
 {
     m_clock.start();
 }
@@ -31,13 +34,9 @@ bool LoadMonitor::begin(QString *why)
         *why = QStringLiteral("SQLite does not show which sessions wait for the backfill");
         return false;
     }
-    if (m_session <= 0) {
-        *why = QStringLiteral("the run's session is not known");
-        return false;
-    }
     m_stop = false;
     start();
-    // The thread says when its connection is open and its first poll answered.
+    // The thread says when its connections are open and each signal was read once.
     for (;;) {
         {
             QMutexLocker lock(&m_mutex);
@@ -53,6 +52,48 @@ bool LoadMonitor::begin(QString *why)
         }
         QThread::msleep(5);
     }
+}
+
+QStringList LoadMonitor::notes()
+{
+    QMutexLocker lock(&m_mutex);
+    return m_notes;
+}
+
+QList<ReplicaLag> LoadMonitor::replicas()
+{
+    QMutexLocker lock(&m_mutex);
+    return m_replicas;
+}
+
+std::optional<ReplicaLag> LoadMonitor::replicaOverLimit()
+{
+    QMutexLocker lock(&m_mutex);
+    std::optional<ReplicaLag> worst;
+    for (const ReplicaLag &r : std::as_const(m_replicas)) {
+        // Over the lag allowed; or not replaying while behind (its lag only grows, and the reader
+        // counts it from when it first saw the primary ahead: at least that much), or out of reach.
+        const bool over = r.seconds * 1000 > m_settings.maxReplicaLagMs || (!r.replaying && (r.bytes > 0 || r.seconds < 0));
+        if (over && (!worst || r.seconds > worst->seconds))
+            worst = r;
+    }
+    return worst;
+}
+
+ReplicaLag LoadMonitor::worstReplica()
+{
+    QMutexLocker lock(&m_mutex);
+    ReplicaLag worst;
+    for (const ReplicaLag &r : std::as_const(m_replicas))
+        if (worst.name.isEmpty() || r.seconds > worst.seconds)
+            worst = r;
+    return worst;
+}
+
+LoadMonitor::Latency LoadMonitor::latency()
+{
+    QMutexLocker lock(&m_mutex);
+    return m_latency;
 }
 
 void LoadMonitor::end()
@@ -126,9 +167,25 @@ bool LoadMonitor::poll(DatabaseConnection &connection, QHash<qint64, double> *wa
     return true;
 }
 
+void LoadMonitor::pollReplicas(ReplicaLagReader &reader)
+{
+    QString error;
+    const QList<ReplicaLag> lags = reader.read(&error);
+    QMutexLocker lock(&m_mutex);
+    // The primary not answering this once: the last reading stands (the runner's own connection
+    // will say if the server is gone).
+    if (error.isEmpty())
+        m_replicas = lags;
+    m_replicaError = error;
+}
+
 void LoadMonitor::run()
 {
-    const auto fail = [this](const QString &why) {
+    const auto note = [this](const QString &line) {
+        QMutexLocker lock(&m_mutex);
+        m_notes << line;
+    };
+    const auto ready = [this](const QString &why) {
         QMutexLocker lock(&m_mutex);
         m_why = why;
         m_ready = true;
@@ -136,43 +193,118 @@ void LoadMonitor::run()
     auto connection = std::make_unique<DatabaseConnection>(m_profile);
     ConnectionError ce;
     if (!connection->open(&ce)) {
-        fail(QStringLiteral("the monitor could not connect: %1").arg(ce.text()));
+        ready(QStringLiteral("the monitor could not connect: %1").arg(ce.text()));
         return;
     }
+    const Engine engine = connection->engine();
     // InnoDB's information_schema lock views come from a cache refreshed only when nobody has read
     // it for 0.1 s: polled more often, they would never change. performance_schema and PostgreSQL's
     // views are read live.
-    if (connection->engine() == Engine::MySQL) {
+    if (engine == Engine::MySQL) {
         QSqlQuery q(connection->database());
         m_performanceSchema = q.exec(QStringLiteral("SELECT @@performance_schema")) && q.next() && q.value(0).toInt() == 1;
     }
-    const bool cached = connection->engine() == Engine::MariaDB || (connection->engine() == Engine::MySQL && !m_performanceSchema);
+    const bool cached = engine == Engine::MariaDB || (engine == Engine::MySQL && !m_performanceSchema);
     m_pollMs = cached ? CachedPollMs : PollMs;
-    m_namesBlockers = connection->engine() != Engine::MySQL || m_performanceSchema;
-    while (!m_stop) {
+    m_namesBlockers = engine != Engine::MySQL || m_performanceSchema;
+
+    QString why;
+    bool watchWaits = m_settings.maxWriterWaitMs > 0;
+    if (watchWaits) {
         QHash<qint64, double> waiting;
         QString error;
-        const double now = m_clock.nsecsElapsed() / 1e6;
         if (!poll(*connection, &waiting, &error)) {
-            // Refused (a view this role may not read, performance_schema off): not watched.
-            fail(QStringLiteral("the server does not show who waits for the backfill's locks here (%1)")
-                     .arg(error.section(QLatin1Char('\n'), 0, 0)));
-            return;
+            // Refused (a view this role may not read): not watched.
+            why = QStringLiteral("the server does not show who waits for the backfill's locks here (%1)")
+                      .arg(error.section(QLatin1Char('\n'), 0, 0));
+            watchWaits = false;
         }
-        {
+    } else {
+        why = QStringLiteral("not asked (the longest writer wait is 0)");
+    }
+
+    std::unique_ptr<ReplicaLagReader> lagReader;
+    if (m_settings.maxReplicaLagMs > 0) {
+        QList<ConnectionProfile> named;
+        for (const QString &url : m_settings.replicas) {
+            ConnectionProfile replica;
+            QString bad;
+            if (ConnectionProfile::fromUrl(url, &replica, &bad))
+                named << replica;
+            else
+                note(QStringLiteral("replica %1 is not watched: %2").arg(url, bad));
+        }
+        lagReader = std::make_unique<ReplicaLagReader>(m_profile, named);
+        QString error;
+        if (lagReader->open(&error)) {
+            pollReplicas(*lagReader);
+            for (const QString &w : lagReader->warnings())
+                note(QStringLiteral("replicas: %1").arg(w));
+        } else {
+            note(QStringLiteral("replica lag is not watched: %1").arg(error));
+            lagReader.reset();
+        }
+    }
+
+    std::unique_ptr<AppLatencyReader> latencyReader;
+    StatementTiming lastTiming;
+    if (m_settings.maxLatencyFactor > 0) {
+        latencyReader = std::make_unique<AppLatencyReader>(engine, m_table, m_column);
+        QString off;
+        std::optional<StatementTiming> first;
+        if (!latencyReader->available(connection->database(), &off) || !(first = latencyReader->read(connection->database(), &off))) {
+            note(QStringLiteral("the application's latency is not watched: %1").arg(off));
+            latencyReader.reset();
+        } else {
+            lastTiming = *first;
+            // Its mean so far, before the backfill (when it has enough calls; else the first interval's).
             QMutexLocker lock(&m_mutex);
-            m_ready = true;
-            m_most = std::max<int>(m_most, waiting.size());
-            for (auto it = waiting.cbegin(); it != waiting.cend(); ++it) {
-                const double started = now - it.value();
-                auto seen = m_startedMs.find(it.key());
-                if (seen == m_startedMs.end())
-                    m_startedMs.insert(it.key(), started);
-                else
-                    *seen = std::min(*seen, started);
+            m_latency.baselineMs = first->calls >= 20 ? first->totalMs / first->calls : -1;
+        }
+    }
+    ready(why);
+
+    QElapsedTimer sinceReplicas, sinceLatency;
+    sinceReplicas.start();
+    sinceLatency.start();
+    while (!m_stop) {
+        if (watchWaits) {
+            QHash<qint64, double> waiting;
+            QString error;
+            const double now = m_clock.nsecsElapsed() / 1e6;
+            if (poll(*connection, &waiting, &error)) {
+                QMutexLocker lock(&m_mutex);
+                m_most = std::max<int>(m_most, waiting.size());
+                for (auto it = waiting.cbegin(); it != waiting.cend(); ++it) {
+                    const double started = now - it.value();
+                    auto seen = m_startedMs.find(it.key());
+                    if (seen == m_startedMs.end())
+                        m_startedMs.insert(it.key(), started);
+                    else
+                        *seen = std::min(*seen, started);
+                }
             }
         }
-        QThread::msleep(m_pollMs);
+        if (lagReader && sinceReplicas.elapsed() >= ReplicaPollMs) {
+            sinceReplicas.restart();
+            pollReplicas(*lagReader);
+        }
+        if (latencyReader && sinceLatency.elapsed() >= LatencyPollMs) {
+            sinceLatency.restart();
+            QString error;
+            if (const std::optional<StatementTiming> now = latencyReader->read(connection->database(), &error)) {
+                const std::optional<double> mean = meanBetween(lastTiming, *now);
+                if (mean || now->calls < lastTiming.calls) // an interval with enough calls, or counters reset
+                    lastTiming = *now;
+                if (mean) {
+                    QMutexLocker lock(&m_mutex);
+                    m_latency.meanMs = *mean;
+                    if (m_latency.baselineMs <= 0)
+                        m_latency.baselineMs = *mean;
+                }
+            }
+        }
+        QThread::msleep(watchWaits ? m_pollMs.load() : 50);
     }
 }
 

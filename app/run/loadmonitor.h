@@ -1,7 +1,9 @@
 #pragma once
 
+#include "catalog/catalogtypes.h"
 #include "connection/connectionprofile.h"
 #include "plan/runsettings.h"
+#include "replicalag.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -10,29 +12,40 @@
 #include <QThread>
 
 #include <atomic>
+#include <optional>
 
 namespace Stagecraft {
 
 class DatabaseConnection;
 
-// Watches the live workload beside a backfill, on a thread and a connection of its own: the
-// sessions waiting on the runner's row locks (PostgreSQL pg_stat_activity and pg_blocking_pids,
-// MariaDB information_schema.INNODB_LOCK_WAITS, MySQL performance_schema.data_lock_waits), polled
-// every PollMs (InnoDB's information_schema views every CachedPollMs). The runner reads, after each batch's commit, how many waited at once and the
-// longest wait (from when the server says the waiting statement began to the commit that freed it).
-// Reads only the server's views: no write, no lock on the table. SQLite shows no waiting sessions.
+// Watches the live workload beside a backfill, on a thread and connections of its own:
+// - the sessions waiting on the runner's row locks (PostgreSQL pg_stat_activity and
+//   pg_blocking_pids, MariaDB information_schema.INNODB_LOCK_WAITS, MySQL
+//   performance_schema.data_lock_waits), polled every PollMs (InnoDB's information_schema views
+//   every CachedPollMs). After each batch's commit the runner reads how many waited at once and the
+//   longest wait (from when the server says the waiting statement began to the commit that freed it);
+// - every replica's lag (ReplicaLagReader), every ReplicaPollMs, when RunSettings::maxReplicaLagMs is set;
+// - the application's mean statement time on the table (AppLatencyReader), every LatencyPollMs,
+//   against its mean before the backfill, when RunSettings::maxLatencyFactor is set.
+// Reads only the server's views: no write, no lock on the table. SQLite shows none of them.
 class LoadMonitor : public QThread
 {
     Q_OBJECT
 public:
-    // session: the runner's session (ServerCancel::sessionOf) whose locks are watched.
-    LoadMonitor(ConnectionProfile profile, RunSettings settings, qint64 session, QObject *parent = nullptr);
+    // session: the runner's session (ServerCancel::sessionOf) whose locks are watched; table and
+    // column: the backfill's (the application's statements are those on the table that do not name
+    // the column).
+    LoadMonitor(ConnectionProfile profile, RunSettings settings, qint64 session, TableRef table = {}, QString column = {},
+                QObject *parent = nullptr);
     ~LoadMonitor() override; // stops and waits for the thread
 
-    // Starts the thread and waits until its connection is open (or failed): false with *why when the
-    // waits cannot be watched (SQLite, a server that does not show them, no connection); the run
-    // then goes on paced by its batch time alone.
+    // Starts the thread and waits until its connections are open and each signal read once: false
+    // with *why when the waits cannot be watched (SQLite, a server that does not show them, no
+    // connection); the run then goes on paced by its batch time alone. What else cannot be watched
+    // (replicas, the application's latency) is in notes().
     [[nodiscard]] bool begin(QString *why);
+    // Lines for the run's log: the signals set but not watched here, and why.
+    [[nodiscard]] QStringList notes();
     void end();
 
     // What was seen since the last take, up to the batch's commit now.
@@ -42,11 +55,29 @@ public:
         double longestMs = 0; // the longest wait, until now for one still waiting when the batch committed
     };
     [[nodiscard]] Waits takeWaits();
+    // Every replica as last read (empty when none is watched).
+    [[nodiscard]] QList<ReplicaLag> replicas();
+    // The replica the run must wait for now: over the lag allowed, or not replaying and behind, or
+    // unreachable; nullopt when none.
+    [[nodiscard]] std::optional<ReplicaLag> replicaOverLimit();
+    // The most lagging replica (-1 seconds when none is watched).
+    [[nodiscard]] ReplicaLag worstReplica();
+    // The application's mean statement time on the table over the last interval and before the
+    // backfill (ms; -1 unknown), and their ratio (0 unknown).
+    struct Latency
+    {
+        double meanMs = -1;
+        double baselineMs = -1;
+        [[nodiscard]] double factor() const { return meanMs > 0 && baselineMs > 0 ? meanMs / baselineMs : 0; }
+    };
+    [[nodiscard]] Latency latency();
 
     static constexpr int PollMs = 10;
     // MariaDB, and MySQL without performance_schema: InnoDB refreshes its information_schema lock
     // views only after 0.1 s unread.
     static constexpr int CachedPollMs = 110;
+    static constexpr int ReplicaPollMs = 200;
+    static constexpr int LatencyPollMs = 500;
     // How often this monitor polls (PollMs or CachedPollMs), once begun.
     [[nodiscard]] int pollMs() const { return m_pollMs; }
     // MySQL: whether performance_schema names who blocks whom (else every lock wait counts).
@@ -56,6 +87,7 @@ protected:
     void run() override;
 
 private:
+    void pollReplicas(ReplicaLagReader &reader);
     // One poll: the sessions waiting on the runner now, each with how long it has waited (ms).
     [[nodiscard]] bool poll(DatabaseConnection &connection, QHash<qint64, double> *waiting, QString *error) const;
     [[nodiscard]] QString waitsSql(const DatabaseConnection &connection) const;
@@ -63,6 +95,8 @@ private:
     ConnectionProfile m_profile;
     RunSettings m_settings;
     qint64 m_session = 0;
+    TableRef m_table;
+    QString m_column;
     std::atomic<int> m_pollMs{PollMs};
     std::atomic<bool> m_performanceSchema{false};
     std::atomic<bool> m_namesBlockers{true};
@@ -74,6 +108,10 @@ private:
     QString m_why; // why waits cannot be watched (empty when they can)
     int m_most = 0;
     QHash<qint64, double> m_startedMs; // each session seen waiting since the last take: when its wait began
+    QStringList m_notes;
+    QList<ReplicaLag> m_replicas;
+    QString m_replicaError; // the primary could not be read for the replicas' lag, at the last read
+    Latency m_latency;
 };
 
 } // namespace Stagecraft

@@ -16,6 +16,7 @@
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QSqlError>
+#include <QScopeGuard>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QThread>
@@ -175,6 +176,7 @@ bool Runner::begin()
     QString error;
     m_cancelled = false;
     m_applied.clear();
+    m_pacingSummary.clear();
     m_pausedMs = 0;
     // An SQLite application writing without pause can hold the file's lock through a whole busy
     // timeout (rollback-journal mode, where a writer waiting to commit keeps readers out): that is
@@ -520,6 +522,8 @@ void Runner::finish(const Plan &plan, RunOutcome outcome, const QString &reason,
     if (m_journal && m_connection && m_connection->isOpen())
         static_cast<void>(m_journal->setRunState(m_runId, state, &e));
     QString summary = reason;
+    if (!m_pacingSummary.isEmpty())
+        summary += QStringLiteral("\nPacing: %1.").arg(m_pacingSummary.join(QStringLiteral("; ")));
     if (outcome == RunOutcome::Done && m_connection && m_connection->isOpen()) {
         // Read the table back: is the column there as designed?
         QList<VerificationCheck> checks;
@@ -728,15 +732,20 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
     Pacer pacer(m_settings);
     int batch = pacer.firstBatch();
     BackfillSender sender(db, step.backfill);
-    // Beside the run, on a connection of its own: who waits for the batches' row locks.
+    // Beside the run, on connections of its own: who waits for the batches' row locks, the
+    // replicas' lag, the application's statement times (LoadMonitor).
     std::unique_ptr<LoadMonitor> monitor;
-    if (m_settings.maxWriterWaitMs > 0) {
-        monitor = std::make_unique<LoadMonitor>(m_profile, m_settings, m_backendId);
+    bool watchesWaits = false;
+    if (m_settings.maxWriterWaitMs > 0 || m_settings.maxReplicaLagMs > 0 || m_settings.maxLatencyFactor > 0) {
+        monitor = std::make_unique<LoadMonitor>(m_profile, m_settings, m_backendId, plan.table, step.backfill.column);
         QString why;
-        if (!monitor->begin(&why)) {
-            monitor.reset();
+        watchesWaits = monitor->begin(&why);
+        if (!watchesWaits && m_settings.maxWriterWaitMs > 0)
             Q_EMIT noted(index, QStringLiteral("writers' waits are not watched (%1): the batches follow their time alone").arg(why));
-        }
+        for (const QString &line : monitor->notes())
+            Q_EMIT noted(index, line);
+        if (!monitor->isRunning())
+            monitor.reset();
     }
     QElapsedTimer total;
     total.start();
@@ -744,8 +753,89 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
     const qint64 rowsAtStart = rowsDone;
     int batches = 0;
     int retries = 0; // of the batch at hand
+    int shrinks = 0; // batches the pacing shrank for writers' waits or the application's latency
+    double longestWait = 0; // the longest writer wait seen
+    qint64 throttledMs = 0; // waited for replicas
+    double worstLag = -1;
+    QString worstLagName;
+    const auto progress = [&](int nextBatch) {
+        BackfillProgress p;
+        p.step = index;
+        p.rowsDone = rowsDone;
+        p.rowsTotal = plan.estimatedRows;
+        const double seconds = std::max(0.001, (total.elapsed() - throttledMs - (m_pausedMs - pausedBefore)) / 1000.0);
+        p.rowsPerSecond = (rowsDone - rowsAtStart) / seconds;
+        p.etaSeconds = p.rowsTotal > rowsDone && p.rowsPerSecond > 0 ? (p.rowsTotal - rowsDone) / p.rowsPerSecond : 0;
+        p.batchSize = nextBatch;
+        p.batches = batches;
+        p.seconds = seconds;
+        p.throttledSeconds = throttledMs / 1000.0;
+        if (monitor) {
+            const ReplicaLag lag = monitor->worstReplica();
+            p.replicaLagSeconds = lag.name.isEmpty() ? -1 : lag.seconds;
+            p.laggingReplica = lag.name;
+            const LoadMonitor::Latency latency = monitor->latency();
+            p.appLatencyMs = latency.meanMs;
+            p.appLatencyBaselineMs = latency.baselineMs;
+        }
+        return p;
+    };
+    // What the pacing did, for the run's summary.
+    const auto summarize = qScopeGuard([&] {
+        QStringList lines;
+        if (watchesWaits)
+            lines << (longestWait > 0 ? QStringLiteral("writers waited for the backfill's batches up to %1 ms (target %2 ms); the batches shrank %3 times")
+                                            .arg(longestWait, 0, 'f', 0).arg(m_settings.maxWriterWaitMs).arg(shrinks)
+                                      : QStringLiteral("no writer waited for the backfill's batches"));
+        if (throttledMs > 0)
+            lines << QStringLiteral("waited %1 s between batches for replicas over %2 s behind (%3 up to %4 s)")
+                         .arg(throttledMs / 1000.0, 0, 'f', 1).arg(m_settings.maxReplicaLagMs / 1000.0).arg(worstLagName).arg(worstLag, 0, 'f', 1);
+        else if (worstLag >= 0)
+            lines << QStringLiteral("replicas stayed within %1 s (%2 up to %3 s)").arg(m_settings.maxReplicaLagMs / 1000.0).arg(worstLagName).arg(worstLag, 0, 'f', 1);
+        for (const QString &line : std::as_const(lines))
+            m_pacingSummary << QStringLiteral("step %1: %2").arg(index + 1).arg(line);
+    });
+    // Waits while a replica is over the lag allowed (or not replaying and out of reach), saying
+    // why; false when the run was cancelled meanwhile.
+    const auto waitForReplicas = [&]() {
+        if (!monitor || m_settings.maxReplicaLagMs <= 0)
+            return true;
+        QElapsedTimer waiting;
+        bool said = false;
+        for (std::optional<ReplicaLag> over = monitor->replicaOverLimit(); over; over = monitor->replicaOverLimit()) {
+            if (m_cancelled)
+                return false;
+            if (!said)
+                waiting.start();
+            const QString why = over->seconds * 1000 > m_settings.maxReplicaLagMs
+                ? QStringLiteral("replica %1 is %2 s behind, over %3 s (%4)").arg(over->name).arg(over->seconds, 0, 'f', 1)
+                      .arg(m_settings.maxReplicaLagMs / 1000.0).arg(over->state)
+                : over->seconds >= 0 ? QStringLiteral("replica %1 is behind and not replaying: %2 (at least %3 s behind)")
+                                           .arg(over->name, over->state).arg(over->seconds, 0, 'f', 1)
+                                     : QStringLiteral("replica %1: %2").arg(over->name, over->state);
+            if (over->seconds > worstLag) {
+                worstLag = over->seconds;
+                worstLagName = over->name;
+            }
+            if (!said)
+                Q_EMIT noted(index, QStringLiteral("waiting between batches: %1").arg(why));
+            said = true;
+            BackfillProgress p = progress(batch);
+            p.throttle = why;
+            p.throttledSeconds = (throttledMs + waiting.elapsed()) / 1000.0;
+            Q_EMIT backfillProgressed(p);
+            QThread::msleep(250);
+        }
+        if (said) {
+            throttledMs += waiting.elapsed();
+            Q_EMIT noted(index, QStringLiteral("the replicas caught up after %1 s: going on").arg(waiting.elapsed() / 1000.0, 0, 'f', 1));
+        }
+        return true;
+    };
     for (;;) {
         if (!waitWhilePaused())
+            return StepResult::Cancelled;
+        if (!waitForReplicas())
             return StepResult::Cancelled;
         if (monitor)
             static_cast<void>(monitor->takeWaits()); // what it saw between batches is not this batch's doing
@@ -794,22 +884,22 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
         rowsDone += std::max(0, affected);
         if (!last)
             lastKey = upper;
-        // The next batch's size: from this one's time and the waits it caused (Pacer).
+        // The next batch's size: from this one's time, the waits it caused and the application's
+        // statement times (Pacer).
         const double elapsedMs = timer.nsecsElapsed() / 1e6;
-        batch = pacer.next({batch, elapsedMs, waits.longestMs, 0});
-        BackfillProgress p;
-        p.step = index;
-        p.rowsDone = rowsDone;
-        p.rowsTotal = plan.estimatedRows;
-        const double seconds = std::max(0.001, (total.elapsed() - (m_pausedMs - pausedBefore)) / 1000.0);
-        p.rowsPerSecond = (rowsDone - rowsAtStart) / seconds;
-        p.etaSeconds = p.rowsTotal > rowsDone && p.rowsPerSecond > 0 ? (p.rowsTotal - rowsDone) / p.rowsPerSecond : 0;
-        p.batchSize = batch;
-        p.batches = batches;
-        p.seconds = seconds;
+        const double latencyFactor = monitor ? monitor->latency().factor() : 0;
+        batch = pacer.next({batch, elapsedMs, waits.longestMs, latencyFactor});
+        if (pacer.shrank())
+            ++shrinks;
+        longestWait = std::max(longestWait, waits.longestMs);
+        BackfillProgress p = progress(batch);
         p.batchSeconds = elapsedMs / 1000.0;
-        p.writersWaiting = monitor ? waits.most : -1;
-        p.longestWaitMs = monitor ? waits.longestMs : -1;
+        p.writersWaiting = watchesWaits ? waits.most : -1;
+        p.longestWaitMs = watchesWaits ? waits.longestMs : -1;
+        if (p.replicaLagSeconds > worstLag) {
+            worstLag = p.replicaLagSeconds;
+            worstLagName = p.laggingReplica;
+        }
         Q_EMIT backfillProgressed(p);
         if (last)
             return StepResult::Done;

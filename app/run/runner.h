@@ -146,6 +146,7 @@ private:
     std::unique_ptr<RunLock> m_lock; // this runner's claim on the table and column, for the run
     QString m_runId;
     QList<int> m_applied;
+    QStringList m_pacingSummary; // what the pacing of each backfill did, for the summary
     std::atomic<bool> m_paused{false};
     qint64 m_pausedMs = 0; // time spent paused in this run (the runner's thread only)
     std::atomic<bool> m_cancelled{false};
