@@ -47,8 +47,9 @@ int main(int argc, char *argv[])
             return 1;
         }
         QList<double> batched, shortBatched, single;
-        RunSettings shortBatches; // what the traffic benchmark shows keeps writers' p99 near idle
+        RunSettings shortBatches; // fixed 20 ms batches: what a busy table's pacing comes down to
         shortBatches.batchTargetMs = 20;
+        shortBatches.maxWriterWaitMs = 0;
         for (int run = 0; run < runs; ++run) {
             const QString a = QStringLiteral("fill_stagecraft_%1").arg(run), b = QStringLiteral("fill_single_%1").arg(run),
                           c = QStringLiteral("fill_short_%1").arg(run);
@@ -97,16 +98,17 @@ int main(int argc, char *argv[])
         const double shortRatio = Bench::median(shortBatched) / Bench::median(single);
         table << QStringList{version, QLocale::c().toString(rows), QString::number(qRound64(Bench::median(batched))),
                              QString::number(qRound64(Bench::median(single))), QString::number(ratio, 'f', 2),
-                             ratio >= 0.7 ? QStringLiteral("yes") : QStringLiteral("no"), QString::number(qRound64(Bench::median(shortBatched))),
+                             ratio >= 0.9 ? QStringLiteral("yes") : QStringLiteral("no"), QString::number(qRound64(Bench::median(shortBatched))),
                              QString::number(shortRatio, 'f', 2)};
     }
     Bench::writeTable(parser.value(QStringLiteral("out")), QStringLiteral("backfill"),
                       {QStringLiteral("server"), QStringLiteral("rows"), QStringLiteral("Stagecraft batched (rows/s)"),
-                       QStringLiteral("one UPDATE (rows/s)"), QStringLiteral("ratio"), QStringLiteral("≥ 0.7"),
+                       QStringLiteral("one UPDATE (rows/s)"), QStringLiteral("ratio"), QStringLiteral("≥ 0.9"),
                        QStringLiteral("20 ms batches (rows/s)"), QStringLiteral("ratio (20 ms)")},
                       table,
                       QStringLiteral("Median of %1 runs on %2 cores, %3. Batched: the runner's backfill step (keyset batches "
-                                     "steered to 200 ms, the default, or to 20 ms, each committed with its journal row); one "
+                                     "at the defaults (200 ms, paced on writers' waits: none on this idle table), or fixed at 20 ms, each "
+                                     "committed with its journal row, its statements prepared once); one "
                                      "UPDATE: the whole table in one statement.")
                           .arg(runs)
                           .arg(QThread::idealThreadCount())

@@ -742,7 +742,9 @@ void TestFaults::signalCancelsServerStatement()
     QVERIFY(watcher.open(&error));
     // The table's UPDATEs running on the server for at least `ms` (a batch on its own takes far less).
     const auto runningUpdates = [&](int ms) {
-        const QString sql = pg ? QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'UPDATE%%%1%%' "
+        // PostgreSQL: the batch's statement, prepared once, runs as EXECUTE stagecraft_backfill_… there.
+        const QString sql = pg ? QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                                                "AND (query LIKE 'UPDATE%%%1%%' OR query LIKE 'EXECUTE stagecraft\\_backfill\\_%%') "
                                                 "AND now() - query_start >= interval '%2 ms' AND pid <> pg_backend_pid()").arg(table).arg(ms)
             : profile.engine == Engine::MariaDB
                                ? QStringLiteral("SELECT count(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'UPDATE%%%1%%' "

@@ -758,12 +758,13 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
     qint64 throttledMs = 0; // waited for replicas
     double worstLag = -1;
     QString worstLagName;
-    const auto progress = [&](int nextBatch) {
+    // waitingMs: the wait for replicas going on now, left out of the rate like those before it.
+    const auto progress = [&](int nextBatch, qint64 waitingMs = 0) {
         BackfillProgress p;
         p.step = index;
         p.rowsDone = rowsDone;
         p.rowsTotal = plan.estimatedRows;
-        const double seconds = std::max(0.001, (total.elapsed() - throttledMs - (m_pausedMs - pausedBefore)) / 1000.0);
+        const double seconds = std::max(0.001, (total.elapsed() - throttledMs - waitingMs - (m_pausedMs - pausedBefore)) / 1000.0);
         p.rowsPerSecond = (rowsDone - rowsAtStart) / seconds;
         p.etaSeconds = p.rowsTotal > rowsDone && p.rowsPerSecond > 0 ? (p.rowsTotal - rowsDone) / p.rowsPerSecond : 0;
         p.batchSize = nextBatch;
@@ -820,7 +821,7 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             if (!said)
                 Q_EMIT noted(index, QStringLiteral("waiting between batches: %1").arg(why));
             said = true;
-            BackfillProgress p = progress(batch);
+            BackfillProgress p = progress(batch, waiting.elapsed());
             p.throttle = why;
             p.throttledSeconds = (throttledMs + waiting.elapsed()) / 1000.0;
             Q_EMIT backfillProgressed(p);
