@@ -1,15 +1,19 @@
-// The run panel's backfill chart (ui/runchart) offscreen: shown and filled by a real run on a copy
-// of the SQLite demo and kept after it ends, and the rate line's pacing text (why the run waits, the
-// writers the last batch made wait).
+// The backfill chart (ui/runchart) offscreen: in the run panel, shown and filled by a real run on a
+// copy of the SQLite demo and kept after it ends; in History and the run's report once journaled;
+// and the rate line's pacing text (why the run waits, the writers the last batch made wait).
 
+#include "connection/databaseconnection.h"
 #include "demo/demodatabase.h"
+#include "historyview.h"
 #include "report/runchartpainter.h"
+#include "run/journal.h"
 #include "run/runner.h"
 #include "runchart.h"
 #include "runpanel.h"
 #include "specplan.h"
 
 #include <QFile>
+#include <QImage>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -101,6 +105,44 @@ void TestRunChart::realRunFillsTheChart()
     QVERIFY(chart->width() > 900);
     QCOMPARE(chart->height(), RunChartPainter::preferredHeight(chart->series()));
     QVERIFY2(inked(chart) > 2000, qPrintable(QString::number(inked(chart))));
+
+    // Recorded in the journal as the runner does when the step ends; History draws it and its
+    // report carries it (the chart beside the Markdown, the figures in a table).
+    const int backfill = chart->series().step();
+    QVERIFY(backfill >= 0 && backfill < plan.steps.size());
+    {
+        DatabaseConnection connection(profile);
+        ConnectionError error;
+        QVERIFY2(connection.open(&error), qPrintable(error.text()));
+        Journal journal(connection);
+        QList<Journal::RunRecord> runs;
+        QVERIFY2(journal.history(&runs, &error), qPrintable(error.text()));
+        QCOMPARE(runs.size(), 1);
+        QVERIFY2(journal.recordSeries(runs.first().runId, backfill, chart->series(), &error), qPrintable(error.text()));
+    }
+    HistoryView history;
+    history.resize(1024, 700);
+    history.show();
+    QSignalSpy loaded(&history, &HistoryView::loaded);
+    history.setConnection(profile);
+    history.refresh();
+    QVERIFY(loaded.wait(30000));
+    QTRY_VERIFY(history.chart()->isVisible()); // the newest run is selected
+    QCOMPARE(history.chart()->series().toJson(), chart->series().toJson());
+    QCOMPARE(history.chart()->height(), RunChartPainter::preferredHeight(chart->series()));
+    QVERIFY2(inked(history.chart()) > 2000, qPrintable(QString::number(inked(history.chart()))));
+    const QString report = dir.filePath(QStringLiteral("run.md"));
+    QVERIFY2(history.saveReport(report, &why), qPrintable(why));
+    const QImage picture(dir.filePath(QStringLiteral("run-backfill.png")));
+    QCOMPARE(picture.width(), 1024);
+    QFile markdown(report);
+    QVERIFY(markdown.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(markdown.readAll());
+    QVERIFY2(text.contains(QStringLiteral("### Backfill pacing (step %1)").arg(backfill + 1)), qPrintable(text));
+    QVERIFY2(text.contains(QLatin1String("](run-backfill.png)")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("| %1 | 5000 rows | 5000 rows | not watched | not watched | no replica watched |").arg(progressed)),
+             qPrintable(text));
+
     // A new run starts a new chart.
     auto *second = new Runner(profile);
     panel.follow(second, plan);

@@ -83,12 +83,12 @@ HistoryView::HistoryView(QWidget *parent)
     m_chart = new RunChart(this);
     m_chart->setObjectName(QStringLiteral("historyChart"));
     m_chart->hide(); // until a run with a recorded backfill is selected
-    split->addWidget(m_chart);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
     layout->addWidget(split, 1);
+    layout->addWidget(m_chart); // its own height, under the steps
 
     connect(m_refresh, &QPushButton::clicked, this, &HistoryView::refresh);
     connect(m_runsView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &HistoryView::showSelected);
@@ -136,6 +136,7 @@ void HistoryView::setConnection(const ConnectionProfile &profile)
     ++m_generation;
     m_runs->setRuns({});
     m_steps->setRun({});
+    m_chart->hide(); // the run it drew belongs to the database before
     m_refresh->setEnabled(true);
     m_status->setText(tr("Reading the journal…"));
 }
@@ -146,6 +147,7 @@ void HistoryView::clearConnection()
     ++m_generation; // an answer for the database before is dropped
     m_runs->setRuns({});
     m_steps->setRun({});
+    m_chart->hide(); // the run it drew belongs to the database before
     m_refresh->setEnabled(false);
     m_status->setText(tr("Not connected."));
 }
