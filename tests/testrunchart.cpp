@@ -143,9 +143,15 @@ void TestRunChart::realRunFillsTheChart()
     QVERIFY2(text.contains(QStringLiteral("| %1 | 5000 rows | 5000 rows | not watched | not watched | no replica watched |").arg(progressed)),
              qPrintable(text));
 
-    // A new run starts a new chart.
+    // A resume of the same plan keeps the chart (it goes on past the backfill); another plan's run starts a new one.
     auto *second = new Runner(profile);
     panel.follow(second, plan);
+    QVERIFY(!chart->series().isEmpty());
+    QVERIFY(chart->isVisible());
+    Plan other;
+    QVERIFY2(Testing::planSpec(profile, R"j({"table": "customers", "column": {"name": "tier", "type": "integer", "backfill": "1"}})j", settings, &other, &why),
+             qPrintable(why));
+    panel.follow(second, other);
     QVERIFY(chart->series().isEmpty());
     QVERIFY(!chart->isVisible());
     delete second;

@@ -2,6 +2,7 @@
 
 #include "gatecard.h"
 #include "runchart.h"
+#include "plan/planformat.h"
 #include "run/rollbackplan.h"
 
 #include <QFontDatabase>
@@ -151,6 +152,9 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
     m_gateCard->close();
     m_gateStep = -1;
     m_runner = runner;
+    // The chart of the backfill stays for a resume (or a rollback) of the same plan: a run stopped
+    // at a deploy gate goes on past the backfill it drew.
+    const bool samePlan = !m_plan.steps.isEmpty() && PlanFormat::fingerprint(m_plan) == PlanFormat::fingerprint(plan);
     m_plan = plan;
     m_runId.clear();
     m_finished.clear();
@@ -161,8 +165,10 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
     m_paused = false;
     m_pausedMs = 0;
     m_progress.reset();
-    m_chart->clear();
-    m_chart->hide();
+    if (!samePlan) {
+        m_chart->clear();
+        m_chart->hide();
+    }
     m_chart->setMaxReplicaLagMs(plan.settings.maxReplicaLagMs);
     m_rollback->hide();
     m_resume->hide();

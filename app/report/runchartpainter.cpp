@@ -225,7 +225,9 @@ RunChartPainter::Panes RunChartPainter::paint(QPainter &p, const QRectF &rect, c
     const int paneCount = series.watchedReplicas() ? 3 : 2;
     const double gap = 8;
     const double paneHeight = (area.height() - gap * (paneCount - 1)) / paneCount;
-    const double seconds = std::max(niceStep(std::max(figures.seconds, 1.0), 6) * std::ceil(std::max(figures.seconds, 1.0) / niceStep(std::max(figures.seconds, 1.0), 6)), 1.0);
+    // The time axis ends at a round time just past the last point (a short backfill gets a short axis).
+    const double span = std::max(figures.seconds, 0.01);
+    const double seconds = niceStep(span, 6) * std::ceil(span / niceStep(span, 6));
     auto frameAt = [&](int i) {
         Frame f;
         f.plot = QRectF(area.left(), area.top() + i * (paneHeight + gap), area.width(), paneHeight);
