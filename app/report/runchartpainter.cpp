@@ -49,6 +49,8 @@ QString number(double v)
 
 QString secondsText(double s)
 {
+    if (s > 0 && s < 1)
+        return tr("%1 ms").arg(qRound(s * 1000));
     if (s < 120)
         return tr("%1 s").arg(QLocale().toString(s, 'f', s < 10 && s != std::floor(s) ? 1 : 0));
     return tr("%1 min").arg(QLocale().toString(s / 60, 'f', 1));
