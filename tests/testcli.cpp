@@ -35,6 +35,7 @@ private Q_SLOTS:
     void exitCodes_data();
     void exitCodes();
     void tablesOfDemo();
+    void progressJsonCarriesPacing();
     void tablesOfServer_data();
     void tablesOfServer();
     void plan();
@@ -197,6 +198,40 @@ void TestCli::tablesOfDemo()
     QVERIFY(lines.at(3).startsWith(QLatin1String("main\torder_items\t400001\t")));
     QVERIFY(lines.at(4).startsWith(QLatin1String("main\torders\t200000\t")));
     QVERIFY(lines.at(5).startsWith(QLatin1String("main\tproducts\t500\t")));
+}
+
+static QString writeSpec(QTemporaryDir &dir, const QString &name, const QByteArray &json);
+
+// --progress json: every progress event carries the pacing's figures, with their values as the
+// runner measured them (SQLite: no writers or replicas watched).
+void TestCli::progressJsonCarriesPacing()
+{
+    const QString path = m_dir.filePath(QStringLiteral("pacing.sqlite"));
+    const Result demo = cli({QStringLiteral("demo"), QStringLiteral("--path"), path});
+    QCOMPARE(demo.code, 0);
+    const QString spec = writeSpec(m_dir, QStringLiteral("pacing.json"),
+                                   R"j({"table": "orders", "column": {"name": "total_eur", "type": "NUMERIC(12,2)", "backfill": "total_cents / 100.0"}})j");
+    const Result run = cli({"run", "-c", demo.out.trimmed(), "--spec", spec, "--yes", "--through-gates", "--progress", "json"});
+    QVERIFY2(run.code == 0, qPrintable(run.out.right(1500) + run.err));
+    int progress = 0;
+    double seconds = -1;
+    for (const QString &line : run.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+        if (o.value(QStringLiteral("event")).toString() != QLatin1String("progress"))
+            continue;
+        ++progress;
+        for (const char *key : {"seconds", "batch_seconds", "batches", "writers_waiting", "longest_wait_ms", "replica_lag_seconds",
+                                "lagging_replica", "app_latency_ms", "throttled_seconds", "throttle"})
+            QVERIFY2(o.contains(QLatin1String(key)), qPrintable(line + QLatin1String(" lacks ") + QLatin1String(key)));
+        QVERIFY2(o.value(QStringLiteral("seconds")).toDouble() >= seconds, qPrintable(line));
+        seconds = o.value(QStringLiteral("seconds")).toDouble();
+        QVERIFY2(o.value(QStringLiteral("batch_seconds")).toDouble() > 0, qPrintable(line));
+        QCOMPARE(o.value(QStringLiteral("replica_lag_seconds")).toDouble(), -1.0);
+        QCOMPARE(o.value(QStringLiteral("throttle")).toString(), QString());
+        QCOMPARE(o.value(QStringLiteral("batches")).toInt(), progress);
+    }
+    QVERIFY2(progress > 0, qPrintable(run.out));
+    QVERIFY(seconds > 0);
 }
 
 void TestCli::tablesOfServer_data()

@@ -1,6 +1,8 @@
 #include "historyview.h"
 
+#include "report/reportwriter.h"
 #include "run/runhistory.h"
+#include "runchart.h"
 #include "runhistorymodel.h"
 #include "runstepsmodel.h"
 
@@ -78,11 +80,15 @@ HistoryView::HistoryView(QWidget *parent)
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_runsView);
     split->addWidget(m_stepsView);
+    m_chart = new RunChart(this);
+    m_chart->setObjectName(QStringLiteral("historyChart"));
+    m_chart->hide(); // until a run with a recorded backfill is selected
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
     layout->addWidget(split, 1);
+    layout->addWidget(m_chart); // its own height, under the steps
 
     connect(m_refresh, &QPushButton::clicked, this, &HistoryView::refresh);
     connect(m_runsView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &HistoryView::showSelected);
@@ -130,6 +136,7 @@ void HistoryView::setConnection(const ConnectionProfile &profile)
     ++m_generation;
     m_runs->setRuns({});
     m_steps->setRun({});
+    m_chart->hide(); // the run it drew belongs to the database before
     m_refresh->setEnabled(true);
     m_status->setText(tr("Reading the journal…"));
 }
@@ -140,6 +147,7 @@ void HistoryView::clearConnection()
     ++m_generation; // an answer for the database before is dropped
     m_runs->setRuns({});
     m_steps->setRun({});
+    m_chart->hide(); // the run it drew belongs to the database before
     m_refresh->setEnabled(false);
     m_status->setText(tr("Not connected."));
 }
@@ -196,6 +204,11 @@ void HistoryView::showSelected()
 {
     const Journal::RunRecord *run = m_runs->run(selectedRow());
     m_steps->setRun(run ? *run : Journal::RunRecord{});
+    // The backfill's chart, where the journal recorded its pacing.
+    const int paced = run ? RunHistory::pacedStep(*run) : -1;
+    m_chart->setSeries(paced >= 0 ? run->steps.at(paced).pacing : BackfillSeries());
+    m_chart->setMaxReplicaLagMs(run ? run->plan.settings.maxReplicaLagMs : 0);
+    m_chart->setVisible(paced >= 0);
     m_open->setEnabled(run != nullptr);
     m_save->setEnabled(run != nullptr);
 }
@@ -207,12 +220,7 @@ bool HistoryView::saveReport(const QString &path, QString *error) const
         *error = tr("No run is selected.");
         return false;
     }
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(RunHistory::report(*run).toUtf8()) < 0) {
-        *error = tr("Cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return ReportWriter::writeRunReport(*run, path, error);
 }
 
 } // namespace Stagecraft

@@ -10,6 +10,7 @@ class QTableView;
 
 namespace Stagecraft {
 
+class RunChart;
 class RunHistoryModel;
 class RunStepsModel;
 
@@ -33,6 +34,8 @@ public:
     [[nodiscard]] RunStepsModel *stepsModel() const { return m_steps; }
     [[nodiscard]] QTableView *runsView() const { return m_runsView; }
     [[nodiscard]] QTableView *stepsView() const { return m_stepsView; }
+    // The selected run's backfill chart (hidden when the journal recorded none).
+    [[nodiscard]] RunChart *chart() const { return m_chart; }
     [[nodiscard]] QPushButton *saveReportButton() const { return m_save; }
     [[nodiscard]] QPushButton *openReportButton() const { return m_open; }
     [[nodiscard]] QString statusText() const;
@@ -54,6 +57,7 @@ private:
     QLabel *m_status = nullptr;
     QTableView *m_runsView = nullptr;
     QTableView *m_stepsView = nullptr;
+    RunChart *m_chart = nullptr;
     QPushButton *m_refresh = nullptr;
     QPushButton *m_open = nullptr;
     QPushButton *m_save = nullptr;

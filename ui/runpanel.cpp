@@ -1,6 +1,8 @@
 #include "runpanel.h"
 
 #include "gatecard.h"
+#include "runchart.h"
+#include "plan/planformat.h"
 #include "run/rollbackplan.h"
 
 #include <QFontDatabase>
@@ -30,6 +32,8 @@ RunPanel::RunPanel(QWidget *parent)
     m_step->setObjectName(QStringLiteral("stepProgress"));
     m_rate = new QLabel(this);
     m_rate->setObjectName(QStringLiteral("rate"));
+    m_chart = new RunChart(this);
+    m_chart->hide(); // until a backfill reports its first batch
     m_log = new QPlainTextEdit(this);
     m_log->setObjectName(QStringLiteral("runLog"));
     m_log->setReadOnly(true);
@@ -66,6 +70,7 @@ RunPanel::RunPanel(QWidget *parent)
     layout->addWidget(m_stepLabel);
     layout->addWidget(m_step);
     layout->addWidget(m_rate);
+    layout->addWidget(m_chart);
     layout->addLayout(buttons);
     layout->addWidget(m_summary);
     layout->addWidget(m_gateCard);
@@ -147,6 +152,9 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
     m_gateCard->close();
     m_gateStep = -1;
     m_runner = runner;
+    // The chart of the backfill stays for a resume (or a rollback) of the same plan: a run stopped
+    // at a deploy gate goes on past the backfill it drew.
+    const bool samePlan = !m_plan.steps.isEmpty() && PlanFormat::fingerprint(m_plan) == PlanFormat::fingerprint(plan);
     m_plan = plan;
     m_runId.clear();
     m_finished.clear();
@@ -157,6 +165,11 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
     m_paused = false;
     m_pausedMs = 0;
     m_progress.reset();
+    if (!samePlan) {
+        m_chart->clear();
+        m_chart->hide();
+    }
+    m_chart->setMaxReplicaLagMs(plan.settings.maxReplicaLagMs);
     m_rollback->hide();
     m_resume->hide();
     m_stepsDone = 0;
@@ -204,7 +217,21 @@ QString RunPanel::rateText(const BackfillProgress &p) const
     const QLocale locale;
     return tr("%1 of about %2 rows — %3 rows/s — ETA %4 s — batch %5, in batches of %6 rows")
         .arg(locale.toString(p.rowsDone), locale.toString(total), locale.toString(qint64(p.rowsPerSecond)),
-             locale.toString(qint64(std::max(0.0, p.etaSeconds))), locale.toString(p.batches), locale.toString(p.batchSize));
+             locale.toString(qint64(std::max(0.0, p.etaSeconds))), locale.toString(p.batches), locale.toString(p.batchSize))
+        + pacingText(p);
+}
+
+// What the pacing saw, after the rate: why the run waits between batches, and the writers the
+// last batch made wait.
+QString RunPanel::pacingText(const BackfillProgress &p)
+{
+    QString text;
+    if (!p.throttle.isEmpty())
+        text += tr(" — waiting: %1").arg(p.throttle);
+    if (p.writersWaiting > 0)
+        text += p.writersWaiting == 1 ? tr(" — 1 writer waited up to %1 ms").arg(QLocale().toString(qRound(p.longestWaitMs)))
+                                      : tr(" — %1 writers waited up to %2 ms").arg(p.writersWaiting).arg(QLocale().toString(qRound(p.longestWaitMs)));
+    return text;
 }
 
 void RunPanel::showPaused(bool paused)
@@ -354,6 +381,8 @@ void RunPanel::connectRunner(Runner *runner)
         const qint64 total = std::max(p.rowsTotal, p.rowsDone);
         m_step->setRange(0, int(std::min<qint64>(total, std::numeric_limits<int>::max())));
         m_step->setValue(int(std::min<qint64>(p.rowsDone, std::numeric_limits<int>::max())));
+        m_chart->addProgress(p);
+        m_chart->show();
         if (!m_paused)
             m_rate->setText(rateText(p));
     });

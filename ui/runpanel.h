@@ -17,6 +17,7 @@ class QPushButton;
 namespace Stagecraft {
 
 class GateCard;
+class RunChart;
 
 // The run screen: overall and per-step progress, rows per second, ETA, lock-timeout retries and a
 // log, with pause / resume / cancel, fed by a Runner's signals; a summary when it ends. A run that
@@ -34,6 +35,8 @@ public:
     // card left from the connection before.
     void setConnection(const ConnectionProfile &profile);
     [[nodiscard]] GateCard *gateCard() const { return m_gateCard; }
+    // The backfill's chart: shown once a backfill reports its first batch, kept after the run ends.
+    [[nodiscard]] RunChart *chart() const { return m_chart; }
     [[nodiscard]] QString summary() const;
     [[nodiscard]] int stepsDone() const { return m_stepsDone; }
     // The plan being run, for what a dialog says about it.
@@ -60,6 +63,7 @@ private:
     void showPaused(bool paused);
     void showStopped(RunOutcome outcome, const QString &word);
     [[nodiscard]] QString rateText(const BackfillProgress &p) const;
+    [[nodiscard]] static QString pacingText(const BackfillProgress &p);
 
     Runner *m_runner = nullptr;
     Plan m_plan;
@@ -89,6 +93,7 @@ private:
     QPushButton *m_resume = nullptr; // resumes a stopped run
     QLabel *m_summary = nullptr;
     GateCard *m_gateCard = nullptr;
+    RunChart *m_chart = nullptr;
 };
 
 } // namespace Stagecraft

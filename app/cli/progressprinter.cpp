@@ -93,15 +93,31 @@ void ProgressPrinter::backfillProgressed(const BackfillProgress &p) const
         const int filled = p.rowsTotal > 0 ? int(width * std::min<double>(1.0, double(p.rowsDone) / p.rowsTotal)) : 0;
         out() << "\r  [" << QString(filled, QLatin1Char('#')) << QString(width - filled, QLatin1Char('.')) << "] " << p.rowsDone
               << "/" << p.rowsTotal << " rows, " << qint64(p.rowsPerSecond) << " rows/s, ETA " << eta << ", batches of " << p.batchSize << " rows"
-              << "   " << Qt::flush;
+              << pacingText(p) << "   " << Qt::flush;
         return;
     }
     event({{QStringLiteral("event"), QStringLiteral("progress")}, {QStringLiteral("step"), p.step + 1},
            {QStringLiteral("rows_done"), double(p.rowsDone)}, {QStringLiteral("rows_total"), double(p.rowsTotal)},
            {QStringLiteral("rows_per_second"), p.rowsPerSecond}, {QStringLiteral("eta_seconds"), p.etaSeconds},
-           {QStringLiteral("batch_size"), p.batchSize}},
+           {QStringLiteral("batch_size"), p.batchSize}, {QStringLiteral("batches"), p.batches},
+           {QStringLiteral("seconds"), p.seconds}, {QStringLiteral("batch_seconds"), p.batchSeconds},
+           {QStringLiteral("writers_waiting"), p.writersWaiting}, {QStringLiteral("longest_wait_ms"), p.longestWaitMs},
+           {QStringLiteral("replica_lag_seconds"), p.replicaLagSeconds}, {QStringLiteral("lagging_replica"), p.laggingReplica},
+           {QStringLiteral("app_latency_ms"), p.appLatencyMs}, {QStringLiteral("app_latency_baseline_ms"), p.appLatencyBaselineMs},
+           {QStringLiteral("throttled_seconds"), p.throttledSeconds}, {QStringLiteral("throttle"), p.throttle}},
           QStringLiteral("step %1: %2/%3 rows, %4 rows/s, ETA %5").arg(p.step + 1).arg(p.rowsDone).arg(p.rowsTotal)
-              .arg(qint64(p.rowsPerSecond)).arg(eta));
+              .arg(qint64(p.rowsPerSecond)).arg(eta) + pacingText(p));
+}
+
+// What the pacing saw, after the rate: why the run waits, and the waits the last batch caused.
+QString ProgressPrinter::pacingText(const BackfillProgress &p)
+{
+    QString text;
+    if (!p.throttle.isEmpty())
+        text += QStringLiteral("; waiting: %1").arg(p.throttle);
+    if (p.writersWaiting > 0)
+        text += QStringLiteral("; %1 writers waited up to %2 ms").arg(p.writersWaiting).arg(qRound(p.longestWaitMs));
+    return text;
 }
 
 void ProgressPrinter::attachFinish(Runner &runner)

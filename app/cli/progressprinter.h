@@ -26,6 +26,7 @@ private:
     void attachWaits(Runner &runner);
     void attachFinish(Runner &runner);
     void backfillProgressed(const BackfillProgress &p) const;
+    [[nodiscard]] static QString pacingText(const BackfillProgress &p);
     void event(const QJsonObject &o, const QString &text) const;
 
     bool m_json;

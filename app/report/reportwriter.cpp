@@ -1,6 +1,8 @@
 #include "reportwriter.h"
 
+#include "runchartpainter.h"
 #include "timelinepainter.h"
+#include "run/runhistory.h"
 #include "plan/planformat.h"
 #include "plan/spacecost.h"
 
@@ -81,6 +83,35 @@ bool ReportWriter::writeMarkdown(const Plan &plan, const QString &findings, cons
                 .arg(connectionText(plan), plan.table.schema, plan.table.name, PlanFormat::fingerprint(plan));
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0) {
+        *error = u"Cannot write %1: %2"_s.arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool ReportWriter::writeRunReport(const Journal::RunRecord &run, const QString &path, QString *error)
+{
+    const QFileInfo info(path);
+    QString picture;
+    const int paced = RunHistory::pacedStep(run);
+    if (paced >= 0) {
+        // A report is read on paper and in light viewers: the light palette, whatever the desktop's.
+        QPalette light;
+        light.setColor(QPalette::Window, QColor(0xef, 0xef, 0xef));
+        light.setColor(QPalette::Base, Qt::white);
+        light.setColor(QPalette::Text, Qt::black);
+        light.setColor(QPalette::WindowText, Qt::black);
+        light.setColor(QPalette::PlaceholderText, Qt::darkGray);
+        const BackfillSeries &series = run.steps.at(paced).pacing;
+        picture = info.completeBaseName() + u"-backfill.png"_s;
+        if (!RunChartPainter::render(series, QSize(1024, RunChartPainter::preferredHeight(series)), light, run.plan.settings.maxReplicaLagMs)
+                 .save(info.dir().filePath(picture))) {
+            *error = u"Cannot write %1."_s.arg(info.dir().filePath(picture));
+            return false;
+        }
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(RunHistory::report(run, picture).toUtf8()) < 0) {
         *error = u"Cannot write %1: %2"_s.arg(path, file.errorString());
         return false;
     }

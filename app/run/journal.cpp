@@ -98,6 +98,15 @@ bool Journal::hasStepStart()
     return *m_hasStepStart;
 }
 
+bool Journal::hasStepPacing()
+{
+    if (!m_hasStepPacing) {
+        QSqlQuery q(m_connection.database());
+        m_hasStepPacing = q.exec(QStringLiteral("SELECT pacing FROM %1 WHERE 1 = 0").arg(stepsTable()));
+    }
+    return *m_hasStepPacing;
+}
+
 bool Journal::exists()
 {
     QSqlQuery q(m_connection.database());
@@ -120,6 +129,12 @@ bool Journal::ensure(ConnectionError *error)
             QSqlQuery add(m_connection.database());
             m_hasStepStart = add.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN started_at varchar(40)").arg(stepsTable()));
         }
+        if (!hasStepPacing()) {
+            QSqlQuery add(m_connection.database());
+            m_hasStepPacing = add.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN pacing %2")
+                                           .arg(stepsTable(), e == Engine::MySQL || e == Engine::MariaDB ? QStringLiteral("longtext")
+                                                                                                          : QStringLiteral("text")));
+        }
         if (hasOrigin())
             return true;
         for (const char *name : {"engine_name", "server_address", "database_name"}) {
@@ -140,9 +155,10 @@ bool Journal::ensure(ConnectionError *error)
         && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (run_id varchar(40) NOT NULL, step integer NOT NULL, "
                                "state varchar(16) NOT NULL, rows_done bigint NOT NULL DEFAULT 0, last_key %2, "
                                "attempts integer NOT NULL DEFAULT 0, error %2, updated_at varchar(40) NOT NULL, "
-                               "started_at varchar(40), PRIMARY KEY (run_id, step))").arg(stepsTable(), text),
+                               "started_at varchar(40), pacing %2, PRIMARY KEY (run_id, step))").arg(stepsTable(), text),
                 {}, what, error);
     m_hasStepStart.reset(); // asked again when needed
+    m_hasStepPacing.reset();
     return made;
 }
 
@@ -219,6 +235,15 @@ bool Journal::recordBatch(const QString &runId, int step, qint64 rowsDone, const
     return false;
 }
 
+bool Journal::recordSeries(const QString &runId, int step, const BackfillSeries &series, ConnectionError *error)
+{
+    // A journal the role could not alter goes on without it, as without started_at.
+    if (!hasStepPacing())
+        return true;
+    return exec(QStringLiteral("UPDATE %1 SET pacing = ? WHERE run_id = ? AND step = ?").arg(stepsTable()),
+                {QString::fromUtf8(series.toJson()), runId, step}, QStringLiteral("recording the backfill's pacing in the journal"), error);
+}
+
 static QDateTime timeFrom(const QVariant &value)
 {
     return value.isNull() ? QDateTime() : QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
@@ -239,6 +264,7 @@ bool Journal::readRuns(const QString &where, QList<RunRecord> *runs, ConnectionE
     runs->clear();
     const bool withOrigin = hasOrigin();
     const bool withStart = hasStepStart();
+    const bool withPacing = hasStepPacing();
     QSqlQuery q(m_connection.database());
     if (!exec(QStringLiteral("SELECT run_id, table_name, column_name, state, plan, started_at, updated_at%2 FROM %1 %3"
                              "ORDER BY started_at DESC")
@@ -266,8 +292,9 @@ bool Journal::readRuns(const QString &where, QList<RunRecord> *runs, ConnectionE
     }
     for (RunRecord &r : *runs) {
         QSqlQuery s(m_connection.database());
-        if (!exec(QStringLiteral("SELECT step, state, rows_done, last_key, attempts, error, updated_at%2 FROM %1 WHERE run_id = ? ORDER BY step")
-                      .arg(stepsTable(), withStart ? QStringLiteral(", started_at") : QString()),
+        if (!exec(QStringLiteral("SELECT step, state, rows_done, last_key, attempts, error, updated_at, %2, %3 FROM %1 WHERE run_id = ? ORDER BY step")
+                      .arg(stepsTable(), withStart ? QStringLiteral("started_at") : QStringLiteral("NULL"),
+                           withPacing ? QStringLiteral("pacing") : QStringLiteral("NULL")),
                   {r.runId}, QStringLiteral("reading the journal"), error, &s))
             return false;
         while (s.next()) {
@@ -279,8 +306,9 @@ bool Journal::readRuns(const QString &where, QList<RunRecord> *runs, ConnectionE
             step.attempts = s.value(4).toInt();
             step.error = s.value(5).toString();
             step.updatedAt = timeFrom(s.value(6));
-            if (withStart)
-                step.startedAt = timeFrom(s.value(7));
+            step.startedAt = timeFrom(s.value(7));
+            if (!s.value(8).isNull())
+                static_cast<void>(BackfillSeries::fromJson(s.value(8).toString().toUtf8(), &step.pacing));
             r.steps.append(step);
         }
     }

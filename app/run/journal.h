@@ -2,6 +2,7 @@
 
 #include "connection/connectionerror.h"
 #include "plan/plan.h"
+#include "backfillseries.h"
 #include "planorigin.h"
 
 #include <QDateTime>
@@ -23,7 +24,8 @@ class DatabaseConnection;
 //          engine_name, server_address, database_name (where the run was made; added to an older journal by ensure(), NULL
 //          for its earlier runs)
 //   steps: run_id, step, state (pending, running, done, skipped, failed, rolled_back, interrupted, waiting), rows_done, last_key (JSON array), attempts, error,
-//          updated_at, started_at (when the step last began to run; added to an older journal by ensure(), NULL before)
+//          updated_at, started_at (when the step last began to run; added to an older journal by ensure(), NULL before),
+//          pacing (a backfill step's BackfillSeries as JSON, recorded when the step ends; added like started_at)
 class Journal
 {
 public:
@@ -42,6 +44,9 @@ public:
         // updatedAt is when its state last changed (its end, once it is done or failed).
         QDateTime startedAt;
         QDateTime updatedAt;
+        // A backfill step's course (rate, batch size, waits, replica lag); empty for other steps
+        // and for a journal that did not record it.
+        BackfillSeries pacing;
     };
     struct RunRecord
     {
@@ -68,6 +73,8 @@ public:
     [[nodiscard]] bool setStep(const QString &runId, int step, StepState state, const QString &message, ConnectionError *error);
     // Within the caller's open transaction: the batch's progress commits with the batch.
     [[nodiscard]] bool recordBatch(const QString &runId, int step, qint64 rowsDone, const QStringList &lastKey, ConnectionError *error);
+    // A backfill step's course, recorded once the step ends (the runner calls it; the chart of History and the report read it).
+    [[nodiscard]] bool recordSeries(const QString &runId, int step, const BackfillSeries &series, ConnectionError *error);
     // The unfinished runs (running, failed, cancelled) on this database, newest first; a run that
     // was rolled back is finished.
     [[nodiscard]] bool unfinished(QList<RunRecord> *runs, ConnectionError *error);
@@ -88,6 +95,8 @@ private:
     [[nodiscard]] bool hasOrigin();
     // Whether the steps table has started_at (a journal made by an older Stagecraft does not).
     [[nodiscard]] bool hasStepStart();
+    // Whether the steps table has pacing (the same).
+    [[nodiscard]] bool hasStepPacing();
     // The runs the WHERE clause picks (with its values), newest first, with their steps.
     [[nodiscard]] bool readRuns(const QString &where, QList<RunRecord> *runs, ConnectionError *error);
     [[nodiscard]] bool exec(const QString &sql, const QVariantList &values, const QString &what, ConnectionError *error,
@@ -95,6 +104,7 @@ private:
 
     DatabaseConnection &m_connection;
     std::optional<bool> m_hasStepStart; // asked once
+    std::optional<bool> m_hasStepPacing; // asked once
     std::unique_ptr<QSqlQuery> m_recordBatch; // recordBatch's statement, prepared once
 };
 

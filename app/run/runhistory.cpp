@@ -68,7 +68,38 @@ static QString duration(double seconds)
     return seconds < 0 ? QStringLiteral("—") : QStringLiteral("%1 s").arg(seconds, 0, 'f', seconds < 10 ? 2 : 0);
 }
 
-QString RunHistory::report(const Journal::RunRecord &run)
+int RunHistory::pacedStep(const Journal::RunRecord &run)
+{
+    for (int i = 0; i < run.steps.size(); ++i) {
+        if (!run.steps.at(i).pacing.isEmpty())
+            return i;
+    }
+    return -1;
+}
+
+QString RunHistory::pacingSection(const BackfillSeries &series, int step, const QString &chartPicture)
+{
+    const BackfillSeries::Figures f = series.figures();
+    const auto ms = [](double v) { return v < 0 ? QStringLiteral("not watched") : QStringLiteral("%1 ms").arg(qRound(v)); };
+    QString text = QStringLiteral("### Backfill pacing (step %1)\n\n").arg(step + 1);
+    if (!chartPicture.isEmpty())
+        text += QStringLiteral("![The backfill over time: rows per second and batch size, the writers its batches made wait, "
+                               "the replicas' lag; shaded where the run waited](%1)\n\n")
+                    .arg(chartPicture);
+    text += QLatin1String("| batches | median batch | largest batch | most writers waiting | longest wait | largest replica lag | time waited |\n"
+                          "|---:|---:|---:|---:|---:|---:|---:|\n");
+    text += QStringLiteral("| %1 | %2 rows | %3 rows | %4 | %5 | %6 | %7 |\n\n")
+                .arg(QString::number(f.batches), QString::number(f.medianBatchSize), QString::number(f.maxBatchSize),
+                     f.maxWritersWaiting < 0 ? QStringLiteral("not watched") : QString::number(f.maxWritersWaiting), ms(f.longestWaitMs),
+                     f.maxReplicaLagSeconds < 0 ? QStringLiteral("no replica watched")
+                                                : QStringLiteral("%1 s%2").arg(QString::number(f.maxReplicaLagSeconds, 'f', 1),
+                                                                                f.laggingReplica.isEmpty() ? QString()
+                                                                                                           : QStringLiteral(" (%1)").arg(f.laggingReplica)),
+                     duration(f.throttledSeconds));
+    return text;
+}
+
+QString RunHistory::report(const Journal::RunRecord &run, const QString &chartPicture)
 {
     QString outcomeText = QStringLiteral("## Outcome: %1\n\n").arg(outcome(run));
     // Where it ran: an older journal's runs know only their engine.
@@ -89,6 +120,9 @@ QString RunHistory::report(const Journal::RunRecord &run)
                                 QString(s.error).replace(QLatin1Char('|'), QLatin1String("\\|")).simplified());
     }
     outcomeText += QLatin1Char('\n');
+    const int paced = pacedStep(run);
+    if (paced >= 0)
+        outcomeText += pacingSection(run.steps.at(paced).pacing, paced, chartPicture);
     QString text = PlanFormat::toMarkdown(run.plan);
     // After the title: the outcome is what the reader of a past run's report wants first.
     const qsizetype afterTitle = text.indexOf(QLatin1String("\n\n"));

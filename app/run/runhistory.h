@@ -27,8 +27,14 @@ public:
     [[nodiscard]] static QDateTime ended(const Journal::RunRecord &run);
     // Seconds from start to end; -1 when either is unknown.
     [[nodiscard]] static double seconds(const QDateTime &start, const QDateTime &end);
-    // The plan's Markdown report with an Outcome section: the run, its times and each step's.
-    [[nodiscard]] static QString report(const Journal::RunRecord &run);
+    // The backfill step whose pacing the journal recorded (History's chart, the report's), or -1.
+    [[nodiscard]] static int pacedStep(const Journal::RunRecord &run);
+    // The plan's Markdown report with an Outcome section: the run, its times and each step's; and
+    // for a backfill whose pacing was recorded, its figures, with chartPicture (a file beside the
+    // report) shown above them when given.
+    [[nodiscard]] static QString report(const Journal::RunRecord &run, const QString &chartPicture = QString());
+    // The pacing figures as a Markdown section (batches, batch sizes, writers' waits, replica lag, time waited).
+    [[nodiscard]] static QString pacingSection(const BackfillSeries &series, int step, const QString &chartPicture);
 };
 
 } // namespace Stagecraft
