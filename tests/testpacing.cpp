@@ -3,6 +3,8 @@
 // waited; a run whose batches make writers wait longer than the target shrinks them at once, and a
 // run on a quiet table keeps its big batches.
 
+#include "connection/databaseconnection.h"
+#include "run/journal.h"
 #include "run/loadmonitor.h"
 #include "run/runner.h"
 #include "livewriter.h"
@@ -315,6 +317,25 @@ void TestPacing::runWaitsForAPausedReplica()
     QVERIFY2(std::any_of(notes.cbegin(), notes.cend(), [](const QString &n) { return n.startsWith(QLatin1String("the replicas caught up after ")); }),
              qPrintable(notes.join(QLatin1Char('\n'))));
     QVERIFY2(summary.contains(QLatin1String("between batches for replicas over 1 s behind (") + replica), qPrintable(summary));
+    // Journaled with the run: the backfill's series, its wait for the replica and the lag seen.
+    DatabaseConnection connection(profile);
+    ConnectionError error;
+    QVERIFY2(connection.open(&error), qPrintable(error.text()));
+    Journal journal(connection);
+    QList<Journal::RunRecord> runs;
+    QVERIFY2(journal.history(&runs, &error), qPrintable(error.text()));
+    QVERIFY(!runs.isEmpty());
+    bool journaled = false;
+    for (const Journal::StepRecord &step : std::as_const(runs.first().steps)) {
+        if (step.pacing.isEmpty())
+            continue;
+        const BackfillSeries::Figures f = step.pacing.figures();
+        QVERIFY2(f.throttledSeconds >= 1.0, qPrintable(QString::number(f.throttledSeconds)));
+        QCOMPARE(f.laggingReplica, replica);
+        QVERIFY(std::any_of(step.pacing.points().cbegin(), step.pacing.points().cend(), [](const BackfillSeries::Point &p) { return p.throttled; }));
+        journaled = true;
+    }
+    QVERIFY2(journaled, "no backfill series in the journal");
     QVERIFY2(pair.waitCaughtUp(30000, &why), qPrintable(why));
 }
 

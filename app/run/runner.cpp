@@ -781,6 +781,14 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
         }
         return p;
     };
+    // The step's chart (rows/s, batch size, waits, lag), journaled when the step ends, however it ends.
+    BackfillSeries series;
+    const auto journalSeries = qScopeGuard([&] {
+        if (series.isEmpty() || !m_journal || !m_connection || !m_connection->isOpen())
+            return;
+        ConnectionError seriesError;
+        static_cast<void>(m_journal->recordSeries(m_runId, index, series, &seriesError));
+    });
     // What the pacing did, for the run's summary.
     const auto summarize = qScopeGuard([&] {
         QStringList lines;
@@ -824,6 +832,7 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             BackfillProgress p = progress(batch, waiting.elapsed());
             p.throttle = why;
             p.throttledSeconds = (throttledMs + waiting.elapsed()) / 1000.0;
+            series.add(p);
             Q_EMIT backfillProgressed(p);
             QThread::msleep(250);
         }
@@ -901,6 +910,7 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             worstLag = p.replicaLagSeconds;
             worstLagName = p.laggingReplica;
         }
+        series.add(p);
         Q_EMIT backfillProgressed(p);
         if (last)
             return StepResult::Done;
