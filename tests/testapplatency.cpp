@@ -39,6 +39,8 @@ void TestAppLatency::counts_data()
     QTest::addColumn<bool>("counted");
     // The table public.orders (PostgreSQL) or shop.orders (MySQL, MariaDB); the new column note_copy.
     const QString pg = QStringLiteral("postgresql");
+    // The backfill's bound statement (prepared: its PREPARE text) is Stagecraft's own.
+    QTest::newRow("pg backfill bound") << pg << "SELECT key_1 FROM (SELECT \"id\" AS key_1 FROM \"public\".\"orders\" WHERE \"id\" > $1 ORDER BY \"id\" LIMIT $2) AS batch ORDER BY key_1 DESC LIMIT $3" << false;
     QTest::newRow("pg bare") << pg << "SELECT v FROM orders WHERE id = $1" << true;
     QTest::newRow("pg folded") << pg << "select v from ORDERS where id = $1" << true;
     QTest::newRow("pg qualified") << pg << "SELECT v FROM public.orders WHERE id = $1" << true;

@@ -145,6 +145,8 @@ bool AppLatencyReader::counts(const QString &statement) const
         if (lower.startsWith(QLatin1String("stagecraft_")) || lower == QLatin1String("pg_stat_statements")
             || lower == QLatin1String("performance_schema"))
             return false; // the journal, the monitor's own reads
+        if (lower == QLatin1String("key_1"))
+            return false; // the backfill's bound statement (Backfill: "SELECT key_1 FROM (SELECT id AS key_1 …) AS batch")
         if (namesTable || !names(m_engine, token, m_table.name))
             continue;
         // schema.table: only the table's schema; a bare name is the table as the session finds it.

@@ -8,6 +8,7 @@
 #include <QSqlQuery>
 
 #include <algorithm>
+#include <utility>
 #include <memory>
 
 namespace Stagecraft {
@@ -57,7 +58,7 @@ bool LoadMonitor::begin(QString *why)
 QStringList LoadMonitor::notes()
 {
     QMutexLocker lock(&m_mutex);
-    return m_notes;
+    return std::exchange(m_notes, {});
 }
 
 QList<ReplicaLag> LoadMonitor::replicas()
@@ -72,8 +73,10 @@ std::optional<ReplicaLag> LoadMonitor::replicaOverLimit()
     std::optional<ReplicaLag> worst;
     for (const ReplicaLag &r : std::as_const(m_replicas)) {
         // Over the lag allowed; or not replaying while behind (its lag only grows, and the reader
-        // counts it from when it first saw the primary ahead: at least that much), or out of reach.
-        const bool over = r.seconds * 1000 > m_settings.maxReplicaLagMs || (!r.replaying && (r.bytes > 0 || r.seconds < 0));
+        // counts it from when it first saw the primary ahead: at least that much).
+        // One whose lag is unknown (out of reach, gone, never replayed) is not waited for: a replica
+        // that never comes back would hold the run for ever (the log says it is not watched).
+        const bool over = r.seconds * 1000 > m_settings.maxReplicaLagMs || (!r.replaying && r.seconds >= 0 && r.bytes > 0);
         if (over && (!worst || r.seconds > worst->seconds))
             worst = r;
     }
@@ -177,6 +180,11 @@ void LoadMonitor::pollReplicas(ReplicaLagReader &reader)
     if (error.isEmpty())
         m_replicas = lags;
     m_replicaError = error;
+    for (const ReplicaLag &r : lags)
+        if (r.seconds < 0 && !r.replaying && !m_unknownLag.contains(r.name)) {
+            m_unknownLag << r.name;
+            m_notes << QStringLiteral("replica %1 is not waited for, its lag is unknown: %2").arg(r.name, r.state);
+        }
 }
 
 void LoadMonitor::run()
@@ -210,6 +218,15 @@ void LoadMonitor::run()
 
     QString why;
     bool watchWaits = m_settings.maxWriterWaitMs > 0;
+    if (watchWaits && engine == Engine::PostgreSQL) {
+        // pg_stat_activity hides other roles' sessions' waits from a role without pg_read_all_stats.
+        QSqlQuery q(connection->database());
+        if (q.exec(QStringLiteral("SELECT rolsuper OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') FROM pg_roles "
+                                  "WHERE rolname = current_user"))
+            && q.next() && !q.value(0).toBool())
+            note(QStringLiteral("only this role's sessions are seen waiting: other roles' waits need pg_read_all_stats "
+                                "(GRANT pg_read_all_stats TO the role that runs Stagecraft)"));
+    }
     if (watchWaits) {
         QHash<qint64, double> waiting;
         QString error;

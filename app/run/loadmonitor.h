@@ -44,7 +44,7 @@ public:
     // connection); the run then goes on paced by its batch time alone. What else cannot be watched
     // (replicas, the application's latency) is in notes().
     [[nodiscard]] bool begin(QString *why);
-    // Lines for the run's log: the signals set but not watched here, and why.
+    // Lines for the run's log: the signals set but not watched here, and why; each once (taken).
     [[nodiscard]] QStringList notes();
     void end();
 
@@ -109,6 +109,7 @@ private:
     int m_most = 0;
     QHash<qint64, double> m_startedMs; // each session seen waiting since the last take: when its wait began
     QStringList m_notes;
+    QStringList m_unknownLag; // replicas already noted as of unknown lag
     QList<ReplicaLag> m_replicas;
     QString m_replicaError; // the primary could not be read for the replicas' lag, at the last read
     Latency m_latency;

@@ -797,7 +797,7 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
                                             .arg(longestWait, 0, 'f', 0).arg(m_settings.maxWriterWaitMs).arg(shrinks)
                                       : QStringLiteral("no writer waited for the backfill's batches"));
         if (throttledMs > 0)
-            lines << QStringLiteral("waited %1 s between batches for replicas over %2 s behind (%3 up to %4 s)")
+            lines << QStringLiteral("waited %1 s between batches for replicas over %2 s behind or not replaying (%3 up to %4 s)")
                          .arg(throttledMs / 1000.0, 0, 'f', 1).arg(m_settings.maxReplicaLagMs / 1000.0).arg(worstLagName).arg(worstLag, 0, 'f', 1);
         else if (worstLag >= 0)
             lines << QStringLiteral("replicas stayed within %1 s (%2 up to %3 s)").arg(m_settings.maxReplicaLagMs / 1000.0).arg(worstLagName).arg(worstLag, 0, 'f', 1);
@@ -847,6 +847,8 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             return StepResult::Cancelled;
         if (!waitForReplicas())
             return StepResult::Cancelled;
+        if (m_paused)
+            continue; // asked while it waited for a replica: the pause first
         if (monitor)
             static_cast<void>(monitor->takeWaits()); // what it saw between batches is not this batch's doing
         QElapsedTimer timer;
@@ -912,6 +914,9 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
         }
         series.add(p);
         Q_EMIT backfillProgressed(p);
+        if (monitor)
+            for (const QString &line : monitor->notes())
+                Q_EMIT noted(index, line);
         if (last)
             return StepResult::Done;
         if (m_cancelled)
