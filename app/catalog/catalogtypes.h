@@ -131,6 +131,35 @@ struct TableDetails
     [[nodiscard]] QStringList primaryKey() const;
 };
 
+// Something in the database that depends on a table, read from its catalog: what a new column may
+// change the fate of besides the application's own statements.
+struct TableDependent
+{
+    enum class Kind {
+        View,
+        MaterializedView,
+        Function, // a function (or MySQL/MariaDB stored function) whose body names the table
+        Procedure,
+        Trigger,
+        Rule, // PostgreSQL
+        Publication, // PostgreSQL logical replication
+        ReplicaIdentity, // PostgreSQL: what a publication sends to identify an updated or deleted row
+        ForeignKeyIn, // another table's foreign key references this one
+        ForeignKeyOut, // this table's foreign key references another
+        Partition,
+        Event // MySQL/MariaDB scheduled events
+    };
+    Kind kind = Kind::View;
+    QString name; // as the engine names it, with its schema where it has one: public.order_totals
+    QString detail; // what it is, in one line: "AFTER INSERT OR UPDATE, row", "columns (id, total)", "(customer_id) -> public.customers (id)"
+    // What adding the column means for it, in words a reviewer acts on ("its SELECT * was expanded
+    // when the view was made: the view will not show the new column until it is made again"); empty:
+    // nothing to act on.
+    QString impact;
+    bool operator==(const TableDependent &) const = default;
+};
+[[nodiscard]] QString dependentKindName(TableDependent::Kind kind); // "materialized view"
+
 enum class TypeCategory { BuiltIn, Enum, Domain, Composite, Range, Other };
 
 // A type the designer can offer, with what parameters it takes.

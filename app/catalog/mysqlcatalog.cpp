@@ -3,6 +3,7 @@
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
 #include "sql/sqlfragment.h"
+#include "sql/sqltokens.h"
 
 #include <QHash>
 #include <QSet>
@@ -498,66 +499,6 @@ bool MySqlCatalog::blockingSessions(const TableRef &table, QList<BlockingSession
     return true;
 }
 
-} // namespace Stagecraft
-
-namespace Stagecraft {
-
-namespace {
-
-struct Token
-{
-    enum class Kind { Word, Quoted, Text, Symbol } kind;
-    QString text;
-};
-
-// The expression as words (names and keywords), quoted names, strings and single symbols. The
-// text has passed SqlFragment::check: quotes are closed and there is no comment.
-QList<Token> tokens(const QString &text)
-{
-    QList<Token> out;
-    for (qsizetype i = 0; i < text.size();) {
-        const QChar c = text.at(i);
-        if (c.isSpace()) {
-            ++i;
-        } else if (c == QLatin1Char('\'') || c == QLatin1Char('"') || c == QLatin1Char('`')) {
-            QString value;
-            qsizetype j = i + 1;
-            for (; j < text.size(); ++j) {
-                const QChar d = text.at(j);
-                if (d == QLatin1Char('\\') && c != QLatin1Char('`') && j + 1 < text.size()) {
-                    value += text.at(++j);
-                } else if (d == c && j + 1 < text.size() && text.at(j + 1) == c) {
-                    value += d;
-                    ++j;
-                } else if (d == c) {
-                    break;
-                } else {
-                    value += d;
-                }
-            }
-            out << Token{c == QLatin1Char('`') ? Token::Kind::Quoted : Token::Kind::Text, value};
-            i = j + 1;
-        } else if (c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('$')) {
-            qsizetype j = i;
-            while (j < text.size() && (text.at(j).isLetterOrNumber() || text.at(j) == QLatin1Char('_') || text.at(j) == QLatin1Char('$')))
-                ++j;
-            out << Token{Token::Kind::Word, text.mid(i, j - i)};
-            i = j;
-        } else {
-            out << Token{Token::Kind::Symbol, QString(c)};
-            ++i;
-        }
-    }
-    return out;
-}
-
-bool isName(const Token &t)
-{
-    return t.kind == Token::Kind::Word || t.kind == Token::Kind::Quoted;
-}
-
-} // namespace
-
 bool MySqlCatalog::functionsCalled(ExpressionPlace, const QString &expression, const QString &, const TableRef &,
                                    const QString &, ExpressionCalls *calls, ConnectionError *error)
 {
@@ -573,16 +514,16 @@ bool MySqlCatalog::functionsCalled(ExpressionPlace, const QString &expression, c
     }
     // MySQL and MariaDB keep no dependencies of an expression: its text is read instead. A call is a
     // name, or database.name, followed by "("; NEXT VALUE FOR seq is MariaDB's spelling of NEXTVAL(seq).
-    const QList<Token> t = tokens(expression);
+    const QList<SqlToken> t = SqlTokens::split(m_connection.engine(), expression);
     const QString database = m_connection.profile().database;
     auto word = [&](qsizetype i, const char *keyword) {
-        return i >= 0 && i < t.size() && t.at(i).kind == Token::Kind::Word && t.at(i).text.compare(QLatin1String(keyword), Qt::CaseInsensitive) == 0;
+        return i >= 0 && i < t.size() && t.at(i).isKeyword(QLatin1String(keyword));
     };
     // A possibly qualified name starting at i: (schema, name), and the index after it.
     auto nameAt = [&](qsizetype i, QString *schema, QString *name) -> qsizetype {
-        if (i >= t.size() || !isName(t.at(i)))
+        if (i >= t.size() || !t.at(i).isName())
             return -1;
-        if (i + 2 < t.size() && t.at(i + 1).text == QLatin1String(".") && t.at(i + 1).kind == Token::Kind::Symbol && isName(t.at(i + 2))) {
+        if (i + 2 < t.size() && t.at(i + 1).isSymbol(QLatin1Char('.')) && t.at(i + 2).isName()) {
             *schema = t.at(i).text;
             *name = t.at(i + 2).text;
             return i + 3;
@@ -599,9 +540,8 @@ bool MySqlCatalog::functionsCalled(ExpressionPlace, const QString &expression, c
             name = QStringLiteral("nextval");
             if (nameAt(i + 3, &sequenceSchema, &sequence) < 0)
                 continue;
-        } else if (isName(t.at(i)) && (i == 0 || t.at(i - 1).text != QLatin1String("."))
-                   && (after = nameAt(i, &schema, &name)) > 0 && after < t.size() && t.at(after).kind == Token::Kind::Symbol
-                   && t.at(after).text == QLatin1String("(")) {
+        } else if (t.at(i).isName() && (i == 0 || !t.at(i - 1).isSymbol(QLatin1Char('.')))
+                   && (after = nameAt(i, &schema, &name)) > 0 && after < t.size() && t.at(after).isSymbol(QLatin1Char('('))) {
             const QString lower = name.toLower();
             if (schema.isEmpty() && (lower == QLatin1String("nextval") || lower == QLatin1String("setval") || lower == QLatin1String("lastval")))
                 static_cast<void>(nameAt(after + 1, &sequenceSchema, &sequence));

@@ -3,6 +3,7 @@
 #include "catalog/catalogtypes.h"
 #include "backfill.h"
 #include "columnspec.h"
+#include "impact.h"
 #include "runsettings.h"
 #include "sync.h"
 #include "connection/connectionprofile.h"
@@ -138,6 +139,10 @@ struct Plan
 
     // How the plan keeps the column filled for writers that do not know it.
     Sync sync;
+
+    // Who uses the table and what the new column changes for them: read on the connection after
+    // planning (ImpactReader); informs the review, not part of what runs or of the fingerprint.
+    Impact impact;
 
     [[nodiscard]] double totalSeconds() const;
     [[nodiscard]] double secondsWritesBlocked() const;

@@ -1,119 +1,19 @@
 #include "applatency.h"
 
+#include "sql/sqltokens.h"
+
 #include <QSqlError>
+
+#include <algorithm>
 #include <QSqlQuery>
 
 namespace Stagecraft {
 
 namespace {
 
-struct Token
+bool isDot(const QList<SqlToken> &t, qsizetype i)
 {
-    enum class Kind { Word, Quoted, Symbol };
-    Kind kind;
-    QString text; // a quoted name without its quotes, doubled quotes made single
-};
-
-bool isWordChar(QChar c)
-{
-    return c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('$');
-}
-
-// The names and symbols of a statement's text as the server normalised it (pg_stat_statements'
-// query, a digest's DIGEST_TEXT), strings and comments left out. Quoted names: "..." on PostgreSQL,
-// `...` on MySQL and MariaDB (where "..." is a string unless ANSI_QUOTES, and digests write names
-// in backticks anyway).
-QList<Token> tokens(Engine engine, const QString &text)
-{
-    const bool postgres = engine == Engine::PostgreSQL;
-    const QChar nameQuote = postgres ? QLatin1Char('"') : QLatin1Char('`');
-    QList<Token> out;
-    const qsizetype n = text.size();
-    qsizetype i = 0;
-    while (i < n) {
-        const QChar c = text.at(i);
-        if (c.isSpace()) {
-            ++i;
-        } else if ((c == QLatin1Char('-') && i + 1 < n && text.at(i + 1) == QLatin1Char('-'))
-                   || (!postgres && c == QLatin1Char('#'))) {
-            while (i < n && text.at(i) != QLatin1Char('\n'))
-                ++i;
-        } else if (c == QLatin1Char('/') && i + 1 < n && text.at(i + 1) == QLatin1Char('*')) {
-            const qsizetype end = text.indexOf(QLatin1String("*/"), i + 2);
-            i = end < 0 ? n : end + 2;
-        } else if (c == nameQuote || c == QLatin1Char('\'') || (!postgres && c == QLatin1Char('"'))) {
-            QString value;
-            qsizetype j = i + 1;
-            for (; j < n; ++j) {
-                const QChar d = text.at(j);
-                if (!postgres && d == QLatin1Char('\\') && c != nameQuote && j + 1 < n) {
-                    value += text.at(++j);
-                } else if (d == c) {
-                    if (j + 1 < n && text.at(j + 1) == c) {
-                        value += c;
-                        ++j;
-                    } else {
-                        break;
-                    }
-                } else {
-                    value += d;
-                }
-            }
-            if (c == nameQuote)
-                out << Token{Token::Kind::Quoted, value};
-            i = j + 1;
-        } else if (postgres && c == QLatin1Char('$') && i + 1 < n && !text.at(i + 1).isDigit()) {
-            // A dollar quote: $$...$$ or $tag$...$tag$.
-            const qsizetype close = text.indexOf(QLatin1Char('$'), i + 1);
-            if (close < 0) {
-                ++i;
-                continue;
-            }
-            const QString tag = text.mid(i, close - i + 1);
-            const qsizetype end = text.indexOf(tag, close + 1);
-            i = end < 0 ? n : end + tag.size();
-        } else if (isWordChar(c)) {
-            qsizetype j = i;
-            while (j < n && isWordChar(text.at(j)))
-                ++j;
-            out << Token{Token::Kind::Word, text.mid(i, j - i)};
-            i = j;
-        } else {
-            out << Token{Token::Kind::Symbol, QString(c)};
-            ++i;
-        }
-    }
-    return out;
-}
-
-bool isName(const Token &t)
-{
-    return t.kind != Token::Kind::Symbol;
-}
-
-bool isDot(const QList<Token> &t, qsizetype i)
-{
-    return i >= 0 && i < t.size() && t.at(i).kind == Token::Kind::Symbol && t.at(i).text == QLatin1String(".");
-}
-
-// PostgreSQL folds bare names to lower case, ASCII letters only.
-QString asciiLower(const QString &text)
-{
-    QString out = text;
-    for (QChar &c : out)
-        if (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
-            c = QChar(c.unicode() + 32);
-    return out;
-}
-
-// Whether a name token names `name`: on PostgreSQL a bare name as folded, a quoted one exactly; on
-// MySQL and MariaDB without case (column names always are; table names are with
-// lower_case_table_names, and a digest keeps the case the client wrote).
-bool names(Engine engine, const Token &t, const QString &name)
-{
-    if (engine != Engine::PostgreSQL)
-        return t.text.compare(name, Qt::CaseInsensitive) == 0;
-    return t.kind == Token::Kind::Quoted ? t.text == name : asciiLower(t.text) == name;
+    return i >= 0 && i < t.size() && t.at(i).isSymbol(QLatin1Char('.'));
 }
 
 double sumTimerToMs(const QVariant &picoseconds)
@@ -133,13 +33,13 @@ AppLatencyReader::AppLatencyReader(Engine engine, TableRef table, QString newCol
 
 bool AppLatencyReader::counts(const QString &statement) const
 {
-    const QList<Token> t = tokens(m_engine, statement);
+    const QList<SqlToken> t = SqlTokens::split(m_engine, statement);
     bool namesTable = false;
     for (qsizetype i = 0; i < t.size(); ++i) {
-        const Token &token = t.at(i);
-        if (!isName(token))
+        const SqlToken &token = t.at(i);
+        if (!token.isName())
             continue;
-        if (!m_newColumn.isEmpty() && names(m_engine, token, m_newColumn))
+        if (!m_newColumn.isEmpty() && SqlTokens::names(m_engine, token, m_newColumn))
             return false; // Stagecraft's backfill, sync or verification
         const QString lower = token.text.toLower();
         if (lower.startsWith(QLatin1String("stagecraft_")) || lower == QLatin1String("pg_stat_statements")
@@ -147,10 +47,10 @@ bool AppLatencyReader::counts(const QString &statement) const
             return false; // the journal, the monitor's own reads
         if (lower == QLatin1String("key_1"))
             return false; // the backfill's bound statement (Backfill: "SELECT key_1 FROM (SELECT id AS key_1 …) AS batch")
-        if (namesTable || !names(m_engine, token, m_table.name))
+        if (namesTable || !SqlTokens::names(m_engine, token, m_table.name))
             continue;
         // schema.table: only the table's schema; a bare name is the table as the session finds it.
-        if (isDot(t, i - 1) && (i < 2 || !isName(t.at(i - 2)) || !names(m_engine, t.at(i - 2), m_table.schema)))
+        if (isDot(t, i - 1) && (i < 2 || !SqlTokens::names(m_engine, t.at(i - 2), m_table.schema)))
             continue;
         // name.x.y: a schema called like the table. (name.column is the table, qualifying a column.)
         if (isDot(t, i + 1) && isDot(t, i + 3))
@@ -229,17 +129,30 @@ bool AppLatencyReader::available(QSqlDatabase db, QString *why)
 
 std::optional<StatementTiming> AppLatencyReader::read(QSqlDatabase db, QString *error)
 {
+    const std::optional<QList<StatementStat>> each = readEach(db, error);
+    if (!each)
+        return std::nullopt;
+    StatementTiming timing;
+    for (const StatementStat &s : *each) {
+        timing.calls += s.calls;
+        timing.totalMs += s.totalMs;
+    }
+    return timing;
+}
+
+std::optional<QList<StatementStat>> AppLatencyReader::readEach(QSqlDatabase db, QString *error)
+{
     QSqlQuery q(db);
     // The server narrows down to the statements that mention the table's name somewhere; counts()
-    // keeps those that name it.
+    // keeps those that name it. PostgreSQL keeps a statement per role (and top level or not): summed.
     if (m_engine == Engine::PostgreSQL) {
-        q.prepare(QStringLiteral("SELECT query, calls, %1 FROM pg_stat_statements "
+        q.prepare(QStringLiteral("SELECT queryid::text, min(query), sum(calls), sum(%1), sum(rows) FROM pg_stat_statements "
                                  "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-                                 "AND strpos(lower(query), lower(?)) > 0")
+                                 "AND strpos(lower(query), lower(?)) > 0 GROUP BY queryid")
                       .arg(m_totalTime ? QStringLiteral("total_time") : QStringLiteral("total_exec_time")));
         q.addBindValue(m_table.name);
     } else if (m_engine == Engine::MySQL || m_engine == Engine::MariaDB) {
-        q.prepare(QStringLiteral("SELECT DIGEST_TEXT, COUNT_STAR, SUM_TIMER_WAIT "
+        q.prepare(QStringLiteral("SELECT DIGEST, DIGEST_TEXT, COUNT_STAR, SUM_TIMER_WAIT, SUM_ROWS_SENT + SUM_ROWS_AFFECTED "
                                  "FROM performance_schema.events_statements_summary_by_digest "
                                  "WHERE SCHEMA_NAME = ? AND LOCATE(LOWER(?), LOWER(DIGEST_TEXT)) > 0"));
         q.addBindValue(m_table.schema);
@@ -253,14 +166,23 @@ std::optional<StatementTiming> AppLatencyReader::read(QSqlDatabase db, QString *
         *error = q.lastError().text();
         return std::nullopt;
     }
-    StatementTiming timing;
+    QList<StatementStat> out;
     while (q.next()) {
-        if (!counts(q.value(0).toString()))
+        const QString text = q.value(1).toString();
+        if (!counts(text))
             continue;
-        timing.calls += q.value(1).toLongLong();
-        timing.totalMs += m_engine == Engine::PostgreSQL ? q.value(2).toDouble() : sumTimerToMs(q.value(2));
+        StatementStat s;
+        s.id = q.value(0).toString();
+        s.text = text;
+        s.calls = q.value(2).toLongLong();
+        s.totalMs = m_engine == Engine::PostgreSQL ? q.value(3).toDouble() : sumTimerToMs(q.value(3));
+        s.rows = q.value(4).toLongLong();
+        out << s;
     }
-    return timing;
+    std::sort(out.begin(), out.end(), [](const StatementStat &a, const StatementStat &b) {
+        return a.totalMs != b.totalMs ? a.totalMs > b.totalMs : a.id < b.id;
+    });
+    return out;
 }
 
 std::optional<double> meanBetween(const StatementTiming &before, const StatementTiming &after, qint64 minCalls)

@@ -19,6 +19,17 @@ struct StatementTiming
     bool operator==(const StatementTiming &) const = default;
 };
 
+// One statement as the server counts it: cumulative, like StatementTiming.
+struct StatementStat
+{
+    QString id; // pg_stat_statements' queryid (summed over the roles that ran it), a digest's DIGEST
+    QString text; // as the server normalised it
+    qint64 calls = 0;
+    double totalMs = 0;
+    qint64 rows = 0; // returned or changed, in all calls
+    bool operator==(const StatementStat &) const = default;
+};
+
 // Reads how long the application's statements on a table take, from what the server measures
 // itself: PostgreSQL's pg_stat_statements, MySQL's and MariaDB's performance_schema statement
 // digests. A pacing signal for the backfill: the monitor reads it every half second or so, on its
@@ -31,6 +42,7 @@ struct StatementTiming
 class AppLatencyReader
 {
 public:
+    // newColumn empty: statements naming any column count (the impact of a column not added yet).
     AppLatencyReader(Engine engine, TableRef table, QString newColumn);
 
     // Whether this server measures statement latency (PostgreSQL: the pg_stat_statements extension
@@ -39,6 +51,8 @@ public:
     [[nodiscard]] bool available(QSqlDatabase db, QString *why);
     // The application's statements on the table, summed; nullopt with *error when the read failed.
     [[nodiscard]] std::optional<StatementTiming> read(QSqlDatabase db, QString *error);
+    // The same statements one by one, most time spent first.
+    [[nodiscard]] std::optional<QList<StatementStat>> readEach(QSqlDatabase db, QString *error);
     // Whether a statement's text (as the server normalised it) is one read() counts.
     [[nodiscard]] bool counts(const QString &statement) const;
 
