@@ -3,6 +3,7 @@
 #include "plan/ruleevidence.h"
 
 #include "blockingsessionsmodel.h"
+#include "impactmodel.h"
 #include "locktimeline.h"
 #include "plan/planformat.h"
 #include "planstepsmodel.h"
@@ -19,6 +20,7 @@
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -27,6 +29,7 @@ namespace Stagecraft {
 PlanView::PlanView(QWidget *parent)
     : QWidget(parent)
     , m_model(new PlanStepsModel(this))
+    , m_impactModel(new ImpactModel(this))
 {
     m_title = new QLabel(this);
     QFont titleFont = m_title->font();
@@ -128,9 +131,37 @@ PlanView::PlanView(QWidget *parent)
     detailLayout->setContentsMargins(0, 0, 0, 0);
     detailLayout->addWidget(m_why);
     detailLayout->addWidget(m_sql, 1);
+    // Who uses the table: its dependents and the application's statements, with what the column changes.
+    m_impact = new QTreeView(this);
+    m_impact->setObjectName(QStringLiteral("planImpact"));
+    m_impact->setModel(m_impactModel);
+    m_impact->setUniformRowHeights(true);
+    m_impact->setAlternatingRowColors(true);
+    m_impact->header()->setStretchLastSection(true);
+    m_impact->header()->setSectionResizeMode(ImpactModel::WhoColumn, QHeaderView::Interactive);
+    m_impact->header()->setSectionResizeMode(ImpactModel::WhatColumn, QHeaderView::Interactive);
+    m_impactProblems = new QLabel(this);
+    m_impactProblems->setObjectName(QStringLiteral("planImpactProblems"));
+    m_impactProblems->setWordWrap(true);
+    m_impactProblems->setMargin(6);
+    ThemeColors::setBanner(m_impactProblems, ThemeColors::Warning);
+    m_impactProblems->hide();
+    auto *impactPage = new QWidget(this);
+    auto *impactLayout = new QVBoxLayout(impactPage);
+    impactLayout->setContentsMargins(0, 0, 0, 0);
+    impactLayout->addWidget(m_impactProblems);
+    impactLayout->addWidget(m_impact, 1);
+    m_detailTabs = new QTabWidget(this);
+    m_detailTabs->setObjectName(QStringLiteral("planDetailTabs"));
+    m_detailTabs->setDocumentMode(true);
+    m_detailTabs->addTab(detail, tr("S&tep"));
+    m_detailTabs->addTab(impactPage, tr("Impact"));
+    m_detailTabs->setTabEnabled(ImpactTab, false);
+    m_detailTabs->setTabToolTip(ImpactTab, tr("What depends on the table and the application's statements on it, with what the new column "
+                                              "changes for them (read when the plan was made)"));
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_steps);
-    splitter->addWidget(detail);
+    splitter->addWidget(m_detailTabs);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
 
@@ -150,6 +181,7 @@ PlanView::PlanView(QWidget *parent)
     connect(m_steps->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
         const QVariant step = current.siblingAtColumn(0).data(PlanStepsModel::StepIndexRole);
         showStep(step.isValid() ? step.toInt() : -1);
+        m_detailTabs->setCurrentIndex(StepTab); // a step picked: its SQL
     });
     connect(m_timeline, &LockTimeline::stepClicked, this,
             [this](int step) { m_steps->setCurrentIndex(m_model->indexOfStep(step)); });
@@ -257,8 +289,12 @@ void PlanView::setPlan(const Plan &plan, int connectedVersion)
     m_sessionsBox->hide();
     m_findingsBody.clear();
     m_runState->hide(); // a new plan: not run yet
-    m_warnings->setText(plan.warnings.join(QLatin1Char('\n')));
-    m_warnings->setVisible(!plan.warnings.isEmpty());
+    showImpact(plan.impact);
+    QStringList warnings = plan.warnings;
+    if (const QString who = impactSummary(plan.impact); !who.isEmpty())
+        warnings << who;
+    m_warnings->setText(warnings.join(QLatin1Char('\n')));
+    m_warnings->setVisible(!warnings.isEmpty());
     m_summary->setText((QStringList{PlanFormat::summary(plan)} + plan.notes).join(QLatin1Char('\n')));
     m_summary->setVisible(!plan.steps.isEmpty());
     showStep(-1);
@@ -289,6 +325,42 @@ void PlanView::clear()
     m_timeline->hide();
     m_sql->clear();
     m_why->clear();
+    showImpact({});
+}
+
+void PlanView::showImpact(const Impact &impact)
+{
+    m_impactModel->setImpact(impact);
+    m_impact->expandAll();
+    m_impact->resizeColumnToContents(ImpactModel::WhatColumn);
+    m_impact->setColumnWidth(ImpactModel::WhoColumn, std::max(240, m_impact->width() * 2 / 5));
+    m_impact->setColumnWidth(ImpactModel::WhatColumn, std::min(m_impact->columnWidth(ImpactModel::WhatColumn), 260));
+    m_impactProblems->setText(impact.problems.join(QLatin1Char('\n')));
+    m_impactProblems->setVisible(!impact.problems.isEmpty());
+    m_detailTabs->setTabEnabled(ImpactTab, impact.read);
+    m_detailTabs->setTabText(ImpactTab, m_impactModel->title());
+    if (!impact.read)
+        m_detailTabs->setCurrentIndex(StepTab);
+}
+
+QString PlanView::impactSummary(const Impact &impact)
+{
+    if (!impact.read)
+        return {};
+    const int breaks = impact.statementsAtLeast(StatementFate::Severity::Breaks);
+    const int costs = impact.statementsAtLeast(StatementFate::Severity::Cost) - breaks;
+    const int dependents = int(std::count_if(impact.dependents.cbegin(), impact.dependents.cend(),
+                                             [](const TableDependent &d) { return !d.impact.isEmpty(); }));
+    QStringList parts;
+    if (breaks > 0)
+        parts << tr("%n of the application's statements will fail", nullptr, breaks);
+    if (costs > 0)
+        parts << tr("%n will cost more", nullptr, costs);
+    if (dependents > 0)
+        parts << tr("%n dependent(s) need attention", nullptr, dependents);
+    if (parts.isEmpty())
+        return {};
+    return tr("Who uses the table: %1 (see Impact, below the steps).").arg(parts.join(QLatin1String(", ")));
 }
 
 void PlanView::showFindings(const QList<DataFinding> &findings, const QList<BlockingSession> &sessions)

@@ -11,11 +11,13 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QTabWidget;
 class QTreeView;
 
 namespace Stagecraft {
 
 class BlockingSessionsModel;
+class ImpactModel;
 class LockTimeline;
 class PlanStepsModel;
 class SqlPreview;
@@ -41,6 +43,13 @@ public:
     [[nodiscard]] PlanStepsModel *model() const { return m_model; }
     [[nodiscard]] LockTimeline *timeline() const { return m_timeline; }
     [[nodiscard]] SqlPreview *sqlPreview() const { return m_sql; }
+    [[nodiscard]] ImpactModel *impactModel() const { return m_impactModel; }
+    // Under the steps: the selected step's SQL, and who uses the table.
+    enum DetailTab { StepTab, ImpactTab };
+    [[nodiscard]] QTabWidget *detailTabs() const { return m_detailTabs; }
+    // The warning banner's line about who uses the table ("2 of the application's statements will
+    // fail, 1 dependent(s) need attention"); empty when nothing needs acting on or it was not read.
+    [[nodiscard]] static QString impactSummary(const Impact &impact);
     [[nodiscard]] QComboBox *versionSwitcher() const { return m_versions; }
     [[nodiscard]] QPushButton *runButton() const { return m_run; }
     [[nodiscard]] QPushButton *checkDataButton() const { return m_checkData; }
@@ -76,6 +85,7 @@ Q_SIGNALS:
 private:
     void buildSessions();
     void showStep(int step);
+    void showImpact(const Impact &impact);
     void showCurrent(); // the out-of-date banner and greying gone
     void showFindingsText();
     // Gives the step's title the room: the other columns as wide as their contents where there is
@@ -107,6 +117,10 @@ private:
     PlanStepsModel *m_model = nullptr;
     SqlPreview *m_sql = nullptr;
     QLabel *m_why = nullptr;
+    QTabWidget *m_detailTabs = nullptr;
+    QTreeView *m_impact = nullptr;
+    ImpactModel *m_impactModel = nullptr;
+    QLabel *m_impactProblems = nullptr; // what could not be read
 };
 
 } // namespace Stagecraft

@@ -1,5 +1,7 @@
 #include "impact.h"
 
+#include <algorithm>
+
 namespace Stagecraft {
 
 namespace {
@@ -12,6 +14,37 @@ QString shortText(const QString &text)
 }
 
 } // namespace
+
+QString severityName(StatementFate::Severity severity)
+{
+    switch (severity) {
+    case StatementFate::Severity::Info:
+        return QStringLiteral("info");
+    case StatementFate::Severity::Cost:
+        return QStringLiteral("cost");
+    case StatementFate::Severity::Breaks:
+        return QStringLiteral("breaks");
+    }
+    return {};
+}
+
+bool severityFromName(const QString &name, StatementFate::Severity *severity)
+{
+    for (const StatementFate::Severity s : {StatementFate::Severity::Info, StatementFate::Severity::Cost, StatementFate::Severity::Breaks})
+        if (severityName(s) == name) {
+            *severity = s;
+            return true;
+        }
+    return false;
+}
+
+int Impact::statementsAtLeast(StatementFate::Severity severity) const
+{
+    int n = 0;
+    for (const StatementUse &s : statements)
+        n += std::any_of(s.fates.cbegin(), s.fates.cend(), [&](const StatementFate &f) { return f.severity >= severity; });
+    return n;
+}
 
 QStringList Impact::warnings() const
 {

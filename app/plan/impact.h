@@ -21,6 +21,10 @@ struct StatementFate
     bool operator==(const StatementFate &) const = default;
 };
 
+// "info", "cost", "breaks" (the plan JSON's spelling), and back; false for another word.
+[[nodiscard]] QString severityName(StatementFate::Severity severity);
+[[nodiscard]] bool severityFromName(const QString &name, StatementFate::Severity *severity);
+
 // One of the application's statements on the table, as the server's statement statistics count it
 // (PostgreSQL pg_stat_statements, MySQL/MariaDB performance_schema digests): since the server
 // started counting or the statistics were last reset.
@@ -52,6 +56,8 @@ struct Impact
     // One line per dependent with an impact and per statement fate above Info: the plan's warnings
     // about who uses the table.
     [[nodiscard]] QStringList warnings() const;
+    // How many statements have a fate of at least `severity`: for a one-line count ("2 statements break").
+    [[nodiscard]] int statementsAtLeast(StatementFate::Severity severity) const;
     bool operator==(const Impact &) const = default;
 };
 

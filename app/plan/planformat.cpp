@@ -182,7 +182,155 @@ QString blocking(const PlanStep &s)
     return QStringLiteral("blocks nothing");
 }
 
+
+const TableDependent::Kind allDependentKinds[] = {
+    TableDependent::Kind::View, TableDependent::Kind::MaterializedView, TableDependent::Kind::Function,
+    TableDependent::Kind::Procedure, TableDependent::Kind::Trigger, TableDependent::Kind::Rule,
+    TableDependent::Kind::Publication, TableDependent::Kind::ReplicaIdentity, TableDependent::Kind::ForeignKeyIn,
+    TableDependent::Kind::ForeignKeyOut, TableDependent::Kind::Partition, TableDependent::Kind::Event};
+
+QJsonObject impactJson(const Impact &impact)
+{
+    QJsonArray dependents;
+    for (const TableDependent &d : impact.dependents)
+        dependents << QJsonObject{{QStringLiteral("kind"), dependentKindName(d.kind)},
+                                  {QStringLiteral("name"), d.name},
+                                  {QStringLiteral("detail"), d.detail},
+                                  {QStringLiteral("impact"), d.impact}};
+    QJsonArray statements;
+    for (const StatementUse &u : impact.statements) {
+        QJsonArray fates;
+        for (const StatementFate &f : u.fates)
+            fates << QJsonObject{{QStringLiteral("severity"), severityName(f.severity)}, {QStringLiteral("what"), f.what}};
+        statements << QJsonObject{{QStringLiteral("id"), u.id},
+                                  {QStringLiteral("text"), u.text},
+                                  {QStringLiteral("calls"), double(u.calls)},
+                                  {QStringLiteral("mean_ms"), std::round(u.meanMs * 10000.0) / 10000.0},
+                                  {QStringLiteral("rows"), double(u.rows)},
+                                  {QStringLiteral("fates"), fates}};
+    }
+    return QJsonObject{{QStringLiteral("dependents"), dependents},
+                       {QStringLiteral("statements"), statements},
+                       {QStringLiteral("statistics"), impact.statisticsNote.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(impact.statisticsNote)},
+                       {QStringLiteral("problems"), strings(impact.problems)},
+                       {QStringLiteral("warnings"), strings(impact.warnings())}};
+}
+
+Impact impactFromJson(const QJsonObject &o)
+{
+    Impact impact;
+    impact.read = true;
+    for (const QJsonValue &v : o.value(QStringLiteral("dependents")).toArray()) {
+        const QJsonObject d = v.toObject();
+        TableDependent dependent;
+        for (const TableDependent::Kind kind : allDependentKinds)
+            if (dependentKindName(kind) == d.value(QStringLiteral("kind")).toString())
+                dependent.kind = kind;
+        dependent.name = d.value(QStringLiteral("name")).toString();
+        dependent.detail = d.value(QStringLiteral("detail")).toString();
+        dependent.impact = d.value(QStringLiteral("impact")).toString();
+        impact.dependents << dependent;
+    }
+    for (const QJsonValue &v : o.value(QStringLiteral("statements")).toArray()) {
+        const QJsonObject u = v.toObject();
+        StatementUse use;
+        use.id = u.value(QStringLiteral("id")).toString();
+        use.text = u.value(QStringLiteral("text")).toString();
+        use.calls = qint64(u.value(QStringLiteral("calls")).toDouble());
+        use.meanMs = u.value(QStringLiteral("mean_ms")).toDouble();
+        use.rows = qint64(u.value(QStringLiteral("rows")).toDouble());
+        for (const QJsonValue &f : u.value(QStringLiteral("fates")).toArray()) {
+            StatementFate fate;
+            static_cast<void>(severityFromName(f.toObject().value(QStringLiteral("severity")).toString(), &fate.severity));
+            fate.what = f.toObject().value(QStringLiteral("what")).toString();
+            use.fates << fate;
+        }
+        impact.statements << use;
+    }
+    impact.statisticsNote = o.value(QStringLiteral("statistics")).toString();
+    impact.problems = stringList(o.value(QStringLiteral("problems")));
+    return impact;
+}
+
+// The impact as text lines, each with `prefix`: for the SQL's comments and the CLI. Empty when not read.
+QString impactLines(const Impact &impact, const QString &prefix)
+{
+    if (!impact.read)
+        return {};
+    QString out = prefix + QStringLiteral("Who uses the table: %1 dependent(s) in the catalog, %2 statement(s) seen by the server.\n")
+                               .arg(impact.dependents.size())
+                               .arg(impact.statements.size());
+    for (const TableDependent &d : impact.dependents)
+        out += prefix + QStringLiteral("  %1 %2: %3%4\n").arg(dependentKindName(d.kind), d.name, d.detail,
+                                                             d.impact.isEmpty() ? QString() : QLatin1String(" -- ") + d.impact);
+    for (const StatementUse &u : impact.statements) {
+        out += prefix + QStringLiteral("  %1 calls, %2 ms mean: %3\n").arg(u.calls).arg(u.meanMs, 0, 'f', 3).arg(u.text.simplified());
+        for (const StatementFate &f : u.fates)
+            out += prefix + QStringLiteral("    %1: %2\n").arg(severityName(f.severity).toUpper(), f.what);
+    }
+    if (!impact.statisticsNote.isEmpty())
+        out += prefix + QStringLiteral("  No statements: %1\n").arg(impact.statisticsNote);
+    for (const QString &p : impact.problems)
+        out += prefix + QStringLiteral("  Not read: %1\n").arg(p);
+    return out;
+}
+
+// Text as a Markdown code span inside a table cell: fenced by more backticks than it holds, its
+// pipes escaped (GitHub's tables split cells on them even inside code).
+QString tableCode(const QString &text)
+{
+    int longest = 0, run = 0;
+    for (const QChar c : text) {
+        run = c == QLatin1Char('`') ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    const QString fence(longest + 1, QLatin1Char('`'));
+    QString body = text.simplified();
+    body.replace(QLatin1Char('|'), QLatin1String("\\|"));
+    return fence + QLatin1Char(' ') + body + QLatin1Char(' ') + fence;
+}
+
+QString tableText(const QString &text)
+{
+    QString body = text.simplified();
+    body.replace(QLatin1Char('|'), QLatin1String("\\|"));
+    return body;
+}
+
 } // namespace
+
+QString PlanFormat::impactMarkdown(const Impact &impact)
+{
+    if (!impact.read)
+        return {};
+    QString out = QLatin1String("## Who uses the table\n\n");
+    if (impact.dependents.isEmpty()) {
+        out += QLatin1String("Nothing in the catalog depends on the table.\n\n");
+    } else {
+        out += QLatin1String("| dependent | name | what | what the new column changes |\n|---|---|---|---|\n");
+        for (const TableDependent &d : impact.dependents)
+            out += QStringLiteral("| %1 | %2 | %3 | %4 |\n").arg(dependentKindName(d.kind), tableCode(d.name), tableText(d.detail), tableText(d.impact));
+        out += QLatin1Char('\n');
+    }
+    if (!impact.statisticsNote.isEmpty()) {
+        out += QStringLiteral("The application's statements are not known: %1\n\n").arg(impact.statisticsNote);
+    } else if (impact.statements.isEmpty()) {
+        out += QLatin1String("The server has counted no statement on the table since its statistics were last reset.\n\n");
+    } else {
+        out += QLatin1String("The application's statements on the table, as the server counted them since its statistics were last "
+                             "reset, most time first:\n\n| statement | calls | mean ms | what the new column changes |\n|---|---:|---:|---|\n");
+        for (const StatementUse &u : impact.statements) {
+            QStringList fates;
+            for (const StatementFate &f : u.fates)
+                fates << QStringLiteral("**%1**: %2").arg(severityName(f.severity), tableText(f.what));
+            out += QStringLiteral("| %1 | %2 | %3 | %4 |\n").arg(tableCode(u.text)).arg(u.calls).arg(u.meanMs, 0, 'f', 3).arg(fates.join(QLatin1String("<br>")));
+        }
+        out += QLatin1Char('\n');
+    }
+    for (const QString &p : impact.problems)
+        out += QStringLiteral("> **Not read:** %1\n\n").arg(p);
+    return out;
+}
 
 QString PlanFormat::impact(const PlanStep &s)
 {
@@ -260,7 +408,7 @@ QByteArray PlanFormat::toJson(const Plan &plan)
     QJsonArray steps;
     for (const PlanStep &s : plan.steps)
         steps << stepJson(s);
-    const QJsonObject root{
+    QJsonObject root{
         {QStringLiteral("engine"), engineName(plan.engine)},
         {QStringLiteral("server_version"), plan.serverVersion},
         {QStringLiteral("target_version"), plan.targetVersionText},
@@ -286,6 +434,9 @@ QByteArray PlanFormat::toJson(const Plan &plan)
                                              {QStringLiteral("columns_read"), strings(plan.sync.columnsRead)},
                                              {QStringLiteral("reason"), plan.sync.reason}}},
     };
+    // Who uses the table: only where it was read (a plan made on a connection).
+    if (plan.impact.read)
+        root.insert(QStringLiteral("impact"), impactJson(plan.impact));
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
@@ -333,6 +484,8 @@ bool PlanFormat::fromJson(const QByteArray &json, Plan *plan)
     p.sync.expression = sync.value(QStringLiteral("expression")).toString();
     p.sync.columnsRead = stringList(sync.value(QStringLiteral("columns_read")));
     p.sync.reason = sync.value(QStringLiteral("reason")).toString();
+    if (root.contains(QStringLiteral("impact")))
+        p.impact = impactFromJson(root.value(QStringLiteral("impact")).toObject());
     *plan = p;
     return true;
 }
@@ -351,6 +504,7 @@ QString PlanFormat::toSql(const Plan &plan)
         out += QLatin1String("-- WARNING: ") + w + QLatin1Char('\n');
     for (const QString &n : plan.notes)
         out += QLatin1String("-- NOTE: ") + n + QLatin1Char('\n');
+    out += impactLines(plan.impact, QStringLiteral("-- "));
     if (!plan.sessionSql.isEmpty()) {
         out += QLatin1String("\n-- Session: the runner sends these first, on the connection that runs every step.\n");
         for (const QString &statement : plan.sessionSql)
@@ -453,6 +607,8 @@ QString PlanFormat::toMarkdown(const Plan &plan)
     }
     out += QStringLiteral("\n## The naive statement, for comparison\n\n%1\n\n```sql\n%2;\n```\n\n%3\n")
                .arg(impact(plan.naive), plan.naive.sql.join(QLatin1String(";\n")), plan.naive.why);
+    if (plan.impact.read)
+        out += QLatin1Char('\n') + impactMarkdown(plan.impact);
     return out;
 }
 

@@ -16,6 +16,9 @@ public:
     [[nodiscard]] static bool fromJson(const QByteArray &json, Plan *plan);
     [[nodiscard]] static QString toSql(const Plan &plan);
     [[nodiscard]] static QString toMarkdown(const Plan &plan);
+    // "## Who uses the table": the dependents and the application's statements with what the new
+    // column changes for them, as Markdown tables; empty when the impact was not read.
+    [[nodiscard]] static QString impactMarkdown(const Impact &impact);
     // One step as the runner sends it, for the reviewer: the session it runs in, the check that
     // skips it when already in place, its guard, its statements, and its rollback.
     [[nodiscard]] static QString stepSql(const Plan &plan, int step);

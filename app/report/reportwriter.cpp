@@ -49,6 +49,53 @@ QString sqlBlock(const QStringList &statements)
     return u"<pre style=\"white-space: pre-wrap\">%1;</pre>"_s.arg(esc(statements.join(u";\n"_s)));
 }
 
+// "Who uses the table": the dependents and the application's statements with what the new column
+// changes for them; empty when the impact was not read.
+QString impactHtml(const Impact &impact)
+{
+    if (!impact.read)
+        return {};
+    const auto cell = [](const QString &tag, const QString &attributes, const QString &content) {
+        return u"<%1%2><span style=\"font-size: 8pt\">%3</span></%1>"_s.arg(tag, attributes, content);
+    };
+    QString h = u"<h2>Who uses the table</h2>"_s;
+    if (impact.dependents.isEmpty()) {
+        h += u"<p>Nothing in the catalog depends on the table.</p>"_s;
+    } else {
+        h += u"<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\" width=\"100%\"><tr>"_s + cell(u"th"_s, u" width=\"14%\""_s, u"dependent"_s)
+            + cell(u"th"_s, u" width=\"24%\""_s, u"name"_s) + cell(u"th"_s, u" width=\"28%\""_s, u"what"_s)
+            + cell(u"th"_s, u" width=\"34%\""_s, u"what the new column changes"_s) + u"</tr>"_s;
+        for (const TableDependent &d : impact.dependents)
+            h += u"<tr>"_s + cell(u"td"_s, {}, dependentKindName(d.kind)) + cell(u"td"_s, {}, esc(d.name)) + cell(u"td"_s, {}, esc(d.detail))
+                + cell(u"td"_s, {}, d.impact.isEmpty() ? QString() : u"<font color=\"#c62828\">%1</font>"_s.arg(esc(d.impact))) + u"</tr>"_s;
+        h += u"</table>"_s;
+    }
+    if (!impact.statisticsNote.isEmpty()) {
+        h += u"<p>The application's statements are not known: %1</p>"_s.arg(esc(impact.statisticsNote));
+    } else if (impact.statements.isEmpty()) {
+        h += u"<p>The server has counted no statement on the table since its statistics were last reset.</p>"_s;
+    } else {
+        h += u"<p>The application's statements on the table, as the server counted them since its statistics were last reset, "
+             "most time first:</p><table border=\"1\" cellspacing=\"0\" cellpadding=\"3\" width=\"100%\"><tr>"_s
+            + cell(u"th"_s, u" width=\"46%\""_s, u"statement"_s) + cell(u"th"_s, u" width=\"9%\""_s, u"calls"_s)
+            + cell(u"th"_s, u" width=\"9%\""_s, u"mean ms"_s) + cell(u"th"_s, u" width=\"36%\""_s, u"what the new column changes"_s)
+            + u"</tr>"_s;
+        for (const StatementUse &u : impact.statements) {
+            QStringList fates;
+            for (const StatementFate &f : u.fates) {
+                const QString text = u"<b>%1:</b> %2"_s.arg(severityName(f.severity), esc(f.what));
+                fates << (f.severity == StatementFate::Severity::Breaks ? u"<font color=\"#c62828\">%1</font>"_s.arg(text) : text);
+            }
+            h += u"<tr>"_s + cell(u"td"_s, {}, u"<code>%1</code>"_s.arg(esc(u.text.simplified()))) + cell(u"td"_s, {}, QString::number(u.calls))
+                + cell(u"td"_s, {}, QString::number(u.meanMs, 'f', 3)) + cell(u"td"_s, {}, fates.join(u"<br>"_s)) + u"</tr>"_s;
+        }
+        h += u"</table>"_s;
+    }
+    for (const QString &p : impact.problems)
+        h += u"<p><b>Not read:</b> %1</p>"_s.arg(esc(p));
+    return h;
+}
+
 QString connectionText(const Plan &plan)
 {
     if (plan.database.isEmpty())
@@ -201,6 +248,7 @@ QString ReportWriter::html(const Plan &plan, const QString &findings, const QDat
     }
     h += u"<h2>The naive statement, for comparison</h2><p>%1<br><i>%2</i></p>"_s.arg(esc(PlanFormat::impact(plan.naive)), esc(plan.naive.why))
         + sqlBlock(plan.naive.sql);
+    h += impactHtml(plan.impact);
     h += u"<h2>Sign-off</h2><p>Approved to run on %1, table %2.%3, plan <code>%4</code>.</p>"_s.arg(
         esc(connectionText(plan)), esc(plan.table.schema), esc(plan.table.name), PlanFormat::fingerprint(plan));
     h += u"<table cellspacing=\"0\" cellpadding=\"10\" width=\"100%\">"
