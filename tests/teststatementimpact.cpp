@@ -139,6 +139,19 @@ void TestStatementImpact::fates_data()
     QTest::newRow("pg another schema's") << pg << nullable << "SELECT * FROM archive.orders" << QStringList();
     QTest::newRow("pg cte into the table") << pg << unsynced << "WITH n AS (SELECT $1 AS id) INSERT INTO orders (id) SELECT id FROM n" << 
         QStringList{"breaks: fails from step 4 (Add CHECK (total_eur IS NOT NULL) and validate it): it leaves total_eur out, and from there on total_eur is NOT NULL with no default and nothing fills it"};
+    const QString literalNotNull = QStringLiteral(R"j({"name": "status", "type": "varchar(20)", "nullable": false, "default": {"literal": "new"}})j");
+    QTest::newRow("pg positional insert, not null with a default") << pg << literalNotNull << "INSERT INTO orders VALUES ($1, $2, $3)" << QStringList();
+    QTest::newRow("pg insert with a column list, not null with a default") << pg << literalNotNull << "INSERT INTO orders (id) VALUES ($1)" << QStringList();
+    QTest::newRow("sqlite insert with a column list, not synced") << lite << unsynced << "INSERT INTO orders (id, total_cents) VALUES (?, ?)" << 
+        QStringList{"breaks: fails from step 1 (Rebuild orders with the new column): it leaves total_eur out, and from there on total_eur is NOT NULL with no default and nothing fills it"};
+    QTest::newRow("mysql on duplicate key update") << my << syncedMy << "INSERT INTO `orders` ( `id` , `total_cents` ) VALUES (...) ON DUPLICATE KEY UPDATE `total_cents` = VALUES ( `total_cents` )" << 
+        QStringList{"cost: from step 2 (Keep total_eur filled for writers that do not know it) until step 6 (Stop filling total_eur: the application writes it), the sync trigger orders_total_eur_sync_insert computes total_eur for each row it inserts (it leaves total_eur out)",
+        "cost: from step 2 (Keep total_eur filled for writers that do not know it) until step 6 (Stop filling total_eur: the application writes it), the sync trigger orders_total_eur_sync_update computes total_eur again for each row it updates where total_cents changes",
+        "breaks: fails from step 6 (Stop filling total_eur: the application writes it): it leaves total_eur out, and from there on total_eur is NOT NULL with no default and nothing fills it"};
+    QTest::newRow("mariadb insert ignore, positional") << maria << syncedMy << "INSERT IGNORE INTO `shop` . `orders` VALUES (...)" << 
+        QStringList{"breaks: fails from step 1 (Add column total_eur): MariaDB rejects an INSERT without a column list once the table has another column (Column count doesn't match value count at row 1)"};
+    QTest::newRow("sqlite insert or replace, positional") << lite << nullable << "INSERT OR REPLACE INTO \"orders\" VALUES (?, ?, ?)" << 
+        QStringList{"breaks: fails from step 1 (Add column note): SQLite rejects an INSERT without a column list once the table has another column (table orders has 4 columns but 3 values were supplied)"};
     QTest::newRow("empty") << pg << synced << "" << QStringList();
     QTest::newRow("cut off") << my << syncedMy << "INSERT INTO `orders` (" << 
         QStringList{"cost: from step 2 (Keep total_eur filled for writers that do not know it) until step 6 (Stop filling total_eur: the application writes it), the sync trigger orders_total_eur_sync_insert computes total_eur for each row it inserts (it leaves total_eur out)",
