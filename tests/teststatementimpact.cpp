@@ -152,6 +152,9 @@ void TestStatementImpact::fates_data()
         QStringList{"breaks: fails from step 1 (Add column total_eur): MariaDB rejects an INSERT without a column list once the table has another column (Column count doesn't match value count at row 1)"};
     QTest::newRow("sqlite insert or replace, positional") << lite << nullable << "INSERT OR REPLACE INTO \"orders\" VALUES (?, ?, ?)" << 
         QStringList{"breaks: fails from step 1 (Add column note): SQLite rejects an INSERT without a column list once the table has another column (table orders has 4 columns but 3 values were supplied)"};
+    QTest::newRow("mysql multi-table update of the other table") << my << syncedMy << "UPDATE `orders` `o` JOIN `customers` `c` ON `c` . `id` = `o` . `customer_id` SET `c` . `total_cents` = ?" << QStringList();
+    QTest::newRow("mysql multi-table update, the table second") << my << syncedMy << "UPDATE `customers` AS `c` , `orders` AS `o` SET `o` . `total_cents` = ? WHERE `c` . `id` = `o` . `customer_id`" << 
+        QStringList{"cost: from step 2 (Keep total_eur filled for writers that do not know it) until step 6 (Stop filling total_eur: the application writes it), the sync trigger orders_total_eur_sync_update computes total_eur again for each row it updates where total_cents changes"};
     QTest::newRow("empty") << pg << synced << "" << QStringList();
     QTest::newRow("cut off") << my << syncedMy << "INSERT INTO `orders` (" << 
         QStringList{"cost: from step 2 (Keep total_eur filled for writers that do not know it) until step 6 (Stop filling total_eur: the application writes it), the sync trigger orders_total_eur_sync_insert computes total_eur for each row it inserts (it leaves total_eur out)",

@@ -422,9 +422,7 @@ QList<StatementFate> StatementImpact::fates(const Plan &plan, const TableDetails
                                                    .arg(stepName(plan, m.add))}};
     }
 
-    bool updatesTable = false;
     if (s.verbIs(QLatin1StringView("update"))) {
-        updatesTable = target.ours;
         for (qsizetype k = s.verb() + 1; k < s.size(); ++k) {
             if (s.depth(k) == 0 && s.at(k).isKeyword(QLatin1StringView("set"))) {
                 assigned = s.assignments(k + 1);
@@ -432,13 +430,15 @@ QList<StatementFate> StatementImpact::fates(const Plan &plan, const TableDetails
             }
         }
     }
-    if (inserts && target.ours)
-        updatesTable = !assigned.isEmpty();
-    if (updatesTable && m.syncStart >= 0 && !plan.sync.updateTrigger.isEmpty()) {
+    // The assignments to the table's own columns: qualified by its name or alias, or bare where it
+    // is the table written (MySQL's multi-table UPDATE may write another).
+    QList<Statement::Assignment> own;
+    for (const Statement::Assignment &a : std::as_const(assigned))
+        if (a.qualifierAt >= 0 ? s.qualifiesTable(a.qualifierAt) : target.ours)
+            own << a;
+    if (!own.isEmpty() && m.syncStart >= 0 && !plan.sync.updateTrigger.isEmpty()) {
         QStringList changed;
-        for (const Statement::Assignment &a : std::as_const(assigned)) {
-            if (a.qualifierAt >= 0 ? !s.qualifiesTable(a.qualifierAt) : !target.ours)
-                continue;
+        for (const Statement::Assignment &a : std::as_const(own)) {
             for (const QString &c : plan.sync.columnsRead)
                 if (SqlTokens::names(engine, s.at(a.columnAt), c) && !changed.contains(c))
                     changed << c;
@@ -450,7 +450,7 @@ QList<StatementFate> StatementImpact::fates(const Plan &plan, const TableDetails
                                              .arg(syncSpan(plan, m), plan.sync.updateTrigger, column,
                                                   changed.join(QLatin1String(" or ")),
                                                   engine == Engine::SQLite ? QStringLiteral(" (one more UPDATE of the row)") : QString())}};
-        } else if ((engine == Engine::MySQL || engine == Engine::MariaDB) && !assigned.isEmpty()) {
+        } else if (engine == Engine::MySQL || engine == Engine::MariaDB) {
             // MySQL's triggers have no UPDATE OF: the sync's runs for every row updated, and only compares.
             found << Found{m.syncStart, {Severity::Info,
                                          QStringLiteral("%1, the sync trigger %2 runs for each row it updates, only to compare %3, "
