@@ -142,7 +142,7 @@ void TestDependents::dependents_data()
     QTest::addColumn<QStringList>("expected"); // kind|name|detail|impact
 
     const QStringList pgReset{
-        "DROP PUBLICATION IF EXISTS deps_cols, deps_plain, deps_schema",
+        "DROP PUBLICATION IF EXISTS deps_all, deps_cols, deps_plain, deps_schema",
         "DROP SCHEMA IF EXISTS shop CASCADE",
         "CREATE SCHEMA shop",
     };
@@ -178,6 +178,7 @@ void TestDependents::dependents_data()
                    "CREATE PUBLICATION deps_cols FOR TABLE shop.orders (id, qty)",
                    "CREATE PUBLICATION deps_plain FOR TABLE shop.orders",
                    "CREATE PUBLICATION deps_schema FOR TABLES IN SCHEMA shop",
+                   "CREATE PUBLICATION deps_all FOR ALL TABLES WITH (publish = 'insert')",
                    "ALTER TABLE shop.orders REPLICA IDENTITY FULL",
                }
             << "shop.orders"
@@ -193,6 +194,7 @@ void TestDependents::dependents_data()
                    "trigger|shop.orders.orders_touch|BEFORE INSERT OR UPDATE, for each row, runs shop.touch_orders()|" + RowTrigger,
                    "rule|shop.orders.orders_log|ON DELETE DO ALSO|",
                    "rule|shop.orders_archive.keep|ON INSERT to shop.orders_archive DO ALSO; its action names the table|",
+                   "publication|deps_all|FOR ALL TABLES; publishes insert|" + Subscribers,
                    "publication|deps_cols|the table, columns (id, qty); publishes insert, update, delete, truncate|has a column "
                    "list: the new column is not published until it is added to it (ALTER PUBLICATION \"deps_cols\" SET TABLE ... "
                    "with the column)",
