@@ -41,6 +41,14 @@ public:
     // open that would make an ALTER wait.
     [[nodiscard]] virtual bool blockingSessions(const TableRef &table, QList<BlockingSession> *sessions,
                                                 ConnectionError *error) = 0;
+    // What depends on the table, read from the catalog with read-only queries filtered on the server
+    // by the table's name (fast on a catalog with thousands of objects): views, functions, procedures,
+    // triggers, rules, publications, replica identity, foreign keys in and out, partitions, events,
+    // as the engine has them, ordered by kind then name. Each says what adding a column means for it
+    // (TableDependent::impact). A part the role may not read is listed with what is known and a detail
+    // saying so; only a failure to read the table itself fails the whole read.
+    [[nodiscard]] virtual bool listDependents(const TableRef &table, QList<TableDependent> *dependents,
+                                              ConnectionError *error) = 0;
     // Asks the server how a default expression for a column of the given type behaves, without
     // evaluating it: from the volatility of the functions it calls (see functionsCalled). An
     // expression the server rejects fails with its message. Engines without the notion (MySQL,

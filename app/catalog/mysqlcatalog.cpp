@@ -1,5 +1,6 @@
 #include "mysqlcatalog.h"
 
+#include "dependenttext_p.h"
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
 #include "sql/sqlfragment.h"
@@ -385,6 +386,226 @@ bool MySqlCatalog::readConstraints(const TableRef &table, TableDetails *details,
         default: break;
         }
     }
+    return true;
+}
+
+bool MySqlCatalog::listDependents(const TableRef &table, QList<TableDependent> *dependents, ConnectionError *error)
+{
+    using K = TableDependent::Kind;
+    const Engine engine = m_connection.engine();
+    dependents->clear();
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? "
+                               "ORDER BY ORDINAL_POSITION"),
+             {table.schema, table.name}, QStringLiteral("reading what depends on %1").arg(table.name), error))
+        return false;
+    QStringList tableColumns;
+    while (q.next())
+        tableColumns << q.value(0).toString();
+    q.finish();
+    if (tableColumns.isEmpty()) {
+        noSuchTable(quoteQualified(engine, table.schema, table.name), error);
+        return false;
+    }
+    // Each part on its own: one the role may not read is listed as such, the others still are.
+    auto part = [&](K kind, const QString &what, const QString &sql, const QVariantList &values, auto &&take) {
+        QSqlQuery p(m_connection.database());
+        ConnectionError failure;
+        if (!run(p, sql, values, what, &failure)) {
+            dependents->append(DependentText::unreadable(kind, what, failure.serverMessage.isEmpty() ? failure.text()
+                                                                                                      : failure.serverMessage));
+            return;
+        }
+        while (p.next())
+            take(p);
+    };
+    auto dotted = [](const QVariant &schema, const QVariant &name) { return schema.toString() + QLatin1Char('.') + name.toString(); };
+    // The server filters by the table's name in the text; the tokens then tell a name from a
+    // string, a comment or a longer name.
+    const QString mentions = QStringLiteral("LOCATE(LOWER(?), LOWER(%1)) > 0");
+    const QString unreadableBody = QStringLiteral("its text is not readable by this role (it takes being its definer, or "
+                                                  "SHOW VIEW / SHOW_ROUTINE / EVENT): whether it names the table is not known");
+    const QString readByHand = QStringLiteral("read it as its definer: it may name the table");
+    auto bodyImpact = [&](const BodyUse &use) {
+        if (use.positionalInsert)
+            return DependentText::positionalInsertImpact(engine);
+        if (use.selectsStar)
+            return QStringLiteral("its body has a SELECT *: one INTO a list of variables, or a cursor fetched into them, "
+                                  "fails once the column is added; whatever else takes those rows gets the new column too");
+        return QString();
+    };
+
+    // Views: their text is stored expanded (`db`.`t`.`c` AS `c`), so a SELECT * shows as the
+    // table's columns, all of them in the table's order.
+    struct View
+    {
+        QString schema, name;
+        bool readable = true;
+    };
+    QList<View> views;
+    part(K::View, QStringLiteral("views"),
+         QStringLiteral("SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS "
+                        "WHERE TABLE_SCHEMA NOT IN %1 AND (%2 OR (COALESCE(VIEW_DEFINITION, '') = '' AND TABLE_SCHEMA = ?))")
+             .arg(SystemSchemas, mentions.arg(QStringLiteral("VIEW_DEFINITION"))),
+         {table.name, table.schema}, [&](QSqlQuery &p) {
+             const QString text = p.value(2).toString();
+             if (text.isEmpty())
+                 views.append({p.value(0).toString(), p.value(1).toString(), false});
+             else if (DependentText::read(engine, text, table, p.value(0).toString()).namesTable)
+                 views.append({p.value(0).toString(), p.value(1).toString(), true});
+         });
+    if (!views.isEmpty()) {
+        QStringList which;
+        for (const View &v : std::as_const(views))
+            which << QStringLiteral("(TABLE_SCHEMA = %1 AND TABLE_NAME = %2)").arg(quoteLiteral(engine, v.schema), quoteLiteral(engine, v.name));
+        QHash<QString, QStringList> columns;
+        part(K::View, QStringLiteral("views' columns"),
+             QStringLiteral("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS WHERE %1 "
+                            "ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION").arg(which.join(QLatin1String(" OR "))),
+             {}, [&](QSqlQuery &p) { columns[dotted(p.value(0), p.value(1))] << p.value(2).toString(); });
+        for (const View &v : std::as_const(views)) {
+            const QString name = v.schema + QLatin1Char('.') + v.name;
+            if (!v.readable) {
+                dependents->append({K::View, name, QStringLiteral("a view of the table's database; ") + unreadableBody, readByHand});
+                continue;
+            }
+            const QStringList shown = columns.value(name);
+            TableDependent d{K::View, name, QStringLiteral("columns ") + DependentText::columnList(shown), QString()};
+            if (DependentText::expandsAll(shown, tableColumns, true)) {
+                d.detail += QStringLiteral(": all of the table's columns in its order, so judged a SELECT * that was "
+                                           "expanded when the view was made");
+                d.impact = QStringLiteral("its SELECT * was expanded when the view was made: the view will not show the "
+                                          "new column until it is made again (CREATE OR REPLACE VIEW)");
+            }
+            dependents->append(d);
+        }
+    }
+
+    // Triggers on the table, and other triggers whose body names it.
+    part(K::Trigger, QStringLiteral("triggers"),
+         QStringLiteral("SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, ACTION_TIMING, "
+                        "EVENT_MANIPULATION, ACTION_ORIENTATION, ACTION_STATEMENT FROM information_schema.TRIGGERS "
+                        "WHERE TRIGGER_SCHEMA NOT IN %1 AND ((EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?) OR %2)")
+             .arg(SystemSchemas, mentions.arg(QStringLiteral("ACTION_STATEMENT"))),
+         {table.schema, table.name, table.name}, [&](QSqlQuery &p) {
+             const bool onTable = p.value(2).toString() == table.schema && p.value(3).toString() == table.name;
+             const BodyUse use = DependentText::read(engine, p.value(7).toString(), table, p.value(0).toString());
+             if (!onTable && !use.namesTable)
+                 return;
+             const QString event = p.value(5).toString();
+             QString detail = QStringLiteral("%1 %2").arg(p.value(4).toString(), event);
+             if (!onTable)
+                 detail += QLatin1String(" on ") + dotted(p.value(2), p.value(3));
+             detail += QStringLiteral(", for each %1").arg(p.value(6).toString().toLower());
+             if (!onTable)
+                 detail += QLatin1String("; its body names the table");
+             else if (use.namesTable)
+                 detail += QLatin1String("; its body names the table too");
+             QString impact = bodyImpact(use);
+             if (impact.isEmpty() && onTable)
+                 impact = DependentText::updateTriggerImpact(event == QLatin1String("UPDATE"), true, false);
+             dependents->append({K::Trigger, dotted(p.value(0), p.value(1)), detail, impact});
+         });
+
+    // Stored functions and procedures whose body names the table; those whose body the role may
+    // not read, in the table's database.
+    part(K::Function, QStringLiteral("functions and procedures"),
+         QStringLiteral("SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE, ROUTINE_DEFINITION FROM information_schema.ROUTINES "
+                        "WHERE ROUTINE_SCHEMA NOT IN %1 AND (%2 OR (ROUTINE_DEFINITION IS NULL AND ROUTINE_SCHEMA = ?))")
+             .arg(SystemSchemas, mentions.arg(QStringLiteral("ROUTINE_DEFINITION"))),
+         {table.name, table.schema}, [&](QSqlQuery &p) {
+             const bool procedure = p.value(2).toString() == QLatin1String("PROCEDURE");
+             const K kind = procedure ? K::Procedure : K::Function;
+             const QString name = dotted(p.value(0), p.value(1));
+             const QString what = procedure ? QStringLiteral("procedure") : QStringLiteral("function");
+             if (p.value(3).isNull()) {
+                 dependents->append({kind, name, QStringLiteral("a %1 of the table's database; ").arg(what) + unreadableBody, readByHand});
+                 return;
+             }
+             const BodyUse use = DependentText::read(engine, p.value(3).toString(), table, p.value(0).toString());
+             if (use.namesTable)
+                 dependents->append({kind, name, QStringLiteral("%1, its body names the table").arg(what), bodyImpact(use)});
+         });
+
+    // Scheduled events whose body names the table.
+    part(K::Event, QStringLiteral("events"),
+         QStringLiteral("SELECT EVENT_SCHEMA, EVENT_NAME, EVENT_DEFINITION, EVENT_TYPE, INTERVAL_VALUE, INTERVAL_FIELD, STATUS "
+                        "FROM information_schema.EVENTS WHERE %1").arg(mentions.arg(QStringLiteral("EVENT_DEFINITION"))),
+         {table.name}, [&](QSqlQuery &p) {
+             const BodyUse use = DependentText::read(engine, p.value(2).toString(), table, p.value(0).toString());
+             if (!use.namesTable)
+                 return;
+             const QString when = p.value(3).toString() == QLatin1String("RECURRING")
+                 ? QStringLiteral("every %1 %2").arg(p.value(4).toString(), p.value(5).toString())
+                 : QStringLiteral("once");
+             dependents->append({K::Event, dotted(p.value(0), p.value(1)),
+                                 QStringLiteral("runs %1, %2; its body names the table").arg(when, p.value(6).toString().toLower()),
+                                 bodyImpact(use)});
+         });
+
+    // Foreign keys in and out, one row per column.
+    struct Key
+    {
+        QString name, from, to, deleteRule, updateRule;
+        QStringList columns, referenced;
+        bool out = false, in = false;
+    };
+    QList<Key> keys;
+    part(K::ForeignKeyIn, QStringLiteral("foreign keys"),
+         QStringLiteral("SELECT k.CONSTRAINT_NAME, k.TABLE_SCHEMA, k.TABLE_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, "
+                        "k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE "
+                        "FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r "
+                        "ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
+                        "AND r.TABLE_NAME = k.TABLE_NAME "
+                        "WHERE k.REFERENCED_TABLE_NAME IS NOT NULL AND ((k.TABLE_SCHEMA = ? AND k.TABLE_NAME = ?) "
+                        "OR (k.REFERENCED_TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME = ?)) "
+                        "ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"),
+         {table.schema, table.name, table.schema, table.name}, [&](QSqlQuery &p) {
+             const QString from = dotted(p.value(1), p.value(2));
+             const QString name = from + QLatin1Char('.') + p.value(0).toString();
+             if (keys.isEmpty() || keys.last().name != name) {
+                 Key k{name, from, dotted(p.value(4), p.value(5)), p.value(7).toString(), p.value(8).toString(), {}, {}};
+                 k.out = p.value(1).toString() == table.schema && p.value(2).toString() == table.name;
+                 k.in = p.value(4).toString() == table.schema && p.value(5).toString() == table.name;
+                 keys.append(k);
+             }
+             keys.last().columns << p.value(3).toString();
+             keys.last().referenced << p.value(6).toString();
+         });
+    for (const Key &k : std::as_const(keys)) {
+        QString actions;
+        for (const auto &[on, rule] : {std::pair{QLatin1String(" ON DELETE "), k.deleteRule}, std::pair{QLatin1String(" ON UPDATE "), k.updateRule}}) {
+            if (rule != QLatin1String("RESTRICT") && rule != QLatin1String("NO ACTION"))
+                actions += on + rule;
+        }
+        const QString columns = DependentText::columnList(k.columns);
+        const QString referenced = DependentText::columnList(k.referenced);
+        if (k.out)
+            dependents->append({K::ForeignKeyOut, k.name, columns + QLatin1String(" -> ") + k.to + QLatin1Char(' ') + referenced + actions, QString()});
+        if (k.in)
+            dependents->append({K::ForeignKeyIn, k.name, k.from + QLatin1Char(' ') + columns + QLatin1String(" -> ") + referenced + actions, QString()});
+    }
+
+    // Partitions (and subpartitions).
+    part(K::Partition, QStringLiteral("partitions"),
+         QStringLiteral("SELECT PARTITION_NAME, SUBPARTITION_NAME, PARTITION_METHOD, PARTITION_EXPRESSION, PARTITION_DESCRIPTION, "
+                        "SUBPARTITION_METHOD, SUBPARTITION_EXPRESSION FROM information_schema.PARTITIONS "
+                        "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL "
+                        "ORDER BY PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION"),
+         {table.schema, table.name}, [&](QSqlQuery &p) {
+             QString name = table.schema + QLatin1Char('.') + table.name + QLatin1Char('.') + p.value(0).toString();
+             QString detail = QStringLiteral("%1 (%2)").arg(p.value(2).toString(), p.value(3).toString());
+             if (!p.value(4).isNull() && !p.value(4).toString().isEmpty())
+                 detail += (p.value(2).toString().startsWith(QLatin1String("RANGE")) ? QLatin1String(": VALUES LESS THAN (")
+                                                                                     : QLatin1String(": VALUES IN ("))
+                     + p.value(4).toString() + QLatin1Char(')');
+             if (!p.value(1).isNull()) {
+                 name += QLatin1Char('.') + p.value(1).toString();
+                 detail += QStringLiteral("; subpartition by %1 (%2)").arg(p.value(5).toString(), p.value(6).toString());
+             }
+             dependents->append({K::Partition, name, detail, QString()});
+         });
+    DependentText::sort(dependents);
     return true;
 }
 

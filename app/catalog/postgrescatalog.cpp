@@ -1,5 +1,6 @@
 #include "postgrescatalog.h"
 
+#include "dependenttext_p.h"
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
 #include "sql/sqlfragment.h"
@@ -351,6 +352,316 @@ bool PostgresCatalog::readPartitions(const TableRef &table, TableDetails *detail
     }
     if (details->estimatedRows < 0 && rowsKnown && !details->partitions.isEmpty())
         details->estimatedRows = rows;
+    return true;
+}
+
+bool PostgresCatalog::listDependents(const TableRef &table, QList<TableDependent> *dependents, ConnectionError *error)
+{
+    using K = TableDependent::Kind;
+    dependents->clear();
+    const QString qualifiedName = table.schema + QLatin1Char('.') + table.name;
+    QSqlQuery q(m_connection.database());
+    // The table itself: its columns in order, its replica identity, and the server's version.
+    if (!run(q, QStringLiteral("SELECT c.oid::text, c.relkind, c.relreplident, c.relispartition, c.relnamespace::text, "
+                               "(SELECT string_agg(a.attname, E'\\x1f' ORDER BY a.attnum) FROM pg_attribute a "
+                               "WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), "
+                               "(SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
+                               "WHERE i.indrelid = c.oid AND i.indisreplident), "
+                               "EXISTS (SELECT FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary), "
+                               "current_setting('server_version_num')::int "
+                               "FROM pg_class c WHERE c.oid = %1").arg(Relation),
+             {table.schema, table.name}, QStringLiteral("reading what depends on %1").arg(table.name), error))
+        return false;
+    if (!q.next()) {
+        noSuchTable(quoteQualified(PG, table.schema, table.name), error);
+        return false;
+    }
+    const QString oid = q.value(0).toString();
+    const QString relkind = q.value(1).toString();
+    const QString replident = q.value(2).toString();
+    const bool isPartition = q.value(3).toBool();
+    const QString namespaceOid = q.value(4).toString();
+    const QStringList tableColumns = splitList(q.value(5));
+    const QString identityIndex = q.value(6).toString();
+    const bool hasPrimaryKey = q.value(7).toBool();
+    const int version = q.value(8).toInt();
+    q.finish();
+
+    // Each part on its own: one the role may not read is listed as such, the others still are.
+    auto part = [&](K kind, const QString &what, const QString &sql, const QVariantList &values, auto &&take) {
+        QSqlQuery p(m_connection.database());
+        ConnectionError failure;
+        if (!run(p, sql, values, what, &failure)) {
+            dependents->append(DependentText::unreadable(kind, what, failure.serverMessage.isEmpty() ? failure.text()
+                                                                                                      : failure.serverMessage));
+            return;
+        }
+        while (p.next())
+            take(p);
+    };
+    static const QString columnsOf = QStringLiteral(
+        "(SELECT string_agg(a.attname, E'\\x1f' ORDER BY k.ord) FROM unnest(%1) WITH ORDINALITY k(attnum, ord) "
+        "JOIN pg_attribute a ON a.attrelid = %2 AND a.attnum = k.attnum)");
+    auto dotted = [](const QVariant &schema, const QVariant &name) { return schema.toString() + QLatin1Char('.') + name.toString(); };
+    static const QStringList ruleEvents = {QString(), QStringLiteral("SELECT"), QStringLiteral("UPDATE"),
+                                           QStringLiteral("INSERT"), QStringLiteral("DELETE")};
+    auto ruleEvent = [](int type) { return type >= 1 && type <= 4 ? ruleEvents.at(type) : QStringLiteral("?"); };
+
+    // Views and materialized views whose query reads the table, and other relations' rules whose
+    // action names it: the rewrite rules that depend on it. A view depending on every column of the
+    // table, whose own columns are the table's in the table's order, is judged a SELECT * that
+    // PostgreSQL expanded when the view was made (it keeps the expanded list).
+    part(K::View, QStringLiteral("views"),
+         QStringLiteral("SELECT DISTINCT r.oid, vn.nspname, v.relname, v.relkind, r.rulename, r.ev_type::text::int, r.is_instead, "
+                        "(SELECT string_agg(a.attname, E'\\x1f' ORDER BY a.attnum) FROM pg_attribute a "
+                        "WHERE a.attrelid = v.oid AND a.attnum > 0 AND NOT a.attisdropped), "
+                        "(SELECT count(DISTINCT d2.refobjsubid) FROM pg_depend d2 WHERE d2.classid = 'pg_rewrite'::regclass "
+                        "AND d2.objid = r.oid AND d2.refclassid = 'pg_class'::regclass AND d2.refobjid = d.refobjid "
+                        "AND d2.refobjsubid > 0) "
+                        "FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class "
+                        "JOIN pg_namespace vn ON vn.oid = v.relnamespace "
+                        "WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass "
+                        "AND d.refobjid = ?::oid AND v.oid <> ?::oid"),
+         {oid, oid}, [&](QSqlQuery &p) {
+             const QString name = dotted(p.value(1), p.value(2));
+             if (p.value(4).toString() != QLatin1String("_RETURN")) {
+                 dependents->append({K::Rule, name + QLatin1Char('.') + p.value(4).toString(),
+                                     QStringLiteral("ON %1 to %2 DO %3; its action names the table")
+                                         .arg(ruleEvent(p.value(5).toInt()), name,
+                                              p.value(6).toBool() ? QLatin1String("INSTEAD") : QLatin1String("ALSO")),
+                                     QString()});
+                 return;
+             }
+             const bool materialized = p.value(3).toString() == QLatin1String("m");
+             const QStringList columns = splitList(p.value(7));
+             TableDependent d{materialized ? K::MaterializedView : K::View, name,
+                              QStringLiteral("columns ") + DependentText::columnList(columns), QString()};
+             if (p.value(8).toInt() == tableColumns.size() && DependentText::expandsAll(columns, tableColumns, false)) {
+                 d.detail += QStringLiteral(": all of the table's columns in its order, so judged a SELECT * "
+                                            "that was expanded when the view was made");
+                 d.impact = materialized
+                     ? QStringLiteral("its SELECT * was expanded when it was made: it will not show the new column until "
+                                      "it is made again (DROP and CREATE MATERIALIZED VIEW; REFRESH keeps its columns)")
+                     : QStringLiteral("its SELECT * was expanded when the view was made: the view will not show the new "
+                                      "column until it is made again (CREATE OR REPLACE VIEW)");
+             }
+             dependents->append(d);
+         });
+
+    // Functions and procedures whose source names the table (read for names, not strings or
+    // comments), and those with an SQL-standard body, which record their dependency.
+    part(K::Function, QStringLiteral("functions and procedures"),
+         QStringLiteral("SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), p.prokind, l.lanname, "
+                        "p.prosrc, EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid "
+                        "AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ?::oid) "
+                        "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang "
+                        "WHERE %1 AND l.lanname NOT IN ('c', 'internal') AND (strpos(lower(p.prosrc), lower(?)) > 0 "
+                        "OR EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid "
+                        "AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ?::oid))")
+             .arg(UserSchema),
+         {oid, table.name, oid}, [&](QSqlQuery &p) {
+             const BodyUse use = DependentText::read(PG, p.value(5).toString(), table);
+             const bool recorded = p.value(6).toBool();
+             if (!use.namesTable && !recorded)
+                 return;
+             const bool procedure = p.value(3).toString() == QLatin1String("p");
+             TableDependent d{procedure ? K::Procedure : K::Function,
+                              dotted(p.value(0), p.value(1)) + QLatin1Char('(') + p.value(2).toString() + QLatin1Char(')'),
+                              QStringLiteral("%1 %2, %3").arg(p.value(4).toString(),
+                                                              procedure ? QLatin1String("procedure") : QLatin1String("function"),
+                                                              recorded ? QLatin1String("its SQL-standard body depends on the table")
+                                                                       : QLatin1String("its body names the table")),
+                              QString()};
+             if (use.selectsStar)
+                 d.impact = QStringLiteral("its body has a SELECT *: whatever takes those rows (RETURN QUERY, a row "
+                                           "variable, INTO a list) gets the new column too; check that it still fits");
+             dependents->append(d);
+         });
+
+    // Triggers on the table, decoded from tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16,
+    // TRUNCATE 32, INSTEAD 64.
+    part(K::Trigger, QStringLiteral("triggers"),
+         QStringLiteral("SELECT t.tgname, t.tgtype::int, pn.nspname, p.proname, t.tgenabled::text, "
+                        "(SELECT string_agg(a.attname, ', ' ORDER BY a.attnum) FROM pg_attribute a "
+                        "WHERE a.attrelid = t.tgrelid AND a.attnum = ANY (t.tgattr::int2[])) "
+                        "FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace "
+                        "WHERE t.tgrelid = ?::oid AND NOT t.tgisinternal"),
+         {oid}, [&](QSqlQuery &p) {
+             const int type = p.value(1).toInt();
+             const QString of = p.value(5).toString();
+             QStringList events;
+             if (type & 4)
+                 events << QStringLiteral("INSERT");
+             if (type & 16)
+                 events << (of.isEmpty() ? QStringLiteral("UPDATE") : QStringLiteral("UPDATE OF ") + of);
+             if (type & 8)
+                 events << QStringLiteral("DELETE");
+             if (type & 32)
+                 events << QStringLiteral("TRUNCATE");
+             const QString timing = (type & 2) ? QStringLiteral("BEFORE") : (type & 64) ? QStringLiteral("INSTEAD OF")
+                                                                                       : QStringLiteral("AFTER");
+             QString detail = QStringLiteral("%1 %2, for each %3, runs %4()")
+                                  .arg(timing, events.join(QLatin1String(" OR ")),
+                                       (type & 1) ? QLatin1String("row") : QLatin1String("statement"), dotted(p.value(2), p.value(3)));
+             if (p.value(4).toString() == QLatin1String("D"))
+                 detail += QLatin1String(", disabled");
+             dependents->append({K::Trigger, qualifiedName + QLatin1Char('.') + p.value(0).toString(), detail,
+                                 p.value(4).toString() == QLatin1String("D")
+                                     ? QString()
+                                     : DependentText::updateTriggerImpact(type & 16, type & 1, !of.isEmpty())});
+         });
+
+    // The table's own rules.
+    part(K::Rule, QStringLiteral("rules"),
+         QStringLiteral("SELECT r.rulename, r.ev_type::text::int, r.is_instead FROM pg_rewrite r "
+                        "WHERE r.ev_class = ?::oid AND r.rulename <> '_RETURN'"),
+         {oid}, [&](QSqlQuery &p) {
+             const int event = p.value(1).toInt();
+             const bool instead = p.value(2).toBool();
+             dependents->append({K::Rule, qualifiedName + QLatin1Char('.') + p.value(0).toString(),
+                                 QStringLiteral("ON %1 DO %2").arg(ruleEvent(event), instead ? QLatin1String("INSTEAD")
+                                                                                              : QLatin1String("ALSO")),
+                                 instead && (event == 2 || event == 3)
+                                     ? QStringLiteral("DO INSTEAD: writes to the table run the rule's action in their "
+                                                      "place, which knows nothing of the new column: make the rule "
+                                                      "again to carry it")
+                                     : QString()});
+         });
+
+    // Publications that include the table: FOR ALL TABLES, FOR TABLES IN SCHEMA (15+), by name,
+    // itself or through a partitioned table it is a partition of (pg_partition_ancestors lists
+    // nothing for a table that is not partitioned), with a column list (15+).
+    const bool columnLists = version >= 150000;
+    bool publishesUpdates = false;
+    part(K::Publication, QStringLiteral("publications"),
+         QStringLiteral("SELECT p.pubname, p.puballtables, pr.prrelid IS NOT NULL, %1, %2, "
+                        "p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate, "
+                        "(SELECT rn.nspname || '.' || rc.relname FROM pg_class rc JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
+                        "WHERE rc.oid = pr.prrelid AND rc.oid <> ?::oid) "
+                        "FROM pg_publication p LEFT JOIN pg_publication_rel pr ON pr.prpubid = p.oid "
+                        "AND (pr.prrelid = ?::oid OR pr.prrelid IN (SELECT relid FROM pg_partition_ancestors(?::oid))) "
+                        "WHERE p.puballtables OR pr.prrelid IS NOT NULL %3 ORDER BY p.pubname")
+             .arg(columnLists ? QStringLiteral("(SELECT string_agg(a.attname, E'\\x1f' ORDER BY a.attnum) FROM pg_attribute a "
+                                               "WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs::int2[]))")
+                              : QStringLiteral("NULL::text"),
+                  columnLists ? QStringLiteral("EXISTS (SELECT FROM pg_publication_namespace pn WHERE pn.pnpubid = p.oid "
+                                               "AND pn.pnnspid = %1::oid)").arg(quoteLiteral(PG, namespaceOid))
+                              : QStringLiteral("false"),
+                  columnLists ? QStringLiteral("OR EXISTS (SELECT FROM pg_publication_namespace pn WHERE pn.pnpubid = p.oid "
+                                               "AND pn.pnnspid = %1::oid)").arg(quoteLiteral(PG, namespaceOid))
+                              : QString()),
+         {oid, oid, oid}, [&](QSqlQuery &p) {
+             QStringList actions;
+             for (int i = 5; i <= 8; ++i) {
+                 if (p.value(i).toBool())
+                     actions << QStringList{QStringLiteral("insert"), QStringLiteral("update"), QStringLiteral("delete"),
+                                            QStringLiteral("truncate")}.at(i - 5);
+             }
+             publishesUpdates = publishesUpdates || p.value(6).toBool();
+             const QStringList columns = splitList(p.value(3));
+             QString how;
+             if (p.value(2).toBool()) {
+                 how = p.value(9).isNull() ? QStringLiteral("the table") : QStringLiteral("through ") + p.value(9).toString();
+                 how += columns.isEmpty() ? QStringLiteral(", all columns")
+                                          : QStringLiteral(", columns ") + DependentText::columnList(columns);
+             } else if (p.value(1).toBool()) {
+                 how = QStringLiteral("FOR ALL TABLES");
+             } else {
+                 how = QStringLiteral("FOR TABLES IN SCHEMA ") + table.schema;
+             }
+             const QString name = p.value(0).toString();
+             dependents->append(
+                 {K::Publication, name, how + QStringLiteral("; publishes ") + actions.join(QLatin1String(", ")),
+                  !columns.isEmpty()
+                      ? QStringLiteral("has a column list: the new column is not published until it is added to it "
+                                       "(ALTER PUBLICATION %1 SET TABLE ... with the column)").arg(quoteIdentifier(PG, name))
+                      : QStringLiteral("subscribers must have the new column before the publisher sends it: add it on "
+                                       "every subscriber first, or their replication stops at the first row that carries it")});
+         });
+
+    // The replica identity: what an UPDATE or DELETE sends of the old row.
+    if (relkind == QLatin1String("r") || relkind == QLatin1String("p")) {
+        TableDependent d{K::ReplicaIdentity, qualifiedName, QString(), QString()};
+        const bool none = replident == QLatin1String("n") || (replident == QLatin1String("d") && !hasPrimaryKey);
+        if (replident == QLatin1String("f")) {
+            d.detail = QStringLiteral("FULL: an UPDATE or DELETE sends the whole old row");
+            d.impact = QStringLiteral("every UPDATE, the backfill's too, writes the whole old row to the WAL and sends it "
+                                      "to subscribers: expect the backfill to make more WAL and replication traffic");
+        } else if (replident == QLatin1String("i")) {
+            d.detail = QStringLiteral("INDEX %1: an UPDATE or DELETE sends the old row's key in that index").arg(identityIndex);
+        } else if (replident == QLatin1String("n")) {
+            d.detail = QStringLiteral("NOTHING: an UPDATE or DELETE sends nothing of the old row");
+        } else {
+            d.detail = hasPrimaryKey ? QStringLiteral("DEFAULT: an UPDATE or DELETE sends the old row's primary key")
+                                     : QStringLiteral("DEFAULT without a primary key: an UPDATE or DELETE sends nothing of the old row");
+        }
+        if (none && publishesUpdates)
+            d.impact = QStringLiteral("the table is published for updates without a replica identity: its UPDATEs, the "
+                                      "backfill's too, fail until it has one (ALTER TABLE ... REPLICA IDENTITY)");
+        dependents->append(d);
+    }
+
+    // Foreign keys in and out (one row for a partitioned table's, not its partitions' copies).
+    part(K::ForeignKeyIn, QStringLiteral("foreign keys"),
+         QStringLiteral("SELECT con.conname, con.conrelid = ?::oid, con.confrelid = ?::oid, n.nspname, c.relname, %1, "
+                        "fn.nspname, fc.relname, %2, con.confdeltype, con.confupdtype, con.convalidated "
+                        "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "JOIN pg_class fc ON fc.oid = con.confrelid JOIN pg_namespace fn ON fn.oid = fc.relnamespace "
+                        "WHERE con.contype = 'f' AND (con.conrelid = ?::oid OR con.confrelid = ?::oid) AND con.conparentid = 0")
+             .arg(columnsOf.arg(QStringLiteral("con.conkey"), QStringLiteral("con.conrelid")),
+                  columnsOf.arg(QStringLiteral("con.confkey"), QStringLiteral("con.confrelid"))),
+         {oid, oid, oid, oid}, [&](QSqlQuery &p) {
+             const QString from = dotted(p.value(3), p.value(4));
+             const QString to = dotted(p.value(6), p.value(7));
+             const QString columns = DependentText::columnList(splitList(p.value(5)));
+             const QString referenced = DependentText::columnList(splitList(p.value(8)));
+             QString actions;
+             if (actionName(p.value(9).toString()) != QLatin1String("NO ACTION"))
+                 actions += QLatin1String(" ON DELETE ") + actionName(p.value(9).toString());
+             if (actionName(p.value(10).toString()) != QLatin1String("NO ACTION"))
+                 actions += QLatin1String(" ON UPDATE ") + actionName(p.value(10).toString());
+             if (!p.value(11).toBool())
+                 actions += QLatin1String(", not validated");
+             const QString name = from + QLatin1Char('.') + p.value(0).toString();
+             if (p.value(1).toBool())
+                 dependents->append({K::ForeignKeyOut, name, columns + QLatin1String(" -> ") + to + QLatin1Char(' ') + referenced + actions, QString()});
+             if (p.value(2).toBool())
+                 dependents->append({K::ForeignKeyIn, name, from + QLatin1Char(' ') + columns + QLatin1String(" -> ") + referenced + actions, QString()});
+         });
+
+    // Partitions, and the partitioned table this one is a partition of.
+    part(K::Partition, QStringLiteral("partitions"),
+         QStringLiteral("SELECT n.nspname, c.relname, c.relkind, pg_get_expr(c.relpartbound, c.oid) "
+                        "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE i.inhparent = ?::oid AND c.relispartition"),
+         {oid}, [&](QSqlQuery &p) {
+             const QString kind = p.value(2).toString();
+             QString detail = p.value(3).toString();
+             if (kind == QLatin1String("p"))
+                 detail += QLatin1String(", itself partitioned");
+             else if (kind == QLatin1String("f"))
+                 detail += QLatin1String(", a foreign table");
+             dependents->append({K::Partition, dotted(p.value(0), p.value(1)), detail,
+                                 kind == QLatin1String("f")
+                                     ? QStringLiteral("a foreign table: the new column reaches its definition, not the "
+                                                      "remote table; add it there first")
+                                     : QString()});
+         });
+    if (isPartition) {
+        part(K::Partition, QStringLiteral("partitioned tables"),
+             QStringLiteral("SELECT n.nspname, c.relname, pg_get_partkeydef(c.oid), pg_get_expr(t.relpartbound, t.oid) "
+                            "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhparent JOIN pg_namespace n ON n.oid = c.relnamespace "
+                            "JOIN pg_class t ON t.oid = i.inhrelid WHERE i.inhrelid = ?::oid"),
+             {oid}, [&](QSqlQuery &p) {
+                 const QString parent = dotted(p.value(0), p.value(1));
+                 dependents->append({K::Partition, parent,
+                                     QStringLiteral("the partitioned table this table is a partition of (PARTITION BY %1; this one %2)")
+                                         .arg(p.value(2).toString(), p.value(3).toString()),
+                                     QStringLiteral("a partition cannot have a column of its own: add the column to %1, "
+                                                    "which adds it to every partition").arg(parent)});
+             });
+    }
+    DependentText::sort(dependents);
     return true;
 }
 

@@ -18,6 +18,8 @@ public:
     [[nodiscard]] bool listTypes(QList<TypeInfo> *types, ConnectionError *error) override;
     [[nodiscard]] bool blockingSessions(const TableRef &table, QList<BlockingSession> *sessions,
                                         ConnectionError *error) override;
+    [[nodiscard]] bool listDependents(const TableRef &table, QList<TableDependent> *dependents,
+                                      ConnectionError *error) override;
     [[nodiscard]] bool functionsCalled(ExpressionPlace place, const QString &expression, const QString &type,
                                        const TableRef &table, const QString &column, ExpressionCalls *calls,
                                        ConnectionError *error) override;

@@ -1,8 +1,10 @@
 #include "sqlitecatalog.h"
 
+#include "dependenttext_p.h"
 #include "connection/databaseconnection.h"
 #include "sql/quoting.h"
 #include "sql/sqliteschemasql.h"
+#include "sql/sqltokens.h"
 
 #include <QRegularExpression>
 #include <QSqlError>
@@ -436,6 +438,158 @@ bool SqliteCatalog::readDependents(const TableRef &table, TableDetails *details,
         if (c.taken)
             details->dependents << c.object;
     }
+    return true;
+}
+
+bool SqliteCatalog::listDependents(const TableRef &table, QList<TableDependent> *dependents, ConnectionError *error)
+{
+    using K = TableDependent::Kind;
+    dependents->clear();
+    const QString what = QStringLiteral("reading what depends on %1").arg(table.name);
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE"), {table.name},
+             what, error))
+        return false;
+    if (!q.next()) {
+        noSuchTable(quoteIdentifier(SQ, table.name), error);
+        return false;
+    }
+    const QString schema = table.schema.isEmpty() ? QStringLiteral("main") : table.schema;
+    q.finish();
+    auto columnsOf = [&](const QString &relation) {
+        QStringList columns;
+        QSqlQuery c(m_connection.database());
+        if (run(c, QStringLiteral("SELECT name FROM pragma_table_info(?)"), {relation}, what, nullptr)) {
+            while (c.next())
+                columns << c.value(0).toString();
+        }
+        return columns;
+    };
+    // "AFTER UPDATE OF qty on main.other", read from a trigger's own text up to its ON.
+    auto triggerHeader = [](const QString &sql, QString *on) {
+        const QList<SqlToken> tokens = SqlTokens::split(SQ, sql);
+        QStringList words;
+        qsizetype i = 0;
+        while (i < tokens.size() && !tokens.at(i).isKeyword(QLatin1String("BEFORE")) && !tokens.at(i).isKeyword(QLatin1String("AFTER"))
+               && !tokens.at(i).isKeyword(QLatin1String("INSTEAD")) && !tokens.at(i).isKeyword(QLatin1String("INSERT"))
+               && !tokens.at(i).isKeyword(QLatin1String("UPDATE")) && !tokens.at(i).isKeyword(QLatin1String("DELETE")))
+            ++i;
+        if (i < tokens.size() && !tokens.at(i).isKeyword(QLatin1String("BEFORE")) && !tokens.at(i).isKeyword(QLatin1String("AFTER"))
+            && !tokens.at(i).isKeyword(QLatin1String("INSTEAD")))
+            words << QStringLiteral("BEFORE"); // SQLite's default timing
+        for (; i < tokens.size() && !tokens.at(i).isKeyword(QLatin1String("ON")); ++i)
+        {
+            static const QStringList keywords = {QStringLiteral("BEFORE"), QStringLiteral("AFTER"), QStringLiteral("INSTEAD"),
+                                                 QStringLiteral("OF"), QStringLiteral("INSERT"), QStringLiteral("UPDATE"),
+                                                 QStringLiteral("DELETE")};
+            const QString &text = tokens.at(i).text;
+            const bool keyword = tokens.at(i).kind == SqlToken::Kind::Word && keywords.contains(text, Qt::CaseInsensitive);
+            words << (keyword ? text.toUpper() : text);
+        }
+        if (i + 1 < tokens.size())
+            *on = tokens.at(i + 1).text;
+        return words.join(QLatin1Char(' ')).replace(QLatin1String(" ,"), QLatin1String(","));
+    };
+
+    // Views and other tables' triggers that name the table, from the list a rebuild uses; kept
+    // when they name it outside strings.
+    TableDetails details;
+    ConnectionError failure;
+    if (readDependents(table, &details, &failure)) {
+        for (const SchemaObject &o : std::as_const(details.dependents)) {
+            const BodyUse use = DependentText::read(SQ, o.sql, table);
+            if (!use.namesTable)
+                continue;
+            if (o.type == QLatin1String("view")) {
+                TableDependent d{K::View, schema + QLatin1Char('.') + o.name,
+                                 QStringLiteral("columns ") + DependentText::columnList(columnsOf(o.name)), QString()};
+                if (use.selectsStar) {
+                    d.detail += QLatin1String(" as they are now: SQLite keeps the view's text and expands its SELECT * "
+                                              "each time the view is read");
+                    d.impact = QStringLiteral("its SELECT * is expanded each time the view is read: the view will show "
+                                              "the new column, and its readers get one more column");
+                }
+                dependents->append(d);
+            } else {
+                QString on;
+                const QString header = triggerHeader(o.sql, &on);
+                dependents->append({K::Trigger, schema + QLatin1Char('.') + o.name,
+                                    QStringLiteral("%1 on %2.%3, for each row; its body names the table").arg(header, schema, on),
+                                    use.positionalInsert ? DependentText::positionalInsertImpact(SQ) : QString()});
+            }
+        }
+    } else {
+        dependents->append(DependentText::unreadable(K::View, QStringLiteral("views and triggers"), failure.text()));
+    }
+
+    // The table's own triggers.
+    auto part = [&](K kind, const QString &whatPart, const QString &sql, const QVariantList &values, auto &&take) {
+        QSqlQuery p(m_connection.database());
+        ConnectionError failure;
+        if (!run(p, sql, values, whatPart, &failure)) {
+            dependents->append(DependentText::unreadable(kind, whatPart, failure.serverMessage.isEmpty() ? failure.text()
+                                                                                                          : failure.serverMessage));
+            return;
+        }
+        while (p.next())
+            take(p);
+    };
+    part(K::Trigger, QStringLiteral("triggers"),
+         QStringLiteral("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ? COLLATE NOCASE"), {table.name},
+         [&](QSqlQuery &p) {
+             QString on;
+             const QString header = triggerHeader(p.value(1).toString(), &on);
+             const BodyUse use = DependentText::read(SQ, p.value(1).toString(), table);
+             QString impact = use.positionalInsert ? DependentText::positionalInsertImpact(SQ) : QString();
+             if (impact.isEmpty())
+                 impact = DependentText::updateTriggerImpact(header.contains(QLatin1String("UPDATE")), true,
+                                                             header.contains(QLatin1String("UPDATE OF")));
+             dependents->append({K::Trigger, schema + QLatin1Char('.') + p.value(0).toString(),
+                                 header + QLatin1String(", for each row"), impact});
+         });
+
+    // Foreign keys: SQLite names none, so each goes by the other table.
+    auto actions = [](const QString &onUpdate, const QString &onDelete) {
+        QString text;
+        if (onDelete != QLatin1String("NO ACTION") && onDelete != QLatin1String("RESTRICT"))
+            text += QLatin1String(" ON DELETE ") + onDelete;
+        if (onUpdate != QLatin1String("NO ACTION") && onUpdate != QLatin1String("RESTRICT"))
+            text += QLatin1String(" ON UPDATE ") + onUpdate;
+        return text;
+    };
+    struct Key
+    {
+        QString other;
+        int id = -1;
+        QStringList from, to;
+        QString actions;
+    };
+    for (const bool out : {true, false}) {
+        QList<Key> keys;
+        part(out ? K::ForeignKeyOut : K::ForeignKeyIn, QStringLiteral("foreign keys"),
+             out ? QStringLiteral("SELECT \"table\", id, \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?) "
+                                  "ORDER BY id, seq")
+                 : QStringLiteral("SELECT m.name, f.id, f.\"from\", f.\"to\", f.on_update, f.on_delete FROM sqlite_schema m "
+                                  "JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ? COLLATE NOCASE "
+                                  "ORDER BY m.name, f.id, f.seq"),
+             {table.name}, [&](QSqlQuery &p) {
+                 if (keys.isEmpty() || keys.last().other != p.value(0).toString() || keys.last().id != p.value(1).toInt())
+                     keys.append({p.value(0).toString(), p.value(1).toInt(), {}, {},
+                                  actions(p.value(4).toString(), p.value(5).toString())});
+                 keys.last().from << p.value(2).toString();
+                 if (!p.value(3).isNull())
+                     keys.last().to << p.value(3).toString();
+             });
+        for (const Key &k : std::as_const(keys)) {
+            const QString other = schema + QLatin1Char('.') + k.other;
+            const QString to = k.to.isEmpty() ? QStringLiteral("(its primary key)") : DependentText::columnList(k.to);
+            dependents->append({out ? K::ForeignKeyOut : K::ForeignKeyIn, other,
+                                out ? DependentText::columnList(k.from) + QLatin1String(" -> ") + other + QLatin1Char(' ') + to + k.actions
+                                    : other + QLatin1Char(' ') + DependentText::columnList(k.from) + QLatin1String(" -> ") + to + k.actions,
+                                QString()});
+        }
+    }
+    DependentText::sort(dependents);
     return true;
 }
 

@@ -18,6 +18,8 @@ public:
     [[nodiscard]] bool listTypes(QList<TypeInfo> *types, ConnectionError *error) override;
     [[nodiscard]] bool blockingSessions(const TableRef &table, QList<BlockingSession> *sessions,
                                         ConnectionError *error) override;
+    [[nodiscard]] bool listDependents(const TableRef &table, QList<TableDependent> *dependents,
+                                      ConnectionError *error) override;
 
 private:
     [[nodiscard]] bool readColumns(const TableRef &table, TableDetails *details, ConnectionError *error);
