@@ -31,16 +31,6 @@ private Q_SLOTS:
 
 namespace {
 
-QString severityName(StatementFate::Severity s)
-{
-    switch (s) {
-    case StatementFate::Severity::Info: return QStringLiteral("info");
-    case StatementFate::Severity::Cost: return QStringLiteral("cost");
-    case StatementFate::Severity::Breaks: return QStringLiteral("breaks");
-    }
-    return {};
-}
-
 } // namespace
 
 void TestLiveStatements::found_data()

@@ -38,16 +38,6 @@ Plan planFor(Engine engine, const QString &column, QString *why)
     return Planner::plan(input);
 }
 
-QString severityName(StatementFate::Severity s)
-{
-    switch (s) {
-    case StatementFate::Severity::Info: return QStringLiteral("info");
-    case StatementFate::Severity::Cost: return QStringLiteral("cost");
-    case StatementFate::Severity::Breaks: return QStringLiteral("breaks");
-    }
-    return {};
-}
-
 } // namespace
 
 void TestStatementImpact::fates_data()

@@ -5,6 +5,7 @@
 #include "common.h"
 #include "planfromspec.h"
 
+#include "plan/impactreader.h"
 #include "plan/planexport.h"
 #include "plan/planformat.h"
 #include "report/reportwriter.h"
@@ -36,8 +37,11 @@ int plan(const QCommandLineParser &parser)
     }
     std::unique_ptr<DatabaseConnection> connection;
     Plan result;
-    if (const int code = makePlan(parser, &connection, &result); code != Ok)
+    TableDetails tableDetails;
+    if (const int code = makePlan(parser, &connection, &result, &tableDetails); code != Ok)
         return code;
+    // Who uses the table: its dependents and the application's statements, read now (read-only).
+    result.impact = ImpactReader::read(*connection, result, tableDetails);
     if (report) {
         QString error;
         const bool written = format == QLatin1String("pdf") ? ReportWriter::writePdf(result, QString(), outDir, &error)

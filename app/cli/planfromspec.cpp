@@ -30,7 +30,7 @@ int parseVersion(Engine engine, const QString &text, bool *ok)
 
 } // namespace
 
-int makePlan(const QCommandLineParser &parser, std::unique_ptr<DatabaseConnection> *connection, Plan *result)
+int makePlan(const QCommandLineParser &parser, std::unique_ptr<DatabaseConnection> *connection, Plan *result, TableDetails *table)
 {
     const QString specPath = parser.value(QStringLiteral("spec"));
     if (specPath.isEmpty()) {
@@ -70,6 +70,8 @@ int makePlan(const QCommandLineParser &parser, std::unique_ptr<DatabaseConnectio
             err() << "stagecraft-cli: " << p.field << ": " << p.message << "\n";
         return BadInput;
     }
+    if (table)
+        *table = input.table;
     return Ok;
 }
 

@@ -11,7 +11,9 @@ class QCommandLineParser;
 namespace Stagecraft::Cli {
 
 // Reads the spec, connects, validates and plans (with --target-version and the run-settings flags).
-// Every problem goes to stderr naming its field. Returns an exit code.
-[[nodiscard]] int makePlan(const QCommandLineParser &parser, std::unique_ptr<DatabaseConnection> *connection, Plan *result);
+// Every problem goes to stderr naming its field. Returns an exit code. *table (when given) is the
+// table as the catalog described it for the plan.
+[[nodiscard]] int makePlan(const QCommandLineParser &parser, std::unique_ptr<DatabaseConnection> *connection, Plan *result,
+                           TableDetails *table = nullptr);
 
 } // namespace Stagecraft::Cli

@@ -1,6 +1,7 @@
 #include "planworker.h"
 
 #include "connection/databaseconnection.h"
+#include "impactreader.h"
 #include "specvalidator.h"
 
 namespace Stagecraft {
@@ -32,6 +33,8 @@ void PlanWorker::plan(const ConnectionProfile &profile, const ColumnSpec &spec, 
             Q_EMIT rejected(problems);
         return;
     }
+    // Who uses the table, for the review: read on this connection, after planning.
+    plan.impact = ImpactReader::read(connection, plan, input.table);
     Q_EMIT planned(plan);
 }
 
