@@ -75,6 +75,7 @@ void TestStageTimingsView::historyShowsThePhases()
     QCOMPARE(cell(StageTimingsModel::BackfillColumn), QStringLiteral("0.50 ms (2.5x)"));
     QCOMPARE(cell(StageTimingsModel::EnforceColumn), QStringLiteral("0.30 ms (1.5x)"));
     QVERIFY(view.timingsView()->isVisible());
+    QVERIFY2(view.timingsView()->height() > 60, qPrintable(QString::number(view.timingsView()->height()))); // not squeezed out
     QVERIFY2(view.timingsText().startsWith(QLatin1String("Query performance between stages: ")), qPrintable(view.timingsText()));
     const QString report = path + QStringLiteral(".md");
     QVERIFY2(view.saveReport(report, &why), qPrintable(why));

@@ -78,7 +78,7 @@ HistoryView::HistoryView(QWidget *parent)
     buttons->addWidget(m_refresh);
     buttons->addWidget(m_open);
     buttons->addWidget(m_save);
-    auto *split = new QSplitter(Qt::Vertical, this);
+    auto *split = m_split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_runsView);
     split->addWidget(m_stepsView);
     m_chart = new RunChart(this);
@@ -235,6 +235,11 @@ void HistoryView::showSelected()
                                     "most time, mean per call (at least %1 calls in a phase).").arg(StageTimings::MinCalls));
     m_timingsView->setVisible(timings.unavailable().isEmpty());
     m_timings->setVisible(!timings.isEmpty());
+    // Hidden when the splitter was laid out, it would come back with no height.
+    if (QList<int> sizes = m_split->sizes(); m_timings->isVisibleTo(this) && sizes.size() == 3 && sizes.at(2) == 0) {
+        const int third = (sizes.at(0) + sizes.at(1)) / 3;
+        m_split->setSizes({sizes.at(0) - third / 2, sizes.at(1) - (third - third / 2), third});
+    }
     m_open->setEnabled(run != nullptr);
     m_save->setEnabled(run != nullptr);
 }

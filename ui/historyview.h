@@ -6,6 +6,7 @@
 
 class QLabel;
 class QPushButton;
+class QSplitter;
 class QTableView;
 
 namespace Stagecraft {
@@ -64,6 +65,7 @@ private:
     QTableView *m_stepsView = nullptr;
     RunChart *m_chart = nullptr;
     StageTimingsModel *m_timingsModel = nullptr;
+    QSplitter *m_split = nullptr; // runs, steps, statement times
     QWidget *m_timings = nullptr; // the title (or how to turn statistics on) and the table
     QLabel *m_timingsNote = nullptr;
     QTableView *m_timingsView = nullptr;
