@@ -86,7 +86,7 @@ QString GateCard::probeText() const
     return m_probe->text();
 }
 
-void GateCard::open(const ConnectionProfile &profile, const Plan &plan, int step, bool canRollBack)
+void GateCard::open(const ConnectionProfile &profile, const Plan &plan, int step, bool canRollBack, const QString &slowdown)
 {
     stopWatching();
     if (step < 0 || step >= plan.steps.size())
@@ -96,11 +96,18 @@ void GateCard::open(const ConnectionProfile &profile, const Plan &plan, int step
     m_engine = plan.engine;
     m_column = plan.spec.name;
     m_table = plan.table.name;
-    m_title->setText(tr("Waiting at step %1 — %2").arg(step + 1).arg(gate.title));
-    m_why->setText(gate.why);
+    m_title->setText(slowdown.isEmpty() ? tr("Waiting at step %1 — %2").arg(step + 1).arg(gate.title)
+                                        : tr("Stopped before step %1 — %2").arg(step + 1).arg(gate.title));
+    m_why->setText(slowdown.isEmpty() ? gate.why : slowdown);
     m_sparkline->clear();
-    m_sparkline->setVisible(gate.gate == QLatin1String("before-contract"));
+    m_sparkline->setVisible(slowdown.isEmpty() && gate.gate == QLatin1String("before-contract"));
     m_probe->setStyleSheet(QString());
+    if (!slowdown.isEmpty()) {
+        m_probe->setText(tr("Nothing more was changed. Continue runs the step once the application's statements are fast again."));
+        m_rollback->setVisible(canRollBack);
+        show();
+        return;
+    }
     m_probe->setText(gate.gateProbeSql.isEmpty() ? tr("The server cannot tell cheaply whether the application writes %1 yet.").arg(m_column)
                                                  : tr("Asking the server how %1 is being written…").arg(m_table));
     m_rollback->setVisible(canRollBack);

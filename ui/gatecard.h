@@ -27,7 +27,9 @@ public:
     ~GateCard() override;
 
     // Shows the card for the plan's gate step and starts polling its probe on `profile`'s database.
-    void open(const ConnectionProfile &profile, const Plan &plan, int step, bool canRollBack);
+    // slowdown: the run stopped before this (not a gate) step because the application's statements
+    // ran slower during the backfill (RunSettings::maxSlowdownFactor), saying so; no probe then.
+    void open(const ConnectionProfile &profile, const Plan &plan, int step, bool canRollBack, const QString &slowdown = QString());
     // Hides the card and stops polling.
     void close();
     // How often the probe runs, and the stretch of time its counts cover (tests shorten them).

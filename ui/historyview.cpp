@@ -5,6 +5,7 @@
 #include "runchart.h"
 #include "runhistorymodel.h"
 #include "runstepsmodel.h"
+#include "stagetimingsmodel.h"
 
 #include <QDesktopServices>
 #include <QDir>
@@ -77,14 +78,30 @@ HistoryView::HistoryView(QWidget *parent)
     buttons->addWidget(m_refresh);
     buttons->addWidget(m_open);
     buttons->addWidget(m_save);
-    auto *split = new QSplitter(Qt::Vertical, this);
+    auto *split = m_split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_runsView);
     split->addWidget(m_stepsView);
     m_chart = new RunChart(this);
     m_chart->setObjectName(QStringLiteral("historyChart"));
     m_chart->hide(); // until a run with a recorded backfill is selected
+    m_timingsModel = new StageTimingsModel(this);
+    m_timings = new QWidget(this);
+    m_timingsNote = new QLabel(m_timings);
+    m_timingsNote->setObjectName(QStringLiteral("historyTimingsNote"));
+    m_timingsNote->setWordWrap(true);
+    m_timingsNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_timingsView = tableView(m_timingsModel, QStringLiteral("historyTimings"), m_timings);
+    m_timingsView->horizontalHeader()->setStretchLastSection(false);
+    m_timingsView->horizontalHeader()->setSectionResizeMode(StageTimingsModel::StatementColumn, QHeaderView::Stretch);
+    auto *timingsLayout = new QVBoxLayout(m_timings);
+    timingsLayout->setContentsMargins(0, 0, 0, 0);
+    timingsLayout->addWidget(m_timingsNote);
+    timingsLayout->addWidget(m_timingsView, 1);
+    m_timings->hide(); // until a run that recorded them is selected
+    split->addWidget(m_timings);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
+    split->setStretchFactor(2, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
     layout->addWidget(split, 1);
@@ -209,8 +226,27 @@ void HistoryView::showSelected()
     m_chart->setSeries(paced >= 0 ? run->steps.at(paced).pacing : BackfillSeries());
     m_chart->setMaxReplicaLagMs(run ? run->plan.settings.maxReplicaLagMs : 0);
     m_chart->setVisible(paced >= 0);
+    // The statements' times between the stages, or how to turn the server's statistics on.
+    const StageTimings timings = run ? run->timings : StageTimings();
+    m_timingsModel->setTimings(timings);
+    m_timingsNote->setText(!timings.unavailable().isEmpty()
+                               ? tr("Query performance between stages was not measured. %1").arg(timings.unavailable())
+                               : tr("Query performance between stages: the application's statements on the table that took the "
+                                    "most time, mean per call (at least %1 calls in a phase).").arg(StageTimings::MinCalls));
+    m_timingsView->setVisible(timings.unavailable().isEmpty());
+    m_timings->setVisible(!timings.isEmpty());
+    // Hidden when the splitter was laid out, it would come back with no height.
+    if (QList<int> sizes = m_split->sizes(); m_timings->isVisibleTo(this) && sizes.size() == 3 && sizes.at(2) == 0) {
+        const int third = (sizes.at(0) + sizes.at(1)) / 3;
+        m_split->setSizes({sizes.at(0) - third / 2, sizes.at(1) - (third - third / 2), third});
+    }
     m_open->setEnabled(run != nullptr);
     m_save->setEnabled(run != nullptr);
+}
+
+QString HistoryView::timingsText() const
+{
+    return m_timingsNote->text();
 }
 
 bool HistoryView::saveReport(const QString &path, QString *error) const

@@ -6,6 +6,7 @@
 
 class QLabel;
 class QPushButton;
+class QSplitter;
 class QTableView;
 
 namespace Stagecraft {
@@ -13,6 +14,7 @@ namespace Stagecraft {
 class RunChart;
 class RunHistoryModel;
 class RunStepsModel;
+class StageTimingsModel;
 
 // History: the past runs on the connected database, read from its journal off the GUI thread on
 // a connection of its own, newest first; the selected run's steps with their times and outcome
@@ -36,6 +38,10 @@ public:
     [[nodiscard]] QTableView *stepsView() const { return m_stepsView; }
     // The selected run's backfill chart (hidden when the journal recorded none).
     [[nodiscard]] RunChart *chart() const { return m_chart; }
+    // The selected run's statement times between the stages (hidden when the journal recorded none).
+    [[nodiscard]] StageTimingsModel *timingsModel() const { return m_timingsModel; }
+    [[nodiscard]] QTableView *timingsView() const { return m_timingsView; }
+    [[nodiscard]] QString timingsText() const;
     [[nodiscard]] QPushButton *saveReportButton() const { return m_save; }
     [[nodiscard]] QPushButton *openReportButton() const { return m_open; }
     [[nodiscard]] QString statusText() const;
@@ -58,6 +64,11 @@ private:
     QTableView *m_runsView = nullptr;
     QTableView *m_stepsView = nullptr;
     RunChart *m_chart = nullptr;
+    StageTimingsModel *m_timingsModel = nullptr;
+    QSplitter *m_split = nullptr; // runs, steps, statement times
+    QWidget *m_timings = nullptr; // the title (or how to turn statistics on) and the table
+    QLabel *m_timingsNote = nullptr;
+    QTableView *m_timingsView = nullptr;
     QPushButton *m_refresh = nullptr;
     QPushButton *m_open = nullptr;
     QPushButton *m_save = nullptr;

@@ -151,6 +151,7 @@ void RunPanel::follow(Runner *runner, const Plan &plan, bool rollback)
 {
     m_gateCard->close();
     m_gateStep = -1;
+    m_slowdown.clear();
     m_runner = runner;
     // The chart of the backfill stays for a resume (or a rollback) of the same plan: a run stopped
     // at a deploy gate goes on past the backfill it drew.
@@ -386,15 +387,19 @@ void RunPanel::connectRunner(Runner *runner)
         if (!m_paused)
             m_rate->setText(rateText(p));
     });
-    connect(runner, &Runner::gateReached, this, [this](int step, const QString &gate, const QString &) {
+    connect(runner, &Runner::gateReached, this, [this](int step, const QString &gate, const QString &why) {
         m_gateStep = step;
         m_running = -1;
-        m_stepLabel->setText(tr("Step %1: waiting at the deploy gate %2").arg(step + 1).arg(gate));
+        const bool slowdown = gate == QLatin1String("slowdown"); // RunSettings::maxSlowdownFactor, not a deploy
+        m_slowdown = slowdown ? why : QString();
+        m_stepLabel->setText(slowdown ? tr("Step %1: stopped at the slowdown gate").arg(step + 1)
+                                      : tr("Step %1: waiting at the deploy gate %2").arg(step + 1).arg(gate));
         m_step->setRange(0, 1);
         m_step->setValue(0);
-        m_step->setFormat(tr("waiting for a deploy"));
+        m_step->setFormat(slowdown ? tr("stopped: statements slower") : tr("waiting for a deploy"));
         m_rate->clear(); // the backfill's rate belongs to a step before
-        log(tr("step %1: deploy gate %2 reached; the run waits until you continue").arg(step + 1).arg(gate));
+        log(slowdown ? tr("step %1: slowdown gate reached: %2; the run waits until you continue").arg(step + 1).arg(why)
+                     : tr("step %1: deploy gate %2 reached; the run waits until you continue").arg(step + 1).arg(gate));
     });
     connect(runner, &Runner::runFinished, this, [this](RunOutcome outcome, const QString &summary) {
         m_pause->setEnabled(false);
@@ -405,7 +410,8 @@ void RunPanel::connectRunner(Runner *runner)
                              : outcome == RunOutcome::RolledBack         ? tr("Rolled back")
                              : outcome == RunOutcome::VerificationFailed ? tr("Failed verification")
                              : outcome == RunOutcome::ConnectionLost     ? tr("Connection lost")
-                             : outcome == RunOutcome::WaitingAtGate      ? tr("Waiting at a deploy gate")
+                             : outcome == RunOutcome::WaitingAtGate      ? (m_slowdown.isEmpty() ? tr("Waiting at a deploy gate")
+                                                                                                     : tr("Stopped at the slowdown gate"))
                                                                          : tr("Failed");
         showStopped(outcome, word);
         // A run that stopped half-way can be resumed from the journal, and undone when it applied
@@ -420,7 +426,8 @@ void RunPanel::connectRunner(Runner *runner)
                                .arg(summary.toHtmlEscaped().replace(QLatin1Char('\n'), QLatin1String("<br>"))));
         log(word + QLatin1String(": ") + summary);
         if (outcome == RunOutcome::WaitingAtGate && m_gateStep >= 0)
-            m_gateCard->open(m_profile, m_plan, m_gateStep, !m_runId.isEmpty() && RollbackPlan::refusal(m_plan, m_finished).isEmpty());
+            m_gateCard->open(m_profile, m_plan, m_gateStep, !m_runId.isEmpty() && RollbackPlan::refusal(m_plan, m_finished).isEmpty(),
+                             m_slowdown);
         m_runner = nullptr;
         Q_EMIT finished(outcome);
     });

@@ -69,6 +69,7 @@ private:
     Plan m_plan;
     ConnectionProfile m_profile;
     int m_gateStep = -1; // the gate the run stopped at (gateReached)
+    QString m_slowdown; // why it stopped there, when it is the slowdown gate (not a deploy)
     QString m_runId;
     QList<int> m_finished; // the steps this run applied, and those the runs it resumed applied
     QList<int> m_done; // the steps done, skipped, or done before a resume (the overall bar counts them)

@@ -76,6 +76,18 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_latencyFactor->setToolTip(tr("The batches shrink while the application's statements on the table take this many times "
                                    "longer than before the backfill, as the server times them (pg_stat_statements, "
                                    "performance_schema)."));
+    m_slowdownFactor = new QDoubleSpinBox(this);
+    m_slowdownFactor->setObjectName(QStringLiteral("maxSlowdownFactor"));
+    m_slowdownFactor->setRange(0, 100);
+    m_slowdownFactor->setDecimals(1);
+    m_slowdownFactor->setSingleStep(0.5);
+    m_slowdownFactor->setSuffix(tr("x"));
+    m_slowdownFactor->setSpecialValueText(tr("Never stop"));
+    m_slowdownFactor->setValue(options.maxSlowdownFactor);
+    m_slowdownFactor->setToolTip(tr("The run stops before the enforce stage, changing nothing more, when one of the application's "
+                                    "statements on the table took this many times longer per call during the backfill than before "
+                                    "the run, as the server times them (pg_stat_statements, performance_schema). Continue "
+                                    "resumes past it."));
     m_blockers = new QComboBox(this);
     m_blockers->setObjectName(QStringLiteral("blockerPolicy"));
     m_blockers->addItem(tr("Proceed: the lock timeout and retries protect traffic"), int(BlockerPolicy::Proceed));
@@ -105,6 +117,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     form->addRow(tr("Longest &writer wait:"), m_writerWait);
     form->addRow(tr("Longest replica la&g:"), m_replicaLag);
     form->addRow(tr("Application slo&wdown:"), m_latencyFactor);
+    form->addRow(tr("Stop before enfor&cing when slower by:"), m_slowdownFactor);
     form->addRow(tr("When sessions &hold the table:"), m_blockers);
     form->addRow(tr("&Theme:"), m_theme);
     auto *note = new QLabel(tr("A plan carries the run settings it was made with, and runs by them: a plan on view is "
@@ -131,6 +144,7 @@ RunSettings SettingsDialog::runSettings()
     options.maxWriterWaitMs = settings.value(QStringLiteral("run/maxWriterWaitMs"), options.maxWriterWaitMs).toInt();
     options.maxReplicaLagMs = settings.value(QStringLiteral("run/maxReplicaLagMs"), options.maxReplicaLagMs).toInt();
     options.maxLatencyFactor = settings.value(QStringLiteral("run/maxLatencyFactor"), options.maxLatencyFactor).toDouble();
+    options.maxSlowdownFactor = settings.value(QStringLiteral("run/maxSlowdownFactor"), options.maxSlowdownFactor).toDouble();
     options.onBlockers = BlockerPolicy(std::clamp(settings.value(QStringLiteral("run/onBlockers"), int(options.onBlockers)).toInt(), 0, 2));
     return options;
 }
@@ -152,6 +166,7 @@ void SettingsDialog::save()
     settings.setValue(QStringLiteral("run/maxReplicaLagMs"), m_replicaLag->value());
     // 1.0x or less would shrink the batches at the first slower interval: off.
     settings.setValue(QStringLiteral("run/maxLatencyFactor"), m_latencyFactor->value() <= 1.0 ? 0.0 : m_latencyFactor->value());
+    settings.setValue(QStringLiteral("run/maxSlowdownFactor"), m_slowdownFactor->value() <= 1.0 ? 0.0 : m_slowdownFactor->value());
     settings.setValue(QStringLiteral("appearance/theme"), m_theme->currentIndex());
     applyTheme(Theme(m_theme->currentIndex()));
 }

@@ -46,6 +46,7 @@ private:
     QSpinBox *m_writerWait = nullptr;
     QSpinBox *m_replicaLag = nullptr;
     QDoubleSpinBox *m_latencyFactor = nullptr;
+    QDoubleSpinBox *m_slowdownFactor = nullptr;
     QComboBox *m_blockers = nullptr;
     QComboBox *m_theme = nullptr;
 };

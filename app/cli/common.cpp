@@ -62,7 +62,7 @@ int parseMilliseconds(const QString &text, bool *ok)
 const QStringList runFlags = {QStringLiteral("lock-timeout"),    QStringLiteral("batch-time"),      QStringLiteral("throttle"),
                               QStringLiteral("max-batch"),       QStringLiteral("retries"),         QStringLiteral("on-blockers"),
                               QStringLiteral("max-writer-wait"), QStringLiteral("max-replica-lag"), QStringLiteral("replica"),
-                              QStringLiteral("max-latency-factor")};
+                              QStringLiteral("max-latency-factor"), QStringLiteral("max-slowdown")};
 
 } // namespace
 
@@ -136,10 +136,14 @@ int runSettingsFromFlags(const QCommandLineParser &parser, Engine engine, const 
         s.maxLatencyFactor = parser.value(QStringLiteral("max-latency-factor")).toDouble(&ok);
         ok = ok && (s.maxLatencyFactor == 0 || s.maxLatencyFactor > 1);
     }
+    if (ok && parser.isSet(QStringLiteral("max-slowdown"))) {
+        s.maxSlowdownFactor = parser.value(QStringLiteral("max-slowdown")).toDouble(&ok);
+        ok = ok && (s.maxSlowdownFactor == 0 || s.maxSlowdownFactor > 1);
+    }
     if (!ok || s.lockTimeoutMs <= 0 || s.batchTargetMs <= 0 || s.maxBatchRows <= 0) {
         err() << "stagecraft-cli: --lock-timeout, --batch-time, --throttle, --max-writer-wait and --max-replica-lag take 200ms or 2s "
                  "(0 turns the last two off); --max-batch a positive number; --retries 0 or more; --on-blockers proceed, wait or stop; "
-                 "--max-latency-factor a number over 1, or 0\n";
+                 "--max-latency-factor and --max-slowdown a number over 1, or 0\n";
         return BadInput;
     }
     if (parser.isSet(QStringLiteral("replica")))

@@ -45,13 +45,17 @@ const char *const description =
     "  run      plan the column, then run the plan: stagecraft-cli run -c URL --spec FILE --yes\n"
     "           [--lock-timeout 2s] [--retries 8] [--batch-time 200ms] [--throttle 0ms] [--max-batch N]\n"
     "           [--on-blockers proceed|wait|stop] [--max-writer-wait 20ms] [--max-replica-lag 1s]\n"
-    "           [--replica mariadb://user@host:port/db ...] [--max-latency-factor 0]\n"
+    "           [--replica mariadb://user@host:port/db ...] [--max-latency-factor 0] [--max-slowdown 0]\n"
     "           [--progress text|json] [--approved FILE] [--through-gates].\n"
     "           The backfill's batches shrink at once when a session waited longer than --max-writer-wait on\n"
     "           their row locks and grow slowly back while nobody waits; the run waits between batches while a\n"
     "           replica is further behind than --max-replica-lag (PostgreSQL's replicas are read from the primary,\n"
     "           MySQL/MariaDB's given by --replica or reported by the primary); with --max-latency-factor the\n"
     "           batches also shrink while the application's statements on the table are that much slower.\n"
+    "           Where the server times statements (pg_stat_statements, performance_schema digests) the summary\n"
+    "           shows the application's top statements' mean time before the run, during the backfill and\n"
+    "           during enforce and index; with --max-slowdown X the run stops before the enforce stage (exit 6,\n"
+    "           like a gate; `resume` continues past it) when one ran over X times slower during the backfill.\n"
     "           A run stops at each deploy gate (exit 6, naming it): deploy the application, then `resume`\n"
     "           continues past it; --through-gates passes them for pipelines that deploy in between. Without --yes it\n"
     "           asks you, on a terminal, to type the table\n"
@@ -115,6 +119,10 @@ void addOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("max-latency-factor"),
                       QStringLiteral("run: shrink the batches while the application's statements on the table are this much slower "
                                      "than before the backfill (default 0: off)."),
+                      QStringLiteral("X")});
+    parser.addOption({QStringLiteral("max-slowdown"),
+                      QStringLiteral("run/resume: stop before the enforce stage when an application statement on the table ran this "
+                                     "much slower during the backfill than before the run (default 0: off)."),
                       QStringLiteral("X")});
     parser.addOption({QStringLiteral("max-batch"), QStringLiteral("run: largest backfill batch in rows (default 50000)."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("through-gates"),

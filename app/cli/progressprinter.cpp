@@ -125,7 +125,8 @@ void ProgressPrinter::attachFinish(Runner &runner)
     QObject::connect(&runner, &Runner::gateReached, [this](int step, const QString &gate, const QString &why) {
         event({{QStringLiteral("event"), QStringLiteral("gate")}, {QStringLiteral("step"), step + 1}, {QStringLiteral("gate"), gate},
                {QStringLiteral("why"), why}},
-              QStringLiteral("step %1: waiting at deploy gate %2").arg(step + 1).arg(gate));
+              gate == QLatin1String("slowdown") ? QStringLiteral("step %1: stopped at the slowdown gate: %2").arg(step + 1).arg(why)
+                                                : QStringLiteral("step %1: waiting at deploy gate %2").arg(step + 1).arg(gate));
     });
     QObject::connect(&runner, &Runner::runFinished, [this](RunOutcome o, const QString &summary) {
         m_outcome = o;

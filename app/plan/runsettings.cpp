@@ -87,6 +87,7 @@ QJsonObject RunSettings::toJson() const
             {QStringLiteral("max_replica_lag_ms"), maxReplicaLagMs},
             {QStringLiteral("replicas"), QJsonArray::fromStringList(replicas)},
             {QStringLiteral("max_latency_factor"), maxLatencyFactor},
+            {QStringLiteral("max_slowdown_factor"), maxSlowdownFactor},
             {QStringLiteral("on_blockers"), blockerPolicyName(onBlockers)},
             {QStringLiteral("blocker_wait_seconds"), blockerWaitSeconds},
             {QStringLiteral("run_lock_wait_seconds"), runLockWaitSeconds}};
@@ -111,6 +112,7 @@ RunSettings RunSettings::fromJson(const QJsonObject &json)
     for (const QJsonValue &url : json.value(QStringLiteral("replicas")).toArray())
         s.replicas << url.toString();
     s.maxLatencyFactor = json.value(QStringLiteral("max_latency_factor")).toDouble(s.maxLatencyFactor);
+    s.maxSlowdownFactor = json.value(QStringLiteral("max_slowdown_factor")).toDouble(s.maxSlowdownFactor); // off in older plans
     static_cast<void>(blockerPolicyFromName(json.value(QStringLiteral("on_blockers")).toString(), &s.onBlockers));
     s.blockerWaitSeconds = number("blocker_wait_seconds", s.blockerWaitSeconds);
     s.runLockWaitSeconds = number("run_lock_wait_seconds", s.runLockWaitSeconds);
@@ -128,11 +130,14 @@ QString RunSettings::describe(Engine engine) const
         pacing << QStringLiteral("waiting while a replica is over %1 s behind").arg(maxReplicaLagMs / 1000.0);
     if (maxLatencyFactor > 0)
         pacing << QStringLiteral("shorter while the application's statements are over %1x slower").arg(maxLatencyFactor);
+    const QString gate = maxSlowdownFactor > 0
+        ? QStringLiteral(", stopping before the enforce stage when a statement ran over %1x slower during the backfill").arg(maxSlowdownFactor)
+        : QString();
     return QStringLiteral("lock timeout %1, %2 retries after it, backfill batches of %3 ms (%4-%5 rows, %6 first; %7), %8 ms between "
-                          "batches, sessions holding the table: %9")
+                          "batches, sessions holding the table: %9%10")
         .arg(timeout).arg(maxRetries).arg(batchTargetMs).arg(minBatchRows).arg(maxBatchRows).arg(firstBatchRows)
         .arg(pacing.join(QStringLiteral(", ")))
-        .arg(pauseBetweenBatchesMs).arg(blockerPolicyName(onBlockers));
+        .arg(pauseBetweenBatchesMs).arg(blockerPolicyName(onBlockers), gate);
 }
 
 QString blockerPolicyName(BlockerPolicy policy)

@@ -39,6 +39,10 @@ struct RunSettings
     // times it: pg_stat_statements, performance_schema) rises above this factor of its mean before
     // the backfill. 0: not watched.
     double maxLatencyFactor = 0;
+    // A gate before the enforce stage (or the index stage without one): the run stops there, changing
+    // nothing more, when an application statement's mean time during the backfill was more than this
+    // factor of its mean before the run (as the server times it; StageTimings). 0: off.
+    double maxSlowdownFactor = 0;
     BlockerPolicy onBlockers = BlockerPolicy::Proceed; // proceed: the lock timeout and retries protect traffic
     int blockerWaitSeconds = 300; // with Wait: give up after this long
     // A killed runner's statement goes on on the server, holding the run lock, until it ends: a

@@ -107,6 +107,15 @@ bool Journal::hasStepPacing()
     return *m_hasStepPacing;
 }
 
+bool Journal::hasRunTimings()
+{
+    if (!m_hasRunTimings) {
+        QSqlQuery q(m_connection.database());
+        m_hasRunTimings = q.exec(QStringLiteral("SELECT timings FROM %1 WHERE 1 = 0").arg(runsTable()));
+    }
+    return *m_hasRunTimings;
+}
+
 bool Journal::exists()
 {
     QSqlQuery q(m_connection.database());
@@ -135,6 +144,12 @@ bool Journal::ensure(ConnectionError *error)
                                            .arg(stepsTable(), e == Engine::MySQL || e == Engine::MariaDB ? QStringLiteral("longtext")
                                                                                                           : QStringLiteral("text")));
         }
+        if (!hasRunTimings()) {
+            QSqlQuery add(m_connection.database());
+            m_hasRunTimings = add.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN timings %2")
+                                           .arg(runsTable(), e == Engine::MySQL || e == Engine::MariaDB ? QStringLiteral("longtext")
+                                                                                                          : QStringLiteral("text")));
+        }
         if (hasOrigin())
             return true;
         for (const char *name : {"engine_name", "server_address", "database_name"}) {
@@ -150,7 +165,7 @@ bool Journal::ensure(ConnectionError *error)
     const bool made = exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (run_id varchar(40) NOT NULL PRIMARY KEY, table_name varchar(300) NOT NULL, "
                                "column_name varchar(300) NOT NULL, state varchar(16) NOT NULL, plan %2 NOT NULL, "
                                "started_at varchar(40) NOT NULL, updated_at varchar(40) NOT NULL, engine_name varchar(300), "
-                               "server_address varchar(300), database_name varchar(300))").arg(runsTable(), text),
+                               "server_address varchar(300), database_name varchar(300), timings %2)").arg(runsTable(), text),
                 {}, what, error)
         && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (run_id varchar(40) NOT NULL, step integer NOT NULL, "
                                "state varchar(16) NOT NULL, rows_done bigint NOT NULL DEFAULT 0, last_key %2, "
@@ -159,6 +174,7 @@ bool Journal::ensure(ConnectionError *error)
                 {}, what, error);
     m_hasStepStart.reset(); // asked again when needed
     m_hasStepPacing.reset();
+    m_hasRunTimings.reset();
     return made;
 }
 
@@ -244,6 +260,15 @@ bool Journal::recordSeries(const QString &runId, int step, const BackfillSeries 
                 {QString::fromUtf8(series.toJson()), runId, step}, QStringLiteral("recording the backfill's pacing in the journal"), error);
 }
 
+bool Journal::recordTimings(const QString &runId, const StageTimings &timings, ConnectionError *error)
+{
+    // A journal the role could not alter goes on without them, as without started_at.
+    if (!hasRunTimings())
+        return true;
+    return exec(QStringLiteral("UPDATE %1 SET timings = ? WHERE run_id = ?").arg(runsTable()),
+                {QString::fromUtf8(timings.toJson()), runId}, QStringLiteral("recording the statement timings in the journal"), error);
+}
+
 static QDateTime timeFrom(const QVariant &value)
 {
     return value.isNull() ? QDateTime() : QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
@@ -265,10 +290,12 @@ bool Journal::readRuns(const QString &where, QList<RunRecord> *runs, ConnectionE
     const bool withOrigin = hasOrigin();
     const bool withStart = hasStepStart();
     const bool withPacing = hasStepPacing();
+    const bool withTimings = hasRunTimings();
     QSqlQuery q(m_connection.database());
-    if (!exec(QStringLiteral("SELECT run_id, table_name, column_name, state, plan, started_at, updated_at%2 FROM %1 %3"
+    if (!exec(QStringLiteral("SELECT run_id, table_name, column_name, state, plan, started_at, updated_at, %4%2 FROM %1 %3"
                              "ORDER BY started_at DESC")
-                  .arg(runsTable(), withOrigin ? QStringLiteral(", engine_name, server_address, database_name") : QString(), where),
+                  .arg(runsTable(), withOrigin ? QStringLiteral(", engine_name, server_address, database_name") : QString(), where,
+                       withTimings ? QStringLiteral("timings") : QStringLiteral("NULL")),
               {}, QStringLiteral("reading the journal"), error, &q))
         return false;
     while (q.next()) {
@@ -281,12 +308,14 @@ bool Journal::readRuns(const QString &where, QList<RunRecord> *runs, ConnectionE
             continue;
         r.startedAt = timeFrom(q.value(5));
         r.updatedAt = timeFrom(q.value(6));
+        if (!q.value(7).isNull())
+            static_cast<void>(StageTimings::fromJson(q.value(7).toString().toUtf8(), &r.timings));
         // Not recorded (an older journal, or an older Stagecraft's run): the plan still says its engine.
         r.origin.engine = r.plan.engine;
         if (withOrigin) {
-            static_cast<void>(engineFromName(q.value(7).toString(), &r.origin.engine)); // else the plan's, set above
-            r.origin.server = q.value(8).toString();
-            r.origin.database = q.value(9).toString();
+            static_cast<void>(engineFromName(q.value(8).toString(), &r.origin.engine)); // else the plan's, set above
+            r.origin.server = q.value(9).toString();
+            r.origin.database = q.value(10).toString();
         }
         runs->append(r);
     }

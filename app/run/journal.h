@@ -4,6 +4,7 @@
 #include "plan/plan.h"
 #include "backfillseries.h"
 #include "planorigin.h"
+#include "stagetimings.h"
 
 #include <QDateTime>
 #include <QSqlDatabase>
@@ -22,7 +23,8 @@ class DatabaseConnection;
 // the tables stagecraft_runs and stagecraft_steps next to the user's.
 //   runs:  run_id, table_name, column_name, state (running, waiting, done, failed, cancelled, interrupted, rolled_back), plan (JSON), started_at, updated_at,
 //          engine_name, server_address, database_name (where the run was made; added to an older journal by ensure(), NULL
-//          for its earlier runs)
+//          for its earlier runs), timings (the application's statement statistics snapshotted between the stages,
+//          StageTimings as JSON; added like started_at)
 //   steps: run_id, step, state (pending, running, done, skipped, failed, rolled_back, interrupted, waiting), rows_done, last_key (JSON array), attempts, error,
 //          updated_at, started_at (when the step last began to run; added to an older journal by ensure(), NULL before),
 //          pacing (a backfill step's BackfillSeries as JSON, recorded when the step ends; added like started_at)
@@ -60,6 +62,8 @@ public:
         PlanOrigin origin;
         QDateTime startedAt; // UTC
         QDateTime updatedAt; // when its state last changed: its end, once it has one
+        // The application's statements between the stages; empty for a journal that did not record them.
+        StageTimings timings;
     };
 
     explicit Journal(DatabaseConnection &connection);
@@ -75,6 +79,8 @@ public:
     [[nodiscard]] bool recordBatch(const QString &runId, int step, qint64 rowsDone, const QStringList &lastKey, ConnectionError *error);
     // A backfill step's course, recorded once the step ends (the runner calls it; the chart of History and the report read it).
     [[nodiscard]] bool recordSeries(const QString &runId, int step, const BackfillSeries &series, ConnectionError *error);
+    // The run's statement snapshots so far (StageTimings), replacing those recorded before.
+    [[nodiscard]] bool recordTimings(const QString &runId, const StageTimings &timings, ConnectionError *error);
     // The unfinished runs (running, failed, cancelled) on this database, newest first; a run that
     // was rolled back is finished.
     [[nodiscard]] bool unfinished(QList<RunRecord> *runs, ConnectionError *error);
@@ -97,6 +103,8 @@ private:
     [[nodiscard]] bool hasStepStart();
     // Whether the steps table has pacing (the same).
     [[nodiscard]] bool hasStepPacing();
+    // Whether the runs table has timings (the same).
+    [[nodiscard]] bool hasRunTimings();
     // The runs the WHERE clause picks (with its values), newest first, with their steps.
     [[nodiscard]] bool readRuns(const QString &where, QList<RunRecord> *runs, ConnectionError *error);
     [[nodiscard]] bool exec(const QString &sql, const QVariantList &values, const QString &what, ConnectionError *error,
@@ -105,6 +113,7 @@ private:
     DatabaseConnection &m_connection;
     std::optional<bool> m_hasStepStart; // asked once
     std::optional<bool> m_hasStepPacing; // asked once
+    std::optional<bool> m_hasRunTimings; // asked once
     std::unique_ptr<QSqlQuery> m_recordBatch; // recordBatch's statement, prepared once
 };
 

@@ -99,6 +99,32 @@ QString RunHistory::pacingSection(const BackfillSeries &series, int step, const 
     return text;
 }
 
+QString RunHistory::timingsSection(const StageTimings &timings)
+{
+    if (timings.isEmpty())
+        return {};
+    QString text = QStringLiteral("### Query performance between stages\n\n");
+    if (!timings.unavailable().isEmpty())
+        return text + QStringLiteral("Not measured. %1\n\n").arg(timings.unavailable());
+    const QList<StageTimings::Statement> top = timings.statements();
+    if (top.isEmpty())
+        return text + QStringLiteral("No statement of the application's on the table was timed.\n\n");
+    text += QStringLiteral("The application's statements on the table that took the most time, as the server timed them: the mean "
+                           "per call before the run (since the statistics were last reset), during the backfill and during the "
+                           "enforce and index stages (at least %1 calls in a phase).\n\n")
+                .arg(StageTimings::MinCalls);
+    text += QLatin1String("| statement | before | backfill | enforce and index |\n|---|---:|---:|---:|\n");
+    const auto cell = [](const StageTimings::Mean &before, const StageTimings::Mean &mean, bool measured) {
+        return measured ? StageTimings::meanText(mean) + StageTimings::factorText(before, mean) : QStringLiteral("not measured");
+    };
+    for (const StageTimings::Statement &s : top)
+        text += QStringLiteral("| `%1` | %2 | %3 | %4 |\n")
+                    .arg(StageTimings::shortened(s.text).replace(QLatin1Char('|'), QLatin1String("\\|")).replace(QLatin1Char('`'), QLatin1Char('\'')),
+                         StageTimings::meanText(s.before), cell(s.before, s.backfill, timings.measuresBackfill()),
+                         cell(s.before, s.enforce, timings.measuresEnforce()));
+    return text + QLatin1Char('\n');
+}
+
 QString RunHistory::report(const Journal::RunRecord &run, const QString &chartPicture)
 {
     QString outcomeText = QStringLiteral("## Outcome: %1\n\n").arg(outcome(run));
@@ -123,6 +149,7 @@ QString RunHistory::report(const Journal::RunRecord &run, const QString &chartPi
     const int paced = pacedStep(run);
     if (paced >= 0)
         outcomeText += pacingSection(run.steps.at(paced).pacing, paced, chartPicture);
+    outcomeText += timingsSection(run.timings);
     QString text = PlanFormat::toMarkdown(run.plan);
     // After the title: the outcome is what the reader of a past run's report wants first.
     const qsizetype afterTitle = text.indexOf(QLatin1String("\n\n"));

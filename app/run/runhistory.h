@@ -31,10 +31,13 @@ public:
     [[nodiscard]] static int pacedStep(const Journal::RunRecord &run);
     // The plan's Markdown report with an Outcome section: the run, its times and each step's; and
     // for a backfill whose pacing was recorded, its figures, with chartPicture (a file beside the
-    // report) shown above them when given.
+    // report) shown above them when given; then the statements' times between the stages.
     [[nodiscard]] static QString report(const Journal::RunRecord &run, const QString &chartPicture = QString());
     // The pacing figures as a Markdown section (batches, batch sizes, writers' waits, replica lag, time waited).
     [[nodiscard]] static QString pacingSection(const BackfillSeries &series, int step, const QString &chartPicture);
+    // The application's top statements' mean time per phase (StageTimings) as a Markdown section, or
+    // how to turn statement statistics on; empty when the run recorded none.
+    [[nodiscard]] static QString timingsSection(const StageTimings &timings);
 };
 
 } // namespace Stagecraft

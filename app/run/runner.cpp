@@ -11,6 +11,7 @@
 #include "rollbackplan.h"
 #include "runlock.h"
 #include "servercancel.h"
+#include "stagetimer.h"
 #include "verification.h"
 
 #include <QElapsedTimer>
@@ -46,6 +47,15 @@ static QString unexpectedRows(QSqlQuery &q, const PlanStep &step)
                                                  count > 3 ? QStringLiteral("; …") : QString());
 }
 
+// The last step of a stage, or -1 when the plan has none.
+static int lastOf(const Plan &plan, Stage stage)
+{
+    for (qsizetype i = plan.steps.size() - 1; i >= 0; --i)
+        if (plan.steps.at(i).stage == stage)
+            return int(i);
+    return -1;
+}
+
 Runner::Runner(ConnectionProfile profile, std::optional<RunSettings> settings, QObject *parent)
     : QObject(parent)
     , m_profile(std::move(profile))
@@ -56,6 +66,7 @@ Runner::Runner(ConnectionProfile profile, std::optional<RunSettings> settings, Q
 
 Runner::~Runner()
 {
+    m_stageTimer.reset();
     m_lock.reset();
     m_journal.reset();
     m_connection.reset();
@@ -177,6 +188,8 @@ bool Runner::begin()
     m_cancelled = false;
     m_applied.clear();
     m_pacingSummary.clear();
+    m_timings = {};
+    m_stageTimer.reset();
     m_pausedMs = 0;
     // An SQLite application writing without pause can hold the file's lock through a whole busy
     // timeout (rollback-journal mode, where a writer waiting to commit keeps readers out): that is
@@ -289,6 +302,7 @@ void Runner::start(const Plan &plan, bool planAgain)
         return;
     }
     Q_EMIT runStarted(m_runId, int(plan.steps.size()));
+    beginTimings(plan, false, 0);
     execute(plan, 0, {}, 0);
 }
 
@@ -342,6 +356,8 @@ void Runner::resumeRun(const QString &runId)
     }
     Q_EMIT runStarted(m_runId, int(found.plan.steps.size()));
     Q_EMIT resumedAfter(m_applied);
+    m_timings = found.timings; // the snapshots the runs before it took
+    beginTimings(found.plan, true, first);
     const Journal::StepRecord resumeFrom = first < found.steps.size() ? found.steps.at(first) : Journal::StepRecord{};
     execute(found.plan, first, resumeFrom.lastKey, resumeFrom.rowsDone, resumeFrom.state);
 }
@@ -440,6 +456,14 @@ void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeK
         QElapsedTimer timer;
         timer.start();
         const qint64 pausedBefore = m_pausedMs; // a pause within the step is not its time
+        // The slowdown gate: passed by the resume that starts at it, like a deploy gate.
+        if (const QString why = i == firstStep && resumed == Journal::StepState::Waiting ? QString() : slowdown(plan, i); !why.isEmpty()) {
+            static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Waiting, why, &e));
+            Q_EMIT gateReached(i, QStringLiteral("slowdown"), why);
+            finish(plan, RunOutcome::WaitingAtGate,
+                   QStringLiteral("Stopped before step %1 (%2), changing nothing more: %3.").arg(i + 1).arg(step.title, why), -1);
+            return;
+        }
         if (!step.gate.isEmpty()) {
             // A gate stops the run unless this resume starts at it (the user resumed: deployed) or
             // the run was told to pass gates.
@@ -460,7 +484,9 @@ void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeK
         Q_EMIT stepStarted(i, step.title);
         // An interrupted step may have left part of its work (a NOT VALID constraint whose VALIDATE
         // never ran): removed first, so that it runs again from its start.
-        if (i == firstStep && resumed && resumed != Journal::StepState::Pending && !step.onFailureSql.isEmpty()
+        // (A step the slowdown gate stopped before never ran.)
+        if (i == firstStep && resumed && resumed != Journal::StepState::Pending && resumed != Journal::StepState::Waiting
+            && !step.onFailureSql.isEmpty()
             && !inPlace(step).value_or(false) && !removeAdded(step, i, &error)) {
             static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Failed, error, &e));
             Q_EMIT stepFailed(i, error);
@@ -507,7 +533,14 @@ void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeK
             finish(plan, RunOutcome::Failed, QStringLiteral("Step %1 (%2) failed: %3").arg(i + 1).arg(plan.steps.at(i).title, error), i);
             return;
         }
+        // Done or found in place: the end of the backfill, or of the index stage, is a snapshot.
+        if (i == lastOf(plan, Stage::Backfill))
+            takeTimings(StageTimings::Point::Backfill, i);
+        if (i == lastOf(plan, Stage::Index))
+            takeTimings(StageTimings::Point::Index, i);
     }
+    if (lastOf(plan, Stage::Index) < 0) // no index stage: the enforce phase lasts to the end
+        takeTimings(StageTimings::Point::Index, int(plan.steps.size()) - 1);
     finish(plan, RunOutcome::Done, QStringLiteral("All %1 steps done.").arg(plan.steps.size()), -1);
 }
 
@@ -524,6 +557,9 @@ void Runner::finish(const Plan &plan, RunOutcome outcome, const QString &reason,
     QString summary = reason;
     if (!m_pacingSummary.isEmpty())
         summary += QStringLiteral("\nPacing: %1.").arg(m_pacingSummary.join(QStringLiteral("; ")));
+    if (const QStringList timings = m_timings.lines(); !timings.isEmpty())
+        summary += QLatin1Char('\n') + timings.join(QLatin1Char('\n'));
+    m_stageTimer.reset();
     if (outcome == RunOutcome::Done && m_connection && m_connection->isOpen()) {
         // Read the table back: is the column there as designed?
         QList<VerificationCheck> checks;
@@ -558,6 +594,65 @@ void Runner::finish(const Plan &plan, RunOutcome outcome, const QString &reason,
     if (m_lock)
         m_lock->release();
     Q_EMIT runFinished(outcome, summary);
+}
+
+void Runner::beginTimings(const Plan &plan, bool resuming, int step)
+{
+    // SQLite times nothing, and there is nothing to turn on: no line about it.
+    if (m_connection->engine() == Engine::SQLite)
+        return;
+    m_stageTimer = std::make_unique<StageTimer>(m_profile, plan.table, plan.spec.name);
+    QString why;
+    if (!m_stageTimer->begin(&why)) {
+        m_stageTimer.reset();
+        m_timings.setUnavailable(why);
+        if (m_settings.maxSlowdownFactor > 0)
+            Q_EMIT noted(step, QStringLiteral("the slowdown gate cannot judge the application's statements: %1").arg(why));
+    } else {
+        m_timings.setUnavailable({});
+        if (!m_timings.has(StageTimings::Point::Start))
+            takeTimings(StageTimings::Point::Start, step);
+        else if (resuming && m_timings.has(StageTimings::Point::Backfill) && !m_timings.has(StageTimings::Point::Index))
+            takeTimings(StageTimings::Point::Resumed, step); // the time stopped counts in no phase
+    }
+    ConnectionError e;
+    static_cast<void>(m_journal->recordTimings(m_runId, m_timings, &e));
+}
+
+void Runner::takeTimings(StageTimings::Point point, int step)
+{
+    if (!m_stageTimer)
+        return;
+    QString error;
+    const std::optional<QList<StatementStat>> statements = m_stageTimer->read(&error);
+    if (!statements) {
+        Q_EMIT noted(step, QStringLiteral("the application's statement statistics could not be read: %1").arg(error));
+        return;
+    }
+    m_timings.setSnapshot(point, *statements);
+    ConnectionError e;
+    static_cast<void>(m_journal->recordTimings(m_runId, m_timings, &e));
+}
+
+QString Runner::slowdown(const Plan &plan, int index) const
+{
+    if (m_settings.maxSlowdownFactor <= 0)
+        return {};
+    // Before the first step that enforces; without one, the first index step.
+    const int enforce = int(std::find_if(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return s.stage == Stage::Enforce; })
+                            - plan.steps.cbegin());
+    const int indexStep = int(std::find_if(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return s.stage == Stage::Index; })
+                              - plan.steps.cbegin());
+    if (index != (enforce < plan.steps.size() ? enforce : indexStep))
+        return {};
+    const std::optional<StageTimings::Statement> slowed = m_timings.slowedOver(m_settings.maxSlowdownFactor);
+    if (!slowed)
+        return {};
+    return QStringLiteral("the application's statement %1 took %2 per call during the backfill against %3 before the run, %4x slower "
+                          "(more than the %5x allowed)")
+        .arg(StageTimings::shortened(slowed->text), StageTimings::meanText(slowed->backfill), StageTimings::meanText(slowed->before))
+        .arg(slowed->backfill.ms / slowed->before.ms, 0, 'f', 1)
+        .arg(m_settings.maxSlowdownFactor);
 }
 
 Runner::StepResult Runner::runStep(const Plan &plan, int index, const QStringList &resumeKey, qint64 resumeRows, QString *error)

@@ -4,6 +4,7 @@
 #include "connection/connectionprofile.h"
 #include "backfillprogress.h"
 #include "journal.h"
+#include "stagetimings.h"
 #include "plan/plan.h"
 
 #include <QObject>
@@ -17,6 +18,7 @@
 namespace Stagecraft {
 
 class RunLock;
+class StageTimer;
 
 class DatabaseConnection;
 
@@ -135,6 +137,14 @@ private:
     // database; otherwise reports runFinished(Failed).
     [[nodiscard]] bool beginJournaled(const QString &runId, Journal::RunRecord *run);
     void finish(const Plan &plan, RunOutcome outcome, const QString &reason, int failedStep);
+    // The application's statements between the stages (StageTimings): connects the stage timer and
+    // takes the start snapshot (kept from the journal on a resume; a resume after the backfill takes
+    // a fresh base for the enforce and index phase), or records how to turn statistics on.
+    void beginTimings(const Plan &plan, bool resuming, int step);
+    // Takes one snapshot and journals the timings; a read that fails is noted on the step.
+    void takeTimings(StageTimings::Point point, int step);
+    // The slowdown gate before step index (RunSettings::maxSlowdownFactor): why it stops, or empty.
+    [[nodiscard]] QString slowdown(const Plan &plan, int index) const;
     // Takes the run lock; on failure or when another Stagecraft holds it, reports runFinished(Failed).
     [[nodiscard]] bool lockRun(const TableRef &table, const QString &column);
 
@@ -147,6 +157,8 @@ private:
     QString m_runId;
     QList<int> m_applied;
     QStringList m_pacingSummary; // what the pacing of each backfill did, for the summary
+    StageTimings m_timings; // this run's statement snapshots (a resumed run's from the journal first)
+    std::unique_ptr<StageTimer> m_stageTimer; // while the server keeps statement statistics
     std::atomic<bool> m_paused{false};
     qint64 m_pausedMs = 0; // time spent paused in this run (the runner's thread only)
     std::atomic<bool> m_cancelled{false};

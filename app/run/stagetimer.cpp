@@ -1,0 +1,39 @@
+#include "stagetimer.h"
+
+#include "connection/databaseconnection.h"
+
+namespace Stagecraft {
+
+StageTimer::StageTimer(ConnectionProfile profile, const TableRef &table, const QString &newColumn)
+    : m_profile(std::move(profile))
+    , m_reader(m_profile.engine, table, newColumn)
+{
+}
+
+StageTimer::~StageTimer() = default;
+
+bool StageTimer::begin(QString *why)
+{
+    m_connection = std::make_unique<DatabaseConnection>(m_profile);
+    ConnectionError error;
+    if (!m_connection->open(&error)) {
+        *why = QStringLiteral("Could not connect to read the statement statistics: %1").arg(error.text());
+        m_connection.reset();
+        return false;
+    }
+    if (m_reader.available(m_connection->database(), why))
+        return true;
+    m_connection.reset();
+    return false;
+}
+
+std::optional<QList<StatementStat>> StageTimer::read(QString *error)
+{
+    if (!m_connection) {
+        *error = QStringLiteral("not connected");
+        return std::nullopt;
+    }
+    return m_reader.readEach(m_connection->database(), error);
+}
+
+} // namespace Stagecraft
