@@ -286,7 +286,8 @@ void TestCli::plan()
     QString why;
     QVERIFY2(TestServers::execute(profile, {QStringLiteral("CREATE TABLE plan_orders (id bigint PRIMARY KEY, total_cents int)"),
                                             QStringLiteral("INSERT INTO plan_orders SELECT g, g FROM generate_series(1, 500) g"),
-                                            QStringLiteral("ANALYZE plan_orders")},
+                                            QStringLiteral("ANALYZE plan_orders"),
+                                            QStringLiteral("CREATE VIEW plan_orders_all AS SELECT * FROM plan_orders")},
                                   &why),
              qPrintable(why));
     const QString spec = writeSpec(m_dir, QStringLiteral("plan.json"),
@@ -312,6 +313,19 @@ void TestCli::plan()
     QCOMPARE(rules.join(QLatin1Char(' ')), QStringLiteral("pg.add-column pg.sync.trigger pg.backfill.keyset "
                                                           "pg.not-null.check-not-valid-validate pg.not-null.set-using-check "
                                                           "gate.before-contract pg.not-null.drop-helper pg.sync.drop pg.verify.analyze"));
+    // Who uses the table: the view made with SELECT * (expanded: it will not show the column), and
+    // how to have the server count statements (this server does not).
+    const QJsonObject impact = plan.value(QStringLiteral("impact")).toObject();
+    const QJsonArray dependents = impact.value(QStringLiteral("dependents")).toArray();
+    const auto view = std::find_if(dependents.cbegin(), dependents.cend(), [](const QJsonValue &d) {
+        return d.toObject().value(QStringLiteral("name")).toString() == QLatin1String("public.plan_orders_all");
+    });
+    QVERIFY2(view != dependents.cend(), json.out.toUtf8().constData());
+    QCOMPARE(view->toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("view"));
+    QVERIFY(!view->toObject().value(QStringLiteral("impact")).toString().isEmpty());
+    QVERIFY(impact.value(QStringLiteral("statistics")).toString().contains(QLatin1String("shared_preload_libraries")));
+    QVERIFY(impact.value(QStringLiteral("warnings")).toArray().contains(
+        QStringLiteral("view public.plan_orders_all: %1").arg(view->toObject().value(QStringLiteral("impact")).toString())));
 
     // The same column planned for PostgreSQL 18, then as SQL and Markdown.
     const Result v18 = cli({QStringLiteral("plan"), QStringLiteral("-c"), url, QStringLiteral("--spec"), spec,
@@ -329,6 +343,8 @@ void TestCli::plan()
     QCOMPARE(md.code, 0);
     QVERIFY(md.out.startsWith(QLatin1String("# Add column `total_eur` to `public.plan_orders`")));
     QVERIFY(md.out.contains(QLatin1String("## The naive statement, for comparison")));
+    QVERIFY(md.out.contains(QLatin1String("## Who uses the table\n\n| dependent | name |")));
+    QVERIFY(sql.out.contains(QLatin1String("-- Who uses the table: ")));
 
     // The review report as PDF, with the timeline picture, written by the command line alone.
     QCOMPARE(cli({"plan", "-c", url, "--spec", spec, "--format", "pdf"}).code, 2);
