@@ -16,6 +16,8 @@
 #include "historyview.h"
 #include "runhistorymodel.h"
 #include "livewriter.h"
+#include "impactmodel.h"
+#include "postgrestestserver.h"
 #include "sparkline.h"
 #include "testservers.h"
 #include "mainwindow.h"
@@ -54,6 +56,7 @@ private Q_SLOTS:
     void designerWithBadInput();
     void planReviewAndRun();
     void runWaitingAtGate();
+    void planImpact();
     void preferencesAndAbout();
     void darkTheme();
 
@@ -281,6 +284,56 @@ void Screenshots::runWaitingAtGate()
     shoot(&window, QStringLiteral("run-gate.png"));
     QString ignored;
     static_cast<void>(TestServers::execute(profile, {QStringLiteral("ALTER DATABASE postgres RESET track_functions")}, &ignored));
+}
+
+// Who uses the table, on a PostgreSQL that counts statements: a view made with SELECT *, a
+// function, a publication, and the application's statements with what the new column changes.
+void Screenshots::planImpact()
+{
+    using namespace Stagecraft::Testing;
+    if (!TestServers::wanted(QStringLiteral("postgresql")))
+        QSKIP("not among STAGECRAFT_TEST_SERVERS");
+    std::unique_ptr<TestServer> server = TestServers::make(QStringLiteral("postgresql"));
+    QVERIFY(server);
+    static_cast<PostgresTestServer *>(server.get())->setStatementStatistics(true);
+    STAGECRAFT_REQUIRE_STARTED(*server);
+    const ConnectionProfile profile = server->profile();
+    QString why;
+    QStringList setup{QStringLiteral("CREATE EXTENSION pg_stat_statements"),
+                      QStringLiteral("CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, total_cents int NOT NULL)"),
+                      QStringLiteral("INSERT INTO orders SELECT g, g % 500, g * 7 FROM generate_series(1, 5000) g"),
+                      QStringLiteral("CREATE VIEW order_list AS SELECT * FROM orders"),
+                      QStringLiteral("CREATE FUNCTION order_count() RETURNS bigint LANGUAGE plpgsql AS $$BEGIN RETURN (SELECT count(*) FROM orders); END$$"),
+                      QStringLiteral("CREATE PUBLICATION orders_feed FOR TABLE orders")};
+    for (int i = 0; i < 40; ++i)
+        setup << QStringLiteral("SELECT * FROM orders WHERE id = %1").arg(i + 1)
+              << QStringLiteral("UPDATE orders SET total_cents = total_cents + 1 WHERE id = %1").arg(i + 1);
+    for (int i = 0; i < 12; ++i)
+        setup << QStringLiteral("INSERT INTO orders (id, customer_id) SELECT %1, 1 WHERE false").arg(10000 + i);
+    QVERIFY2(TestServers::execute(profile, setup, &why), qPrintable(why));
+    QFile spec(m_dir.filePath(QStringLiteral("orders-total-eur-impact.json")));
+    QVERIFY(spec.open(QIODevice::WriteOnly));
+    spec.write(R"j({"table": "public.orders", "column": {"name": "total_eur", "type": "numeric(12,2)", "nullable": false,
+                   "backfill": "total_cents / 100.0"}})j");
+    spec.close();
+
+    MainWindow window;
+    prepare(window);
+    QSignalSpy ready(&window, &MainWindow::ready);
+    window.openConnection(profile);
+    QVERIFY(ready.wait(60000));
+    QSignalSpy shown(&window, &MainWindow::planShown);
+    window.planSpecFile(spec.fileName());
+    QVERIFY(shown.wait(60000));
+    PlanView *view = window.planView();
+    QTRY_VERIFY_WITH_TIMEOUT(view->detailTabs()->isTabEnabled(PlanView::ImpactTab), 30000);
+    const Impact &impact = view->impactModel()->impact();
+    QVERIFY2(impact.statisticsNote.isEmpty(), qPrintable(impact.statisticsNote));
+    QVERIFY(impact.statements.size() >= 3);
+    QVERIFY(std::any_of(impact.dependents.cbegin(), impact.dependents.cend(),
+                        [](const TableDependent &d) { return d.name == QLatin1String("public.order_list"); }));
+    view->detailTabs()->setCurrentIndex(PlanView::ImpactTab);
+    shoot(&window, QStringLiteral("plan-impact.png"));
 }
 
 void Screenshots::preferencesAndAbout()

@@ -42,6 +42,12 @@ void TestAppLatency::counts_data()
     // The backfill's bound statement (prepared: its PREPARE text) is Stagecraft's own.
     QTest::newRow("pg backfill bound") << pg << "SELECT key_1 FROM (SELECT \"id\" AS key_1 FROM \"public\".\"orders\" WHERE \"id\" > $1 ORDER BY \"id\" LIMIT $2) AS batch ORDER BY key_1 DESC LIMIT $3" << false;
     QTest::newRow("pg bare") << pg << "SELECT v FROM orders WHERE id = $1" << true;
+    QTest::newRow("pg parenthesised") << pg << "(SELECT v FROM orders) UNION (SELECT v FROM orders_archive)" << true;
+    QTest::newRow("pg with") << pg << "WITH o AS (SELECT * FROM orders) SELECT count(*) FROM o" << true;
+    QTest::newRow("pg copy") << pg << "COPY orders (id, v) FROM STDIN" << true;
+    QTest::newRow("pg DDL is not the application's") << pg << "CREATE VIEW order_list AS SELECT * FROM orders" << false;
+    QTest::newRow("pg a step's DDL") << pg << "ALTER TABLE public.orders VALIDATE CONSTRAINT orders_total_check" << false;
+    QTest::newRow("pg maintenance") << pg << "ANALYZE orders" << false;
     QTest::newRow("pg folded") << pg << "select v from ORDERS where id = $1" << true;
     QTest::newRow("pg qualified") << pg << "SELECT v FROM public.orders WHERE id = $1" << true;
     QTest::newRow("pg quoted, qualified") << pg << "SELECT v FROM \"public\".\"orders\" o WHERE o.id = $1" << true;
@@ -60,6 +66,8 @@ void TestAppLatency::counts_data()
         << pg << "SELECT query, calls, total_exec_time FROM pg_stat_statements WHERE strpos(lower(query), lower($1)) > $2" << false;
     const QString my = QStringLiteral("mysql");
     QTest::newRow("mysql digest") << my << "SELECT `v` FROM `orders` WHERE `id` = ?" << true;
+    QTest::newRow("mysql replace") << my << "REPLACE INTO `orders` VALUES (...)" << true;
+    QTest::newRow("mysql DDL") << my << "ALTER TABLE `orders` ADD COLUMN `x` INTEGER" << false;
     QTest::newRow("mysql qualified") << my << "SELECT `v` FROM `shop` . `orders` WHERE `id` = ?" << true;
     QTest::newRow("mysql without case") << my << "SELECT * FROM `ORDERS` WHERE `id` = ?" << true;
     QTest::newRow("mysql slept") << my << "SELECT `v` FROM `orders` WHERE `id` = ? AND `SLEEP` (?) = ?" << true;

@@ -22,6 +22,11 @@ StatementFate::Severity worst(const StatementUse &u)
     return w;
 }
 
+QString callsText(qint64 calls)
+{
+    return calls == 1 ? ImpactModel::tr("1 call") : ImpactModel::tr("%1 calls").arg(QLocale().toString(calls));
+}
+
 } // namespace
 
 ImpactModel::ImpactModel(QObject *parent)
@@ -159,7 +164,7 @@ QVariant ImpactModel::statementData(const StatementUse &u, int column, int role)
         case WhoColumn:
             return u.text.simplified();
         case WhatColumn:
-            return tr("%1 calls, %2 ms mean").arg(locale.toString(u.calls), locale.toString(u.meanMs, 'f', u.meanMs < 10 ? 3 : 1));
+            return tr("%1, %2 ms mean").arg(callsText(u.calls), locale.toString(u.meanMs, 'f', u.meanMs < 10 ? 3 : 1));
         case ChangeColumn: {
             if (u.fates.isEmpty())
                 return tr("nothing");
@@ -179,7 +184,7 @@ QVariant ImpactModel::statementData(const StatementUse &u, int column, int role)
                 parts << severityName(f.severity) + QLatin1String(": ") + f.what;
             return parts.join(QLatin1Char('\n'));
         }
-        return tr("%1 calls, %2 ms mean, %3 rows in all").arg(locale.toString(u.calls), locale.toString(u.meanMs, 'f', 3), locale.toString(u.rows));
+        return tr("%1, %2 ms mean, %3 rows in all").arg(callsText(u.calls), locale.toString(u.meanMs, 'f', 3), locale.toString(u.rows));
     }
     if (role == Qt::ForegroundRole && column == ChangeColumn) {
         if (u.fates.isEmpty())

@@ -34,6 +34,17 @@ AppLatencyReader::AppLatencyReader(Engine engine, TableRef table, QString newCol
 bool AppLatencyReader::counts(const QString &statement) const
 {
     const QList<SqlToken> t = SqlTokens::split(m_engine, statement);
+    // Reads and writes of rows only: DDL, maintenance and the like are no application's statements
+    // (and Stagecraft's own steps, ALTER TABLE ... VALIDATE CONSTRAINT among them, are DDL).
+    qsizetype first = 0;
+    while (first < t.size() && t.at(first).isSymbol(QLatin1Char('(')))
+        ++first;
+    static const QLatin1StringView dml[] = {QLatin1StringView("SELECT"), QLatin1StringView("INSERT"), QLatin1StringView("UPDATE"),
+                                            QLatin1StringView("DELETE"), QLatin1StringView("REPLACE"), QLatin1StringView("MERGE"),
+                                            QLatin1StringView("WITH"), QLatin1StringView("TABLE"), QLatin1StringView("COPY"),
+                                            QLatin1StringView("VALUES")};
+    if (first >= t.size() || std::none_of(std::begin(dml), std::end(dml), [&](QLatin1StringView k) { return t.at(first).isKeyword(k); }))
+        return false;
     bool namesTable = false;
     for (qsizetype i = 0; i < t.size(); ++i) {
         const SqlToken &token = t.at(i);
