@@ -47,7 +47,7 @@ void TestLiveStatements::found_data()
                               "total_eur: the application writes it)").arg(end);
     };
     const auto filled = [&](int end, const QString &how) {
-        return QStringLiteral("cost: %1, the sync trigger orders_total_eur_sync_insert computes total_eur for each row it inserts (%2)")
+        return QStringLiteral("cost: the sync trigger orders_total_eur_sync_insert computes total_eur for each row it inserts (%2), %1")
             .arg(span(end), how);
     };
     const auto fails = [](const QString &step, const QString &how) {
@@ -59,8 +59,8 @@ void TestLiveStatements::found_data()
                               "(Column count doesn't match value count at row 1)").arg(add, engine);
     };
     const auto recomputed = [&](int end) {
-        return QStringLiteral("cost: %1, the sync trigger orders_total_eur_sync_update computes total_eur again for each row it updates "
-                              "where total_cents changes").arg(span(end));
+        return QStringLiteral("cost: the sync trigger orders_total_eur_sync_update computes total_eur again for each row it updates "
+                              "where total_cents changes, %1").arg(span(end));
     };
     const QString star = QStringLiteral("info: returns one more column from %1: code that reads columns by position or maps every "
                                         "column sees it").arg(add);

@@ -388,7 +388,7 @@ QList<StatementFate> StatementImpact::fates(const Plan &plan, const TableDetails
                                            : QStringLiteral("it leaves %1 out").arg(column);
             if (m.syncStart >= 0)
                 found << Found{m.syncStart, {Severity::Cost,
-                                             QStringLiteral("%1, the sync trigger %2 computes %3 for each row it inserts (%4)")
+                                             QStringLiteral("the sync trigger %2 computes %3 for each row it inserts (%4), %1")
                                                  .arg(syncSpan(plan, m), plan.sync.insertTrigger, column, how)}};
             if (m.omitFails >= 0)
                 found << Found{m.omitFails, {Severity::Breaks,
@@ -445,16 +445,16 @@ QList<StatementFate> StatementImpact::fates(const Plan &plan, const TableDetails
         }
         if (!changed.isEmpty()) {
             found << Found{m.syncStart, {Severity::Cost,
-                                         QStringLiteral("%1, the sync trigger %2 computes %3 again for each row it updates where %4 "
-                                                        "changes%5")
+                                         QStringLiteral("the sync trigger %2 computes %3 again for each row it updates where %4 "
+                                                        "changes%5, %1")
                                              .arg(syncSpan(plan, m), plan.sync.updateTrigger, column,
                                                   changed.join(QLatin1String(" or ")),
                                                   engine == Engine::SQLite ? QStringLiteral(" (one more UPDATE of the row)") : QString())}};
         } else if (engine == Engine::MySQL || engine == Engine::MariaDB) {
             // MySQL's triggers have no UPDATE OF: the sync's runs for every row updated, and only compares.
             found << Found{m.syncStart, {Severity::Info,
-                                         QStringLiteral("%1, the sync trigger %2 runs for each row it updates, only to compare %3, "
-                                                        "which it does not change")
+                                         QStringLiteral("the sync trigger %2 runs for each row it updates, only to compare %3, "
+                                                        "which it does not change, %1")
                                              .arg(syncSpan(plan, m), plan.sync.updateTrigger,
                                                   plan.sync.columnsRead.join(QLatin1String(", ")))}};
         }
