@@ -61,12 +61,6 @@ QStringList LoadMonitor::notes()
     return std::exchange(m_notes, {});
 }
 
-QList<ReplicaLag> LoadMonitor::replicas()
-{
-    QMutexLocker lock(&m_mutex);
-    return m_replicas;
-}
-
 std::optional<ReplicaLag> LoadMonitor::replicaOverLimit()
 {
     QMutexLocker lock(&m_mutex);
@@ -179,7 +173,6 @@ void LoadMonitor::pollReplicas(ReplicaLagReader &reader)
     // will say if the server is gone).
     if (error.isEmpty())
         m_replicas = lags;
-    m_replicaError = error;
     for (const ReplicaLag &r : lags)
         if (r.seconds < 0 && !r.replaying && !m_unknownLag.contains(r.name)) {
             m_unknownLag << r.name;

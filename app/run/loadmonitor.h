@@ -55,8 +55,6 @@ public:
         double longestMs = 0; // the longest wait, until now for one still waiting when the batch committed
     };
     [[nodiscard]] Waits takeWaits();
-    // Every replica as last read (empty when none is watched).
-    [[nodiscard]] QList<ReplicaLag> replicas();
     // The replica the run must wait for now: over the lag allowed, or not replaying and behind, or
     // unreachable; nullopt when none.
     [[nodiscard]] std::optional<ReplicaLag> replicaOverLimit();
@@ -78,8 +76,6 @@ public:
     static constexpr int CachedPollMs = 110;
     static constexpr int ReplicaPollMs = 200;
     static constexpr int LatencyPollMs = 500;
-    // How often this monitor polls (PollMs or CachedPollMs), once begun.
-    [[nodiscard]] int pollMs() const { return m_pollMs; }
     // MySQL: whether performance_schema names who blocks whom (else every lock wait counts).
     [[nodiscard]] bool namesBlockers() const { return m_namesBlockers; }
 
@@ -111,7 +107,6 @@ private:
     QStringList m_notes;
     QStringList m_unknownLag; // replicas already noted as of unknown lag
     QList<ReplicaLag> m_replicas;
-    QString m_replicaError; // the primary could not be read for the replicas' lag, at the last read
     Latency m_latency;
 };
 
