@@ -63,6 +63,7 @@ private Q_SLOTS:
     void warnings();
     void markdown();
     void sqlComments();
+    void catalogTextStaysText();
     void report();
     void impactTab();
 };
@@ -141,6 +142,36 @@ void TestImpactFormat::sqlComments()
     for (const QString &line : sql.split(QLatin1Char('\n')))
         if (line.contains(QLatin1String("calls,")) || line.contains(QLatin1String("BREAKS")))
             QVERIFY2(line.startsWith(QLatin1String("-- ")), qPrintable(line));
+}
+
+// Names and messages from the catalog or the server are text: a line break in a function's name
+// cannot end the SQL export's comment, nor markup in a view's detail reach the rendered Markdown or a tooltip.
+void TestImpactFormat::catalogTextStaysText()
+{
+    Impact impact;
+    impact.read = true;
+    impact.dependents << TableDependent{TableDependent::Kind::Function, QStringLiteral("public.\"x\nDROP TABLE orders; --\"()"),
+                                        QStringLiteral("columns (<img src=x onerror=alert(1)>)"), QStringLiteral("a & b\r\nDELETE FROM orders;")};
+    impact.problems << QStringLiteral("first line\nSELECT 1;");
+    Plan p = plan(Engine::PostgreSQL);
+    p.impact = impact;
+    const QString sql = PlanFormat::toSql(p);
+    for (const QString &line : sql.split(QLatin1Char('\n'))) {
+        QVERIFY2(!line.startsWith(QLatin1String("DROP TABLE")) && !line.startsWith(QLatin1String("DELETE FROM"))
+                     && !line.startsWith(QLatin1String("SELECT 1")),
+                 qPrintable(line));
+    }
+    QVERIFY(sql.contains(QLatin1String("--   function public.\"x DROP TABLE orders; --\"(): columns (<img src=x onerror=alert(1)>) -- a & b DELETE FROM orders;\n")));
+    const QString md = PlanFormat::impactMarkdown(impact);
+    QVERIFY(!md.contains(QLatin1String("<img")));
+    QVERIFY(md.contains(QLatin1String("columns (&lt;img src=x onerror=alert(1)>)")));
+    QVERIFY(md.contains(QLatin1String("> **Not read:** first line SELECT 1;")));
+    ImpactModel model;
+    model.setImpact(impact);
+    const QModelIndex dependent = model.index(0, ImpactModel::WhatColumn, model.index(ImpactModel::DependentsGroup, 0));
+    QCOMPARE(dependent.data(ImpactModel::TextTipRole).toString(), QStringLiteral("columns (<img src=x onerror=alert(1)>)"));
+    QCOMPARE(dependent.data(Qt::ToolTipRole).toString(),
+             QStringLiteral("<p style=\"white-space: pre-wrap\">columns (&lt;img src=x onerror=alert(1)&gt;)</p>"));
 }
 
 void TestImpactFormat::report()

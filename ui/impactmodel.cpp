@@ -22,6 +22,15 @@ StatementFate::Severity worst(const StatementUse &u)
     return w;
 }
 
+// A tooltip that shows catalog or statement text as written: Qt takes a tooltip that looks like
+// HTML for HTML, so it is always given as HTML, escaped.
+QVariant plainTip(const QString &text)
+{
+    if (text.isEmpty())
+        return {};
+    return QStringLiteral("<p style=\"white-space: pre-wrap\">%1</p>").arg(text.toHtmlEscaped());
+}
+
 QString callsText(qint64 calls)
 {
     return calls == 1 ? ImpactModel::tr("1 call") : ImpactModel::tr("%1 calls").arg(QLocale().toString(calls));
@@ -105,6 +114,12 @@ QVariant ImpactModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid())
         return {};
+    if (role == Qt::ToolTipRole) {
+        const QVariant tip = data(index, TextTipRole);
+        return plainTip(tip.toString());
+    }
+    if (role == TextTipRole)
+        role = Qt::ToolTipRole;
     if (index.internalId() == TopLevel)
         return groupData(index.row(), index.column(), role);
     if (int(index.internalId()) == DependentsGroup)

@@ -15,6 +15,8 @@ class ImpactModel : public QAbstractItemModel
 public:
     enum Column { WhoColumn, WhatColumn, ChangeColumn, ColumnCount };
     enum Group { DependentsGroup, StatementsGroup, GroupCount };
+    // The tooltip's text as written (Qt::ToolTipRole gives it as escaped HTML).
+    static constexpr int TextTipRole = Qt::UserRole + 1;
 
     explicit ImpactModel(QObject *parent = nullptr);
 

@@ -423,6 +423,13 @@ bool MySqlCatalog::listDependents(const TableRef &table, QList<TableDependent> *
     // The server filters by the table's name in the text; the tokens then tell a name from a
     // string, a comment or a longer name.
     const QString mentions = QStringLiteral("LOCATE(LOWER(?), LOWER(%1)) > 0");
+    // MariaDB's information_schema opens every table of every database it may have to look at for
+    // views, triggers and keys (MySQL 8 reads its data dictionary): there only the table's own
+    // database is searched, which a constant schema lets the server narrow down to. Views,
+    // triggers and foreign keys in other databases are not found on MariaDB.
+    const auto onlyHere = [&](const QString &schemaColumn) {
+        return engine == Engine::MariaDB ? QStringLiteral(" AND %1 = %2").arg(schemaColumn, quoteLiteral(engine, table.schema)) : QString();
+    };
     const QString unreadableBody = QStringLiteral("its text is not readable by this role (it takes being its definer, or "
                                                   "SHOW VIEW / SHOW_ROUTINE / EVENT): whether it names the table is not known");
     const QString readByHand = QStringLiteral("read it as its definer: it may name the table");
@@ -445,8 +452,8 @@ bool MySqlCatalog::listDependents(const TableRef &table, QList<TableDependent> *
     QList<View> views;
     part(K::View, QStringLiteral("views"),
          QStringLiteral("SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS "
-                        "WHERE TABLE_SCHEMA NOT IN %1 AND (%2 OR (COALESCE(VIEW_DEFINITION, '') = '' AND TABLE_SCHEMA = ?))")
-             .arg(SystemSchemas, mentions.arg(QStringLiteral("VIEW_DEFINITION"))),
+                        "WHERE TABLE_SCHEMA NOT IN %1 AND (%2 OR (COALESCE(VIEW_DEFINITION, '') = '' AND TABLE_SCHEMA = ?))%3")
+             .arg(SystemSchemas, mentions.arg(QStringLiteral("VIEW_DEFINITION")), onlyHere(QStringLiteral("TABLE_SCHEMA"))),
          {table.name, table.schema}, [&](QSqlQuery &p) {
              const QString text = p.value(2).toString();
              if (text.isEmpty())
@@ -485,8 +492,8 @@ bool MySqlCatalog::listDependents(const TableRef &table, QList<TableDependent> *
     part(K::Trigger, QStringLiteral("triggers"),
          QStringLiteral("SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, ACTION_TIMING, "
                         "EVENT_MANIPULATION, ACTION_ORIENTATION, ACTION_STATEMENT FROM information_schema.TRIGGERS "
-                        "WHERE TRIGGER_SCHEMA NOT IN %1 AND ((EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?) OR %2)")
-             .arg(SystemSchemas, mentions.arg(QStringLiteral("ACTION_STATEMENT"))),
+                        "WHERE TRIGGER_SCHEMA NOT IN %1 AND ((EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?) OR %2)%3")
+             .arg(SystemSchemas, mentions.arg(QStringLiteral("ACTION_STATEMENT")), onlyHere(QStringLiteral("TRIGGER_SCHEMA"))),
          {table.schema, table.name, table.name}, [&](QSqlQuery &p) {
              const bool onTable = p.value(2).toString() == table.schema && p.value(3).toString() == table.name;
              const BodyUse use = DependentText::read(engine, p.value(7).toString(), table, p.value(0).toString());
@@ -558,8 +565,9 @@ bool MySqlCatalog::listDependents(const TableRef &table, QList<TableDependent> *
                         "ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
                         "AND r.TABLE_NAME = k.TABLE_NAME "
                         "WHERE k.REFERENCED_TABLE_NAME IS NOT NULL AND ((k.TABLE_SCHEMA = ? AND k.TABLE_NAME = ?) "
-                        "OR (k.REFERENCED_TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME = ?)) "
-                        "ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"),
+                        "OR (k.REFERENCED_TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME = ?))%1%2 "
+                        "ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION")
+             .arg(onlyHere(QStringLiteral("k.TABLE_SCHEMA")), onlyHere(QStringLiteral("r.CONSTRAINT_SCHEMA"))),
          {table.schema, table.name, table.schema, table.name}, [&](QSqlQuery &p) {
              const QString from = dotted(p.value(1), p.value(2));
              const QString name = from + QLatin1Char('.') + p.value(0).toString();

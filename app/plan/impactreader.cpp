@@ -2,7 +2,10 @@
 
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
+#include "sql/quoting.h"
 #include "statementimpact.h"
+
+#include <QSqlQuery>
 
 namespace Stagecraft {
 
@@ -17,6 +20,15 @@ Impact ImpactReader::read(DatabaseConnection &connection, const Plan &plan, cons
     error = {};
     if (!StatementImpact::read(connection, plan, table, &impact.statements, &impact.statisticsNote, &error))
         impact.problems << QStringLiteral("Could not read the server's statement statistics: %1").arg(error.text());
+    // PostgreSQL shows other roles' statements only to pg_read_all_stats (and superusers): without
+    // it the application's statements are missing, not absent.
+    if (connection.engine() == Engine::PostgreSQL && impact.statisticsNote.isEmpty()) {
+        QSqlQuery q(connection.database());
+        if (q.exec(QStringLiteral("SELECT pg_has_role('pg_read_all_stats', 'USAGE'), current_user")) && q.next() && !q.value(0).toBool())
+            impact.problems << QStringLiteral("Only the statements of role %1 are shown: it cannot see other roles' statements "
+                                              "(GRANT pg_read_all_stats TO %2).")
+                                   .arg(q.value(1).toString(), quoteIdentifier(Engine::PostgreSQL, q.value(1).toString()));
+    }
     return impact;
 }
 

@@ -257,21 +257,24 @@ QString impactLines(const Impact &impact, const QString &prefix)
 {
     if (!impact.read)
         return {};
+    // Each field on one line: catalog text (a function's name, a server's message) holding a line
+    // break would otherwise end the comment, and what follows it would run as SQL.
+    const auto line = [](const QString &text) { return text.simplified(); };
     QString out = prefix + QStringLiteral("Who uses the table: %1 dependent(s) in the catalog, %2 statement(s) seen by the server.\n")
                                .arg(impact.dependents.size())
                                .arg(impact.statements.size());
     for (const TableDependent &d : impact.dependents)
-        out += prefix + QStringLiteral("  %1 %2: %3%4\n").arg(dependentKindName(d.kind), d.name, d.detail,
-                                                             d.impact.isEmpty() ? QString() : QLatin1String(" -- ") + d.impact);
+        out += prefix + QStringLiteral("  %1 %2: %3%4\n").arg(dependentKindName(d.kind), line(d.name), line(d.detail),
+                                                             d.impact.isEmpty() ? QString() : QLatin1String(" -- ") + line(d.impact));
     for (const StatementUse &u : impact.statements) {
-        out += prefix + QStringLiteral("  %1 calls, %2 ms mean: %3\n").arg(u.calls).arg(u.meanMs, 0, 'f', 3).arg(u.text.simplified());
+        out += prefix + QStringLiteral("  %1 calls, %2 ms mean: %3\n").arg(u.calls).arg(u.meanMs, 0, 'f', 3).arg(line(u.text));
         for (const StatementFate &f : u.fates)
-            out += prefix + QStringLiteral("    %1: %2\n").arg(severityName(f.severity).toUpper(), f.what);
+            out += prefix + QStringLiteral("    %1: %2\n").arg(severityName(f.severity).toUpper(), line(f.what));
     }
     if (!impact.statisticsNote.isEmpty())
-        out += prefix + QStringLiteral("  No statements: %1\n").arg(impact.statisticsNote);
+        out += prefix + QStringLiteral("  No statements: %1\n").arg(line(impact.statisticsNote));
     for (const QString &p : impact.problems)
-        out += prefix + QStringLiteral("  Not read: %1\n").arg(p);
+        out += prefix + QStringLiteral("  Not read: %1\n").arg(line(p));
     return out;
 }
 
@@ -290,9 +293,14 @@ QString tableCode(const QString &text)
     return fence + QLatin1Char(' ') + body + QLatin1Char(' ') + fence;
 }
 
+// Catalog or server text in a Markdown table cell or paragraph: on one line, its pipes escaped, and
+// HTML-escaped (the tables use <br>, so they are read as HTML where Markdown is rendered).
 QString tableText(const QString &text)
 {
+    // < and & are what start markup; a lone > (an arrow) stays as written.
     QString body = text.simplified();
+    body.replace(QLatin1Char('&'), QLatin1String("&amp;"));
+    body.replace(QLatin1Char('<'), QLatin1String("&lt;"));
     body.replace(QLatin1Char('|'), QLatin1String("\\|"));
     return body;
 }
@@ -313,7 +321,7 @@ QString PlanFormat::impactMarkdown(const Impact &impact)
         out += QLatin1Char('\n');
     }
     if (!impact.statisticsNote.isEmpty()) {
-        out += QStringLiteral("The application's statements are not known: %1\n\n").arg(impact.statisticsNote);
+        out += QStringLiteral("The application's statements are not known: %1\n\n").arg(tableText(impact.statisticsNote));
     } else if (impact.statements.isEmpty()) {
         out += QLatin1String("The server has counted no statement on the table since its statistics were last reset.\n\n");
     } else {
@@ -328,7 +336,7 @@ QString PlanFormat::impactMarkdown(const Impact &impact)
         out += QLatin1Char('\n');
     }
     for (const QString &p : impact.problems)
-        out += QStringLiteral("> **Not read:** %1\n\n").arg(p);
+        out += QStringLiteral("> **Not read:** %1\n\n").arg(tableText(p));
     return out;
 }
 

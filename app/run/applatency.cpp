@@ -80,7 +80,6 @@ bool AppLatencyReader::available(QSqlDatabase db, QString *why)
         return false;
     case Engine::PostgreSQL: {
         if (!q.exec(QStringLiteral("SELECT current_setting('server_version_num')::int, "
-                                   "current_setting('shared_preload_libraries'), "
                                    "EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'), "
                                    "current_setting('pg_stat_statements.track', true), current_database()"))
             || !q.next()) {
@@ -88,23 +87,42 @@ bool AppLatencyReader::available(QSqlDatabase db, QString *why)
             return false;
         }
         m_totalTime = q.value(0).toInt() < 130000;
-        const QString database = q.value(4).toString();
-        bool preloaded = false;
-        for (const QString &library : q.value(1).toString().split(QLatin1Char(',')))
-            preloaded = preloaded || library.trimmed().remove(QLatin1Char('"')) == QLatin1String("pg_stat_statements");
-        if (!preloaded) {
-            *why = QStringLiteral("The server does not time statements: add pg_stat_statements to shared_preload_libraries "
-                                  "(then restart it) and run CREATE EXTENSION pg_stat_statements in the database %1.")
-                       .arg(database);
+        const bool extension = q.value(1).toBool();
+        const QString track = q.value(2).toString();
+        const QString database = q.value(3).toString();
+        // shared_preload_libraries is for superusers (and pg_read_all_settings) to read: where it
+        // cannot be read, the extension's view tells whether the library was loaded.
+        std::optional<bool> preloaded;
+        if (q.exec(QStringLiteral("SELECT current_setting('shared_preload_libraries')")) && q.next()) {
+            preloaded = false;
+            for (const QString &library : q.value(0).toString().split(QLatin1Char(',')))
+                preloaded = *preloaded || library.trimmed().remove(QLatin1Char('"')) == QLatin1String("pg_stat_statements");
+        }
+        if (extension && !preloaded) {
+            if (q.exec(QStringLiteral("SELECT 1 FROM pg_stat_statements LIMIT 1"))) {
+                preloaded = true;
+            } else if (q.lastError().text().contains(QLatin1String("shared_preload_libraries"))) {
+                preloaded = false;
+            } else {
+                *why = QStringLiteral("Could not read pg_stat_statements: %1").arg(q.lastError().text());
+                return false;
+            }
+        }
+        if (preloaded == false || (!preloaded && !extension)) {
+            *why = extension ? QStringLiteral("The server does not time statements: add pg_stat_statements to shared_preload_libraries "
+                                              "(then restart it).")
+                             : QStringLiteral("The server does not time statements: add pg_stat_statements to shared_preload_libraries "
+                                              "(then restart it) and run CREATE EXTENSION pg_stat_statements in the database %1.")
+                                   .arg(database);
             return false;
         }
-        if (!q.value(2).toBool()) {
+        if (!extension) {
             *why = QStringLiteral("The server does not time statements in this database: run CREATE EXTENSION "
                                   "pg_stat_statements in the database %1.")
                        .arg(database);
             return false;
         }
-        if (q.value(3).toString() == QLatin1String("none")) {
+        if (track == QLatin1String("none")) {
             *why = QStringLiteral("The server does not time statements: pg_stat_statements.track is none (set it to top).");
             return false;
         }
