@@ -58,7 +58,7 @@ void TestDependents::bodyUse_data()
     QTest::newRow("pg product") << pg << "SELECT qty * 2 FROM orders" << "" << true << false << false;
     QTest::newRow("pg count star") << pg << "SELECT count(*) FROM orders" << "" << true << false << false;
     QTest::newRow("my positional values") << my << "INSERT INTO orders VALUES (1, 2)" << "deps" << true << true << false;
-    QTest::newRow("my positional select") << my << "INSERT IGNORE orders SELECT * FROM a" << "deps" << true << true << true;
+    QTest::newRow("my positional select") << my << "INSERT IGNORE orders SELECT * FROM a" << "deps" << true << true << false;
     QTest::newRow("my positional parenthesised select") << my << "INSERT INTO orders (SELECT 1, 2)" << "deps" << true << true << false;
     QTest::newRow("my column list") << my << "INSERT INTO orders (id, qty) VALUES (1, 2)" << "deps" << true << false << false;
     QTest::newRow("my set") << my << "INSERT INTO orders SET id = 1" << "deps" << true << false << false;
@@ -67,6 +67,15 @@ void TestDependents::bodyUse_data()
     QTest::newRow("my unqualified elsewhere") << my << "INSERT INTO orders VALUES (1)" << "other" << false << false << false;
     QTest::newRow("my into another") << my << "INSERT INTO orders_archive SELECT * FROM orders" << "deps" << true << false << true;
     QTest::newRow("my case") << my << "DELETE FROM ORDERS" << "deps" << true << false << false;
+    QTest::newRow("my c.star of another table") << my << "BEGIN SELECT c.* FROM customers c; UPDATE orders SET qty = 1; END" << "deps" << true << false << false;
+    QTest::newRow("my star of another table, then the table") << my << "BEGIN SELECT * FROM customers; DELETE FROM orders WHERE id = 1; END" << "deps" << true << false << false;
+    QTest::newRow("my star, the table in a subquery") << my << "SELECT * FROM customers WHERE id IN (SELECT customer_id FROM orders)" << "deps" << true << false << false;
+    QTest::newRow("my star into variables") << my << "BEGIN DECLARE n INT; SELECT * INTO a, b FROM orders WHERE id = n; END" << "deps" << true << false << true;
+    QTest::newRow("my cursor over a join") << my << "DECLARE c CURSOR FOR SELECT * FROM customers c JOIN deps.orders o ON o.cid = c.id;" << "deps" << true << false << true;
+    QTest::newRow("my alias star") << my << "SELECT o.* FROM customers c JOIN orders AS o ON o.cid = c.id" << "deps" << true << false << true;
+    QTest::newRow("my qualified star") << my << "SELECT deps.orders.* FROM deps.orders" << "other" << true << false << true;
+    QTest::newRow("my count star and product") << my << "SELECT count(*), qty * price, 2 * (qty) FROM orders" << "deps" << true << false << false;
+    QTest::newRow("my product after a comma") << my << "SELECT id, qty * 2 FROM orders" << "deps" << true << false << false;
     QTest::newRow("sqlite or replace") << sq << "INSERT OR REPLACE INTO orders VALUES (1)" << "" << true << true << false;
     QTest::newRow("sqlite default values") << sq << "INSERT INTO orders DEFAULT VALUES" << "" << true << false << false;
     QTest::newRow("sqlite string name") << sq << "SELECT 'orders'" << "" << false << false << false;

@@ -145,6 +145,35 @@ void TestStatementImpact::fates_data()
     QTest::newRow("mysql multi-table update of the other table") << my << syncedMy << "UPDATE `orders` `o` JOIN `customers` `c` ON `c` . `id` = `o` . `customer_id` SET `c` . `total_cents` = ?" << QStringList();
     QTest::newRow("mysql multi-table update, the table second") << my << syncedMy << "UPDATE `customers` AS `c` , `orders` AS `o` SET `o` . `total_cents` = ? WHERE `c` . `id` = `o` . `customer_id`" << 
         QStringList{"cost: the sync trigger orders_total_eur_sync_update computes total_eur again for each row it updates where total_cents changes, from step 2 (Keep total_eur filled for writers that do not know it) until step 6 (Stop filling total_eur: the application writes it)"};
+    // A star under EXISTS, IN or in a derived table nothing reads with a star returns nothing.
+    QTest::newRow("pg insert ... where not exists (select *)") << pg << nullable << "INSERT INTO orders (id, total_cents) SELECT id, t FROM staging s WHERE NOT EXISTS (SELECT * FROM orders o WHERE o.id = s.id)" << QStringList();
+    QTest::newRow("mysql insert ... where not exists (select *)") << my << nullable << "INSERT INTO `orders_archive` ( `id` ) SELECT `id` FROM `staging` `s` WHERE NOT EXISTS ( SELECT * FROM `orders` `o` WHERE `o` . `id` = `s` . `id` )" << QStringList();
+    QTest::newRow("pg count over a derived select *") << pg << nullable << "INSERT INTO audit (n) SELECT count(*) FROM (SELECT * FROM orders) x" << QStringList();
+    QTest::newRow("pg exists (select *)") << pg << nullable << "SELECT id FROM customers c WHERE EXISTS (SELECT * FROM orders o WHERE o.customer_id = c.id)" << QStringList();
+    QTest::newRow("pg in (select *)") << pg << nullable << "SELECT id FROM customers WHERE (id, $1) = ANY (SELECT * FROM orders)" << QStringList();
+    // A derived table's star read through an outer star: maybe, so only Info, never Breaks.
+    QTest::newRow("pg select * from a derived select *") << pg << nullable << "SELECT * FROM (SELECT * FROM orders WHERE id > $1) x" << 
+        QStringList{"info: returns one more column from step 1 (Add column note): code that reads columns by position or maps every column sees it"};
+    QTest::newRow("pg insert of a derived select *") << pg << nullable << "INSERT INTO orders_archive SELECT * FROM (SELECT * FROM orders) x" << 
+        QStringList{"info: returns one more column from step 1 (Add column note): code that reads columns by position or maps every column sees it"};
+    QTest::newRow("pg insert from a parenthesised select *") << pg << nullable << "INSERT INTO orders_archive (SELECT * FROM orders)" << 
+        QStringList{"breaks: fails from step 1 (Add column note): its SELECT * returns one more column than the INSERT into orders_archive takes (INSERT has more expressions than target columns)"};
+    // Set operations: a branch selecting * from the table beside one that does not.
+    QTest::newRow("pg union all with the archive") << pg << nullable << "SELECT * FROM orders UNION ALL SELECT * FROM orders_archive" << 
+        QStringList{"breaks: fails from step 1 (Add column note): a branch of its UNION selects * from orders and another does not, so they no longer return as many columns (each UNION query must have the same number of columns)"};
+    QTest::newRow("pg except, the table second") << pg << nullable << "SELECT id, customer_id, total_cents FROM orders_archive EXCEPT SELECT * FROM orders" << 
+        QStringList{"breaks: fails from step 1 (Add column note): a branch of its EXCEPT selects * from orders and another does not, so they no longer return as many columns (each EXCEPT query must have the same number of columns)"};
+    QTest::newRow("pg parenthesised branches") << pg << nullable << "(SELECT * FROM orders_archive) UNION (SELECT * FROM orders) ORDER BY 1" << 
+        QStringList{"breaks: fails from step 1 (Add column note): a branch of its UNION selects * from orders and another does not, so they no longer return as many columns (each UNION query must have the same number of columns)"};
+    QTest::newRow("mariadb union with the archive") << maria << nullable << "SELECT * FROM `orders_archive` UNION SELECT * FROM `orders` WHERE `id` = ?" << 
+        QStringList{"breaks: fails from step 1 (Add column note): a branch of its UNION selects * from orders and another does not, so they no longer return as many columns (The used SELECT statements have a different number of columns)"};
+    QTest::newRow("mysql intersect") << my << nullable << "SELECT * FROM `orders` INTERSECT SELECT `id` , `customer_id` , `total_cents` FROM `staging`" << 
+        QStringList{"breaks: fails from step 1 (Add column note): a branch of its INTERSECT selects * from orders and another does not, so they no longer return as many columns (The used SELECT statements have a different number of columns)"};
+    QTest::newRow("sqlite union all") << lite << nullable << "SELECT * FROM orders UNION ALL SELECT * FROM orders_archive" << 
+        QStringList{"breaks: fails from step 1 (Add column note): a branch of its UNION selects * from orders and another does not, so they no longer return as many columns (SELECTs to the left and right of UNION ALL do not have the same number of result columns)"};
+    QTest::newRow("pg union of the table with itself") << pg << nullable << "SELECT * FROM orders WHERE id < $1 UNION ALL SELECT * FROM orders WHERE id > $2" << 
+        QStringList{"info: returns one more column from step 1 (Add column note): code that reads columns by position or maps every column sees it"};
+    QTest::newRow("pg union, the star in a subquery") << pg << nullable << "SELECT id FROM orders_archive UNION SELECT id FROM customers WHERE EXISTS (SELECT * FROM orders)" << QStringList();
     QTest::newRow("empty") << pg << synced << "" << QStringList();
     QTest::newRow("cut off") << my << syncedMy << "INSERT INTO `orders` (" << 
         QStringList{"cost: the sync trigger orders_total_eur_sync_insert computes total_eur for each row it inserts (it leaves total_eur out), from step 2 (Keep total_eur filled for writers that do not know it) until step 6 (Stop filling total_eur: the application writes it)",

@@ -32,14 +32,84 @@ BodyUse DependentText::read(Engine engine, const QString &text, const TableRef &
             return -1; // table.column: an alias or the table, named again where it is read
         return unqualifiedCounts && SqlTokens::names(engine, tokens.at(i), table.name) ? i + 1 : -1;
     };
+    // Parenthesis depth of each token, and the statement (between semicolons) each belongs to.
+    QList<int> depth(n, 0);
+    QList<int> statement(n, 0);
+    for (qsizetype i = 0, d = 0, st = 0; i < n; ++i) {
+        if (tokens.at(i).isSymbol(QLatin1Char(')')))
+            d = std::max<qsizetype>(0, d - 1);
+        depth[i] = int(d);
+        statement[i] = int(st);
+        if (tokens.at(i).isSymbol(QLatin1Char('(')))
+            ++d;
+        else if (tokens.at(i).isSymbol(QLatin1Char(';')))
+            ++st;
+    }
+    auto isKeywordIn = [](const SqlToken &t, std::initializer_list<const char *> words) {
+        return std::any_of(words.begin(), words.end(), [&](const char *w) { return t.isKeyword(QLatin1String(w)); });
+    };
+    // Whether `name` is the table's name or an alias the table is given in statement st.
+    auto qualifiesTable = [&](qsizetype q, int st) {
+        if (q > 1 && tokens.at(q - 1).isSymbol(QLatin1Char('.')))
+            return SqlTokens::names(engine, tokens.at(q - 2), table.schema) && SqlTokens::names(engine, tokens.at(q), table.name);
+        if (SqlTokens::names(engine, tokens.at(q), table.name) && unqualifiedCounts)
+            return true;
+        for (qsizetype j = 0; j < n; ++j) {
+            if (statement.at(j) != st)
+                continue;
+            qsizetype a = tableAt(j);
+            if (a < 0 || a >= n)
+                continue;
+            if (tokens.at(a).isKeyword(QLatin1String("AS")))
+                ++a;
+            if (a < n && tokens.at(a).isName() && tokens.at(a).text.compare(tokens.at(q).text, Qt::CaseInsensitive) == 0
+                && !isKeywordIn(tokens.at(a), {"WHERE", "SET", "JOIN", "INNER", "LEFT", "RIGHT", "CROSS", "NATURAL", "ON",
+                                                "USING", "GROUP", "ORDER", "LIMIT", "HAVING", "UNION", "VALUES", "SELECT",
+                                                "PARTITION", "FORCE", "USE", "IGNORE", "STRAIGHT_JOIN", "FOR", "INTO"}))
+                return true;
+        }
+        return false;
+    };
+    // Whether the FROM clause of the SELECT whose list holds the star at i names the table.
+    auto fromNamesTable = [&](qsizetype i) {
+        const int d = depth.at(i);
+        bool inFrom = false;
+        for (qsizetype j = i + 1; j < n && depth.at(j) >= d && statement.at(j) == statement.at(i); ++j) {
+            if (depth.at(j) != d)
+                continue;
+            const SqlToken &token = tokens.at(j);
+            if (token.isKeyword(QLatin1String("FROM"))) {
+                inFrom = true;
+                continue;
+            }
+            if (!inFrom)
+                continue;
+            if (isKeywordIn(token, {"WHERE", "GROUP", "ORDER", "LIMIT", "HAVING", "UNION", "EXCEPT", "INTERSECT", "WINDOW",
+                                    "FOR", "INTO", "OFFSET", "FETCH", "RETURNING"}))
+                return false;
+            if (tableAt(j) >= 0)
+                return true;
+        }
+        return false;
+    };
     for (qsizetype i = 0; i < n; ++i) {
         const SqlToken &t = tokens.at(i);
         if (t.isSymbol(QLatin1Char('*')) && i > 0) {
+            // t.* over the table (its name or alias), or a bare * that makes a select list whose own
+            // FROM names the table; never count(*) or a product.
             const SqlToken &before = tokens.at(i - 1);
-            if (before.isKeyword(QLatin1String("SELECT")) || before.isKeyword(QLatin1String("DISTINCT"))
-                || before.isKeyword(QLatin1String("ALL")) || before.isSymbol(QLatin1Char(','))
-                || (before.isSymbol(QLatin1Char('.')) && i > 1 && tokens.at(i - 2).isName()))
+            const bool listEnds = i + 1 >= n || tokens.at(i + 1).isKeyword(QLatin1String("FROM"))
+                || tokens.at(i + 1).isKeyword(QLatin1String("INTO")) || tokens.at(i + 1).isSymbol(QLatin1Char(','))
+                || tokens.at(i + 1).isSymbol(QLatin1Char(')')) || tokens.at(i + 1).isSymbol(QLatin1Char(';'));
+            if (before.isSymbol(QLatin1Char('.'))) {
+                if (i > 1 && tokens.at(i - 2).isName() && qualifiesTable(i - 2, statement.at(i)))
+                    use.selectsStar = true;
+            } else if (listEnds
+                       && (before.isKeyword(QLatin1String("SELECT")) || before.isKeyword(QLatin1String("DISTINCT"))
+                           || before.isKeyword(QLatin1String("ALL")) || before.isSymbol(QLatin1Char(',')))
+                       && fromNamesTable(i)) {
                 use.selectsStar = true;
+            }
             continue;
         }
         if (tableAt(i) >= 0 && !(i > 0 && tokens.at(i - 1).isSymbol(QLatin1Char('.'))))

@@ -18,7 +18,7 @@ struct BodyUse
 {
     bool namesTable = false;
     bool positionalInsert = false; // INSERT / REPLACE into the table without a column list
-    bool selectsStar = false; // a SELECT * (or t.*) somewhere in the text
+    bool selectsStar = false; // a SELECT * whose own FROM names the table, or a t.* over it (its name or alias), in one statement
 };
 
 class DependentText

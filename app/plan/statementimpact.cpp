@@ -8,6 +8,7 @@
 #include <QSqlError>
 
 #include <algorithm>
+#include <utility>
 
 namespace Stagecraft {
 
@@ -162,6 +163,11 @@ public:
         return out;
     }
 
+    // Where a star's columns go: out of the statement (its rows, or the INSERT it feeds), maybe out
+    // (a derived table's or a common table expression's, under an outer star), or nowhere (EXISTS,
+    // IN, a scalar subquery, a derived table nothing reads with a star).
+    enum class Flow { Out, Maybe, None };
+
     // The stars that read every column of the table: SELECT *, t.*, RETURNING *. Their indexes.
     [[nodiscard]] QList<qsizetype> starsOverTable() const
     {
@@ -174,25 +180,85 @@ public:
                     out << i;
                 continue;
             }
-            const SqlToken &next = at(i + 1);
-            const bool listEnds = i + 1 >= size() || next.isKeyword(QLatin1StringView("from")) || next.isSymbol(QLatin1Char(','))
-                || next.isSymbol(QLatin1Char(')'));
-            if (!listEnds)
+            if (!listStar(i))
                 continue;
             const SqlToken &prev = at(i - 1);
             if (prev.isKeyword(QLatin1StringView("returning"))) {
                 if (m_target.ours)
                     out << i;
-            } else if (isOneOf(prev, {QLatin1StringView("select"), QLatin1StringView("distinct"), QLatin1StringView("all")})
-                       || prev.isSymbol(QLatin1Char(','))) {
-                if (fromNamesTable(i))
-                    out << i;
+            } else if (fromNamesTable(i)) {
+                out << i;
             }
         }
         return out;
     }
 
+    // Where the columns of the star at i go (see Flow).
+    [[nodiscard]] Flow flow(qsizetype i) const
+    {
+        const int d = depth(i);
+        if (d == 0)
+            return Flow::Out;
+        qsizetype p = i - 1; // the group's '('
+        while (p >= 0 && !(at(p).isSymbol(QLatin1Char('(')) && depth(p) == d - 1))
+            --p;
+        if (p < 0 || !isOneOf(at(p + 1), {QLatin1StringView("select"), QLatin1StringView("with")}))
+            return Flow::Maybe;
+        const SqlToken &before = at(p - 1);
+        if (p == 0 || (depth(p) == 0 && p == m_queryAt))
+            return Flow::Out; // the statement's own query, or the query an INSERT takes
+        if (isOneOf(before, {QLatin1StringView("union"), QLatin1StringView("except"), QLatin1StringView("intersect")})
+            || (isOneOf(before, {QLatin1StringView("all"), QLatin1StringView("distinct")})
+                && isOneOf(at(p - 2), {QLatin1StringView("union"), QLatin1StringView("except"), QLatin1StringView("intersect")})))
+            return flow(p); // a branch of a set operation: where the operation's rows go
+        if (at(afterGroup(p)).isKeyword(QLatin1StringView("union")) || at(afterGroup(p)).isKeyword(QLatin1StringView("except"))
+            || at(afterGroup(p)).isKeyword(QLatin1StringView("intersect")))
+            return flow(p); // the first branch, in parentheses
+        if (isOneOf(before, {QLatin1StringView("from"), QLatin1StringView("join"), QLatin1StringView("lateral"), QLatin1StringView("as")})
+            || before.isSymbol(QLatin1Char(','))) {
+            // A derived table or a common table expression: its columns go on only through another star.
+            for (qsizetype j = 0; j < size(); ++j)
+                if (depth(j) < d && at(j).isSymbol(QLatin1Char('*')) && (dot(j - 1) || listStar(j)) && flow(j) != Flow::None)
+                    return Flow::Maybe;
+            return Flow::None;
+        }
+        return Flow::None; // EXISTS, IN, ANY, ALL, a scalar subquery, a function's argument
+    }
+
+    // The top level's set operation (UNION, EXCEPT, INTERSECT), its first keyword's index or -1,
+    // and the token ranges of its branches.
+    [[nodiscard]] qsizetype setOperation(QList<std::pair<qsizetype, qsizetype>> *branches) const
+    {
+        qsizetype first = -1;
+        qsizetype start = m_queryAt >= 0 ? m_queryAt : 0;
+        for (qsizetype j = start; j < size(); ++j) {
+            if (depth(j) != 0 || !isOneOf(at(j), {QLatin1StringView("union"), QLatin1StringView("except"), QLatin1StringView("intersect")}))
+                continue;
+            if (first < 0)
+                first = j;
+            *branches << std::pair{start, j};
+            start = j + 1;
+        }
+        if (first >= 0)
+            *branches << std::pair{start, size()};
+        return first;
+    }
+
 private:
+    // Whether the bare * at i stands for all the columns of a select list (or a RETURNING list):
+    // not count(*), not a product.
+    [[nodiscard]] bool listStar(qsizetype i) const
+    {
+        const SqlToken &next = at(i + 1);
+        const bool listEnds = i + 1 >= size() || next.isKeyword(QLatin1StringView("from")) || next.isSymbol(QLatin1Char(','))
+            || next.isSymbol(QLatin1Char(')')) || next.isKeyword(QLatin1StringView("into")) || next.isSymbol(QLatin1Char(';'));
+        const SqlToken &prev = at(i - 1);
+        return listEnds
+            && (isOneOf(prev, {QLatin1StringView("select"), QLatin1StringView("distinct"), QLatin1StringView("all"),
+                               QLatin1StringView("returning")})
+                || prev.isSymbol(QLatin1Char(',')));
+    }
+
     // Whether the FROM clause of the SELECT whose list holds i names the table, at that SELECT's depth.
     [[nodiscard]] bool fromNamesTable(qsizetype i) const
     {
@@ -253,6 +319,10 @@ private:
             m_verb = i;
             break;
         }
+        // (SELECT ...) UNION (SELECT ...): the first branch's SELECT.
+        for (qsizetype i = 0; m_verb < 0 && i < size() && at(i).isSymbol(QLatin1Char('(')); ++i)
+            if (at(i + 1).isKeyword(QLatin1StringView("select")))
+                m_verb = i + 1;
         if (m_verb < 0 || verbIs(QLatin1StringView("select")))
             return;
         qsizetype j = m_verb + 1;
@@ -263,6 +333,19 @@ private:
                                QLatin1StringView("from")}))
             ++j;
         m_target = refAt(j);
+        if (m_target.end < 0 || !(verbIs(QLatin1StringView("insert")) || verbIs(QLatin1StringView("replace"))))
+            return;
+        j = m_target.end;
+        if (at(j).isKeyword(QLatin1StringView("as")))
+            j += 2;
+        if (at(j).isKeyword(QLatin1StringView("partition")) && at(j + 1).isSymbol(QLatin1Char('(')))
+            j = afterGroup(j + 1);
+        if (at(j).isSymbol(QLatin1Char('('))
+            && !isOneOf(at(j + 1), {QLatin1StringView("select"), QLatin1StringView("with"), QLatin1StringView("values"),
+                                    QLatin1StringView("table")})
+            && !at(j + 1).isSymbol(QLatin1Char('(')))
+            j = afterGroup(j);
+        m_queryAt = j;
     }
 
     Engine m_engine;
@@ -272,6 +355,7 @@ private:
     QStringList m_aliases;
     qsizetype m_verb = -1;
     Ref m_target;
+    qsizetype m_queryAt = -1; // where the query an INSERT takes begins
 };
 
 // Where each part of the plan begins: the steps a fate names.
@@ -332,7 +416,15 @@ QList<StatementFate> StatementImpact::fates(const Plan &plan, const TableDetails
     if (m.add < 0 || s.verb() < 0)
         return {};
 
-    const QList<qsizetype> stars = s.starsOverTable();
+    // The stars over the table whose columns leave the statement; those that may (under an outer star).
+    QList<qsizetype> stars;
+    bool maybeStar = false;
+    for (qsizetype i : s.starsOverTable()) {
+        const Statement::Flow flow = s.flow(i);
+        if (flow == Statement::Flow::Out)
+            stars << i;
+        maybeStar = maybeStar || flow == Statement::Flow::Maybe;
+    }
     const bool inserts = s.verbIs(QLatin1StringView("insert")) || s.verbIs(QLatin1StringView("replace"));
     const QString verb = s.verbIs(QLatin1StringView("replace")) ? QStringLiteral("REPLACE") : QStringLiteral("INSERT");
     const QString aVerb = s.verbIs(QLatin1StringView("replace")) ? QStringLiteral("a REPLACE") : QStringLiteral("an INSERT");
@@ -405,7 +497,34 @@ QList<StatementFate> StatementImpact::fates(const Plan &plan, const TableDetails
             }
         }
     }
-    if (starFeedsInsert && !selfCopy) {
+    // A top-level UNION, EXCEPT or INTERSECT where some branches select * from the table and others
+    // do not: the branches no longer return as many columns as each other.
+    bool setBreaks = false;
+    QList<std::pair<qsizetype, qsizetype>> branches;
+    const qsizetype setOp = s.verbIs(QLatin1StringView("select")) || inserts ? s.setOperation(&branches) : -1;
+    if (setOp >= 0) {
+        int starred = 0;
+        for (const std::pair<qsizetype, qsizetype> &b : std::as_const(branches))
+            starred += std::any_of(stars.cbegin(), stars.cend(), [&](qsizetype i) { return i >= b.first && i < b.second; }) ? 1 : 0;
+        setBreaks = starred > 0 && starred < branches.size();
+    }
+    if (setBreaks) {
+        const QString op = s.at(setOp).text.toUpper();
+        QString message;
+        switch (engine) {
+        case Engine::PostgreSQL: message = QStringLiteral("each %1 query must have the same number of columns").arg(op); break;
+        case Engine::MySQL:
+        case Engine::MariaDB: message = QStringLiteral("The used SELECT statements have a different number of columns"); break;
+        case Engine::SQLite:
+            message = QStringLiteral("SELECTs to the left and right of %1 do not have the same number of result columns")
+                          .arg(op == QLatin1String("UNION") && s.at(setOp + 1).isKeyword(QLatin1StringView("all")) ? QStringLiteral("UNION ALL")
+                                                                                                                 : op);
+            break;
+        }
+        found << Found{m.add, {Severity::Breaks, QStringLiteral("fails from %1: a branch of its %2 selects * from %3 and another does "
+                                                                "not, so they no longer return as many columns (%4)")
+                                                     .arg(stepName(plan, m.add), op, plan.table.name, message)}};
+    } else if (starFeedsInsert && !selfCopy) {
         QString message;
         switch (engine) {
         case Engine::PostgreSQL: message = QStringLiteral("INSERT has more expressions than target columns"); break;
@@ -416,7 +535,7 @@ QList<StatementFate> StatementImpact::fates(const Plan &plan, const TableDetails
         found << Found{m.add, {Severity::Breaks, QStringLiteral("fails from %1: its SELECT * returns one more column than the %2 into %3 "
                                                                 "takes (%4)")
                                                      .arg(stepName(plan, m.add), verb, target.name, message)}};
-    } else if (!stars.isEmpty() && !starFeedsInsert) {
+    } else if ((!stars.isEmpty() || maybeStar) && !starFeedsInsert) {
         found << Found{m.add, {Severity::Info, QStringLiteral("returns one more column from %1: code that reads columns by position or "
                                                               "maps every column sees it")
                                                    .arg(stepName(plan, m.add))}};
