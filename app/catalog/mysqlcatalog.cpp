@@ -6,6 +6,9 @@
 #include "sql/sqlfragment.h"
 #include "sql/sqltokens.h"
 
+#include <QElapsedTimer>
+#include <QMutex>
+#include <QThread>
 #include <QHash>
 #include <QSet>
 
@@ -14,6 +17,18 @@
 namespace Stagecraft {
 
 namespace {
+
+// InnoDB's information_schema views (INNODB_TRX, INNODB_LOCK_WAITS) are a cache refilled only
+// after 100 ms without a read: waits until this process last read them 110 ms ago.
+void awaitFreshInnodbViews()
+{
+    static QMutex mutex;
+    static QElapsedTimer lastRead;
+    QMutexLocker lock(&mutex);
+    if (lastRead.isValid() && lastRead.elapsed() < 110)
+        QThread::msleep(quint64(110 - lastRead.elapsed()));
+    lastRead.start();
+}
 
 const QString SystemSchemas = QStringLiteral("('mysql', 'information_schema', 'performance_schema', 'sys')");
 
@@ -700,8 +715,10 @@ bool MySqlCatalog::blockingSessions(const TableRef &table, QList<BlockingSession
 
     // By default (MariaDB) which session holds a table's metadata lock cannot be seen; every open
     // transaction may hold one, since any statement on the table takes it until commit. So: sessions
-    // inside a transaction, and sessions waiting for a metadata lock. (InnoDB refreshes INNODB_TRX at
-    // most every 100 ms: a transaction younger than that may be missed.)
+    // inside a transaction, and sessions waiting for a metadata lock. InnoDB refreshes INNODB_TRX
+    // only when nobody read it for 100 ms: a read sooner after this process's last one would get
+    // that one's rows again (a run's step right after a pre-flight saw no transaction begun since).
+    awaitFreshInnodbViews();
     if (!run(q, QStringLiteral(
                     "SELECT p.ID, p.USER, p.HOST, p.COMMAND, TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) / 1e6, "
                     "COALESCE(p.INFO, t.trx_query), p.STATE LIKE 'Waiting for%lock%' "

@@ -682,7 +682,26 @@ Runner::StepResult Runner::runStep(const Plan &plan, int index, const QStringLis
     ConnectionError e;
     QElapsedTimer waited;
     waited.start();
-    while (reader->blockingSessions(plan.table, &sessions, &e) && !sessions.isEmpty()) {
+    for (;;) {
+        e = {};
+        if (!reader->blockingSessions(plan.table, &sessions, &e)) {
+            // Not read this time (a view that changed under the read): under "wait" or "stop",
+            // reading again rather than taking it for no blocker; the step's lock timeout still
+            // guards it when the read keeps failing.
+            if (m_settings.onBlockers == BlockerPolicy::Proceed || waited.elapsed() > m_settings.blockerWaitSeconds * 1000) {
+                Q_EMIT noted(index, QStringLiteral("could not tell who holds locks on the table (%1): the step runs under its lock "
+                                                   "timeout")
+                                        .arg(e.text()));
+                break;
+            }
+            for (int i = 0; i < 10 && !m_cancelled; ++i)
+                QThread::msleep(20);
+            if (m_cancelled)
+                return StepResult::Cancelled;
+            continue;
+        }
+        if (sessions.isEmpty())
+            break;
         Q_EMIT blockersFound(index, sessions);
         if (m_settings.onBlockers == BlockerPolicy::Proceed)
             break;
