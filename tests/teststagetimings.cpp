@@ -6,7 +6,10 @@
 // sleeps while a flag table says so) stops a run with a slowdown gate of 2x before its enforce
 // stage, changing nothing more; the resume passes the gate, finishes, and its summary (and the
 // journal, for History) shows the statement slower during the backfill than before and after. A
-// server that keeps no statistics gets the line saying how to turn them on, once.
+// server that keeps no statistics gets the line saying how to turn them on, once. Pure too: where the
+// gate sits (after the last backfill step, whatever comes next: plans without enforce or index
+// steps), its verdict (could not measure; passed once, not judged again on a later resume) and the
+// snapshots trimmed to the statements with the most time, still matched by id.
 
 #include "connection/databaseconnection.h"
 #include "run/journal.h"
@@ -17,10 +20,12 @@
 #include "specplan.h"
 #include "testservers.h"
 
+#include <QHash>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 
+#include <array>
 #include <optional>
 
 using namespace Stagecraft;
@@ -33,6 +38,11 @@ private Q_SLOTS:
     void cleanupTestCase() { TestServers::stopAll(); }
     void phases_data();
     void phases();
+    void gateStep_data();
+    void gateStep();
+    void gateVerdict_data();
+    void gateVerdict();
+    void keptStatements();
     void slowedStatementStopsBeforeEnforce_data();
     void slowedStatementStopsBeforeEnforce();
     void serverWithoutStatistics_data();
@@ -140,6 +150,103 @@ void TestStageTimings::phases()
     QVERIFY(StageTimings::fromJson(timings.toJson(), &back));
     QCOMPARE(back, timings);
     QCOMPARE(back.lines(), lines);
+}
+
+void TestStageTimings::gateStep_data()
+{
+    QTest::addColumn<QString>("stages"); // e: expand, b: backfill, n: enforce, i: index, c: contract, v: verify; G: a deploy gate
+    QTest::addColumn<int>("gate");
+    QTest::newRow("enforce after the backfill") << "eebnniv" << 3;
+    QTest::newRow("pg17-backfill-no-key: past the deploy gate") << "eebGcv" << 4;
+    QTest::newRow("mysql8.4-no-key-backfill / expression-default") << "eebv" << 3;
+    QTest::newRow("mariadb11.8-fulltext-not-null") << "ebbcv" << 3;
+    QTest::newRow("no backfill") << "eniv" << -1;
+    QTest::newRow("nothing after the backfill but gates") << "ebG" << -1;
+}
+
+void TestStageTimings::gateStep()
+{
+    QFETCH(QString, stages);
+    QFETCH(int, gate);
+    Plan plan;
+    for (QChar c : std::as_const(stages)) {
+        PlanStep step;
+        const int at = QStringLiteral("ebnicvG").indexOf(c);
+        step.stage = std::array{Stage::Expand, Stage::Backfill, Stage::Enforce, Stage::Index, Stage::Contract, Stage::Verify, Stage::Contract}.at(at);
+        if (c == u'G')
+            step.gate = QStringLiteral("before-contract");
+        plan.steps << step;
+    }
+    QCOMPARE(Runner::slowdownGateStep(plan), gate);
+}
+
+void TestStageTimings::gateVerdict_data()
+{
+    QTest::addColumn<Snapshots>("snapshots");
+    QTest::addColumn<bool>("passed");
+    QTest::addColumn<QString>("verdict"); // its start
+    const int start = int(Point::Start), backfill = int(Point::Backfill);
+    const Snapshots slowed{{start, {stat("u", 100, 100)}}, {backfill, {stat("u", 200, 600)}}};
+    QTest::newRow("slowed") << slowed << false << "the application's statement UPDATE t SET v = v + $1 WHERE id = $2 took 5.00 ms";
+    // Issue 17: passed by a resume, then the step after it failed; the next resume does not stop again.
+    QTest::newRow("slowed, passed before") << slowed << true << "";
+    QTest::newRow("not slowed") << Snapshots{{start, {stat("u", 100, 100)}}, {backfill, {stat("u", 200, 200)}}} << false << "";
+    QTest::newRow("after-backfill snapshot unread")
+        << Snapshots{{start, {stat("u", 100, 100)}}} << false
+        << "the slowdown gate could not measure the application's statements: the statistics after the backfill could not be read";
+    QTest::newRow("unread, passed before") << Snapshots{{start, {stat("u", 100, 100)}}} << true << "";
+}
+
+void TestStageTimings::gateVerdict()
+{
+    QFETCH(Snapshots, snapshots);
+    QFETCH(bool, passed);
+    QFETCH(QString, verdict);
+    StageTimings timings;
+    for (const auto &[point, statements] : snapshots)
+        timings.setSnapshot(Point(point), statements);
+    timings.setGatePassed(passed);
+    // The journal keeps it, so a later resume reads it back.
+    StageTimings read;
+    QVERIFY(StageTimings::fromJson(timings.toJson(), &read));
+    QCOMPARE(read, timings);
+    const QString why = Runner::slowdownVerdict(read, 2);
+    QVERIFY2(verdict.isEmpty() ? why.isEmpty() : why.startsWith(verdict), qPrintable(why));
+    QVERIFY(Runner::slowdownVerdict(read, 0).isEmpty());
+}
+
+// 250 statements: each snapshot keeps the 200 with the most time, plus those an earlier one kept.
+void TestStageTimings::keptStatements()
+{
+    QList<StatementStat> start, backfill, index;
+    for (int i = 0; i < 250; ++i) {
+        const QString id = QString::number(i);
+        start << StatementStat{id, QStringLiteral("SELECT %1 FROM t").arg(i), 100, 1000.0 - i, 100};
+        // During the backfill the least-timed statements before (i >= 200) took the most time.
+        backfill << StatementStat{id, QStringLiteral("SELECT %1 FROM t").arg(i), 200, 1000.0 - i + (i >= 200 ? 5000 : 0), 200};
+        index << StatementStat{id, backfill.constLast().text, 300, backfill.constLast().totalMs + 100, 300};
+    }
+    StageTimings timings;
+    timings.setSnapshot(Point::Start, start);
+    timings.setSnapshot(Point::Backfill, backfill);
+    timings.setSnapshot(Point::Index, index);
+    QCOMPARE(timings.snapshot(Point::Start).size(), StageTimings::KeptStatements);
+    QCOMPARE(timings.snapshot(Point::Start).constFirst().id, QStringLiteral("0"));
+    QCOMPARE(timings.snapshot(Point::Start).constLast().id, QStringLiteral("199"));
+    QCOMPARE(timings.snapshot(Point::Backfill).size(), 250); // its own top 200, and the start's
+    StageTimings read;
+    QVERIFY(StageTimings::fromJson(timings.toJson(), &read));
+    QCOMPARE(read, timings);
+    QHash<QString, StageTimings::Statement> by;
+    for (const StageTimings::Statement &s : read.statements(1000))
+        by.insert(s.id, s);
+    // Kept at both ends: matched by id, the phase's own mean.
+    QCOMPARE(by.value(QStringLiteral("0")).backfill.ms, 0.0);
+    QCOMPARE(by.value(QStringLiteral("199")).backfill.calls, qint64(100));
+    // Left out at the start: no mean rather than the cumulative one taken for the phase's.
+    QVERIFY(by.value(QStringLiteral("249")).enforce.known());
+    QVERIFY(!by.value(QStringLiteral("249")).backfill.known());
+    QVERIFY(!by.value(QStringLiteral("249")).before.known());
 }
 
 void TestStageTimings::slowedStatementStopsBeforeEnforce_data()

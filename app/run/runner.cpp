@@ -446,6 +446,8 @@ void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeK
                      std::optional<Journal::StepState> resumed)
 {
     ConnectionError e;
+    if (m_settings.maxSlowdownFactor > 0 && !resumed && m_connection->engine() != Engine::SQLite && slowdownGateStep(plan) < 0)
+        Q_EMIT noted(firstStep, QStringLiteral("the slowdown gate has nothing to judge: the plan has no backfill step followed by another"));
     for (int i = firstStep; i < plan.steps.size(); ++i) {
         if (!waitWhilePaused()) {
             finish(plan, RunOutcome::Cancelled, QStringLiteral("Cancelled before step %1.").arg(i + 1), -1);
@@ -456,7 +458,13 @@ void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeK
         QElapsedTimer timer;
         timer.start();
         const qint64 pausedBefore = m_pausedMs; // a pause within the step is not its time
-        // The slowdown gate: passed by the resume that starts at it, like a deploy gate.
+        // The slowdown gate: passed by the resume that starts at it, like a deploy gate, and then
+        // journaled as passed, so that a later resume (after a failed step) does not judge again.
+        if (i == firstStep && resumed == Journal::StepState::Waiting && i == slowdownGateStep(plan) && m_settings.maxSlowdownFactor > 0
+            && !m_timings.gatePassed()) {
+            m_timings.setGatePassed(true);
+            static_cast<void>(m_journal->recordTimings(m_runId, m_timings, &e));
+        }
         if (const QString why = i == firstStep && resumed == Journal::StepState::Waiting ? QString() : slowdown(plan, i); !why.isEmpty()) {
             static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Waiting, why, &e));
             Q_EMIT gateReached(i, QStringLiteral("slowdown"), why);
@@ -634,25 +642,41 @@ void Runner::takeTimings(StageTimings::Point point, int step)
     static_cast<void>(m_journal->recordTimings(m_runId, m_timings, &e));
 }
 
-QString Runner::slowdown(const Plan &plan, int index) const
+int Runner::slowdownGateStep(const Plan &plan)
 {
-    if (m_settings.maxSlowdownFactor <= 0)
+    const int backfill = lastOf(plan, Stage::Backfill);
+    if (backfill < 0)
+        return -1;
+    int step = backfill + 1;
+    while (step < plan.steps.size() && !plan.steps.at(step).gate.isEmpty())
+        ++step;
+    return step < plan.steps.size() ? step : -1;
+}
+
+QString Runner::slowdownVerdict(const StageTimings &timings, double factor)
+{
+    if (factor <= 0 || timings.gatePassed() || !timings.unavailable().isEmpty())
         return {};
-    // Before the first step that enforces; without one, the first index step.
-    const int enforce = int(std::find_if(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return s.stage == Stage::Enforce; })
-                            - plan.steps.cbegin());
-    const int indexStep = int(std::find_if(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &s) { return s.stage == Stage::Index; })
-                              - plan.steps.cbegin());
-    if (index != (enforce < plan.steps.size() ? enforce : indexStep))
-        return {};
-    const std::optional<StageTimings::Statement> slowed = m_timings.slowedOver(m_settings.maxSlowdownFactor);
+    if (!timings.has(StageTimings::Point::Start) || !timings.has(StageTimings::Point::Backfill))
+        return QStringLiteral("the slowdown gate could not measure the application's statements: the statistics %1 could not be read "
+                              "(see the notes); resume to continue without the check")
+            .arg(timings.has(StageTimings::Point::Start) ? QStringLiteral("after the backfill") : QStringLiteral("before the run"));
+    const std::optional<StageTimings::Statement> slowed = timings.slowedOver(factor);
     if (!slowed)
         return {};
     return QStringLiteral("the application's statement %1 took %2 per call during the backfill against %3 before the run, %4x slower "
                           "(more than the %5x allowed)")
         .arg(StageTimings::shortened(slowed->text), StageTimings::meanText(slowed->backfill), StageTimings::meanText(slowed->before))
         .arg(slowed->backfill.ms / slowed->before.ms, 0, 'f', 1)
-        .arg(m_settings.maxSlowdownFactor);
+        .arg(factor);
+}
+
+QString Runner::slowdown(const Plan &plan, int index) const
+{
+    // SQLite times nothing: no gate there.
+    if (m_settings.maxSlowdownFactor <= 0 || m_connection->engine() == Engine::SQLite || index != slowdownGateStep(plan))
+        return {};
+    return slowdownVerdict(m_timings, m_settings.maxSlowdownFactor);
 }
 
 Runner::StepResult Runner::runStep(const Plan &plan, int index, const QStringList &resumeKey, qint64 resumeRows, QString *error)

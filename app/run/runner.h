@@ -57,6 +57,14 @@ public:
     // A blocking session in one line for a log: who, what it is doing, what it holds on the table
     // (or that it holds no lock there: an old transaction a concurrent index build waits for).
     [[nodiscard]] static QString describe(const BlockingSession &session);
+    // The slowdown gate's step: the first after the last backfill step, past any deploy gates there,
+    // whatever its stage; -1 when the plan has no backfill step or nothing after it.
+    [[nodiscard]] static int slowdownGateStep(const Plan &plan);
+    // The slowdown gate's verdict on the timings (factor: RunSettings::maxSlowdownFactor): why it
+    // stops, or empty. Passes when off, when passed before (StageTimings::gatePassed) or when the
+    // server keeps no statistics (StageTimings::unavailable, noted at the start); stops, saying it
+    // could not measure, when the snapshots before and after the backfill are not both there.
+    [[nodiscard]] static QString slowdownVerdict(const StageTimings &timings, double factor);
 
 public Q_SLOTS:
     // A new run of the plan. Plans the spec again on this connection first and refuses, changing

@@ -29,8 +29,18 @@ bool StageTimer::begin(QString *why)
 
 std::optional<QList<StatementStat>> StageTimer::read(QString *error)
 {
-    if (!m_connection) {
-        *error = QStringLiteral("not connected");
+    // The connection sat idle through the backfill, which may take hours: a server's wait_timeout
+    // or idle_session_timeout may have closed it. Then a fresh one reads.
+    if (m_connection && m_connection->isOpen()) {
+        if (std::optional<QList<StatementStat>> statements = m_reader.readEach(m_connection->database(), error))
+            return statements;
+    }
+    const QString first = m_connection ? *error : QString();
+    m_connection = std::make_unique<DatabaseConnection>(m_profile);
+    ConnectionError openError;
+    if (!m_connection->open(&openError)) {
+        m_connection.reset();
+        *error = QStringLiteral("%1could not connect again: %2").arg(first.isEmpty() ? QString() : first + QStringLiteral("; "), openError.text());
         return std::nullopt;
     }
     return m_reader.readEach(m_connection->database(), error);

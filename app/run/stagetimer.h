@@ -24,7 +24,8 @@ public:
     // Connects and asks whether the server keeps statement statistics; false with *why (how to turn
     // them on, or why it could not connect).
     [[nodiscard]] bool begin(QString *why);
-    // The statements now, cumulative; nullopt with *error.
+    // The statements now, cumulative; on a fresh connection when the first is gone or its read fails
+    // (an idle connection the server closed); nullopt with *error.
     [[nodiscard]] std::optional<QList<StatementStat>> read(QString *error);
 
 private:

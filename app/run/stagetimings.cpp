@@ -1,6 +1,7 @@
 #include "stagetimings.h"
 
 #include <QHash>
+#include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -34,14 +35,17 @@ const StatementStat *entry(const QList<StatementStat> *list, const QString &id)
 }
 
 // The calls and time between two snapshots; unknown when the counters went back (a reset, an
-// evicted entry) or a snapshot is missing.
-StageTimings::Mean between(const QList<StatementStat> *from, const QList<StatementStat> *to, const QString &id)
+// evicted entry), a snapshot is missing, or the statement was left out of a trimmed one.
+StageTimings::Mean between(const QList<StatementStat> *from, const QList<StatementStat> *to, const QString &id, bool fromTrimmed,
+                           bool toTrimmed)
 {
     StageTimings::Mean m;
     if (!from || !to)
         return m;
     const StatementStat *a = entry(from, id);
     const StatementStat *b = entry(to, id);
+    if ((!a && fromTrimmed) || (!b && toTrimmed))
+        return m;
     const qint64 calls = (b ? b->calls : 0) - (a ? a->calls : 0);
     const double ms = (b ? b->totalMs : 0) - (a ? a->totalMs : 0);
     if (calls < 0 || ms < 0)
@@ -72,6 +76,14 @@ const QList<StatementStat> *StageTimings::find(Point point) const
     return nullptr;
 }
 
+bool StageTimings::trimmed(Point point) const
+{
+    for (const Snapshot &s : m_snapshots)
+        if (s.point == point)
+            return s.dropped > 0;
+    return false;
+}
+
 bool StageTimings::has(Point point) const
 {
     return find(point) != nullptr;
@@ -85,13 +97,28 @@ QList<StatementStat> StageTimings::snapshot(Point point) const
 
 void StageTimings::setSnapshot(Point point, const QList<StatementStat> &statements)
 {
+    // The most total time first; then kept: the first KeptStatements, and any an earlier snapshot kept.
+    QList<StatementStat> sorted = statements;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const StatementStat &a, const StatementStat &b) { return a.totalMs > b.totalMs; });
+    QSet<QString> earlier;
+    for (const Snapshot &s : std::as_const(m_snapshots))
+        if (s.point != point)
+            for (const StatementStat &st : s.statements)
+                earlier.insert(st.id);
+    Snapshot snap{point, {}, 0};
+    for (const StatementStat &st : std::as_const(sorted)) {
+        if (snap.statements.size() < KeptStatements || earlier.contains(st.id))
+            snap.statements.append(st);
+        else
+            ++snap.dropped;
+    }
     for (Snapshot &s : m_snapshots) {
         if (s.point == point) {
-            s.statements = statements;
+            s = snap;
             return;
         }
     }
-    m_snapshots.append({point, statements});
+    m_snapshots.append(snap);
 }
 
 QList<StageTimings::Statement> StageTimings::statements(int top) const
@@ -124,8 +151,9 @@ QList<StageTimings::Statement> StageTimings::statements(int top) const
                 s.before.ms = b->totalMs / double(b->calls);
             beforeMs.insert(s.id, b->totalMs);
         }
-        s.backfill = between(start, backfill, s.id);
-        s.enforce = between(enforceFrom, index, s.id);
+        s.backfill = between(start, backfill, s.id, trimmed(Point::Start), trimmed(Point::Backfill));
+        s.enforce = between(enforceFrom, index, s.id,
+                            trimmed(resumed ? Point::Resumed : backfill ? Point::Backfill : Point::Start), trimmed(Point::Index));
         const StatementStat *end = entry(last, s.id);
         const StatementStat *begin = entry(start, s.id);
         runMs.insert(s.id, std::max(0.0, (end ? end->totalMs : 0) - (begin ? begin->totalMs : 0)));
@@ -218,9 +246,14 @@ QByteArray StageTimings::toJson() const
                                           {QStringLiteral("calls"), double(s.calls)},
                                           {QStringLiteral("total_ms"), s.totalMs},
                                           {QStringLiteral("rows"), double(s.rows)}});
-        snapshots.append(QJsonObject{{QStringLiteral("point"), pointName(snap.point)}, {QStringLiteral("statements"), statements}});
+        QJsonObject o{{QStringLiteral("point"), pointName(snap.point)}, {QStringLiteral("statements"), statements}};
+        if (snap.dropped > 0)
+            o.insert(QStringLiteral("dropped"), double(snap.dropped));
+        snapshots.append(o);
     }
     root.insert(QStringLiteral("snapshots"), snapshots);
+    if (m_gatePassed)
+        root.insert(QStringLiteral("gate_passed"), true);
     return QJsonDocument(root).toJson(QJsonDocument::Compact);
 }
 
@@ -233,6 +266,7 @@ bool StageTimings::fromJson(const QByteArray &json, StageTimings *timings)
     StageTimings t;
     const QJsonObject root = doc.object();
     t.m_unavailable = root.value(QStringLiteral("unavailable")).toString();
+    t.m_gatePassed = root.value(QStringLiteral("gate_passed")).toBool();
     for (const QJsonValue &v : root.value(QStringLiteral("snapshots")).toArray()) {
         const QJsonObject o = v.toObject();
         Snapshot snap;
@@ -245,6 +279,7 @@ bool StageTimings::fromJson(const QByteArray &json, StageTimings *timings)
         }
         if (!known)
             continue;
+        snap.dropped = qsizetype(o.value(QStringLiteral("dropped")).toDouble());
         for (const QJsonValue &sv : o.value(QStringLiteral("statements")).toArray()) {
             const QJsonObject so = sv.toObject();
             snap.statements.append({so.value(QStringLiteral("id")).toString(), so.value(QStringLiteral("text")).toString(),

@@ -26,11 +26,19 @@ public:
     enum class Point { Start, Backfill, Resumed, Index };
     static constexpr qint64 MinCalls = 20;
     static constexpr int TopStatements = 8;
+    // A snapshot keeps the statements with the most total time, at most this many (pg_stat_statements
+    // keeps up to ~5,000), plus those an earlier snapshot kept, so a phase's two ends match by id.
+    static constexpr int KeptStatements = 200;
 
     [[nodiscard]] bool isEmpty() const;
     [[nodiscard]] bool has(Point point) const;
     [[nodiscard]] QList<StatementStat> snapshot(Point point) const;
+    // Keeps KeptStatements of them (see there); a statement left out of a snapshot has no mean in the
+    // phases that start there.
     void setSnapshot(Point point, const QList<StatementStat> &statements);
+    // The run's slowdown gate was passed (a resume started at it): later resumes do not judge again.
+    [[nodiscard]] bool gatePassed() const { return m_gatePassed; }
+    void setGatePassed(bool passed) { m_gatePassed = passed; }
     // The server keeps no statement statistics: how to turn them on (AppLatencyReader::available's why).
     [[nodiscard]] QString unavailable() const { return m_unavailable; }
     void setUnavailable(const QString &why) { m_unavailable = why; }
@@ -78,15 +86,18 @@ public:
 
 private:
     [[nodiscard]] const QList<StatementStat> *find(Point point) const;
+    [[nodiscard]] bool trimmed(Point point) const;
 
     struct Snapshot
     {
         Point point = Point::Start;
         QList<StatementStat> statements;
+        qsizetype dropped = 0; // statements left out (KeptStatements)
         bool operator==(const Snapshot &) const = default;
     };
     QList<Snapshot> m_snapshots;
     QString m_unavailable;
+    bool m_gatePassed = false;
 };
 
 } // namespace Stagecraft
