@@ -390,7 +390,6 @@ void TestStageTimings::slowedStatementStopsBeforeEnforce()
                                                                StageTimings::meanText(s.enforce))));
         qInfo("%s: %s -> %s -> %s", qPrintable(server), qPrintable(StageTimings::meanText(s.before)), qPrintable(StageTimings::meanText(s.backfill)),
               qPrintable(StageTimings::meanText(s.enforce)));
-        QVERIFY(s.backfill.ms >= 10);
         QVERIFY(s.backfill.ms > 2 * s.before.ms);
         QVERIFY(s.backfill.ms > 2 * s.enforce.ms);
     }

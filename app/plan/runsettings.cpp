@@ -131,7 +131,7 @@ QString RunSettings::describe(Engine engine) const
     if (maxLatencyFactor > 0)
         pacing << QStringLiteral("shorter while the application's statements are over %1x slower").arg(maxLatencyFactor);
     const QString gate = maxSlowdownFactor > 0
-        ? QStringLiteral(", stopping before the enforce stage when a statement ran over %1x slower during the backfill").arg(maxSlowdownFactor)
+        ? QStringLiteral(", stopping after the backfill when a statement ran over %1x slower during it").arg(maxSlowdownFactor)
         : QString();
     return QStringLiteral("lock timeout %1, %2 retries after it, backfill batches of %3 ms (%4-%5 rows, %6 first; %7), %8 ms between "
                           "batches, sessions holding the table: %9%10")
