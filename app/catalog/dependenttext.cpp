@@ -176,6 +176,17 @@ QString DependentText::columnList(const QStringList &columns)
     return QLatin1Char('(') + columns.join(QLatin1String(", ")) + QLatin1Char(')');
 }
 
+void DependentText::markExpandedStar(TableDependent *view)
+{
+    view->detail += QStringLiteral(": all of the table's columns in its order, so judged a SELECT * that was expanded "
+                                   "when the view was made");
+    view->impact = view->kind == TableDependent::Kind::MaterializedView
+        ? QStringLiteral("its SELECT * was expanded when it was made: it will not show the new column until it is made "
+                         "again (DROP and CREATE MATERIALIZED VIEW; REFRESH keeps its columns)")
+        : QStringLiteral("its SELECT * was expanded when the view was made: the view will not show the new column until "
+                         "it is made again (CREATE OR REPLACE VIEW)");
+}
+
 QString DependentText::updateTriggerImpact(bool onUpdate, bool perRow, bool ofColumns)
 {
     if (!onUpdate || ofColumns)

@@ -32,6 +32,9 @@ public:
     // Whether a view's columns hold the table's columns, all of them, one after another in the
     // table's order: what a SELECT * (or t.*) expanded when the view was made looks like.
     [[nodiscard]] static bool expandsAll(const QStringList &viewColumns, const QStringList &tableColumns, bool caseless);
+    // Marks a view or materialized view that expandsAll() judged a SELECT * expanded when it was made:
+    // says so in its detail and what it means for the new column in its impact.
+    static void markExpandedStar(TableDependent *view);
     // "(a, b)"
     [[nodiscard]] static QString columnList(const QStringList &columns);
     // What the backfill's UPDATEs make a trigger on the table do, or empty when it does not fire for them.

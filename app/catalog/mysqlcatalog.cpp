@@ -493,12 +493,8 @@ bool MySqlCatalog::listDependents(const TableRef &table, QList<TableDependent> *
             }
             const QStringList shown = columns.value(name);
             TableDependent d{K::View, name, QStringLiteral("columns ") + DependentText::columnList(shown), QString()};
-            if (DependentText::expandsAll(shown, tableColumns, true)) {
-                d.detail += QStringLiteral(": all of the table's columns in its order, so judged a SELECT * that was "
-                                           "expanded when the view was made");
-                d.impact = QStringLiteral("its SELECT * was expanded when the view was made: the view will not show the "
-                                          "new column until it is made again (CREATE OR REPLACE VIEW)");
-            }
+            if (DependentText::expandsAll(shown, tableColumns, true))
+                DependentText::markExpandedStar(&d);
             dependents->append(d);
         }
     }

@@ -436,15 +436,8 @@ bool PostgresCatalog::listDependents(const TableRef &table, QList<TableDependent
              const QStringList columns = splitList(p.value(7));
              TableDependent d{materialized ? K::MaterializedView : K::View, name,
                               QStringLiteral("columns ") + DependentText::columnList(columns), QString()};
-             if (p.value(8).toInt() == tableColumns.size() && DependentText::expandsAll(columns, tableColumns, false)) {
-                 d.detail += QStringLiteral(": all of the table's columns in its order, so judged a SELECT * "
-                                            "that was expanded when the view was made");
-                 d.impact = materialized
-                     ? QStringLiteral("its SELECT * was expanded when it was made: it will not show the new column until "
-                                      "it is made again (DROP and CREATE MATERIALIZED VIEW; REFRESH keeps its columns)")
-                     : QStringLiteral("its SELECT * was expanded when the view was made: the view will not show the new "
-                                      "column until it is made again (CREATE OR REPLACE VIEW)");
-             }
+             if (p.value(8).toInt() == tableColumns.size() && DependentText::expandsAll(columns, tableColumns, false))
+                 DependentText::markExpandedStar(&d);
              dependents->append(d);
          });
 
