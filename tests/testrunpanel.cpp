@@ -18,6 +18,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSqlQuery>
@@ -155,11 +156,21 @@ bool confirm(QWidget &parent, const QString &table)
 }
 
 // Until the run ends: deploy gates passed with the card's Continue, as a user who deployed would.
-bool waitForEnd(RunPanel &panel, QSignalSpy &finished)
+// Until the run ends past its gates. A finish the spy recorded while the test was looking at
+// something else counts: only finishes after `seen` (the spy's count when the run was started)
+// are waited for. On a timeout the panel's state and log are printed.
+bool waitForEnd(RunPanel &panel, QSignalSpy &finished, qsizetype seen = -1)
 {
+    if (seen < 0)
+        seen = finished.count();
     for (int i = 0; i < 4; ++i) {
-        if (!finished.wait(120000))
+        if (finished.count() <= seen && !finished.wait(120000)) {
+            const auto *log = panel.findChild<QPlainTextEdit *>(QStringLiteral("runLog"));
+            qWarning("no end after 120 s: %s | %s\n%s", qPrintable(bar(panel, "overallProgress")->format()), qPrintable(panel.summary()),
+                     log ? qPrintable(log->toPlainText().right(3000)) : "");
             return false;
+        }
+        seen = finished.count();
         if (finished.last().at(0).value<RunOutcome>() != RunOutcome::WaitingAtGate)
             return true;
         panel.gateCard()->continueButton()->click();
@@ -476,6 +487,7 @@ void TestRunPanel::cancelThenResumeFromThePanel()
     QVERIFY(filled >= 20000);
 
     QTRY_VERIFY(!controller.isRunning()); // as above: the runner let go before a confirmation
+    const qsizetype finishedBefore = finished.count();
     resume->click();
     QVERIFY(confirm(window, QStringLiteral("orders")));
     QVERIFY(!resume->isVisible());
@@ -483,7 +495,7 @@ void TestRunPanel::cancelThenResumeFromThePanel()
     QTRY_VERIFY_WITH_TIMEOUT(overall->format().startsWith(QLatin1String("step ")), 30000);
     QCOMPARE(overall->format(), QStringLiteral("step %1 of %2").arg(doneBefore + 1).arg(plan.steps.size()));
     QCOMPARE(overall->value(), doneBefore);
-    QVERIFY(waitForEnd(*panel, finished));
+    QVERIFY(waitForEnd(*panel, finished, finishedBefore));
     QVERIFY2(panel->summary().startsWith(QLatin1String("<b>Done</b>")), qPrintable(panel->summary()));
     QCOMPARE(overall->value(), overall->maximum());
     QCOMPARE(overall->maximum(), int(plan.steps.size()));

@@ -135,6 +135,11 @@ RunLock::Acquisition RunLock::acquire(const TableRef &table, const QString &colu
     // while keeping the lock, it is a live runner.
     Holder waitingFor;
     QElapsedTimer waited;
+    // Once the statement waited for has ended, a killed runner's session goes away a moment later
+    // (the server reads the closed socket only after sending the result): idle that long, it is
+    // still taken for a killed runner's.
+    QElapsedTimer idle;
+    constexpr qint64 GoneWithinMs = 1000;
     for (;;) {
         bool taken = false;
         if (!tryAcquire(table, column, &taken, &a.error))
@@ -151,7 +156,12 @@ RunLock::Acquisition RunLock::acquire(const TableRef &table, const QString &colu
                 return a; // a lock file: its holder is a live process
             waitingFor = {}; // let go between the two questions: ask again
         } else if (!a.holder.inStatement) {
-            return a;
+            if (waitingFor.session != a.holder.session)
+                return a;
+            if (!idle.isValid())
+                idle.start();
+            if (idle.elapsed() > GoneWithinMs)
+                return a;
         } else if (waitingFor.session != a.holder.session) {
             waitingFor = a.holder;
             if (!waited.isValid())
