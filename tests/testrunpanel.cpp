@@ -156,9 +156,9 @@ bool confirm(QWidget &parent, const QString &table)
 }
 
 // Until the run ends: deploy gates passed with the card's Continue, as a user who deployed would.
-// Until the run ends past its gates. A finish the spy recorded while the test was looking at
-// something else counts: only finishes after `seen` (the spy's count when the run was started)
-// are waited for. On a timeout the panel's state and log are printed.
+// A finish the spy recorded while the test was looking at something else counts: only finishes
+// after `seen` (the spy's count when the run was started) are waited for. On a timeout the panel's
+// state and log are printed.
 bool waitForEnd(RunPanel &panel, QSignalSpy &finished, qsizetype seen = -1)
 {
     if (seen < 0)

@@ -131,13 +131,13 @@ RunLock::Acquisition RunLock::acquire(const TableRef &table, const QString &colu
                                       const std::function<void(const Holder &)> &waiting)
 {
     Acquisition a;
-    // The holder's statement being waited for: when the holder goes idle or starts another one
-    // while keeping the lock, it is a live runner.
+    // The holder's statement being waited for: when the holder starts another one while keeping
+    // the lock, or stays idle with it (below), it is a live runner.
     Holder waitingFor;
     QElapsedTimer waited;
     // Once the statement waited for has ended, a killed runner's session goes away a moment later
-    // (the server reads the closed socket only after sending the result): idle that long, it is
-    // still taken for a killed runner's.
+    // (the server reads the closed socket only after sending the result): the holder is taken for
+    // a live runner only when it is still there, idle, after GoneWithinMs.
     QElapsedTimer idle;
     constexpr qint64 GoneWithinMs = 1000;
     for (;;) {
