@@ -10,6 +10,7 @@
 #include "plan/planworker.h"
 #include "plan/runsettings.h"
 #include "sql/quoting.h"
+#include "eurostable.h"
 #include "livewriter.h"
 #include "testservers.h"
 
@@ -51,14 +52,6 @@ private Q_SLOTS:
     void signalCancelsServerStatement();
 
 private:
-    struct Result
-    {
-        int code = -1;
-        QString out;
-        QString err;
-    };
-    Result cli(const QStringList &arguments, const QStringList &environment = {});
-    QString writeSpec(const QString &schema, const QString &table);
     QTemporaryDir m_dir;
     quint32 m_seed = 0;
 };
@@ -71,121 +64,6 @@ void TestFaults::initTestCase()
     m_seed = qEnvironmentVariableIsSet("STAGECRAFT_FAULT_SEED") ? quint32(qEnvironmentVariableIntValue("STAGECRAFT_FAULT_SEED"))
                                                                   : QRandomGenerator::global()->generate();
     qInfo("fault seed %u (STAGECRAFT_FAULT_SEED=%u repeats this run)", m_seed, m_seed);
-}
-
-TestFaults::Result TestFaults::cli(const QStringList &arguments, const QStringList &environment)
-{
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &e : environment)
-        env.insert(e.section(QLatin1Char('='), 0, 0), e.section(QLatin1Char('='), 1));
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(STAGECRAFT_CLI), arguments);
-    if (!process.waitForFinished(180000))
-        return {};
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
-}
-
-QString TestFaults::writeSpec(const QString &schema, const QString &table)
-{
-    const QString path = m_dir.filePath(table + QLatin1String(".json"));
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return {};
-    file.write(QStringLiteral(R"j({"table": "%1.%2", "column": {"name": "euros", "type": "bigint", "nullable": false, "backfill": "cents * 2", "check": "euros >= 0", "index": true}})j")
-                   .arg(schema, table)
-                   .toUtf8());
-    return path;
-}
-
-static QString schemaOf(const ConnectionProfile &profile)
-{
-    return profile.engine == Engine::PostgreSQL ? QStringLiteral("public")
-        : profile.engine == Engine::SQLite      ? QStringLiteral("main")
-                                                : profile.database;
-}
-
-static bool makeTable(const ConnectionProfile &profile, const QString &table, int rows, QString *why)
-{
-    const QString t = quoteIdentifier(profile.engine, table);
-    const QString fill = profile.engine == Engine::PostgreSQL ? QStringLiteral("INSERT INTO %1 SELECT g, g * 7 FROM generate_series(1, %2) g")
-        : profile.engine == Engine::SQLite ? QStringLiteral("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < %2) "
-                                                            "INSERT INTO %1 SELECT i, i * 7 FROM g")
-        : profile.engine == Engine::MySQL  ? QStringLiteral("INSERT INTO %1 WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < %2) "
-                                                            "SELECT i, i * 7 FROM g") // no sequence tables
-                                           : QStringLiteral("INSERT INTO %1 SELECT seq, seq * 7 FROM seq_1_to_%2");
-    QStringList setup = {QStringLiteral("CREATE TABLE %1 (id bigint PRIMARY KEY, cents int NOT NULL)").arg(t)};
-    if (profile.engine == Engine::MySQL)
-        setup << QStringLiteral("SET SESSION cte_max_recursion_depth = %1").arg(rows);
-    setup << fill.arg(t).arg(rows);
-    if (profile.engine == Engine::PostgreSQL)
-        setup << QStringLiteral("ANALYZE %1").arg(t);
-    return TestServers::execute(profile, setup, why);
-}
-
-// Everything about the table a run changes, with the table's name taken out: its rows (unless
-// `rows` is false: an application wrote to it meanwhile), and its definition (columns, NOT NULL,
-// constraints and their validation, indexes and their validity).
-static QString signature(const ConnectionProfile &profile, const QString &table, bool rows = true)
-{
-    DatabaseConnection c(profile);
-    ConnectionError e;
-    if (!c.open(&e))
-        return e.text();
-    QSqlQuery q(c.database());
-    const QString t = quoteIdentifier(profile.engine, table);
-    QStringList parts;
-    if (profile.engine == Engine::SQLite) {
-        // The table's and its indexes' SQL (the name taken out), and its rows.
-        if (rows) {
-            const bool euros = q.exec(QStringLiteral("SELECT 1 FROM pragma_table_info('%1') WHERE name = 'euros'").arg(table)) && q.next();
-            if (!q.exec(QStringLiteral("SELECT group_concat(r, ',') FROM (SELECT id || ':' || cents || ':' || coalesce(%1, -1) AS r FROM %2 ORDER BY id)")
-                            .arg(euros ? QStringLiteral("euros") : QStringLiteral("NULL"), t))
-                || !q.next())
-                return q.lastError().text();
-            parts << q.value(0).toString();
-        }
-        if (!q.exec(QStringLiteral("SELECT group_concat(type || ' ' || replace(sql, '%1', 'T'), '; ') FROM (SELECT type, sql FROM sqlite_schema "
-                                   "WHERE tbl_name = '%1' AND sql IS NOT NULL ORDER BY type, name)").arg(table))
-            || !q.next())
-            return q.lastError().text();
-        parts << q.value(0).toString();
-        return parts.join(QLatin1String(" | "));
-    }
-    const QString hasEuros = profile.engine == Engine::PostgreSQL
-                                 ? QStringLiteral("SELECT count(*) FROM pg_attribute WHERE attrelid = '%1'::regclass AND attname = 'euros' AND NOT attisdropped").arg(t)
-                                 : QStringLiteral("SELECT count(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '%1' AND column_name = 'euros'").arg(table);
-    if (!q.exec(hasEuros) || !q.next())
-        return q.lastError().text();
-    const bool euros = q.value(0).toInt() == 1;
-    const QString row = euros ? QStringLiteral("id, ':', cents, ':', coalesce(euros, -1)") : QStringLiteral("id, ':', cents");
-    if (profile.engine == Engine::PostgreSQL) {
-        if (!q.exec(QStringLiteral("SELECT md5(string_agg(concat(%1), ',' ORDER BY id)) FROM %2").arg(row, t)) || !q.next())
-            return q.lastError().text();
-        if (rows)
-            parts << q.value(0).toString();
-        q.exec(QStringLiteral("SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod) || ' ' || attnotnull, ', ' ORDER BY attnum) "
-                              "FROM pg_attribute WHERE attrelid = '%1'::regclass AND attnum > 0 AND NOT attisdropped").arg(t));
-        q.next();
-        parts << q.value(0).toString();
-        q.exec(QStringLiteral("SELECT string_agg(pg_get_constraintdef(oid) || ' valid=' || convalidated, '; ' ORDER BY pg_get_constraintdef(oid)) FROM pg_constraint WHERE conrelid = '%1'::regclass").arg(t));
-        q.next();
-        parts << q.value(0).toString();
-        q.exec(QStringLiteral("SELECT string_agg(replace(pg_get_indexdef(indexrelid), '%2', 'T') || ' valid=' || indisvalid, '; ' ORDER BY pg_get_indexdef(indexrelid)) FROM pg_index WHERE indrelid = '%1'::regclass").arg(t, table));
-        q.next();
-        parts << q.value(0).toString();
-    } else {
-        q.exec(QStringLiteral("SET SESSION group_concat_max_len = 10000000"));
-        // SHA2, not MD5: MySQL 9 has no MD5 any more.
-        if (!q.exec(QStringLiteral("SELECT SHA2(group_concat(concat(%1) ORDER BY id SEPARATOR ','), 256) FROM %2").arg(row, t)) || !q.next())
-            return q.lastError().text();
-        if (rows)
-            parts << q.value(0).toString();
-        if (!q.exec(QStringLiteral("SHOW CREATE TABLE %1").arg(t)) || !q.next())
-            return q.lastError().text();
-        parts << q.value(1).toString().replace(table, QStringLiteral("T"));
-    }
-    return parts.join(QLatin1String(" | "));
 }
 
 void TestFaults::killedAnywhereThenResumed_data()
@@ -209,10 +87,10 @@ void TestFaults::killedAnywhereThenResumed()
     STAGECRAFT_REQUIRE_PROFILE(engine, profile);
     const QString url = profile.toUrl(true);
     QString why;
-    QVERIFY2(makeTable(profile, QStringLiteral("kill_reference"), Rows, &why), qPrintable(why));
-    const Result clean = cli({"run", "--through-gates", "-c", url, "--spec", writeSpec(schemaOf(profile), "kill_reference"), "--yes", "--progress", "json"});
+    QVERIFY2(EurosTable::make(profile, QStringLiteral("kill_reference"), Rows, &why), qPrintable(why));
+    const CliResult clean = runCli({"run", "--through-gates", "-c", url, "--spec", EurosTable::writeSpec(m_dir.path(), EurosTable::schemaOf(profile), "kill_reference"), "--yes", "--progress", "json"});
     QVERIFY2(clean.code == 0, qPrintable(clean.err + clean.out));
-    const QString reference = signature(profile, QStringLiteral("kill_reference"), false);
+    const QString reference = EurosTable::signature(profile, QStringLiteral("kill_reference"), false);
     int steps = 0;
     for (const QString &line : clean.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
         const QJsonObject event = QJsonDocument::fromJson(line.toUtf8()).object();
@@ -225,8 +103,8 @@ void TestFaults::killedAnywhereThenResumed()
     int resumedMidRun = 0, backfillStep = 0;
     for (int target = 1; target <= steps; ++target) {
         const QString table = QStringLiteral("kill_%1").arg(target);
-        QVERIFY2(makeTable(profile, table, Rows, &why), qPrintable(why));
-        const QString spec = writeSpec(schemaOf(profile), table);
+        QVERIFY2(EurosTable::make(profile, table, Rows, &why), qPrintable(why));
+        const QString spec = EurosTable::writeSpec(m_dir.path(), EurosTable::schemaOf(profile), table);
         const QString t = quoteIdentifier(profile.engine, table);
         // SQLite commits each write with its own syncs of the file: fewer a second, or its one lock is nearly always taken.
         const int writesPerSecond = profile.engine == Engine::SQLite ? 20 : 50;
@@ -257,7 +135,7 @@ void TestFaults::killedAnywhereThenResumed()
         bool killed = false, wasKilled = false;
         for (int attempt = 0; attempt < 3 && !killed; ++attempt) {
             QProcess run;
-            run.start(QStringLiteral(STAGECRAFT_CLI), arguments);
+            run.start(cliProgram(), arguments);
             QVERIFY(run.waitForStarted());
             bool inTarget = false;
             QByteArray pending;
@@ -292,10 +170,10 @@ void TestFaults::killedAnywhereThenResumed()
             arguments = QStringList{"resume", "-c", url, "--yes", "--progress", "json", "--throttle", "20ms", "--max-batch", "500"};
         }
         // The run may have finished before the kill landed (a step of a few milliseconds, last).
-        Result resumed = cli({"resume", "-c", url, "--yes"});
+        CliResult resumed = runCli({"resume", "-c", url, "--yes"});
         if (resumed.code == 6) {
             deploy();
-            resumed = cli({"resume", "-c", url, "--yes"});
+            resumed = runCli({"resume", "-c", url, "--yes"});
         }
         QVERIFY2(resumed.code == 0, qPrintable(QStringLiteral("step %1: %2 %3").arg(target).arg(resumed.err, resumed.out)));
         // Killed after the run had recorded its end, there is nothing to resume: fine too.
@@ -309,7 +187,7 @@ void TestFaults::killedAnywhereThenResumed()
             QVERIFY2(writes.errors == 0, qPrintable(QStringLiteral("step %1: %2").arg(target).arg(writes.firstErrors.join(QLatin1String("; ")))));
             QVERIFY(writes.inserts > 0 && writes.updates > 0);
         }
-        QCOMPARE(signature(profile, table, false), reference);
+        QCOMPARE(EurosTable::signature(profile, table, false), reference);
         DatabaseConnection check(profile);
         ConnectionError error;
         QVERIFY(check.open(&error));
@@ -344,12 +222,12 @@ void TestFaults::secondStagecraftRefused()
     STAGECRAFT_REQUIRE_PROFILE(engine, profile);
     const QString url = profile.toUrl(true);
     QString why;
-    QVERIFY2(makeTable(profile, "twice", Rows, &why), qPrintable(why));
-    QVERIFY2(makeTable(profile, "twice_reference", Rows, &why), qPrintable(why));
-    QCOMPARE(cli({"run", "--through-gates", "-c", url, "--spec", writeSpec(schemaOf(profile), "twice_reference"), "--yes"}).code, 0);
-    const QString spec = writeSpec(schemaOf(profile), "twice");
+    QVERIFY2(EurosTable::make(profile, "twice", Rows, &why), qPrintable(why));
+    QVERIFY2(EurosTable::make(profile, "twice_reference", Rows, &why), qPrintable(why));
+    QCOMPARE(runCli({"run", "--through-gates", "-c", url, "--spec", EurosTable::writeSpec(m_dir.path(), EurosTable::schemaOf(profile), "twice_reference"), "--yes"}).code, 0);
+    const QString spec = EurosTable::writeSpec(m_dir.path(), EurosTable::schemaOf(profile), "twice");
     QProcess first;
-    first.start(QStringLiteral(STAGECRAFT_CLI), {"run", "--through-gates", "-c", url, "--spec", spec, "--yes", "--progress", "json",
+    first.start(cliProgram(), {"run", "--through-gates", "-c", url, "--spec", spec, "--yes", "--progress", "json",
                                                   "--throttle", "50ms", "--max-batch", "200"});
     QVERIFY(first.waitForStarted());
     QByteArray out;
@@ -362,22 +240,22 @@ void TestFaults::secondStagecraftRefused()
     QVERIFY2(out.contains("\"event\":\"progress\""), out.constData());
     // A second run of the same column is refused and changes nothing: by the run lock, or, once the
     // first has added the column, by the check of the spec.
-    const Result second = cli({"run", "--through-gates", "-c", url, "--spec", spec, "--yes"});
+    const CliResult second = runCli({"run", "--through-gates", "-c", url, "--spec", spec, "--yes"});
     QVERIFY2((second.code == 4 && second.out.contains(QLatin1String("Another Stagecraft is adding euros to")))
                  || (second.code == 2 && second.err.contains(QLatin1String("already has a column euros"))),
              qPrintable(second.out + second.err));
     // A resume of the running run is refused by the lock.
-    const Result resume = cli({"resume", "--through-gates", "-c", url, "--yes"});
+    const CliResult resume = runCli({"resume", "--through-gates", "-c", url, "--yes"});
     QVERIFY2(resume.code == 4 && resume.out.contains(QLatin1String("Another Stagecraft is adding euros to")),
              qPrintable(resume.out + resume.err));
     QVERIFY(first.waitForFinished(120000));
     QCOMPARE(first.exitCode(), 0);
-    QCOMPARE(signature(profile, "twice"), signature(profile, "twice_reference"));
+    QCOMPARE(EurosTable::signature(profile, "twice"), EurosTable::signature(profile, "twice_reference"));
 
     // A run killed mid-backfill, then two resumes at once: one finishes it, the other is refused.
-    QVERIFY2(makeTable(profile, "twice_resumed", Rows, &why), qPrintable(why));
+    QVERIFY2(EurosTable::make(profile, "twice_resumed", Rows, &why), qPrintable(why));
     QProcess killed;
-    killed.start(QStringLiteral(STAGECRAFT_CLI), {"run", "--through-gates", "-c", url, "--spec", writeSpec(schemaOf(profile), "twice_resumed"), "--yes",
+    killed.start(cliProgram(), {"run", "--through-gates", "-c", url, "--spec", EurosTable::writeSpec(m_dir.path(), EurosTable::schemaOf(profile), "twice_resumed"), "--yes",
                                                    "--progress", "json", "--throttle", "50ms", "--max-batch", "200"});
     QVERIFY(killed.waitForStarted());
     out.clear();
@@ -390,13 +268,13 @@ void TestFaults::secondStagecraftRefused()
     QVERIFY(killed.waitForFinished(30000));
     QProcess a, b;
     for (QProcess *p : {&a, &b})
-        p->start(QStringLiteral(STAGECRAFT_CLI), {"resume", "--through-gates", "-c", url, "--yes", "--throttle", "20ms", "--max-batch", "500"});
+        p->start(cliProgram(), {"resume", "--through-gates", "-c", url, "--yes", "--throttle", "20ms", "--max-batch", "500"});
     QVERIFY(a.waitForFinished(120000) && b.waitForFinished(120000));
     const QList<int> codes = {a.exitCode(), b.exitCode()};
     const QString outputs = QString::fromUtf8(a.readAllStandardOutput() + b.readAllStandardOutput());
     QVERIFY2(codes.contains(0) && codes.contains(4) && outputs.contains(QLatin1String("Another Stagecraft is adding euros to")),
              qPrintable(outputs));
-    QCOMPARE(signature(profile, "twice_resumed"), signature(profile, "twice_reference"));
+    QCOMPARE(EurosTable::signature(profile, "twice_resumed"), EurosTable::signature(profile, "twice_reference"));
 }
 
 // A session keeps a transaction open on the table and never ends it. Each attempt waits at most the
@@ -408,8 +286,8 @@ void TestFaults::lockHolderNeverLetsGo()
     STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
     const QString url = profile.toUrl(true);
     QString why;
-    QVERIFY2(makeTable(profile, "held", 2000, &why), qPrintable(why));
-    const QString before = signature(profile, "held");
+    QVERIFY2(EurosTable::make(profile, "held", 2000, &why), qPrintable(why));
+    const QString before = EurosTable::signature(profile, "held");
     auto holder = std::make_unique<DatabaseConnection>(profile);
     ConnectionError error;
     QVERIFY(holder->open(&error));
@@ -417,16 +295,16 @@ void TestFaults::lockHolderNeverLetsGo()
     QVERIFY(q.exec("BEGIN") && q.exec("SELECT count(*) FROM held"));
     QElapsedTimer timer;
     timer.start();
-    const Result r = cli({"run", "--through-gates", "-c", url, "--spec", writeSpec("public", "held"), "--yes", "--lock-timeout", "200ms",
+    const CliResult r = runCli({"run", "--through-gates", "-c", url, "--spec", EurosTable::writeSpec(m_dir.path(), "public", "held"), "--yes", "--lock-timeout", "200ms",
                           "--retries", "2"});
     QCOMPARE(r.code, 4);
     QVERIFY2(r.out.contains(QLatin1String("Applied steps: none.")), qPrintable(r.out));
     QVERIFY2(r.out.contains(QLatin1String("lock")), qPrintable(r.out));
     QVERIFY2(timer.elapsed() < 30000, "the run waited far longer than its lock timeouts and retries");
-    QCOMPARE(signature(profile, "held"), before);
+    QCOMPARE(EurosTable::signature(profile, "held"), before);
     QVERIFY(q.exec("ROLLBACK"));
     holder.reset();
-    const Result resumed = cli({"resume", "--through-gates", "-c", url, "--yes"});
+    const CliResult resumed = runCli({"resume", "--through-gates", "-c", url, "--yes"});
     QVERIFY2(resumed.code == 0, qPrintable(resumed.out + resumed.err));
     QVERIFY(resumed.out.contains(QLatin1String("Verified on the table")));
 }
@@ -438,25 +316,25 @@ void TestFaults::permissionDenied()
     ConnectionProfile profile;
     STAGECRAFT_REQUIRE_PROFILE(QStringLiteral("postgresql"), profile);
     QString why;
-    QVERIFY2(makeTable(profile, "guarded", 2000, &why), qPrintable(why));
+    QVERIFY2(EurosTable::make(profile, "guarded", 2000, &why), qPrintable(why));
     // The journal exists (a run by its owner) and the role may write it: only the table is refused.
-    QVERIFY2(makeTable(profile, "guarded_other", 100, &why), qPrintable(why));
-    QCOMPARE(cli({"run", "--through-gates", "-c", profile.toUrl(true), "--spec", writeSpec("public", "guarded_other"), "--yes"}).code, 0);
+    QVERIFY2(EurosTable::make(profile, "guarded_other", 100, &why), qPrintable(why));
+    QCOMPARE(runCli({"run", "--through-gates", "-c", profile.toUrl(true), "--spec", EurosTable::writeSpec(m_dir.path(), "public", "guarded_other"), "--yes"}).code, 0);
     QVERIFY2(TestServers::execute(profile, {"CREATE ROLE intern LOGIN PASSWORD 'intern'", "GRANT USAGE, CREATE ON SCHEMA public TO intern",
                                             "GRANT SELECT ON guarded TO intern", "GRANT USAGE ON SCHEMA stagecraft TO intern",
                                             "GRANT ALL ON ALL TABLES IN SCHEMA stagecraft TO intern"},
                                   &why),
              qPrintable(why));
-    const QString before = signature(profile, "guarded");
+    const QString before = EurosTable::signature(profile, "guarded");
     ConnectionProfile intern = profile;
     intern.user = "intern";
     intern.password = "intern";
-    const Result r = cli({"run", "--through-gates", "-c", intern.toUrl(true), "--spec", writeSpec("public", "guarded"), "--yes"});
+    const CliResult r = runCli({"run", "--through-gates", "-c", intern.toUrl(true), "--spec", EurosTable::writeSpec(m_dir.path(), "public", "guarded"), "--yes"});
     QVERIFY2(r.code == 4 || r.code == 2, qPrintable(r.out + r.err));
     QVERIFY2((r.out + r.err).contains(QLatin1String("must be owner of table guarded")), qPrintable(r.out + r.err));
     if (r.code == 4)
         QVERIFY2(r.out.contains(QLatin1String("Applied steps: none.")), qPrintable(r.out));
-    QCOMPARE(signature(profile, "guarded"), before);
+    QCOMPARE(EurosTable::signature(profile, "guarded"), before);
 }
 
 // The server runs out of room for a sort (temp_file_limit stands in for a full disk) while the
@@ -472,11 +350,11 @@ void TestFaults::serverOutOfTemporarySpace()
                                             "ALTER ROLE cramped SET maintenance_work_mem = '1MB'"},
                                   &why),
              qPrintable(why));
-    QVERIFY2(makeTable(profile, "cramped_orders", 200000, &why), qPrintable(why));
+    QVERIFY2(EurosTable::make(profile, "cramped_orders", 200000, &why), qPrintable(why));
     ConnectionProfile cramped = profile;
     cramped.user = "cramped";
     cramped.password = "cramped";
-    const Result r = cli({"run", "--through-gates", "-c", cramped.toUrl(true), "--spec", writeSpec("public", "cramped_orders"), "--yes"});
+    const CliResult r = runCli({"run", "--through-gates", "-c", cramped.toUrl(true), "--spec", EurosTable::writeSpec(m_dir.path(), "public", "cramped_orders"), "--yes"});
     QCOMPARE(r.code, 4);
     QVERIFY2(r.out.contains(QLatin1String("temporary file size exceeds temp_file_limit")), qPrintable(r.out));
     QVERIFY2(r.out.contains(QLatin1String("Applied steps: 1 (")), qPrintable(r.out));
@@ -490,7 +368,7 @@ void TestFaults::serverOutOfTemporarySpace()
                                   &why),
              qPrintable(why));
     QVERIFY2(TestServers::execute(profile, {"ALTER ROLE cramped RESET temp_file_limit"}, &why), qPrintable(why));
-    const Result resumed = cli({"resume", "--through-gates", "-c", cramped.toUrl(true), "--yes"});
+    const CliResult resumed = runCli({"resume", "--through-gates", "-c", cramped.toUrl(true), "--yes"});
     QVERIFY2(resumed.code == 0, qPrintable(resumed.out + resumed.err));
     QVERIFY2(resumed.out.contains(QStringLiteral("✓ index on euros valid")), qPrintable(resumed.out));
 }
@@ -502,32 +380,6 @@ static QString othersSql(Engine e)
     return e == Engine::PostgreSQL
         ? QStringLiteral("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
         : QStringLiteral("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()");
-}
-
-// What the journal says of the run on a table: its state, then each step's that is neither done,
-// skipped nor pending (unless pending with a message), with the step's message.
-static QStringList journalOf(const ConnectionProfile &profile, const QString &table)
-{
-    DatabaseConnection c(profile);
-    ConnectionError e;
-    if (!c.open(&e))
-        return {e.text()};
-    const bool pg = profile.engine == Engine::PostgreSQL;
-    const QString runs = pg ? QStringLiteral("stagecraft.runs") : QStringLiteral("stagecraft_runs");
-    const QString steps = pg ? QStringLiteral("stagecraft.steps") : QStringLiteral("stagecraft_steps");
-    QSqlQuery q(c.database());
-    QStringList found;
-    if (!q.exec(QStringLiteral("SELECT r.state, s.step, s.state, s.error FROM %1 r LEFT JOIN %2 s ON s.run_id = r.run_id "
-                               "AND (s.state NOT IN ('done', 'skipped', 'pending') OR s.error IS NOT NULL AND s.state = 'pending') WHERE r.table_name = '%3.%4' ORDER BY s.step")
-                    .arg(runs, steps, schemaOf(profile), table)))
-        return {q.lastError().text()};
-    while (q.next()) {
-        if (found.isEmpty())
-            found << QStringLiteral("run ") + q.value(0).toString();
-        if (!q.isNull(1))
-            found << QStringLiteral("step %1 %2: %3").arg(q.value(1).toInt() + 1).arg(q.value(2).toString(), q.value(3).toString());
-    }
-    return found;
 }
 
 void TestFaults::serverRestartedMidRun_data()
@@ -550,12 +402,12 @@ void TestFaults::serverRestartedMidRun()
     STAGECRAFT_REQUIRE_PROFILE(engine, profile);
     PostgresTestServer *server = profile.engine == Engine::PostgreSQL ? TestServers::postgres(&why) : nullptr;
     const QString url = profile.toUrl(true);
-    const QString schema = schemaOf(profile);
-    QVERIFY2(makeTable(profile, "restarted", Rows, &why), qPrintable(why));
-    QVERIFY2(makeTable(profile, "restarted_reference", Rows, &why), qPrintable(why));
-    QCOMPARE(cli({"run", "--through-gates", "-c", url, "--spec", writeSpec(schema, "restarted_reference"), "--yes"}).code, 0);
+    const QString schema = EurosTable::schemaOf(profile);
+    QVERIFY2(EurosTable::make(profile, "restarted", Rows, &why), qPrintable(why));
+    QVERIFY2(EurosTable::make(profile, "restarted_reference", Rows, &why), qPrintable(why));
+    QCOMPARE(runCli({"run", "--through-gates", "-c", url, "--spec", EurosTable::writeSpec(m_dir.path(), schema, "restarted_reference"), "--yes"}).code, 0);
     QProcess run;
-    run.start(QStringLiteral(STAGECRAFT_CLI), {"run", "--through-gates", "-c", url, "--spec", writeSpec(schema, "restarted"), "--yes",
+    run.start(cliProgram(), {"run", "--through-gates", "-c", url, "--spec", EurosTable::writeSpec(m_dir.path(), schema, "restarted"), "--yes",
                                                 "--progress", "json", "--throttle", "30ms", "--max-batch", "300"});
     QVERIFY(run.waitForStarted());
     QByteArray out;
@@ -587,13 +439,13 @@ void TestFaults::serverRestartedMidRun()
     QVERIFY2(out.contains("the connection to the server was lost: "), out.constData());
     QVERIFY2(!out.contains("failed: \""), out.constData()); // a reason, not an empty one
     QCOMPARE(run.exitCode(), 3);
-    const QStringList journal = journalOf(profile, "restarted");
+    const QStringList journal = EurosTable::journalOf(profile, "restarted");
     QCOMPARE(journal.size(), 2);
     QCOMPARE(journal.at(0), QStringLiteral("run interrupted"));
     QVERIFY2(journal.at(1).startsWith(QLatin1String("step 3 interrupted: the connection to the server was lost")), qPrintable(journal.at(1)));
-    const Result resumed = cli({"resume", "--through-gates", "-c", url, "--yes"});
+    const CliResult resumed = runCli({"resume", "--through-gates", "-c", url, "--yes"});
     QVERIFY2(resumed.code == 0, qPrintable(resumed.out + resumed.err));
-    QCOMPARE(signature(profile, "restarted"), signature(profile, "restarted_reference"));
+    QCOMPARE(EurosTable::signature(profile, "restarted"), EurosTable::signature(profile, "restarted_reference"));
 }
 
 void TestFaults::serverLostDuringPlan_data()
@@ -621,10 +473,10 @@ void TestFaults::serverLostDuringPlan()
     const bool pg = profile.engine == Engine::PostgreSQL;
     PostgresTestServer *server = pg ? TestServers::postgres(&why) : nullptr;
     const QString table = desktop ? QStringLiteral("plan_lost_desktop") : QStringLiteral("plan_lost");
-    QVERIFY2(makeTable(profile, table, 100, &why), qPrintable(why));
+    QVERIFY2(EurosTable::make(profile, table, 100, &why), qPrintable(why));
     ColumnSpec spec;
     QList<SpecProblem> specProblems;
-    QFile specFile(writeSpec(schemaOf(profile), table));
+    QFile specFile(EurosTable::writeSpec(m_dir.path(), EurosTable::schemaOf(profile), table));
     QVERIFY(specFile.open(QIODevice::ReadOnly) && ColumnSpec::fromJson(specFile.readAll(), &spec, &specProblems));
     auto holder = std::make_unique<DatabaseConnection>(profile);
     ConnectionError error;
@@ -646,7 +498,7 @@ void TestFaults::serverLostDuringPlan()
         thread.reset(QThread::create([&] { worker.plan(profile, spec, 0, RunSettings()); }));
         thread->start();
     } else {
-        plan.start(QStringLiteral(STAGECRAFT_CLI), {"plan", "-c", profile.toUrl(true), "--spec", specFile.fileName()});
+        plan.start(cliProgram(), {"plan", "-c", profile.toUrl(true), "--spec", specFile.fileName()});
         QVERIFY(plan.waitForStarted());
     }
     auto running = [&] { return desktop ? !thread->isFinished() : plan.state() == QProcess::Running; };
@@ -717,13 +569,13 @@ void TestFaults::signalCancelsServerStatement()
     const QString table = QStringLiteral("signalled_") + (signal == SIGTERM ? QStringLiteral("term") : QStringLiteral("int"));
     QString why;
     const int rows = 8000; // 80 batches of 100, 50 ms apart: the last row is far off when the test locks it
-    QVERIFY2(makeTable(profile, table, rows, &why), qPrintable(why));
+    QVERIFY2(EurosTable::make(profile, table, rows, &why), qPrintable(why));
     auto holder = std::make_unique<DatabaseConnection>(profile);
     ConnectionError error;
     QVERIFY(holder->open(&error));
     QSqlQuery hold(holder->database());
     QProcess run;
-    run.start(QStringLiteral(STAGECRAFT_CLI), {"run", "--through-gates", "-c", profile.toUrl(true), "--spec", writeSpec(schemaOf(profile), table), "--yes",
+    run.start(cliProgram(), {"run", "--through-gates", "-c", profile.toUrl(true), "--spec", EurosTable::writeSpec(m_dir.path(), EurosTable::schemaOf(profile), table), "--yes",
                                                 "--progress", "json", "--lock-timeout", "60s", "--max-batch", "100", "--throttle", "50ms"});
     QVERIFY(run.waitForStarted());
     QByteArray out;
@@ -771,11 +623,11 @@ void TestFaults::signalCancelsServerStatement()
     QCOMPARE(run.exitStatus(), QProcess::NormalExit);
     QCOMPARE(run.exitCode(), 4);
     QVERIFY2(out.contains("\"outcome\":\"cancelled\""), out.constData());
-    const QStringList journal = journalOf(profile, table);
+    const QStringList journal = EurosTable::journalOf(profile, table);
     QCOMPARE(journal, (QStringList{QStringLiteral("run cancelled"), QStringLiteral("step 3 pending: cancelled")})); // 2 is the sync
     QVERIFY(hold.exec("ROLLBACK"));
     holder.reset();
-    const Result resumed = cli({"resume", "--through-gates", "-c", profile.toUrl(true), "--yes"});
+    const CliResult resumed = runCli({"resume", "--through-gates", "-c", profile.toUrl(true), "--yes"});
     QVERIFY2(resumed.code == 0, qPrintable(resumed.out + resumed.err));
     QVERIFY2(resumed.out.contains(QLatin1String("Verified on the table")), qPrintable(resumed.out));
 }

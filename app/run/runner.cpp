@@ -8,6 +8,7 @@
 #include "connection/databaseconnection.h"
 #include "journal.h"
 #include "planorigin.h"
+#include "resumecheck.h"
 #include "rollbackplan.h"
 #include "runlock.h"
 #include "servercancel.h"
@@ -98,6 +99,24 @@ std::optional<bool> Runner::inPlace(const PlanStep &step)
     if (!q.exec(step.appliedSql) || !q.next())
         return std::nullopt;
     return q.value(0).toBool(); // the query closes with q: no read left open on the table
+}
+
+QString Runner::replicaRefusal()
+{
+    // A replica accepts the run's reads and refuses its first write, or (MySQL, MariaDB with a
+    // privileged user) takes writes that break its replication: neither is a place to run.
+    const Engine engine = m_connection->engine();
+    if (engine == Engine::SQLite)
+        return {};
+    QSqlQuery q(m_connection->database());
+    if (!q.exec(engine == Engine::PostgreSQL ? QStringLiteral("SELECT pg_is_in_recovery()") : QStringLiteral("SELECT @@global.read_only"))
+        || !q.next() || !q.value(0).toBool())
+        return {};
+    return engine == Engine::PostgreSQL
+               ? QStringLiteral("this server is a standby (in recovery): connect to the primary, or, after a failover, promote this "
+                                "one first (pg_ctl promote, or SELECT pg_promote())")
+               : QStringLiteral("this server is read-only (read_only is ON: a replica?): connect to the primary, or, after a "
+                                "failover, make this one writable first (SET GLOBAL read_only = OFF)");
 }
 
 bool Runner::connect(QString *error)
@@ -271,7 +290,13 @@ void Runner::run(const Plan &plan)
 
 void Runner::start(const Plan &plan, bool planAgain)
 {
-    if (!begin() || !startSession(plan) || !lockRun(plan.table, plan.spec.name))
+    if (!begin())
+        return;
+    if (const QString refusal = replicaRefusal(); !refusal.isEmpty()) {
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Not run, nothing was changed: %1.\nApplied steps: none.").arg(refusal));
+        return;
+    }
+    if (!startSession(plan) || !lockRun(plan.table, plan.spec.name))
         return;
     ConnectionError e;
     // Asked before the plan is checked, without creating the journal: a run that stopped half-way
@@ -329,6 +354,11 @@ bool Runner::beginJournaled(const QString &runId, Journal::RunRecord *run)
                                                    .arg(runId, refusal));
         return false;
     }
+    if (const QString refusal = replicaRefusal(); !refusal.isEmpty()) {
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Run %1 is neither resumed nor rolled back here, nothing was changed: %2.")
+                                                   .arg(runId, refusal));
+        return false;
+    }
     *run = *found;
     return true;
 }
@@ -349,6 +379,14 @@ void Runner::resumeRun(const QString &runId)
             m_applied << first;
         ++first;
     }
+    // Every step the journal says is done is asked again whether it is here: after a failover the
+    // journal is the promoted replica's, and a journal apart from its schema must not be trusted.
+    const ResumeCheck::Result recheck = ResumeCheck::check(found.plan, found.steps, first, [this](const PlanStep &s) { return inPlace(s); });
+    if (const QString refusal = ResumeCheck::refusal(found.plan, recheck); !refusal.isEmpty()) {
+        m_lock->release();
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Run %1 was not resumed, nothing was changed: %2.").arg(runId, refusal));
+        return;
+    }
     if (!m_journal->setRunState(runId, QStringLiteral("running"), &e)) {
         m_lock->release();
         Q_EMIT runFinished(RunOutcome::Failed, e.text());
@@ -356,6 +394,13 @@ void Runner::resumeRun(const QString &runId)
     }
     Q_EMIT runStarted(m_runId, int(found.plan.steps.size()));
     Q_EMIT resumedAfter(m_applied);
+    // Recorded at another address: a failover's promoted server, or the same one by another route.
+    if (const PlanOrigin here = PlanOrigin::of(*m_connection); !found.origin.server.isEmpty() && found.origin.server != here.server)
+        Q_EMIT noted(first, QStringLiteral("the run was recorded at %1 and resumes at %2 (after a failover, the promoted server; "
+                                           "or the same server by another address)")
+                                .arg(found.origin.server, here.server));
+    if (const QString note = ResumeCheck::note(recheck); !note.isEmpty())
+        Q_EMIT noted(first, note);
     m_timings = found.timings; // the snapshots the runs before it took
     beginTimings(found.plan, true, first);
     const Journal::StepRecord resumeFrom = first < found.steps.size() ? found.steps.at(first) : Journal::StepRecord{};

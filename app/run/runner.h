@@ -125,6 +125,8 @@ private:
     // Whether the step's effect is in place, by its "applied?" query; nullopt when it has none or
     // the query could not answer.
     [[nodiscard]] std::optional<bool> inPlace(const PlanStep &step);
+    // Why this server may not be run on (a standby, a read-only replica); empty when it may.
+    [[nodiscard]] QString replicaRefusal();
     // Reports a retry and sleeps before it (cancel cuts the sleep short).
     void backOff(int step, int attempt, const QString &reason);
     [[nodiscard]] bool isLockTimeout(const QString &nativeCode, const QString &text) const;

@@ -180,6 +180,11 @@ bool PostgresTestServer::restart(QString *error)
     return launch(port, error) && waitUntilReady(m_profile, m_data, 60000, error, &retry, m_root);
 }
 
+void PostgresTestServer::crash()
+{
+    m_server.stop(SIGKILL, 10000);
+}
+
 void PostgresTestServer::stop()
 {
     m_server.stop(SIGINT, 20000); // SIGINT: PostgreSQL's fast shutdown

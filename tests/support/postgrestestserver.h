@@ -30,6 +30,9 @@ public:
     [[nodiscard]] static QString binDirectory();
     // Stops the server (fast shutdown: sessions are cut) and starts it again on the same data and port.
     [[nodiscard]] bool restart(QString *error);
+    // The server dies as when its machine does: every process of it killed at once (SIGKILL), no
+    // checkpoint, no goodbye to its sessions. What a replica had not received is lost with it.
+    void crash();
 
     // Before start(): a primary that streaming replicas can copy and follow over loopback (wal_level
     // replica, WAL senders, a replication line in pg_hba.conf). Off by default: other tests' servers

@@ -158,6 +158,12 @@ bool ReplicaPair::waitFollowing(int timeoutMs, QString *error)
     });
 }
 
+void ReplicaPair::crashPrimary()
+{
+    if (m_postgresPrimary)
+        m_postgresPrimary->crash();
+}
+
 bool ReplicaPair::pauseReplay(QString *error)
 {
     if (m_engine != Engine::PostgreSQL)

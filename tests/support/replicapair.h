@@ -39,6 +39,9 @@ public:
     [[nodiscard]] bool pauseReplay(QString *error);
     // pg_wal_replay_resume() / START REPLICA SQL_THREAD.
     [[nodiscard]] bool resumeReplay(QString *error);
+    // PostgreSQL: the primary dies as when its machine goes down (PostgresTestServer::crash); the
+    // replica stays, with what it had received. Promoting it is the test's.
+    void crashPrimary();
     // Waits until the replica has replayed everything the primary had written when called.
     [[nodiscard]] bool waitCaughtUp(int timeoutMs, QString *error);
 
