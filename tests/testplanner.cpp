@@ -23,6 +23,8 @@ private Q_SLOTS:
     void golden_data();
     void golden();
     void targetVersionChangesThePlan();
+    void publishedTable_data();
+    void publishedTable();
     void ruleEvidence_data();
     void ruleEvidence();
     void pg18NotNullValidatedByItsConstraint();
@@ -314,6 +316,59 @@ void TestPlanner::targetVersionChangesThePlan()
     QCOMPARE(rules.at(1), QStringLiteral("pg.add-column gate.after-expand pg.backfill.keyset pg.not-null.check-not-valid-validate "
                                          "pg.not-null.set-using-check pg.not-null.drop-helper pg.verify.analyze"));
     QCOMPARE(rules.at(2), QStringLiteral("pg.add-column gate.after-expand pg.backfill.keyset pg18.not-null.not-valid-validate pg.verify.analyze"));
+}
+
+void TestPlanner::publishedTable_data()
+{
+    QTest::addColumn<QStringList>("publications");
+    QTest::addColumn<QStringList>("withColumnList");
+    QTest::addColumn<bool>("noIdentity");
+    QTest::addColumn<QString>("firstRule");
+    QTest::addColumn<QStringList>("warningsStart");
+    QTest::newRow("not published") << QStringList() << QStringList() << false << "pg.add-column" << QStringList();
+    QTest::newRow("published") << QStringList{"shop", "audit"} << QStringList() << false << "gate.subscribers-first" << QStringList();
+    QTest::newRow("column list only") << QStringList{"shop"} << QStringList{"shop"} << false << "pg.add-column"
+                                      << QStringList{"public.orders is published with a column list (\"shop\"): x is not sent"};
+    QTest::newRow("updates without identity") << QStringList{"shop"} << QStringList() << true << "gate.subscribers-first"
+                                              << QStringList{"public.orders is published for UPDATEs but has no replica identity"};
+}
+
+// A table published for logical replication (issue 18): subscribers need the column before the
+// publisher sends it, so the plan stops first, changing nothing, with the statement for them.
+void TestPlanner::publishedTable()
+{
+    QFETCH(QStringList, publications);
+    QFETCH(QStringList, withColumnList);
+    QFETCH(bool, noIdentity);
+    QFETCH(QString, firstRule);
+    QFETCH(QStringList, warningsStart);
+    PlannerInput input;
+    input.table = ordersTable(Engine::PostgreSQL);
+    input.table.publications = publications;
+    input.table.publicationsWithColumnList = withColumnList;
+    input.table.publishedUpdatesWithoutIdentity = noIdentity;
+    input.server.engine = Engine::PostgreSQL;
+    input.server.versionNumber = 170002;
+    QList<SpecProblem> problems;
+    QVERIFY(ColumnSpec::fromJson(R"j({"table": "public.orders", "column": {"name": "x", "type": "bigint", "nullable": true, "backfill": "1"}})j",
+                                 &input.spec, &problems));
+    const Plan plan = Planner::plan(input);
+    QCOMPARE(plan.steps.at(0).rule, firstRule);
+    if (firstRule == QLatin1String("gate.subscribers-first")) {
+        QCOMPARE(plan.steps.at(0).gate, QStringLiteral("subscribers-first"));
+        QVERIFY(plan.steps.at(0).sql.isEmpty());
+        QVERIFY2(plan.steps.at(0).why.contains(QLatin1String("On every subscriber first: ALTER TABLE \"public\".\"orders\" ADD COLUMN IF NOT EXISTS \"x\" bigint; then resume.")),
+                 qPrintable(plan.steps.at(0).why));
+        QCOMPARE(plan.steps.at(1).rule, QStringLiteral("pg.add-column"));
+        QVERIFY(plan.pointOfNoReturn == -1 || plan.pointOfNoReturn > 1);
+    }
+    QStringList found;
+    for (const QString &w : plan.warnings)
+        if (w.contains(QLatin1String("publish")))
+            found << w;
+    QCOMPARE(found.size(), warningsStart.size());
+    for (int i = 0; i < found.size(); ++i)
+        QVERIFY2(found.at(i).startsWith(warningsStart.at(i)), qPrintable(found.at(i)));
 }
 
 // MySQL and MariaDB with the sync on (issue 13): the trigger cannot tell a default from a value

@@ -118,6 +118,13 @@ struct TableDetails
     QString comment;
     QStringList triggers; // SQLite: each CREATE TRIGGER on the table (a rebuild must recreate them)
     QList<PartitionInfo> partitions; // PostgreSQL: a partitioned table's direct partitions, by schema and name
+    // PostgreSQL logical replication: the publications that send the table's changes (or its
+    // partitions') to subscribers, by name; of those, the ones with a column list (a new column is
+    // not sent until it is added to the list); and whether one publishes UPDATEs of a table without
+    // a replica identity (its UPDATEs then fail, a backfill's too).
+    QStringList publications;
+    QStringList publicationsWithColumnList;
+    bool publishedUpdatesWithoutIdentity = false;
     // SQLite: the views that name the table (or such a view), their INSTEAD OF triggers, and other
     // tables' triggers that name them, in the order they were created. ALTER TABLE ... RENAME checks
     // every view and trigger, so a rebuild must drop these before it drops the table and make them

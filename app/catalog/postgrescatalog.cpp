@@ -149,7 +149,8 @@ bool PostgresCatalog::describeTable(const TableRef &table, TableDetails *details
     details->comment = q.value(7).toString();
     if (!readColumns(table, details, error) || !readIndexes(table, details, error)
         || !readConstraints(table, details, error)
-        || (details->kind == RelationKind::PartitionedTable && !readPartitions(table, details, error)))
+        || (details->kind == RelationKind::PartitionedTable && !readPartitions(table, details, error))
+        || !readPublications(table, details, error))
         return false;
 
     // The definition, rebuilt from what was read: columns, then constraints, then the indexes no
@@ -352,6 +353,42 @@ bool PostgresCatalog::readPartitions(const TableRef &table, TableDetails *detail
     }
     if (details->estimatedRows < 0 && rowsKnown && !details->partitions.isEmpty())
         details->estimatedRows = rows;
+    return true;
+}
+
+bool PostgresCatalog::readPublications(const TableRef &table, TableDetails *details, ConnectionError *error)
+{
+    // pg_publication_tables resolves FOR ALL TABLES, FOR TABLES IN SCHEMA and partitions (each as
+    // its root with publish_via_partition_root): the table, or one of its partitions (12+), is
+    // published when it is listed there.
+    const int version = m_connection.server().versionNumber;
+    // pg_partition_tree lists nothing for a table that is neither partitioned nor a partition.
+    const QString tree = version >= 120000 ? QStringLiteral("SELECT %1 UNION SELECT relid FROM pg_partition_tree(%1)").arg(Relation) : Relation;
+    QVariantList values{table.schema, table.name};
+    if (version >= 120000)
+        values << table.schema << table.name;
+    const QString columnList = version >= 150000
+                                   ? QStringLiteral("EXISTS (SELECT FROM pg_publication_rel pr WHERE pr.prpubid = p.oid "
+                                                    "AND pr.prrelid = c.oid AND pr.prattrs IS NOT NULL)")
+                                   : QStringLiteral("false");
+    QSqlQuery q(m_connection.database());
+    if (!run(q, QStringLiteral("SELECT DISTINCT p.pubname, %1, p.pubupdate AND (c.relreplident = 'n' OR c.relreplident = 'd' "
+                               "AND NOT EXISTS (SELECT FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)) "
+                               "FROM pg_publication_tables pt JOIN pg_publication p ON p.pubname = pt.pubname "
+                               "JOIN pg_namespace n ON n.nspname = pt.schemaname "
+                               "JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = pt.tablename "
+                               "WHERE c.oid IN (%2) ORDER BY 1")
+                          .arg(columnList, tree),
+             values, QStringLiteral("reading the publications of %1").arg(table.name), error))
+        return false;
+    while (q.next()) {
+        const QString name = q.value(0).toString();
+        if (!details->publications.contains(name))
+            details->publications << name;
+        if (q.value(1).toBool() && !details->publicationsWithColumnList.contains(name))
+            details->publicationsWithColumnList << name;
+        details->publishedUpdatesWithoutIdentity = details->publishedUpdatesWithoutIdentity || q.value(2).toBool();
+    }
     return true;
 }
 

@@ -36,6 +36,8 @@ private:
     [[nodiscard]] bool readIndexes(const TableRef &table, TableDetails *details, ConnectionError *error);
     [[nodiscard]] bool readConstraints(const TableRef &table, TableDetails *details, ConnectionError *error);
     [[nodiscard]] bool readPartitions(const TableRef &table, TableDetails *details, ConnectionError *error);
+    // The publications that send the table's changes (TableDetails::publications).
+    [[nodiscard]] bool readPublications(const TableRef &table, TableDetails *details, ConnectionError *error);
 };
 
 } // namespace Stagecraft

@@ -345,6 +345,45 @@ void PostgresPlanner::addGates()
                                 .arg(quoteLiteral(PG, quoteQualified(PG, m_spec.table.schema, m_syncFunction)), written);
         insertGate(&m_plan.steps, gate);
     }
+    addSubscriberGate();
+}
+
+void PostgresPlanner::addSubscriberGate()
+{
+    const TableDetails &t = m_in.table;
+    const auto quotedList = [](const QStringList &names) {
+        QStringList quoted;
+        for (const QString &n : names)
+            quoted << quoteIdentifier(PG, n);
+        return quoted.join(QLatin1String(", "));
+    };
+    if (!t.publicationsWithColumnList.isEmpty())
+        m_plan.warnings << QStringLiteral("%1 is published with a column list (%2): %3 is not sent to those subscribers until it is "
+                                          "added to the list. To send it: add it on their subscribers first, then ALTER PUBLICATION "
+                                          "... SET TABLE %1 (...) with %3.")
+                               .arg(m_tableLabel, quotedList(t.publicationsWithColumnList), m_spec.name);
+    const bool backfills = std::any_of(m_plan.steps.cbegin(), m_plan.steps.cend(), [](const PlanStep &s) { return s.stage == Stage::Backfill; });
+    if (t.publishedUpdatesWithoutIdentity && backfills)
+        m_plan.warnings << QStringLiteral("%1 is published for UPDATEs but has no replica identity: the server refuses every UPDATE "
+                                          "of it, the backfill's too, which would stop this run after the expand steps. Give it one "
+                                          "first: ALTER TABLE %2 REPLICA IDENTITY FULL (or USING INDEX a unique index).")
+                               .arg(m_tableLabel, m_table);
+    QStringList sending = t.publications;
+    for (const QString &p : t.publicationsWithColumnList)
+        sending.removeAll(p);
+    if (sending.isEmpty())
+        return;
+    PlanStep gate;
+    gate.stage = Stage::Expand;
+    gate.gate = QStringLiteral("subscribers-first");
+    gate.rule = QStringLiteral("gate.subscribers-first");
+    gate.title = QStringLiteral("Subscriber gate: add %1 on every subscriber of %2 first").arg(m_spec.name, sending.join(QLatin1String(", ")));
+    gate.why = QStringLiteral("%1 is published for logical replication (%2). Once %3 exists here, every change the publisher sends "
+                              "carries it, and a subscriber whose table lacks it stops replicating (\"logical replication target "
+                              "relation ... is missing replicated column\"). On every subscriber first: ALTER TABLE %4 ADD COLUMN "
+                              "IF NOT EXISTS %5 %6; then resume. Nothing has changed here yet.")
+                   .arg(m_tableLabel, quotedList(sending), m_spec.name, m_table, m_column, m_spec.type);
+    m_plan.steps.prepend(gate);
 }
 
 PlanStep PostgresPlanner::thenValidate(PlanStep add, const QString &constraint, const QList<LockClaim> &validateLocks,

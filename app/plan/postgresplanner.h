@@ -27,6 +27,9 @@ private:
     // The gates: after the expand stage when asked or needed, before the contract stage when a sync
     // ends there. After the steps are in stage order.
     void addGates();
+    // A table published for logical replication: a gate before anything changes, until every
+    // subscriber has the column; warnings for a column list and for UPDATEs without a replica identity.
+    void addSubscriberGate();
 
     [[nodiscard]] PlanStep ddl(Stage stage, const QString &title, const QStringList &sql, const QString &lockMode) const;
     // `add` (a constraint added NOT VALID) followed by its VALIDATE in the same step, each statement
