@@ -104,7 +104,11 @@ bool SpecValidator::validate(const ColumnSpec &spec, PlannerInput *input, QList<
         return false;
     m_lost = ConnectionError::fromQueryFailure(QStringLiteral("checking the spec"), gone);
     m_lost.kind = ConnectionError::Kind::Lost;
-    m_lost.explanation = QStringLiteral("The connection to the server was lost while checking the spec: nothing was planned.");
+    // The first failure says why, where something between closed the session (a pooler in
+    // statement mode: "transaction blocks not allowed in statement pooling mode").
+    const QString first = problems->at(before).message.simplified();
+    m_lost.explanation = QStringLiteral("The connection to the server was lost while checking the spec (first: %1): nothing was planned.")
+                             .arg(first.left(300));
     problems->remove(before, problems->size() - before);
     problems->append({QStringLiteral("connection"), m_lost.text()});
     return false;

@@ -6,6 +6,7 @@
 #include "pacer.h"
 #include "catalog/catalogreader.h"
 #include "connection/databaseconnection.h"
+#include "connection/poolerprobe.h"
 #include "journal.h"
 #include "planorigin.h"
 #include "resumecheck.h"
@@ -218,10 +219,19 @@ bool Runner::begin()
             break;
         QThread::msleep(std::min(5000, m_settings.retryBaseMs << std::min(attempt, 4))); // not a step's retry: nothing to report
     }
-    if (m_connection && m_connection->isOpen())
-        return true;
-    Q_EMIT runFinished(RunOutcome::ConnectionLost, QStringLiteral("Could not connect: ") + error);
-    return false;
+    if (!m_connection || !m_connection->isOpen()) {
+        Q_EMIT runFinished(RunOutcome::ConnectionLost, QStringLiteral("Could not connect: ") + error);
+        return false;
+    }
+    // A pooler that hands the server session to other clients between transactions would lose the
+    // lock timeout, the run lock and the prepared batches: refused before anything is set or taken.
+    const PoolerProbe::Result pooler = PoolerProbe::probe(*m_connection);
+    if (const QString refusal = PoolerProbe::refusal(pooler); !refusal.isEmpty()) {
+        Q_EMIT runFinished(RunOutcome::Failed, QStringLiteral("Nothing was run, nothing was changed: %1.").arg(refusal));
+        return false;
+    }
+    m_poolerNote = PoolerProbe::note(pooler);
+    return true;
 }
 
 bool Runner::connectionLost(QString *why)
@@ -327,6 +337,8 @@ void Runner::start(const Plan &plan, bool planAgain)
         return;
     }
     Q_EMIT runStarted(m_runId, int(plan.steps.size()));
+    if (!m_poolerNote.isEmpty())
+        Q_EMIT noted(0, m_poolerNote);
     beginTimings(plan, false, 0);
     execute(plan, 0, {}, 0);
 }
@@ -401,6 +413,8 @@ void Runner::resumeRun(const QString &runId)
                                 .arg(found.origin.server, here.server));
     if (const QString note = ResumeCheck::note(recheck); !note.isEmpty())
         Q_EMIT noted(first, note);
+    if (!m_poolerNote.isEmpty())
+        Q_EMIT noted(first, m_poolerNote);
     m_timings = found.timings; // the snapshots the runs before it took
     beginTimings(found.plan, true, first);
     const Journal::StepRecord resumeFrom = first < found.steps.size() ? found.steps.at(first) : Journal::StepRecord{};

@@ -173,6 +173,7 @@ private:
     qint64 m_pausedMs = 0; // time spent paused in this run (the runner's thread only)
     std::atomic<bool> m_cancelled{false};
     bool m_passGates = false;
+    QString m_poolerNote; // the log's line when the connection goes through a session pool (PoolerProbe)
     std::atomic<qint64> m_backendId{0}; // the server session running our statements, for a server-side cancel
 };
 
