@@ -311,7 +311,10 @@ bool DatabaseConnection::readSettings(ConnectionError *error)
     case Engine::MariaDB:
         queries << QStringLiteral("SHOW SESSION VARIABLES WHERE Variable_name IN ('lock_wait_timeout', "
                                   "'innodb_lock_wait_timeout', 'sql_mode', 'max_statement_time', "
-                                  "'max_execution_time', 'foreign_key_checks', 'performance_schema')");
+                                  "'max_execution_time', 'foreign_key_checks', 'performance_schema', 'wsrep_on') "
+                                  "OR Variable_name LIKE 'wsrep_osu_method'")
+                // A Galera node: how many nodes its cluster has now (no row elsewhere).
+                << QStringLiteral("SHOW GLOBAL STATUS WHERE Variable_name = 'wsrep_cluster_size'");
         break;
     case Engine::SQLite:
         for (const char *pragma : {"journal_mode", "foreign_keys", "busy_timeout"})

@@ -1,5 +1,6 @@
 #include "planner.h"
 
+#include "galera.h"
 #include "mysqlplanner.h"
 #include "postgresplanner.h"
 #include "spacecost.h"
@@ -66,6 +67,7 @@ Plan Planner::plan(const PlannerInput &input)
     }
     plan.settings = in.settings;
     plan.sessionSql = in.settings.sessionSql(in.server.engine);
+    Galera::claim(&plan, in.server); // a node of a Galera cluster: every schema change holds up every node
     compareWithNaive(&plan);
     // A backfill writes every row again: its space, on the step and in the summary.
     for (int i = 0; i < plan.steps.size(); ++i) {

@@ -180,6 +180,24 @@ void LoadMonitor::pollReplicas(ReplicaLagReader &reader)
         }
 }
 
+qint64 LoadMonitor::flowControlPausedNs(DatabaseConnection &connection)
+{
+    QSqlQuery q(connection.database());
+    if (!q.exec(QStringLiteral("SHOW GLOBAL STATUS WHERE Variable_name = 'wsrep_flow_control_paused_ns'")) || !q.next())
+        return -1;
+    return q.value(1).toLongLong();
+}
+
+QString LoadMonitor::flowControl()
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_flowControlAtMs < 0 || m_clock.nsecsElapsed() / 1e6 - m_flowControlAtMs > FlowControlQuietMs)
+        return {};
+    return QStringLiteral("flow control paused the Galera cluster for %1 ms of the last second (a node's receive queue is over "
+                          "gcs.fc_limit: it applies write-sets slower than they come)")
+        .arg(m_flowControlPausedMs, 0, 'f', 0);
+}
+
 void LoadMonitor::run()
 {
     const auto note = [this](const QString &line) {
@@ -256,6 +274,15 @@ void LoadMonitor::run()
         }
     }
 
+    // A Galera node: its cluster's flow control, read from this node alone (a pause holds every node).
+    qint64 lastPausedNs = -1;
+    const bool galera = m_settings.maxReplicaLagMs > 0 && (engine == Engine::MariaDB || engine == Engine::MySQL)
+        && connection->server().settings.value(QStringLiteral("wsrep_on")).compare(QLatin1String("ON"), Qt::CaseInsensitive) == 0;
+    if (galera && (lastPausedNs = flowControlPausedNs(*connection)) < 0)
+        note(QStringLiteral("Galera flow control is not watched: the server does not show wsrep_flow_control_paused_ns"));
+    // Pauses of the last second, as (when, ms paused) readings: how much of it flow control held.
+    QList<QPair<double, double>> pauses;
+
     std::unique_ptr<AppLatencyReader> latencyReader;
     StatementTiming lastTiming;
     if (m_settings.maxLatencyFactor > 0) {
@@ -295,9 +322,28 @@ void LoadMonitor::run()
                 }
             }
         }
-        if (lagReader && sinceReplicas.elapsed() >= ReplicaPollMs) {
+        if ((lagReader || lastPausedNs >= 0) && sinceReplicas.elapsed() >= ReplicaPollMs) {
             sinceReplicas.restart();
-            pollReplicas(*lagReader);
+            if (lagReader)
+                pollReplicas(*lagReader);
+            if (lastPausedNs >= 0) {
+                const qint64 pausedNs = flowControlPausedNs(*connection);
+                const double now = m_clock.nsecsElapsed() / 1e6;
+                if (pausedNs > lastPausedNs)
+                    pauses.append({now, (pausedNs - lastPausedNs) / 1e6});
+                while (!pauses.isEmpty() && now - pauses.first().first > 1000)
+                    pauses.removeFirst();
+                if (pausedNs >= 0)
+                    lastPausedNs = pausedNs;
+                if (pausedNs > 0 && !pauses.isEmpty() && pauses.last().first == now) {
+                    double ms = 0;
+                    for (const auto &p : std::as_const(pauses))
+                        ms += p.second;
+                    QMutexLocker lock(&m_mutex);
+                    m_flowControlAtMs = now;
+                    m_flowControlPausedMs = std::min(1000.0, ms);
+                }
+            }
         }
         if (latencyReader && sinceLatency.elapsed() >= LatencyPollMs) {
             sinceLatency.restart();

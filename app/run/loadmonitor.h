@@ -26,7 +26,10 @@ class DatabaseConnection;
 //   longest wait (from when the server says the waiting statement began to the commit that freed it);
 // - every replica's lag (ReplicaLagReader), every ReplicaPollMs, when RunSettings::maxReplicaLagMs is set;
 // - the application's mean statement time on the table (AppLatencyReader), every LatencyPollMs,
-//   against its mean before the backfill, when RunSettings::maxLatencyFactor is set.
+//   against its mean before the backfill, when RunSettings::maxLatencyFactor is set;
+// - on a node of a Galera cluster, flow control (wsrep_flow_control_paused_ns: the time the cluster
+//   stood paused because a node's receive queue grew past gcs.fc_limit), every ReplicaPollMs, when
+//   RunSettings::maxReplicaLagMs is set: the run waits between batches while it pauses the cluster.
 // Reads only the server's views: no write, no lock on the table. SQLite shows none of them.
 class LoadMonitor : public QThread
 {
@@ -60,6 +63,10 @@ public:
     [[nodiscard]] std::optional<ReplicaLag> replicaOverLimit();
     // The most lagging replica (-1 seconds when none is watched).
     [[nodiscard]] ReplicaLag worstReplica();
+    // Galera: why the run must wait now, when flow control paused the cluster within the last
+    // FlowControlQuietMs ("flow control paused the Galera cluster for 830 ms of the last second ...");
+    // empty otherwise, and always on a server that is no Galera node.
+    [[nodiscard]] QString flowControl();
     // The application's mean statement time on the table over the last interval and before the
     // backfill (ms; -1 unknown), and their ratio (0 unknown).
     struct Latency
@@ -76,6 +83,8 @@ public:
     static constexpr int CachedPollMs = 110;
     static constexpr int ReplicaPollMs = 200;
     static constexpr int LatencyPollMs = 500;
+    // Flow control counts as over once the cluster has not been paused for this long.
+    static constexpr int FlowControlQuietMs = 600;
     // MySQL: whether performance_schema names who blocks whom (else every lock wait counts).
     [[nodiscard]] bool namesBlockers() const { return m_namesBlockers; }
 
@@ -84,6 +93,8 @@ protected:
 
 private:
     void pollReplicas(ReplicaLagReader &reader);
+    // Galera: the cluster's flow-control pause so far (ns); -1 when it cannot be read.
+    [[nodiscard]] static qint64 flowControlPausedNs(DatabaseConnection &connection);
     // One poll: the sessions waiting on the runner now, each with how long it has waited (ms).
     [[nodiscard]] bool poll(DatabaseConnection &connection, QHash<qint64, double> *waiting, QString *error) const;
     [[nodiscard]] QString waitsSql(const DatabaseConnection &connection) const;
@@ -108,6 +119,8 @@ private:
     QStringList m_unknownLag; // replicas already noted as of unknown lag
     QList<ReplicaLag> m_replicas;
     Latency m_latency;
+    double m_flowControlAtMs = -1; // when flow control was last seen pausing the cluster (m_clock); -1 never
+    double m_flowControlPausedMs = 0; // how long it paused it in the second before that
 };
 
 } // namespace Stagecraft

@@ -952,7 +952,8 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
     int retries = 0; // of the batch at hand
     int shrinks = 0; // batches the pacing shrank for writers' waits or the application's latency
     double longestWait = 0; // the longest writer wait seen
-    qint64 throttledMs = 0; // waited for replicas
+    qint64 throttledMs = 0; // waited for replicas (and for Galera's flow control)
+    qint64 flowControlMs = 0; // waited for Galera's flow control
     double worstLag = -1;
     QString worstLagName;
     // waitingMs: the wait for replicas going on now, left out of the rate like those before it.
@@ -993,9 +994,11 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
             lines << (longestWait > 0 ? QStringLiteral("writers waited for the backfill's batches up to %1 ms (target %2 ms); the batches shrank %3 times")
                                             .arg(longestWait, 0, 'f', 0).arg(m_settings.maxWriterWaitMs).arg(shrinks)
                                       : QStringLiteral("no writer waited for the backfill's batches"));
-        if (throttledMs > 0)
+        if (flowControlMs > 0)
+            lines << QStringLiteral("waited %1 s between batches while flow control paused the Galera cluster").arg(flowControlMs / 1000.0, 0, 'f', 1);
+        if (throttledMs > flowControlMs)
             lines << QStringLiteral("waited %1 s between batches for replicas over %2 s behind or not replaying (%3 up to %4 s)")
-                         .arg(throttledMs / 1000.0, 0, 'f', 1).arg(m_settings.maxReplicaLagMs / 1000.0).arg(worstLagName).arg(worstLag, 0, 'f', 1);
+                         .arg((throttledMs - flowControlMs) / 1000.0, 0, 'f', 1).arg(m_settings.maxReplicaLagMs / 1000.0).arg(worstLagName).arg(worstLag, 0, 'f', 1);
         else if (worstLag >= 0)
             lines << QStringLiteral("replicas stayed within %1 s (%2 up to %3 s)").arg(m_settings.maxReplicaLagMs / 1000.0).arg(worstLagName).arg(worstLag, 0, 'f', 1);
         for (const QString &line : std::as_const(lines))
@@ -1036,6 +1039,29 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
         if (said) {
             throttledMs += waiting.elapsed();
             Q_EMIT noted(index, QStringLiteral("the replicas caught up after %1 s: going on").arg(waiting.elapsed() / 1000.0, 0, 'f', 1));
+        }
+        // A Galera cluster that flow control pauses: no more write-sets for the slow node until it
+        // has caught up (every node's writes wait while the cluster is paused).
+        said = false;
+        for (QString why = monitor->flowControl(); !why.isEmpty(); why = monitor->flowControl()) {
+            if (m_cancelled)
+                return false;
+            if (!said) {
+                waiting.start();
+                Q_EMIT noted(index, QStringLiteral("waiting between batches: %1").arg(why));
+            }
+            said = true;
+            BackfillProgress p = progress(batch, waiting.elapsed());
+            p.throttle = why;
+            p.throttledSeconds = (throttledMs + waiting.elapsed()) / 1000.0;
+            series.add(p);
+            Q_EMIT backfillProgressed(p);
+            QThread::msleep(100);
+        }
+        if (said) {
+            throttledMs += waiting.elapsed();
+            flowControlMs += waiting.elapsed();
+            Q_EMIT noted(index, QStringLiteral("flow control let go of the cluster after %1 s: going on").arg(waiting.elapsed() / 1000.0, 0, 'f', 1));
         }
         return true;
     };

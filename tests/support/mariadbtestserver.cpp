@@ -6,6 +6,9 @@
 #include "testservers.h"
 
 #include <QDir>
+#include <QProcess>
+#include <QThread>
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -65,6 +68,10 @@ bool MariaDbTestServer::start(QString *error)
     const QStringList asUser = geteuid() == 0 ? QStringList{QStringLiteral("--user=root")} : QStringList{};
     if (!install(installDb, data, tmp, asUser, error))
         return false;
+    if (m_dataOpenToAll && QProcess::execute(QStringLiteral("chmod"), {QStringLiteral("-R"), QStringLiteral("a+rwX"), data, tmp}) != 0) {
+        *error = QStringLiteral("cannot open %1 to every user").arg(data);
+        return false;
+    }
     // A port found free may be taken before the server binds it: then start again on another.
     for (int attempt = 1;; ++attempt) {
         const int port = freeLoopbackPort();
@@ -99,7 +106,14 @@ bool MariaDbTestServer::start(QString *error)
             QStringLiteral("CREATE USER IF NOT EXISTS 'stagecraft'@'%' IDENTIFIED BY 'stagecraft'"),
             QStringLiteral("GRANT ALL PRIVILEGES ON *.* TO 'stagecraft'@'%' WITH GRANT OPTION"),
         };
-        if (!TestServers::execute(root, setup, error))
+        // A Galera node that joins a cluster takes connections before it may run statements.
+        QElapsedTimer joining;
+        joining.start();
+        bool done = false;
+        while (!(done = TestServers::execute(root, setup, error)) && error->contains(QLatin1String("WSREP has not yet prepared node"))
+               && joining.elapsed() < 60000)
+            QThread::msleep(200);
+        if (!done)
             return false;
         if (m_primary && !startReplication(root, error))
             return false;

@@ -23,6 +23,9 @@ public:
     // Before start(): copy a data folder that mariadb-install-db made once for the whole test
     // executable (and server version) instead of running it for this server (some 6 s each).
     void setSharedInstall(bool on) { m_sharedInstall = on; }
+    // Before start(): the data folder writable by every user. A Galera node that joins receives the
+    // cluster's data by rsync, whose daemon, started by a root that runs the test, writes as nobody.
+    void setDataOpenToAll(bool on) { m_dataOpenToAll = on; }
     // Before start(): a primary that replicas can follow: binary log on (binlog files mysql-bin.*),
     // with this server_id. Off by default (--skip-log-bin): other tests' servers stay as they were.
     void setBinaryLog(int serverId) { m_binlogServerId = serverId; }
@@ -53,6 +56,7 @@ private:
     QString m_root;
     bool m_statementDigests = false;
     bool m_sharedInstall = false;
+    bool m_dataOpenToAll = false;
     int m_binlogServerId = 0;
     const MariaDbTestServer *m_primary = nullptr;
     int m_replicaServerId = 0;
