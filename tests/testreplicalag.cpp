@@ -253,8 +253,11 @@ void TestReplicaLag::lagFollowsReplay()
     // two other test servers beside it, really falls behind by half a second at times).
     QList<ReplicaLag> readings = readFor(reader, &writer, 1500, name);
     QVERIFY(readings.size() >= 4);
+    // MySQL's replica (chrooted from its server root, applying through its relay log) was seen a
+    // second behind for a reading while the suite ran the Galera cluster's three servers beside it.
+    const double near = engine == Engine::MySQL ? 2 : 1;
     for (const ReplicaLag &lag : std::as_const(readings)) {
-        QVERIFY2(lag.replaying && lag.seconds >= 0 && lag.seconds < 1, qPrintable(describe(lag)));
+        QVERIFY2(lag.replaying && lag.seconds >= 0 && lag.seconds < near, qPrintable(describe(lag)));
         QVERIFY2(lag.bytes >= 0, qPrintable(describe(lag)));
         QCOMPARE(lag.state, engine == Engine::PostgreSQL ? QStringLiteral("streaming") : QStringLiteral("replicating"));
     }
