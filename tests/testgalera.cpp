@@ -3,7 +3,7 @@
 // makes for it is measured first: an online index build on one node, in Total Order Isolation,
 // holds up writes on the other nodes, to another table too, for as long as it runs. A plan made on
 // a node says so on every schema-changing step and asks for TOI in its session; run while an
-// application writes on another node and a third node is made to fall behind (a table lock its
+// application writes on the same node and a third node is made to fall behind (a table lock its
 // appliers wait for), the backfill waits between batches while flow control pauses the cluster, and
 // every node ends with the same rows, each with the backfill's value.
 
@@ -36,6 +36,7 @@ private Q_SLOTS:
     void initTestCase();
     void connectionSeesTheCluster();
     void totalOrderIsolationHoldsEveryNode();
+    void otherNodesWriterLosesCertification();
     void planClaimsTheCluster();
     void backfillWaitsForFlowControl();
 
@@ -119,6 +120,26 @@ void TestGalera::totalOrderIsolationHoldsEveryNode()
              qPrintable(QStringLiteral("the INSERT on node 2 took %1 ms; the build %2 ms").arg(held).arg(buildMs)));
 }
 
+// The other claim of the plan's warning: a transaction on node 2 that updated a row which a batch
+// on node 1 then updates and commits first is aborted at certification, its COMMIT failing with 1213.
+void TestGalera::otherNodesWriterLosesCertification()
+{
+    QString why;
+    QVERIFY2(EurosTable::make(m_cluster.profile(0), QStringLiteral("certified"), 10, &why), qPrintable(why));
+    DatabaseConnection node2(m_cluster.profile(1));
+    ConnectionError e;
+    QVERIFY2(node2.open(&e), qPrintable(e.text()));
+    QSqlQuery application(node2.database());
+    QVERIFY(application.exec(QStringLiteral("SET SESSION wsrep_sync_wait = 1")));
+    QVERIFY(application.exec(QStringLiteral("START TRANSACTION")));
+    QVERIFY2(application.exec(QStringLiteral("UPDATE certified SET cents = cents + 1 WHERE id = 5")), qPrintable(application.lastError().text()));
+    QVERIFY2(TestServers::execute(m_cluster.profile(0), {QStringLiteral("UPDATE certified SET cents = cents * 2 WHERE id BETWEEN 1 AND 10")}, &why),
+             qPrintable(why));
+    const bool committed = application.exec(QStringLiteral("COMMIT"));
+    QVERIFY2(!committed, "the transaction on node 2 committed over the batch's rows");
+    QCOMPARE(application.lastError().nativeErrorCode(), QStringLiteral("1213"));
+}
+
 void TestGalera::planClaimsTheCluster()
 {
     QString why;
@@ -132,6 +153,7 @@ void TestGalera::planClaimsTheCluster()
     QVERIFY(plan.sessionSql.contains(QStringLiteral("SET SESSION wsrep_OSU_method = 'TOI'")));
     QVERIFY2(plan.warnings.join(QLatin1Char('\n')).contains(QLatin1String("The server is a node of a Galera cluster of 3 nodes")),
              qPrintable(plan.warnings.join(QLatin1Char('\n'))));
+    QVERIFY(plan.warnings.join(QLatin1Char('\n')).contains(QLatin1String("run Stagecraft on the node the application writes to")));
     int claimed = 0;
     for (const PlanStep &step : std::as_const(plan.steps)) {
         const bool cluster = std::any_of(step.locks.cbegin(), step.locks.cend(),
@@ -148,7 +170,9 @@ void TestGalera::planClaimsTheCluster()
 
 // A node whose appliers wait (FLUSH TABLES ... WITH READ LOCK on the table, which they cannot break)
 // makes its receive queue grow until flow control pauses the cluster: the backfill on node 1 waits
-// between batches until it lets go, then finishes; every node has every row with its value.
+// between batches until it lets go, then finishes; every node has every row with its value. The
+// application writes on the run's node, as the plan's warning advises: there a write that meets a
+// batch waits for its row locks, where on another node it would lose at certification.
 void TestGalera::backfillWaitsForFlowControl()
 {
     QString why;
@@ -156,7 +180,7 @@ void TestGalera::backfillWaitsForFlowControl()
     const ConnectionProfile node1 = m_cluster.profile(0);
     QVERIFY2(EurosTable::make(node1, QStringLiteral("paced"), rows, &why), qPrintable(why));
     const QString t = quoteIdentifier(Engine::MariaDB, QStringLiteral("paced"));
-    LiveWriter application(m_cluster.profile(1), QStringLiteral("INSERT INTO %1 (id, cents) VALUES (%2, %2 * 7)").arg(t, QStringLiteral("%1")),
+    LiveWriter application(m_cluster.profile(0), QStringLiteral("INSERT INTO %1 (id, cents) VALUES (%2, %2 * 7)").arg(t, QStringLiteral("%1")),
                            QStringLiteral("UPDATE %1 SET cents = cents + 1 WHERE id = %2").arg(t, QStringLiteral("%1")), rows, rows + 1, 20);
     application.start();
     QProcess run;
@@ -193,7 +217,7 @@ void TestGalera::backfillWaitsForFlowControl()
     QVERIFY2(run.exitCode() == 6, out.constData()); // at the gate before the contract
     QVERIFY2(out.contains("waiting between batches: flow control paused the Galera cluster"), out.constData());
     QVERIFY2(out.contains("flow control let go of the cluster after"), out.constData());
-    LiveWriter deployed(m_cluster.profile(1), QStringLiteral("INSERT INTO %1 (id, cents, euros) VALUES (%2, %2 * 7, %2 * 14)").arg(t, QStringLiteral("%1")),
+    LiveWriter deployed(m_cluster.profile(0), QStringLiteral("INSERT INTO %1 (id, cents, euros) VALUES (%2, %2 * 7, %2 * 14)").arg(t, QStringLiteral("%1")),
                         QStringLiteral("UPDATE %1 SET cents = cents + 1, euros = cents * 2 WHERE id = %2").arg(t, QStringLiteral("%1")),
                         rows, 5000001, 20);
     deployed.start();
