@@ -182,6 +182,7 @@ void TestGalera::backfillWaitsForFlowControl()
     const QString t = quoteIdentifier(Engine::MariaDB, QStringLiteral("paced"));
     LiveWriter application(m_cluster.profile(0), QStringLiteral("INSERT INTO %1 (id, cents) VALUES (%2, %2 * 7)").arg(t, QStringLiteral("%1")),
                            QStringLiteral("UPDATE %1 SET cents = cents + 1 WHERE id = %2").arg(t, QStringLiteral("%1")), rows, rows + 1, 20);
+    application.setRetryOnDeadlock(true);
     application.start();
     QProcess run;
     run.start(cliProgram(), {"run", "-c", node1.toUrl(true), "--spec",
@@ -220,6 +221,7 @@ void TestGalera::backfillWaitsForFlowControl()
     LiveWriter deployed(m_cluster.profile(0), QStringLiteral("INSERT INTO %1 (id, cents, euros) VALUES (%2, %2 * 7, %2 * 14)").arg(t, QStringLiteral("%1")),
                         QStringLiteral("UPDATE %1 SET cents = cents + 1, euros = cents * 2 WHERE id = %2").arg(t, QStringLiteral("%1")),
                         rows, 5000001, 20);
+    deployed.setRetryOnDeadlock(true);
     deployed.start();
     const CliResult resumed = runCli({"resume", "-c", node1.toUrl(true), "--yes"});
     QVERIFY(deployed.waitForWrites(5, 10000));
@@ -229,6 +231,7 @@ void TestGalera::backfillWaitsForFlowControl()
         const LiveWriter::Result writes = writer->result();
         QVERIFY2(writes.errors == 0, qPrintable(writes.firstErrors.join(QLatin1String("; "))));
         QVERIFY(writes.inserts > 0 && writes.updates > 0);
+        qInfo("application: %lld writes, %lld tried again after a deadlock error", writes.writes(), writes.retried);
     }
     // Every node, once it has applied everything (wsrep_sync_wait): the same rows, each filled.
     QString reference;

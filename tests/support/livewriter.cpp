@@ -119,7 +119,17 @@ void LiveWriter::run()
                     const qint64 pick = qint64(random.bounded(quint64(std::max<qint64>(1, m_existingRows + inserted))));
                     sql = m_update.arg(pick < m_existingRows ? pick + 1 : m_firstNewId + (pick - m_existingRows));
                 }
-                const bool ok = q.exec(sql);
+                bool ok = q.exec(sql);
+                for (int retry = 0; !ok && m_retryOnDeadlock && retry < 3
+                                    && (q.lastError().nativeErrorCode() == QLatin1String("1213")
+                                        || q.lastError().nativeErrorCode() == QLatin1String("40P01"));
+                     ++retry) {
+                    {
+                        QMutexLocker lock(&m_mutex);
+                        ++m_result.retried;
+                    }
+                    ok = q.exec(sql);
+                }
                 record(ok, insert, ok ? QString() : q.lastError().text(), sql, (clock.nsecsElapsed() - due) / 1e6);
                 due += intervalNs;
             }

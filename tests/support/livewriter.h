@@ -30,6 +30,7 @@ public:
         qint64 errors = 0; // failed statements, or 1 for a connection that did not open
         QStringList firstErrors; // the first few: "error text [SQL]"
         QList<double> latenciesMs; // every write, succeeded or failed, from when it was due
+        qint64 retried = 0; // writes tried again after a deadlock error (setRetryOnDeadlock)
 
         [[nodiscard]] qint64 writes() const { return inserts + updates; }
     };
@@ -40,6 +41,11 @@ public:
     LiveWriter(const LiveWriter &) = delete;
     LiveWriter &operator=(const LiveWriter &) = delete;
 
+    // Before start(): a write that fails with a deadlock error (MySQL/MariaDB 1213, PostgreSQL 40P01)
+    // is tried again, up to three times, as an application on a Galera cluster must (a schema change
+    // in Total Order Isolation aborts the transactions in progress on its table); each retry counts
+    // in Result::retried, a write that still fails as an error.
+    void setRetryOnDeadlock(bool retry) { m_retryOnDeadlock = retry; }
     void start();
     // Asks the thread to stop and waits until it ended (a write under way finishes first).
     void stop();
@@ -67,6 +73,7 @@ private:
     const int m_rate;
     std::unique_ptr<QThread> m_thread;
     std::atomic<bool> m_stop{false};
+    bool m_retryOnDeadlock = false;
     mutable QMutex m_mutex; // guards m_result, m_finished, m_ended
     QWaitCondition m_progress;
     Result m_result;
