@@ -359,14 +359,15 @@ bool PostgresCatalog::readPartitions(const TableRef &table, TableDetails *detail
 bool PostgresCatalog::readPublications(const TableRef &table, TableDetails *details, ConnectionError *error)
 {
     // pg_publication_tables resolves FOR ALL TABLES, FOR TABLES IN SCHEMA and partitions (each as
-    // its root with publish_via_partition_root): the table, or one of its partitions (12+), is
-    // published when it is listed there.
+    // its root with publish_via_partition_root): the table, or one of its partitions, is published
+    // when it is listed there.
     const int version = m_connection.server().versionNumber;
-    // pg_partition_tree lists nothing for a table that is neither partitioned nor a partition.
-    const QString tree = version >= 120000 ? QStringLiteral("SELECT %1 UNION SELECT relid FROM pg_partition_tree(%1)").arg(Relation) : Relation;
-    QVariantList values{table.schema, table.name};
-    if (version >= 120000)
-        values << table.schema << table.name;
+    // The table and every partition below it, at any depth (before 12 only leaf partitions can be
+    // published, so a partitioned table's are found there too).
+    const QString tree = QStringLiteral("WITH RECURSIVE tree(relid) AS (SELECT %1 UNION SELECT i.inhrelid FROM pg_inherits i "
+                                        "JOIN tree t ON i.inhparent = t.relid) SELECT relid FROM tree")
+                             .arg(Relation);
+    const QVariantList values{table.schema, table.name};
     const QString columnList = version >= 150000
                                    ? QStringLiteral("EXISTS (SELECT FROM pg_publication_rel pr WHERE pr.prpubid = p.oid "
                                                     "AND pr.prrelid = c.oid AND pr.prattrs IS NOT NULL)")

@@ -8,6 +8,9 @@
 
 #include <libpq-fe.h>
 
+#include <QList>
+#include <QPair>
+
 #include <memory>
 #include <vector>
 
@@ -71,19 +74,25 @@ Connection console(const ConnectionProfile &profile)
     return c;
 }
 
-// The value in column `column` of the first row whose `keyColumn` is `key`; null when not found.
-QString consoleValue(PGconn *conn, const char *command, const char *keyColumn, const QString &key, const char *column, bool *answered)
+// The value in column `column` of the first row whose key columns hold the keys; null when not found.
+QString consoleValue(PGconn *conn, const char *command, const QList<QPair<const char *, QString>> &keys, const char *column, bool *answered)
 {
     std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn, command), &PQclear);
     if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK)
         return {};
     *answered = true;
-    const int k = PQfnumber(r.get(), keyColumn), v = PQfnumber(r.get(), column);
-    if (k < 0 || v < 0)
+    const int v = PQfnumber(r.get(), column);
+    if (v < 0)
         return {};
-    for (int row = 0; row < PQntuples(r.get()); ++row)
-        if (QString::fromUtf8(PQgetvalue(r.get(), row, k)) == key)
+    for (int row = 0; row < PQntuples(r.get()); ++row) {
+        bool match = true;
+        for (const auto &[keyColumn, key] : keys) {
+            const int k = PQfnumber(r.get(), keyColumn);
+            match = match && k >= 0 && QString::fromUtf8(PQgetvalue(r.get(), row, k)) == key;
+        }
+        if (match)
             return QString::fromUtf8(PQgetvalue(r.get(), row, v));
+    }
     return {};
 }
 
@@ -96,24 +105,31 @@ PoolerProbe::Result PoolerProbe::probe(DatabaseConnection &connection)
         return result;
     const qint64 server = serverProcess(connection);
     const qint64 client = clientSideProcess(connection);
-    if (server == 0 || client == 0 || server == client)
+    if (server == 0 || server == client)
         return result;
+    // The key unread (a driver that does not hand out libpq's connection): only what the console
+    // says or the watch catches counts; a pooler that neither shows is taken for none.
+    const bool keyRead = client != 0;
     result.pooler = QStringLiteral("a connection pooler");
-    result.evidence = QStringLiteral("the session key the client got names process %1, the server's session is process %2").arg(client).arg(server);
+    result.evidence = keyRead ? QStringLiteral("the session key the client got names process %1, the server's session is process %2").arg(client).arg(server)
+                              : QStringLiteral("the session key the client got could not be read");
 
     // PgBouncer's own word: the database's pool_mode, else the default one.
     const ConnectionProfile &profile = connection.profile();
     if (Connection admin = console(profile)) {
         bool answered = false;
-        QString mode = consoleValue(admin.get(), "SHOW DATABASES", "name", profile.database, "pool_mode", &answered);
+        // This client's own pool first: a pool_mode set for the user overrides the database's.
+        QString mode = consoleValue(admin.get(), "SHOW POOLS", {{"database", profile.database}, {"user", profile.user}}, "pool_mode", &answered);
         if (mode.isEmpty())
-            mode = consoleValue(admin.get(), "SHOW CONFIG", "key", QStringLiteral("pool_mode"), "value", &answered);
+            mode = consoleValue(admin.get(), "SHOW DATABASES", {{"name", profile.database}}, "pool_mode", &answered);
+        if (mode.isEmpty())
+            mode = consoleValue(admin.get(), "SHOW CONFIG", {{"key", QStringLiteral("pool_mode")}}, "value", &answered);
         if (answered) {
             result.pooler = QStringLiteral("PgBouncer");
             if (!mode.isEmpty()) {
                 result.mode = mode;
                 result.verdict = mode == QLatin1String("session") ? Verdict::SessionPool : Verdict::SharedSessions;
-                result.evidence += QStringLiteral("; its admin console says pool_mode = %1 for database %2").arg(mode, profile.database);
+                result.evidence += QStringLiteral("; its admin console says pool_mode = %1 for database %2 and user %3").arg(mode, profile.database, profile.user);
                 return result;
             }
         }
@@ -123,7 +139,9 @@ PoolerProbe::Result PoolerProbe::probe(DatabaseConnection &connection)
     DatabaseConnection other(profile);
     ConnectionError e;
     if (!other.open(&e)) {
-        result.verdict = Verdict::SharedSessions; // cannot tell: not trusted with a run
+        if (!keyRead)
+            return {};
+        result.verdict = Verdict::Unknown;
         result.evidence += QStringLiteral("; its pool mode could not be read, nor watched (a second connection failed: %1)").arg(e.text());
         return result;
     }
@@ -139,15 +157,25 @@ PoolerProbe::Result PoolerProbe::probe(DatabaseConnection &connection)
         result.evidence += QStringLiteral("; this connection's next transaction ran in server process %1, not %2").arg(again).arg(server);
         return result;
     }
-    result.verdict = Verdict::SessionPool;
-    result.evidence += QStringLiteral("; its pool mode could not be read (no access to its admin console), and in %1 tries another "
-                                      "connection was never given this session's server process")
+    // Not caught sharing is no proof of a session pool (several PgBouncer processes on one port, a
+    // pool larger than the tries): without the console's word, not trusted with a run.
+    if (!keyRead)
+        return {};
+    result.verdict = Verdict::Unknown;
+    result.evidence += QStringLiteral("; its pool mode could not be read (its admin console did not let this user in), and in %1 tries "
+                                      "another connection was never given this session's server process, which proves nothing")
                            .arg(WatchQueries);
     return result;
 }
 
 QString PoolerProbe::refusal(const Result &result)
 {
+    if (result.verdict == Verdict::Unknown)
+        return QStringLiteral("this connection goes through %1 whose pool mode could not be told (%2). A run needs one server "
+                              "session from start to end (its lock timeout, its run lock and its prepared batches belong to the "
+                              "session), which only a pool in session mode keeps. Let Stagecraft read the mode (add this user to "
+                              "PgBouncer's stats_users or admin_users), or connect to PostgreSQL directly (its own port)")
+            .arg(result.pooler, result.evidence);
     if (result.verdict != Verdict::SharedSessions)
         return {};
     return QStringLiteral("this connection goes through %1 that hands the server session to other clients between transactions%2 "

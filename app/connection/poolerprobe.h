@@ -15,9 +15,12 @@ class DatabaseConnection;
 // A pooler is recognised by the key the client got at connection time: libpq's PQbackendPID is the
 // process the server says it forked for the session, unless something between them answered the
 // start-up itself (PgBouncer hands out keys of its own). Then the mode is read from the pooler's
-// admin console (PgBouncer's SHOW DATABASES, SHOW CONFIG, with the same credentials) and, where that
-// is not allowed, watched: this session's server process is left idle while a second connection asks
-// for its own a number of times; a pooler that shares sessions gives it this one.
+// admin console with the same credentials (PgBouncer's SHOW POOLS for this database and user, which
+// a per-user pool_mode decides, else SHOW DATABASES, SHOW CONFIG) and, where that is not allowed,
+// watched: this session's server process is left idle while a second connection asks for its own a
+// number of times; a pooler that shares sessions gives it this one. A watch proves sharing, never its
+// absence (several PgBouncer processes on one port, a pool larger than the tries): without the
+// console's word a pooler that was not caught sharing is Unknown, and refused like a sharing one.
 class PoolerProbe
 {
 public:
@@ -25,6 +28,7 @@ public:
         Direct, // no pooler between: the session is the server's
         SessionPool, // a pooler that keeps this client's server session for the whole connection
         SharedSessions, // transaction or statement pooling: the server session changes hands
+        Unknown, // a pooler whose mode could be neither read nor proved: not trusted with a run
     };
     struct Result
     {
@@ -37,7 +41,7 @@ public:
     // Asks on the connection's own session (PostgreSQL only; Direct for every other engine). Opens a
     // second connection for the admin console and, if needed, for the watch; changes nothing.
     [[nodiscard]] static Result probe(DatabaseConnection &connection);
-    // Why a run may not go through this connection (SharedSessions), with what to do instead; empty otherwise.
+    // Why a run may not go through this connection (SharedSessions, Unknown), with what to do instead; empty otherwise.
     [[nodiscard]] static QString refusal(const Result &result);
     // The log's line for a run through a session pool; empty for a direct connection.
     [[nodiscard]] static QString note(const Result &result);

@@ -62,11 +62,12 @@ void Galera::claim(Plan *plan, const ServerInfo &server)
                           .arg(blocked, 0, 'f', 2);
     if (longestStep >= 0)
         warning += QStringLiteral(", the longest step %1 (%2, about %3 s)").arg(longestStep + 1).arg(plan->steps.at(longestStep).title).arg(longest, 0, 'f', 2);
-    warning += QStringLiteral(". The backfill's batches are certified on every node; the run waits between them while flow control "
-                              "pauses the cluster. A transaction on another node that updates a row a batch updates loses at "
+    warning += QStringLiteral(". The backfill's batches are certified on every node%1. A transaction on another node that updates a row a batch updates loses at "
                               "certification and fails with a deadlock error (1213), as one in progress on the table when a schema "
                               "change arrives does: run Stagecraft on the node the application writes to (there its writes wait "
-                              "for the batch's row locks instead), or make sure the application retries.");
+                              "for the batch's row locks instead), or make sure the application retries.")
+                   .arg(plan->settings.maxReplicaLagMs > 0 ? QStringLiteral("; the run waits between them while flow control pauses the cluster")
+                                                          : QStringLiteral("; this run does not wait for flow control (replica pacing is off)"));
     if (const QString method = schemaUpgradeMethod(server); method.compare(QLatin1String("TOI"), Qt::CaseInsensitive) != 0)
         warning += QStringLiteral(" The server's wsrep_OSU_method is %1, which would change the connected node alone: the run's session "
                                   "sets TOI, so that every node changes together.")

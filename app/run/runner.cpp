@@ -111,7 +111,12 @@ QString Runner::replicaRefusal()
         return {};
     QSqlQuery q(m_connection->database());
     if (!q.exec(engine == Engine::PostgreSQL ? QStringLiteral("SELECT pg_is_in_recovery()") : QStringLiteral("SELECT @@global.read_only"))
-        || !q.next() || !q.value(0).toBool())
+        || !q.next())
+        return {};
+    // PostgreSQL says t or f; MySQL and MariaDB 0 or 1, MariaDB 12 OFF, ON or NO_LOCK... (an ENUM).
+    const QString value = q.value(0).toString();
+    if (value.compare(QLatin1String("f"), Qt::CaseInsensitive) == 0 || value.compare(QLatin1String("false"), Qt::CaseInsensitive) == 0
+        || value == QLatin1String("0") || value.compare(QLatin1String("OFF"), Qt::CaseInsensitive) == 0 || value.isEmpty())
         return {};
     return engine == Engine::PostgreSQL
                ? QStringLiteral("this server is a standby (in recovery): connect to the primary, or, after a failover, promote this "
