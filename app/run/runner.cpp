@@ -1009,64 +1009,62 @@ Runner::StepResult Runner::runBackfill(const Plan &plan, int index, QStringList 
         for (const QString &line : std::as_const(lines))
             m_pacingSummary << QStringLiteral("step %1: %2").arg(index + 1).arg(line);
     });
-    // Waits while a replica is over the lag allowed (or not replaying and out of reach), saying
-    // why; false when the run was cancelled meanwhile.
+    // Waits while `reason` gives one: says it once in the log, shows it on the progress line and in
+    // the chart; the time waited (ms), or -1 when the run was cancelled meanwhile.
+    const auto waitWhile = [&](const auto &reason, int pollMs) -> qint64 {
+        QElapsedTimer waiting;
+        for (QString why = reason(); !why.isEmpty(); why = reason()) {
+            if (m_cancelled)
+                return -1;
+            if (!waiting.isValid()) {
+                waiting.start();
+                Q_EMIT noted(index, QStringLiteral("waiting between batches: %1").arg(why));
+            }
+            BackfillProgress p = progress(batch, waiting.elapsed());
+            p.throttle = why;
+            p.throttledSeconds = (throttledMs + waiting.elapsed()) / 1000.0;
+            series.add(p);
+            Q_EMIT backfillProgressed(p);
+            QThread::msleep(pollMs);
+        }
+        return waiting.isValid() ? waiting.elapsed() : 0;
+    };
+    // Waits while a replica is over the lag allowed (or not replaying and out of reach), then while
+    // flow control pauses a Galera cluster (no more write-sets for the slow node until it has caught
+    // up: every node's writes wait meanwhile); false when the run was cancelled meanwhile.
     const auto waitForReplicas = [&]() {
         if (!monitor || m_settings.maxReplicaLagMs <= 0)
             return true;
-        QElapsedTimer waiting;
-        bool said = false;
-        for (std::optional<ReplicaLag> over = monitor->replicaOverLimit(); over; over = monitor->replicaOverLimit()) {
-            if (m_cancelled)
-                return false;
-            if (!said)
-                waiting.start();
-            const QString why = over->seconds * 1000 > m_settings.maxReplicaLagMs
-                ? QStringLiteral("replica %1 is %2 s behind, over %3 s (%4)").arg(over->name).arg(over->seconds, 0, 'f', 1)
-                      .arg(m_settings.maxReplicaLagMs / 1000.0).arg(over->state)
-                : over->seconds >= 0 ? QStringLiteral("replica %1 is behind and not replaying: %2 (at least %3 s behind)")
-                                           .arg(over->name, over->state).arg(over->seconds, 0, 'f', 1)
-                                     : QStringLiteral("replica %1: %2").arg(over->name, over->state);
-            if (over->seconds > worstLag) {
-                worstLag = over->seconds;
-                worstLagName = over->name;
-            }
-            if (!said)
-                Q_EMIT noted(index, QStringLiteral("waiting between batches: %1").arg(why));
-            said = true;
-            BackfillProgress p = progress(batch, waiting.elapsed());
-            p.throttle = why;
-            p.throttledSeconds = (throttledMs + waiting.elapsed()) / 1000.0;
-            series.add(p);
-            Q_EMIT backfillProgressed(p);
-            QThread::msleep(250);
+        const qint64 lagging = waitWhile(
+            [&] {
+                const std::optional<ReplicaLag> over = monitor->replicaOverLimit();
+                if (!over)
+                    return QString();
+                if (over->seconds > worstLag) {
+                    worstLag = over->seconds;
+                    worstLagName = over->name;
+                }
+                return over->seconds * 1000 > m_settings.maxReplicaLagMs
+                    ? QStringLiteral("replica %1 is %2 s behind, over %3 s (%4)").arg(over->name).arg(over->seconds, 0, 'f', 1)
+                          .arg(m_settings.maxReplicaLagMs / 1000.0).arg(over->state)
+                    : over->seconds >= 0 ? QStringLiteral("replica %1 is behind and not replaying: %2 (at least %3 s behind)")
+                                               .arg(over->name, over->state).arg(over->seconds, 0, 'f', 1)
+                                         : QStringLiteral("replica %1: %2").arg(over->name, over->state);
+            },
+            250);
+        if (lagging < 0)
+            return false;
+        if (lagging > 0) {
+            throttledMs += lagging;
+            Q_EMIT noted(index, QStringLiteral("the replicas caught up after %1 s: going on").arg(lagging / 1000.0, 0, 'f', 1));
         }
-        if (said) {
-            throttledMs += waiting.elapsed();
-            Q_EMIT noted(index, QStringLiteral("the replicas caught up after %1 s: going on").arg(waiting.elapsed() / 1000.0, 0, 'f', 1));
-        }
-        // A Galera cluster that flow control pauses: no more write-sets for the slow node until it
-        // has caught up (every node's writes wait while the cluster is paused).
-        said = false;
-        for (QString why = monitor->flowControl(); !why.isEmpty(); why = monitor->flowControl()) {
-            if (m_cancelled)
-                return false;
-            if (!said) {
-                waiting.start();
-                Q_EMIT noted(index, QStringLiteral("waiting between batches: %1").arg(why));
-            }
-            said = true;
-            BackfillProgress p = progress(batch, waiting.elapsed());
-            p.throttle = why;
-            p.throttledSeconds = (throttledMs + waiting.elapsed()) / 1000.0;
-            series.add(p);
-            Q_EMIT backfillProgressed(p);
-            QThread::msleep(100);
-        }
-        if (said) {
-            throttledMs += waiting.elapsed();
-            flowControlMs += waiting.elapsed();
-            Q_EMIT noted(index, QStringLiteral("flow control let go of the cluster after %1 s: going on").arg(waiting.elapsed() / 1000.0, 0, 'f', 1));
+        const qint64 paused = waitWhile([&] { return monitor->flowControl(); }, 100);
+        if (paused < 0)
+            return false;
+        if (paused > 0) {
+            throttledMs += paused;
+            flowControlMs += paused;
+            Q_EMIT noted(index, QStringLiteral("flow control let go of the cluster after %1 s: going on").arg(paused / 1000.0, 0, 'f', 1));
         }
         return true;
     };
