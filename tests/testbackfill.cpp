@@ -222,7 +222,7 @@ void TestBackfill::fixedBatchRows()
     // Pauses between batches count in the estimate.
     RunSettings paused;
     paused.pauseBetweenBatchesMs = 100;
-    QCOMPARE(paused.backfillSeconds(200000) - RunSettings{}.backfillSeconds(200000), 10 * 0.1);
+    QCOMPARE(paused.backfillSeconds(Engine::PostgreSQL, 200000) - RunSettings{}.backfillSeconds(Engine::PostgreSQL, 200000), 10 * 0.1);
 }
 
 void TestBackfill::journaledPlanWithoutSettings()

@@ -6,6 +6,7 @@
 #include "demo/demodatabase.h"
 #include "historyview.h"
 #include "mainwindow.h"
+#include "plan/costmodel.h"
 #include "plan/planformat.h"
 #include "plan/planner.h"
 #include "plan/specvalidator.h"
@@ -16,8 +17,13 @@
 #include "runhistorymodel.h"
 #include "runstepsmodel.h"
 
+#include "eurostable.h"
 #include "specplan.h"
+
 #include <QAbstractItemModelTester>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QFile>
 #include <QLineEdit>
 #include <QPushButton>
@@ -121,6 +127,9 @@ private Q_SLOTS:
         qRegisterMetaType<RunOutcome>();
     }
     void olderJournalGainsStepTimes();
+    void estimatesBesideActuals();
+    void versusEstimate_data();
+    void versusEstimate();
     void outcomesStepsAndReport();
     void refreshedAfterEveryRun();
 };
@@ -155,6 +164,9 @@ void TestHistory::olderJournalGainsStepTimes()
     QCOMPARE(RunHistory::outcome(runs.first()), QStringLiteral("cancelled"));
     QCOMPARE(RunHistory::seconds(runs.first().startedAt, RunHistory::ended(runs.first())), 42.5);
     QVERIFY(!runs.first().steps.first().startedAt.isValid());
+    // No estimates recorded: the plan's are shown; no actual time.
+    QCOMPARE(runs.first().steps.first().estimatedSeconds, old.steps.first().estimatedSeconds);
+    QCOMPARE(runs.first().steps.first().actualSeconds, -1.0);
 
     Plan plan;
     QVERIFY2(demo.plan(TotalEur, &plan, &why), qPrintable(why));
@@ -174,6 +186,132 @@ void TestHistory::olderJournalGainsStepTimes()
     QCOMPARE(RunHistory::stepsApplied(runs.first()), int(plan.steps.size()));
     QCOMPARE(runs.at(1).runId, QStringLiteral("old-run")); // still there, as it was
     QVERIFY(!runs.at(1).steps.first().startedAt.isValid());
+}
+
+// Each step's estimate is journaled when the run starts and its time when it ends: History's steps,
+// the report and `stagecraft-cli history` (text and JSON) show them side by side.
+void TestHistory::estimatesBesideActuals()
+{
+    Demo demo;
+    QVERIFY(demo.make());
+    Plan plan;
+    QString why, runId;
+    QVERIFY2(demo.plan(TotalEur, &plan, &why), qPrintable(why));
+    QVERIFY(plan.estimatedRows > 0);
+    QCOMPARE(runOnce(demo.profile, plan, &runId), RunOutcome::Done);
+
+    QList<Journal::RunRecord> runs;
+    ConnectionError error;
+    QVERIFY2(RunHistory::read(demo.profile, &runs, &error), qPrintable(error.text()));
+    QCOMPARE(runs.size(), 1);
+    const Journal::RunRecord &run = runs.first();
+    QCOMPARE(run.steps.size(), plan.steps.size());
+    int backfill = -1;
+    for (int i = 0; i < plan.steps.size(); ++i) {
+        const Journal::StepRecord &s = run.steps.at(i);
+        const PlanStep &p = plan.steps.at(i);
+        QCOMPARE(s.estimatedSeconds, p.gate.isEmpty() ? p.estimatedSeconds : 0.0);
+        QCOMPARE(s.estimatedRows, plan.estimatedRowsOf(p));
+        if (!p.gate.isEmpty()) { // a gate passed: no work, no time of its own
+            QCOMPARE(s.actualSeconds, -1.0);
+            continue;
+        }
+        QVERIFY2(s.actualSeconds >= 0 && s.actualSeconds <= RunHistory::seconds(run.startedAt, run.updatedAt) + 0.001,
+                 qPrintable(QString::number(s.actualSeconds)));
+        if (!p.backfill.isNull())
+            backfill = i;
+    }
+    QVERIFY(backfill > 0);
+    const Journal::StepRecord &filled = run.steps.at(backfill);
+    QCOMPARE(filled.estimatedRows, plan.estimatedRows);
+    QCOMPARE(filled.rowsDone, plan.estimatedRows); // SQLite's count is exact
+    QVERIFY(RunHistory::versusEstimate(filled) > 0);
+
+    // History's steps.
+    RunStepsModel steps;
+    steps.setRun(run);
+    QCOMPARE(steps.index(backfill, RunStepsModel::EstimateColumn).data().toString(), CostModel::rangeText(plan.steps.at(backfill).estimatedSeconds));
+    QCOMPARE(steps.index(backfill, RunStepsModel::VersusColumn).data().toString(), RunHistory::versusText(RunHistory::versusEstimate(filled)));
+    QCOMPARE(steps.index(backfill, RunStepsModel::EstimatedRowsColumn).data().toString(), QLocale().toString(plan.estimatedRows));
+    QCOMPARE(steps.index(backfill, RunStepsModel::RowsColumn).data().toString(), QLocale().toString(plan.estimatedRows));
+    // The report.
+    const QString report = RunHistory::report(run);
+    QVERIFY2(report.contains(QStringLiteral("| %1 | %2 | done |").arg(backfill + 1).arg(plan.steps.at(backfill).title)), qPrintable(report));
+    QVERIFY(report.contains(QStringLiteral("| estimate | time | vs estimate | rows estimated | rows done |")));
+
+    // stagecraft-cli history, as text.
+    const QString url = QStringLiteral("sqlite://") + demo.profile.database;
+    const Testing::CliResult text = Testing::runCli({QStringLiteral("history"), QStringLiteral("-c"), url});
+    QCOMPARE(text.code, 0);
+    const QStringList lines = text.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QVERIFY2(lines.value(0).startsWith(QStringLiteral("# run %1 on main.orders.total_eur: done, started ").arg(runId)), qPrintable(text.out));
+    QCOMPARE(lines.value(1), QStringLiteral("step\ttitle\toutcome\testimate\tactual\tvs estimate\trows estimated\trows done"));
+    QCOMPARE(lines.size(), 2 + plan.steps.size());
+    const QStringList backfillLine = lines.value(2 + backfill).split(QLatin1Char('\t'));
+    QCOMPARE(backfillLine.value(0), QString::number(backfill + 1));
+    QCOMPARE(backfillLine.value(2), QStringLiteral("done"));
+    QCOMPARE(backfillLine.value(3), CostModel::rangeText(plan.steps.at(backfill).estimatedSeconds));
+    QVERIFY2(backfillLine.value(4).endsWith(QLatin1String(" s")), qPrintable(backfillLine.value(4)));
+    QCOMPARE(backfillLine.value(5), RunHistory::versusText(RunHistory::versusEstimate(filled)));
+    QCOMPARE(backfillLine.value(6), QString::number(plan.estimatedRows));
+    QCOMPARE(backfillLine.value(7), QString::number(plan.estimatedRows));
+
+    // And as JSON, one run picked.
+    const Testing::CliResult json =
+        Testing::runCli({QStringLiteral("history"), QStringLiteral("-c"), url, QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--run"), runId});
+    QCOMPARE(json.code, 0);
+    const QJsonArray list = QJsonDocument::fromJson(json.out.toUtf8()).array();
+    QCOMPARE(list.size(), 1);
+    const QJsonObject o = list.first().toObject();
+    QCOMPARE(o.value(QStringLiteral("run_id")).toString(), runId);
+    QCOMPARE(o.value(QStringLiteral("outcome")).toString(), QStringLiteral("done"));
+    const QJsonArray jsonSteps = o.value(QStringLiteral("steps")).toArray();
+    QCOMPARE(jsonSteps.size(), plan.steps.size());
+    const QJsonObject b = jsonSteps.at(backfill).toObject();
+    QCOMPARE(b.value(QStringLiteral("estimated_rows")).toInteger(), plan.estimatedRows);
+    QCOMPARE(b.value(QStringLiteral("rows_done")).toInteger(), plan.estimatedRows);
+    QVERIFY(qAbs(b.value(QStringLiteral("estimated_seconds")).toDouble() - plan.steps.at(backfill).estimatedSeconds) < 0.001);
+    QVERIFY(qAbs(b.value(QStringLiteral("actual_seconds")).toDouble() - filled.actualSeconds) < 0.001);
+    QVERIFY(b.value(QStringLiteral("versus_estimate")).toDouble() > 0);
+
+    // Bad input: a clear error, exit 2.
+    const Testing::CliResult badFormat = Testing::runCli({QStringLiteral("history"), QStringLiteral("-c"), url, QStringLiteral("--format"), QStringLiteral("xml")});
+    QCOMPARE(badFormat.code, 2);
+    QVERIFY2(badFormat.err.contains(QLatin1String("history --format is text or json")), qPrintable(badFormat.err));
+    const Testing::CliResult noRun = Testing::runCli({QStringLiteral("history"), QStringLiteral("-c"), url, QStringLiteral("--run"), QStringLiteral("nope")});
+    QCOMPARE(noRun.code, 2);
+    QVERIFY2(noRun.err.contains(QLatin1String("no run nope in the journal")), qPrintable(noRun.err));
+}
+
+void TestHistory::versusEstimate_data()
+{
+    QTest::addColumn<double>("estimated");
+    QTest::addColumn<double>("actual");
+    QTest::addColumn<int>("state");
+    QTest::addColumn<QString>("text");
+    const int done = int(Journal::StepState::Done);
+    QTest::newRow("within") << 10.0 << 13.0 << done << QStringLiteral("1.30x");
+    QTest::newRow("slower") << 10.0 << 26.0 << done << QStringLiteral("2.60x: slower than the range");
+    QTest::newRow("faster") << 10.0 << 4.0 << done << QStringLiteral("0.40x: faster than the range");
+    QTest::newRow("far slower") << 1.0 << 42.0 << done << QStringLiteral("42x: slower than the range");
+    QTest::newRow("catalog change in milliseconds") << 0.01 << 0.2 << done << QString();
+    QTest::newRow("catalog change that waited") << 0.01 << 3.0 << done << QStringLiteral("300x: slower than the range");
+    QTest::newRow("not done") << 10.0 << 3.0 << int(Journal::StepState::Failed) << QString();
+    QTest::newRow("no actual") << 10.0 << -1.0 << done << QString();
+    QTest::newRow("no estimate") << -1.0 << 3.0 << done << QString();
+}
+
+void TestHistory::versusEstimate()
+{
+    QFETCH(double, estimated);
+    QFETCH(double, actual);
+    QFETCH(int, state);
+    QFETCH(QString, text);
+    Journal::StepRecord s;
+    s.state = Journal::StepState(state);
+    s.estimatedSeconds = estimated;
+    s.actualSeconds = actual;
+    QCOMPARE(RunHistory::versusText(RunHistory::versusEstimate(s)), text);
 }
 
 // Runs that failed and were rolled back, were cancelled, and were done: each with its outcome and

@@ -1,5 +1,6 @@
 #include "locktimeline.h"
 
+#include "plan/costmodel.h"
 #include "planstepsmodel.h"
 #include "report/timelinepainter.h"
 
@@ -81,9 +82,9 @@ bool LockTimeline::event(QEvent *event)
         const int i = stepAt(help->pos());
         if (i >= 0) {
             const PlanStep &s = m_plan.steps.at(i);
-            QToolTip::showText(help->globalPos(), tr("%1. %2\n%3, about %4%5")
+            QToolTip::showText(help->globalPos(), tr("%1. %2\n%3, %4%5")
                                                       .arg(i + 1)
-                                                      .arg(s.title, severityText(severityOf(s)), durationText(s.estimatedSeconds),
+                                                      .arg(s.title, severityText(severityOf(s)), CostModel::rangeText(s.estimatedSeconds),
                                                            s.lockHeldSeconds > 0 ? tr(" (lock held ~%1)").arg(durationText(s.lockHeldSeconds)) : QString()),
                                this);
         } else {

@@ -7,6 +7,7 @@
 #include "planstepsmodel.h"
 #include "planview.h"
 #include "planworkspace.h"
+#include "rehearsaldialog.h"
 #include "runcontroller.h"
 #include "runpanel.h"
 #include "schemabrowser.h"
@@ -17,6 +18,8 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -106,6 +109,7 @@ void MainWindow::connectFeatures()
     });
     connect(m_plan, &PlanWorkspace::dataChecked, this, &MainWindow::dataChecked);
     connect(m_plan->planView(), &PlanView::runRequested, this, &MainWindow::requestRun);
+    connect(m_plan->planView(), &PlanView::rehearseRequested, this, &MainWindow::requestRehearsal);
 }
 
 void MainWindow::connectRuns()
@@ -192,6 +196,13 @@ void MainWindow::buildMenus()
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu *planMenu = menuBar()->addMenu(tr("&Plan"));
+    planMenu->setObjectName(QStringLiteral("planMenu"));
+    QAction *rehearse = planMenu->addAction(tr("&Rehearse on a Copy…"), this, &MainWindow::requestRehearsal);
+    rehearse->setObjectName(QStringLiteral("rehearseAction"));
+    rehearse->setEnabled(false);
+    connect(planMenu, &QMenu::aboutToShow, this, [this, rehearse] { rehearse->setEnabled(m_plan->planView()->rehearseButton()->isEnabled()); });
+
     QMenu *edit = menuBar()->addMenu(tr("&Settings"));
     QAction *preferences = edit->addAction(tr("&Preferences…"), this, &MainWindow::showSettings);
     preferences->setShortcuts({QKeySequence(QKeySequence::Preferences), QKeySequence(Qt::CTRL | Qt::Key_Comma)});
@@ -239,6 +250,7 @@ void MainWindow::onOpening(const ConnectionProfile &profile)
 
 void MainWindow::onConnected(const ServerInfo &server)
 {
+    m_serverName = server.displayName();
     m_runs->setConnection(m_connection->profile(), server.displayName());
     m_history->setConnection(m_connection->profile());
     m_history->refresh();
@@ -314,6 +326,19 @@ bool MainWindow::exportPlan(const QString &kind, const QString &path, QString *e
 void MainWindow::requestRun()
 {
     m_runs->requestRun(m_plan->planView()->model()->plan());
+}
+
+void MainWindow::requestRehearsal()
+{
+    const Plan plan = m_plan->planView()->model()->plan();
+    if (plan.steps.isEmpty())
+        return;
+    // stagecraft-cli, installed beside the application, is the guard that drops the copy should this process die.
+    const QString guard = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("stagecraft-cli"));
+    auto *dialog = new RehearsalDialog(m_connection->profile(), m_serverName, plan, QFileInfo::exists(guard) ? guard : QString(), this);
+    dialog->setObjectName(QStringLiteral("rehearsal"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void MainWindow::resumeInterruptedRun()

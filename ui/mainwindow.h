@@ -70,6 +70,8 @@ public:
     void addColumn();
     // Asks for confirmation (the table's name), then runs the plan on screen.
     void requestRun();
+    // Plan > Rehearse: the Rehearse dialog for the plan on screen.
+    void requestRehearsal();
     [[nodiscard]] RunPanel *runPanel() const { return m_runPanel; }
     [[nodiscard]] HistoryView *historyView() const { return m_history; }
     // An interrupted run found in the journal on connect, offered for resume ("" if none, or if it
@@ -134,6 +136,7 @@ private:
     RunController *m_runs = nullptr; // confirmations and the runner's thread
     HistoryView *m_history = nullptr; // the past runs, from the journal
     QLabel *m_resumeBar = nullptr;
+    QString m_serverName; // the connected server, as the confirmations name it
     ConnectionChip *m_chip = nullptr;
     ConnectionSummary m_runConnection; // where the last run was started
     std::optional<RunOutcome> m_lastOutcome; // how the last run ended (RunPanel::finished)

@@ -1,5 +1,6 @@
 #include "planstepsmodel.h"
 
+#include "plan/costmodel.h"
 #include "themecolors.h"
 
 #include "plan/ruleevidence.h"
@@ -143,7 +144,7 @@ QVariant PlanStepsModel::data(const QModelIndex &index, int role) const
                 work << tr("batches");
             return work.join(QLatin1String(", "));
         }
-        case SecondsColumn: return s.gate.isEmpty() ? seconds(s.estimatedSeconds) : tr("until resumed");
+        case SecondsColumn: return s.gate.isEmpty() ? CostModel::rangeText(s.estimatedSeconds) : tr("until resumed");
         case LockSecondsColumn: return s.lockHeldSeconds > 0 ? seconds(s.lockHeldSeconds) : QString();
         case ClaimsColumn:
             if (!s.gate.isEmpty() || m_plan.targetVersion == 0)
@@ -199,7 +200,7 @@ QVariant PlanStepsModel::headerData(int section, Qt::Orientation orientation, in
     case LocksColumn: return tr("Lock");
     case BlocksColumn: return tr("Blocks");
     case WorkColumn: return tr("Work");
-    case SecondsColumn: return tr("About");
+    case SecondsColumn: return tr("Estimate");
     case LockSecondsColumn: return tr("Lock held");
     case ClaimsColumn: return tr("Claims");
     case FailingWritesColumn: return tr("Application writes that fail");

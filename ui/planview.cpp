@@ -56,6 +56,12 @@ PlanView::PlanView(QWidget *parent)
     header->addStretch(1);
     header->addWidget(m_checkData);
     connect(m_checkData, &QPushButton::clicked, this, &PlanView::dataCheckRequested);
+    m_rehearse = new QPushButton(tr("R&ehearse…"), this);
+    m_rehearse->setObjectName(QStringLiteral("rehearseButton"));
+    m_rehearse->setToolTip(tr("Run the plan on a scratch copy of the table under a synthetic writer, and compare its times with the estimates"));
+    m_rehearse->setEnabled(false);
+    header->addWidget(m_rehearse);
+    connect(m_rehearse, &QPushButton::clicked, this, &PlanView::rehearseRequested);
     m_run = new QPushButton(tr("&Run…"), this);
     m_run->setObjectName(QStringLiteral("runButton"));
     m_run->setEnabled(false);
@@ -283,6 +289,7 @@ void PlanView::setPlan(const Plan &plan, int connectedVersion)
     }
     // A plan for the connected server can run; one for another version is for comparison.
     m_run->setEnabled(!plan.steps.isEmpty() && plan.targetVersion == connectedVersion);
+    m_rehearse->setEnabled(m_run->isEnabled());
     m_checkData->setEnabled(!plan.steps.isEmpty());
     m_findings->hide();
     m_sessionsModel->setRows({});
@@ -309,6 +316,7 @@ void PlanView::clear()
         m_versions->setEnabled(false);
     }
     m_run->setEnabled(false);
+    m_rehearse->setEnabled(false);
     m_checkData->setEnabled(false);
     m_problems->hide();
     showCurrent();
@@ -499,6 +507,7 @@ void PlanView::markRun(const QString &outcome, const QDateTime &when, bool waiti
     if (m_model->plan().steps.isEmpty())
         return;
     m_run->setEnabled(false); // the plan on screen is spent: a new one is made from the table as it is now
+    m_rehearse->setEnabled(false);
     const QString time = QLocale().toString(when.time(), QLocale::ShortFormat);
     if (waitingAtGate)
         m_runState->setText(tr("This plan's run waits at a deploy gate (since %1): continue it or roll it back in the Run tab.").arg(time));
@@ -524,6 +533,7 @@ void PlanView::showProblems(const QList<SpecProblem> &problems)
     showCurrent();
     m_runState->hide();
     m_run->setEnabled(false);
+    m_rehearse->setEnabled(false);
     m_checkData->setEnabled(false);
     m_findings->hide();
     m_sessionsBox->hide();
@@ -593,6 +603,7 @@ void PlanView::showOutOfDate(const QList<SpecProblem> &problems)
     m_outOfDate->show();
     m_problems->hide();
     m_run->setEnabled(false);
+    m_rehearse->setEnabled(false);
     m_checkData->setEnabled(false);
     m_findings->hide();
     m_sessionsModel->setRows({}); // a pre-flight of the plan that is out of date

@@ -52,6 +52,7 @@ public:
     [[nodiscard]] static QString impactSummary(const Impact &impact);
     [[nodiscard]] QComboBox *versionSwitcher() const { return m_versions; }
     [[nodiscard]] QPushButton *runButton() const { return m_run; }
+    [[nodiscard]] QPushButton *rehearseButton() const { return m_rehearse; }
     [[nodiscard]] QPushButton *checkDataButton() const { return m_checkData; }
     // Pre-flight: the existing rows against the column's constraints, and the sessions that would
     // make the run's schema changes wait.
@@ -75,6 +76,8 @@ Q_SIGNALS:
     void targetVersionChosen(int version);
     // The user asked to run the plan on screen (the window confirms first).
     void runRequested();
+    // The user asked to rehearse the plan on a scratch copy of the table (the window confirms first).
+    void rehearseRequested();
     // The user asked to check the existing rows against the new column's constraints.
     void dataCheckRequested();
     // The user asked to cancel a blocking session's statement or terminate it (confirmed elsewhere).
@@ -96,6 +99,7 @@ private:
     QLabel *m_title = nullptr;
     QComboBox *m_versions = nullptr;
     QPushButton *m_run = nullptr;
+    QPushButton *m_rehearse = nullptr;
     QPushButton *m_checkData = nullptr;
     QLabel *m_findings = nullptr;
     QWidget *m_sessionsBox = nullptr;

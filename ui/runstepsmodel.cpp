@@ -1,5 +1,6 @@
 #include "runstepsmodel.h"
 
+#include "plan/costmodel.h"
 #include "run/runhistory.h"
 #include "runhistorymodel.h"
 
@@ -40,8 +41,12 @@ QVariant RunStepsModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ForegroundRole && index.column() == OutcomeColumn
         && (s.state == Journal::StepState::Failed || s.state == Journal::StepState::Interrupted))
         return RunHistoryModel::failureColor();
+    const double versus = RunHistory::versusEstimate(s);
+    if (role == Qt::ForegroundRole && index.column() == VersusColumn && (versus > CostModel::RangeHigh || (versus >= 0 && versus < CostModel::RangeLow)))
+        return RunHistoryModel::failureColor();
     if (role == Qt::TextAlignmentRole
-        && (index.column() == NumberColumn || index.column() == TimeColumn || index.column() == RowsColumn || index.column() == AttemptsColumn))
+        && (index.column() == NumberColumn || index.column() == EstimateColumn || index.column() == TimeColumn || index.column() == VersusColumn
+            || index.column() == EstimatedRowsColumn || index.column() == RowsColumn || index.column() == AttemptsColumn))
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && index.column() == MessageColumn)
         return s.error;
@@ -53,7 +58,10 @@ QVariant RunStepsModel::data(const QModelIndex &index, int role) const
     case OutcomeColumn: return RunHistory::stepOutcome(s.state);
     case StartedColumn: return RunHistoryModel::timeText(s.startedAt);
     case EndedColumn: return RunHistoryModel::timeText(end);
-    case TimeColumn: return RunHistoryModel::durationText(RunHistory::seconds(s.startedAt, end));
+    case EstimateColumn: return s.estimatedSeconds > 0 ? CostModel::rangeText(s.estimatedSeconds) : QString();
+    case TimeColumn: return RunHistoryModel::durationText(ended ? RunHistory::stepSeconds(s) : -1);
+    case VersusColumn: return RunHistory::versusText(versus);
+    case EstimatedRowsColumn: return s.estimatedRows > 0 ? QLocale().toString(s.estimatedRows) : QString();
     case RowsColumn: return s.rowsDone ? QLocale().toString(s.rowsDone) : QString();
     case AttemptsColumn: return s.attempts;
     case MessageColumn: return s.error.simplified();
@@ -72,8 +80,11 @@ QVariant RunStepsModel::headerData(int section, Qt::Orientation orientation, int
     case OutcomeColumn: return tr("Outcome");
     case StartedColumn: return tr("Started");
     case EndedColumn: return tr("Ended");
+    case EstimateColumn: return tr("Estimate");
     case TimeColumn: return tr("Time");
-    case RowsColumn: return tr("Rows");
+    case VersusColumn: return tr("vs estimate");
+    case EstimatedRowsColumn: return tr("Rows estimated");
+    case RowsColumn: return tr("Rows done");
     case AttemptsColumn: return tr("Attempts");
     case MessageColumn: return tr("Message");
     case ColumnCount: break;

@@ -6,14 +6,15 @@
 
 namespace Stagecraft {
 
-// The steps of one past run (History's lower table): number, title, outcome, started, ended,
-// time, rows backfilled, attempts and the journal's message.
+// The steps of one past run (History's lower table): number, title, outcome, started, ended, the
+// estimate beside the time it took (and how far apart, in red outside the estimate's range), the
+// rows estimated beside the rows done, attempts and the journal's message.
 class RunStepsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { NumberColumn, StepColumn, OutcomeColumn, StartedColumn, EndedColumn, TimeColumn, RowsColumn, AttemptsColumn,
-                  MessageColumn, ColumnCount };
+    enum Column { NumberColumn, StepColumn, OutcomeColumn, StartedColumn, EndedColumn, EstimateColumn, TimeColumn, VersusColumn,
+                  EstimatedRowsColumn, RowsColumn, AttemptsColumn, MessageColumn, ColumnCount };
 
     explicit RunStepsModel(QObject *parent = nullptr);
 

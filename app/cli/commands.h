@@ -12,5 +12,8 @@ int run(const QCommandLineParser &parser);      // run.cpp: plan the column, the
 int resume(const QCommandLineParser &parser);   // resume.cpp: continue an unfinished run
 int rollback(const QCommandLineParser &parser); // rollback.cpp: undo what an unfinished run applied
 int demo(const QCommandLineParser &parser);     // demo.cpp: generate the demo database, print its URL
+int history(const QCommandLineParser &parser);  // history.cpp: the runs in the journal, estimates beside actuals
+int rehearse(const QCommandLineParser &parser); // rehearse.cpp: run the plan on a scratch copy under a synthetic writer
+int rehearseCleanup(const QCommandLineParser &parser); // rehearse.cpp: the guard that drops a rehearsal's copy
 
 } // namespace Stagecraft::Cli

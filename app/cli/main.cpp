@@ -67,6 +67,20 @@ const char *const description =
     "  rollback undo what the newest unfinished (failed or cancelled) run applied, or --run ID's, last\n"
     "           step first, under the same lock timeout and retries: stagecraft-cli rollback -c URL [--yes].\n"
     "           Refused, changing nothing, once a step past the plan's point of no return was applied.\n"
+    "  history  the runs in the database's journal, newest first (or --run ID): each step's estimate\n"
+    "           beside the time it took and the rows it did, and how far apart they are: stagecraft-cli\n"
+    "           history -c URL [--format text|json]. Nothing is changed.\n"
+    "  rehearse run the plan for --spec on a scratch copy of the table: stagecraft-cli rehearse -c URL\n"
+    "           --spec FILE --yes [--sample-rows 50000] [--write-rate N] [--rehearse-on URL]. The table's\n"
+    "           definition (without its foreign keys and triggers) and up to --sample-rows of its rows (read\n"
+    "           without locks; every row of a smaller table) go into a new PostgreSQL schema, MySQL/MariaDB\n"
+    "           database or SQLite file named stagecraft_rehearsal_<id>, on the table's own server or the\n"
+    "           one --rehearse-on names; the plan runs there while a writer that does not know the column\n"
+    "           inserts and updates at the table's observed write rate (pg_stat_user_tables,\n"
+    "           performance_schema; or --write-rate per second). Prints each step's estimate beside its\n"
+    "           time on the copy scaled to the table, and the writer's latency. The copy is dropped at the\n"
+    "           end, on Ctrl-C too, and by a guard process should stagecraft-cli be killed. Exit 0 when the\n"
+    "           plan ran to its end on the copy, 4 when it did not, 1 when the copy could not be dropped.\n"
     "  tables   list the tables of a database with their row counts and sizes\n"
     "  demo     generate the demo SQLite database (if needed) and print its URL\n\n"
     "Connection URLs: postgresql://user@host:5432/db?sslmode=require, mysql://user@host/db,\n"
@@ -84,7 +98,7 @@ void addOptions(QCommandLineParser &parser)
 {
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("plan, run, resume, rollback, tables or demo"));
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("plan, run, resume, rollback, history, rehearse, tables or demo"));
     parser.addOption({{QStringLiteral("c"), QStringLiteral("connection")},
                       QStringLiteral("The database to connect to (default: $STAGECRAFT_CONNECTION)."),
                       QStringLiteral("URL")});
@@ -137,7 +151,14 @@ void addOptions(QCommandLineParser &parser)
                       QStringLiteral("run: refuse unless the plan's fingerprint is the one in FILE (the reviewed plan's "
                                      "JSON, SQL or Markdown report)."),
                       QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("run"), QStringLiteral("resume/rollback: the run to continue or undo (default: the newest unfinished)."), QStringLiteral("ID")});
+    parser.addOption({QStringLiteral("run"), QStringLiteral("resume/rollback: the run to continue or undo (default: the newest unfinished); history: the run to show."), QStringLiteral("ID")});
+    parser.addOption({QStringLiteral("sample-rows"), QStringLiteral("rehearse: rows copied at most (default 50000)."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("write-rate"),
+                      QStringLiteral("rehearse: the synthetic writer's writes per second (default: the table's observed rate)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("rehearse-on"), QStringLiteral("rehearse: the server and database the scratch copy goes to (default: the table's)."),
+                      QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("scratch"), QStringLiteral("rehearse-cleanup (internal): the scratch copy to drop."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("path"), QStringLiteral("demo: where to write the demo database."),
                       QStringLiteral("FILE")});
 }
@@ -168,6 +189,8 @@ struct Command
 const Command commands[] = {
     {QLatin1StringView("tables"), tables}, {QLatin1StringView("plan"), plan},         {QLatin1StringView("run"), run},
     {QLatin1StringView("resume"), resume}, {QLatin1StringView("rollback"), rollback}, {QLatin1StringView("demo"), demo},
+    {QLatin1StringView("history"), history}, {QLatin1StringView("rehearse"), rehearse},
+    {QLatin1StringView("rehearse-cleanup"), rehearseCleanup},
 };
 
 } // namespace

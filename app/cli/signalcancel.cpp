@@ -28,7 +28,12 @@ void SignalCancel::onSignal(int)
 }
 
 SignalCancel::SignalCancel(Runner &runner)
-    : m_runner(runner)
+    : SignalCancel([&runner] { runner.cancel(); })
+{
+}
+
+SignalCancel::SignalCancel(std::function<void()> cancel)
+    : m_cancel(std::move(cancel))
 {
     if (::pipe2(m_pipe, O_CLOEXEC) != 0)
         return; // no pipe: the signals keep their default action and end the process
@@ -65,7 +70,7 @@ void SignalCancel::watch()
             continue;
         if (n <= 0 || byte == Quit)
             return;
-        m_runner.cancel(); // safe from any thread; a second signal asks again
+        m_cancel(); // Runner::cancel() is safe from any thread; a second signal asks again
     }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <csignal>
+#include <functional>
 #include <thread>
 
 namespace Stagecraft {
@@ -22,6 +23,8 @@ class SignalCancel
 {
 public:
     explicit SignalCancel(Runner &runner);
+    // Calls cancel (on the watching thread) instead: a rehearsal's.
+    explicit SignalCancel(std::function<void()> cancel);
     ~SignalCancel();
     SignalCancel(const SignalCancel &) = delete;
     SignalCancel &operator=(const SignalCancel &) = delete;
@@ -30,7 +33,7 @@ private:
     static void onSignal(int signal);
     void watch();
 
-    Runner &m_runner;
+    std::function<void()> m_cancel;
     int m_pipe[2] = {-1, -1};
     struct sigaction m_previousInt {};
     struct sigaction m_previousTerm {};

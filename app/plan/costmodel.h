@@ -1,31 +1,50 @@
 #pragma once
 
+#include "connection/connectionprofile.h"
+
+#include <QString>
 #include <QtGlobal>
 
 #include <algorithm>
 
 namespace Stagecraft {
 
-// How long work takes, roughly, from a table's size and row estimate. The rates are deliberately
-// conservative figures for a modest server with data partly in cache; the point is the order of
-// magnitude a DBA weighs ("milliseconds", "a minute", "an hour"), not a promise. One place, so the
-// benchmarks can calibrate them.
+// How long a step's kind of work takes on one engine: a fixed part (planning, catalog changes,
+// waiting for transactions) plus the table's bytes (or rows) at a measured rate.
+struct CostRates
+{
+    double scanBytesPerSecond = 0; // read every heap page once (a CHECK's VALIDATE, a guard's count)
+    double rewriteBytesPerSecond = 0; // copy the table and rebuild its indexes
+    double indexBytesPerSecond = 0; // read + sort + write one b-tree (concurrently, or in place)
+    double backfillRowsPerSecond = 0; // batched keyset UPDATEs, each committed with its progress
+    double fixedSeconds = 0; // each table-sized step's own start-up
+};
+
+// How long work takes, from a table's size and row estimate, per engine. The rates come from
+// bench/benchcost (scripts/dev bench), which runs every kind of step on tables of 100,000,
+// 1,000,000 and 5,000,000 rows and prints each estimate's error; an estimate is shown as a range
+// (RangeLow to RangeHigh times the figure), the band the benchmark's actuals fell in. One place, so
+// the benchmark can recalibrate them.
 struct CostModel
 {
     static constexpr double CatalogOnlySeconds = 0.01; // a DDL that only changes the catalog
-    static constexpr double ScanBytesPerSecond = 200e6; // sequential read of heap pages
-    static constexpr double RewriteBytesPerSecond = 50e6; // copy the table and rebuild its indexes
-    static constexpr double IndexBuildBytesPerSecond = 80e6; // read + sort + write one b-tree
-    // Batched keyset UPDATE. scripts/dev bench measured 340,000 rows/s on PostgreSQL 17, 228,000 on
-    // MariaDB 11.8 and about 780,000 on SQLite (2 cores, narrow rows, an idle server): under half
-    // the slowest, for wider rows, more indexes and a server at work.
+    // What batches are sized from before the pacer has measured anything (RunSettings): the
+    // slowest engine's backfill rate, halved for wider rows and a server at work.
     static constexpr double BackfillRowsPerSecond = 100000;
+    // The band an estimate is shown in: an actual between half and twice the figure.
+    static constexpr double RangeLow = 0.5;
+    static constexpr double RangeHigh = 2.0;
 
-    static double seconds(double bytes, double perSecond) { return std::max(CatalogOnlySeconds, bytes / perSecond); }
-    static double scan(qint64 heapBytes) { return seconds(std::max<qint64>(0, heapBytes), ScanBytesPerSecond); }
-    static double rewrite(qint64 totalBytes) { return seconds(std::max<qint64>(0, totalBytes), RewriteBytesPerSecond); }
-    static double indexBuild(qint64 heapBytes) { return seconds(std::max<qint64>(0, heapBytes), IndexBuildBytesPerSecond); }
-    static double backfill(qint64 rows) { return std::max(CatalogOnlySeconds, std::max<qint64>(0, rows) / BackfillRowsPerSecond); }
+    [[nodiscard]] static CostRates rates(Engine engine);
+
+    [[nodiscard]] static double scan(Engine engine, qint64 heapBytes);
+    [[nodiscard]] static double rewrite(Engine engine, qint64 totalBytes);
+    [[nodiscard]] static double indexBuild(Engine engine, qint64 heapBytes);
+    [[nodiscard]] static double backfill(Engine engine, qint64 rows);
+
+    // An estimate as the plan shows it: "0.5-2 s" (RangeLow to RangeHigh times it), "~0.01 s" for
+    // catalog-only work (a range of milliseconds says nothing more).
+    [[nodiscard]] static QString rangeText(double seconds);
 };
 
 } // namespace Stagecraft

@@ -183,7 +183,7 @@ Plan MySqlPlanner::plan()
                                    .arg(add.estimatedSeconds, 0, 'f', 1);
     } else {
         add.rewritesTable = true;
-        add.estimatedSeconds = CostModel::rewrite(m_in.table.totalBytes);
+        add.estimatedSeconds = CostModel::rewrite(m_in.server.engine, m_in.table.totalBytes);
         add.rule = maria ? QStringLiteral("mariadb.add-column.inplace") : QStringLiteral("mysql.add-column.inplace");
         add.why = QStringLiteral("Not instant here (%1): the table is rebuilt in place with LOCK=NONE, so reads and "
                                  "writes go on; replicas lag by about the rebuild time.").arg(whyNot);
@@ -229,7 +229,7 @@ Plan MySqlPlanner::plan()
         if (!online)
             check.sql = {check.sql.first().replace(QLatin1String("ALGORITHM=COPY"), QLatin1String("ALGORITHM=COPY, LOCK=SHARED"))};
         check.rewritesTable = check.scansTable = true;
-        check.estimatedSeconds = CostModel::rewrite(m_in.table.totalBytes);
+        check.estimatedSeconds = CostModel::rewrite(m_in.server.engine, m_in.table.totalBytes);
         check.blocksWrites = !online;
         check.blocksReads = false;
         check.lockHeldSeconds = online ? CostModel::CatalogOnlySeconds : check.estimatedSeconds;
@@ -265,7 +265,7 @@ Plan MySqlPlanner::plan()
                                                                          quoteIdentifier(m_engine, index), m_column),
                                rebuild, true);
         build.scansTable = true;
-        build.estimatedSeconds = CostModel::scan(m_in.table.heapBytes) + CostModel::indexBuild(m_in.table.heapBytes);
+        build.estimatedSeconds = CostModel::scan(m_in.server.engine, m_in.table.heapBytes) + CostModel::indexBuild(m_in.server.engine, m_in.table.heapBytes);
         build.locks = {{m_tableLabel, QStringLiteral("metadata lock: shared upgradable; exclusive briefly at start and end")}};
         build.rollbackSql = {QStringLiteral("ALTER TABLE %1 DROP INDEX %2").arg(m_table, quoteIdentifier(m_engine, index))};
         if (m_spec.unique) {
@@ -381,7 +381,7 @@ bool MySqlPlanner::fulltextRebuild(PlanStep *step, const QString &clause, const 
                                            : inPlace  ? QStringLiteral("INPLACE, LOCK=SHARED")
                                                       : QStringLiteral("COPY, LOCK=SHARED"))};
     step->rewritesTable = true;
-    step->estimatedSeconds = CostModel::rewrite(m_in.table.totalBytes);
+    step->estimatedSeconds = CostModel::rewrite(m_in.server.engine, m_in.table.totalBytes);
     step->blocksReads = false;
     step->blocksWrites = true;
     step->lockHeldSeconds = onlineCopy ? CostModel::CatalogOnlySeconds : step->estimatedSeconds;
@@ -422,7 +422,7 @@ void MySqlPlanner::backfill()
     step.title = QStringLiteral("Fill %1 in existing rows").arg(m_spec.name);
     step.backfill = {m_engine, m_table, m_spec.name, Backfill::valueForExistingRows(m_engine, m_spec), m_in.table.primaryKey(), false};
     step.sql = step.backfill.statements();
-    step.estimatedSeconds = m_in.settings.backfillSeconds(m_in.table.estimatedRows);
+    step.estimatedSeconds = m_in.settings.backfillSeconds(m_in.server.engine, m_in.table.estimatedRows);
     step.locks = {{m_tableLabel, QStringLiteral("row locks (InnoDB), metadata lock: shared write")}};
     if (step.backfill.keyed()) {
         step.rule = QStringLiteral("mysql.backfill.keyset");
@@ -466,7 +466,7 @@ void MySqlPlanner::makeNotNull(Stage stage, bool withDefault)
     PlanStep notNull = alter(stage, QStringLiteral("Make %1 NOT NULL").arg(m_spec.name), modify, QStringLiteral("INPLACE"), true);
     notNull.rewritesTable = true;
     notNull.scansTable = true;
-    notNull.estimatedSeconds = CostModel::rewrite(m_in.table.totalBytes);
+    notNull.estimatedSeconds = CostModel::rewrite(m_in.server.engine, m_in.table.totalBytes);
     notNull.locks = {{m_tableLabel, QStringLiteral("metadata lock: shared upgradable; exclusive briefly at start and end")}};
     notNull.rule = QStringLiteral("mysql.not-null.inplace");
     notNull.why = QStringLiteral("NULL to NOT NULL rebuilds the table in place with LOCK=NONE (strict mode fails "
@@ -675,12 +675,12 @@ void MySqlPlanner::naive()
     n.rewritesTable = copies;
     n.blocksWrites = true;
     n.blocksReads = false;
-    n.estimatedSeconds = copies ? CostModel::rewrite(m_in.table.totalBytes) : CostModel::CatalogOnlySeconds;
+    n.estimatedSeconds = copies ? CostModel::rewrite(m_in.server.engine, m_in.table.totalBytes) : CostModel::CatalogOnlySeconds;
     n.lockHeldSeconds = n.estimatedSeconds;
     if (filled) {
         n.title = QStringLiteral("The statements written by hand");
         n.sql << QStringLiteral("UPDATE %1 SET %2 = %3").arg(m_table, m_column, value);
-        n.estimatedSeconds += CostModel::rewrite(m_in.table.totalBytes);
+        n.estimatedSeconds += CostModel::rewrite(m_in.server.engine, m_in.table.totalBytes);
         QStringList actions;
         if (!m_spec.nullable) // MODIFY restates the whole column: its default goes with it
             actions << QStringLiteral("MODIFY COLUMN %1 %2 NOT NULL%3").arg(m_column, m_spec.type, defaults);
@@ -691,7 +691,7 @@ void MySqlPlanner::naive()
         if (!actions.isEmpty()) { // NOT NULL rebuilds the table, a CHECK copies it
             n.sql << QStringLiteral("ALTER TABLE %1 ").arg(m_table) + actions.join(QLatin1String(", "));
             n.rewritesTable = true;
-            n.estimatedSeconds += CostModel::rewrite(m_in.table.totalBytes);
+            n.estimatedSeconds += CostModel::rewrite(m_in.server.engine, m_in.table.totalBytes);
         }
         if (unsafeDefault) // after MODIFY, which restates the column without it
             n.sql << QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 SET DEFAULT (%3)").arg(m_table, m_column, m_spec.defaultValue);

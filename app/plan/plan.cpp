@@ -1,5 +1,9 @@
 #include "plan.h"
 
+#include "costmodel.h"
+
+#include <algorithm>
+
 namespace Stagecraft {
 
 QString stageName(Stage stage)
@@ -38,6 +42,13 @@ QString createdScopeName(CreatedObject::Scope scope)
     case CreatedObject::Scope::Database: return QStringLiteral("database");
     }
     return {};
+}
+
+qint64 Plan::estimatedRowsOf(const PlanStep &step) const
+{
+    const bool tableSized = !step.backfill.isNull() || step.scansTable || step.rewritesTable
+                            || step.estimatedSeconds > CostModel::CatalogOnlySeconds * 1.5;
+    return step.gate.isEmpty() && tableSized ? std::max<qint64>(0, estimatedRows) : 0;
 }
 
 double Plan::totalSeconds() const

@@ -1,5 +1,6 @@
 #include "planformat.h"
 
+#include "costmodel.h"
 #include "ruleevidence.h"
 #include "spacecost.h"
 
@@ -355,16 +356,16 @@ QString PlanFormat::impact(const PlanStep &s)
         text += QLatin1String("; rewrites the table");
     if (s.scansTable)
         text += QLatin1String("; scans the table");
-    text += QStringLiteral("; ~%1 s in all").arg(rounded(s.estimatedSeconds));
+    text += QStringLiteral("; %1 in all").arg(CostModel::rangeText(s.estimatedSeconds));
     return text;
 }
 
 QString PlanFormat::summary(const Plan &plan)
 {
-    return QStringLiteral("Writes blocked ~%1 s in all, reads ~%2 s; the whole plan takes ~%3 s; the single statement blocks writes ~%4 s.")
+    return QStringLiteral("Writes blocked ~%1 s in all, reads ~%2 s; the whole plan takes %3; the single statement blocks writes ~%4 s.")
         .arg(rounded(plan.secondsWritesBlocked()))
         .arg(rounded(plan.secondsReadsBlocked()))
-        .arg(rounded(plan.totalSeconds()))
+        .arg(CostModel::rangeText(plan.totalSeconds()))
         .arg(rounded(plan.naive.blocksWrites ? plan.naive.lockHeldSeconds : 0));
 }
 
@@ -588,7 +589,7 @@ QString PlanFormat::toMarkdown(const Plan &plan)
         out += QLatin1String("> **Warning:** ") + w + QLatin1String("\n\n");
     for (const QString &n : plan.notes)
         out += QLatin1String("> **Note:** ") + n + QLatin1String("\n\n");
-    out += QLatin1String("| # | stage | step | locks | blocks | rewrite | scan | ~s | lock ~s |\n|---|---|---|---|---|---|---|---:|---:|\n");
+    out += QLatin1String("| # | stage | step | locks | blocks | rewrite | scan | time | lock ~s |\n|---|---|---|---|---|---|---|---:|---:|\n");
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &s = plan.steps.at(i);
         QStringList modes;
@@ -599,7 +600,7 @@ QString PlanFormat::toMarkdown(const Plan &plan)
                    .arg(i == plan.pointOfNoReturn ? QStringLiteral(" (point of no return)") : QString(), stageName(s.stage), s.title,
                         modes.join(QLatin1String(", ")), blocking(s), s.rewritesTable ? QStringLiteral("yes") : QStringLiteral("no"),
                         s.scansTable ? QStringLiteral("yes") : QStringLiteral("no"))
-                   .arg(rounded(s.estimatedSeconds))
+                   .arg(CostModel::rangeText(s.estimatedSeconds))
                    .arg(rounded(s.lockHeldSeconds));
     }
     for (int i = 0; i < plan.steps.size(); ++i) {

@@ -91,23 +91,23 @@ PlanStep PostgresNaive::statement() const
     QStringList reasons;
     if (m_in.typeRewritesTable) {
         n.rewritesTable = true;
-        held += CostModel::rewrite(m_in.table.totalBytes);
+        held += CostModel::rewrite(m_in.server.engine, m_in.table.totalBytes);
         reasons << QStringLiteral("the domain's constraints rewrite the table");
     } else if (hasDefault && !fast) {
         n.rewritesTable = true;
-        held += CostModel::rewrite(m_in.table.totalBytes);
+        held += CostModel::rewrite(m_in.server.engine, m_in.table.totalBytes);
         reasons << QStringLiteral("the default rewrites the table");
     }
     if (n.rewritesTable) // the rewrite ends by rebuilding the table's indexes, under SHARE
         claim(postgresLocksOnTable(m_in.table, m_tableLabel, QStringLiteral("ShareLock")));
     if (!m_spec.check.isEmpty() || m_spec.hasForeignKey()) {
         n.scansTable = true;
-        held += CostModel::scan(heap);
+        held += CostModel::scan(m_in.server.engine, heap);
         reasons << QStringLiteral("constraints are checked by a scan");
     }
     if (m_spec.unique) {
         claim(postgresLocksOnTable(m_in.table, m_tableLabel, QStringLiteral("ShareLock"))); // the unique index is built under SHARE, within the exclusive lock
-        held += CostModel::indexBuild(heap);
+        held += CostModel::indexBuild(m_in.server.engine, heap);
         reasons << QStringLiteral("the unique index is built");
     }
     if (m_spec.hasForeignKey()) {
@@ -121,13 +121,13 @@ PlanStep PostgresNaive::statement() const
         if (m_in.table.kind == RelationKind::PartitionedTable) // the UPDATE also reads the parent (seen in pg_locks)
             claim({{m_tableLabel, QStringLiteral("AccessShareLock")}});
         n.sql << QStringLiteral("UPDATE %1 SET %2 = %3").arg(m_table, m_column, m_spec.backfill);
-        held += CostModel::rewrite(m_in.table.totalBytes);
+        held += CostModel::rewrite(m_in.server.engine, m_in.table.totalBytes);
         reasons << QStringLiteral("one UPDATE locks every row until it commits");
         if (const QString constrain = constraints(); !constrain.isEmpty()) {
             n.sql << constrain;
             if (!m_spec.nullable && m_spec.check.isEmpty() && !m_spec.hasForeignKey()) { // else counted above
                 n.scansTable = true;
-                held += CostModel::scan(heap);
+                held += CostModel::scan(m_in.server.engine, heap);
                 reasons << QStringLiteral("SET NOT NULL scans the table");
             }
         }
@@ -135,7 +135,7 @@ PlanStep PostgresNaive::statement() const
     if (m_spec.index && !m_spec.unique) {
         n.sql << QStringLiteral("CREATE INDEX %1 ON %2 (%3)").arg(quoteIdentifier(PG, generatedName(PG, m_spec.table.name, m_spec.name, QStringLiteral("idx"))), m_table, m_column);
         claim(postgresLocksOnTable(m_in.table, m_tableLabel, QStringLiteral("ShareLock")));
-        held += CostModel::indexBuild(heap);
+        held += CostModel::indexBuild(m_in.server.engine, heap);
         reasons << QStringLiteral("CREATE INDEX blocks writes while it builds");
     }
     if (!m_spec.nullable && !hasDefault && m_spec.backfill.isEmpty())

@@ -183,7 +183,7 @@ void PostgresPlanner::addColumn()
     if (m_in.typeRewritesTable) {
         // No staged form avoids it: adding the column plain and changing its type later rewrites too.
         step.rewritesTable = true;
-        step.estimatedSeconds = step.lockHeldSeconds = CostModel::rewrite(m_in.table.totalBytes);
+        step.estimatedSeconds = step.lockHeldSeconds = CostModel::rewrite(m_in.server.engine, m_in.table.totalBytes);
         step.locks.insert(1, LockClaim{m_tableLabel, QStringLiteral("ShareLock")}); // seen in pg_locks during the rewrite
         step.rule = QStringLiteral("pg.add-column.domain-rewrite");
         step.why = QStringLiteral("%1 is a domain with constraints: PostgreSQL checks them on every existing row by "
@@ -396,7 +396,7 @@ PlanStep PostgresPlanner::thenValidate(PlanStep add, const QString &constraint, 
             add.locks << l;
     }
     add.scansTable = true;
-    add.estimatedSeconds += 2 * CostModel::scan(m_in.table.heapBytes); // the guard's scan and VALIDATE's
+    add.estimatedSeconds += 2 * CostModel::scan(m_in.server.engine, m_in.table.heapBytes); // the guard's scan and VALIDATE's
     add.onFailureSql = add.rollbackSql;
     add.appliedSql = validatedSql;
     add.guardSql = guardSql;
@@ -428,7 +428,7 @@ void PostgresPlanner::backfill()
     step.backfill = {PG, m_table, m_spec.name, Backfill::valueForExistingRows(PG, m_spec), m_in.table.primaryKey(),
                      m_in.table.kind == RelationKind::PartitionedTable};
     step.sql = step.backfill.statements();
-    step.estimatedSeconds = m_in.settings.backfillSeconds(m_in.table.estimatedRows);
+    step.estimatedSeconds = m_in.settings.backfillSeconds(m_in.server.engine, m_in.table.estimatedRows);
     // On a partitioned table a batch locks only the partitions its key range reaches; all of them over the run.
     step.locks = onTable(QStringLiteral("AccessShareLock")) + onTable(QStringLiteral("RowExclusiveLock"));
     if (step.backfill.keyed()) {
@@ -508,7 +508,7 @@ void PostgresPlanner::enforceForeignKey()
                                                 "WHERE p.%4 = t.%2)")
                                      .arg(m_table, m_column, referenced, quoteIdentifier(PG, m_spec.referencedColumn)),
                                  QStringLiteral("rows of %1 reference missing rows of %2").arg(m_spec.table.name, m_spec.referencedTable.name));
-    step.estimatedSeconds += CostModel::scan(m_in.table.heapBytes); // VALIDATE looks each row up in the referenced table
+    step.estimatedSeconds += CostModel::scan(m_in.server.engine, m_in.table.heapBytes); // VALIDATE looks each row up in the referenced table
     m_plan.steps << step; // in the index stage, after the index it needs
 }
 
@@ -597,7 +597,7 @@ void PostgresPlanner::buildIndexes()
                          QStringLiteral("ShareUpdateExclusiveLock"));
     build.transactional = false;
     build.scansTable = true;
-    build.estimatedSeconds = 2 * CostModel::scan(m_in.table.heapBytes) + CostModel::indexBuild(m_in.table.heapBytes);
+    build.estimatedSeconds = 2 * CostModel::scan(m_in.server.engine, m_in.table.heapBytes) + CostModel::indexBuild(m_in.server.engine, m_in.table.heapBytes);
     build.rollbackSql = {QStringLiteral("DROP INDEX CONCURRENTLY IF EXISTS %1").arg(qualifiedIndex)};
     build.appliedSql = QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                                       "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %1 AND c.relname = %2 "
@@ -668,7 +668,7 @@ void PostgresPlanner::buildPartitionedIndex(const QString &index)
         build.locks = {{label(p.table), QStringLiteral("ShareUpdateExclusiveLock")}};
         build.transactional = false;
         build.scansTable = true;
-        build.estimatedSeconds = 2 * CostModel::scan(p.heapBytes) + CostModel::indexBuild(p.heapBytes);
+        build.estimatedSeconds = 2 * CostModel::scan(m_in.server.engine, p.heapBytes) + CostModel::indexBuild(m_in.server.engine, p.heapBytes);
         build.rollbackSql = {QStringLiteral("DROP INDEX CONCURRENTLY IF EXISTS %1").arg(qualified)};
         build.appliedSql = indexExists.arg(quoteLiteral(PG, p.table.schema), quoteLiteral(PG, partitionIndex),
                                            quoteLiteral(PG, quoteQualified(PG, p.table.schema, p.table.name)),
@@ -701,7 +701,7 @@ void PostgresPlanner::verify()
                         {QStringLiteral("ANALYZE %1").arg(m_table)}, QStringLiteral("ShareUpdateExclusiveLock"));
     for (const PartitionInfo &p : m_in.table.partitions) // the partitions are sampled, so read too
         step.locks << LockClaim{label(p.table), QStringLiteral("AccessShareLock")};
-    step.estimatedSeconds = std::min(1.0, CostModel::scan(m_in.table.heapBytes));
+    step.estimatedSeconds = std::min(1.0, CostModel::scan(m_in.server.engine, m_in.table.heapBytes));
     step.rule = QStringLiteral("pg.verify.analyze");
     step.why = QStringLiteral("The planner needs statistics for the new column; ANALYZE reads a sample and blocks "
                               "neither reads nor writes.");

@@ -67,10 +67,10 @@ int RunSettings::fixedBatchRows() const
     return boundedBatchRows(CostModel::BackfillRowsPerSecond * batchTargetMs / 1000.0);
 }
 
-double RunSettings::backfillSeconds(qint64 rows) const
+double RunSettings::backfillSeconds(Engine engine, qint64 rows) const
 {
     const double batches = std::ceil(double(std::max<qint64>(0, rows)) / fixedBatchRows());
-    return CostModel::backfill(rows) + batches * pauseBetweenBatchesMs / 1000.0;
+    return CostModel::backfill(engine, rows) + batches * pauseBetweenBatchesMs / 1000.0;
 }
 
 QJsonObject RunSettings::toJson() const

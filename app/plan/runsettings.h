@@ -69,7 +69,7 @@ struct RunSettings
     // model says one batch time fills, within the batch bounds.
     [[nodiscard]] int fixedBatchRows() const;
     // Seconds a backfill of rows takes, pauses between batches included.
-    [[nodiscard]] double backfillSeconds(qint64 rows) const;
+    [[nodiscard]] double backfillSeconds(Engine engine, qint64 rows) const;
 
     [[nodiscard]] QJsonObject toJson() const;
     // Missing keys keep their defaults (plans journaled before the settings were recorded).

@@ -131,7 +131,7 @@ Plan SqlitePlanner::plan()
                               : QStringLiteral("ADD COLUMN only rewrites the schema text; the write lock lasts milliseconds.");
         if (!m_spec.check.isEmpty()) {
             add.scansTable = true;
-            add.estimatedSeconds = add.lockHeldSeconds = CostModel::scan(m_in.table.heapBytes);
+            add.estimatedSeconds = add.lockHeldSeconds = CostModel::scan(m_in.server.engine, m_in.table.heapBytes);
             add.why = QStringLiteral("ADD COLUMN with a CHECK reads every row (SQLite 3.37+) under the write lock.");
             add.failingWrites = FailingWrites::breakingCheck(m_spec);
         }
@@ -368,7 +368,7 @@ PlanStep SqlitePlanner::rebuildStep(bool contract, const QStringList &extraSql, 
     s.failIfRowsSql = foreignKeyCheck;
     s.failIfRowsMessage = QStringLiteral("a row of %1 that breaks a foreign key").arg(m_spec.table.name);
     s.rewritesTable = true;
-    s.estimatedSeconds = s.lockHeldSeconds = CostModel::rewrite(m_in.table.totalBytes);
+    s.estimatedSeconds = s.lockHeldSeconds = CostModel::rewrite(m_in.server.engine, m_in.table.totalBytes);
     s.appliedSql = QStringLiteral("SELECT COUNT(*) > 0 FROM pragma_table_info(%1) WHERE name = %2%3")
                        .arg(quoteLiteral(SQ, m_spec.table.name), quoteLiteral(SQ, m_spec.name),
                             contract ? QStringLiteral(" AND \"notnull\"") : QString());
@@ -433,7 +433,7 @@ void SqlitePlanner::backfill()
             : QStringLiteral("Columns have taken every name of the rowid: existing rows are filled by primary key in "
                              "short transactions; other writers get the lock between batches.");
     }
-    s.estimatedSeconds = m_in.settings.backfillSeconds(m_in.table.estimatedRows);
+    s.estimatedSeconds = m_in.settings.backfillSeconds(m_in.server.engine, m_in.table.estimatedRows);
     // One writer per file: each batch holds the write lock for about one batch time, and other
     // writers take their turn between batches.
     s.lockHeldSeconds = std::min(s.estimatedSeconds, m_in.settings.batchTargetMs / 1000.0);
@@ -450,7 +450,7 @@ PlanStep SqlitePlanner::indexStep() const
                       {QStringLiteral("CREATE %1INDEX IF NOT EXISTS %2 ON %3 (%4)")
                            .arg(m_spec.unique ? QStringLiteral("UNIQUE ") : QString(), quoteIdentifier(SQ, index), m_table, m_column)});
     s.scansTable = true;
-    s.estimatedSeconds = s.lockHeldSeconds = CostModel::scan(m_in.table.heapBytes) + CostModel::indexBuild(m_in.table.heapBytes);
+    s.estimatedSeconds = s.lockHeldSeconds = CostModel::scan(m_in.server.engine, m_in.table.heapBytes) + CostModel::indexBuild(m_in.server.engine, m_in.table.heapBytes);
     s.rollbackSql = {QStringLiteral("DROP INDEX IF EXISTS %1").arg(quoteIdentifier(SQ, index))};
     s.creates = {{Kind::Index, index, InDatabase, m_spec.table, indexField(m_spec)}};
     s.rule = m_spec.unique ? QStringLiteral("sqlite.unique.index") : QStringLiteral("sqlite.index");
@@ -492,12 +492,12 @@ void SqlitePlanner::naive(const QString &refusal)
     // Where the copy could not be planned (its CREATE TABLE unreadable), what a person would type,
     // which SQLite refuses, as the why says.
     n.sql = {QStringLiteral("ALTER TABLE %1 ADD COLUMN %2").arg(m_table, columnDefinition(true))};
-    n.estimatedSeconds = n.lockHeldSeconds = m_spec.check.isEmpty() ? CostModel::CatalogOnlySeconds : CostModel::scan(m_in.table.heapBytes);
+    n.estimatedSeconds = n.lockHeldSeconds = m_spec.check.isEmpty() ? CostModel::CatalogOnlySeconds : CostModel::scan(m_in.server.engine, m_in.table.heapBytes);
     // Filling existing rows by hand is one UPDATE holding the write lock until it commits.
     const QString value = !m_spec.backfill.isEmpty() ? m_spec.backfill : expressionDefault ? m_spec.defaultValue : QString();
     if (!value.isEmpty()) {
         n.sql << QStringLiteral("UPDATE %1 SET %2 = %3").arg(m_table, m_column, value);
-        n.estimatedSeconds += CostModel::rewrite(m_in.table.totalBytes);
+        n.estimatedSeconds += CostModel::rewrite(m_in.server.engine, m_in.table.totalBytes);
     }
     // UNIQUE, which ADD COLUMN cannot say, and the index: built after.
     if (!index.sql.isEmpty()) {

@@ -1,5 +1,6 @@
 #include "reportwriter.h"
 
+#include "plan/costmodel.h"
 #include "runchartpainter.h"
 #include "timelinepainter.h"
 #include "run/runhistory.h"
@@ -224,7 +225,7 @@ QString ReportWriter::html(const Plan &plan, const QString &findings, const QDat
             title += u"<br><font color=\"#c62828\">%1</font>"_s.arg(esc(s.failingWrites));
         h += (s.gate.isEmpty() ? u"<tr>"_s : u"<tr bgcolor=\"#e3f2fd\">"_s) + cell(u"td"_s, {}, QString::number(i + 1))
             + cell(u"td"_s, {}, stageName(s.stage)) + cell(u"td"_s, {}, title) + cell(u"td"_s, {}, locks.join(u"<br>"_s))
-            + cell(u"td"_s, {}, blocks) + cell(u"td"_s, {}, QString::number(s.estimatedSeconds, 'f', 2))
+            + cell(u"td"_s, {}, blocks) + cell(u"td"_s, {}, CostModel::rangeText(s.estimatedSeconds))
             + cell(u"td"_s, {}, QString::number(s.lockHeldSeconds, 'f', 2)) + u"</tr>"_s;
     }
     h += u"</table>"_s;

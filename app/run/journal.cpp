@@ -10,23 +10,33 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <algorithm>
+#include <utility>
+
 namespace Stagecraft {
 
-Journal::Journal(DatabaseConnection &connection)
+Journal::Journal(DatabaseConnection &connection, const QString &postgresSchema)
     : m_connection(connection)
+    , m_schema(postgresSchema.isEmpty() ? QStringLiteral("stagecraft") : postgresSchema)
 {
+}
+
+// The journal's schema on PostgreSQL, as SQL: "stagecraft" as it always was, another quoted.
+static QString schemaSql(const QString &schema)
+{
+    return schema == QLatin1String("stagecraft") ? schema : quoteIdentifier(Engine::PostgreSQL, schema);
 }
 
 QString Journal::runsTable() const
 {
     const Engine e = m_connection.engine();
-    return e == Engine::PostgreSQL ? QStringLiteral("stagecraft.runs") : quoteIdentifier(e, QStringLiteral("stagecraft_runs"));
+    return e == Engine::PostgreSQL ? schemaSql(m_schema) + QLatin1String(".runs") : quoteIdentifier(e, QStringLiteral("stagecraft_runs"));
 }
 
 QString Journal::stepsTable() const
 {
     const Engine e = m_connection.engine();
-    return e == Engine::PostgreSQL ? QStringLiteral("stagecraft.steps") : quoteIdentifier(e, QStringLiteral("stagecraft_steps"));
+    return e == Engine::PostgreSQL ? schemaSql(m_schema) + QLatin1String(".steps") : quoteIdentifier(e, QStringLiteral("stagecraft_steps"));
 }
 
 bool Journal::isJournalTable(Engine engine, const TableRef &table)
@@ -107,6 +117,20 @@ bool Journal::hasStepPacing()
     return *m_hasStepPacing;
 }
 
+bool Journal::hasStepEstimates()
+{
+    if (!m_hasStepEstimates) {
+        QSqlQuery q(m_connection.database());
+        m_hasStepEstimates = q.exec(QStringLiteral("SELECT estimated_seconds, estimated_rows, actual_seconds FROM %1 WHERE 1 = 0").arg(stepsTable()));
+    }
+    return *m_hasStepEstimates;
+}
+
+static QString doubleType(Engine e)
+{
+    return e == Engine::PostgreSQL ? QStringLiteral("double precision") : e == Engine::SQLite ? QStringLiteral("real") : QStringLiteral("double");
+}
+
 bool Journal::hasRunTimings()
 {
     if (!m_hasRunTimings) {
@@ -144,6 +168,19 @@ bool Journal::ensure(ConnectionError *error)
                                            .arg(stepsTable(), e == Engine::MySQL || e == Engine::MariaDB ? QStringLiteral("longtext")
                                                                                                           : QStringLiteral("text")));
         }
+        if (!hasStepEstimates()) {
+            bool added = true;
+            for (const auto &[name, type] : {std::pair{QStringLiteral("estimated_seconds"), doubleType(e)},
+                                              std::pair{QStringLiteral("estimated_rows"), QStringLiteral("bigint")},
+                                              std::pair{QStringLiteral("actual_seconds"), doubleType(e)}}) {
+                QSqlQuery probe(m_connection.database());
+                if (probe.exec(QStringLiteral("SELECT %1 FROM %2 WHERE 1 = 0").arg(name, stepsTable())))
+                    continue;
+                QSqlQuery add(m_connection.database());
+                added = add.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(stepsTable(), name, type)) && added;
+            }
+            m_hasStepEstimates = added;
+        }
         if (!hasRunTimings()) {
             QSqlQuery add(m_connection.database());
             m_hasRunTimings = add.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN timings %2")
@@ -159,7 +196,7 @@ bool Journal::ensure(ConnectionError *error)
         }
         return true;
     }
-    if (e == Engine::PostgreSQL && !exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS stagecraft"), {}, what, error))
+    if (e == Engine::PostgreSQL && !exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS %1").arg(schemaSql(m_schema)), {}, what, error))
         return false;
     const QString text = e == Engine::MySQL || e == Engine::MariaDB ? QStringLiteral("longtext") : QStringLiteral("text");
     const bool made = exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (run_id varchar(40) NOT NULL PRIMARY KEY, table_name varchar(300) NOT NULL, "
@@ -170,11 +207,13 @@ bool Journal::ensure(ConnectionError *error)
         && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (run_id varchar(40) NOT NULL, step integer NOT NULL, "
                                "state varchar(16) NOT NULL, rows_done bigint NOT NULL DEFAULT 0, last_key %2, "
                                "attempts integer NOT NULL DEFAULT 0, error %2, updated_at varchar(40) NOT NULL, "
-                               "started_at varchar(40), pacing %2, PRIMARY KEY (run_id, step))").arg(stepsTable(), text),
+                               "started_at varchar(40), pacing %2, estimated_seconds %3, estimated_rows bigint, actual_seconds %3, "
+                               "PRIMARY KEY (run_id, step))").arg(stepsTable(), text, doubleType(e)),
                 {}, what, error);
     m_hasStepStart.reset(); // asked again when needed
     m_hasStepPacing.reset();
     m_hasRunTimings.reset();
+    m_hasStepEstimates.reset();
     return made;
 }
 
@@ -182,6 +221,7 @@ bool Journal::startRun(const QString &runId, const Plan &plan, const PlanOrigin 
 {
     const QString what = QStringLiteral("recording the run in the journal");
     const bool withOrigin = hasOrigin(); // asked before the transaction: a failed probe would end it on PostgreSQL
+    const bool withEstimates = hasStepEstimates();
     QSqlDatabase db = m_connection.database();
     if (!db.transaction())
         return false;
@@ -194,9 +234,16 @@ bool Journal::startRun(const QString &runId, const Plan &plan, const PlanOrigin 
                        .arg(runsTable(), withOrigin ? QStringLiteral(", engine_name, server_address, database_name") : QString(),
                             withOrigin ? QStringLiteral(", ?, ?, ?") : QString()),
                    values, what, error);
-    for (int i = 0; ok && i < plan.steps.size(); ++i)
-        ok = exec(QStringLiteral("INSERT INTO %1 (run_id, step, state, updated_at) VALUES (?, ?, 'pending', ?)").arg(stepsTable()),
-                  {runId, i, now()}, what, error);
+    for (int i = 0; ok && i < plan.steps.size(); ++i) {
+        const PlanStep &step = plan.steps.at(i);
+        if (withEstimates)
+            ok = exec(QStringLiteral("INSERT INTO %1 (run_id, step, state, updated_at, estimated_seconds, estimated_rows) "
+                                     "VALUES (?, ?, 'pending', ?, ?, ?)").arg(stepsTable()),
+                      {runId, i, now(), step.gate.isEmpty() ? step.estimatedSeconds : 0.0, plan.estimatedRowsOf(step)}, what, error);
+        else
+            ok = exec(QStringLiteral("INSERT INTO %1 (run_id, step, state, updated_at) VALUES (?, ?, 'pending', ?)").arg(stepsTable()),
+                      {runId, i, now()}, what, error);
+    }
     if (ok)
         return db.commit();
     db.rollback();
@@ -251,6 +298,15 @@ bool Journal::recordBatch(const QString &runId, int step, qint64 rowsDone, const
     return false;
 }
 
+bool Journal::addStepTime(const QString &runId, int step, double seconds, ConnectionError *error)
+{
+    // A journal the role could not alter goes on without it, as without started_at.
+    if (!hasStepEstimates())
+        return true;
+    return exec(QStringLiteral("UPDATE %1 SET actual_seconds = COALESCE(actual_seconds, 0) + ? WHERE run_id = ? AND step = ?").arg(stepsTable()),
+                {std::max(0.0, seconds), runId, step}, QStringLiteral("recording the step's time in the journal"), error);
+}
+
 bool Journal::recordSeries(const QString &runId, int step, const BackfillSeries &series, ConnectionError *error)
 {
     // A journal the role could not alter goes on without it, as without started_at.
@@ -291,6 +347,7 @@ bool Journal::readRuns(const QString &where, QList<RunRecord> *runs, ConnectionE
     const bool withStart = hasStepStart();
     const bool withPacing = hasStepPacing();
     const bool withTimings = hasRunTimings();
+    const bool withEstimates = hasStepEstimates();
     QSqlQuery q(m_connection.database());
     if (!exec(QStringLiteral("SELECT run_id, table_name, column_name, state, plan, started_at, updated_at, %4%2 FROM %1 %3"
                              "ORDER BY started_at DESC")
@@ -321,9 +378,11 @@ bool Journal::readRuns(const QString &where, QList<RunRecord> *runs, ConnectionE
     }
     for (RunRecord &r : *runs) {
         QSqlQuery s(m_connection.database());
-        if (!exec(QStringLiteral("SELECT step, state, rows_done, last_key, attempts, error, updated_at, %2, %3 FROM %1 WHERE run_id = ? ORDER BY step")
+        if (!exec(QStringLiteral("SELECT step, state, rows_done, last_key, attempts, error, updated_at, %2, %3, %4 FROM %1 WHERE run_id = ? ORDER BY step")
                       .arg(stepsTable(), withStart ? QStringLiteral("started_at") : QStringLiteral("NULL"),
-                           withPacing ? QStringLiteral("pacing") : QStringLiteral("NULL")),
+                           withPacing ? QStringLiteral("pacing") : QStringLiteral("NULL"),
+                           withEstimates ? QStringLiteral("estimated_seconds, estimated_rows, actual_seconds")
+                                         : QStringLiteral("NULL, NULL, NULL")),
                   {r.runId}, QStringLiteral("reading the journal"), error, &s))
             return false;
         while (s.next()) {
@@ -338,6 +397,19 @@ bool Journal::readRuns(const QString &where, QList<RunRecord> *runs, ConnectionE
             step.startedAt = timeFrom(s.value(7));
             if (!s.value(8).isNull())
                 static_cast<void>(BackfillSeries::fromJson(s.value(8).toString().toUtf8(), &step.pacing));
+            // An older journal's run: its plan still says what was estimated.
+            const int index = s.value(0).toInt();
+            const PlanStep *planned = index >= 0 && index < r.plan.steps.size() ? &r.plan.steps.at(index) : nullptr;
+            if (!s.value(9).isNull())
+                step.estimatedSeconds = s.value(9).toDouble();
+            else if (planned)
+                step.estimatedSeconds = planned->gate.isEmpty() ? planned->estimatedSeconds : 0;
+            if (!s.value(10).isNull())
+                step.estimatedRows = s.value(10).toLongLong();
+            else if (planned)
+                step.estimatedRows = r.plan.estimatedRowsOf(*planned);
+            if (!s.value(11).isNull())
+                step.actualSeconds = s.value(11).toDouble();
             r.steps.append(step);
         }
     }

@@ -27,7 +27,10 @@ class DatabaseConnection;
 //          StageTimings as JSON; added like started_at)
 //   steps: run_id, step, state (pending, running, done, skipped, failed, rolled_back, interrupted, waiting), rows_done, last_key (JSON array), attempts, error,
 //          updated_at, started_at (when the step last began to run; added to an older journal by ensure(), NULL before),
-//          pacing (a backfill step's BackfillSeries as JSON, recorded when the step ends; added like started_at)
+//          pacing (a backfill step's BackfillSeries as JSON, recorded when the step ends; added like started_at),
+//          estimated_seconds, estimated_rows (the plan's estimate for the step, written when the run starts),
+//          actual_seconds (the time the step ran, pauses left out, summed over its attempts and resumes;
+//          added like started_at)
 class Journal
 {
 public:
@@ -49,6 +52,11 @@ public:
         // A backfill step's course (rate, batch size, waits, replica lag); empty for other steps
         // and for a journal that did not record it.
         BackfillSeries pacing;
+        // The plan's estimate (from the plan itself for a journal that did not record it), and the
+        // time the step ran: pauses left out, every attempt and resume added; -1 when not recorded.
+        double estimatedSeconds = -1;
+        qint64 estimatedRows = -1;
+        double actualSeconds = -1;
     };
     struct RunRecord
     {
@@ -66,7 +74,9 @@ public:
         StageTimings timings;
     };
 
-    explicit Journal(DatabaseConnection &connection);
+    // postgresSchema: where the journal lives on PostgreSQL (a rehearsal keeps its own in its scratch
+    // schema, dropped with it); empty: "stagecraft".
+    explicit Journal(DatabaseConnection &connection, const QString &postgresSchema = QString());
 
     // Creates the journal tables if needed (the first change a run makes, after confirmation).
     [[nodiscard]] bool ensure(ConnectionError *error);
@@ -77,6 +87,8 @@ public:
     [[nodiscard]] bool setStep(const QString &runId, int step, StepState state, const QString &message, ConnectionError *error);
     // Within the caller's open transaction: the batch's progress commits with the batch.
     [[nodiscard]] bool recordBatch(const QString &runId, int step, qint64 rowsDone, const QStringList &lastKey, ConnectionError *error);
+    // Adds the seconds a step just ran (an attempt, or the part of it before a cancel) to its actual time.
+    [[nodiscard]] bool addStepTime(const QString &runId, int step, double seconds, ConnectionError *error);
     // A backfill step's course, recorded once the step ends (the runner calls it; the chart of History and the report read it).
     [[nodiscard]] bool recordSeries(const QString &runId, int step, const BackfillSeries &series, ConnectionError *error);
     // The run's statement snapshots so far (StageTimings), replacing those recorded before.
@@ -103,6 +115,8 @@ private:
     [[nodiscard]] bool hasStepStart();
     // Whether the steps table has pacing (the same).
     [[nodiscard]] bool hasStepPacing();
+    // Whether the steps table has estimated_seconds, estimated_rows and actual_seconds (the same).
+    [[nodiscard]] bool hasStepEstimates();
     // Whether the runs table has timings (the same).
     [[nodiscard]] bool hasRunTimings();
     // The runs the WHERE clause picks (with its values), newest first, with their steps.
@@ -111,9 +125,11 @@ private:
                             QSqlQuery *result = nullptr);
 
     DatabaseConnection &m_connection;
+    QString m_schema; // PostgreSQL
     std::optional<bool> m_hasStepStart; // asked once
     std::optional<bool> m_hasStepPacing; // asked once
     std::optional<bool> m_hasRunTimings; // asked once
+    std::optional<bool> m_hasStepEstimates; // asked once
     std::unique_ptr<QSqlQuery> m_recordBatch; // recordBatch's statement, prepared once
 };
 

@@ -1,6 +1,7 @@
 #include "runhistory.h"
 
 #include "connection/databaseconnection.h"
+#include "plan/costmodel.h"
 #include "plan/planformat.h"
 
 #include <algorithm>
@@ -68,6 +69,35 @@ static QString duration(double seconds)
     return seconds < 0 ? QStringLiteral("—") : QStringLiteral("%1 s").arg(seconds, 0, 'f', seconds < 10 ? 2 : 0);
 }
 
+double RunHistory::stepSeconds(const Journal::StepRecord &step)
+{
+    const bool ended = step.state != Journal::StepState::Pending && step.state != Journal::StepState::Running;
+    if (step.actualSeconds >= 0)
+        return step.actualSeconds;
+    return ended ? seconds(step.startedAt, step.updatedAt) : -1;
+}
+
+double RunHistory::versusEstimate(const Journal::StepRecord &step)
+{
+    if (step.state != Journal::StepState::Done || step.actualSeconds < 0 || step.estimatedSeconds <= 0)
+        return -1;
+    if (step.estimatedSeconds <= CostModel::CatalogOnlySeconds * 1.5 && step.actualSeconds < 0.5)
+        return -1;
+    return step.actualSeconds / step.estimatedSeconds;
+}
+
+QString RunHistory::versusText(double ratio)
+{
+    if (ratio < 0)
+        return {};
+    const QString factor = QStringLiteral("%1x").arg(QString::number(ratio, 'f', ratio < 10 ? 2 : 0));
+    if (ratio > CostModel::RangeHigh)
+        return factor + QStringLiteral(": slower than the range");
+    if (ratio < CostModel::RangeLow)
+        return factor + QStringLiteral(": faster than the range");
+    return factor;
+}
+
 int RunHistory::pacedStep(const Journal::RunRecord &run)
 {
     for (int i = 0; i < run.steps.size(); ++i) {
@@ -133,16 +163,19 @@ QString RunHistory::report(const Journal::RunRecord &run, const QString &chartPi
     outcomeText += QStringLiteral("Run `%1` on %2: started %3, ended %4 (%5); %6 of %7 steps applied.\n\n")
                        .arg(run.runId, where, time(run.startedAt), time(ended(run)), duration(seconds(run.startedAt, ended(run))),
                             QString::number(stepsApplied(run)), QString::number(run.plan.steps.size()));
-    outcomeText += QLatin1String("| # | step | outcome | started | ended | time | rows | attempts | message |\n"
-                                 "|---|---|---|---|---|---:|---:|---:|---|\n");
+    outcomeText += QLatin1String("| # | step | outcome | started | ended | estimate | time | vs estimate | rows estimated | rows done | attempts | message |\n"
+                                 "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
     for (int i = 0; i < run.steps.size(); ++i) {
         const Journal::StepRecord &s = run.steps.at(i);
         const bool ran = s.state != Journal::StepState::Pending && s.state != Journal::StepState::Running;
         const QDateTime end = ran ? s.updatedAt : QDateTime();
-        outcomeText += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 | %8 | %9 |\n")
+        outcomeText += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 | %8 | %9 | %10 | %11 | %12 |\n")
                            .arg(QString::number(i + 1), i < run.plan.steps.size() ? run.plan.steps.at(i).title : QString(),
-                                stepOutcome(s.state), time(s.startedAt), time(end), duration(seconds(s.startedAt, end)),
-                                s.rowsDone ? QString::number(s.rowsDone) : QString(), QString::number(s.attempts),
+                                stepOutcome(s.state), time(s.startedAt), time(end),
+                                s.estimatedSeconds > 0 ? CostModel::rangeText(s.estimatedSeconds) : QString(),
+                                duration(ran ? stepSeconds(s) : -1), versusText(versusEstimate(s)),
+                                s.estimatedRows > 0 ? QString::number(s.estimatedRows) : QString())
+                           .arg(s.rowsDone ? QString::number(s.rowsDone) : QString(), QString::number(s.attempts),
                                 QString(s.error).replace(QLatin1Char('|'), QLatin1String("\\|")).simplified());
     }
     outcomeText += QLatin1Char('\n');

@@ -27,6 +27,15 @@ public:
     [[nodiscard]] static QDateTime ended(const Journal::RunRecord &run);
     // Seconds from start to end; -1 when either is unknown.
     [[nodiscard]] static double seconds(const QDateTime &start, const QDateTime &end);
+    // The seconds a step ran: as journaled (pauses left out, attempts added), else from its start to
+    // its end; -1 when neither is known or it has not ended.
+    [[nodiscard]] static double stepSeconds(const Journal::StepRecord &step);
+    // How the step's time compares with its estimate: actual / estimated, for a step done with both
+    // known; -1 otherwise, and for a catalog change done in under half a second (its estimate says
+    // "milliseconds", and that is what it took, whatever the ratio of two tiny figures).
+    [[nodiscard]] static double versusEstimate(const Journal::StepRecord &step);
+    // "1.3x", "2.6x: slower than the range", "0.4x: faster than the range"; "" for -1.
+    [[nodiscard]] static QString versusText(double ratio);
     // The backfill step whose pacing the journal recorded (History's chart, the report's), or -1.
     [[nodiscard]] static int pacedStep(const Journal::RunRecord &run);
     // The plan's Markdown report with an Outcome section: the run, its times and each step's; and

@@ -135,7 +135,7 @@ bool Runner::connect(QString *error)
         return false;
     }
     m_backendId = ServerCancel::sessionOf(*m_connection);
-    m_journal = std::make_unique<Journal>(*m_connection);
+    m_journal = std::make_unique<Journal>(*m_connection, m_journalSchema);
     return true;
 }
 
@@ -567,11 +567,14 @@ void Runner::execute(const Plan &plan, int firstStep, const QStringList &resumeK
         }
         static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Running, {}, &e));
         const StepResult result = runStep(plan, i, i == firstStep ? resumeKey : QStringList(), i == firstStep ? resumeRows : 0, &error);
+        // The time it ran, beside its estimate in History: every attempt and resume adds its part.
+        const double ran = (timer.elapsed() - (m_pausedMs - pausedBefore)) / 1000.0;
+        static_cast<void>(m_journal->addStepTime(m_runId, i, ran, &e)); // on a lost connection it fails, as the step did
         switch (result) {
         case StepResult::Done:
             m_applied << i;
             static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Done, {}, &e));
-            Q_EMIT stepFinished(i, (timer.elapsed() - (m_pausedMs - pausedBefore)) / 1000.0);
+            Q_EMIT stepFinished(i, ran);
             break;
         case StepResult::Skipped:
             static_cast<void>(m_journal->setStep(m_runId, i, Journal::StepState::Skipped, error, &e));

@@ -54,6 +54,8 @@ public:
     [[nodiscard]] bool isPaused() const { return m_paused; }
     // Runs past every deploy gate instead of stopping there (a pipeline that deploys in between).
     void setPassGates(bool pass) { m_passGates = pass; }
+    // Where the journal lives on PostgreSQL (a rehearsal's scratch schema); empty: "stagecraft".
+    void setJournalSchema(const QString &schema) { m_journalSchema = schema; }
     // A blocking session in one line for a log: who, what it is doing, what it holds on the table
     // (or that it holds no lock there: an old transaction a concurrent index build waits for).
     [[nodiscard]] static QString describe(const BlockingSession &session);
@@ -173,6 +175,7 @@ private:
     qint64 m_pausedMs = 0; // time spent paused in this run (the runner's thread only)
     std::atomic<bool> m_cancelled{false};
     bool m_passGates = false;
+    QString m_journalSchema;
     QString m_poolerNote; // the log's line when the connection goes through a session pool (PoolerProbe)
     std::atomic<qint64> m_backendId{0}; // the server session running our statements, for a server-side cancel
 };
