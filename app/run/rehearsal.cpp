@@ -32,7 +32,7 @@ QString seconds(double s)
 
 QString count(qint64 n)
 {
-    return QLocale::c().toString(n);
+    return QLocale(QLocale::English).toString(n); // 20,000 in every locale: the report is read by scripts too
 }
 
 } // namespace
@@ -287,6 +287,13 @@ bool Rehearsal::rehearse(RehearsalReport *report)
             w.overridingSystemValue = w.overridingSystemValue || (c.generated == QLatin1String("identity always") && source.engine() == Engine::PostgreSQL);
         writer = std::make_unique<SyntheticWriter>(w);
         writer->start();
+        // A baseline first: the writer's latency before the plan, to compare with its latency during it.
+        Q_EMIT progressed(32, QStringLiteral("the synthetic writer's baseline"));
+        QElapsedTimer baseline;
+        baseline.start();
+        while (baseline.elapsed() < 1500 && !m_cancelled)
+            QThread::msleep(50);
+        writer->mark();
         Q_EMIT noted(QStringLiteral("the synthetic writer writes %1 times a second (%2 inserts)")
                          .arg(report->writerTarget, 0, 'f', 1)
                          .arg(QStringLiteral("%1%").arg(qRound(insertShare * 100))));
@@ -312,6 +319,19 @@ bool Rehearsal::rehearse(RehearsalReport *report)
         runner.setJournalSchema(scratch.journalSchema());
         const int steps = int(copyPlan.steps.size());
         connect(&runner, &Runner::stepStarted, this, [&](int step, const QString &title) {
+            // At a deploy gate the application is deployed: the old one, which the writer plays, is gone.
+            if (writer && step < copyPlan.steps.size() && !copyPlan.steps.at(step).gate.isEmpty() && writer->isRunning()) {
+                writer->stop();
+                writer->wait();
+                Q_EMIT noted(QStringLiteral("the synthetic writer stopped at the deploy gate (step %1): the application it plays is "
+                                            "replaced there by one that writes %2")
+                                 .arg(step + 1)
+                                 .arg(m_plan.spec.name));
+                report->notes << QStringLiteral("The synthetic writer (the application that does not know %1) stopped at the deploy gate, "
+                                                "step %2; the steps after it ran without it.")
+                                     .arg(m_plan.spec.name)
+                                     .arg(step + 1);
+            }
             Q_EMIT progressed(30 + 70 * step / std::max(1, steps), QStringLiteral("step %1 of %2: %3").arg(step + 1).arg(steps).arg(title));
             Q_EMIT noted(QStringLiteral("step %1: %2").arg(step + 1).arg(title));
         });
@@ -364,7 +384,7 @@ bool Rehearsal::rehearse(RehearsalReport *report)
     }
     report->completed = outcome == RunOutcome::Done;
     report->summary = report->completed ? QStringLiteral("The plan ran to its end on the copy.")
-                                        : QStringLiteral("The plan did not run to its end on the copy: %1").arg(runSummary);
+                                        : QStringLiteral("The plan did not run to its end on the copy: %1").arg(runSummary.section(QLatin1Char('\n'), 0, 0));
     return report->completed;
 }
 
@@ -386,18 +406,25 @@ QString RehearsalReport::text() const
     t += QStringLiteral("Writes on the table: %1.\n")
              .arg(observedWritesPerSecond < 0 ? QStringLiteral("not observed (%1)").arg(observedHow)
                                               : QStringLiteral("%1 a second (%2)").arg(observedWritesPerSecond, 0, 'f', 1).arg(observedHow));
-    if (writerTarget > 0)
-        t += QStringLiteral("Synthetic writer: asked for %1 a second, wrote %2 (%3 inserts, %4 updates) at %5 a second; latency mean %6 ms, "
-                            "p95 %7 ms, p99 %8 ms, max %9 ms; %10 failed%11.\n")
+    if (writerTarget > 0) {
+        const auto latency = [](const SyntheticWriter::Latency &l) {
+            return l.writes == 0 ? QStringLiteral("no write")
+                                 : QStringLiteral("%1 writes, mean %2 ms, p95 %3 ms, p99 %4 ms, max %5 ms")
+                                       .arg(count(l.writes))
+                                       .arg(l.meanMs, 0, 'f', 2)
+                                       .arg(l.p95Ms, 0, 'f', 2)
+                                       .arg(l.p99Ms, 0, 'f', 2)
+                                       .arg(l.maxMs, 0, 'f', 1);
+        };
+        t += QStringLiteral("Synthetic writer: asked for %1 a second, wrote %2 (%3 inserts, %4 updates) at %5 a second, %6 failed%7.\n"
+                            "Its latency before the plan: %8; while the plan ran: %9.\n")
                  .arg(writerTarget, 0, 'f', 1)
                  .arg(count(writer.writes()), count(writer.inserts), count(writer.updates))
                  .arg(writer.rate(), 0, 'f', 1)
-                 .arg(writer.meanMs, 0, 'f', 2)
-                 .arg(writer.p95Ms, 0, 'f', 2)
-                 .arg(writer.p99Ms, 0, 'f', 2)
-                 .arg(writer.maxMs, 0, 'f', 1)
-                 .arg(count(writer.failures))
-                 .arg(writer.firstFailure.isEmpty() ? QString() : QStringLiteral(" (first: %1)").arg(writer.firstFailure));
+                 .arg(count(writer.failures),
+                      writer.firstFailure.isEmpty() ? QString() : QStringLiteral(" (first: %1)").arg(writer.firstFailure),
+                      latency(writer.before), latency(writer.during));
+    }
     t += QStringLiteral("step\ttitle\toutcome\testimate\trehearsal\tscaled to the table\tvs estimate\n");
     for (int i = 0; i < steps.size(); ++i) {
         const RehearsedStep &s = steps.at(i);

@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSqlError>
@@ -109,7 +110,9 @@ QString ScratchCopy::description() const
 bool ScratchCopy::create(ConnectionError *error)
 {
     if (m_target.engine == Engine::SQLite) {
-        if (!QDir().mkpath(sqlitePath(m_name))) {
+        // An empty file is an empty SQLite database (a connection opens only a file that exists).
+        QFile file(profile().database);
+        if (!QDir().mkpath(sqlitePath(m_name)) || !file.open(QIODevice::WriteOnly)) {
             if (error)
                 *error = {ConnectionError::Kind::Other, {}, QStringLiteral("cannot create the folder %1").arg(sqlitePath(m_name))};
             return false;

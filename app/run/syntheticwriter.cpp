@@ -98,7 +98,7 @@ void SyntheticWriter::run()
         r.problem = QStringLiteral("preparing the writes: %1").arg(connection.database().lastError().text());
         return done();
     }
-    QList<double> latencies;
+    QList<double> before, during;
     QElapsedTimer clock;
     clock.start();
     qint64 n = 0;
@@ -121,7 +121,7 @@ void SyntheticWriter::run()
         QElapsedTimer took;
         took.start();
         const bool ok = q.exec();
-        latencies << took.nsecsElapsed() / 1e6;
+        (m_marked ? during : before) << took.nsecsElapsed() / 1e6;
         if (!ok) {
             ++r.failures;
             if (r.firstFailure.isEmpty())
@@ -134,17 +134,24 @@ void SyntheticWriter::run()
         }
     }
     r.seconds = clock.elapsed() / 1000.0;
-    if (!latencies.isEmpty()) {
+    const auto summarise = [](QList<double> latencies) {
+        Latency l;
+        l.writes = latencies.size();
+        if (latencies.isEmpty())
+            return l;
         std::sort(latencies.begin(), latencies.end());
         double sum = 0;
-        for (double l : std::as_const(latencies))
-            sum += l;
-        r.meanMs = sum / latencies.size();
+        for (double v : std::as_const(latencies))
+            sum += v;
+        l.meanMs = sum / latencies.size();
         const auto at = [&](double p) { return latencies.at(std::min<qsizetype>(latencies.size() - 1, qsizetype(std::ceil(p * latencies.size())) - 1)); };
-        r.p95Ms = at(0.95);
-        r.p99Ms = at(0.99);
-        r.maxMs = latencies.last();
-    }
+        l.p95Ms = at(0.95);
+        l.p99Ms = at(0.99);
+        l.maxMs = latencies.last();
+        return l;
+    };
+    r.before = summarise(before);
+    r.during = summarise(during);
     done();
 }
 

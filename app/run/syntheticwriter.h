@@ -32,6 +32,15 @@ public:
         double insertShare = 0.5; // of the writes, the INSERTs (the rest UPDATEs)
         bool overridingSystemValue = false; // PostgreSQL: an identity column GENERATED ALWAYS
     };
+    // The writes' latency over a phase: before the plan (the baseline) or while it ran.
+    struct Latency
+    {
+        qint64 writes = 0;
+        double meanMs = 0;
+        double p95Ms = 0;
+        double p99Ms = 0;
+        double maxMs = 0;
+    };
     struct Result
     {
         qint64 inserts = 0;
@@ -39,10 +48,8 @@ public:
         qint64 failures = 0;
         QString firstFailure;
         double seconds = 0;
-        double meanMs = 0;
-        double p95Ms = 0;
-        double p99Ms = 0;
-        double maxMs = 0;
+        Latency before; // until mark()
+        Latency during; // after it
         QString problem; // why it could not write at all (no key, the connection refused)
         [[nodiscard]] qint64 writes() const { return inserts + updates; }
         [[nodiscard]] double rate() const { return seconds > 0 ? writes() / seconds : 0; }
@@ -53,6 +60,8 @@ public:
 
     // Ends the writes (thread-safe); wait() for the thread.
     void stop() { m_stop = true; }
+    // From now on the writes count as "during" (the plan runs), not "before" (thread-safe).
+    void mark() { m_marked = true; }
     // Once the thread has finished.
     [[nodiscard]] Result result() const;
     // The column its UPDATEs set to itself: the first that is not part of the key, else the key's first.
@@ -64,6 +73,7 @@ protected:
 private:
     Settings m_settings;
     std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_marked{false};
     mutable QMutex m_mutex;
     Result m_result;
 };
