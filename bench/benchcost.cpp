@@ -63,9 +63,13 @@ int main(int argc, char *argv[])
     // MariaDB), an index built (concurrently on PostgreSQL, in place on MariaDB).
     const QString staged = QStringLiteral(R"j({"name": "euros", "type": "bigint", "nullable": false, "backfill": "cents * 2",
         "check": "euros >= 0", "index": true})j");
-    // The single statement's alternative: a volatile default, which rewrites the table (PostgreSQL)
-    // or copies it (MariaDB) in one locked statement.
-    const QString rewrite = QStringLiteral(R"j({"name": "noise", "type": "double precision", "default": {"expression": "%1"}})j");
+    // The single statement's alternative, which rewrites the table under its lock: a volatile
+    // default on PostgreSQL; on MariaDB what a developer writes for a filled NOT NULL column, ADD
+    // COLUMN, one UPDATE of every row, MODIFY ... NOT NULL (a rebuild). (A volatile default is added
+    // bare there, and ADD COLUMN ... CHECK with a literal default took 4 ms at 5,000,000 rows on
+    // MariaDB 11.8: no copy.)
+    const QString rewritePg = QStringLiteral(R"j({"name": "noise", "type": "double precision", "default": {"expression": "random()"}})j");
+    const QString rewriteMy = QStringLiteral(R"j({"name": "noise", "type": "bigint", "nullable": false, "backfill": "cents * 3"})j");
 
     QList<QStringList> table;
     QMap<QString, QList<double>> ratios; // "engine / kind" -> actual / estimate
@@ -91,9 +95,7 @@ int main(int argc, char *argv[])
             double naiveSeconds = 0;
             if (!Bench::makeTable(profile, name, rows, &error) || !Bench::planColumn(profile, name, staged, &plan, &error)
                 || !Bench::runPlan(profile, plan, &seconds, &error)
-                || !Bench::planColumn(profile, name,
-                                      rewrite.arg(profile.engine == Engine::PostgreSQL ? QStringLiteral("random()") : QStringLiteral("RAND()")),
-                                      &naive, &error)
+                || !Bench::planColumn(profile, name, profile.engine == Engine::PostgreSQL ? rewritePg : rewriteMy, &naive, &error)
                 || !Bench::timed(profile, naive.naive.sql, &naiveSeconds, &error)) {
                 std::fprintf(stderr, "benchcost: %s: %s\n", qPrintable(engine), qPrintable(error));
                 return 1;

@@ -32,16 +32,6 @@ QColor PlanStepsModel::unprovedColor()
     return ThemeColors::text(ThemeColors::Warning);
 }
 
-
-static QString seconds(double s)
-{
-    if (s < 0.1)
-        return PlanStepsModel::tr("%1 ms").arg(qRound(s * 1000));
-    if (s < 120)
-        return PlanStepsModel::tr("%1 s").arg(QLocale().toString(s, 'f', 1));
-    return PlanStepsModel::tr("%1 min").arg(QLocale().toString(s / 60, 'f', 1));
-}
-
 PlanStepsModel::PlanStepsModel(QObject *parent)
     : QAbstractItemModel(parent)
 {
@@ -145,7 +135,7 @@ QVariant PlanStepsModel::data(const QModelIndex &index, int role) const
             return work.join(QLatin1String(", "));
         }
         case SecondsColumn: return s.gate.isEmpty() ? CostModel::rangeText(s.estimatedSeconds) : tr("until resumed");
-        case LockSecondsColumn: return s.lockHeldSeconds > 0 ? seconds(s.lockHeldSeconds) : QString();
+        case LockSecondsColumn: return s.lockHeldSeconds > 0 ? CostModel::rangeText(s.lockHeldSeconds) : QString();
         case ClaimsColumn:
             if (!s.gate.isEmpty() || m_plan.targetVersion == 0)
                 return QString();

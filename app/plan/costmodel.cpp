@@ -6,16 +6,28 @@ namespace Stagecraft {
 
 CostRates CostModel::rates(Engine engine)
 {
-    // bench/benchcost, 2 cores, narrow rows (about 60 bytes), data in cache, an idle server; see
-    // README "Estimates". Each figure is what the three sizes' actuals fit best; the range
-    // (RangeLow..RangeHigh) covers what a wider row, a colder cache or a server at work add.
+    // bench/benchcost on the 2-core development machine (2026-12-03), narrow rows (id bigint, cents
+    // int), an idle server, each kind at 100,000, 1,000,000 and 5,000,000 rows (README, Benchmarks):
+    // the rate that fits the three sizes. What a scan reads includes what the backfill before it
+    // left (each row's old version, until VACUUM). The range (RangeLow..RangeHigh) is what the
+    // benchmark's actuals fell in.
     switch (engine) {
-    case Engine::PostgreSQL: return {200e6, 50e6, 80e6, 100000, 0};
-    case Engine::MariaDB: return {200e6, 50e6, 80e6, 100000, 0};
-    case Engine::MySQL: return {200e6, 50e6, 80e6, 100000, 0};
-    case Engine::SQLite: return {200e6, 50e6, 80e6, 100000, 0};
+    case Engine::PostgreSQL:
+        // VALIDATE of a CHECK 306-475 MB/s, of IS NOT NULL 750-860 MB/s; CREATE INDEX CONCURRENTLY's
+        // build 102-125 MB/s besides its two scans; a rewrite (ADD COLUMN ... DEFAULT random())
+        // 110-137 MB/s; the backfill 193,000-218,000 rows/s.
+        return {500e6, 120e6, 110e6, 200000, 0, "measured"};
+    case Engine::MariaDB:
+        // ALGORITHM=COPY (a CHECK) and INPLACE rebuilds (NOT NULL) 17-30 MB/s; an in-place index
+        // build 29-70 MB/s besides its scan (slower as the sort spills); the backfill 99,000-149,000
+        // rows/s (two runs a few minutes apart differed by a third).
+        return {200e6, 20e6, 60e6, 125000, 0, "measured"};
+    case Engine::MySQL:
+        return {200e6, 20e6, 60e6, 125000, 0, "MariaDB's figures: not measured on Oracle MySQL"};
+    case Engine::SQLite:
+        return {200e6, 50e6, 80e6, 100000, 0, "a conservative guess: not measured on SQLite"};
     }
-    return {200e6, 50e6, 80e6, 100000, 0};
+    return {200e6, 50e6, 80e6, 100000, 0, ""};
 }
 
 static double sized(double fixed, double amount, double perSecond)
@@ -47,13 +59,23 @@ double CostModel::backfill(Engine engine, qint64 rows)
     return sized(r.fixedSeconds, double(rows), r.backfillRowsPerSecond);
 }
 
-// Two significant digits: 0.35, 1.2, 14, 230.
+double CostModel::analyze(Engine engine, qint64 heapBytes)
+{
+    if (engine != Engine::PostgreSQL)
+        return CatalogOnlySeconds;
+    // Measured: 0.035 s at 4 MB of heap, 0.12 s at 44 MB, 0.26 s at 220 MB.
+    constexpr double SampledBytes = 30000.0 * 8192;
+    return 0.03 + std::min(SampledBytes, double(std::max<qint64>(0, heapBytes))) / 1e9;
+}
+
+// Two significant digits: 0.005, 0.35, 1.2, 14, 230.
 static QString figure(double s)
 {
     if (s <= 0)
         return QStringLiteral("0");
-    const int digits = std::max(0, 1 - int(std::floor(std::log10(s))));
-    return QString::number(s, 'f', std::min(digits, 3));
+    if (s >= 100)
+        return QString::number(qRound64(s));
+    return QString::number(s, 'g', 2);
 }
 
 QString CostModel::rangeText(double seconds)

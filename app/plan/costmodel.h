@@ -18,6 +18,8 @@ struct CostRates
     double indexBytesPerSecond = 0; // read + sort + write one b-tree (concurrently, or in place)
     double backfillRowsPerSecond = 0; // batched keyset UPDATEs, each committed with its progress
     double fixedSeconds = 0; // each table-sized step's own start-up
+    // Where the figures come from: "measured" by bench/benchcost on this engine, or why not.
+    const char *source = "";
 };
 
 // How long work takes, from a table's size and row estimate, per engine. The rates come from
@@ -41,6 +43,9 @@ struct CostModel
     [[nodiscard]] static double rewrite(Engine engine, qint64 totalBytes);
     [[nodiscard]] static double indexBuild(Engine engine, qint64 heapBytes);
     [[nodiscard]] static double backfill(Engine engine, qint64 rows);
+    // ANALYZE: PostgreSQL reads a sample of up to 30,000 pages (default_statistics_target 100);
+    // InnoDB a few pages per index, whatever the size.
+    [[nodiscard]] static double analyze(Engine engine, qint64 heapBytes);
 
     // An estimate as the plan shows it: "0.5-2 s" (RangeLow to RangeHigh times it), "~0.01 s" for
     // catalog-only work (a range of milliseconds says nothing more).

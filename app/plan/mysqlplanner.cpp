@@ -338,7 +338,7 @@ Plan MySqlPlanner::plan()
     analyze.title = QStringLiteral("Refresh statistics on %1").arg(m_spec.table.name);
     analyze.sql = {QStringLiteral("ANALYZE TABLE %1").arg(m_table)};
     analyze.locks = {{m_tableLabel, QStringLiteral("metadata lock: shared read")}};
-    analyze.estimatedSeconds = 1;
+    analyze.estimatedSeconds = CostModel::analyze(m_in.server.engine, m_in.table.heapBytes);
     analyze.rule = QStringLiteral("mysql.verify.analyze");
     analyze.why = QStringLiteral("Fresh index statistics for the new column; reads and writes go on.");
     m_plan.steps << analyze;

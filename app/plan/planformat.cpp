@@ -24,6 +24,12 @@ double rounded(double seconds)
     return std::round(seconds * 1000.0) / 1000.0;
 }
 
+// An estimate as a range ("2-8 s"); "0 s" for none.
+QString rangeOrNone(double seconds)
+{
+    return seconds > 0 ? CostModel::rangeText(seconds) : QStringLiteral("0 s");
+}
+
 QJsonArray strings(const QStringList &list)
 {
     return QJsonArray::fromStringList(list);
@@ -351,7 +357,7 @@ QString PlanFormat::impact(const PlanStep &s)
     QString text = modes.join(QLatin1String(", "));
     text += QLatin1String("; ") + blocking(s);
     if (s.blocksReads || s.blocksWrites)
-        text += QStringLiteral(" for ~%1 s").arg(rounded(s.lockHeldSeconds));
+        text += QStringLiteral(" for %1").arg(CostModel::rangeText(s.lockHeldSeconds));
     if (s.rewritesTable)
         text += QLatin1String("; rewrites the table");
     if (s.scansTable)
@@ -362,11 +368,9 @@ QString PlanFormat::impact(const PlanStep &s)
 
 QString PlanFormat::summary(const Plan &plan)
 {
-    return QStringLiteral("Writes blocked ~%1 s in all, reads ~%2 s; the whole plan takes %3; the single statement blocks writes ~%4 s.")
-        .arg(rounded(plan.secondsWritesBlocked()))
-        .arg(rounded(plan.secondsReadsBlocked()))
-        .arg(CostModel::rangeText(plan.totalSeconds()))
-        .arg(rounded(plan.naive.blocksWrites ? plan.naive.lockHeldSeconds : 0));
+    return QStringLiteral("Writes blocked %1 in all, reads %2; the whole plan takes %3; the single statement blocks writes %4.")
+        .arg(rangeOrNone(plan.secondsWritesBlocked()), rangeOrNone(plan.secondsReadsBlocked()), rangeOrNone(plan.totalSeconds()),
+             rangeOrNone(plan.naive.blocksWrites ? plan.naive.lockHeldSeconds : 0));
 }
 
 QString PlanFormat::fingerprint(const Plan &plan)
@@ -503,10 +507,8 @@ QString PlanFormat::toSql(const Plan &plan)
 {
     QString out = QStringLiteral("-- Stagecraft plan: add column %1 to %2.%3 (%4 %5)\n")
                       .arg(plan.spec.name, plan.table.schema, plan.table.name, engineName(plan.engine), plan.targetVersionText);
-    out += QStringLiteral("-- Writes blocked ~%1 s in all, reads ~%2 s; the naive statement: %3\n")
-               .arg(rounded(plan.secondsWritesBlocked()))
-               .arg(rounded(plan.secondsReadsBlocked()))
-               .arg(impact(plan.naive));
+    out += QStringLiteral("-- Writes blocked %1 in all, reads %2; the naive statement: %3\n")
+               .arg(rangeOrNone(plan.secondsWritesBlocked()), rangeOrNone(plan.secondsReadsBlocked()), impact(plan.naive));
     out += QStringLiteral("-- Fingerprint: %1\n").arg(fingerprint(plan));
     out += QStringLiteral("-- Runs with: %1\n").arg(plan.settings.describe(plan.engine));
     for (const QString &w : plan.warnings)
@@ -577,10 +579,8 @@ QString PlanFormat::toMarkdown(const Plan &plan)
                .arg(engineName(plan.engine), plan.serverVersion, plan.targetVersionText)
                .arg(plan.estimatedRows)
                .arg(humanBytes(plan.totalBytes));
-    out += QStringLiteral("Writes blocked ~%1 s in all, reads ~%2 s; the whole plan takes ~%3 s.\n\n")
-               .arg(rounded(plan.secondsWritesBlocked()))
-               .arg(rounded(plan.secondsReadsBlocked()))
-               .arg(rounded(plan.totalSeconds()));
+    out += QStringLiteral("Writes blocked %1 in all, reads %2; the whole plan takes %3.\n\n")
+               .arg(rangeOrNone(plan.secondsWritesBlocked()), rangeOrNone(plan.secondsReadsBlocked()), rangeOrNone(plan.totalSeconds()));
     out += QStringLiteral("Fingerprint: `%1` (`stagecraft-cli run --approved` checks it).\n\n").arg(fingerprint(plan));
     out += QStringLiteral("Runs with: %1.\n\n").arg(plan.settings.describe(plan.engine));
     if (!plan.sessionSql.isEmpty())
@@ -589,7 +589,7 @@ QString PlanFormat::toMarkdown(const Plan &plan)
         out += QLatin1String("> **Warning:** ") + w + QLatin1String("\n\n");
     for (const QString &n : plan.notes)
         out += QLatin1String("> **Note:** ") + n + QLatin1String("\n\n");
-    out += QLatin1String("| # | stage | step | locks | blocks | rewrite | scan | time | lock ~s |\n|---|---|---|---|---|---|---|---:|---:|\n");
+    out += QLatin1String("| # | stage | step | locks | blocks | rewrite | scan | time | lock held |\n|---|---|---|---|---|---|---|---:|---:|\n");
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &s = plan.steps.at(i);
         QStringList modes;
@@ -601,7 +601,7 @@ QString PlanFormat::toMarkdown(const Plan &plan)
                         modes.join(QLatin1String(", ")), blocking(s), s.rewritesTable ? QStringLiteral("yes") : QStringLiteral("no"),
                         s.scansTable ? QStringLiteral("yes") : QStringLiteral("no"))
                    .arg(CostModel::rangeText(s.estimatedSeconds))
-                   .arg(rounded(s.lockHeldSeconds));
+                   .arg(s.lockHeldSeconds > 0 ? CostModel::rangeText(s.lockHeldSeconds) : QStringLiteral("-"));
     }
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &s = plan.steps.at(i);

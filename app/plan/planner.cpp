@@ -1,5 +1,6 @@
 #include "planner.h"
 
+#include "costmodel.h"
 #include "galera.h"
 #include "mysqlplanner.h"
 #include "postgresplanner.h"
@@ -69,6 +70,9 @@ Plan Planner::plan(const PlannerInput &input)
     plan.sessionSql = in.settings.sessionSql(in.server.engine);
     Galera::claim(&plan, in.server); // a node of a Galera cluster: every schema change holds up every node
     compareWithNaive(&plan);
+    // Estimates whose rates no benchmark measured on this engine say so, as claims resting on documentation do.
+    if (const CostRates rates = CostModel::rates(plan.engine); QLatin1String(rates.source) != QLatin1String("measured"))
+        plan.notes << QStringLiteral("The time estimates for %1 rest on %2.").arg(engineName(plan.engine), QLatin1String(rates.source));
     // A backfill writes every row again: its space, on the step and in the summary.
     for (int i = 0; i < plan.steps.size(); ++i) {
         PlanStep &step = plan.steps[i];

@@ -701,7 +701,7 @@ void PostgresPlanner::verify()
                         {QStringLiteral("ANALYZE %1").arg(m_table)}, QStringLiteral("ShareUpdateExclusiveLock"));
     for (const PartitionInfo &p : m_in.table.partitions) // the partitions are sampled, so read too
         step.locks << LockClaim{label(p.table), QStringLiteral("AccessShareLock")};
-    step.estimatedSeconds = std::min(1.0, CostModel::scan(m_in.server.engine, m_in.table.heapBytes));
+    step.estimatedSeconds = CostModel::analyze(m_in.server.engine, m_in.table.heapBytes);
     step.rule = QStringLiteral("pg.verify.analyze");
     step.why = QStringLiteral("The planner needs statistics for the new column; ANALYZE reads a sample and blocks "
                               "neither reads nor writes.");
