@@ -29,6 +29,7 @@
 #include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace Stagecraft;
@@ -74,6 +75,8 @@ private Q_SLOTS:
     void rehearsalLeavesNothingBehind();
     void killedRehearsalLeavesNothingBehind_data() { rehearsalLeavesNothingBehind_data(); }
     void killedRehearsalLeavesNothingBehind();
+    void cancelledRehearsalLeavesNothingBehind_data() { rehearsalLeavesNothingBehind_data(); }
+    void cancelledRehearsalLeavesNothingBehind();
     void badInputChangesNothing();
     void dialogRehearses();
 
@@ -247,8 +250,9 @@ void TestRehearsal::killedRehearsalLeavesNothingBehind()
     cli.kill();
     QVERIFY(cli.waitForFinished(10000));
     QCOMPARE(cli.exitStatus(), QProcess::CrashExit);
-    const QString out = QString::fromUtf8(cli.readAllStandardOutput());
-    QVERIFY2(!out.contains(QLatin1String("scratch copy was dropped")), qPrintable(out)); // not by itself
+    // Not by itself: it says so on stderr, line by line, when it drops its copy.
+    log += QString::fromUtf8(cli.readAllStandardError());
+    QVERIFY2(!log.contains(QLatin1String("dropped the scratch copy")), qPrintable(log));
     // The guard drops it (a statement of the killed session may finish first).
     const auto gone = [&] {
         return profile.engine == Engine::SQLite ? !QDir(tmp.filePath(scratch)).exists() : !ScratchCopy::exists(profile, scratch);
@@ -267,6 +271,46 @@ void TestRehearsal::killedRehearsalLeavesNothingBehind()
         }(),
         30000);
     QCOMPARE(EurosTable::signature(profile, table, true), definitionBefore);
+}
+
+// SIGTERM while the plan runs on the copy: the rehearsal cancels, drops its copy and says so (exit 4).
+void TestRehearsal::cancelledRehearsalLeavesNothingBehind()
+{
+    QFETCH(QString, engine);
+    ConnectionProfile profile;
+    STAGECRAFT_REQUIRE_PROFILE(engine, profile);
+    const QString table = QStringLiteral("rehearsed_cancelled");
+    QString why;
+    QVERIFY2(EurosTable::make(profile, table, 30000, &why), qPrintable(why));
+    const QString spec = EurosTable::writeSpec(m_dir.path(), EurosTable::schemaOf(profile), table);
+    QTemporaryDir tmp;
+    const QStringList before = namespaces(profile, tmp.path());
+    QProcess cli;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TMPDIR"), tmp.path());
+    cli.setProcessEnvironment(env);
+    // Small batches and a pause between them: the backfill lasts long enough to be cancelled in.
+    cli.start(cliProgram(), {QStringLiteral("rehearse"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec,
+                             QStringLiteral("--yes"), QStringLiteral("--write-rate"), QStringLiteral("20"), QStringLiteral("--max-batch"),
+                             QStringLiteral("500"), QStringLiteral("--throttle"), QStringLiteral("50ms")});
+    QVERIFY(cli.waitForStarted());
+    QString log;
+    QElapsedTimer waited;
+    waited.start();
+    while (!log.contains(QLatin1String(": Fill ")) && waited.elapsed() < 60000 && cli.state() == QProcess::Running) {
+        cli.waitForReadyRead(100);
+        log += QString::fromUtf8(cli.readAllStandardError());
+    }
+    QVERIFY2(log.contains(QLatin1String(": Fill ")), qPrintable(log));
+    cli.terminate();
+    QVERIFY(cli.waitForFinished(60000));
+    log += QString::fromUtf8(cli.readAllStandardError());
+    const QString out = QString::fromUtf8(cli.readAllStandardOutput());
+    QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(cli.exitCode() == 4, qPrintable(log + out));
+    QVERIFY2(out.startsWith(QLatin1String("The plan did not run to its end on the copy: Cancelled")), qPrintable(out));
+    QVERIFY2(out.endsWith(QLatin1String("The scratch copy was dropped; the table was only read.\n")), qPrintable(out));
+    QCOMPARE(namespaces(profile, tmp.path()), before);
 }
 
 // A bad flag is refused before anything is made.
@@ -303,6 +347,7 @@ void TestRehearsal::dialogRehearses()
     QVERIFY2(EurosTable::make(profile, QStringLiteral("in_dialog"), 3000, &why), qPrintable(why));
     QTemporaryDir tmp;
     qputenv("TMPDIR", tmp.path().toUtf8()); // where the scratch copy goes
+    const auto restore = qScopeGuard([] { qunsetenv("TMPDIR"); });
     QFile spec(EurosTable::writeSpec(m_dir.path(), EurosTable::schemaOf(profile), QStringLiteral("in_dialog")));
     QVERIFY(spec.open(QIODevice::ReadOnly));
     Plan plan;
@@ -336,7 +381,6 @@ void TestRehearsal::dialogRehearses()
     QVERIFY2(dialog.summaryText().contains(QLatin1String("Synthetic writer: asked for 20.0 a second")), qPrintable(dialog.summaryText()));
     QVERIFY2(dialog.summaryText().contains(QLatin1String("The scratch copy was dropped")), qPrintable(dialog.summaryText()));
     QTRY_VERIFY_WITH_TIMEOUT(QDir(tmp.path()).isEmpty(), 30000);
-    qunsetenv("TMPDIR");
 }
 
 QTEST_MAIN(TestRehearsal)

@@ -37,6 +37,11 @@ RehearsalDialog::RehearsalDialog(const ConnectionProfile &profile, const QString
                                      plan.table.name.toHtmlEscaped()),
                             this);
     text->setWordWrap(true);
+    if (guardProgram.isEmpty()) // stagecraft-cli is not installed beside the application
+        text->setText(text->text()
+                      + tr("<p><b>stagecraft-cli is not installed beside Stagecraft:</b> the copy is dropped when the rehearsal ends or "
+                           "is cancelled, but not if Stagecraft itself is killed; it is then left in %1, to drop by hand.</p>")
+                            .arg(where.toHtmlEscaped()));
     m_confirm = new QLineEdit(this);
     m_confirm->setObjectName(QStringLiteral("rehearseConfirmTable"));
     m_rows = new QSpinBox(this);

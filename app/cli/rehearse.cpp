@@ -58,6 +58,8 @@ int rehearse(const QCommandLineParser &parser)
                                           "there under a synthetic writer; the table itself is only read")
                                .arg(settings.sampleRows)
                                .arg(rehearsal.destination());
+    for (const QString &warning : std::as_const(plan.warnings))
+        err() << "stagecraft-cli: warning: " << warning << "\n";
     if (!confirmed(parser, *connection, plan, action))
         return BadInput;
     connection->close();

@@ -73,7 +73,7 @@ static QString figure(double s)
 {
     if (s <= 0)
         return QStringLiteral("0");
-    if (s >= 100)
+    if (s >= 99.5) // rounds to three digits: never "1e+02"
         return QString::number(qRound64(s));
     return QString::number(s, 'g', 2);
 }

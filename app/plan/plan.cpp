@@ -48,7 +48,8 @@ qint64 Plan::estimatedRowsOf(const PlanStep &step) const
 {
     const bool tableSized = !step.backfill.isNull() || step.scansTable || step.rewritesTable
                             || step.estimatedSeconds > CostModel::CatalogOnlySeconds * 1.5;
-    return step.gate.isEmpty() && tableSized ? std::max<qint64>(0, estimatedRows) : 0;
+    // ANALYZE (the verify stage) reads a sample whatever the size: not sized by the table.
+    return step.gate.isEmpty() && step.stage != Stage::Verify && tableSized ? std::max<qint64>(0, estimatedRows) : 0;
 }
 
 double Plan::totalSeconds() const

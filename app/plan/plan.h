@@ -146,7 +146,8 @@ struct Plan
 
     [[nodiscard]] double totalSeconds() const;
     // The rows a step works through, as estimated: the table's for a step that backfills, scans or
-    // rewrites it (or whose estimate is more than a catalog change), 0 for a catalog change or a gate.
+    // rewrites it (or whose estimate is more than a catalog change), 0 for a catalog change, a gate or
+    // ANALYZE (which samples).
     [[nodiscard]] qint64 estimatedRowsOf(const PlanStep &step) const;
     [[nodiscard]] double secondsWritesBlocked() const;
     [[nodiscard]] double secondsReadsBlocked() const;

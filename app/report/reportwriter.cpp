@@ -201,14 +201,15 @@ QString ReportWriter::html(const Plan &plan, const QString &findings, const QDat
         h += u"<h2>Pre-flight</h2><pre style=\"white-space: pre-wrap\">%1</pre>"_s.arg(esc(findings));
     // Widths that hold each column's longest word (a lock mode such as ShareUpdateExclusiveLock, one
     // per line), the rest to the step's title: a word is broken only where it is longer than its column.
+    // The time's range is joined by a non-breaking hyphen (U+2011): "0.24‑0.98 s" stays on one line.
     // In a smaller type, which the cells do not inherit from the table.
     const auto cell = [](const QString &tag, const QString &attributes, const QString &content) {
         return u"<%1%2><span style=\"font-size: 8pt\">%3</span></%1>"_s.arg(tag, attributes, content);
     };
     h += u"<h2>Steps</h2><table border=\"1\" cellspacing=\"0\" cellpadding=\"3\" width=\"100%\"><tr>"_s
-        + cell(u"th"_s, u" width=\"4%\""_s, u"#"_s) + cell(u"th"_s, u" width=\"10%\""_s, u"stage"_s)
-        + cell(u"th"_s, u" width=\"30%\""_s, u"step"_s) + cell(u"th"_s, u" width=\"31%\""_s, u"lock"_s)
-        + cell(u"th"_s, u" width=\"9%\""_s, u"blocks"_s) + cell(u"th"_s, u" width=\"8%\""_s, u"~s"_s)
+        + cell(u"th"_s, u" width=\"4%\""_s, u"#"_s) + cell(u"th"_s, u" width=\"8%\""_s, u"stage"_s)
+        + cell(u"th"_s, u" width=\"29%\""_s, u"step"_s) + cell(u"th"_s, u" width=\"31%\""_s, u"lock"_s)
+        + cell(u"th"_s, u" width=\"8%\""_s, u"blocks"_s) + cell(u"th"_s, u" width=\"12%\""_s, u"time"_s)
         + cell(u"th"_s, u" width=\"8%\""_s, u"lock ~s"_s) + u"</tr>"_s;
     for (int i = 0; i < plan.steps.size(); ++i) {
         const PlanStep &s = plan.steps.at(i);
@@ -225,7 +226,7 @@ QString ReportWriter::html(const Plan &plan, const QString &findings, const QDat
             title += u"<br><font color=\"#c62828\">%1</font>"_s.arg(esc(s.failingWrites));
         h += (s.gate.isEmpty() ? u"<tr>"_s : u"<tr bgcolor=\"#e3f2fd\">"_s) + cell(u"td"_s, {}, QString::number(i + 1))
             + cell(u"td"_s, {}, stageName(s.stage)) + cell(u"td"_s, {}, title) + cell(u"td"_s, {}, locks.join(u"<br>"_s))
-            + cell(u"td"_s, {}, blocks) + cell(u"td"_s, {}, CostModel::rangeText(s.estimatedSeconds))
+            + cell(u"td"_s, {}, blocks) + cell(u"td"_s, {}, CostModel::rangeText(s.estimatedSeconds).replace(u'-', QChar(0x2011)))
             + cell(u"td"_s, {}, QString::number(s.lockHeldSeconds, 'f', 2)) + u"</tr>"_s;
     }
     h += u"</table>"_s;

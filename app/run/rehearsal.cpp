@@ -101,7 +101,8 @@ void Rehearsal::stopGuard()
     if (!m_guard)
         return;
     m_guard->closeWriteChannel(); // it drops the copy if still there, and ends
-    if (!m_guard->waitForFinished(60000))
+    // It tries its drop for two minutes when ours failed: given that long before it is stopped.
+    if (!m_guard->waitForFinished(130000))
         m_guard->kill();
     m_guard->waitForFinished(5000);
     delete m_guard;
@@ -166,6 +167,12 @@ void Rehearsal::run()
 
 bool Rehearsal::rehearse(RehearsalReport *report)
 {
+    if (!m_plan.spec.sideEffects.isEmpty()) {
+        report->summary = QStringLiteral("Not rehearsed: the spec accepts side effects (%1), which the copy's backfill, default and sync "
+                                         "would run for real, outside the copy. Nothing was made.")
+                              .arg(m_plan.spec.sideEffects.join(QLatin1String(", ")));
+        return false;
+    }
     if (!m_plan.spec.referencedColumn.isEmpty()) {
         report->summary = QStringLiteral("Not rehearsed: a foreign key's steps need the referenced table beside the copy, which a rehearsal "
                                          "does not copy yet. Nothing was made.");
@@ -190,6 +197,41 @@ bool Rehearsal::rehearse(RehearsalReport *report)
     QElapsedTimer window;
     window.start();
 
+    // Where the copy goes must take it without harm: the same engine, no replication that would
+    // carry the copy to where it breaks something.
+    {
+        DatabaseConnection onTarget(target());
+        if (!onTarget.open(&error)) {
+            report->summary = QStringLiteral("Not rehearsed: %1").arg(error.text());
+            return false;
+        }
+        const auto family = [](Engine e) { return e == Engine::MariaDB ? Engine::MySQL : e; };
+        if (family(onTarget.engine()) != family(source.engine())) {
+            report->summary = QStringLiteral("Not rehearsed: the copy's server is %1, the table's %2; a rehearsal needs the same engine. "
+                                             "Nothing was made.")
+                                  .arg(onTarget.server().displayName(), source.server().displayName());
+            return false;
+        }
+        QSqlQuery q(onTarget.database());
+        if (onTarget.engine() == Engine::PostgreSQL && q.exec(QStringLiteral("SELECT pubname FROM pg_publication WHERE puballtables")) && q.next()) {
+            report->summary = QStringLiteral("Not rehearsed: publication %1 publishes every table of this database (FOR ALL TABLES), so "
+                                             "the copy would go to its subscribers, whose apply would fail on a table they lack. "
+                                             "Rehearse on another server or database (--rehearse-on). Nothing was made.")
+                                  .arg(q.value(0).toString());
+            return false;
+        }
+        if (onTarget.engine() != Engine::PostgreSQL && onTarget.engine() != Engine::SQLite
+            && q.exec(QStringLiteral("SHOW VARIABLES LIKE 'wsrep_on'")) && q.next() && q.value(1).toString().compare(QLatin1String("ON"), Qt::CaseInsensitive) == 0) {
+            report->summary = QStringLiteral("Not rehearsed: this server is a Galera node, where the copy and the plan's schema changes "
+                                             "would hold up every node, the table's writes included. Rehearse on another server "
+                                             "(--rehearse-on). Nothing was made.");
+            return false;
+        }
+    }
+    if (m_cancelled) {
+        report->summary = QStringLiteral("Cancelled before anything was made.");
+        return false;
+    }
     startGuard();
     ScratchCopy scratch(target(), m_name);
     Q_EMIT progressed(2, QStringLiteral("creating %1").arg(report->scratch));
@@ -203,16 +245,18 @@ bool Rehearsal::rehearse(RehearsalReport *report)
     ScratchCopy::Copied copied;
     const qint64 heldBack = std::min<qint64>(20000, std::max<qint64>(0, m_settings.sampleRows / 5));
     QString why;
-    if (!scratch.copyTable(source, details, std::max<qint64>(1, m_settings.sampleRows), heldBack, &copied, &why)) {
+    if (!scratch.copyTable(source, details, std::max<qint64>(1, m_settings.sampleRows), heldBack, &copied, &why, &m_cancelled)) {
         report->summary = QStringLiteral("Not rehearsed: copying the table failed: %1").arg(why);
         return false;
     }
     report->copyRows = copied.rows;
     report->sampled = copied.sampled;
     report->copySeconds = copied.seconds;
-    report->scale = copied.rows > 0 ? std::max(1.0, double(report->tableRows) / double(copied.rows)) : 1.0;
     if (!copied.sampled)
         report->tableRows = copied.rows + copied.heldBack;
+    report->scale = copied.rows > 0 && copied.sizeKnown ? std::max(1.0, double(report->tableRows) / double(copied.rows)) : 1.0;
+    if (copied.sampled && !copied.sizeKnown)
+        report->notes << QStringLiteral("The table's size is not known (never analysed): the times are not scaled to it. ANALYZE it first.");
     Q_EMIT noted(QStringLiteral("copied %1 rows%2 in %3 (%4 held back for the writer to insert)")
                      .arg(count(copied.rows + copied.heldBack),
                           copied.sampled ? QStringLiteral(" of about %1").arg(count(details.estimatedRows)) : QString(), seconds(copied.seconds),
@@ -308,8 +352,18 @@ bool Rehearsal::rehearse(RehearsalReport *report)
         r.outcome = QStringLiteral("not run");
         report->steps << r;
     }
-    for (int i = 0; i < report->steps.size(); ++i)
-        report->steps[i].estimatedSeconds = i < m_plan.steps.size() && m_plan.steps.at(i).gate.isEmpty() ? m_plan.steps.at(i).estimatedSeconds : 0;
+    // The table's estimate for each of the copy's steps: the same step, in order when both plans have
+    // the same steps, else the table's first step of the same rule not matched yet.
+    QList<bool> matched(m_plan.steps.size(), false);
+    for (int i = 0; i < report->steps.size(); ++i) {
+        const QString &rule = copyPlan.steps.at(i).rule;
+        int j = copyPlan.steps.size() == m_plan.steps.size() && m_plan.steps.at(i).rule == rule ? i : -1;
+        for (int k = 0; j < 0 && k < m_plan.steps.size(); ++k)
+            j = !matched.at(k) && m_plan.steps.at(k).rule == rule ? k : -1;
+        if (j >= 0)
+            matched[j] = true;
+        report->steps[i].estimatedSeconds = j >= 0 && m_plan.steps.at(j).gate.isEmpty() ? m_plan.steps.at(j).estimatedSeconds : 0;
+    }
 
     RunOutcome outcome = RunOutcome::Failed;
     QString runSummary;
@@ -319,6 +373,8 @@ bool Rehearsal::rehearse(RehearsalReport *report)
         runner.setJournalSchema(scratch.journalSchema());
         const int steps = int(copyPlan.steps.size());
         connect(&runner, &Runner::stepStarted, this, [&](int step, const QString &title) {
+            if (m_cancelled) // a cancel that came while the runner was starting, before it listened
+                runner.cancel();
             // At a deploy gate the application is deployed: the old one, which the writer plays, is gone.
             if (writer && step < copyPlan.steps.size() && !copyPlan.steps.at(step).gate.isEmpty() && writer->isRunning()) {
                 writer->stop();

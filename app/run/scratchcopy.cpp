@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSqlError>
@@ -110,9 +111,12 @@ QString ScratchCopy::description() const
 bool ScratchCopy::create(ConnectionError *error)
 {
     if (m_target.engine == Engine::SQLite) {
-        // An empty file is an empty SQLite database (a connection opens only a file that exists).
+        // A folder of its own, which must not exist yet (a name someone could guess is never taken
+        // over), readable by this user only; an empty file in it is an empty SQLite database (a
+        // connection opens only a file that exists).
         QFile file(profile().database);
-        if (!QDir().mkpath(sqlitePath(m_name)) || !file.open(QIODevice::WriteOnly)) {
+        if (!QDir().mkdir(sqlitePath(m_name), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner)
+            || !file.open(QIODevice::NewOnly | QIODevice::WriteOnly)) {
             if (error)
                 *error = {ConnectionError::Kind::Other, {}, QStringLiteral("cannot create the folder %1").arg(sqlitePath(m_name))};
             return false;
@@ -201,7 +205,7 @@ QStringList ScratchCopy::definitionFor(Engine engine, const TableDetails &detail
 }
 
 bool ScratchCopy::copyTable(DatabaseConnection &source, const TableDetails &details, qint64 sampleRows, qint64 heldBack, Copied *copied,
-                            QString *error)
+                            QString *error, const std::atomic<bool> *cancelled)
 {
     QElapsedTimer timer;
     timer.start();
@@ -228,6 +232,7 @@ bool ScratchCopy::copyTable(DatabaseConnection &source, const TableDetails &deta
     const QStringList columns = insertableColumns(details);
     const qint64 wanted = std::max<qint64>(1, sampleRows + heldBack);
     const qint64 rows = details.estimatedRows;
+    copied->sizeKnown = rows >= 0;
     copied->sampled = rows > wanted;
     const double fraction = copied->sampled ? std::min(1.0, 1.5 * double(wanted) / double(rows)) : 1.0;
     QString sample;
@@ -261,6 +266,17 @@ bool ScratchCopy::copyTable(DatabaseConnection &source, const TableDetails &deta
         *error = QStringLiteral("preparing the copy: %1").arg(full.lastError().text().trimmed());
         return false;
     }
+    // SQLite: every row read before any is written, so that the read's shared lock goes at once.
+    QList<QVariantList> buffered;
+    if (e == Engine::SQLite) {
+        while (read.next()) {
+            QVariantList row;
+            for (int i = 0; i < columns.size(); ++i)
+                row << read.value(i);
+            buffered << row;
+        }
+        read.finish();
+    }
     QVariantList values;
     values.reserve(batch * columns.size());
     qint64 copiedRows = 0;
@@ -285,28 +301,54 @@ bool ScratchCopy::copyTable(DatabaseConnection &source, const TableDetails &deta
         Q_UNUSED(last);
         return true;
     };
-    const bool inTransaction = target.database().transaction();
-    while (read.next()) {
-        const QSqlRecord r = read.record();
-        for (int i = 0; i < columns.size(); ++i)
-            values << r.value(i);
-        if (values.size() >= batch * columns.size() && !flush(false)) {
-            if (inTransaction)
-                target.database().rollback();
+    // Servers: each batch commits alone (replicas apply small transactions). SQLite: one transaction
+    // for the whole copy (a file of its own: nobody waits on it).
+    const bool oneTransaction = e == Engine::SQLite && target.database().transaction();
+    const auto fail = [&] {
+        if (oneTransaction)
+            target.database().rollback();
+        return false;
+    };
+    qsizetype next = 0;
+    const auto nextRow = [&](QVariantList *row) {
+        if (e == Engine::SQLite) {
+            if (next >= buffered.size())
+                return false;
+            *row = buffered.at(next++);
+            return true;
+        }
+        if (!read.next())
             return false;
+        row->clear();
+        for (int i = 0; i < columns.size(); ++i)
+            *row << read.value(i);
+        return true;
+    };
+    QVariantList row;
+    while (nextRow(&row)) {
+        values << row;
+        if (values.size() >= batch * columns.size()) {
+            if (!flush(false))
+                return fail();
+            if (cancelled && *cancelled) {
+                *error = QStringLiteral("cancelled while copying");
+                return fail();
+            }
         }
     }
     if (read.lastError().isValid()) {
         *error = QStringLiteral("reading the table's rows: %1").arg(read.lastError().text().trimmed());
-        return false;
+        return fail();
     }
-    if (!flush(true) || (inTransaction && !target.database().commit())) {
-        if (inTransaction)
-            target.database().rollback();
-        if (error->isEmpty())
-            *error = QStringLiteral("committing the copy: %1").arg(target.database().lastError().text().trimmed());
-        return false;
+    if (!flush(true))
+        return fail();
+    if (oneTransaction && !target.database().commit()) {
+        *error = QStringLiteral("committing the copy: %1").arg(target.database().lastError().text().trimmed());
+        return fail();
     }
+    // A table of unknown size that gave as many rows as asked for was cut there: a sample.
+    if (!copied->sizeKnown && copiedRows >= wanted)
+        copied->sampled = true;
 
     // The newest rows, by key, wait apart for the synthetic writer to insert them as new rows.
     const QStringList key = keyColumns(details);
@@ -344,10 +386,22 @@ bool ScratchCopy::drop(const ConnectionProfile &target, const QString &name, QSt
         return false;
     }
     if (target.engine == Engine::SQLite) {
-        QDir dir(sqlitePath(name));
-        if (!dir.exists() || dir.removeRecursively())
+        // Only a real folder (never what a symbolic link points to), only the copy's files in it.
+        const QString path = sqlitePath(name);
+        const QFileInfo info(path);
+        if (!info.exists() && !info.isSymLink())
             return true;
-        *error = QStringLiteral("cannot remove %1").arg(dir.path());
+        if (info.isSymLink() || !info.isDir()) {
+            *error = QStringLiteral("%1 is not the rehearsal's folder (a link or a file): left alone").arg(path);
+            return false;
+        }
+        QDir dir(path);
+        for (const QString &file : dir.entryList({QStringLiteral("copy.sqlite*"), QStringLiteral(".copy.sqlite*")},
+                                                 QDir::Files | QDir::Hidden | QDir::System))
+            dir.remove(file);
+        if (QDir().rmdir(path))
+            return true;
+        *error = QStringLiteral("cannot remove %1 (is something else in it?)").arg(path);
         return false;
     }
     DatabaseConnection c(target);

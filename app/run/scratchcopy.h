@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
+
 namespace Stagecraft {
 
 class DatabaseConnection;
@@ -28,6 +30,7 @@ public:
         qint64 heldBack = 0;
         double seconds = 0;
         bool sampled = false; // false: every row of the table
+        bool sizeKnown = true; // false: the table's row count is not known (PostgreSQL: never analysed)
     };
 
     // target: where the copy goes (the table's own server and database, or another given by URL).
@@ -55,8 +58,11 @@ public:
     [[nodiscard]] bool create(ConnectionError *error);
     // Creates the copy of the source table and fills it with up to sampleRows rows (every row when
     // the table has no more), holding the newest heldBack of them apart.
+    // Each batch of rows commits on its own (a server's replicas apply small transactions); a raised
+    // `cancelled` stops the copy after its batch. SQLite's rows are read whole before any is written:
+    // a read left open would hold the file's shared lock, and the application's commits wait on it.
     [[nodiscard]] bool copyTable(DatabaseConnection &source, const TableDetails &details, qint64 sampleRows, qint64 heldBack, Copied *copied,
-                                 QString *error);
+                                 QString *error, const std::atomic<bool> *cancelled = nullptr);
     // Drops the scratch namespace with everything in it; true when it is gone (or never was).
     [[nodiscard]] static bool drop(const ConnectionProfile &target, const QString &name, QString *error);
     // Whether it is still there.
