@@ -14,6 +14,7 @@
 #include "demo/demodatabase.h"
 #include "gatecard.h"
 #include "historyview.h"
+#include "rehearsaldialog.h"
 #include "runhistorymodel.h"
 #include "livewriter.h"
 #include "impactmodel.h"
@@ -30,6 +31,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -39,6 +41,7 @@
 #include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -194,6 +197,21 @@ void Screenshots::planReviewAndRun()
     QString error;
     QVERIFY2(window.exportPlan(QStringLiteral("pdf"), Folder + QStringLiteral("/review-report.pdf"), &error), qPrintable(error));
     QVERIFY2(window.exportPlan(QStringLiteral("markdown"), Folder + QStringLiteral("/review-report.md"), &error), qPrintable(error));
+
+    // Rehearse: the plan on a copy of 20,000 of the 200,000 orders under a writer of 50 writes a second.
+    window.planView()->rehearseButton()->click();
+    RehearsalDialog *rehearsal = nullptr;
+    QTRY_VERIFY((rehearsal = window.findChild<RehearsalDialog *>(QStringLiteral("rehearsal"))));
+    QVERIFY(QTest::qWaitForWindowExposed(rehearsal));
+    QTest::keyClicks(rehearsal->confirmationEdit(), QStringLiteral("orders"));
+    rehearsal->sampleRows()->setValue(20000);
+    rehearsal->writeRate()->setValue(50);
+    QSignalSpy rehearsed(rehearsal, &RehearsalDialog::rehearsed);
+    rehearsal->startButton()->click();
+    QVERIFY(rehearsed.wait(120000));
+    QVERIFY2(rehearsed.first().first().value<RehearsalReport>().completed, qPrintable(rehearsal->summaryText()));
+    shoot(rehearsal, QStringLiteral("rehearsal.png"));
+    rehearsal->close();
 
     QSignalSpy ended(&window, &MainWindow::runEnded);
     window.planView()->runButton()->click();

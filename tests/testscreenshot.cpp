@@ -30,6 +30,7 @@ void TestScreenshot::notBlank_data()
     add("plan-review", false, true);
     add("confirm-run", false, false);
     add("run", false, true);
+    add("rehearsal", false, false);
     add("run-gate", false, true);
     add("preferences", false, false);
     add("about", false, false);

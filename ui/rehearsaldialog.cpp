@@ -68,6 +68,7 @@ RehearsalDialog::RehearsalDialog(const ConnectionProfile &profile, const QString
     view->setObjectName(QStringLiteral("rehearsalSteps"));
     view->setModel(m_steps);
     view->verticalHeader()->hide();
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     view->horizontalHeader()->setSectionResizeMode(RehearsalStepsModel::StepColumn, QHeaderView::Stretch);
     view->setSelectionMode(QAbstractItemView::NoSelection);
     m_summary = new QLabel(this);
@@ -96,7 +97,7 @@ RehearsalDialog::RehearsalDialog(const ConnectionProfile &profile, const QString
     layout->addWidget(m_summary);
     layout->addWidget(m_log);
     layout->addWidget(buttons);
-    resize(860, 640);
+    resize(1040, 720);
 }
 
 RehearsalDialog::~RehearsalDialog()

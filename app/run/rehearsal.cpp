@@ -456,7 +456,9 @@ QString RehearsalReport::text() const
     QString t = summary + QLatin1Char('\n');
     t += QStringLiteral("Copy: %1; %2 rows%3, copied in %4%5.\n")
              .arg(scratch, count(copyRows),
-                  sampled ? QStringLiteral(" of about %1 (a sample)").arg(count(tableRows)) : QStringLiteral(" (the whole table)"),
+                  !sampled        ? QStringLiteral(" (the whole table)")
+                  : tableRows > 0 ? QStringLiteral(" of about %1 (a sample)").arg(count(tableRows))
+                                  : QStringLiteral(" of a table of unknown size (a sample)"),
                   seconds(copySeconds),
                   scale > 1 ? QStringLiteral("; times of work sized by the table are scaled by %1").arg(scale, 0, 'f', 1) : QString());
     t += QStringLiteral("Writes on the table: %1.\n")

@@ -103,7 +103,7 @@ QString ScratchCopy::description() const
     case Engine::PostgreSQL: return QStringLiteral("schema %1 of database %2 at %3").arg(m_name, m_target.database, m_target.displayName());
     case Engine::MySQL:
     case Engine::MariaDB: return QStringLiteral("database %1 at %2").arg(m_name, m_target.displayName());
-    case Engine::SQLite: return QStringLiteral("the file %1").arg(profile().database);
+    case Engine::SQLite: return QStringLiteral("file %1").arg(profile().database);
     }
     return {};
 }
