@@ -62,6 +62,30 @@ QString scratchNamed(const QString &log)
     return re.match(log).captured(0);
 }
 
+// stagecraft-cli rehearse started on the table's spec, its scratch copy (SQLite's) going to tmp.
+void startRehearsal(QProcess *cli, const ConnectionProfile &profile, const QString &spec, const QString &tmp, const QStringList &more)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TMPDIR"), tmp);
+    cli->setProcessEnvironment(env);
+    cli->start(cliProgram(), QStringList{QStringLiteral("rehearse"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec,
+                                         QStringLiteral("--yes")}
+                                 + more);
+}
+
+// Reads its stderr into *log until it holds `needle` (or a minute passed, or it ended).
+bool waitForLog(QProcess *cli, const QString &needle, QString *log)
+{
+    QElapsedTimer waited;
+    waited.start();
+    while (!log->contains(needle) && waited.elapsed() < 60000 && cli->state() == QProcess::Running) {
+        cli->waitForReadyRead(100);
+        *log += QString::fromUtf8(cli->readAllStandardError());
+    }
+    *log += QString::fromUtf8(cli->readAllStandardError());
+    return log->contains(needle);
+}
+
 } // namespace
 
 class TestRehearsal : public QObject
@@ -229,22 +253,11 @@ void TestRehearsal::killedRehearsalLeavesNothingBehind()
     const QString definitionBefore = EurosTable::signature(profile, table, true);
 
     QProcess cli;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("TMPDIR"), tmp.path());
-    cli.setProcessEnvironment(env);
-    cli.start(cliProgram(), {QStringLiteral("rehearse"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec,
-                             QStringLiteral("--yes"), QStringLiteral("--sample-rows"), QStringLiteral("60000"), QStringLiteral("--write-rate"),
-                             QStringLiteral("20")});
+    startRehearsal(&cli, profile, spec, tmp.path(), {QStringLiteral("--sample-rows"), QStringLiteral("60000"), QStringLiteral("--write-rate"), QStringLiteral("20")});
     QVERIFY(cli.waitForStarted());
     // Killed once the copy exists: while it is being filled (or planned, or run: never after its own cleanup).
     QString log;
-    QElapsedTimer waited;
-    waited.start();
-    while (!log.contains(QLatin1String("rehearse: made ")) && waited.elapsed() < 60000 && cli.state() == QProcess::Running) {
-        cli.waitForReadyRead(100);
-        log += QString::fromUtf8(cli.readAllStandardError());
-    }
-    QVERIFY2(log.contains(QLatin1String("rehearse: made ")), qPrintable(log));
+    QVERIFY2(waitForLog(&cli, QStringLiteral("rehearse: made "), &log), qPrintable(log));
     const QString scratch = scratchNamed(log);
     QVERIFY2(!scratch.isEmpty(), qPrintable(log));
     cli.kill();
@@ -285,23 +298,14 @@ void TestRehearsal::cancelledRehearsalLeavesNothingBehind()
     const QString spec = EurosTable::writeSpec(m_dir.path(), EurosTable::schemaOf(profile), table);
     QTemporaryDir tmp;
     const QStringList before = namespaces(profile, tmp.path());
-    QProcess cli;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("TMPDIR"), tmp.path());
-    cli.setProcessEnvironment(env);
     // Small batches and a pause between them: the backfill lasts long enough to be cancelled in.
-    cli.start(cliProgram(), {QStringLiteral("rehearse"), QStringLiteral("-c"), profile.toUrl(true), QStringLiteral("--spec"), spec,
-                             QStringLiteral("--yes"), QStringLiteral("--write-rate"), QStringLiteral("20"), QStringLiteral("--max-batch"),
-                             QStringLiteral("500"), QStringLiteral("--throttle"), QStringLiteral("50ms")});
+    QProcess cli;
+    startRehearsal(&cli, profile, spec, tmp.path(),
+                   {QStringLiteral("--write-rate"), QStringLiteral("20"), QStringLiteral("--max-batch"), QStringLiteral("500"),
+                    QStringLiteral("--throttle"), QStringLiteral("50ms")});
     QVERIFY(cli.waitForStarted());
     QString log;
-    QElapsedTimer waited;
-    waited.start();
-    while (!log.contains(QLatin1String(": Fill ")) && waited.elapsed() < 60000 && cli.state() == QProcess::Running) {
-        cli.waitForReadyRead(100);
-        log += QString::fromUtf8(cli.readAllStandardError());
-    }
-    QVERIFY2(log.contains(QLatin1String(": Fill ")), qPrintable(log));
+    QVERIFY2(waitForLog(&cli, QStringLiteral(": Fill "), &log), qPrintable(log));
     cli.terminate();
     QVERIFY(cli.waitForFinished(60000));
     log += QString::fromUtf8(cli.readAllStandardError());
