@@ -165,14 +165,7 @@ void RehearsalDialog::onFinished(const RehearsalReport &report)
     m_steps->setSteps(report.steps);
     m_progress->setValue(100);
     m_status->setText(report.summary);
-    QString text = report.text();
-    // The table is above: the summary keeps the lines around it.
-    QStringList lines;
-    for (const QString &line : text.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
-        if (!line.contains(QLatin1Char('\t')))
-            lines << line;
-    }
-    m_summary->setText(lines.mid(1).join(QLatin1Char('\n')));
+    m_summary->setText((report.facts() + report.ending()).join(QLatin1Char('\n')));
     m_close->setText(tr("Close"));
     m_close->setEnabled(true);
     m_confirm->setEnabled(true);

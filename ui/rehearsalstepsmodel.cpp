@@ -32,7 +32,7 @@ QVariant RehearsalStepsModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || index.row() >= m_steps.size())
         return {};
     const RehearsedStep &s = m_steps.at(index.row());
-    const double ratio = s.scaledSeconds >= 0 && s.estimatedSeconds > CostModel::CatalogOnlySeconds * 1.5 ? s.scaledSeconds / s.estimatedSeconds : -1;
+    const double ratio = RehearsalReport::ratio(s);
     if (role == Qt::ForegroundRole && index.column() == VersusColumn && ratio >= 0 && (ratio > CostModel::RangeHigh || ratio < CostModel::RangeLow))
         return RunHistoryModel::failureColor();
     if (role == Qt::TextAlignmentRole && index.column() != StepColumn && index.column() != OutcomeColumn)

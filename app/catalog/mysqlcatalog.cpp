@@ -88,14 +88,6 @@ QHash<QString, QString> checksOf(const QString &createTable)
     return checks;
 }
 
-QString columnList(Engine engine, const QStringList &columns)
-{
-    QStringList quoted;
-    for (const QString &c : columns)
-        quoted << quoteIdentifier(engine, c);
-    return quoted.join(QLatin1String(", "));
-}
-
 } // namespace
 
 bool MySqlCatalog::listSchemas(QStringList *schemas, ConnectionError *error)
@@ -390,13 +382,13 @@ bool MySqlCatalog::readConstraints(const TableRef &table, TableDetails *details,
     }
     for (ConstraintInfo &k : details->constraints) {
         switch (k.kind) {
-        case ConstraintKind::PrimaryKey: k.definition = QStringLiteral("PRIMARY KEY (%1)").arg(columnList(e, k.columns)); break;
-        case ConstraintKind::Unique: k.definition = QStringLiteral("UNIQUE (%1)").arg(columnList(e, k.columns)); break;
+        case ConstraintKind::PrimaryKey: k.definition = QStringLiteral("PRIMARY KEY (%1)").arg(quoteIdentifierList(e, k.columns)); break;
+        case ConstraintKind::Unique: k.definition = QStringLiteral("UNIQUE (%1)").arg(quoteIdentifierList(e, k.columns)); break;
         case ConstraintKind::ForeignKey:
             k.definition = QStringLiteral("FOREIGN KEY (%1) REFERENCES %2 (%3) ON DELETE %4 ON UPDATE %5")
-                               .arg(columnList(e, k.columns),
+                               .arg(quoteIdentifierList(e, k.columns),
                                     quoteQualified(e, k.referencedTable.schema, k.referencedTable.name),
-                                    columnList(e, k.referencedColumns), k.onDelete, k.onUpdate);
+                                    quoteIdentifierList(e, k.referencedColumns), k.onDelete, k.onUpdate);
             break;
         default: break;
         }

@@ -67,8 +67,8 @@ void printRun(const Journal::RunRecord &run)
     const QDateTime ended = RunHistory::ended(run);
     const double total = RunHistory::seconds(run.startedAt, ended);
     out() << "# run " << run.runId << " on " << run.table << "." << run.column << ": " << RunHistory::outcome(run) << ", started "
-          << run.startedAt.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
-          << (total >= 0 ? QStringLiteral(", %1 s in all").arg(total, 0, 'f', total < 10 ? 2 : 0) : QString()) << "\n";
+          << RunHistory::timeText(run.startedAt) << (total >= 0 ? QStringLiteral(", %1 in all").arg(RunHistory::durationText(total)) : QString())
+          << "\n";
     out() << "step\ttitle\toutcome\testimate\tactual\tvs estimate\trows estimated\trows done\n";
     for (int i = 0; i < run.steps.size(); ++i) {
         const Journal::StepRecord &s = run.steps.at(i);
@@ -76,7 +76,7 @@ void printRun(const Journal::RunRecord &run)
         out() << (i + 1) << '\t' << (i < run.plan.steps.size() ? run.plan.steps.at(i).title : QString()) << '\t'
               << RunHistory::stepOutcome(s.state) << '\t'
               << orDash(s.estimatedSeconds > 0 ? CostModel::rangeText(s.estimatedSeconds) : QString()) << '\t'
-              << orDash(actual >= 0 ? QStringLiteral("%1 s").arg(actual, 0, 'f', actual < 10 ? 2 : 1) : QString()) << '\t'
+              << orDash(actual >= 0 ? RunHistory::durationText(actual) : QString()) << '\t'
               << orDash(RunHistory::versusText(RunHistory::versusEstimate(s))) << '\t'
               << orDash(s.estimatedRows > 0 ? QString::number(s.estimatedRows) : QString()) << '\t'
               << orDash(s.rowsDone > 0 ? QString::number(s.rowsDone) : QString()) << "\n";

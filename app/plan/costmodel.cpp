@@ -30,33 +30,31 @@ CostRates CostModel::rates(Engine engine)
     return {200e6, 50e6, 80e6, 100000, 0, ""};
 }
 
-static double sized(double fixed, double amount, double perSecond)
+// The fixed start-up plus the amount at the engine's rate for this kind of work.
+static double timed(Engine engine, qint64 amount, double CostRates::*perSecond)
 {
-    return std::max(CostModel::CatalogOnlySeconds, fixed + std::max(0.0, amount) / perSecond);
+    const CostRates r = CostModel::rates(engine);
+    return std::max(CostModel::CatalogOnlySeconds, r.fixedSeconds + double(std::max<qint64>(0, amount)) / (r.*perSecond));
 }
 
 double CostModel::scan(Engine engine, qint64 heapBytes)
 {
-    const CostRates r = rates(engine);
-    return sized(r.fixedSeconds, double(heapBytes), r.scanBytesPerSecond);
+    return timed(engine, heapBytes, &CostRates::scanBytesPerSecond);
 }
 
 double CostModel::rewrite(Engine engine, qint64 totalBytes)
 {
-    const CostRates r = rates(engine);
-    return sized(r.fixedSeconds, double(totalBytes), r.rewriteBytesPerSecond);
+    return timed(engine, totalBytes, &CostRates::rewriteBytesPerSecond);
 }
 
 double CostModel::indexBuild(Engine engine, qint64 heapBytes)
 {
-    const CostRates r = rates(engine);
-    return sized(r.fixedSeconds, double(heapBytes), r.indexBytesPerSecond);
+    return timed(engine, heapBytes, &CostRates::indexBytesPerSecond);
 }
 
 double CostModel::backfill(Engine engine, qint64 rows)
 {
-    const CostRates r = rates(engine);
-    return sized(r.fixedSeconds, double(rows), r.backfillRowsPerSecond);
+    return timed(engine, rows, &CostRates::backfillRowsPerSecond);
 }
 
 double CostModel::analyze(Engine engine, qint64 heapBytes)

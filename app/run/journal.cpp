@@ -140,6 +140,17 @@ bool Journal::hasRunTimings()
     return *m_hasRunTimings;
 }
 
+bool Journal::addColumns(const QString &table, const QList<std::pair<QString, QString>> &columns)
+{
+    bool all = true;
+    for (const auto &[name, type] : columns) {
+        QSqlQuery q(m_connection.database());
+        if (!q.exec(QStringLiteral("SELECT %1 FROM %2 WHERE 1 = 0").arg(name, table)))
+            all = q.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(table, name, type)) && all;
+    }
+    return all;
+}
+
 bool Journal::exists()
 {
     QSqlQuery q(m_connection.database());
@@ -158,42 +169,21 @@ bool Journal::ensure(ConnectionError *error)
         // without them, their origin unknown as its earlier runs' is.
         // The same for the steps' start times (History shows them): added where allowed, else
         // the steps go on without them.
-        if (!hasStepStart()) {
-            QSqlQuery add(m_connection.database());
-            m_hasStepStart = add.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN started_at varchar(40)").arg(stepsTable()));
-        }
-        if (!hasStepPacing()) {
-            QSqlQuery add(m_connection.database());
-            m_hasStepPacing = add.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN pacing %2")
-                                           .arg(stepsTable(), e == Engine::MySQL || e == Engine::MariaDB ? QStringLiteral("longtext")
-                                                                                                          : QStringLiteral("text")));
-        }
-        if (!hasStepEstimates()) {
-            bool added = true;
-            for (const auto &[name, type] : {std::pair{QStringLiteral("estimated_seconds"), doubleType(e)},
-                                              std::pair{QStringLiteral("estimated_rows"), QStringLiteral("bigint")},
-                                              std::pair{QStringLiteral("actual_seconds"), doubleType(e)}}) {
-                QSqlQuery probe(m_connection.database());
-                if (probe.exec(QStringLiteral("SELECT %1 FROM %2 WHERE 1 = 0").arg(name, stepsTable())))
-                    continue;
-                QSqlQuery add(m_connection.database());
-                added = add.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(stepsTable(), name, type)) && added;
-            }
-            m_hasStepEstimates = added;
-        }
-        if (!hasRunTimings()) {
-            QSqlQuery add(m_connection.database());
-            m_hasRunTimings = add.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN timings %2")
-                                           .arg(runsTable(), e == Engine::MySQL || e == Engine::MariaDB ? QStringLiteral("longtext")
-                                                                                                          : QStringLiteral("text")));
-        }
-        if (hasOrigin())
-            return true;
-        for (const char *name : {"engine_name", "server_address", "database_name"}) {
-            QSqlQuery add(m_connection.database());
-            if (!add.exec(QStringLiteral("SELECT %1 FROM %2 WHERE 1 = 0").arg(QLatin1String(name), runsTable())))
-                static_cast<void>(add.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 varchar(300)").arg(runsTable(), QLatin1String(name))));
-        }
+        const QString text = e == Engine::MySQL || e == Engine::MariaDB ? QStringLiteral("longtext") : QStringLiteral("text");
+        if (!hasStepStart())
+            m_hasStepStart = addColumns(stepsTable(), {{QStringLiteral("started_at"), QStringLiteral("varchar(40)")}});
+        if (!hasStepPacing())
+            m_hasStepPacing = addColumns(stepsTable(), {{QStringLiteral("pacing"), text}});
+        if (!hasStepEstimates())
+            m_hasStepEstimates = addColumns(stepsTable(), {{QStringLiteral("estimated_seconds"), doubleType(e)},
+                                                           {QStringLiteral("estimated_rows"), QStringLiteral("bigint")},
+                                                           {QStringLiteral("actual_seconds"), doubleType(e)}});
+        if (!hasRunTimings())
+            m_hasRunTimings = addColumns(runsTable(), {{QStringLiteral("timings"), text}});
+        if (!hasOrigin())
+            static_cast<void>(addColumns(runsTable(), {{QStringLiteral("engine_name"), QStringLiteral("varchar(300)")},
+                                                       {QStringLiteral("server_address"), QStringLiteral("varchar(300)")},
+                                                       {QStringLiteral("database_name"), QStringLiteral("varchar(300)")}}));
         return true;
     }
     if (e == Engine::PostgreSQL && !exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS %1").arg(schemaSql(m_schema)), {}, what, error))

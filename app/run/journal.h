@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace Stagecraft {
 
@@ -108,6 +109,9 @@ public:
     [[nodiscard]] static bool isJournalTable(Engine engine, const TableRef &table);
 
 private:
+    // Adds the columns (name, SQL type) the table lacks; true when it has them all after. A journal
+    // made by an older Stagecraft gains what this one records; a role that may not alter it goes on without.
+    [[nodiscard]] bool addColumns(const QString &table, const QList<std::pair<QString, QString>> &columns);
     // Whether the runs table has the columns of a run's origin (a journal made by an older
     // Stagecraft does not, until ensure() adds them).
     [[nodiscard]] bool hasOrigin();

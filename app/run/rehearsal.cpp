@@ -444,24 +444,30 @@ bool Rehearsal::rehearse(RehearsalReport *report)
     return report->completed;
 }
 
-QString RehearsalReport::versus(const RehearsedStep &step)
+double RehearsalReport::ratio(const RehearsedStep &step)
 {
     if (step.scaledSeconds < 0 || step.estimatedSeconds <= CostModel::CatalogOnlySeconds * 1.5)
-        return {};
-    return QStringLiteral("%1x").arg(step.scaledSeconds / step.estimatedSeconds, 0, 'f', 2);
+        return -1;
+    return step.scaledSeconds / step.estimatedSeconds;
 }
 
-QString RehearsalReport::text() const
+QString RehearsalReport::versus(const RehearsedStep &step)
 {
-    QString t = summary + QLatin1Char('\n');
-    t += QStringLiteral("Copy: %1; %2 rows%3, copied in %4%5.\n")
+    const double r = ratio(step);
+    return r < 0 ? QString() : QStringLiteral("%1x").arg(r, 0, 'f', 2);
+}
+
+QStringList RehearsalReport::facts() const
+{
+    QStringList t;
+    t << QStringLiteral("Copy: %1; %2 rows%3, copied in %4%5.")
              .arg(scratch, count(copyRows),
                   !sampled        ? QStringLiteral(" (the whole table)")
                   : tableRows > 0 ? QStringLiteral(" of about %1 (a sample)").arg(count(tableRows))
                                   : QStringLiteral(" of a table of unknown size (a sample)"),
                   seconds(copySeconds),
                   scale > 1 ? QStringLiteral("; times of work sized by the table are scaled by %1").arg(scale, 0, 'f', 1) : QString());
-    t += QStringLiteral("Writes on the table: %1.\n")
+    t << QStringLiteral("Writes on the table: %1.")
              .arg(observedWritesPerSecond < 0 ? QStringLiteral("not observed (%1)").arg(observedHow)
                                               : QStringLiteral("%1 a second (%2)").arg(observedWritesPerSecond, 0, 'f', 1).arg(observedHow));
     if (writerTarget > 0) {
@@ -474,8 +480,8 @@ QString RehearsalReport::text() const
                                        .arg(l.p99Ms, 0, 'f', 2)
                                        .arg(l.maxMs, 0, 'f', 1);
         };
-        t += QStringLiteral("Synthetic writer: asked for %1 a second, wrote %2 (%3 inserts, %4 updates) at %5 a second, %6 failed%7.\n"
-                            "Its latency before the plan: %8; while the plan ran: %9.\n")
+        t << QStringLiteral("Synthetic writer: asked for %1 a second, wrote %2 (%3 inserts, %4 updates) at %5 a second, %6 failed%7.\n"
+                            "Its latency before the plan: %8; while the plan ran: %9.")
                  .arg(writerTarget, 0, 'f', 1)
                  .arg(count(writer.writes()), count(writer.inserts), count(writer.updates))
                  .arg(writer.rate(), 0, 'f', 1)
@@ -483,6 +489,23 @@ QString RehearsalReport::text() const
                       writer.firstFailure.isEmpty() ? QString() : QStringLiteral(" (first: %1)").arg(writer.firstFailure),
                       latency(writer.before), latency(writer.during));
     }
+    return t;
+}
+
+QStringList RehearsalReport::ending() const
+{
+    QStringList t;
+    for (const QString &n : notes)
+        t << QStringLiteral("Note: %1").arg(n);
+    t << (!made      ? QStringLiteral("No scratch copy was made; nothing was changed.")
+          : cleanedUp ? QStringLiteral("The scratch copy was dropped; the table was only read.")
+                      : QStringLiteral("The scratch copy could not be dropped: %1. Drop it by hand: %2.").arg(cleanupProblem, scratch));
+    return t;
+}
+
+QString RehearsalReport::text() const
+{
+    QString t = (QStringList{summary} + facts()).join(QLatin1Char('\n')) + QLatin1Char('\n');
     t += QStringLiteral("step\ttitle\toutcome\testimate\trehearsal\tscaled to the table\tvs estimate\n");
     for (int i = 0; i < steps.size(); ++i) {
         const RehearsedStep &s = steps.at(i);
@@ -492,12 +515,7 @@ QString RehearsalReport::text() const
                       seconds(s.measuredSeconds), s.scaledSeconds < 0 ? QStringLiteral("-") : seconds(s.scaledSeconds) + (s.scaled ? QString() : QStringLiteral(" (not scaled)")),
                       versus(s).isEmpty() ? QStringLiteral("-") : versus(s));
     }
-    for (const QString &n : notes)
-        t += QStringLiteral("Note: %1\n").arg(n);
-    t += !made      ? QStringLiteral("No scratch copy was made; nothing was changed.\n")
-         : cleanedUp ? QStringLiteral("The scratch copy was dropped; the table was only read.\n")
-                   : QStringLiteral("The scratch copy could not be dropped: %1. Drop it by hand: %2.\n").arg(cleanupProblem, scratch);
-    return t;
+    return t + ending().join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
 } // namespace Stagecraft

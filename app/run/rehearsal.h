@@ -60,9 +60,16 @@ struct RehearsalReport
     bool cleanedUp = false;
     QString cleanupProblem;
 
-    // Plain text: the copy, the writer and its latency, each step's estimate beside the rehearsal's time scaled to the table.
+    // Plain text: the summary, facts(), each step's estimate beside the rehearsal's time scaled to
+    // the table (tab-separated), then ending().
     [[nodiscard]] QString text() const;
-    // "1.3x" of the scaled time over the estimate; "" when either is unknown.
+    // The copy, the table's writes, the writer and its latency: a line each (the writer's two).
+    [[nodiscard]] QStringList facts() const;
+    // The notes, then whether the copy was dropped.
+    [[nodiscard]] QStringList ending() const;
+    // The scaled time over the estimate; -1 when either is unknown or the estimate is a catalog change's.
+    [[nodiscard]] static double ratio(const RehearsedStep &step);
+    // ratio() as "1.30x"; "" for -1.
     [[nodiscard]] static QString versus(const RehearsedStep &step);
 };
 

@@ -59,12 +59,12 @@ double RunHistory::seconds(const QDateTime &start, const QDateTime &end)
     return start.isValid() && end.isValid() ? start.msecsTo(end) / 1000.0 : -1;
 }
 
-static QString time(const QDateTime &t)
+QString RunHistory::timeText(const QDateTime &t)
 {
     return t.isValid() ? t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")) : QStringLiteral("—");
 }
 
-static QString duration(double seconds)
+QString RunHistory::durationText(double seconds)
 {
     return seconds < 0 ? QStringLiteral("—") : QStringLiteral("%1 s").arg(seconds, 0, 'f', seconds < 10 ? 2 : 0);
 }
@@ -125,7 +125,7 @@ QString RunHistory::pacingSection(const BackfillSeries &series, int step, const 
                                                 : QStringLiteral("%1 s%2").arg(QString::number(f.maxReplicaLagSeconds, 'f', 1),
                                                                                 f.laggingReplica.isEmpty() ? QString()
                                                                                                            : QStringLiteral(" (%1)").arg(f.laggingReplica)),
-                     duration(f.throttledSeconds));
+                     durationText(f.throttledSeconds));
     return text;
 }
 
@@ -161,7 +161,7 @@ QString RunHistory::report(const Journal::RunRecord &run, const QString &chartPi
     // Where it ran: an older journal's runs know only their engine.
     const QString where = run.origin.database.isEmpty() ? engineName(run.origin.engine) : run.origin.displayName();
     outcomeText += QStringLiteral("Run `%1` on %2: started %3, ended %4 (%5); %6 of %7 steps applied.\n\n")
-                       .arg(run.runId, where, time(run.startedAt), time(ended(run)), duration(seconds(run.startedAt, ended(run))),
+                       .arg(run.runId, where, timeText(run.startedAt), timeText(ended(run)), durationText(seconds(run.startedAt, ended(run))),
                             QString::number(stepsApplied(run)), QString::number(run.plan.steps.size()));
     outcomeText += QLatin1String("| # | step | outcome | started | ended | estimate | time | vs estimate | rows estimated | rows done | attempts | message |\n"
                                  "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
@@ -171,9 +171,9 @@ QString RunHistory::report(const Journal::RunRecord &run, const QString &chartPi
         const QDateTime end = ran ? s.updatedAt : QDateTime();
         outcomeText += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 | %8 | %9 | %10 | %11 | %12 |\n")
                            .arg(QString::number(i + 1), i < run.plan.steps.size() ? run.plan.steps.at(i).title : QString(),
-                                stepOutcome(s.state), time(s.startedAt), time(end),
+                                stepOutcome(s.state), timeText(s.startedAt), timeText(end),
                                 s.estimatedSeconds > 0 ? CostModel::rangeText(s.estimatedSeconds) : QString(),
-                                duration(ran ? stepSeconds(s) : -1), versusText(versusEstimate(s)),
+                                durationText(ran ? stepSeconds(s) : -1), versusText(versusEstimate(s)),
                                 s.estimatedRows > 0 ? QString::number(s.estimatedRows) : QString())
                            .arg(s.rowsDone ? QString::number(s.rowsDone) : QString(), QString::number(s.attempts),
                                 QString(s.error).replace(QLatin1Char('|'), QLatin1String("\\|")).simplified());

@@ -25,6 +25,10 @@ public:
     [[nodiscard]] static int stepsApplied(const Journal::RunRecord &run);
     // When it ended (its last change of state); null while it is running.
     [[nodiscard]] static QDateTime ended(const Journal::RunRecord &run);
+    // A time as reports and the command line give it: "2026-12-03 10:12:00 UTC"; "—" when unknown.
+    [[nodiscard]] static QString timeText(const QDateTime &time);
+    // "0.42 s", "12 s"; "—" when unknown (< 0).
+    [[nodiscard]] static QString durationText(double seconds);
     // Seconds from start to end; -1 when either is unknown.
     [[nodiscard]] static double seconds(const QDateTime &start, const QDateTime &end);
     // The seconds a step ran: as journaled (pauses left out, attempts added), else from its start to

@@ -36,14 +36,6 @@ bool run(DatabaseConnection &c, const QString &sql, QString *error)
     return false;
 }
 
-QString quotedList(Engine e, const QStringList &names)
-{
-    QStringList out;
-    for (const QString &n : names)
-        out << quoteIdentifier(e, n);
-    return out.join(QLatin1String(", "));
-}
-
 } // namespace
 
 ScratchCopy::ScratchCopy(const ConnectionProfile &target, const QString &name)
@@ -248,7 +240,7 @@ bool ScratchCopy::copyTable(DatabaseConnection &source, const TableDetails &deta
     read.setForwardOnly(true);
     read.setNumericalPrecisionPolicy(QSql::HighPrecision);
     if (!read.exec(QStringLiteral("SELECT %1 FROM %2%3 LIMIT %4")
-                       .arg(quotedList(e, columns), quoteQualified(e, details.table.schema, details.table.name), sample)
+                       .arg(quoteIdentifierList(e, columns), quoteQualified(e, details.table.schema, details.table.name), sample)
                        .arg(wanted))) {
         *error = QStringLiteral("reading the table's rows: %1").arg(read.lastError().text().trimmed());
         return false;
@@ -257,7 +249,7 @@ bool ScratchCopy::copyTable(DatabaseConnection &source, const TableDetails &deta
     for (const ColumnInfo &c : details.columns)
         identityAlways = identityAlways || c.generated == QLatin1String("identity always");
     const QString insertHead = QStringLiteral("INSERT INTO %1 (%2)%3 VALUES ")
-                                   .arg(quoteQualified(e, copy.schema, copy.name), quotedList(e, columns),
+                                   .arg(quoteQualified(e, copy.schema, copy.name), quoteIdentifierList(e, columns),
                                         identityAlways && e == Engine::PostgreSQL ? QStringLiteral(" OVERRIDING SYSTEM VALUE") : QString());
     const QString one = QLatin1Char('(') + QStringList(columns.size(), QStringLiteral("?")).join(QLatin1String(", ")) + QLatin1Char(')');
     const int batch = std::max(1, std::min(500, 30000 / int(std::max<qsizetype>(1, columns.size()))));
@@ -359,13 +351,13 @@ bool ScratchCopy::copyTable(DatabaseConnection &source, const TableDetails &deta
         descending << quoteIdentifier(e, k) + QLatin1String(" DESC");
     const qint64 hold = key.isEmpty() ? 0 : std::min(heldBack, copiedRows / 2);
     if (!run(target, QStringLiteral("CREATE TABLE %1 AS SELECT %2 FROM %3%4 LIMIT %5")
-                         .arg(pendingSql, quotedList(e, columns), copySql,
+                         .arg(pendingSql, quoteIdentifierList(e, columns), copySql,
                               descending.isEmpty() ? QString() : QStringLiteral(" ORDER BY ") + descending.join(QLatin1String(", ")))
                          .arg(hold),
              error))
         return false;
     if (hold > 0
-        && !run(target, QStringLiteral("DELETE FROM %1 WHERE (%2) IN (SELECT %2 FROM %3)").arg(copySql, quotedList(e, key), pendingSql), error))
+        && !run(target, QStringLiteral("DELETE FROM %1 WHERE (%2) IN (SELECT %2 FROM %3)").arg(copySql, quoteIdentifierList(e, key), pendingSql), error))
         return false;
     // Statistics, so that the copy is planned by its own size.
     if (!run(target, e == Engine::PostgreSQL ? QStringLiteral("ANALYZE %1").arg(copySql)

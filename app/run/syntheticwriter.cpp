@@ -62,13 +62,10 @@ void SyntheticWriter::run()
     const Engine e = connection.engine();
     const QString table = quoteQualified(e, s.table.schema, s.table.name);
     const QString heldBack = quoteQualified(e, s.heldBack.schema, s.heldBack.name);
-    QStringList columns, keys, keyMatch;
-    for (const QString &c : s.columns)
-        columns << quoteIdentifier(e, c);
-    for (const QString &k : s.key) {
-        keys << quoteIdentifier(e, k);
+    const QString columns = quoteIdentifierList(e, s.columns), keys = quoteIdentifierList(e, s.key);
+    QStringList keyMatch;
+    for (const QString &k : s.key)
         keyMatch << quoteIdentifier(e, k) + QLatin1String(" = ?");
-    }
     // The rows to insert, in key order (an application appends), and rows to update.
     const auto keysOf = [&](const QString &sql, QList<QVariantList> *into) {
         QSqlQuery q(connection.database());
@@ -83,15 +80,15 @@ void SyntheticWriter::run()
         return true;
     };
     QList<QVariantList> toInsert, toUpdate;
-    if (!keysOf(QStringLiteral("SELECT %1 FROM %2 ORDER BY %1").arg(keys.join(QLatin1String(", ")), heldBack), &toInsert)
-        || !keysOf(QStringLiteral("SELECT %1 FROM %2 LIMIT 10000").arg(keys.join(QLatin1String(", ")), table), &toUpdate)) {
+    if (!keysOf(QStringLiteral("SELECT %1 FROM %2 ORDER BY %1").arg(keys, heldBack), &toInsert)
+        || !keysOf(QStringLiteral("SELECT %1 FROM %2 LIMIT 10000").arg(keys, table), &toUpdate)) {
         r.problem = QStringLiteral("reading the copy's keys: %1").arg(connection.database().lastError().text());
         return done();
     }
     const QString touched = quoteIdentifier(e, touchedColumn(s.columns, s.key));
     QSqlQuery insert(connection.database()), update(connection.database());
     if (!insert.prepare(QStringLiteral("INSERT INTO %1 (%2)%3 SELECT %2 FROM %4 WHERE %5")
-                            .arg(table, columns.join(QLatin1String(", ")),
+                            .arg(table, columns,
                                  s.overridingSystemValue ? QStringLiteral(" OVERRIDING SYSTEM VALUE") : QString(), heldBack,
                                  keyMatch.join(QLatin1String(" AND "))))
         || !update.prepare(QStringLiteral("UPDATE %1 SET %2 = %2 WHERE %3").arg(table, touched, keyMatch.join(QLatin1String(" AND "))))) {

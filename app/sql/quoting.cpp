@@ -22,6 +22,14 @@ QString quoteQualified(Engine engine, const QString &schema, const QString &name
     return quoteIdentifier(engine, schema) + QLatin1Char('.') + quoteIdentifier(engine, name);
 }
 
+QString quoteIdentifierList(Engine engine, const QStringList &names)
+{
+    QStringList quoted;
+    for (const QString &n : names)
+        quoted << quoteIdentifier(engine, n);
+    return quoted.join(QLatin1String(", "));
+}
+
 QString quoteLiteral(Engine engine, const QString &value)
 {
     QString quoted = value;

@@ -3,6 +3,7 @@
 #include "connection/connectionprofile.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace Stagecraft {
 
@@ -16,5 +17,7 @@ namespace Stagecraft {
 // schema.name, each part quoted; a schema-less engine (SQLite's main, MySQL's current) gives just name.
 [[nodiscard]] QString quoteQualified(Engine engine, const QString &schema, const QString &name);
 [[nodiscard]] QString quoteLiteral(Engine engine, const QString &value);
+// Names as a column list: each quoted, joined by ", ".
+[[nodiscard]] QString quoteIdentifierList(Engine engine, const QStringList &names);
 
 } // namespace Stagecraft
