@@ -439,8 +439,17 @@ bool Rehearsal::rehearse(RehearsalReport *report)
         r.scaledSeconds = r.scaled ? r.measuredSeconds * report->scale : r.measuredSeconds;
     }
     report->completed = outcome == RunOutcome::Done;
-    report->summary = report->completed ? QStringLiteral("The plan ran to its end on the copy.")
-                                        : QStringLiteral("The plan did not run to its end on the copy: %1").arg(runSummary.section(QLatin1Char('\n'), 0, 0));
+    if (outcome == RunOutcome::VerificationFailed) {
+        // Every step applied, but the copy read back does not keep a promise: what is broken, line by line.
+        report->summary = QStringLiteral("The plan ran to its end on the copy, but the copy read back breaks a promise of the plan.");
+        for (const QString &line : runSummary.split(QLatin1Char('\n'))) {
+            if (line.startsWith(QStringLiteral("✗")))
+                report->notes << QStringLiteral("Read back on the copy: %1").arg(line);
+        }
+    } else {
+        report->summary = report->completed ? QStringLiteral("The plan ran to its end on the copy.")
+                                            : QStringLiteral("The plan did not run to its end on the copy: %1").arg(runSummary.section(QLatin1Char('\n'), 0, 0));
+    }
     return report->completed;
 }
 
@@ -462,7 +471,8 @@ QStringList RehearsalReport::facts() const
     QStringList t;
     t << QStringLiteral("Copy: %1; %2 rows%3, copied in %4%5.")
              .arg(scratch, count(copyRows),
-                  !sampled        ? QStringLiteral(" (the whole table)")
+                  !sampled && tableRows > copyRows ? QStringLiteral(" of %1 (the whole table: the others are held back for the writer's inserts)").arg(count(tableRows))
+                  : !sampled       ? QStringLiteral(" (the whole table)")
                   : tableRows > 0 ? QStringLiteral(" of about %1 (a sample)").arg(count(tableRows))
                                   : QStringLiteral(" of a table of unknown size (a sample)"),
                   seconds(copySeconds),

@@ -349,7 +349,7 @@ bool ScratchCopy::copyTable(DatabaseConnection &source, const TableDetails &deta
     QStringList descending;
     for (const QString &k : key)
         descending << quoteIdentifier(e, k) + QLatin1String(" DESC");
-    const qint64 hold = key.isEmpty() ? 0 : std::min(heldBack, copiedRows / 2);
+    const qint64 hold = key.isEmpty() ? 0 : std::min(heldBack, copiedRows / 5); // the copy keeps at least four rows in five
     if (!run(target, QStringLiteral("CREATE TABLE %1 AS SELECT %2 FROM %3%4 LIMIT %5")
                          .arg(pendingSql, quoteIdentifierList(e, columns), copySql,
                               descending.isEmpty() ? QString() : QStringLiteral(" ORDER BY ") + descending.join(QLatin1String(", ")))

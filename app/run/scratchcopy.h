@@ -57,7 +57,7 @@ public:
     // Creates the empty scratch namespace.
     [[nodiscard]] bool create(ConnectionError *error);
     // Creates the copy of the source table and fills it with up to sampleRows rows (every row when
-    // the table has no more), holding the newest heldBack of them apart.
+    // the table has no more), holding the newest heldBack of them apart (a fifth of the rows at most).
     // Each batch of rows commits on its own (a server's replicas apply small transactions); a raised
     // `cancelled` stops the copy after its batch. SQLite's rows are read whole before any is written:
     // a read left open would hold the file's shared lock, and the application's commits wait on it.
